@@ -1,0 +1,45 @@
+package io.chatplatform.chat;
+
+import io.chatplatform.runtime.MongoConfig;
+import io.chatplatform.runtime.Settings;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Settings of chat-service; each limit is named after its environment variable.
+ *
+ * @param mongo its database (users and rooms)
+ * @param passwordHashIterations PBKDF2-HMAC-SHA256 iterations for new passwords ({@code PASSWORD_HASH_ITERATIONS})
+ * @param maxTextLength longest message text in characters ({@code MESSAGE_MAX_TEXT_LENGTH})
+ * @param maxRoomMembers most members of a group room ({@code ROOM_MAX_MEMBERS})
+ * @param maxRoomNameLength longest room name ({@code ROOM_MAX_NAME_LENGTH})
+ * @param userSearchLimit most users one search returns ({@code USER_SEARCH_LIMIT})
+ * @param syncMaxRooms most rooms one {@code chat.sync} may name ({@code SYNC_MAX_ROOMS})
+ * @param adminUsernames users who get the {@code admin} role when they register ({@code ADMIN_USERNAMES})
+ */
+public record ChatConfig(
+    MongoConfig mongo,
+    int passwordHashIterations,
+    int maxTextLength,
+    int maxRoomMembers,
+    int maxRoomNameLength,
+    int userSearchLimit,
+    int syncMaxRooms,
+    Set<String> adminUsernames) {
+
+  public static ChatConfig from(Settings settings) {
+    return new ChatConfig(
+        MongoConfig.from(settings),
+        settings.integer("PASSWORD_HASH_ITERATIONS", 310_000),
+        settings.integer("MESSAGE_MAX_TEXT_LENGTH", 4000),
+        settings.integer("ROOM_MAX_MEMBERS", 1000),
+        settings.integer("ROOM_MAX_NAME_LENGTH", 100),
+        settings.integer("USER_SEARCH_LIMIT", 20),
+        settings.integer("SYNC_MAX_ROOMS", 500),
+        Arrays.stream(settings.string("ADMIN_USERNAMES", "").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toUnmodifiableSet()));
+  }
+}

@@ -1,0 +1,281 @@
+package io.chatplatform.chat;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.ClientEvents;
+import io.chatplatform.contracts.ServiceException;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Rooms and membership. Every operation takes the authenticated caller as {@code callerId};
+ * a room the caller is not in answers exactly like a room that does not exist.
+ */
+public final class Rooms {
+  private final RoomStore rooms;
+  private final UserStore users;
+  private final Accounts accounts;
+  private final Fanout fanout;
+  private final EventBus eventBus;
+  private final ChatConfig config;
+
+  public Rooms(RoomStore rooms, UserStore users, Accounts accounts, Fanout fanout, EventBus eventBus, ChatConfig config) {
+    this.rooms = rooms;
+    this.users = users;
+    this.accounts = accounts;
+    this.fanout = fanout;
+    this.eventBus = eventBus;
+    this.config = config;
+  }
+
+  /** {@code {callerId, name, members:[userId]}} → the new group room; the caller is its owner. */
+  public Future<JsonObject> create(JsonObject body) {
+    String caller = caller(body);
+    String name = Rules.roomName(body, config.maxRoomNameLength());
+    Object rawMembers = body.getValue("members", new JsonArray());
+    if (!(rawMembers instanceof JsonArray list) || !list.stream().allMatch(v -> v instanceof String)) {
+      throw ServiceException.badRequest("members must be a list of user ids");
+    }
+    Set<String> invited = new LinkedHashSet<>();
+    list.forEach(v -> invited.add((String) v));
+    invited.remove(caller);
+    if (invited.size() + 1 > config.maxRoomMembers()) {
+      throw ServiceException.badRequest("a room has at most " + config.maxRoomMembers() + " members");
+    }
+    return requireUsers(invited)
+        .compose(
+            x -> {
+              List<Room.Member> members = new ArrayList<>();
+              members.add(new Room.Member(caller, Room.OWNER));
+              invited.forEach(id -> members.add(new Room.Member(id, Room.MEMBER)));
+              Room room = new Room(newRoomId(), Room.GROUP, name, members, System.currentTimeMillis());
+              return rooms.insert(room).map(y -> room);
+            })
+        .map(
+            room -> {
+              JsonObject json = withSeq(room, 0);
+              fanout.toUsers(room.memberIds(), ClientEvents.room(ClientEvents.ROOM_JOINED, json));
+              return json;
+            });
+  }
+
+  /** {@code {callerId, userId}} → the direct room of the pair, created on first use. */
+  public Future<JsonObject> direct(JsonObject body) {
+    String caller = caller(body);
+    String other = Rules.requiredString(body, "userId");
+    if (other.equals(caller)) {
+      throw ServiceException.badRequest("a direct room needs another user");
+    }
+    String roomId = Room.directRoomId(caller, other);
+    return rooms
+        .get(roomId)
+        .compose(
+            existing -> {
+              if (existing != null) {
+                return listed(existing, caller);
+              }
+              return users
+                  .byId(other)
+                  .compose(
+                      user -> {
+                        if (user == null) {
+                          return Future.failedFuture(ServiceException.notFound("user not found"));
+                        }
+                        Room room =
+                            new Room(
+                                roomId,
+                                Room.DIRECT,
+                                "",
+                                List.of(new Room.Member(caller, Room.MEMBER), new Room.Member(other, Room.MEMBER)),
+                                System.currentTimeMillis());
+                        return rooms
+                            .insert(room)
+                            .map(
+                                x -> {
+                                  JsonObject json = withSeq(room, 0);
+                                  fanout.toUsers(room.memberIds(), ClientEvents.room(ClientEvents.ROOM_JOINED, json));
+                                  return json;
+                                })
+                            // Lost a race with the other user opening it: the stored one is the one.
+                            .recover(e -> rooms.get(roomId).compose(r -> r == null ? Future.failedFuture(e) : listed(r, caller)));
+                      });
+            });
+  }
+
+  /** {@code {callerId}} → {@code {rooms:[room with lastSeq, unread]}}. */
+  public Future<JsonObject> list(JsonObject body) {
+    String caller = caller(body);
+    return rooms
+        .ofMember(caller)
+        .compose(
+            list ->
+                lastSeqs(list.stream().map(Room::roomId).toList())
+                    .map(
+                        seqs ->
+                            new JsonObject()
+                                .put(
+                                    "rooms",
+                                    new JsonArray(
+                                        list.stream()
+                                            .map(r -> withSeq(r, seqs.getLong(r.roomId(), 0L)))
+                                            .toList()))));
+  }
+
+  /** {@code {callerId, roomId}} → the room. */
+  public Future<JsonObject> get(JsonObject body) {
+    String caller = caller(body);
+    return memberRoom(Rules.requiredString(body, "roomId"), caller).compose(room -> listed(room, caller));
+  }
+
+  /** {@code {callerId}} → {@code {roomIds:[…]}}: what the gateway indexes when a socket opens. */
+  public Future<JsonObject> idsOfUser(JsonObject body) {
+    return rooms.idsOfMember(caller(body)).map(ids -> new JsonObject().put("roomIds", new JsonArray(ids)));
+  }
+
+  /** {@code {callerId, roomId, userId}}: owners, moderators and admins add members. */
+  public Future<JsonObject> addMember(JsonObject body) {
+    String caller = caller(body);
+    String target = Rules.requiredString(body, "userId");
+    String roomId = Rules.requiredString(body, "roomId");
+    return memberRoom(roomId, caller)
+        .compose(
+            room ->
+                accounts
+                    .isAdmin(caller)
+                    .compose(
+                        admin -> {
+                          if (!room.canManageMembers(caller, admin)) {
+                            return Future.failedFuture(
+                                room.isDirect()
+                                    ? ServiceException.badRequest("a direct room has exactly two members")
+                                    : ServiceException.forbidden("only owners and moderators add members"));
+                          }
+                          if (room.hasMember(target)) {
+                            return Future.succeededFuture(new JsonObject());
+                          }
+                          if (room.members().size() >= config.maxRoomMembers()) {
+                            return Future.failedFuture(
+                                ServiceException.conflict("a room has at most " + config.maxRoomMembers() + " members"));
+                          }
+                          return requireUsers(Set.of(target))
+                              .compose(x -> rooms.addMember(roomId, target, Room.MEMBER))
+                              .compose(added -> added ? announceChange(roomId, Set.of(target), Set.of()) : Future.succeededFuture())
+                              .map(x -> new JsonObject());
+                        }));
+  }
+
+  /** {@code {callerId, roomId, userId}}: removing oneself is leaving; others need owner/moderator/admin. */
+  public Future<JsonObject> removeMember(JsonObject body) {
+    String caller = caller(body);
+    String target = Rules.requiredString(body, "userId");
+    String roomId = Rules.requiredString(body, "roomId");
+    return memberRoom(roomId, caller)
+        .compose(
+            room ->
+                accounts
+                    .isAdmin(caller)
+                    .compose(
+                        admin -> {
+                          if (room.isDirect()) {
+                            return Future.failedFuture(ServiceException.badRequest("a direct room cannot be left"));
+                          }
+                          if (!room.hasMember(target)) {
+                            return Future.failedFuture(ServiceException.notFound("not a member of this room"));
+                          }
+                          if (!room.canRemove(caller, target, admin)) {
+                            return Future.failedFuture(ServiceException.forbidden("you may not remove this member"));
+                          }
+                          return rooms
+                              .removeMember(roomId, target)
+                              .compose(removed -> removed ? handOverOwnership(room, target) : Future.succeededFuture())
+                              .compose(x -> announceChange(roomId, Set.of(), Set.of(target)))
+                              .map(x -> new JsonObject());
+                        }));
+  }
+
+  /** The room if {@code userId} is a member; otherwise {@code not_found}, as for a missing room. */
+  public Future<Room> memberRoom(String roomId, String userId) {
+    return rooms
+        .get(roomId)
+        .compose(
+            room ->
+                room != null && room.hasMember(userId)
+                    ? Future.succeededFuture(room)
+                    : Future.failedFuture(ServiceException.notFound("room not found")));
+  }
+
+  /** When the last owner leaves a group with members left, the earliest member becomes owner. */
+  private Future<Void> handOverOwnership(Room before, String leaving) {
+    boolean ownerLeft = before.member(leaving).map(m -> Room.OWNER.equals(m.role())).orElse(false);
+    List<Room.Member> rest = before.members().stream().filter(m -> !m.userId().equals(leaving)).toList();
+    boolean ownerRemains = rest.stream().anyMatch(m -> Room.OWNER.equals(m.role()));
+    if (!ownerLeft || ownerRemains || rest.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return rooms.setRole(before.roomId(), rest.get(0).userId(), Room.OWNER);
+  }
+
+  /** Tells the joined, the left and the members who stayed, with the room as it now is. */
+  private Future<Void> announceChange(String roomId, Set<String> joined, Set<String> left) {
+    return rooms
+        .get(roomId)
+        .compose(
+            room ->
+                lastSeqs(List.of(roomId))
+                    .map(
+                        seqs -> {
+                          JsonObject json = withSeq(room, seqs.getLong(roomId, 0L));
+                          List<String> stayed =
+                              room.memberIds().stream().filter(id -> !joined.contains(id)).toList();
+                          fanout.toUsers(joined, ClientEvents.room(ClientEvents.ROOM_JOINED, json));
+                          fanout.toUsers(left, ClientEvents.room(ClientEvents.ROOM_LEFT, json));
+                          fanout.toUsers(stayed, ClientEvents.room(ClientEvents.ROOM_UPDATED, json));
+                          return null;
+                        }));
+  }
+
+  private Future<JsonObject> listed(Room room, String caller) {
+    return lastSeqs(List.of(room.roomId())).map(seqs -> withSeq(room, seqs.getLong(room.roomId(), 0L)));
+  }
+
+  private Future<JsonObject> lastSeqs(List<String> roomIds) {
+    return eventBus
+        .<JsonObject>request(Addresses.History.LAST_SEQS, new JsonObject().put("roomIds", new JsonArray(roomIds)))
+        .map(reply -> reply.body().getJsonObject("lastSeqs"));
+  }
+
+  /**
+   * The protocol form of a room for one caller. {@code unread} stays 0 until read receipts exist
+   * (docs/protocol.md says so); {@code lastSeq} lets a client count what it has not seen.
+   */
+  private static JsonObject withSeq(Room room, long lastSeq) {
+    return room.toJson().put("lastSeq", lastSeq).put("unread", 0);
+  }
+
+  private Future<Void> requireUsers(Set<String> userIds) {
+    if (userIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return users
+        .byIds(userIds)
+        .compose(
+            found ->
+                found.size() == userIds.size()
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(ServiceException.badRequest("unknown user in members")));
+  }
+
+  static String caller(JsonObject body) {
+    return Rules.requiredString(body, "callerId");
+  }
+
+  private static String newRoomId() {
+    return "r_" + UUID.randomUUID().toString().replace("-", "");
+  }
+}

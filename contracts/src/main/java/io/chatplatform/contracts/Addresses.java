@@ -1,0 +1,77 @@
+package io.chatplatform.contracts;
+
+/**
+ * Every event bus address of the platform, in one place.
+ *
+ * <p>Client-facing addresses are the ones a socket may name in a bridge frame; everything else is
+ * internal and only reachable from inside the cluster. Internal request addresses start with
+ * {@code svc.}, so a bridge allow-list can never match one by accident.
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  /** Addresses a client may use over the socket (protocol v1, section 2). */
+  public static final class Client {
+    private Client() {}
+
+    public static final String CHAT_SEND = "chat.send";
+    public static final String CHAT_SYNC = "chat.sync";
+    /** Prefix of a user's inbox; the full address is {@code user.<userId>}. */
+    public static final String INBOX_PREFIX = "user.";
+
+    public static String inbox(String userId) {
+      return INBOX_PREFIX + userId;
+    }
+  }
+
+  /** Request/reply addresses served by chat-service. Bodies carry the caller as {@code callerId}. */
+  public static final class Chat {
+    private Chat() {}
+
+    public static final String USER_REGISTER = "svc.chat.users.register";
+    public static final String USER_AUTHENTICATE = "svc.chat.users.authenticate";
+    public static final String USER_GET = "svc.chat.users.get";
+    public static final String USER_SEARCH = "svc.chat.users.search";
+
+    public static final String ROOM_CREATE = "svc.chat.rooms.create";
+    public static final String ROOM_DIRECT = "svc.chat.rooms.direct";
+    public static final String ROOM_LIST = "svc.chat.rooms.list";
+    public static final String ROOM_GET = "svc.chat.rooms.get";
+    public static final String ROOM_MEMBER_ADD = "svc.chat.rooms.members.add";
+    public static final String ROOM_MEMBER_REMOVE = "svc.chat.rooms.members.remove";
+    /** The ids of the rooms a user belongs to; the gateway asks it when a socket opens. */
+    public static final String ROOM_IDS_OF_USER = "svc.chat.rooms.ids-of-user";
+
+    public static final String MESSAGE_SEND = "svc.chat.messages.send";
+    public static final String MESSAGE_PAGE = "svc.chat.messages.page";
+    public static final String MESSAGE_SYNC = "svc.chat.messages.sync";
+  }
+
+  /** Request/reply addresses served by history-service; only chat-service calls them. */
+  public static final class History {
+    private History() {}
+
+    public static final String APPEND = "svc.history.append";
+    public static final String PAGE = "svc.history.page";
+    public static final String SYNC = "svc.history.sync";
+    public static final String LAST_SEQS = "svc.history.last-seqs";
+  }
+
+  /**
+   * Fan-out addresses: chat-service publishes, gateway nodes consume.
+   *
+   * <p>A gateway node registers one consumer per room that has at least one local member socket,
+   * so a room event crosses the cluster once per interested node, never once per member.
+   */
+  public static final class Fanout {
+    private Fanout() {}
+
+    public static final String ROOM_PREFIX = "fanout.room.";
+    /** Events for named users (membership changes); every gateway node consumes it. */
+    public static final String USERS = "fanout.users";
+
+    public static String room(String roomId) {
+      return ROOM_PREFIX + roomId;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.chatplatform.contracts;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The server events a client receives on its inbox (protocol v1, section 2), and the envelope
+ * that carries per-user events to the gateway nodes.
+ */
+public final class ClientEvents {
+  private ClientEvents() {}
+
+  public static final String TYPE = "type";
+  public static final String MESSAGE = "message";
+  public static final String ROOM = "room";
+
+  public static final String ROOM_JOINED = "joined";
+  public static final String ROOM_LEFT = "left";
+  public static final String ROOM_UPDATED = "updated";
+
+  /** {@code {"type":"message","message":…}}: a new message of one of the user's rooms. */
+  public static JsonObject message(JsonObject message) {
+    return new JsonObject().put(TYPE, MESSAGE).put(MESSAGE, message);
+  }
+
+  /** {@code {"type":"room","event":…,"room":…}}: a membership or room change. */
+  public static JsonObject room(String event, JsonObject room) {
+    return new JsonObject().put(TYPE, ROOM).put("event", event).put(ROOM, room);
+  }
+
+  /** The body published on {@link Addresses.Fanout#USERS}: one event for the named users. */
+  public static JsonObject forUsers(Collection<String> userIds, JsonObject event) {
+    return new JsonObject().put("userIds", new JsonArray(List.copyOf(userIds))).put("event", event);
+  }
+}

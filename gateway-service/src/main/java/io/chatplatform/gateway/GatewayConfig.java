@@ -1,0 +1,55 @@
+package io.chatplatform.gateway;
+
+import io.chatplatform.runtime.Settings;
+
+/**
+ * Settings of the gateway; each is named after its environment variable.
+ *
+ * @param httpHost interface to listen on ({@code HTTP_HOST})
+ * @param httpPort port of the page, REST, socket and operations endpoints ({@code HTTP_PORT})
+ * @param jwtSecret HS256 key of the access tokens this platform issues; required ({@code JWT_SECRET})
+ * @param jwtIssuer {@code iss} of issued tokens, checked on every token ({@code JWT_ISSUER})
+ * @param accessTokenTtlSeconds access token lifetime ({@code ACCESS_TOKEN_TTL_SECONDS})
+ * @param ticketTtlSeconds socket ticket lifetime, at most 60 ({@code TICKET_TTL_SECONDS})
+ * @param serviceTimeoutMs how long the gateway waits for a service's answer ({@code SERVICE_TIMEOUT_MS})
+ * @param maxBodyBytes largest REST request body ({@code HTTP_MAX_BODY_BYTES})
+ * @param maxFrameBytes largest socket frame; larger closes the socket ({@code SOCKET_MAX_FRAME_BYTES})
+ * @param socketIdleTimeoutMs a socket that sends nothing (not even a ping) this long is closed ({@code SOCKET_IDLE_TIMEOUT_MS})
+ */
+public record GatewayConfig(
+    String httpHost,
+    int httpPort,
+    String jwtSecret,
+    String jwtIssuer,
+    int accessTokenTtlSeconds,
+    int ticketTtlSeconds,
+    long serviceTimeoutMs,
+    int maxBodyBytes,
+    int maxFrameBytes,
+    long socketIdleTimeoutMs) {
+
+  /** The longest a ticket may live, by protocol v1. */
+  public static final int MAX_TICKET_TTL_SECONDS = 60;
+
+  public static GatewayConfig from(Settings settings) {
+    String secret = settings.optional("JWT_SECRET");
+    if (secret == null || secret.length() < 32) {
+      throw new IllegalArgumentException("JWT_SECRET must be set to at least 32 characters");
+    }
+    int ticketTtl = settings.integer("TICKET_TTL_SECONDS", 30);
+    if (ticketTtl < 1 || ticketTtl > MAX_TICKET_TTL_SECONDS) {
+      throw new IllegalArgumentException("TICKET_TTL_SECONDS must be 1-" + MAX_TICKET_TTL_SECONDS);
+    }
+    return new GatewayConfig(
+        settings.string("HTTP_HOST", "0.0.0.0"),
+        settings.integer("HTTP_PORT", 8080),
+        secret,
+        settings.string("JWT_ISSUER", "chat-platform"),
+        settings.integer("ACCESS_TOKEN_TTL_SECONDS", 3600),
+        ticketTtl,
+        settings.longValue("SERVICE_TIMEOUT_MS", 5000),
+        settings.integer("HTTP_MAX_BODY_BYTES", 64 * 1024),
+        settings.integer("SOCKET_MAX_FRAME_BYTES", 64 * 1024),
+        settings.longValue("SOCKET_IDLE_TIMEOUT_MS", 60_000));
+  }
+}

@@ -1,0 +1,178 @@
+package io.chatplatform.gateway;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.ErrorCode;
+import io.chatplatform.contracts.ServiceException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * REST {@code /api/v1} (protocol v1, section 1). Each route turns the request into a service
+ * request whose {@code callerId} is the token's user, never anything the client wrote; one error
+ * handler turns every failure into {@code {"error":{"code","message"}}}.
+ */
+public final class RestApi {
+  private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+  private static final String CALLER = "caller";
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final Tokens tokens;
+  private final ServiceClient services;
+
+  public RestApi(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services) {
+    this.vertx = vertx;
+    this.config = config;
+    this.tokens = tokens;
+    this.services = services;
+  }
+
+  public Router router() {
+    Router api = Router.router(vertx);
+    api.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+
+    api.post("/auth/register").handler(ctx -> reply(ctx, 201, services.request(Addresses.Chat.USER_REGISTER, jsonBody(ctx))));
+    api.post("/auth/login").handler(this::login);
+
+    api.route().handler(this::authenticate);
+    api.post("/auth/ticket").handler(this::ticket);
+    api.get("/me").handler(ctx -> reply(ctx, 200, services.request(Addresses.Chat.USER_GET, new JsonObject().put("userId", caller(ctx).userId()))));
+    api.get("/users").handler(ctx -> forward(ctx, Addresses.Chat.USER_SEARCH, 200, c -> new JsonObject().put("query", c.request().getParam("query", ""))));
+    api.post("/rooms/direct").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_DIRECT, 200, RestApi::jsonBody));
+    api.post("/rooms").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_CREATE, 201, RestApi::jsonBody));
+    api.get("/rooms").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_LIST, 200, c -> new JsonObject()));
+    api.get("/rooms/:roomId").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_GET, 200, c -> new JsonObject()));
+    api.post("/rooms/:roomId/members").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_MEMBER_ADD, 204, RestApi::jsonBody));
+    api.delete("/rooms/:roomId/members/:userId").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_MEMBER_REMOVE, 204, c -> new JsonObject()));
+    api.get("/rooms/:roomId/messages").handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_PAGE, 200, RestApi::pageQuery));
+    api.post("/rooms/:roomId/messages").handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_SEND, 201, RestApi::jsonBody));
+
+    api.route().handler(ctx -> ctx.fail(ServiceException.notFound("no such endpoint")));
+    api.route().failureHandler(RestApi::failure);
+    return api;
+  }
+
+  private void login(RoutingContext ctx) {
+    Future<JsonObject> result =
+        services
+            .request(Addresses.Chat.USER_AUTHENTICATE, jsonBody(ctx))
+            .map(
+                user ->
+                    new JsonObject()
+                        .put("accessToken", tokens.issue(user))
+                        .put("tokenType", "Bearer")
+                        .put("expiresIn", tokens.accessTokenTtlSeconds())
+                        .put("userId", user.getString("userId")));
+    reply(ctx, 200, result);
+  }
+
+  private void ticket(RoutingContext ctx) {
+    reply(ctx, 200, tokens.issueTicket(caller(ctx)).map(t -> new JsonObject().put("ticket", t).put("expiresIn", tokens.ticketTtlSeconds())));
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    tokens
+        .verify(token)
+        .onSuccess(
+            caller -> {
+              ctx.put(CALLER, caller);
+              ctx.next();
+            })
+        .onFailure(ctx::fail);
+  }
+
+  /** Sends the request built by {@code body}, with path parameters and the caller added. */
+  private void forward(RoutingContext ctx, String address, int status, Function<RoutingContext, JsonObject> body) {
+    JsonObject request;
+    try {
+      request = body.apply(ctx).copy();
+    } catch (ServiceException e) {
+      ctx.fail(e);
+      return;
+    }
+    ctx.pathParams().forEach(request::put);
+    request.put("callerId", caller(ctx).userId());
+    reply(ctx, status, services.request(address, request));
+  }
+
+  private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+    result.onComplete(
+        done -> {
+          if (done.failed()) {
+            ctx.fail(done.cause());
+          } else if (status == 204) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            ctx.response().setStatusCode(status);
+            ctx.json(done.result());
+          }
+        });
+  }
+
+  private static JsonObject pageQuery(RoutingContext ctx) {
+    JsonObject query = new JsonObject();
+    for (String name : new String[] {"before", "after", "limit"}) {
+      String value = ctx.request().getParam(name);
+      if (value != null) {
+        query.put(name, value);
+      }
+    }
+    return query;
+  }
+
+  /** The request body as a JSON object: 415 when it is not JSON, 400 when it does not parse. */
+  static JsonObject jsonBody(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (ctx.body().length() == 0) {
+      return new JsonObject();
+    }
+    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+      throw new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json");
+    }
+    try {
+      JsonObject json = ctx.body().asJsonObject();
+      if (json == null) {
+        throw ServiceException.badRequest("the body must be a JSON object");
+      }
+      return json;
+    } catch (DecodeException | ClassCastException e) {
+      throw ServiceException.badRequest("the body must be a JSON object");
+    }
+  }
+
+  private static Caller caller(RoutingContext ctx) {
+    return ctx.get(CALLER);
+  }
+
+  /** The one place REST failures become status codes and error bodies. */
+  private static void failure(RoutingContext ctx) {
+    ServiceException error;
+    Throwable cause = ctx.failure();
+    if (cause instanceof ServiceException se) {
+      error = se;
+    } else if (ctx.statusCode() == 413) {
+      error = new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than allowed");
+    } else if (cause == null && ctx.statusCode() > 0) {
+      error = new ServiceException(ErrorCode.of("", ctx.statusCode()), "request failed");
+    } else {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
+      error = new ServiceException(ErrorCode.INTERNAL, "internal error");
+    }
+    if (error.code() == ErrorCode.UNAUTHORIZED) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    ctx.response().setStatusCode(error.code().status);
+    ctx.json(new JsonObject().put("error", new JsonObject().put("code", error.code().word).put("message", error.getMessage())));
+  }
+}

@@ -1,0 +1,225 @@
+package io.chatplatform.gateway;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.ErrorCode;
+import io.chatplatform.contracts.ServiceException;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The client socket (protocol v1, section 2): SockJS at {@code /eventbus}, raw WebSocket at
+ * {@code /eventbus/websocket}, speaking the Vert.x event bus bridge protocol.
+ *
+ * <p>This is not the stock bridge: a client never reaches the event bus directly. It may register
+ * only its own inbox, and may {@code send} only to the client addresses in {@link #ROUTES}, each
+ * mapped to a service request that carries the socket's user as {@code callerId}. Server events
+ * reach the socket through {@link LocalFanout}, not through per-client cluster consumers.
+ */
+final class SocketBridge {
+  static final int CLOSE_UNAUTHORIZED = 4401;
+  static final int CLOSE_EXPIRED = 4403;
+  static final int CLOSE_IDLE = 4408;
+  static final int CLOSE_TOO_SLOW = 4429;
+  /** WebSocket's own "message too big". */
+  static final int CLOSE_TOO_LARGE = 1009;
+  static final int MAX_REPLY_ADDRESS_LENGTH = 128;
+
+  /** Client address → the service request it becomes. Anything else is refused. */
+  static final Map<String, String> ROUTES =
+      Map.of(
+          Addresses.Client.CHAT_SEND, Addresses.Chat.MESSAGE_SEND,
+          Addresses.Client.CHAT_SYNC, Addresses.Chat.MESSAGE_SYNC);
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final Tokens tokens;
+  private final ServiceClient services;
+  private final LocalFanout fanout;
+  private final Set<ClientSession> sessions = new HashSet<>();
+
+  SocketBridge(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout) {
+    this.vertx = vertx;
+    this.config = config;
+    this.tokens = tokens;
+    this.services = services;
+    this.fanout = fanout;
+  }
+
+  Router router() {
+    SockJSHandlerOptions options = new SockJSHandlerOptions().setInsertJSESSIONID(false).setRegisterWriteHandler(false);
+    long sweep = Math.max(1_000, config.socketIdleTimeoutMs() / 2);
+    vertx.setPeriodic(sweep, id -> closeIdle());
+    return SockJSHandler.create(vertx, options).socketHandler(this::open);
+  }
+
+  int openSessions() {
+    return sessions.size();
+  }
+
+  private void open(SockJSSocket socket) {
+    socket.pause();
+    boolean[] closedEarly = {false};
+    socket.closeHandler(v -> closedEarly[0] = true);
+    authenticate(socket.uri())
+        .compose(caller -> roomIdsOf(caller).map(rooms -> Map.entry(caller, rooms)))
+        .onComplete(
+            result -> {
+              if (closedEarly[0]) {
+                return;
+              }
+              if (result.failed()) {
+                ServiceException error = ServiceException.from(result.cause());
+                int code = error.code() == ErrorCode.UNAUTHORIZED ? CLOSE_UNAUTHORIZED : 1011;
+                socket.close(code, error.wireMessage());
+                return;
+              }
+              Caller caller = result.result().getKey();
+              ClientSession session = new ClientSession(socket, caller, Addresses.Client.inbox(caller.userId()));
+              start(session, result.result().getValue());
+            });
+  }
+
+  private void start(ClientSession session, List<String> roomIds) {
+    SockJSSocket socket = session.socket;
+    sessions.add(session);
+    fanout.attach(session, roomIds);
+    session.lastFrameAt = System.currentTimeMillis();
+    long untilExpiry = session.caller.expiresAt() - System.currentTimeMillis();
+    session.expiryTimer =
+        vertx.setTimer(Math.max(1, untilExpiry), id -> close(session, CLOSE_EXPIRED, "token expired"));
+    socket.closeHandler(v -> end(session));
+    socket.exceptionHandler(e -> end(session));
+    socket.handler(frame -> onFrame(session, frame));
+    socket.resume();
+  }
+
+  private void end(ClientSession session) {
+    if (sessions.remove(session)) {
+      session.closed = true;
+      vertx.cancelTimer(session.expiryTimer);
+      fanout.detach(session);
+    }
+  }
+
+  private void close(ClientSession session, int code, String reason) {
+    if (!session.closed) {
+      session.closed = true;
+      session.socket.close(code, reason);
+    }
+    end(session);
+  }
+
+  private void closeIdle() {
+    long limit = System.currentTimeMillis() - config.socketIdleTimeoutMs();
+    for (ClientSession session : Set.copyOf(sessions)) {
+      if (session.lastFrameAt < limit) {
+        close(session, CLOSE_IDLE, "idle: send a ping at least every " + config.socketIdleTimeoutMs() / 2 + " ms");
+      }
+    }
+  }
+
+  /** {@code ticket} (browsers) or {@code access_token} (other clients) from the socket's URL. */
+  private Future<Caller> authenticate(String uri) {
+    Map<String, List<String>> params = new QueryStringDecoder(uri == null ? "" : uri).parameters();
+    String ticket = first(params.get("ticket"));
+    if (ticket != null) {
+      return tokens.redeemTicket(ticket);
+    }
+    return tokens.verify(first(params.get("access_token")));
+  }
+
+  private Future<List<String>> roomIdsOf(Caller caller) {
+    return services
+        .request(Addresses.Chat.ROOM_IDS_OF_USER, new JsonObject().put("callerId", caller.userId()))
+        .map(reply -> reply.getJsonArray("roomIds", new JsonArray()).stream().map(String::valueOf).toList());
+  }
+
+  private void onFrame(ClientSession session, Buffer data) {
+    session.lastFrameAt = System.currentTimeMillis();
+    if (data.length() > config.maxFrameBytes()) {
+      close(session, CLOSE_TOO_LARGE, "frame larger than " + config.maxFrameBytes() + " bytes");
+      return;
+    }
+    JsonObject frame;
+    try {
+      frame = data.toJsonObject();
+    } catch (RuntimeException e) {
+      session.write(BridgeFrames.err(null, ServiceException.badRequest("a frame must be a JSON object")));
+      return;
+    }
+    Object type = frame.getValue("type");
+    Object address = frame.getValue("address");
+    if (!(type instanceof String) || (!"ping".equals(type) && !(address instanceof String))) {
+      session.write(BridgeFrames.err(null, ServiceException.badRequest("a frame needs a string type and address")));
+      return;
+    }
+    switch ((String) type) {
+      case "ping" -> {}
+      case "register" -> register(session, (String) address, true);
+      case "unregister" -> register(session, (String) address, false);
+      case "send" -> send(session, (String) address, frame);
+      case "publish" -> session.write(BridgeFrames.err((String) address, denied("publishing is not allowed")));
+      default -> session.write(BridgeFrames.err(null, ServiceException.badRequest("unknown frame type")));
+    }
+  }
+
+  private void register(ClientSession session, String address, boolean on) {
+    if (!session.inbox.equals(address)) {
+      session.write(BridgeFrames.err(address, denied("you may register only your own inbox " + session.inbox)));
+      return;
+    }
+    session.inboxRegistered = on;
+  }
+
+  private void send(ClientSession session, String address, JsonObject frame) {
+    Object replyAddress = frame.getValue("replyAddress");
+    if (replyAddress != null
+        && (!(replyAddress instanceof String reply) || reply.isEmpty() || reply.length() > MAX_REPLY_ADDRESS_LENGTH)) {
+      session.write(BridgeFrames.err(null, ServiceException.badRequest("replyAddress must be a short string")));
+      return;
+    }
+    String replyTo = (String) replyAddress;
+    String target = ROUTES.get(address);
+    if (target == null) {
+      session.write(BridgeFrames.err(replyTo != null ? replyTo : address, denied("address not allowed: " + address)));
+      return;
+    }
+    if (!(frame.getValue("body") instanceof JsonObject body)) {
+      session.write(BridgeFrames.err(replyTo, ServiceException.badRequest("body must be a JSON object")));
+      return;
+    }
+    JsonObject request = body.copy().put("callerId", session.userId());
+    services
+        .request(target, request)
+        .onComplete(
+            result -> {
+              if (replyTo == null) {
+                return;
+              }
+              session.write(
+                  result.succeeded()
+                      ? BridgeFrames.rec(replyTo, result.result())
+                      : BridgeFrames.err(replyTo, ServiceException.from(result.cause())));
+            });
+  }
+
+  private static ServiceException denied(String message) {
+    return new ServiceException(ErrorCode.ACCESS_DENIED, message);
+  }
+
+  private static String first(List<String> values) {
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+}

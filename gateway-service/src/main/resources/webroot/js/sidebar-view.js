@@ -1,0 +1,246 @@
+// The sidebar: room list, "direct message" search and "new group room" form.
+// Lists are updated in place (keyed by id) rather than rebuilt, so an element a user (or a
+// test) is about to click is not swapped out underneath them by a live update.
+
+import { debounce, h, showError } from './util.js';
+
+/** Wait for a pause in typing before searching users. */
+export const SEARCH_DEBOUNCE_MS = 250;
+
+export class SidebarView {
+  /**
+   * @param {import('./store.js').Store} store
+   * @param {object} actions
+   * @param {(roomId: string) => void} actions.onOpenRoom
+   * @param {(query: string) => void} actions.onDirectSearch
+   * @param {(user: object) => Promise<void>} actions.onDirectPick
+   * @param {(name: string, usernames: string[]) => Promise<void>} actions.onCreateRoom
+   */
+  constructor(store, actions) {
+    this.store = store;
+    this.actions = actions;
+    this.roomList = document.getElementById('room-list');
+    this.roomsEmpty = document.getElementById('room-list-empty');
+    this.roomNodes = new Map(); // roomId → li
+
+    this.directForm = document.getElementById('direct-form');
+    this.directQuery = document.getElementById('direct-query');
+    this.directResults = document.getElementById('direct-results');
+    this.directHint = document.getElementById('direct-hint');
+    this.directError = document.getElementById('direct-error');
+    this.userNodes = new Map(); // userId → li
+
+    this.newRoomForm = document.getElementById('new-room-form');
+    this.newRoomName = document.getElementById('new-room-name');
+    this.newRoomMembers = document.getElementById('new-room-members');
+    this.newRoomCreate = document.getElementById('new-room-create');
+    this.newRoomError = document.getElementById('new-room-error');
+
+    this.bindRoomList();
+    this.bindDirect();
+    this.bindNewRoom();
+  }
+
+  // --- room list ---
+
+  bindRoomList() {
+    const open = (event) => {
+      const li = event.target.closest('li[data-room-id]');
+      if (li) this.actions.onOpenRoom(li.dataset.roomId);
+    };
+    this.roomList.addEventListener('click', open);
+    this.roomList.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        open(event);
+      }
+    });
+  }
+
+  /** Brings #room-list in line with the store: order, names, unread marks, the open room. */
+  renderRooms() {
+    const rooms = this.store.orderedRooms();
+    const seen = new Set();
+    let previous = null;
+    for (const room of rooms) {
+      seen.add(room.roomId);
+      let li = this.roomNodes.get(room.roomId);
+      if (!li) {
+        li = this.createRoomNode(room.roomId);
+        this.roomNodes.set(room.roomId, li);
+      }
+      this.updateRoomNode(li, room);
+      // Move only nodes that are out of place; moving keeps the element (and its identity).
+      const expectedNext = previous ? previous.nextElementSibling : this.roomList.firstElementChild;
+      if (expectedNext !== li) this.roomList.insertBefore(li, expectedNext);
+      previous = li;
+    }
+    for (const [roomId, li] of this.roomNodes) {
+      if (!seen.has(roomId)) {
+        li.remove();
+        this.roomNodes.delete(roomId);
+      }
+    }
+    this.roomsEmpty.hidden = rooms.length > 0;
+  }
+
+  createRoomNode(roomId) {
+    return h(
+      'li',
+      { className: 'room', dataset: { roomId }, tabindex: 0, role: 'button' },
+      // Avatar letter and unread count are drawn by CSS from data attributes, so the li's
+      // text is exactly the room's name.
+      h('span', { className: 'room-avatar', 'aria-hidden': 'true' }),
+      h('span', { className: 'room-name' }),
+      h('span', { className: 'room-badge', 'aria-hidden': 'true' }),
+    );
+  }
+
+  updateRoomNode(li, room) {
+    const name = this.store.roomName(room);
+    const nameNode = li.querySelector('.room-name');
+    if (nameNode.textContent !== name) nameNode.textContent = name;
+    li.title = name;
+    li.querySelector('.room-avatar').dataset.initial = (name.trim()[0] || '#').toUpperCase();
+    li.dataset.type = room.type || 'group';
+    const unread = Math.max(0, Number(room.unread) || 0);
+    li.dataset.unread = String(unread);
+    li.classList.toggle('has-new', unread > 0);
+    li.setAttribute('aria-label', unread > 0 ? `${name}, ${unread} new` : name);
+    const active = room.roomId === this.store.openRoomId;
+    li.classList.toggle('active', active);
+    if (active) li.setAttribute('aria-current', 'true');
+    else li.removeAttribute('aria-current');
+  }
+
+  // --- direct message search ---
+
+  bindDirect() {
+    const search = debounce(() => this.actions.onDirectSearch(this.directQuery.value.trim()), SEARCH_DEBOUNCE_MS);
+    this.directQuery.addEventListener('input', search);
+    this.directForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      search.cancel();
+      this.actions.onDirectSearch(this.directQuery.value.trim());
+    });
+    this.directResults.addEventListener('click', (event) => {
+      const li = event.target.closest('li[data-user-id]');
+      if (li) this.pickUser(li);
+    });
+    this.directResults.addEventListener('keydown', (event) => {
+      const li = event.target.closest('li[data-user-id]');
+      if (li && (event.key === 'Enter' || event.key === ' ')) {
+        event.preventDefault();
+        this.pickUser(li);
+      }
+    });
+  }
+
+  async pickUser(li) {
+    if (this.directResults.getAttribute('aria-busy') === 'true') return;
+    const user = {
+      userId: li.dataset.userId,
+      username: li.dataset.username,
+      displayName: li.dataset.displayName,
+    };
+    showError(this.directError, '');
+    this.directResults.setAttribute('aria-busy', 'true');
+    try {
+      await this.actions.onDirectPick(user);
+      this.clearDirect();
+    } catch (error) {
+      showError(this.directError, error.message);
+    } finally {
+      this.directResults.setAttribute('aria-busy', 'false');
+    }
+  }
+
+  /** Shows search results; `users` null clears them. */
+  showDirectResults(users, query) {
+    const list = users || [];
+    const seen = new Set();
+    let previous = null;
+    for (const user of list) {
+      seen.add(user.userId);
+      let li = this.userNodes.get(user.userId);
+      if (!li) {
+        li = h(
+          'li',
+          { className: 'user', dataset: { userId: user.userId }, tabindex: 0, role: 'button' },
+          h('span', { className: 'user-display' }),
+          h('span', { className: 'user-handle' }),
+        );
+        this.userNodes.set(user.userId, li);
+      }
+      li.dataset.username = user.username;
+      li.dataset.displayName = user.displayName || '';
+      const display = user.displayName || user.username;
+      li.querySelector('.user-display').textContent = display;
+      li.querySelector('.user-handle').textContent = display === user.username ? '' : `@${user.username}`;
+      const expectedNext = previous ? previous.nextElementSibling : this.directResults.firstElementChild;
+      if (expectedNext !== li) this.directResults.insertBefore(li, expectedNext);
+      previous = li;
+    }
+    for (const [userId, li] of this.userNodes) {
+      if (!seen.has(userId)) {
+        li.remove();
+        this.userNodes.delete(userId);
+      }
+    }
+    const noMatch = users !== null && list.length === 0 && query;
+    this.directHint.textContent = noMatch ? `No users found for “${query}”.` : '';
+    this.directHint.hidden = !noMatch;
+  }
+
+  showDirectError(message) {
+    showError(this.directError, message);
+  }
+
+  clearDirect() {
+    this.directQuery.value = '';
+    this.showDirectResults(null);
+    showError(this.directError, '');
+  }
+
+  // --- new group room ---
+
+  bindNewRoom() {
+    this.newRoomForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const name = this.newRoomName.value.trim();
+      if (!name) {
+        showError(this.newRoomError, 'Give the room a name.');
+        return;
+      }
+      const usernames = [
+        ...new Set(
+          this.newRoomMembers.value
+            .split(',')
+            .map((s) => s.trim().replace(/^@/, '').toLowerCase())
+            .filter(Boolean),
+        ),
+      ];
+      showError(this.newRoomError, '');
+      this.newRoomCreate.disabled = true;
+      try {
+        await this.actions.onCreateRoom(name, usernames);
+        this.newRoomName.value = '';
+        this.newRoomMembers.value = '';
+      } catch (error) {
+        showError(this.newRoomError, error.message);
+      } finally {
+        this.newRoomCreate.disabled = false;
+      }
+    });
+  }
+
+  reset() {
+    this.roomNodes.clear();
+    this.roomList.replaceChildren();
+    this.roomsEmpty.hidden = false;
+    this.clearDirect();
+    this.newRoomName.value = '';
+    this.newRoomMembers.value = '';
+    showError(this.newRoomError, '');
+  }
+}

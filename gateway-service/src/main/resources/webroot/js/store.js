@@ -1,0 +1,222 @@
+// Client-side state: who I am, the names I know, my rooms (most recent first) and the
+// messages loaded per room. Pure data, no network and no DOM.
+
+import { shortId } from './util.js';
+
+const NAMES_KEY = 'chat.names';
+/** Names are remembered for this tab only; the cap keeps sessionStorage small. */
+const MAX_REMEMBERED_NAMES = 2_000;
+
+/**
+ * The loaded messages of one room. Messages are kept by seq, so duplicates (at-least-once
+ * delivery, our own echo, sync overlap) fall away, and the view orders them by seq.
+ */
+export class Timeline {
+  constructor() {
+    this.messages = new Map(); // seq → message
+    this.pending = new Map(); // clientMsgId → {clientMsgId, text, state: 'sending'|'queued'|'failed', error}
+    this.loaded = false; // the newest page has arrived
+    this.lowestSeq = null; // lowest seq held, the `before` cursor of scroll-back
+    this.contiguousSeq = 0; // every seq from lowestSeq up to here is held (valid once loaded)
+    this.maxSeq = 0;
+    this.hasMoreOlder = false;
+    this.loadingOlder = false;
+    this.filling = false; // a gap fill is running
+  }
+
+  /** Adds or replaces a message; returns 'added', 'updated' or 'duplicate'. */
+  put(message) {
+    const seq = message.seq;
+    if (!Number.isInteger(seq)) return 'duplicate';
+    const existing = this.messages.get(seq);
+    if (existing && !isNewerVersion(message, existing)) return 'duplicate';
+    this.messages.set(seq, message);
+    if (existing) return 'updated';
+    if (seq > this.maxSeq) this.maxSeq = seq;
+    if (this.lowestSeq === null || seq < this.lowestSeq) this.lowestSeq = seq;
+    this.advance();
+    return 'added';
+  }
+
+  /** Records the newest page: from here on the timeline is contiguous up to its last seq. */
+  markLoaded(page) {
+    for (const m of page.messages) this.put(m);
+    const last = page.messages.length ? page.messages[page.messages.length - 1].seq : 0;
+    this.contiguousSeq = Math.max(this.contiguousSeq, last);
+    this.loaded = true;
+    this.hasMoreOlder = page.hasMore && this.lowestSeq !== null && this.lowestSeq > 1;
+    this.advance();
+  }
+
+  addOlder(page) {
+    for (const m of page.messages) this.put(m);
+    this.hasMoreOlder = page.hasMore && this.lowestSeq !== null && this.lowestSeq > 1;
+  }
+
+  advance() {
+    if (!this.loaded) return;
+    while (this.messages.has(this.contiguousSeq + 1)) this.contiguousSeq++;
+  }
+
+  /** Something above a missing seq has arrived. */
+  hasGap() {
+    return this.loaded && this.maxSeq > this.contiguousSeq;
+  }
+
+  sorted() {
+    return [...this.messages.values()].sort((a, b) => a.seq - b.seq);
+  }
+}
+
+/** An edit or delete (`message.updated`) replaces the stored copy; a plain redelivery does not. */
+function isNewerVersion(incoming, existing) {
+  if (incoming.deleted && !existing.deleted) return true;
+  return (incoming.editedAt || 0) > (existing.editedAt || 0);
+}
+
+export class Store {
+  constructor() {
+    this.reset();
+  }
+
+  reset() {
+    this.me = null;
+    this.users = new Map(); // userId → {userId, username, displayName}
+    this.rooms = new Map(); // roomId → room (plus local fields)
+    this.order = []; // roomIds, most recent activity first
+    this.timelines = new Map(); // roomId → Timeline (rooms whose history was loaded)
+    this.openRoomId = null;
+    this.loadNames();
+  }
+
+  // --- users and names ---
+
+  setMe(me) {
+    this.me = me;
+    this.rememberUsers([me]);
+  }
+
+  /** Returns true when something new was learnt (so names on screen may need a refresh). */
+  rememberUsers(users) {
+    let changed = false;
+    for (const u of users) {
+      if (!u || !u.userId) continue;
+      const old = this.users.get(u.userId);
+      if (!old || old.username !== u.username || old.displayName !== u.displayName) {
+        this.users.set(u.userId, { userId: u.userId, username: u.username, displayName: u.displayName });
+        changed = true;
+      }
+    }
+    if (changed) this.saveNames();
+    return changed;
+  }
+
+  nameOf(userId) {
+    const u = this.users.get(userId);
+    return (u && (u.displayName || u.username)) || shortId(userId);
+  }
+
+  usernameOf(userId) {
+    const u = this.users.get(userId);
+    return u ? u.username : null;
+  }
+
+  loadNames() {
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(NAMES_KEY) || '[]');
+      for (const u of saved) if (u && u.userId) this.users.set(u.userId, u);
+    } catch {
+      // A corrupt cache is only a cache.
+    }
+  }
+
+  saveNames() {
+    try {
+      const list = [...this.users.values()].slice(-MAX_REMEMBERED_NAMES);
+      sessionStorage.setItem(NAMES_KEY, JSON.stringify(list));
+    } catch {
+      // Storage full or disabled: names are then known for this page only.
+    }
+  }
+
+  // --- rooms ---
+
+  isMember(room) {
+    if (!Array.isArray(room.members) || !this.me) return true; // cannot tell: assume yes
+    return room.members.some((m) => m.userId === this.me.userId);
+  }
+
+  /** For a direct room the other member's name; for a group room its name. */
+  roomName(room) {
+    if (!room) return '';
+    if (room.type === 'direct') {
+      const members = Array.isArray(room.members) ? room.members : [];
+      const other = members.find((m) => this.me && m.userId !== this.me.userId) || members[0];
+      if (other) return this.nameOf(other.userId);
+    }
+    return room.name || shortId(room.roomId);
+  }
+
+  /** Replaces the room list with the server's, keeping our order for rooms we already show. */
+  setRooms(list) {
+    const incoming = new Map(list.map((r) => [r.roomId, r]));
+    const kept = this.order.filter((id) => incoming.has(id));
+    const added = list.map((r) => r.roomId).filter((id) => !this.rooms.has(id));
+    for (const id of this.order) if (!incoming.has(id)) this.forgetRoom(id);
+    for (const room of list) this.mergeRoom(room);
+    this.order = [...added, ...kept];
+  }
+
+  /** Adds or updates a room; new rooms (and, with toTop, this one) go to the top. */
+  upsertRoom(room, { toTop = false } = {}) {
+    const isNew = !this.rooms.has(room.roomId);
+    this.mergeRoom(room);
+    if (isNew || toTop) this.bump(room.roomId);
+  }
+
+  mergeRoom(room) {
+    const old = this.rooms.get(room.roomId);
+    const merged = { ...old, ...room };
+    // Never let a stale copy move lastSeq backwards; keep the local unread count for rooms we
+    // already track (the server does not know what this tab has shown).
+    merged.lastSeq = Math.max(Number(room.lastSeq) || 0, (old && old.lastSeq) || 0);
+    merged.unread = old ? old.unread : Number(room.unread) || 0;
+    this.rooms.set(room.roomId, merged);
+  }
+
+  removeRoom(roomId) {
+    this.forgetRoom(roomId);
+    this.order = this.order.filter((id) => id !== roomId);
+  }
+
+  forgetRoom(roomId) {
+    this.rooms.delete(roomId);
+    this.timelines.delete(roomId);
+    if (this.openRoomId === roomId) this.openRoomId = null;
+  }
+
+  bump(roomId) {
+    this.order = [roomId, ...this.order.filter((id) => id !== roomId)];
+  }
+
+  orderedRooms() {
+    return this.order.map((id) => this.rooms.get(id)).filter(Boolean);
+  }
+
+  timeline(roomId) {
+    let t = this.timelines.get(roomId);
+    if (!t) {
+      t = new Timeline();
+      this.timelines.set(roomId, t);
+    }
+    return t;
+  }
+
+  /** The seq up to which we have seen a room: what chat.sync should continue from. */
+  lastSeenSeq(roomId) {
+    const t = this.timelines.get(roomId);
+    if (t && t.loaded) return t.contiguousSeq;
+    const room = this.rooms.get(roomId);
+    return (room && room.lastSeq) || 0;
+  }
+}

@@ -1,0 +1,93 @@
+// Small helpers shared by the other modules. Nothing here touches app state.
+
+/**
+ * A random UUID v4. crypto.randomUUID() only exists in secure contexts (https or localhost);
+ * the app may be served over plain http inside a test network, so fall back to
+ * crypto.getRandomValues(), which is available everywhere.
+ */
+export function uuid() {
+  if (typeof crypto.randomUUID === 'function') {
+    try {
+      return crypto.randomUUID();
+    } catch {
+      // Some browsers expose the function but throw outside a secure context.
+    }
+  }
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40; // version 4
+  b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Builds an element. User text only ever goes in as text nodes or attribute values, never as
+ * markup, so nothing a user types can become HTML.
+ *   h('li', { className: 'x', dataset: { seq: 3 }, title: 'y' }, 'text', childElement)
+ */
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'className') node.className = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (value === true) node.setAttribute(key, '');
+    else node.setAttribute(key, String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children) {
+    if (child === undefined || child === null || child === false) continue;
+    if (Array.isArray(child)) append(node, child);
+    else node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** A short, still recognisable form of an opaque id, for users whose name we do not know. */
+export function shortId(id) {
+  const s = String(id ?? '');
+  return s.length > 8 ? `${s.slice(0, 8)}…` : s;
+}
+
+const TIME_FORMAT = { hour: '2-digit', minute: '2-digit' };
+const DATE_TIME_FORMAT = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
+
+/** Time of day for today's messages, date and time for older ones. */
+export function formatTime(ts) {
+  const date = new Date(ts);
+  if (Number.isNaN(date.getTime())) return '';
+  const today = new Date();
+  const sameDay = date.toDateString() === today.toDateString();
+  return date.toLocaleString([], sameDay ? TIME_FORMAT : DATE_TIME_FORMAT);
+}
+
+export function formatFullTime(ts) {
+  const date = new Date(ts);
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
+}
+
+export function debounce(fn, ms) {
+  let timer = null;
+  const wrapped = (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+  wrapped.cancel = () => clearTimeout(timer);
+  return wrapped;
+}
+
+/** Shows an inline error (or hides it when message is empty). */
+export function showError(node, message) {
+  node.textContent = message || '';
+  node.hidden = !message;
+}
+
+/** Length in Unicode code points, which is how the server counts message text. */
+export function codePointLength(text) {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}

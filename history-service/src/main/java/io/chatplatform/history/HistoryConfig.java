@@ -1,0 +1,27 @@
+package io.chatplatform.history;
+
+import io.chatplatform.runtime.MongoConfig;
+import io.chatplatform.runtime.Settings;
+
+/**
+ * Settings of history-service.
+ *
+ * @param mongo its database
+ * @param syncPageSize messages per room in one {@code chat.sync} answer ({@code HISTORY_SYNC_PAGE_SIZE})
+ * @param maxPageSize the largest {@code limit} a history page may ask for ({@code HISTORY_MAX_PAGE_SIZE})
+ * @param appendMaxAttempts how often an append retries after another instance took the same
+ *     {@code seq} before it answers {@code unavailable} ({@code HISTORY_APPEND_MAX_ATTEMPTS})
+ * @param seqCacheRooms rooms whose last {@code seq} is remembered in memory ({@code HISTORY_SEQ_CACHE_ROOMS})
+ */
+public record HistoryConfig(
+    MongoConfig mongo, int syncPageSize, int maxPageSize, int appendMaxAttempts, int seqCacheRooms) {
+
+  public static HistoryConfig from(Settings settings) {
+    return new HistoryConfig(
+        MongoConfig.from(settings),
+        settings.integer("HISTORY_SYNC_PAGE_SIZE", 100),
+        settings.integer("HISTORY_MAX_PAGE_SIZE", 100),
+        settings.integer("HISTORY_APPEND_MAX_ATTEMPTS", 50),
+        settings.integer("HISTORY_SEQ_CACHE_ROOMS", 100_000));
+  }
+}

@@ -1,0 +1,91 @@
+package io.chatplatform.history;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.runtime.Operations;
+import io.chatplatform.runtime.ServiceHandlers;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * history-service: stores messages with their per-room {@code seq} and reads them back in pages.
+ * Only chat-service calls it, after checking membership; bodies are trusted to be validated.
+ */
+public final class HistoryVerticle extends VerticleBase {
+  private final HistoryConfig config;
+  private final Operations operations;
+  private MongoClient mongo;
+  private MessageStore store;
+
+  public HistoryVerticle(HistoryConfig config, Operations operations) {
+    this.config = config;
+    this.operations = operations;
+  }
+
+  @Override
+  public Future<?> start() {
+    mongo = MongoClient.create(vertx, config.mongo().clientConfig());
+    store = new MessageStore(mongo, config);
+    operations.addReadinessCheck("history-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
+    return store
+        .createIndexes()
+        .compose(
+            x ->
+                ServiceHandlers.on(vertx.eventBus())
+                    .handle(Addresses.History.APPEND, this::append)
+                    .handle(Addresses.History.PAGE, this::page)
+                    .handle(Addresses.History.SYNC, this::sync)
+                    .handle(Addresses.History.LAST_SEQS, this::lastSeqs)
+                    .completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return mongo == null ? Future.succeededFuture() : mongo.close();
+  }
+
+  private Future<JsonObject> append(JsonObject body) {
+    return store
+        .append(NewMessage.fromJson(body))
+        .map(a -> new JsonObject().put("message", a.message()).put("duplicate", a.duplicate()));
+  }
+
+  /** {@code {roomId, before?|after?, limit}} → {@code {messages, hasMore}}. */
+  private Future<JsonObject> page(JsonObject body) {
+    String roomId = body.getString("roomId");
+    int limit = Math.min(body.getInteger("limit", config.maxPageSize()), config.maxPageSize());
+    Long after = body.getLong("after");
+    Future<MessageStore.Page> page =
+        after != null ? store.after(roomId, after, limit) : store.before(roomId, body.getLong("before"), limit);
+    return page.map(MessageStore.Page::toJson);
+  }
+
+  /** {@code {rooms: {roomId: lastSeen}}} → {@code {rooms: {roomId: {messages, hasMore}}}}. */
+  private Future<JsonObject> sync(JsonObject body) {
+    JsonObject rooms = body.getJsonObject("rooms", new JsonObject());
+    List<String> ids = new ArrayList<>(rooms.fieldNames());
+    List<Future<MessageStore.Page>> pages = new ArrayList<>();
+    for (String roomId : ids) {
+      pages.add(store.after(roomId, rooms.getLong(roomId), config.syncPageSize()));
+    }
+    return Future.all(pages)
+        .map(
+            x -> {
+              JsonObject result = new JsonObject();
+              for (int i = 0; i < ids.size(); i++) {
+                result.put(ids.get(i), pages.get(i).result().toJson());
+              }
+              return new JsonObject().put("rooms", result);
+            });
+  }
+
+  /** {@code {roomIds: [...]}} → {@code {lastSeqs: {roomId: n}}}. */
+  private Future<JsonObject> lastSeqs(JsonObject body) {
+    List<String> ids = body.getJsonArray("roomIds").stream().map(String::valueOf).toList();
+    return store.lastSeqs(ids).map(map -> new JsonObject().put("lastSeqs", new JsonObject(Map.copyOf(map))));
+  }
+}

@@ -1,0 +1,126 @@
+package io.chatplatform.platform;
+
+import io.chatplatform.chat.ChatConfig;
+import io.chatplatform.chat.ChatVerticle;
+import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.gateway.GatewayVerticle;
+import io.chatplatform.history.HistoryConfig;
+import io.chatplatform.history.HistoryVerticle;
+import io.chatplatform.runtime.EmbeddedMongo;
+import io.chatplatform.runtime.ServiceNode;
+import io.chatplatform.runtime.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every service in one JVM on embedded stores: the default a newcomer gets from one command.
+ *
+ * <p>Data lives in {@code DATA_DIR}: the messages, rooms and users in an in-process MongoDB-wire
+ * server backed by an H2 file (unless {@code MONGO_URI} names a real MongoDB), and the JWT secret,
+ * created on first start when {@code JWT_SECRET} is unset. The same verticles run here as in the
+ * clustered processes; only the event bus stays inside the JVM.
+ */
+public final class EmbeddedPlatform implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatform.class);
+  static final String SECRET_FILE = "jwt-secret";
+  static final String MONGO_FILE = "chat.mv.db";
+
+  private final ServiceNode node;
+  private final EmbeddedMongo mongo;
+  private final GatewayVerticle gateway;
+
+  private EmbeddedPlatform(ServiceNode node, EmbeddedMongo mongo, GatewayVerticle gateway) {
+    this.node = node;
+    this.mongo = mongo;
+    this.gateway = gateway;
+  }
+
+  /** Starts the platform; blocking, so call it from a main or test thread, not an event loop. */
+  public static EmbeddedPlatform start(Settings base) throws Exception {
+    Path dataDir = Path.of(base.string("DATA_DIR", "./data")).toAbsolutePath();
+    Files.createDirectories(dataDir);
+    Map<String, String> resolved = new HashMap<>();
+    if (base.optional("JWT_SECRET") == null) {
+      resolved.put("JWT_SECRET", secret(dataDir.resolve(SECRET_FILE)));
+    }
+    EmbeddedMongo mongo = null;
+    if (base.optional("MONGO_URI") == null) {
+      mongo = EmbeddedMongo.onFile(dataDir.resolve(MONGO_FILE));
+      resolved.put("MONGO_URI", mongo.connectionString());
+    }
+    Settings settings = base.with(resolved);
+    ServiceNode node = ServiceNode.standalone();
+    GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.from(settings), node.operations());
+    try {
+      node.deployAll(
+              List.of(
+                  new HistoryVerticle(HistoryConfig.from(settings), node.operations()),
+                  new ChatVerticle(ChatConfig.from(settings), node.operations()),
+                  gateway))
+          .await();
+    } catch (Exception e) {
+      node.close().await();
+      if (mongo != null) {
+        mongo.close();
+      }
+      throw e;
+    }
+    LOG.info("platform serving on port {} with data in {}", gateway.port(), dataDir);
+    return new EmbeddedPlatform(node, mongo, gateway);
+  }
+
+  public ServiceNode node() {
+    return node;
+  }
+
+  public GatewayVerticle gateway() {
+    return gateway;
+  }
+
+  public int port() {
+    return gateway.port();
+  }
+
+  /** Stops the services, then the store (so every write is flushed). Blocking. */
+  @Override
+  public void close() {
+    try {
+      node.close().await();
+    } finally {
+      if (mongo != null) {
+        mongo.close();
+      }
+    }
+  }
+
+  /** The secret in {@code file}, created readable by the owner only when missing. */
+  private static String secret(Path file) {
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file).trim();
+      }
+      byte[] bytes = new byte[48];
+      new SecureRandom().nextBytes(bytes);
+      String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      Files.writeString(file, secret);
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        LOG.warn("cannot restrict permissions of {}", file);
+      }
+      return secret;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create " + file, e);
+    }
+  }
+}

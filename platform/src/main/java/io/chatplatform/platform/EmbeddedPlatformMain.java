@@ -1,0 +1,23 @@
+package io.chatplatform.platform;
+
+import io.chatplatform.runtime.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar platform/target/chat-platform.jar}: the whole platform in one process. */
+public final class EmbeddedPlatformMain {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatformMain.class);
+
+  private EmbeddedPlatformMain() {}
+
+  public static void main(String[] args) {
+    try {
+      EmbeddedPlatform platform = EmbeddedPlatform.start(Settings.fromEnvironment());
+      Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "shutdown"));
+      LOG.info("open http://localhost:{}/", platform.port());
+    } catch (Exception e) {
+      LOG.error("the platform failed to start", e);
+      System.exit(1);
+    }
+  }
+}

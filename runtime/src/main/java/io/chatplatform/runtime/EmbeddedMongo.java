@@ -1,0 +1,47 @@
+package io.chatplatform.runtime;
+
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/**
+ * An in-process server speaking the MongoDB wire protocol (mongo-java-server), so the embedded
+ * default runs the same {@code vertx-mongo-client} code as production without a MongoDB install.
+ *
+ * <p>It is bound to loopback on a free port. With a file it keeps data across restarts (H2
+ * backend); without one it is in memory (tests). Its limits (no {@code $text}, compound indexes
+ * ignored) are listed in docs/operations.md; the stores are written to need neither.
+ */
+public final class EmbeddedMongo implements AutoCloseable {
+  private final MongoServer server;
+  private final InetSocketAddress address;
+
+  private EmbeddedMongo(MongoBackend backend) {
+    this.server = new MongoServer(backend);
+    server.bind("127.0.0.1", 0);
+    this.address = server.getLocalAddress();
+  }
+
+  /** A server whose data lives in {@code file} (created when missing). Blocking: call at start-up. */
+  public static EmbeddedMongo onFile(Path file) {
+    return new EmbeddedMongo(new H2Backend(file.toAbsolutePath().toString()));
+  }
+
+  /** A server that keeps its data in memory only. */
+  public static EmbeddedMongo inMemory() {
+    return new EmbeddedMongo(new MemoryBackend());
+  }
+
+  public String connectionString() {
+    return "mongodb://" + address.getHostString() + ":" + address.getPort();
+  }
+
+  /** Blocking: flushes and closes the backend. */
+  @Override
+  public void close() {
+    server.shutdownNow();
+  }
+}
