@@ -1,0 +1,94 @@
+package io.chatplatform.platform;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+/** A REST client of /api/v1 for tests, blocking. */
+final class Api implements AutoCloseable {
+  final WebClient client;
+  final int port;
+
+  Api(Vertx vertx, int port) {
+    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    this.port = port;
+  }
+
+  record Response(int status, Buffer body, HttpResponse<Buffer> raw) {
+    JsonObject json() {
+      return body == null || body.length() == 0 ? new JsonObject() : body.toJsonObject();
+    }
+
+    String errorCode() {
+      return json().getJsonObject("error", new JsonObject()).getString("code");
+    }
+  }
+
+  Response call(HttpMethod method, String path, String token, Object body) {
+    HttpRequest<Buffer> request = client.request(method, path);
+    if (token != null) {
+      request.bearerTokenAuthentication(token);
+    }
+    HttpResponse<Buffer> response =
+        Await.result(body == null ? request.send() : request.sendJson(body));
+    return new Response(response.statusCode(), response.body(), response);
+  }
+
+  Response get(String path, String token) {
+    return call(HttpMethod.GET, path, token, null);
+  }
+
+  Response post(String path, String token, Object body) {
+    return call(HttpMethod.POST, path, token, body);
+  }
+
+  Response delete(String path, String token) {
+    return call(HttpMethod.DELETE, path, token, null);
+  }
+
+  /** A registered, logged-in user. */
+  record User(String userId, String username, String token) {}
+
+  User register(String username) {
+    Response r = post("/api/v1/auth/register", null, new JsonObject().put("username", username).put("password", "correct-horse"));
+    if (r.status() != 201) {
+      throw new AssertionError("register " + username + ": " + r.status() + " " + r.body());
+    }
+    return login(username);
+  }
+
+  User login(String username) {
+    Response r = post("/api/v1/auth/login", null, new JsonObject().put("username", username).put("password", "correct-horse"));
+    if (r.status() != 200) {
+      throw new AssertionError("login " + username + ": " + r.status() + " " + r.body());
+    }
+    return new User(r.json().getString("userId"), username, r.json().getString("accessToken"));
+  }
+
+  JsonObject createRoom(User owner, String name, User... members) {
+    JsonArray ids = new JsonArray();
+    for (User m : members) {
+      ids.add(m.userId());
+    }
+    Response r = post("/api/v1/rooms", owner.token(), new JsonObject().put("name", name).put("members", ids));
+    if (r.status() != 201) {
+      throw new AssertionError("create room: " + r.status() + " " + r.body());
+    }
+    return r.json();
+  }
+
+  String ticket(User user) {
+    return post("/api/v1/auth/ticket", user.token(), null).json().getString("ticket");
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,55 @@
+package io.chatplatform.platform;
+
+import io.chatplatform.runtime.Settings;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An embedded platform on a free port with its data in a test folder, plus clients. */
+final class PlatformFixture implements AutoCloseable {
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  final Path dataDir;
+  final EmbeddedPlatform platform;
+  final Vertx clientVertx = Vertx.vertx();
+  final Api api;
+
+  PlatformFixture(Path dataDir) throws Exception {
+    this(dataDir, Map.of());
+  }
+
+  PlatformFixture(Path dataDir, Map<String, String> extra) throws Exception {
+    this.dataDir = dataDir;
+    Map<String, String> settings = new HashMap<>();
+    settings.put("DATA_DIR", dataDir.toString());
+    settings.put("HTTP_PORT", "0");
+    settings.put("HTTP_HOST", "127.0.0.1");
+    // Tests register many users; the production hash cost would only slow them down.
+    settings.put("PASSWORD_HASH_ITERATIONS", "1000");
+    settings.putAll(extra);
+    this.platform = EmbeddedPlatform.start(Settings.of(settings));
+    this.api = new Api(clientVertx, platform.port());
+  }
+
+  int port() {
+    return platform.port();
+  }
+
+  /** A fresh user with a unique name. */
+  Api.User newUser(String prefix) {
+    return api.register(prefix + "-" + ProcessHandle.current().pid() % 1000 + "-" + NAMES.incrementAndGet());
+  }
+
+  SocketClient socket(Api.User user) {
+    return SocketClient.withToken(clientVertx, port(), user);
+  }
+
+  @Override
+  public void close() {
+    api.close();
+    Await.result(clientVertx.close());
+    platform.close();
+  }
+}

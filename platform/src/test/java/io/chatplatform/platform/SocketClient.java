@@ -1,0 +1,163 @@
+package io.chatplatform.platform;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A protocol v1 client over the raw WebSocket endpoint, for tests: it speaks the bridge frames,
+ * reads both text and binary messages, and queues everything the server sends.
+ */
+final class SocketClient implements AutoCloseable {
+  private static final AtomicInteger REPLY_IDS = new AtomicInteger();
+
+  private final WebSocketClient client;
+  private volatile WebSocket socket;
+  private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private volatile String closeReason;
+
+  private SocketClient(WebSocketClient client) {
+    this.client = client;
+  }
+
+  /** Installs the handlers; runs on the socket's event loop as the connection completes, so nothing is missed. */
+  private WebSocket listen(WebSocket ws) {
+    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    ws.binaryMessageHandler(bytes -> frames.add(bytes.toJsonObject()));
+    ws.closeHandler(v -> {
+      closeReason = ws.closeReason();
+      closed.complete(ws.closeStatusCode());
+    });
+    return ws;
+  }
+
+  /** Connects to {@code /eventbus/websocket?<query>}. */
+  static SocketClient connect(Vertx vertx, int port, String query) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket?" + query);
+    SocketClient c = new SocketClient(client);
+    c.socket = Await.result(client.connect(options).map(c::listen));
+    return c;
+  }
+
+  static SocketClient withToken(Vertx vertx, int port, Api.User user) {
+    SocketClient c = connect(vertx, port, "access_token=" + user.token());
+    c.register("user." + user.userId());
+    return c;
+  }
+
+  void write(String text) {
+    Await.result(socket.writeTextMessage(text));
+  }
+
+  void write(JsonObject frame) {
+    write(frame.encode());
+  }
+
+  void writeBinary(Buffer data) {
+    Await.result(socket.writeBinaryMessage(data));
+  }
+
+  void register(String address) {
+    write(new JsonObject().put("type", "register").put("address", address));
+  }
+
+  /** Sends a request and waits for its {@code rec} or {@code err} frame. */
+  JsonObject request(String address, JsonObject body) {
+    String replyAddress = "reply." + REPLY_IDS.incrementAndGet();
+    write(new JsonObject().put("type", "send").put("address", address).put("body", body).put("replyAddress", replyAddress));
+    return awaitFrame(f -> replyAddress.equals(f.getString("address")), Await.TIMEOUT);
+  }
+
+  /** The body of a successful reply; fails the test on an {@code err}. */
+  JsonObject ask(String address, JsonObject body) {
+    JsonObject frame = request(address, body);
+    if (!"rec".equals(frame.getString("type"))) {
+      throw new AssertionError("request to " + address + " failed: " + frame);
+    }
+    return frame.getJsonObject("body");
+  }
+
+  /** The first queued frame matching, removing it and the non-matching ones before it are kept. */
+  JsonObject awaitFrame(Predicate<JsonObject> match, Duration timeout) {
+    List<JsonObject> skipped = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        JsonObject frame = left > 0 ? frames.poll(left, TimeUnit.NANOSECONDS) : null;
+        if (frame == null) {
+          throw new AssertionError("no matching frame within " + timeout + "; got " + skipped);
+        }
+        if (match.test(frame)) {
+          return frame;
+        }
+        skipped.add(frame);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } finally {
+      // Put back what did not match, in order, ahead of anything newer.
+      List<JsonObject> rest = new ArrayList<>();
+      frames.drainTo(rest);
+      frames.addAll(skipped);
+      frames.addAll(rest);
+    }
+  }
+
+  /** The next server event ({@code rec} on the inbox) of the given type. */
+  JsonObject awaitEvent(String type) {
+    return awaitFrame(
+            f -> "rec".equals(f.getString("type"))
+                && f.getString("address", "").startsWith("user.")
+                && type.equals(f.getJsonObject("body").getString("type")),
+            Await.TIMEOUT)
+        .getJsonObject("body");
+  }
+
+  /** Every frame received so far and not yet taken. */
+  List<JsonObject> drain() {
+    List<JsonObject> all = new ArrayList<>();
+    frames.drainTo(all);
+    return all;
+  }
+
+  short awaitClose() {
+    try {
+      return closed.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("socket not closed within " + Await.TIMEOUT, e);
+    }
+  }
+
+  String closeReason() {
+    return closeReason;
+  }
+
+  boolean isClosed() {
+    return closed.isDone();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.isDone()) {
+      socket.close().onComplete(x -> client.close());
+    } else {
+      client.close();
+    }
+  }
+}
