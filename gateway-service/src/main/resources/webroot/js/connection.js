@@ -66,8 +66,9 @@ export class Connection {
     if (bus) bus.close();
   }
 
-  get isOnline() {
-    return this.state === ConnectionState.ONLINE && Boolean(this.bus && this.bus.isOpen);
+  /** The socket is open (requests can go out), even if the catch-up is still running. */
+  get isConnected() {
+    return Boolean(this.bus && this.bus.isOpen);
   }
 
   /** A request over the socket; rejects with code "disconnected" while there is none. */
@@ -85,8 +86,7 @@ export class Connection {
     this.retryTimer = null;
     let ticket;
     try {
-      const result = await this.fetchTicket();
-      ticket = result;
+      ticket = await this.fetchTicket();
     } catch (error) {
       if (generation !== this.generation) return;
       if (this.isFatal(error)) {

@@ -5,6 +5,8 @@
 // Server frames: {"type":"rec","address","body"} and
 //                {"type":"err","address","failureCode","failureType","message":"<code>: <text>"}
 
+import { uuid } from './util.js';
+
 /** How long a request waits for its reply before it fails. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 /** The bridge closes sockets that stay silent; a ping keeps ours alive. */
@@ -32,8 +34,6 @@ function errorFromFrame(frame) {
   const text = match && match[2] ? match[2] : raw;
   return new EventBusError(code, text, { failureCode: frame.failureCode, failureType: frame.failureType });
 }
-
-let replyCounter = 0;
 
 export class EventBus {
   /**
@@ -98,7 +98,7 @@ export class EventBus {
     if (!this.isOpen) {
       return Promise.reject(new EventBusError('disconnected', 'Not connected.'));
     }
-    const replyAddress = `reply.${Date.now().toString(36)}.${(++replyCounter).toString(36)}.${Math.random().toString(36).slice(2)}`;
+    const replyAddress = uuid(); // fresh per request, as the stock client does
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(replyAddress);

@@ -105,6 +105,7 @@ export class SidebarView {
     li.dataset.type = room.type || 'group';
     const unread = Math.max(0, Number(room.unread) || 0);
     li.dataset.unread = String(unread);
+    li.querySelector('.room-badge').dataset.count = unread > 99 ? '99+' : String(unread);
     li.classList.toggle('has-new', unread > 0);
     li.setAttribute('aria-label', unread > 0 ? `${name}, ${unread} new` : name);
     const active = room.roomId === this.store.openRoomId;

@@ -20,6 +20,7 @@ export class Timeline {
     this.contiguousSeq = 0; // every seq from lowestSeq up to here is held (valid once loaded)
     this.maxSeq = 0;
     this.hasMoreOlder = false;
+    this.loading = null; // the newest-page request while it runs, shared by concurrent opens
     this.loadingOlder = false;
     this.filling = false; // a gap fill is running
   }
@@ -56,6 +57,11 @@ export class Timeline {
   advance() {
     if (!this.loaded) return;
     while (this.messages.has(this.contiguousSeq + 1)) this.contiguousSeq++;
+  }
+
+  /** The room is known to have reached `seq` (e.g. from the room list): anything missing is a gap. */
+  noteLatest(seq) {
+    if (Number.isInteger(seq) && seq > this.maxSeq) this.maxSeq = seq;
   }
 
   /** Something above a missing seq has arrived. */
@@ -130,6 +136,11 @@ export class Store {
     }
   }
 
+  /** Drops the remembered names (on log-out). */
+  clearSavedNames() {
+    sessionStorage.removeItem(NAMES_KEY);
+  }
+
   saveNames() {
     try {
       const list = [...this.users.values()].slice(-MAX_REMEMBERED_NAMES);
@@ -175,6 +186,8 @@ export class Store {
   }
 
   mergeRoom(room) {
+    // Protocol v1 members carry only userId and role; should a server add names, use them.
+    if (Array.isArray(room.members)) this.rememberUsers(room.members.filter((m) => m && m.username));
     const old = this.rooms.get(room.roomId);
     const merged = { ...old, ...room };
     // Never let a stale copy move lastSeq backwards; keep the local unread count for rooms we

@@ -29,7 +29,7 @@ public final class HistoryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     mongo = MongoClient.create(vertx, config.mongo().clientConfig());
-    store = new MessageStore(mongo, config);
+    store = new MessageStore(mongo, config, operations.registry());
     operations.addReadinessCheck("history-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
     return store
         .createIndexes()

@@ -2,6 +2,8 @@ package io.chatplatform.history;
 
 import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -44,10 +46,18 @@ public final class MessageStore {
   private final HistoryConfig config;
   private final Map<String, Long> lastSeqCache;
   private final Map<String, Future<?>> roomQueues = new HashMap<>();
+  private final Counter seqConflicts;
 
-  public MessageStore(MongoClient mongo, HistoryConfig config) {
+  /** Name of the counter of seq races lost to another instance. */
+  public static final String SEQ_CONFLICTS_METRIC = "chat.history.seq.conflicts";
+
+  public MessageStore(MongoClient mongo, HistoryConfig config, MeterRegistry metrics) {
     this.mongo = mongo;
     this.config = config;
+    this.seqConflicts =
+        Counter.builder(SEQ_CONFLICTS_METRIC)
+            .description("appends that found their seq taken by another instance and retried")
+            .register(metrics);
     int capacity = config.seqCacheRooms();
     this.lastSeqCache =
         new LinkedHashMap<>(1024, 0.75f, true) {
@@ -115,6 +125,7 @@ public final class MessageStore {
                     new ServiceException(ErrorCode.UNAVAILABLE, "the room is too busy, try again"));
               }
               // Another instance stored this seq first: move past what is known to be taken.
+              seqConflicts.increment();
               return readLastSeq(message.roomId())
                   .compose(known -> attempt(message, Math.max(known, seq) + 1, attempt + 1));
             });
