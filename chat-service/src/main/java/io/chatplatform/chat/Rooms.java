@@ -8,8 +8,10 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -57,10 +59,10 @@ public final class Rooms {
               Room room = new Room(newRoomId(), Room.GROUP, name, members, System.currentTimeMillis());
               return rooms.insert(room).map(y -> room);
             })
+        .compose(this::present)
         .map(
-            room -> {
-              JsonObject json = withSeq(room, 0);
-              fanout.toUsers(room.memberIds(), ClientEvents.room(ClientEvents.ROOM_JOINED, json));
+            json -> {
+              fanout.toUsers(memberIds(json), ClientEvents.room(ClientEvents.ROOM_JOINED, json));
               return json;
             });
   }
@@ -78,7 +80,7 @@ public final class Rooms {
         .compose(
             existing -> {
               if (existing != null) {
-                return listed(existing, caller);
+                return present(existing);
               }
               return users
                   .byId(other)
@@ -96,14 +98,14 @@ public final class Rooms {
                                 System.currentTimeMillis());
                         return rooms
                             .insert(room)
+                            .compose(x -> present(room))
                             .map(
-                                x -> {
-                                  JsonObject json = withSeq(room, 0);
+                                json -> {
                                   fanout.toUsers(room.memberIds(), ClientEvents.room(ClientEvents.ROOM_JOINED, json));
                                   return json;
                                 })
                             // Lost a race with the other user opening it: the stored one is the one.
-                            .recover(e -> rooms.get(roomId).compose(r -> r == null ? Future.failedFuture(e) : listed(r, caller)));
+                            .recover(e -> rooms.get(roomId).compose(r -> r == null ? Future.failedFuture(e) : present(r)));
                       });
             });
   }
@@ -111,26 +113,13 @@ public final class Rooms {
   /** {@code {callerId}} → {@code {rooms:[room with lastSeq, unread]}}. */
   public Future<JsonObject> list(JsonObject body) {
     String caller = caller(body);
-    return rooms
-        .ofMember(caller)
-        .compose(
-            list ->
-                lastSeqs(list.stream().map(Room::roomId).toList())
-                    .map(
-                        seqs ->
-                            new JsonObject()
-                                .put(
-                                    "rooms",
-                                    new JsonArray(
-                                        list.stream()
-                                            .map(r -> withSeq(r, seqs.getLong(r.roomId(), 0L)))
-                                            .toList()))));
+    return rooms.ofMember(caller).compose(this::present).map(list -> new JsonObject().put("rooms", new JsonArray(list)));
   }
 
   /** {@code {callerId, roomId}} → the room. */
   public Future<JsonObject> get(JsonObject body) {
     String caller = caller(body);
-    return memberRoom(Rules.requiredString(body, "roomId"), caller).compose(room -> listed(room, caller));
+    return memberRoom(Rules.requiredString(body, "roomId"), caller).compose(this::present);
   }
 
   /** {@code {callerId}} → {@code {roomIds:[…]}}: what the gateway indexes when a socket opens. */
@@ -227,10 +216,9 @@ public final class Rooms {
         .get(roomId)
         .compose(
             room ->
-                lastSeqs(List.of(roomId))
+                present(room)
                     .map(
-                        seqs -> {
-                          JsonObject json = withSeq(room, seqs.getLong(roomId, 0L));
+                        json -> {
                           List<String> stayed =
                               room.memberIds().stream().filter(id -> !joined.contains(id)).toList();
                           fanout.toUsers(joined, ClientEvents.room(ClientEvents.ROOM_JOINED, json));
@@ -240,8 +228,43 @@ public final class Rooms {
                         }));
   }
 
-  private Future<JsonObject> listed(Room room, String caller) {
-    return lastSeqs(List.of(room.roomId())).map(seqs -> withSeq(room, seqs.getLong(room.roomId(), 0L)));
+  private Future<JsonObject> present(Room room) {
+    return present(List.of(room)).map(list -> list.get(0));
+  }
+
+  /**
+   * The protocol form of rooms: with each room's {@code lastSeq}, and each member's
+   * {@code username} and {@code displayName} so clients can name a direct room without a look-up.
+   * {@code unread} stays 0 until read receipts exist (docs/protocol.md says so).
+   */
+  private Future<List<JsonObject>> present(List<Room> list) {
+    if (list.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Set<String> people = new LinkedHashSet<>();
+    list.forEach(r -> people.addAll(r.memberIds()));
+    Future<JsonObject> seqs = lastSeqs(list.stream().map(Room::roomId).toList());
+    Future<List<JsonObject>> profiles = users.byIds(people);
+    return Future.all(seqs, profiles)
+        .map(
+            x -> {
+              Map<String, JsonObject> byId = new HashMap<>();
+              profiles.result().forEach(u -> byId.put(u.getString("_id"), u));
+              return list.stream()
+                  .map(
+                      room -> {
+                        JsonObject json = room.toJson().put("lastSeq", seqs.result().getLong(room.roomId(), 0L)).put("unread", 0);
+                        for (Object m : json.getJsonArray("members")) {
+                          JsonObject member = (JsonObject) m;
+                          JsonObject user = byId.get(member.getString("userId"));
+                          if (user != null) {
+                            member.put("username", user.getString("username")).put("displayName", user.getString("displayName"));
+                          }
+                        }
+                        return json;
+                      })
+                  .toList();
+            });
   }
 
   private Future<JsonObject> lastSeqs(List<String> roomIds) {
@@ -250,12 +273,8 @@ public final class Rooms {
         .map(reply -> reply.body().getJsonObject("lastSeqs"));
   }
 
-  /**
-   * The protocol form of a room for one caller. {@code unread} stays 0 until read receipts exist
-   * (docs/protocol.md says so); {@code lastSeq} lets a client count what it has not seen.
-   */
-  private static JsonObject withSeq(Room room, long lastSeq) {
-    return room.toJson().put("lastSeq", lastSeq).put("unread", 0);
+  private static List<String> memberIds(JsonObject room) {
+    return room.getJsonArray("members").stream().map(m -> ((JsonObject) m).getString("userId")).toList();
   }
 
   private Future<Void> requireUsers(Set<String> userIds) {

@@ -144,7 +144,10 @@ class BrowserChatTest {
 
     // Bob's page learns of the new room live, and opening it shows the message.
     By room = By.cssSelector("#room-list li[data-room-id]");
-    waiting(bob).until(ExpectedConditions.elementToBeClickable(room)).click();
+    waiting(bob).until(ExpectedConditions.elementToBeClickable(room));
+    // The server names the members, so bob's page names the conversation after alice.
+    waiting(bob).until(ExpectedConditions.textToBe(room, "alice-web"));
+    bob.findElement(room).click();
     assertThat(awaitMessage(bob, "hello bob, from a browser").getAttribute("data-seq")).isEqualTo("1");
 
     send(bob, "hi alice!");

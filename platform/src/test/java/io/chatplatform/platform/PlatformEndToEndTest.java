@@ -94,9 +94,9 @@ class PlatformEndToEndTest {
     JsonObject room = fx.api.createRoom(owner, "Team", bob);
     String roomId = room.getString("roomId");
     assertThat(room.getString("type")).isEqualTo("group");
-    assertThat(room.getJsonArray("members")).contains(
-        new JsonObject().put("userId", owner.userId()).put("role", "owner"),
-        new JsonObject().put("userId", bob.userId()).put("role", "member"));
+    assertThat(room.getJsonArray("members").stream().map(m -> (JsonObject) m)
+            .map(m -> m.getString("userId") + "/" + m.getString("role") + "/" + m.getString("username")))
+        .containsExactly(owner.userId() + "/owner/" + owner.username(), bob.userId() + "/member/" + bob.username());
 
     assertThat(fx.api.get("/api/v1/rooms/" + roomId, outsider.token()).status()).isEqualTo(404);
     assertThat(fx.api.get("/api/v1/rooms/r_does_not_exist", outsider.token()).status()).isEqualTo(404);
