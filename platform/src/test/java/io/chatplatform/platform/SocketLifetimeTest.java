@@ -1,0 +1,61 @@
+package io.chatplatform.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("A socket lives no longer than its credential and its activity")
+class SocketLifetimeTest {
+  @TempDir Path dataDir;
+
+  @Test
+  @DisplayName("a socket is closed with 4403 when its access token expires, and a ticket carries the token's expiry")
+  void closedWhenTokenExpires() throws Exception {
+    try (PlatformFixture fx = new PlatformFixture(dataDir, Map.of("ACCESS_TOKEN_TTL_SECONDS", "2"));
+        SocketClient byToken = fx.socket(fx.newUser("exp"));
+        SocketClient byTicket = SocketClient.connect(fx.clientVertx, fx.port(), "ticket=" + fx.api.ticket(fx.newUser("expt")))) {
+      assertThat(byToken.awaitClose()).isEqualTo((short) 4403);
+      assertThat(byToken.closeReason()).contains("expired");
+      assertThat(byTicket.awaitClose()).isEqualTo((short) 4403);
+    }
+  }
+
+  @Test
+  @DisplayName("a socket that sends nothing, not even a ping, is closed with 4408; the server forgets it")
+  void closedWhenIdle() throws Exception {
+    try (PlatformFixture fx = new PlatformFixture(dataDir, Map.of("SOCKET_IDLE_TIMEOUT_MS", "1000"))) {
+      Api.User user = fx.newUser("idle");
+      fx.api.createRoom(user, "Quiet");
+      SocketClient silent = fx.socket(user);
+      // Authentication completes after the WebSocket handshake; then the room is subscribed.
+      Await.until("the socket's room to be subscribed", Await.TIMEOUT, () -> fx.platform.gateway().roomSubscriptions() == 1);
+      assertThat(silent.awaitClose()).isEqualTo((short) 4408);
+      silent.close();
+      Await.until("the gateway to drop the closed session", Await.TIMEOUT, () -> fx.platform.gateway().openSessions() == 0);
+      assertThat(fx.platform.gateway().roomSubscriptions()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("when clients close their sockets the gateway forgets them and drops the room subscriptions")
+  void forgetsClosedSockets() throws Exception {
+    try (PlatformFixture fx = new PlatformFixture(dataDir)) {
+      Api.User user = fx.newUser("gone");
+      fx.api.createRoom(user, "Left behind");
+      SocketClient first = fx.socket(user);
+      SocketClient second = fx.socket(user);
+      Await.until("both sockets to be open", Await.TIMEOUT, () -> fx.platform.gateway().openSessions() == 2);
+      assertThat(fx.platform.gateway().roomSubscriptions()).isEqualTo(1);
+      first.close();
+      Await.until("one socket to remain", Await.TIMEOUT, () -> fx.platform.gateway().openSessions() == 1);
+      assertThat(fx.platform.gateway().roomSubscriptions()).isEqualTo(1);
+      second.close();
+      Await.until("no socket to remain", Await.TIMEOUT, () -> fx.platform.gateway().openSessions() == 0);
+      assertThat(fx.platform.gateway().roomSubscriptions()).isZero();
+    }
+  }
+}
