@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
  * @param maxRoomNameLength longest room name ({@code ROOM_MAX_NAME_LENGTH})
  * @param userSearchLimit most users one search returns ({@code USER_SEARCH_LIMIT})
  * @param syncMaxRooms most rooms one {@code chat.sync} may name ({@code SYNC_MAX_ROOMS})
+ * @param maxPageSize the largest {@code limit} of a history page, as history-service allows it ({@code HISTORY_MAX_PAGE_SIZE})
+ * @param historyTimeoutMs how long chat-service waits for history-service; below the gateway's
+ *     {@code SERVICE_TIMEOUT_MS} so the client hears the real failure ({@code HISTORY_TIMEOUT_MS})
  * @param adminUsernames users who get the {@code admin} role when they register ({@code ADMIN_USERNAMES})
  */
 public record ChatConfig(
@@ -26,6 +29,8 @@ public record ChatConfig(
     int maxRoomNameLength,
     int userSearchLimit,
     int syncMaxRooms,
+    int maxPageSize,
+    long historyTimeoutMs,
     Set<String> adminUsernames) {
 
   public static ChatConfig from(Settings settings) {
@@ -37,6 +42,8 @@ public record ChatConfig(
         settings.integer("ROOM_MAX_NAME_LENGTH", 100),
         settings.integer("USER_SEARCH_LIMIT", 20),
         settings.integer("SYNC_MAX_ROOMS", 500),
+        settings.integer("HISTORY_MAX_PAGE_SIZE", 100),
+        settings.longValue("HISTORY_TIMEOUT_MS", 4000),
         Arrays.stream(settings.string("ADMIN_USERNAMES", "").split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())

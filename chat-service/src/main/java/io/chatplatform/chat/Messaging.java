@@ -4,6 +4,7 @@ import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ClientEvents;
 import io.chatplatform.contracts.ServiceException;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,10 @@ public final class Messaging {
   private final Fanout fanout;
   private final EventBus eventBus;
   private final ChatConfig config;
+  private final DeliveryOptions historyCalls;
+
+  /** Page size when the client gives no {@code limit} (protocol v1). */
+  static final int DEFAULT_PAGE_SIZE = 50;
 
   public Messaging(Rooms rooms, UserStore users, Fanout fanout, EventBus eventBus, ChatConfig config) {
     this.rooms = rooms;
@@ -27,6 +32,7 @@ public final class Messaging {
     this.fanout = fanout;
     this.eventBus = eventBus;
     this.config = config;
+    this.historyCalls = new DeliveryOptions().setSendTimeout(config.historyTimeoutMs());
   }
 
   /** {@code {callerId, roomId, clientMsgId, text?, attachments?, replyTo?}} → the stored message. */
@@ -59,7 +65,7 @@ public final class Messaging {
                       .put("replyTo", replyTo)
                       .put("mentions", mentions)
                       .put("ts", System.currentTimeMillis());
-              return eventBus.<JsonObject>request(Addresses.History.APPEND, append);
+              return eventBus.<JsonObject>request(Addresses.History.APPEND, append, historyCalls);
             })
         .map(
             reply -> {
@@ -81,18 +87,18 @@ public final class Messaging {
     if (before != null && after != null) {
       throw ServiceException.badRequest("give before or after, not both");
     }
-    if (limit != null && (limit < 1 || limit > 100)) {
-      throw ServiceException.badRequest("limit must be 1-100");
+    if (limit != null && (limit < 1 || limit > config.maxPageSize())) {
+      throw ServiceException.badRequest("limit must be 1-" + config.maxPageSize());
     }
     JsonObject request =
         new JsonObject()
             .put("roomId", roomId)
             .put("before", before)
             .put("after", after)
-            .put("limit", limit == null ? 50 : limit.intValue());
+            .put("limit", limit == null ? Math.min(DEFAULT_PAGE_SIZE, config.maxPageSize()) : limit.intValue());
     return rooms
         .memberRoom(roomId, caller)
-        .compose(room -> eventBus.<JsonObject>request(Addresses.History.PAGE, request))
+        .compose(room -> eventBus.<JsonObject>request(Addresses.History.PAGE, request, historyCalls))
         .map(reply -> reply.body());
   }
 
@@ -129,7 +135,7 @@ public final class Messaging {
                 return Future.succeededFuture(new JsonObject().put("rooms", new JsonObject()));
               }
               return eventBus
-                  .<JsonObject>request(Addresses.History.SYNC, new JsonObject().put("rooms", allowed))
+                  .<JsonObject>request(Addresses.History.SYNC, new JsonObject().put("rooms", allowed), historyCalls)
                   .map(reply -> reply.body());
             });
   }

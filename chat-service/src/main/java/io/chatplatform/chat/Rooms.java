@@ -4,6 +4,7 @@ import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ClientEvents;
 import io.chatplatform.contracts.ServiceException;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -269,7 +270,10 @@ public final class Rooms {
 
   private Future<JsonObject> lastSeqs(List<String> roomIds) {
     return eventBus
-        .<JsonObject>request(Addresses.History.LAST_SEQS, new JsonObject().put("roomIds", new JsonArray(roomIds)))
+        .<JsonObject>request(
+            Addresses.History.LAST_SEQS,
+            new JsonObject().put("roomIds", new JsonArray(roomIds)),
+            new DeliveryOptions().setSendTimeout(config.historyTimeoutMs()))
         .map(reply -> reply.body().getJsonObject("lastSeqs"));
   }
 

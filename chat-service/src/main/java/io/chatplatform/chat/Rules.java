@@ -51,7 +51,7 @@ public final class Rules {
     if (trimmed.isEmpty()) {
       return username;
     }
-    if (trimmed.length() > DISPLAY_NAME_MAX || trimmed.chars().anyMatch(Character::isISOControl)) {
+    if (codePoints(trimmed) > DISPLAY_NAME_MAX || trimmed.chars().anyMatch(Character::isISOControl)) {
       throw ServiceException.badRequest("displayName must be at most " + DISPLAY_NAME_MAX + " printable characters");
     }
     return trimmed;
@@ -59,7 +59,7 @@ public final class Rules {
 
   public static String roomName(JsonObject body, int maxLength) {
     String name = requiredString(body, "name").strip();
-    if (name.isEmpty() || name.length() > maxLength || name.chars().anyMatch(Character::isISOControl)) {
+    if (name.isEmpty() || codePoints(name) > maxLength || name.chars().anyMatch(Character::isISOControl)) {
       throw ServiceException.badRequest("name must be 1-" + maxLength + " printable characters");
     }
     return name;
@@ -82,7 +82,7 @@ public final class Rules {
     if (!(raw instanceof String text)) {
       throw ServiceException.badRequest("text must be a string");
     }
-    if (text.codePointCount(0, text.length()) > maxLength) {
+    if (codePoints(text) > maxLength) {
       throw ServiceException.badRequest("text must be at most " + maxLength + " characters");
     }
     return text;
@@ -135,9 +135,16 @@ public final class Rules {
     Set<String> names = new LinkedHashSet<>();
     Matcher m = MENTION.matcher(text);
     while (m.find()) {
-      names.add(m.group(1));
+      // "@bob." ends a sentence: a name does not end in '.' or '-'.
+      names.add(m.group(1).replaceAll("[.-]+$", ""));
     }
+    names.removeIf(name -> !USERNAME.matcher(name).matches());
     return names;
+  }
+
+  /** Lengths are counted in characters as people count them (code points), not UTF-16 units. */
+  static int codePoints(String s) {
+    return s.codePointCount(0, s.length());
   }
 
   public static String requiredString(JsonObject body, String field) {

@@ -71,6 +71,7 @@ class RulesTest {
   void mentions() {
     assertThat(Rules.mentionedUsernames("hi @bob and @alice.w, also @bob! mail me at x@bob.com"))
         .containsExactly("bob", "alice.w");
+    assertThat(Rules.mentionedUsernames("thanks @bob. and @carol-")).containsExactly("bob", "carol");
     assertThat(Rules.mentionedUsernames("no mentions here")).isEmpty();
   }
 }

@@ -7,9 +7,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -52,9 +54,16 @@ final class LocalFanout {
     return rooms.size();
   }
 
-  void attach(ClientSession session, Iterable<String> roomIds) {
+  /** Starts delivering per-user events (membership changes) to the session. */
+  void track(ClientSession session) {
     users.computeIfAbsent(session.userId(), k -> new HashSet<>()).add(session);
-    roomIds.forEach(roomId -> join(session, roomId));
+  }
+
+  /** Indexes the session under these rooms; completes when every room subscription is active. */
+  Future<Void> join(ClientSession session, Iterable<String> roomIds) {
+    List<Future<Void>> subscriptions = new ArrayList<>();
+    roomIds.forEach(roomId -> subscriptions.add(join(session, roomId)));
+    return Future.all(subscriptions).mapEmpty();
   }
 
   void detach(ClientSession session) {
@@ -70,19 +79,19 @@ final class LocalFanout {
     }
   }
 
-  private void join(ClientSession session, String roomId) {
-    if (!session.rooms.add(roomId)) {
-      return;
+  private Future<Void> join(ClientSession session, String roomId) {
+    if (session.closed || !session.rooms.add(roomId)) {
+      return Future.succeededFuture();
     }
     RoomSubscription subscription = rooms.get(roomId);
     if (subscription == null) {
       subscription = new RoomSubscription();
       subscription.consumer =
           eventBus.consumer(Addresses.Fanout.room(roomId), message -> deliverToRoom(roomId, message.body()));
-      subscription.consumer.completion().onFailure(e -> LOG.warn("could not subscribe to room {}", roomId, e));
       rooms.put(roomId, subscription);
     }
     subscription.sessions.add(session);
+    return subscription.consumer.completion();
   }
 
   private void leave(ClientSession session, String roomId) {
@@ -114,14 +123,10 @@ final class LocalFanout {
   private void deliverToUsers(JsonObject envelope) {
     JsonObject event = envelope.getJsonObject("event");
     Buffer encoded = event.toBuffer();
-    String roomId = null;
-    boolean joined = false;
-    boolean left = false;
-    if (ClientEvents.ROOM.equals(event.getString(ClientEvents.TYPE))) {
-      roomId = event.getJsonObject(ClientEvents.ROOM).getString("roomId");
-      joined = ClientEvents.ROOM_JOINED.equals(event.getString("event"));
-      left = ClientEvents.ROOM_LEFT.equals(event.getString("event"));
-    }
+    boolean roomEvent = ClientEvents.ROOM.equals(event.getString(ClientEvents.TYPE));
+    String roomId = roomEvent ? event.getJsonObject(ClientEvents.ROOM).getString("roomId") : null;
+    boolean joined = roomEvent && ClientEvents.ROOM_JOINED.equals(event.getString("event"));
+    boolean left = roomEvent && ClientEvents.ROOM_LEFT.equals(event.getString("event"));
     for (Object id : envelope.getJsonArray("userIds")) {
       Set<ClientSession> sessions = users.get(String.valueOf(id));
       if (sessions == null) {
@@ -129,7 +134,7 @@ final class LocalFanout {
       }
       for (ClientSession session : Set.copyOf(sessions)) {
         if (joined) {
-          join(session, roomId);
+          join(session, roomId).onFailure(e -> LOG.warn("could not subscribe to room {}", roomId, e));
         } else if (left) {
           leave(session, roomId);
         }

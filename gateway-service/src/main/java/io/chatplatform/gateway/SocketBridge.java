@@ -34,6 +34,8 @@ final class SocketBridge {
   static final int CLOSE_TOO_SLOW = 4429;
   /** WebSocket's own "message too big". */
   static final int CLOSE_TOO_LARGE = 1009;
+  /** WebSocket's own "internal error": the platform could not set the socket up. */
+  static final int CLOSE_SERVER_ERROR = 1011;
   static final int MAX_REPLY_ADDRESS_LENGTH = 128;
 
   /** Client address → the service request it becomes. Anything else is refused. */
@@ -68,41 +70,62 @@ final class SocketBridge {
     return sessions.size();
   }
 
+  /**
+   * Authenticates a new socket, then indexes it before it may speak: the session is known to
+   * {@link LocalFanout} before its rooms are read (so a room it joins meanwhile is not missed),
+   * and frames are read only once its room subscriptions are active (so a {@code chat.sync}
+   * right after connecting cannot race the subscriptions).
+   */
   private void open(SockJSSocket socket) {
     socket.pause();
-    boolean[] closedEarly = {false};
-    socket.closeHandler(v -> closedEarly[0] = true);
+    ClientSession[] session = {null};
+    boolean[] closed = {false};
+    socket.closeHandler(v -> {
+      closed[0] = true;
+      if (session[0] != null) {
+        end(session[0]);
+      }
+    });
+    socket.exceptionHandler(e -> socket.close());
     authenticate(socket.uri())
-        .compose(caller -> roomIdsOf(caller).map(rooms -> Map.entry(caller, rooms)))
+        .compose(
+            caller -> {
+              if (closed[0]) {
+                return Future.succeededFuture();
+              }
+              session[0] = new ClientSession(socket, caller, Addresses.Client.inbox(caller.userId()));
+              sessions.add(session[0]);
+              fanout.track(session[0]);
+              return roomIdsOf(caller).compose(rooms -> fanout.join(session[0], rooms));
+            })
         .onComplete(
             result -> {
-              if (closedEarly[0]) {
+              if (closed[0]) {
                 return;
               }
               if (result.failed()) {
                 ServiceException error = ServiceException.from(result.cause());
-                int code = error.code() == ErrorCode.UNAUTHORIZED ? CLOSE_UNAUTHORIZED : 1011;
-                socket.close(code, error.wireMessage());
+                int code = error.code() == ErrorCode.UNAUTHORIZED ? CLOSE_UNAUTHORIZED : CLOSE_SERVER_ERROR;
+                if (session[0] != null) {
+                  close(session[0], code, error);
+                } else {
+                  refuse(socket, code, error);
+                }
                 return;
               }
-              Caller caller = result.result().getKey();
-              ClientSession session = new ClientSession(socket, caller, Addresses.Client.inbox(caller.userId()));
-              start(session, result.result().getValue());
+              start(session[0]);
             });
   }
 
-  private void start(ClientSession session, List<String> roomIds) {
-    SockJSSocket socket = session.socket;
-    sessions.add(session);
-    fanout.attach(session, roomIds);
+  private void start(ClientSession session) {
     session.lastFrameAt = System.currentTimeMillis();
     long untilExpiry = session.caller.expiresAt() - System.currentTimeMillis();
     session.expiryTimer =
-        vertx.setTimer(Math.max(1, untilExpiry), id -> close(session, CLOSE_EXPIRED, "token expired"));
-    socket.closeHandler(v -> end(session));
-    socket.exceptionHandler(e -> end(session));
-    socket.handler(frame -> onFrame(session, frame));
-    socket.resume();
+        vertx.setTimer(
+            Math.max(1, untilExpiry),
+            id -> close(session, CLOSE_EXPIRED, ServiceException.unauthorized("token expired")));
+    session.socket.handler(frame -> onFrame(session, frame));
+    session.socket.resume();
   }
 
   private void end(ClientSession session) {
@@ -113,19 +136,29 @@ final class SocketBridge {
     }
   }
 
-  private void close(ClientSession session, int code, String reason) {
+  /**
+   * Closes a socket with a reason. SockJS transports other than the raw WebSocket cannot carry a
+   * close code (clients see SockJS's own 3000), so the reason is first sent as an {@code err}
+   * frame that every client can read.
+   */
+  private void close(ClientSession session, int code, ServiceException reason) {
     if (!session.closed) {
       session.closed = true;
-      session.socket.close(code, reason);
+      refuse(session.socket, code, reason);
     }
     end(session);
+  }
+
+  private static void refuse(SockJSSocket socket, int code, ServiceException reason) {
+    socket.write(BridgeFrames.err(null, reason)).onComplete(x -> socket.close(code, reason.wireMessage()));
   }
 
   private void closeIdle() {
     long limit = System.currentTimeMillis() - config.socketIdleTimeoutMs();
     for (ClientSession session : Set.copyOf(sessions)) {
       if (session.lastFrameAt < limit) {
-        close(session, CLOSE_IDLE, "idle: send a ping at least every " + config.socketIdleTimeoutMs() / 2 + " ms");
+        close(session, CLOSE_IDLE, new ServiceException(ErrorCode.BAD_REQUEST,
+            "idle: send a ping at least every " + config.socketIdleTimeoutMs() / 2 + " ms"));
       }
     }
   }
@@ -149,7 +182,8 @@ final class SocketBridge {
   private void onFrame(ClientSession session, Buffer data) {
     session.lastFrameAt = System.currentTimeMillis();
     if (data.length() > config.maxFrameBytes()) {
-      close(session, CLOSE_TOO_LARGE, "frame larger than " + config.maxFrameBytes() + " bytes");
+      close(session, CLOSE_TOO_LARGE, new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE,
+          "frame larger than " + config.maxFrameBytes() + " bytes"));
       return;
     }
     JsonObject frame;

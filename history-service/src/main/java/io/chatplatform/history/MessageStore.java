@@ -118,7 +118,10 @@ public final class MessageStore {
                 return Future.failedFuture(failure);
               }
               if (String.valueOf(failure.getMessage()).contains("clientKey")) {
-                return findByClientKey(message.clientKey());
+                return findByClientKey(message.clientKey())
+                    // If an earlier attempt stored the message but died before marking the room's
+                    // last seq, the retry repairs the hint so pages and sync show the message.
+                    .compose(found -> markLastSeq(message.roomId(), found.message().getLong("seq")).map(found));
               }
               if (attempt >= config.appendMaxAttempts()) {
                 return Future.failedFuture(

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  *
  * <p>It is bound to loopback on a free port. With a file it keeps data across restarts (H2
  * backend); without one it is in memory (tests). Its limits (no {@code $text}, compound indexes
- * ignored) are listed in docs/operations.md; the stores are written to need neither.
+ * ignored) are listed in docs/architecture.md; the stores are written to need neither.
  */
 public final class EmbeddedMongo implements AutoCloseable {
   private final MongoServer server;

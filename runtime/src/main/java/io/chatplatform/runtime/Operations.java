@@ -21,8 +21,9 @@ import java.util.function.Supplier;
 
 /**
  * Health and metrics of one process: {@code GET /health/live}, {@code GET /health/ready} and
- * {@code GET /metrics} (Prometheus text). Services add readiness checks (their store answers, their
- * consumers are registered); the process is ready when every check passes within the timeout.
+ * {@code GET /metrics} (Prometheus text). Services add readiness checks (their store answers);
+ * the process is ready when every check passes within the timeout. A service's consumers are
+ * registered before its deployment completes, so a deployed service is already serving.
  */
 public final class Operations {
   /** How long a readiness check may take before it counts as failed. */

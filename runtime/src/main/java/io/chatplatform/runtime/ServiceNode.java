@@ -77,7 +77,7 @@ public final class ServiceNode {
               StartContext start = new StartContext(settings, node);
               Future<?> ops =
                   serveOperations
-                      ? node.serveOperations(settings.integer("HTTP_PORT", 8080))
+                      ? node.serveOperations(settings.string("HTTP_HOST", "0.0.0.0"), settings.integer("HTTP_PORT", 8080))
                       : Future.succeededFuture();
               return ops.compose(x -> node.deployAll(verticles.apply(start)));
             })
@@ -102,10 +102,10 @@ public final class ServiceNode {
   }
 
   /** An HTTP server with nothing but the operations endpoints. */
-  public Future<Integer> serveOperations(int port) {
+  public Future<Integer> serveOperations(String host, int port) {
     Router router = Router.router(vertx);
     operations.mount(vertx, router);
-    return vertx.createHttpServer().requestHandler(router).listen(port).map(s -> s.actualPort());
+    return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> s.actualPort());
   }
 
   public Future<Void> close() {
