@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * @param maxPageSize the largest {@code limit} of a history page, as history-service allows it ({@code HISTORY_MAX_PAGE_SIZE})
  * @param historyTimeoutMs how long chat-service waits for history-service; below the gateway's
  *     {@code SERVICE_TIMEOUT_MS} so the client hears the real failure ({@code HISTORY_TIMEOUT_MS})
+ * @param roomCacheSize rooms an instance keeps in memory ({@code ROOM_CACHE_SIZE})
+ * @param roomCacheTtlMs longest a cached room is used without reading it again ({@code ROOM_CACHE_TTL_MS})
  * @param adminUsernames users who get the {@code admin} role when they register ({@code ADMIN_USERNAMES})
  */
 public record ChatConfig(
@@ -31,6 +33,8 @@ public record ChatConfig(
     int syncMaxRooms,
     int maxPageSize,
     long historyTimeoutMs,
+    int roomCacheSize,
+    long roomCacheTtlMs,
     Set<String> adminUsernames) {
 
   public static ChatConfig from(Settings settings) {
@@ -44,6 +48,8 @@ public record ChatConfig(
         settings.integer("SYNC_MAX_ROOMS", 500),
         settings.integer("HISTORY_MAX_PAGE_SIZE", 100),
         settings.longValue("HISTORY_TIMEOUT_MS", 4000),
+        settings.integer("ROOM_CACHE_SIZE", 10_000),
+        settings.longValue("ROOM_CACHE_TTL_MS", 60_000),
         Arrays.stream(settings.string("ADMIN_USERNAMES", "").split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())

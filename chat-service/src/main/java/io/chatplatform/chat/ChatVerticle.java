@@ -24,12 +24,14 @@ public final class ChatVerticle extends VerticleBase {
     mongo = MongoClient.create(vertx, config.mongo().clientConfig());
     operations.addReadinessCheck("chat-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
     UserStore users = new UserStore(mongo);
-    RoomStore roomStore = new RoomStore(mongo);
+    RoomCache roomCache =
+        new RoomCache(vertx.eventBus(), config.roomCacheSize(), config.roomCacheTtlMs(), System::currentTimeMillis);
+    RoomStore roomStore = new RoomStore(mongo, roomCache);
     Fanout fanout = new Fanout(vertx.eventBus());
     Accounts accounts = new Accounts(vertx, users, config);
     Rooms rooms = new Rooms(roomStore, users, accounts, fanout, vertx.eventBus(), config);
     Messaging messaging = new Messaging(rooms, users, fanout, vertx.eventBus(), config);
-    return Future.all(users.createIndexes(), roomStore.createIndexes())
+    return Future.all(users.createIndexes(), roomStore.createIndexes(), roomCache.start())
         .compose(
             x ->
                 ServiceHandlers.on(vertx.eventBus())

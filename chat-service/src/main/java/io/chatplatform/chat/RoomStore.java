@@ -18,9 +18,11 @@ public final class RoomStore {
   static final String ROOMS = "rooms";
 
   private final MongoClient mongo;
+  private final RoomCache cache;
 
-  public RoomStore(MongoClient mongo) {
+  RoomStore(MongoClient mongo, RoomCache cache) {
     this.mongo = mongo;
+    this.cache = cache;
   }
 
   public Future<Void> createIndexes() {
@@ -31,8 +33,24 @@ public final class RoomStore {
     return mongo.insert(ROOMS, room.toDocument()).mapEmpty();
   }
 
+  /** The room, from the cache when it has it; null when there is no such room. */
   public Future<Room> get(String roomId) {
-    return mongo.findOne(ROOMS, new JsonObject().put("_id", roomId), null).map(doc -> doc == null ? null : Room.fromDocument(doc));
+    Room cached = cache.get(roomId);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    long token = cache.readToken();
+    return mongo
+        .findOne(ROOMS, new JsonObject().put("_id", roomId), null)
+        .map(
+            doc -> {
+              if (doc == null) {
+                return null;
+              }
+              Room room = Room.fromDocument(doc);
+              cache.put(room, token);
+              return room;
+            });
   }
 
   public Future<List<Room>> ofMember(String userId) {
@@ -56,7 +74,7 @@ public final class RoomStore {
         new JsonObject()
             .put("$push", new JsonObject().put("members", new JsonObject().put("userId", userId).put("role", role)))
             .put("$addToSet", new JsonObject().put("memberIds", userId));
-    return mongo.updateCollection(ROOMS, query, update).map(r -> r.getDocModified() > 0);
+    return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, r.getDocModified() > 0));
   }
 
   /** Removes a member if present; true when removed. */
@@ -65,14 +83,21 @@ public final class RoomStore {
     JsonObject update =
         new JsonObject()
             .put("$pull", new JsonObject().put("members", new JsonObject().put("userId", userId)).put("memberIds", userId));
-    return mongo.updateCollection(ROOMS, query, update).map(r -> r.getDocModified() > 0);
+    return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, r.getDocModified() > 0));
   }
 
   /** Sets a member's role (used when ownership passes on). */
   public Future<Void> setRole(String roomId, String userId, String role) {
     JsonObject query = new JsonObject().put("_id", roomId).put("members.userId", userId);
     JsonObject update = new JsonObject().put("$set", new JsonObject().put("members.$.role", role));
-    return mongo.updateCollection(ROOMS, query, update).mapEmpty();
+    return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, true)).mapEmpty();
+  }
+
+  private boolean changed(String roomId, boolean modified) {
+    if (modified) {
+      cache.invalidate(roomId);
+    }
+    return modified;
   }
 
 }

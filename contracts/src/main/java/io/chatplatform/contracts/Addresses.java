@@ -42,6 +42,9 @@ public final class Addresses {
     /** The ids of the rooms a user belongs to; the gateway asks it when a socket opens. */
     public static final String ROOM_IDS_OF_USER = "svc.chat.rooms.ids-of-user";
 
+    /** Published by a chat-service instance that changed a room: every instance drops its copy. */
+    public static final String ROOM_CHANGED = "svc.chat.rooms.changed";
+
     public static final String MESSAGE_SEND = "svc.chat.messages.send";
     public static final String MESSAGE_PAGE = "svc.chat.messages.page";
     public static final String MESSAGE_SYNC = "svc.chat.messages.sync";

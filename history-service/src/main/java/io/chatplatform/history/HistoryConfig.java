@@ -11,10 +11,11 @@ import io.chatplatform.runtime.Settings;
  * @param maxPageSize the largest {@code limit} a history page may ask for ({@code HISTORY_MAX_PAGE_SIZE})
  * @param appendMaxAttempts how often an append retries after another instance took the same
  *     {@code seq} before it answers {@code unavailable} ({@code HISTORY_APPEND_MAX_ATTEMPTS})
+ * @param appendBatchMax most messages of one room written by one insert ({@code HISTORY_APPEND_BATCH_MAX})
  * @param seqCacheRooms rooms whose last {@code seq} is remembered in memory ({@code HISTORY_SEQ_CACHE_ROOMS})
  */
 public record HistoryConfig(
-    MongoConfig mongo, int syncPageSize, int maxPageSize, int appendMaxAttempts, int seqCacheRooms) {
+    MongoConfig mongo, int syncPageSize, int maxPageSize, int appendMaxAttempts, int appendBatchMax, int seqCacheRooms) {
 
   public static HistoryConfig from(Settings settings) {
     return new HistoryConfig(
@@ -22,6 +23,7 @@ public record HistoryConfig(
         settings.integer("HISTORY_SYNC_PAGE_SIZE", 100),
         settings.integer("HISTORY_MAX_PAGE_SIZE", 100),
         settings.integer("HISTORY_APPEND_MAX_ATTEMPTS", 50),
+        settings.integer("HISTORY_APPEND_BATCH_MAX", 100),
         settings.integer("HISTORY_SEQ_CACHE_ROOMS", 100_000));
   }
 }

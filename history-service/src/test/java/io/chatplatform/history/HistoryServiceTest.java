@@ -75,6 +75,8 @@ class HistoryServiceTest {
       assertThat(all).allMatch(f -> !f.result().getBoolean("duplicate"));
       // The two instances did race for seqs, so the retry path is what kept this gap-free.
       assertThat(operations.registry().counter(MessageStore.SEQ_CONFLICTS_METRIC).count()).isPositive();
+      // Appends that queued up behind a write went out together.
+      assertThat(operations.registry().summary("chat.history.append.batch.size").max()).isGreaterThan(1);
       ctx.completeNow();
     })));
   }

@@ -48,8 +48,8 @@ class SocketLifetimeTest {
       fx.api.createRoom(user, "Left behind");
       SocketClient first = fx.socket(user);
       SocketClient second = fx.socket(user);
-      Await.until("both sockets to be open", Await.TIMEOUT, () -> fx.platform.gateway().openSessions() == 2);
-      assertThat(fx.platform.gateway().roomSubscriptions()).isEqualTo(1);
+      Await.until("both sockets to be open and subscribed", Await.TIMEOUT,
+          () -> fx.platform.gateway().openSessions() == 2 && fx.platform.gateway().roomSubscriptions() == 1);
       first.close();
       Await.until("one socket to remain", Await.TIMEOUT, () -> fx.platform.gateway().openSessions() == 1);
       assertThat(fx.platform.gateway().roomSubscriptions()).isEqualTo(1);
