@@ -1,7 +1,6 @@
 package io.chatplatform.gateway;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -9,7 +8,7 @@ import java.util.Set;
  * One authenticated socket. Touched only on the gateway's event loop, so plain fields suffice.
  */
 final class ClientSession {
-  final SockJSSocket socket;
+  final ClientChannel socket;
   final Caller caller;
   final String inbox;
   /** Rooms this socket is indexed under in {@link LocalFanout}. */
@@ -20,7 +19,7 @@ final class ClientSession {
   long expiryTimer = -1;
   boolean closed;
 
-  ClientSession(SockJSSocket socket, Caller caller, String inbox) {
+  ClientSession(ClientChannel socket, Caller caller, String inbox) {
     this.socket = socket;
     this.caller = caller;
     this.inbox = inbox;

@@ -35,7 +35,7 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     operations.mount(vertx, router);
     router.route("/api/v1/*").subRouter(new RestApi(vertx, config, tokens, services).router());
-    router.route("/eventbus/*").subRouter(bridge.router());
+    bridge.mount(router, "/eventbus");
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
 

@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.RoutingContext;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +59,24 @@ final class SocketBridge {
     this.fanout = fanout;
   }
 
-  Router router() {
-    SockJSHandlerOptions options = new SockJSHandlerOptions().setInsertJSESSIONID(false).setRegisterWriteHandler(false);
+  /** Mounts the plain WebSocket at {@code <prefix>/websocket} and SockJS under {@code <prefix>}. */
+  void mount(Router router, String prefix) {
     long sweep = Math.max(1_000, config.socketIdleTimeoutMs() / 2);
     vertx.setPeriodic(sweep, id -> closeIdle());
-    return SockJSHandler.create(vertx, options).socketHandler(this::open);
+    router.get(prefix + "/websocket").handler(this::upgrade);
+    SockJSHandlerOptions options = new SockJSHandlerOptions().setInsertJSESSIONID(false).setRegisterWriteHandler(false);
+    router.route(prefix + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(s -> open(ClientChannel.of(s))));
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    ctx.request()
+        .toWebSocket()
+        .onSuccess(ws -> open(ClientChannel.of(ws)))
+        .onFailure(e -> {
+          if (!ctx.response().ended()) {
+            ctx.response().setStatusCode(400).end("a WebSocket upgrade is expected");
+          }
+        });
   }
 
   int openSessions() {
@@ -76,7 +89,7 @@ final class SocketBridge {
    * and frames are read only once its room subscriptions are active (so a {@code chat.sync}
    * right after connecting cannot race the subscriptions).
    */
-  private void open(SockJSSocket socket) {
+  private void open(ClientChannel socket) {
     socket.pause();
     ClientSession[] session = {null};
     boolean[] closed = {false};
@@ -86,7 +99,7 @@ final class SocketBridge {
         end(session[0]);
       }
     });
-    socket.exceptionHandler(e -> socket.close());
+    socket.exceptionHandler(e -> socket.close(CLOSE_SERVER_ERROR, "connection error"));
     authenticate(socket.uri())
         .compose(
             caller -> {
@@ -124,7 +137,7 @@ final class SocketBridge {
         vertx.setTimer(
             Math.max(1, untilExpiry),
             id -> close(session, CLOSE_EXPIRED, ServiceException.unauthorized("token expired")));
-    session.socket.handler(frame -> onFrame(session, frame));
+    session.socket.messageHandler(frame -> onFrame(session, frame));
     session.socket.resume();
   }
 
@@ -149,7 +162,7 @@ final class SocketBridge {
     end(session);
   }
 
-  private static void refuse(SockJSSocket socket, int code, ServiceException reason) {
+  private static void refuse(ClientChannel socket, int code, ServiceException reason) {
     socket.write(BridgeFrames.err(null, reason)).onComplete(x -> socket.close(code, reason.wireMessage()));
   }
 
