@@ -1,0 +1,298 @@
+package io.chatplatform.loadtest;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Parses {@code <scenario> [--name value | --name=value | --flag]…} into {@link Options}. Every
+ * option is declared once below with its default, its help text and the scenarios it applies
+ * to; an option given to a scenario it does not apply to is an error rather than silently
+ * ignored, so a typo never runs a different test than the one asked for.
+ */
+final class Cli {
+  /** A command line that cannot be run; its message says why. */
+  static final class UsageException extends IllegalArgumentException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** {@code --help}: the caller prints {@link #usage()}. */
+  static final class HelpRequested extends RuntimeException {
+    HelpRequested() {
+      super("help", null, false, false);
+    }
+  }
+
+  private record Spec(String name, String defaultValue, String help, Set<Scenario> scenarios, boolean flag) {}
+
+  private static final Set<Scenario> MESSAGING = EnumSet.of(Scenario.FANOUT, Scenario.DIRECT);
+  private static final Set<Scenario> SOCKETS = EnumSet.of(Scenario.CONNECT_STORM, Scenario.IDLE);
+  private static final Set<Scenario> CLIENT = EnumSet.complementOf(EnumSet.of(Scenario.RELAY));
+  private static final int MAX_USERNAME_PREFIX = 20;
+
+  private static final Map<String, Spec> SPECS = new LinkedHashMap<>();
+
+  static {
+    option("url", "http://127.0.0.1:8080", "server base URL (REST and socket)", CLIENT);
+    option("rooms", "10", "rooms", EnumSet.of(Scenario.FANOUT));
+    option("members", "10", "members per room, each with its own socket", EnumSet.of(Scenario.FANOUT));
+    option("pairs", "100", "pairs of users, each pair in its direct room", EnumSet.of(Scenario.DIRECT));
+    option("rate", "1", "messages/s each member sends (open loop)", MESSAGING);
+    option("steps", null, "comma-separated per-member rates: one measured run each, charted", MESSAGING);
+    option("duration", "30", "measured seconds per step", MESSAGING);
+    option("warmup", "5", "seconds of sending before each measured window (excluded from figures)", MESSAGING);
+    option("drain", "5", "seconds to wait after sending stops for in-flight acks and deliveries", MESSAGING);
+    option("message-size", "0", "pad message text to this many characters", MESSAGING);
+    option("connections", "1000", "sockets to open", SOCKETS);
+    option("concurrency", "100", "socket connects in flight at once", CLIENT);
+    option("setup-concurrency", "32", "REST requests in flight at once while creating users and rooms", CLIENT);
+    option("room-size", "10", "members per room; each user is in two rooms", EnumSet.of(Scenario.IDLE));
+    option("hold", "10", "seconds to hold the sockets open before measuring", EnumSet.of(Scenario.IDLE));
+    option("heap-samples", "2", "reads of the server's /metrics heap; the lowest counts", EnumSet.of(Scenario.IDLE));
+    option("heap-interval", "5", "seconds between heap reads", EnumSet.of(Scenario.IDLE));
+    option("processes", "1", "generator processes sharing the connections (each may open ~20,000 files)",
+        EnumSet.of(Scenario.IDLE));
+    option("server-pid", null, "server process id: CPU time (and RSS for idle) read from /proc", CLIENT);
+    option("user-prefix", null, "username prefix (default: a fresh one per run)", CLIENT);
+    option("user-offset", "0", "first user number: lets several generator processes use distinct users", CLIENT);
+    option("password", "loadtest-password", "password of the generated users", CLIENT);
+    option("event-loops", Integer.toString(Runtime.getRuntime().availableProcessors()),
+        "generator event loops (sockets and senders are spread over them)", CLIENT);
+    option("out", null, "result JSON (default loadtest/results/<scenario>-<timestamp>.json; the chart goes beside it)", CLIENT);
+    flag("worker", "internal: run as a child process of --processes", EnumSet.of(Scenario.IDLE));
+    option("port", "8090", "port to listen on", EnumSet.of(Scenario.RELAY));
+  }
+
+  private Cli() {}
+
+  private static void option(String name, String defaultValue, String help, Set<Scenario> scenarios) {
+    SPECS.put(name, new Spec(name, defaultValue, help, scenarios, false));
+  }
+
+  private static void flag(String name, String help, Set<Scenario> scenarios) {
+    SPECS.put(name, new Spec(name, null, help, scenarios, true));
+  }
+
+  static Options parse(String... args) {
+    if (args.length == 0) {
+      throw new UsageException("missing scenario");
+    }
+    if (isHelp(args[0])) {
+      throw new HelpRequested();
+    }
+    Scenario scenario = Scenario.byName(args[0]).orElseThrow(() -> new UsageException("unknown scenario: " + args[0]));
+    Map<String, String> given = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String arg = args[i];
+      if (isHelp(arg)) {
+        throw new HelpRequested();
+      }
+      if (!arg.startsWith("--")) {
+        throw new UsageException("unexpected argument: " + arg);
+      }
+      String name = arg.substring(2);
+      String value = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      Spec spec = SPECS.get(name);
+      if (spec == null || !spec.scenarios().contains(scenario)) {
+        throw new UsageException("unknown option for " + scenario.cliName + ": --" + name);
+      }
+      if (spec.flag()) {
+        if (value != null) {
+          throw new UsageException("--" + name + " takes no value");
+        }
+        value = "true";
+      } else if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new UsageException("--" + name + " needs a value");
+        }
+        value = args[++i];
+      }
+      if (given.put(name, value) != null) {
+        throw new UsageException("--" + name + " given twice");
+      }
+    }
+    return build(scenario, new Values(given));
+  }
+
+  private static Options build(Scenario scenario, Values v) {
+    List<Double> rates = v.has("steps") ? v.rateList("steps") : List.of(v.positiveDouble("rate"));
+    String prefix = v.has("user-prefix") ? v.string("user-prefix") : freshPrefix();
+    if (!prefix.matches("[a-z0-9_.-]{1," + MAX_USERNAME_PREFIX + "}")) {
+      throw new UsageException("--user-prefix must be 1-" + MAX_USERNAME_PREFIX + " of [a-z0-9_.-]");
+    }
+    Options options = new Options(
+        scenario,
+        v.uri("url"),
+        v.positiveInt("rooms"),
+        v.positiveInt("members"),
+        v.positiveInt("pairs"),
+        rates,
+        v.positiveDouble("duration"),
+        v.nonNegativeDouble("warmup"),
+        v.nonNegativeDouble("drain"),
+        v.positiveInt("connections"),
+        v.positiveInt("concurrency"),
+        v.positiveInt("setup-concurrency"),
+        v.positiveInt("room-size"),
+        v.nonNegativeDouble("hold"),
+        v.positiveInt("heap-samples"),
+        v.nonNegativeDouble("heap-interval"),
+        v.positiveInt("processes"),
+        v.has("server-pid") ? (long) v.positiveInt("server-pid") : null,
+        prefix,
+        v.nonNegativeInt("user-offset"),
+        v.string("password"),
+        v.nonNegativeInt("message-size"),
+        v.positiveInt("event-loops"),
+        v.has("out") ? Path.of(v.string("out")) : null,
+        v.has("worker"),
+        v.port("port"));
+    if (options.processes() > options.connections()) {
+      throw new UsageException("--processes must not exceed --connections");
+    }
+    return options;
+  }
+
+  /** A short username prefix unlikely to exist on the server already: "lt" + time + random. */
+  static String freshPrefix() {
+    long stamp = System.currentTimeMillis() / 1000 % (36L * 36 * 36 * 36 * 36 * 36);
+    return "lt" + Long.toString(stamp, 36) + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36);
+  }
+
+  private static boolean isHelp(String arg) {
+    return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+  }
+
+  static String usage() {
+    StringBuilder text = new StringBuilder("""
+        usage: java -jar loadtest/target/chat-loadtest.jar <scenario> [options]
+          fanout         --rooms R --members M --rate <msgs/s per member> --duration <s> [--warmup <s>] [--steps a,b,c]
+          direct         --pairs N --rate <msgs/s per user> --duration <s> [--steps a,b,c]
+          connect-storm  --connections N [--concurrency C]
+          idle           --connections N [--room-size S] [--processes K] [--server-pid PID]
+          relay          --port P   (the baseline relay; also: java -cp <jar> io.chatplatform.loadtest.BaselineRelay --port P)
+        options:
+        """);
+    for (Spec spec : SPECS.values()) {
+      String scenarios = spec.scenarios().equals(CLIENT) ? "all but relay"
+          : String.join(", ", spec.scenarios().stream().map(s -> s.cliName).toList());
+      text.append(String.format(Locale.ROOT, "  --%-18s %s [%s]%s%n", spec.name() + (spec.flag() ? "" : " <v>"), spec.help(),
+          scenarios, spec.defaultValue() == null ? "" : " default " + spec.defaultValue()));
+    }
+    return text.toString();
+  }
+
+  /** Typed access to the given values, falling back to each option's default. */
+  private record Values(Map<String, String> given) {
+    boolean has(String name) {
+      return given.containsKey(name);
+    }
+
+    String string(String name) {
+      String value = given.getOrDefault(name, SPECS.get(name).defaultValue());
+      if (value == null || value.isBlank()) {
+        throw new UsageException("--" + name + " needs a value");
+      }
+      return value.trim();
+    }
+
+    int positiveInt(String name) {
+      int value = integer(name);
+      if (value <= 0) {
+        throw new UsageException("--" + name + " must be positive");
+      }
+      return value;
+    }
+
+    int nonNegativeInt(String name) {
+      int value = integer(name);
+      if (value < 0) {
+        throw new UsageException("--" + name + " must not be negative");
+      }
+      return value;
+    }
+
+    int port(String name) {
+      int value = nonNegativeInt(name);
+      if (value > 65_535) {
+        throw new UsageException("--" + name + " must be a port number");
+      }
+      return value;
+    }
+
+    private int integer(String name) {
+      try {
+        return Integer.parseInt(string(name));
+      } catch (NumberFormatException e) {
+        throw new UsageException("--" + name + " must be a whole number");
+      }
+    }
+
+    double positiveDouble(String name) {
+      double value = number(name, string(name));
+      if (!(value > 0)) {
+        throw new UsageException("--" + name + " must be positive");
+      }
+      return value;
+    }
+
+    double nonNegativeDouble(String name) {
+      double value = number(name, string(name));
+      if (value < 0) {
+        throw new UsageException("--" + name + " must not be negative");
+      }
+      return value;
+    }
+
+    List<Double> rateList(String name) {
+      List<Double> rates = new ArrayList<>();
+      for (String part : string(name).split(",")) {
+        double rate = number(name, part.trim());
+        if (!(rate > 0)) {
+          throw new UsageException("--" + name + " rates must be positive");
+        }
+        rates.add(rate);
+      }
+      return List.copyOf(rates);
+    }
+
+    private static double number(String name, String text) {
+      try {
+        double value = Double.parseDouble(text);
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+          throw new NumberFormatException();
+        }
+        return value;
+      } catch (NumberFormatException e) {
+        throw new UsageException("--" + name + " must be a number: " + text);
+      }
+    }
+
+    URI uri(String name) {
+      try {
+        URI uri = URI.create(string(name));
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+          throw new IllegalArgumentException();
+        }
+        return uri;
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--" + name + " must be an http:// URL with a host");
+      }
+    }
+  }
+}

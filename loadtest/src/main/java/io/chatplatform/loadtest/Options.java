@@ -1,0 +1,79 @@
+package io.chatplatform.loadtest;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The parsed command line of one run (see {@link Cli} for meanings and defaults). */
+record Options(
+    Scenario scenario,
+    URI url,
+    int rooms,
+    int members,
+    int pairs,
+    List<Double> rates,
+    double durationSeconds,
+    double warmupSeconds,
+    double drainSeconds,
+    int connections,
+    int concurrency,
+    int setupConcurrency,
+    int roomSize,
+    double holdSeconds,
+    int heapSamples,
+    double heapIntervalSeconds,
+    int processes,
+    Long serverPid,
+    String userPrefix,
+    int userOffset,
+    String password,
+    int messageSize,
+    int eventLoops,
+    Path out,
+    boolean worker,
+    int port) {
+
+  /** Whether the run is a series of steps (one run per rate, drawn as a chart). */
+  boolean isStepSeries() {
+    return rates.size() > 1;
+  }
+
+  /** How many users the scenario needs in this process. */
+  int userCount() {
+    return switch (scenario) {
+      case FANOUT -> rooms * members;
+      case DIRECT -> pairs * 2;
+      case CONNECT_STORM, IDLE -> connections;
+      case RELAY -> 0;
+    };
+  }
+
+  JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("scenario", scenario.cliName)
+        .put("url", url.toString())
+        .put("eventLoops", eventLoops)
+        .put("userPrefix", userPrefix)
+        .put("userOffset", userOffset)
+        .put("concurrency", concurrency)
+        .put("setupConcurrency", setupConcurrency);
+    switch (scenario) {
+      case FANOUT -> json.put("rooms", rooms).put("members", members);
+      case DIRECT -> json.put("pairs", pairs);
+      case CONNECT_STORM -> json.put("connections", connections);
+      case IDLE -> json.put("connections", connections).put("roomSize", roomSize).put("holdSeconds", holdSeconds)
+          .put("heapSamples", heapSamples).put("heapIntervalSeconds", heapIntervalSeconds).put("processes", processes);
+      case RELAY -> json.put("port", port);
+    }
+    if (scenario == Scenario.FANOUT || scenario == Scenario.DIRECT) {
+      json.put("ratePerSender", new JsonArray(List.copyOf(rates))).put("durationSeconds", durationSeconds)
+          .put("warmupSeconds", warmupSeconds).put("drainSeconds", drainSeconds).put("messageSize", messageSize);
+    }
+    if (serverPid != null) {
+      json.put("serverPid", serverPid);
+    }
+    return json;
+  }
+}

@@ -1,0 +1,23 @@
+package io.chatplatform.loadtest;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The command-line subcommands. */
+enum Scenario {
+  FANOUT("fanout"),
+  DIRECT("direct"),
+  CONNECT_STORM("connect-storm"),
+  IDLE("idle"),
+  RELAY("relay");
+
+  final String cliName;
+
+  Scenario(String cliName) {
+    this.cliName = cliName;
+  }
+
+  static Optional<Scenario> byName(String name) {
+    return Arrays.stream(values()).filter(s -> s.cliName.equals(name)).findFirst();
+  }
+}

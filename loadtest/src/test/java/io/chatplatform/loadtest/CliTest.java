@@ -1,0 +1,113 @@
+package io.chatplatform.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CliTest {
+  @Test
+  void fanoutWithEveryOption() {
+    Options o = Cli.parse("fanout", "--rooms", "4", "--members=25", "--rate", "2.5", "--duration", "60", "--warmup", "10",
+        "--drain", "3", "--url", "http://10.0.0.5:9000", "--server-pid", "4242", "--out", "/tmp/x.json", "--event-loops", "3",
+        "--user-prefix", "bench1", "--user-offset", "500", "--message-size", "120");
+    assertThat(o.scenario()).isEqualTo(Scenario.FANOUT);
+    assertThat(o.rooms()).isEqualTo(4);
+    assertThat(o.members()).isEqualTo(25);
+    assertThat(o.userCount()).isEqualTo(100);
+    assertThat(o.rates()).containsExactly(2.5);
+    assertThat(o.isStepSeries()).isFalse();
+    assertThat(o.durationSeconds()).isEqualTo(60);
+    assertThat(o.warmupSeconds()).isEqualTo(10);
+    assertThat(o.drainSeconds()).isEqualTo(3);
+    assertThat(o.url()).isEqualTo(URI.create("http://10.0.0.5:9000"));
+    assertThat(o.serverPid()).isEqualTo(4242L);
+    assertThat(o.out()).isEqualTo(Path.of("/tmp/x.json"));
+    assertThat(o.eventLoops()).isEqualTo(3);
+    assertThat(o.userPrefix()).isEqualTo("bench1");
+    assertThat(o.userOffset()).isEqualTo(500);
+    assertThat(o.messageSize()).isEqualTo(120);
+  }
+
+  @Test
+  void defaults() {
+    Options o = Cli.parse("fanout");
+    assertThat(o.url()).isEqualTo(URI.create("http://127.0.0.1:8080"));
+    assertThat(o.rates()).containsExactly(1.0);
+    assertThat(o.durationSeconds()).isEqualTo(30);
+    assertThat(o.warmupSeconds()).isEqualTo(5);
+    assertThat(o.drainSeconds()).isEqualTo(5);
+    assertThat(o.serverPid()).isNull();
+    assertThat(o.out()).isNull();
+    assertThat(o.userPrefix()).matches("lt[a-z0-9]+");
+    assertThat(o.eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void stepsMakeAStepSeries() {
+    Options o = Cli.parse("direct", "--pairs", "50", "--steps", "1, 2,5,10");
+    assertThat(o.rates()).containsExactly(1.0, 2.0, 5.0, 10.0);
+    assertThat(o.isStepSeries()).isTrue();
+    assertThat(o.userCount()).isEqualTo(100);
+  }
+
+  @Test
+  void socketScenarios() {
+    Options storm = Cli.parse("connect-storm", "--connections", "5000", "--concurrency", "250");
+    assertThat(storm.connections()).isEqualTo(5000);
+    assertThat(storm.concurrency()).isEqualTo(250);
+    Options idle = Cli.parse("idle", "--connections", "9000", "--processes", "2", "--room-size", "20", "--hold", "30");
+    assertThat(idle.processes()).isEqualTo(2);
+    assertThat(idle.roomSize()).isEqualTo(20);
+    assertThat(idle.holdSeconds()).isEqualTo(30);
+    assertThat(idle.worker()).isFalse();
+    assertThat(Cli.parse("idle", "--worker").worker()).isTrue();
+    assertThat(Cli.parse("relay", "--port", "18090").port()).isEqualTo(18090);
+  }
+
+  @Test
+  void refusesWhatCannotBeRun() {
+    List<String[]> bad = List.of(
+        new String[] {},
+        new String[] {"flood"},
+        new String[] {"fanout", "--romos", "3"},
+        new String[] {"fanout", "--pairs", "3"},
+        new String[] {"relay", "--url", "http://x:1"},
+        new String[] {"fanout", "--rooms"},
+        new String[] {"fanout", "--rooms", "0"},
+        new String[] {"fanout", "--rooms", "two"},
+        new String[] {"fanout", "--rate", "-1"},
+        new String[] {"fanout", "--steps", "1,0"},
+        new String[] {"fanout", "--steps", "1,,2"},
+        new String[] {"fanout", "--duration", "NaN"},
+        new String[] {"fanout", "--rooms", "2", "--rooms", "3"},
+        new String[] {"fanout", "--url", "ws://host:1"},
+        new String[] {"fanout", "--user-prefix", "Upper"},
+        new String[] {"fanout", "stray"},
+        new String[] {"idle", "--worker=yes"},
+        new String[] {"idle", "--connections", "2", "--processes", "3"},
+        new String[] {"relay", "--port", "70000"});
+    for (String[] args : bad) {
+      assertThatThrownBy(() -> Cli.parse(args)).as(String.join(" ", args)).isInstanceOf(Cli.UsageException.class);
+    }
+  }
+
+  @Test
+  void helpAndUsage() {
+    assertThatThrownBy(() -> Cli.parse("--help")).isInstanceOf(Cli.HelpRequested.class);
+    assertThatThrownBy(() -> Cli.parse("fanout", "-h")).isInstanceOf(Cli.HelpRequested.class);
+    assertThat(Cli.usage()).contains("fanout", "direct", "connect-storm", "idle", "relay", "--steps", "--server-pid");
+  }
+
+  @Test
+  void parametersAreRecorded() {
+    Options o = Cli.parse("fanout", "--rooms", "2", "--members", "3", "--steps", "1,2", "--server-pid", "7");
+    assertThat(o.toJson().getInteger("rooms")).isEqualTo(2);
+    assertThat(o.toJson().getInteger("members")).isEqualTo(3);
+    assertThat(o.toJson().getJsonArray("ratePerSender").getList()).containsExactly(1.0, 2.0);
+    assertThat(o.toJson().getLong("serverPid")).isEqualTo(7);
+  }
+}
