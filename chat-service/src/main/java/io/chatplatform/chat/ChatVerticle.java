@@ -5,11 +5,14 @@ import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.ServiceHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 
 /** chat-service: wires config → stores → domain → the table of request handlers. */
 public final class ChatVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatVerticle.class);
   private final ChatConfig config;
   private final Operations operations;
   private MongoClient mongo;
@@ -21,6 +24,7 @@ public final class ChatVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    LOG.info("chat-service starting on {}", Thread.currentThread().getName());
     mongo = MongoClient.create(vertx, config.mongo().clientConfig());
     operations.addReadinessCheck("chat-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
     UserStore users = new UserStore(mongo);

@@ -3,6 +3,8 @@ package io.chatplatform.gateway;
 import io.chatplatform.runtime.Operations;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -14,6 +16,7 @@ import io.vertx.ext.web.handler.StaticHandler;
  * beyond its sockets.
  */
 public final class GatewayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private final GatewayConfig config;
   private final Operations operations;
   private HttpServer server;
@@ -27,6 +30,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    LOG.info("gateway-service starting on {}", Thread.currentThread().getName());
     Tokens tokens = new Tokens(vertx, config);
     ServiceClient services = new ServiceClient(vertx.eventBus(), config.serviceTimeoutMs());
     fanout = new LocalFanout(vertx.eventBus());

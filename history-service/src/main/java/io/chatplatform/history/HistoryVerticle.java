@@ -5,6 +5,8 @@ import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.ServiceHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.Map;
  * Only chat-service calls it, after checking membership; bodies are trusted to be validated.
  */
 public final class HistoryVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HistoryVerticle.class);
   private final HistoryConfig config;
   private final Operations operations;
   private MongoClient mongo;
@@ -28,6 +31,7 @@ public final class HistoryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    LOG.info("history-service starting on {}", Thread.currentThread().getName());
     mongo = MongoClient.create(vertx, config.mongo().clientConfig());
     store = new MessageStore(mongo, config, operations.registry());
     operations.addReadinessCheck("history-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));

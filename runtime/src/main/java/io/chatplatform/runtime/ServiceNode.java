@@ -69,36 +69,33 @@ public final class ServiceNode {
    */
   public static void launch(
       String serviceName, boolean serveOperations, Function<StartContext, List<Deployable>> verticles) {
+    // Runs on the main thread, waiting for each step, so that deployAll is called from outside
+    // Vert.x and every verticle gets an event loop of its own.
     Settings settings = Settings.fromEnvironment();
-    clustered(ClusterConfig.from(settings))
-        .compose(
-            node -> {
-              Runtime.getRuntime().addShutdownHook(new Thread(node::closeBlocking, "shutdown"));
-              StartContext start = new StartContext(settings, node);
-              Future<?> ops =
-                  serveOperations
-                      ? node.serveOperations(settings.string("HTTP_HOST", "0.0.0.0"), settings.integer("HTTP_PORT", 8080))
-                      : Future.succeededFuture();
-              return ops.compose(x -> node.deployAll(verticles.apply(start)));
-            })
-        .onSuccess(x -> LOG.info("{} started", serviceName))
-        .onFailure(
-            e -> {
-              LOG.error("{} failed to start", serviceName, e);
-              System.exit(1);
-            });
+    try {
+      ServiceNode node = clustered(ClusterConfig.from(settings)).await();
+      Runtime.getRuntime().addShutdownHook(new Thread(node::closeBlocking, "shutdown"));
+      if (serveOperations) {
+        node.serveOperations(settings.string("HTTP_HOST", "0.0.0.0"), settings.integer("HTTP_PORT", 8080)).await();
+      }
+      node.deployAll(verticles.apply(new StartContext(settings, node))).await();
+      LOG.info("{} started", serviceName);
+    } catch (Exception e) {
+      LOG.error("{} failed to start", serviceName, e);
+      System.exit(1);
+    }
   }
 
   /** What a service needs to build its verticles. */
   public record StartContext(Settings settings, ServiceNode node) {}
 
-  /** Deploys the verticles one after the other; fails on the first that fails. */
+  /**
+   * Deploys the verticles side by side; fails when any fails. Called from outside Vert.x (a main
+   * or test thread), each verticle gets its own event loop: Vert.x 5 puts a verticle deployed
+   * from an event loop on that same loop, which would leave one core doing every service's work.
+   */
   public Future<Void> deployAll(List<Deployable> verticles) {
-    Future<?> chain = Future.succeededFuture();
-    for (Deployable verticle : verticles) {
-      chain = chain.compose(x -> vertx.deployVerticle(verticle));
-    }
-    return chain.mapEmpty();
+    return Future.all(verticles.stream().map(vertx::deployVerticle).toList()).mapEmpty();
   }
 
   /** An HTTP server with nothing but the operations endpoints. */
