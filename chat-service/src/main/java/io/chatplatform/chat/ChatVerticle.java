@@ -35,7 +35,7 @@ public final class ChatVerticle extends VerticleBase {
     Accounts accounts = new Accounts(vertx, users, config);
     Rooms rooms = new Rooms(roomStore, users, accounts, fanout, vertx.eventBus(), config);
     Messaging messaging = new Messaging(rooms, users, fanout, vertx.eventBus(), config);
-    return Future.all(users.createIndexes(), roomStore.createIndexes(), roomCache.start())
+    return Future.all(users.createIndexes(), roomStore.prepare(), roomCache.start())
         .compose(
             x ->
                 ServiceHandlers.on(vertx.eventBus())

@@ -3,8 +3,10 @@ package io.chatplatform.chat;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,9 +15,18 @@ import java.util.List;
  * {@code memberIds} exists to be indexed and queried. A direct room's {@code _id} is derived from
  * its pair ({@link Room#directRoomId}), so the unique {@code _id} makes "one direct room per pair"
  * hold under any concurrency.
+ *
+ * <p>The rooms of a user are also kept in {@code memberships} ({@code {_id: userId, roomIds}}), so
+ * that "which rooms is this user in", asked at every socket connect and sync, is one point read
+ * rather than a query (which the embedded server answers by scanning every room: it ignores
+ * non-unique indexes). The room documents are the truth and {@code memberships} only ever lags
+ * behind on the safe side: a room is added to it after the member is added to the room, and
+ * removed from it before the member is removed, so a crash in between can leave a user without
+ * live events of a room they are in (they still sync it), never with those of a room they left.
  */
 public final class RoomStore {
   static final String ROOMS = "rooms";
+  static final String MEMBERSHIPS = "memberships";
 
   private final MongoClient mongo;
   private final RoomCache cache;
@@ -25,12 +36,36 @@ public final class RoomStore {
     this.cache = cache;
   }
 
-  public Future<Void> createIndexes() {
-    return mongo.createIndex(ROOMS, new JsonObject().put("memberIds", 1));
+  /** Creates the indexes, and the memberships of rooms stored before memberships existed. */
+  public Future<Void> prepare() {
+    return mongo
+        .createIndex(ROOMS, new JsonObject().put("memberIds", 1))
+        .compose(x -> mongo.count(MEMBERSHIPS, new JsonObject()))
+        .compose(count -> count > 0 ? Future.succeededFuture() : rebuildMemberships());
+  }
+
+  private Future<Void> rebuildMemberships() {
+    return mongo
+        .find(ROOMS, new JsonObject())
+        .compose(
+            docs -> {
+              List<BulkOperation> adds = new ArrayList<>();
+              for (JsonObject doc : docs) {
+                Room room = Room.fromDocument(doc);
+                room.memberIds().forEach(userId -> adds.add(membershipAdd(userId, room.roomId())));
+              }
+              return adds.isEmpty() ? Future.succeededFuture() : mongo.bulkWrite(MEMBERSHIPS, adds).mapEmpty();
+            });
   }
 
   public Future<Void> insert(Room room) {
-    return mongo.insert(ROOMS, room.toDocument()).mapEmpty();
+    return mongo
+        .insert(ROOMS, room.toDocument())
+        .compose(
+            x ->
+                mongo.bulkWrite(
+                    MEMBERSHIPS, room.memberIds().stream().map(userId -> membershipAdd(userId, room.roomId())).toList()))
+        .mapEmpty();
   }
 
   /** The room, from the cache when it has it; null when there is no such room. */
@@ -53,18 +88,35 @@ public final class RoomStore {
             });
   }
 
+  /** The user's rooms, oldest first. */
   public Future<List<Room>> ofMember(String userId) {
-    FindOptions options = new FindOptions().setSort(new JsonObject().put("createdAt", 1));
-    return mongo
-        .findWithOptions(ROOMS, new JsonObject().put("memberIds", userId), options)
-        .map(docs -> docs.stream().map(Room::fromDocument).toList());
+    return idsOfMember(userId)
+        .compose(
+            ids -> {
+              if (ids.isEmpty()) {
+                return Future.succeededFuture(List.<JsonObject>of());
+              }
+              FindOptions options = new FindOptions().setSort(new JsonObject().put("createdAt", 1));
+              JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(ids)));
+              return mongo.findWithOptions(ROOMS, query, options);
+            })
+        .map(
+            docs ->
+                docs.stream()
+                    .map(Room::fromDocument)
+                    // The room is the truth; memberships may lag behind it (see the class comment).
+                    .filter(room -> room.hasMember(userId))
+                    .toList());
   }
 
   public Future<List<String>> idsOfMember(String userId) {
-    FindOptions options = new FindOptions().setFields(new JsonObject().put("_id", 1));
     return mongo
-        .findWithOptions(ROOMS, new JsonObject().put("memberIds", userId), options)
-        .map(docs -> docs.stream().map(d -> d.getString("_id")).toList());
+        .findOne(MEMBERSHIPS, new JsonObject().put("_id", userId), null)
+        .map(
+            doc ->
+                doc == null
+                    ? List.of()
+                    : doc.getJsonArray("roomIds", new JsonArray()).stream().map(String::valueOf).toList());
   }
 
   /** Adds a member unless present; true when added. */
@@ -74,7 +126,10 @@ public final class RoomStore {
         new JsonObject()
             .put("$push", new JsonObject().put("members", new JsonObject().put("userId", userId).put("role", role)))
             .put("$addToSet", new JsonObject().put("memberIds", userId));
-    return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, r.getDocModified() > 0));
+    return mongo
+        .updateCollection(ROOMS, query, update)
+        .map(r -> changed(roomId, r.getDocModified() > 0))
+        .compose(added -> mongo.bulkWrite(MEMBERSHIPS, List.of(membershipAdd(userId, roomId))).map(added));
   }
 
   /** Removes a member if present; true when removed. */
@@ -83,7 +138,11 @@ public final class RoomStore {
     JsonObject update =
         new JsonObject()
             .put("$pull", new JsonObject().put("members", new JsonObject().put("userId", userId)).put("memberIds", userId));
-    return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, r.getDocModified() > 0));
+    JsonObject membership = new JsonObject().put("$pull", new JsonObject().put("roomIds", roomId));
+    return mongo
+        .updateCollection(MEMBERSHIPS, new JsonObject().put("_id", userId), membership)
+        .compose(x -> mongo.updateCollection(ROOMS, query, update))
+        .map(r -> changed(roomId, r.getDocModified() > 0));
   }
 
   /** Sets a member's role (used when ownership passes on). */
@@ -91,6 +150,14 @@ public final class RoomStore {
     JsonObject query = new JsonObject().put("_id", roomId).put("members.userId", userId);
     JsonObject update = new JsonObject().put("$set", new JsonObject().put("members.$.role", role));
     return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, true)).mapEmpty();
+  }
+
+  private static BulkOperation membershipAdd(String userId, String roomId) {
+    return BulkOperation.createUpdate(
+        new JsonObject().put("_id", userId),
+        new JsonObject().put("$addToSet", new JsonObject().put("roomIds", roomId)),
+        true,
+        false);
   }
 
   private boolean changed(String roomId, boolean modified) {
