@@ -130,63 +130,59 @@ public final class Rooms {
 
   /** {@code {callerId, roomId, userId}}: owners, moderators and admins add members. */
   public Future<JsonObject> addMember(JsonObject body) {
-    String caller = caller(body);
-    String target = Rules.requiredString(body, "userId");
-    String roomId = Rules.requiredString(body, "roomId");
-    return memberRoom(roomId, caller)
-        .compose(
-            room ->
-                accounts
-                    .isAdmin(caller)
-                    .compose(
-                        admin -> {
-                          if (!room.canManageMembers(caller, admin)) {
-                            return Future.failedFuture(
-                                room.isDirect()
-                                    ? ServiceException.badRequest("a direct room has exactly two members")
-                                    : ServiceException.forbidden("only owners and moderators add members"));
-                          }
-                          if (room.hasMember(target)) {
-                            return Future.succeededFuture(new JsonObject());
-                          }
-                          if (room.members().size() >= config.maxRoomMembers()) {
-                            return Future.failedFuture(
-                                ServiceException.conflict("a room has at most " + config.maxRoomMembers() + " members"));
-                          }
-                          return requireUsers(Set.of(target))
-                              .compose(x -> rooms.addMember(roomId, target, Room.MEMBER))
-                              .compose(added -> added ? announceChange(roomId, Set.of(target), Set.of()) : Future.succeededFuture())
-                              .map(x -> new JsonObject());
-                        }));
+    return changeMember(body, this::add);
   }
 
   /** {@code {callerId, roomId, userId}}: removing oneself is leaving; others need owner/moderator/admin. */
   public Future<JsonObject> removeMember(JsonObject body) {
+    return changeMember(body, this::remove);
+  }
+
+  /** A change of one member ({@code target}) of a room the caller is in. */
+  private interface MemberChange {
+    Future<?> apply(Room room, String caller, String target, boolean callerIsAdmin);
+  }
+
+  private Future<JsonObject> changeMember(JsonObject body, MemberChange change) {
     String caller = caller(body);
     String target = Rules.requiredString(body, "userId");
-    String roomId = Rules.requiredString(body, "roomId");
-    return memberRoom(roomId, caller)
-        .compose(
-            room ->
-                accounts
-                    .isAdmin(caller)
-                    .compose(
-                        admin -> {
-                          if (room.isDirect()) {
-                            return Future.failedFuture(ServiceException.badRequest("a direct room cannot be left"));
-                          }
-                          if (!room.hasMember(target)) {
-                            return Future.failedFuture(ServiceException.notFound("not a member of this room"));
-                          }
-                          if (!room.canRemove(caller, target, admin)) {
-                            return Future.failedFuture(ServiceException.forbidden("you may not remove this member"));
-                          }
-                          return rooms
-                              .removeMember(roomId, target)
-                              .compose(removed -> removed ? handOverOwnership(room, target) : Future.succeededFuture())
-                              .compose(x -> announceChange(roomId, Set.of(), Set.of(target)))
-                              .map(x -> new JsonObject());
-                        }));
+    return memberRoom(Rules.requiredString(body, "roomId"), caller)
+        .compose(room -> accounts.isAdmin(caller).compose(admin -> change.apply(room, caller, target, admin)))
+        .map(x -> new JsonObject());
+  }
+
+  private Future<?> add(Room room, String caller, String target, boolean admin) {
+    if (!room.canManageMembers(caller, admin)) {
+      return Future.failedFuture(
+          room.isDirect()
+              ? ServiceException.badRequest("a direct room has exactly two members")
+              : ServiceException.forbidden("only owners and moderators add members"));
+    }
+    if (room.hasMember(target)) {
+      return Future.succeededFuture();
+    }
+    if (room.members().size() >= config.maxRoomMembers()) {
+      return Future.failedFuture(ServiceException.conflict("a room has at most " + config.maxRoomMembers() + " members"));
+    }
+    return requireUsers(Set.of(target))
+        .compose(x -> rooms.addMember(room.roomId(), target, Room.MEMBER))
+        .compose(added -> added ? announceChange(room.roomId(), Set.of(target), Set.of()) : Future.succeededFuture());
+  }
+
+  private Future<?> remove(Room room, String caller, String target, boolean admin) {
+    if (room.isDirect()) {
+      return Future.failedFuture(ServiceException.badRequest("a direct room cannot be left"));
+    }
+    if (!room.hasMember(target)) {
+      return Future.failedFuture(ServiceException.notFound("not a member of this room"));
+    }
+    if (!room.canRemove(caller, target, admin)) {
+      return Future.failedFuture(ServiceException.forbidden("you may not remove this member"));
+    }
+    return rooms
+        .removeMember(room.roomId(), target)
+        .compose(removed -> removed ? handOverOwnership(room, target) : Future.succeededFuture())
+        .compose(x -> announceChange(room.roomId(), Set.of(), Set.of(target)));
   }
 
   /** The room if {@code userId} is a member; otherwise {@code not_found}, as for a missing room. */

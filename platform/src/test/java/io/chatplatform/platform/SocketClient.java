@@ -2,6 +2,7 @@ package io.chatplatform.platform;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -33,14 +34,13 @@ final class SocketClient implements AutoCloseable {
   }
 
   /** Installs the handlers; runs on the socket's event loop as the connection completes, so nothing is missed. */
-  private WebSocket listen(WebSocket ws) {
+  private void listen(ClientWebSocket ws) {
     ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
     ws.binaryMessageHandler(bytes -> frames.add(bytes.toJsonObject()));
     ws.closeHandler(v -> {
       closeReason = ws.closeReason();
       closed.complete(ws.closeStatusCode());
     });
-    return ws;
   }
 
   /** Connects to {@code /eventbus/websocket?<query>}. */
@@ -49,7 +49,11 @@ final class SocketClient implements AutoCloseable {
     WebSocketConnectOptions options =
         new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket?" + query);
     SocketClient c = new SocketClient(client);
-    c.socket = Await.result(client.connect(options).map(c::listen));
+    // Handlers go on before connecting: a refused socket may be closed before connect() returns.
+    ClientWebSocket ws = client.webSocket();
+    c.listen(ws);
+    Await.result(ws.connect(options));
+    c.socket = ws;
     return c;
   }
 
