@@ -20,6 +20,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,9 +37,10 @@ import java.util.UUID;
  *       tries the next one. Nothing is reserved before the insert, so a crash leaves no hole.
  *   <li><b>Idempotent sends</b>: {@code clientKey = roomId/senderId/clientMsgId} has a unique
  *       index; a second insert with the same key fails and the stored message is returned instead.
- *   <li><b>Per-room order inside one instance</b>: a room's appends are written one batch at a
- *       time, each batch an ordered insert of consecutive seqs, so an instance never races itself.
- *       An ordered insert stops at its first failure, so what it stored is always a prefix.
+ *   <li><b>Per-room order inside one instance</b>: appends are written one batch at a time, each
+ *       batch an ordered insert holding each room's messages with consecutive seqs in arrival
+ *       order, so an instance never races itself. An ordered insert stops at its first failure,
+ *       so what it stored is always a prefix, and the rest is written again after it.
  * </ul>
  * The per-room {@code lastSeq} document is a hint kept with {@code $max}; the messages are the truth.
  * Pages are read by computing the {@code _id}s of the wanted {@code seq}s, which is a point lookup
@@ -52,7 +55,10 @@ public final class MessageStore {
   private final MongoClient mongo;
   private final HistoryConfig config;
   private final Map<String, Long> lastSeqCache;
-  private final Map<String, RoomQueue> roomQueues = new HashMap<>();
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private boolean writing;
+  /** Rooms where another instance took a seq: the next candidate must be above this. */
+  private final Map<String, Long> seqFloors = new HashMap<>();
   private final Counter seqConflicts;
   private final DistributionSummary batchSizes;
 
@@ -96,132 +102,155 @@ public final class MessageStore {
   /** The result of an append: the stored message and whether it was stored before. */
   public record Appended(JsonObject message, boolean duplicate) {}
 
-  /** An append waiting for its room's writer. */
-  private record Pending(NewMessage message, Promise<Appended> promise) {}
+  /** An append waiting for the writer. */
+  private static final class Pending {
+    final NewMessage message;
+    final Promise<Appended> promise = Promise.promise();
+    int attempts;
 
-  /** A room's appends, written by one batch at a time. */
-  private static final class RoomQueue {
-    final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-    boolean writing;
+    Pending(NewMessage message) {
+      this.message = message;
+    }
+
+    String roomId() {
+      return message.roomId();
+    }
   }
 
   /**
    * Stores a new message and gives it the room's next {@code seq}; or, when the same sender sent
    * the same {@code clientMsgId} to the room before, returns that message unchanged.
    *
-   * <p>Appends that arrive while a room's previous batch is being written are written together
-   * in the next one (one ordered insert of consecutive seqs, one {@code $max}): group commit, so a
-   * busy room costs a few round trips per batch rather than per message.
+   * <p>Group commit: the appends that arrive while a batch is being written, whatever their
+   * rooms, are written together in the next one: one ordered insert (consecutive seqs per room,
+   * in arrival order), then one write of the rooms' last-seq hints. A busy instance costs two
+   * round trips per batch, not per message.
    */
   public Future<Appended> append(NewMessage message) {
-    RoomQueue queue = roomQueues.computeIfAbsent(message.roomId(), k -> new RoomQueue());
-    Promise<Appended> promise = Promise.promise();
-    queue.waiting.add(new Pending(message, promise));
-    if (!queue.writing) {
-      drain(message.roomId(), queue);
+    Pending pending = new Pending(message);
+    waiting.add(pending);
+    if (!writing) {
+      drain();
     }
-    return promise.future();
+    return pending.promise.future();
   }
 
-  private void drain(String roomId, RoomQueue queue) {
-    if (queue.waiting.isEmpty()) {
-      roomQueues.remove(roomId);
+  private void drain() {
+    if (waiting.isEmpty()) {
       return;
     }
-    queue.writing = true;
+    writing = true;
     List<Pending> batch = new ArrayList<>();
-    while (!queue.waiting.isEmpty() && batch.size() < config.appendBatchMax()) {
-      batch.add(queue.waiting.poll());
+    while (!waiting.isEmpty() && batch.size() < config.appendBatchMax()) {
+      batch.add(waiting.poll());
     }
     batchSizes.record(batch.size());
-    writeBatch(roomId, batch, 0, false, 1)
+    writeBatch(batch)
         .onComplete(
             done -> {
-              queue.writing = false;
-              drain(roomId, queue);
+              writing = false;
+              drain();
             });
   }
 
-  /**
-   * Writes {@code batch} after the room's last seq (at least {@code floor}); completes every
-   * pending append of it, with a message, a duplicate or a failure. Never fails itself.
-   */
-  private Future<Void> writeBatch(String roomId, List<Pending> batch, long floor, boolean reread, int attempt) {
-    Long cached = reread ? null : lastSeqCache.get(roomId);
-    Future<Long> last = cached != null ? Future.succeededFuture(cached) : readLastSeq(roomId);
-    return last.compose(known -> insertBatch(roomId, batch, Math.max(known, floor), attempt))
+  /** Writes a batch; completes each of its appends or puts it back in front. Never fails itself. */
+  private Future<Void> writeBatch(List<Pending> batch) {
+    Set<String> unknown = new LinkedHashSet<>();
+    batch.forEach(p -> {
+      if (!lastSeqCache.containsKey(p.roomId())) {
+        unknown.add(p.roomId());
+      }
+    });
+    return lastSeqs(List.copyOf(unknown))
+        .compose(read -> insertBatch(batch, read))
         .recover(
             failure -> {
-              batch.forEach(p -> p.promise().tryFail(failure));
+              batch.forEach(p -> p.promise.tryFail(failure));
               return Future.succeededFuture();
             });
   }
 
-  private Future<Void> insertBatch(String roomId, List<Pending> batch, long last, int attempt) {
+  private Future<Void> insertBatch(List<Pending> batch, Map<String, Long> read) {
+    Map<String, Long> next = new HashMap<>();
     List<Pending> written = new ArrayList<>();
     List<JsonObject> docs = new ArrayList<>();
-    long seq = last;
     for (Pending pending : batch) {
-      Long replyTo = pending.message().replyTo();
-      if (replyTo != null && (replyTo < 1 || replyTo > seq)) {
-        pending.promise().fail(ServiceException.badRequest("replyTo must be the seq of an earlier message"));
+      String roomId = pending.roomId();
+      long last =
+          next.computeIfAbsent(
+              roomId,
+              id -> Math.max(lastSeqCache.getOrDefault(id, read.getOrDefault(id, 0L)), seqFloors.getOrDefault(id, 0L)));
+      Long replyTo = pending.message.replyTo();
+      if (replyTo != null && (replyTo < 1 || replyTo > last)) {
+        pending.promise.fail(ServiceException.badRequest("replyTo must be the seq of an earlier message"));
         continue;
       }
-      seq++;
-      docs.add(pending.message().toDocument(seq, UUID.randomUUID().toString().replace("-", "")));
+      next.put(roomId, last + 1);
+      docs.add(pending.message.toDocument(last + 1, UUID.randomUUID().toString().replace("-", "")));
       written.add(pending);
     }
     if (docs.isEmpty()) {
       return Future.succeededFuture();
     }
-    long lastWritten = seq;
     List<BulkOperation> inserts = docs.stream().map(BulkOperation::createInsert).toList();
     return mongo
         .bulkWriteWithOptions(MESSAGES, inserts, ORDERED)
         .compose(
-            result -> markLastSeq(roomId, lastWritten).onSuccess(x -> complete(written, docs, written.size())),
-            failure -> afterFailedInsert(roomId, written, docs, last, attempt, failure));
+            result -> stored(written, docs, written.size()),
+            failure -> afterFailedInsert(written, docs, failure));
   }
 
   /**
    * An ordered insert stops at its first failure: what came before it is stored, the failed
    * message is either a duplicate (its clientKey exists) or lost its seq to another instance,
-   * and the rest is written again in a new batch after it.
+   * and everything after it goes back, in order, to the front of the queue.
    */
-  private Future<Void> afterFailedInsert(
-      String roomId, List<Pending> written, List<JsonObject> docs, long last, int attempt, Throwable failure) {
+  private Future<Void> afterFailedInsert(List<Pending> written, List<JsonObject> docs, Throwable failure) {
     int failedAt = failedIndex(failure);
     if (failedAt < 0) {
       return Future.failedFuture(failure);
     }
-    complete(written, docs, failedAt);
-    Future<Void> stored = failedAt > 0 ? markLastSeq(roomId, last + failedAt) : Future.succeededFuture();
     Pending culprit = written.get(failedAt);
-    List<Pending> rest = written.subList(failedAt + 1, written.size());
+    for (int i = written.size() - 1; i > failedAt; i--) {
+      waiting.addFirst(written.get(i));
+    }
+    Future<Void> prefix = stored(written, docs, failedAt);
     if (String.valueOf(failure.getMessage()).contains("clientKey")) {
-      return stored
-          .compose(x -> findByClientKey(culprit.message().clientKey()))
+      return prefix
+          .compose(x -> findByClientKey(culprit.message.clientKey()))
           // If an earlier attempt stored the message but died before marking the room's last
           // seq, the retry repairs the hint so pages and sync show the message.
-          .compose(found -> markLastSeq(roomId, found.message().getLong("seq")).map(found))
-          .onComplete(culprit.promise())
-          .transform(x -> rest.isEmpty() ? Future.succeededFuture() : writeBatch(roomId, List.copyOf(rest), 0, false, attempt));
+          .compose(found -> markLastSeqs(Map.of(culprit.roomId(), found.message().getLong("seq"))).map(found))
+          .onComplete(culprit.promise)
+          .transform(x -> Future.succeededFuture());
     }
     // Another instance stored this seq first: move past it, with a fresh look at the room.
     seqConflicts.increment();
-    List<Pending> retry = new ArrayList<>(written.subList(failedAt, written.size()));
-    if (attempt >= config.appendMaxAttempts()) {
-      retry.forEach(p -> p.promise().fail(new ServiceException(ErrorCode.UNAVAILABLE, "the room is too busy, try again")));
-      return Future.succeededFuture();
+    if (++culprit.attempts >= config.appendMaxAttempts()) {
+      culprit.promise.fail(new ServiceException(ErrorCode.UNAVAILABLE, "the room is too busy, try again"));
+    } else {
+      waiting.addFirst(culprit);
     }
-    lastSeqCache.remove(roomId);
-    return stored.transform(x -> writeBatch(roomId, retry, last + failedAt + 1, true, attempt + 1));
+    lastSeqCache.remove(culprit.roomId());
+    seqFloors.merge(culprit.roomId(), docs.get(failedAt).getLong("seq"), Math::max);
+    return prefix;
   }
 
-  private static void complete(List<Pending> written, List<JsonObject> docs, int count) {
+  /** Acknowledges the first {@code count} appends of a batch, whose documents are stored. */
+  private Future<Void> stored(List<Pending> written, List<JsonObject> docs, int count) {
+    Map<String, Long> lastStored = new HashMap<>();
     for (int i = 0; i < count; i++) {
-      written.get(i).promise().complete(new Appended(toClient(docs.get(i)), false));
+      lastStored.merge(written.get(i).roomId(), docs.get(i).getLong("seq"), Math::max);
     }
+    lastStored.keySet().forEach(seqFloors::remove);
+    return markLastSeqs(lastStored)
+        .onComplete(
+            x -> {
+              for (int i = 0; i < count; i++) {
+                written.get(i).promise.complete(new Appended(toClient(docs.get(i)), false));
+              }
+            })
+        .transform(x -> Future.succeededFuture());
   }
 
   /** The index of the failed write of an ordered bulk insert that hit a duplicate key, else -1. */
@@ -248,15 +277,18 @@ public final class MessageStore {
                     : Future.succeededFuture(new Appended(toClient(doc), true)));
   }
 
-  private Future<Void> markLastSeq(String roomId, long seq) {
-    lastSeqCache.merge(roomId, seq, Math::max);
-    return mongo
-        .updateCollectionWithOptions(
-            ROOM_SEQS,
-            new JsonObject().put("_id", roomId),
-            new JsonObject().put("$max", new JsonObject().put("lastSeq", seq)),
-            new UpdateOptions().setUpsert(true))
-        .mapEmpty();
+  /** Raises the rooms' last-seq hints (never lowers them) and remembers them here. */
+  private Future<Void> markLastSeqs(Map<String, Long> lastSeqs) {
+    if (lastSeqs.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<BulkOperation> updates = new ArrayList<>();
+    lastSeqs.forEach((roomId, seq) -> {
+      lastSeqCache.merge(roomId, seq, Math::max);
+      updates.add(BulkOperation.createUpdate(
+          new JsonObject().put("_id", roomId), new JsonObject().put("$max", new JsonObject().put("lastSeq", seq)), true, false));
+    });
+    return mongo.bulkWrite(ROOM_SEQS, updates).mapEmpty();
   }
 
   private Future<Long> readLastSeq(String roomId) {

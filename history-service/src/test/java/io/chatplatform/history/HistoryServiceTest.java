@@ -82,6 +82,27 @@ class HistoryServiceTest {
   }
 
   @Test
+  @DisplayName("appends to many rooms at once are written together, and each room counts 1..n on its own")
+  void manyRoomsAreBatchedTogether(Vertx vertx, VertxTestContext ctx) {
+    List<Future<JsonObject>> all = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      all.add(append(vertx, message("multi-" + (i % 10), "u" + (i % 3), "n" + i)));
+    }
+    Future.all(all).onComplete(ctx.succeeding(x -> ctx.verify(() -> {
+      Map<String, Set<Long>> seqsByRoom = new java.util.HashMap<>();
+      all.forEach(f -> {
+        JsonObject m = f.result().getJsonObject("message");
+        seqsByRoom.computeIfAbsent(m.getString("roomId"), k -> new TreeSet<>()).add(m.getLong("seq"));
+      });
+      assertThat(seqsByRoom).hasSize(10);
+      seqsByRoom.values().forEach(seqs -> assertThat(seqs).hasSize(20).first().isEqualTo(1L));
+      seqsByRoom.values().forEach(seqs -> assertThat(seqs).last().isEqualTo(20L));
+      assertThat(operations.registry().summary("chat.history.append.batch.size").max()).isGreaterThan(10);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   @DisplayName("the same clientMsgId sent concurrently is stored once; every caller gets that message")
   void concurrentRetriesAreStoredOnce(Vertx vertx, VertxTestContext ctx) {
     List<Future<JsonObject>> all = new ArrayList<>();
