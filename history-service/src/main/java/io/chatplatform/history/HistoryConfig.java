@@ -12,10 +12,17 @@ import io.chatplatform.runtime.Settings;
  * @param appendMaxAttempts how often an append retries after another instance took the same
  *     {@code seq} before it answers {@code unavailable} ({@code HISTORY_APPEND_MAX_ATTEMPTS})
  * @param appendBatchMax most messages of one room written by one insert ({@code HISTORY_APPEND_BATCH_MAX})
+ * @param appendQueueMax appends an instance holds waiting; more are refused at once with
+ *     {@code unavailable} ({@code HISTORY_APPEND_QUEUE_MAX})
+ * @param appendMaxWaitMs an append that waited this long is answered {@code unavailable} rather
+ *     than written: its caller is about to give up ({@code HISTORY_APPEND_MAX_WAIT_MS})
  * @param seqCacheRooms rooms whose last {@code seq} is remembered in memory ({@code HISTORY_SEQ_CACHE_ROOMS})
  */
 public record HistoryConfig(
-    MongoConfig mongo, int syncPageSize, int maxPageSize, int appendMaxAttempts, int appendBatchMax, int seqCacheRooms) {
+    MongoConfig mongo, int syncPageSize, int maxPageSize, int appendMaxAttempts, int appendBatchMax,
+    int appendQueueMax,
+    long appendMaxWaitMs,
+    int seqCacheRooms) {
 
   public static HistoryConfig from(Settings settings) {
     return new HistoryConfig(
@@ -24,6 +31,8 @@ public record HistoryConfig(
         settings.integer("HISTORY_MAX_PAGE_SIZE", 100),
         settings.integer("HISTORY_APPEND_MAX_ATTEMPTS", 50),
         settings.integer("HISTORY_APPEND_BATCH_MAX", 100),
+        settings.integer("HISTORY_APPEND_QUEUE_MAX", 5_000),
+        settings.longValue("HISTORY_APPEND_MAX_WAIT_MS", 3_000),
         settings.integer("HISTORY_SEQ_CACHE_ROOMS", 100_000));
   }
 }

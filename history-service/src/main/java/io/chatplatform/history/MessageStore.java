@@ -106,6 +106,7 @@ public final class MessageStore {
   private static final class Pending {
     final NewMessage message;
     final Promise<Appended> promise = Promise.promise();
+    final long enqueuedAt = System.nanoTime();
     int attempts;
 
     Pending(NewMessage message) {
@@ -127,6 +128,10 @@ public final class MessageStore {
    * round trips per batch, not per message.
    */
   public Future<Appended> append(NewMessage message) {
+    if (waiting.size() >= config.appendQueueMax()) {
+      // Admission control: past this backlog every append would time out anyway.
+      return Future.failedFuture(overloaded());
+    }
     Pending pending = new Pending(message);
     waiting.add(pending);
     if (!writing) {
@@ -141,8 +146,20 @@ public final class MessageStore {
     }
     writing = true;
     List<Pending> batch = new ArrayList<>();
+    long staleBefore = System.nanoTime() - config.appendMaxWaitMs() * 1_000_000L;
     while (!waiting.isEmpty() && batch.size() < config.appendBatchMax()) {
-      batch.add(waiting.poll());
+      Pending next = waiting.poll();
+      if (next.enqueuedAt < staleBefore) {
+        // Its caller has given up (or is about to): writing it would only delay the others.
+        next.promise.fail(overloaded());
+      } else {
+        batch.add(next);
+      }
+    }
+    if (batch.isEmpty()) {
+      writing = false;
+      drain();
+      return;
     }
     batchSizes.record(batch.size());
     writeBatch(batch)
@@ -234,6 +251,10 @@ public final class MessageStore {
     lastSeqCache.remove(culprit.roomId());
     seqFloors.merge(culprit.roomId(), docs.get(failedAt).getLong("seq"), Math::max);
     return prefix;
+  }
+
+  private static ServiceException overloaded() {
+    return new ServiceException(ErrorCode.UNAVAILABLE, "history is overloaded, try again");
   }
 
   /** Acknowledges the first {@code count} appends of a batch, whose documents are stored. */

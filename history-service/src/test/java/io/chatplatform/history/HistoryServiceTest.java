@@ -162,6 +162,33 @@ class HistoryServiceTest {
     assertThat(ctx.awaitCompletion(20, TimeUnit.SECONDS)).isTrue();
   }
 
+  @Test
+  @DisplayName("past its queue limit an instance refuses appends at once with 503, and what it stores stays gap-free")
+  void overloadIsRefusedNotQueued(Vertx vertx, VertxTestContext ctx) {
+    HistoryConfig tight = HistoryConfig.from(Settings.of(Map.of(
+        "MONGO_URI", mongo.connectionString(), "HISTORY_APPEND_QUEUE_MAX", "5", "HISTORY_APPEND_BATCH_MAX", "5")));
+    Vertx isolated = Vertx.vertx();
+    isolated.deployVerticle(new HistoryVerticle(tight, new Operations()))
+        .compose(x -> {
+          List<Future<JsonObject>> all = new ArrayList<>();
+          for (int i = 0; i < 100; i++) {
+            all.add(append(isolated, message("room-busy", "u", "b" + i)));
+          }
+          return Future.join(all).transform(done -> Future.succeededFuture(all));
+        })
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          List<Long> stored = all.stream().filter(Future::succeeded)
+              .map(f -> f.result().getJsonObject("message").getLong("seq")).sorted().toList();
+          List<Throwable> refused = all.stream().filter(Future::failed).map(Future::cause).toList();
+          assertThat(refused).isNotEmpty().allSatisfy(e -> assertThat(((ReplyException) e).failureCode()).isEqualTo(503));
+          assertThat(stored).isNotEmpty();
+          for (int i = 0; i < stored.size(); i++) {
+            assertThat(stored.get(i)).isEqualTo(i + 1L);
+          }
+          isolated.close().onComplete(x -> ctx.completeNow());
+        })));
+  }
+
   static List<Long> seqs(JsonObject page) {
     return page.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getLong("seq")).toList();
   }
