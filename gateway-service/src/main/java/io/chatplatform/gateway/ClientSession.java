@@ -15,7 +15,8 @@ final class ClientSession {
   final Set<String> rooms = new HashSet<>();
   /** Events flow only once the client has registered its inbox, as with the stock bridge. */
   boolean inboxRegistered;
-  long lastFrameAt;
+  /** Set at creation: the idle sweep may see the session while it is still being set up. */
+  long lastFrameAt = System.currentTimeMillis();
   long expiryTimer = -1;
   boolean closed;
 

@@ -69,6 +69,9 @@ final class Cli {
     option("event-loops", Integer.toString(Runtime.getRuntime().availableProcessors()),
         "generator event loops (sockets and senders are spread over them)", CLIENT);
     option("out", null, "result JSON (default loadtest/results/<scenario>-<timestamp>.json; the chart goes beside it)", CLIENT);
+    flag("force-gc", "before each heap read, run jcmd <server-pid> GC.run so the heap read is the live set (needs --server-pid)",
+        EnumSet.of(Scenario.IDLE));
+    option("label", null, "free text stored in the result JSON (what the run is for, the server's revision…)", CLIENT);
     flag("worker", "internal: run as a child process of --processes", EnumSet.of(Scenario.IDLE));
     option("port", "8090", "port to listen on", EnumSet.of(Scenario.RELAY));
   }
@@ -161,7 +164,12 @@ final class Cli {
         v.positiveInt("event-loops"),
         v.has("out") ? Path.of(v.string("out")) : null,
         v.has("worker"),
-        v.port("port"));
+        v.port("port"),
+        v.has("force-gc"),
+        v.has("label") ? v.string("label") : null);
+    if (options.forceGc() && options.serverPid() == null && !options.worker()) {
+      throw new UsageException("--force-gc needs --server-pid (jcmd runs against that process)");
+    }
     if (options.processes() > options.connections()) {
       throw new UsageException("--processes must not exceed --connections");
     }
@@ -186,6 +194,7 @@ final class Cli {
           connect-storm  --connections N [--concurrency C]
           idle           --connections N [--room-size S] [--processes K] [--server-pid PID]
           relay          --port P   (the baseline relay; also: java -cp <jar> io.chatplatform.loadtest.BaselineRelay --port P)
+          report         --run-dir D [--doc F] [--assets D] …   (the results section of docs/benchmarks.md; see bin/bench, report --help)
         options:
         """);
     for (Spec spec : SPECS.values()) {

@@ -9,7 +9,9 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -219,8 +221,10 @@ final class ClientConnection {
       Short code = socket.closeStatusCode();
       listener.onError("close." + (code == null ? "no_code" : code.toString()));
     }
-    pendingRequests.values().forEach(p -> p.tryFail(new Failure("socket_closed")));
+    // Failing a request runs its callbacks at once, and they remove it from the map: fail a copy.
+    List<Promise<JsonObject>> pending = new ArrayList<>(pendingRequests.values());
     pendingRequests.clear();
+    pending.forEach(p -> p.tryFail(new Failure("socket_closed")));
   }
 
   private void cancelPing() {

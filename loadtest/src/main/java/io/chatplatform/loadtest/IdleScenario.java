@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * {@code idle}: what an idle connection costs the server. N users, each in two rooms of
  * {@code --room-size}, hold authenticated sockets (pinging, nothing else). The server's heap is
  * read from {@code /metrics} before connecting and after holding (each time the lowest of a few
- * readings, nothing forced), its RSS from {@code /proc/<pid>/status}; the differences divided by
+ * readings; with {@code --force-gc} each reading follows a full GC forced with {@code jcmd <pid>
+ * GC.run}, so it is the live set), its RSS from {@code /proc/<pid>/status}; the differences divided by
  * the connections are the figures.
  *
  * <p>With {@code --processes K} the sockets are shared with K−1 worker processes (see
@@ -39,7 +40,7 @@ final class IdleScenario {
 
       LOG.info("reading the server's baseline heap");
       Duration interval = Duration.ofMillis(Math.round(options.heapIntervalSeconds() * 1000));
-      OptionalLong heapBefore = harness.probe.lowestHeapBytes(options.heapSamples(), interval);
+      OptionalLong heapBefore = readHeap(interval);
       OptionalLong rssBefore = harness.probe.rssBytes();
 
       fleet.connectAll();
@@ -61,13 +62,14 @@ final class IdleScenario {
         LOG.info("{} sockets open ({} failed); holding them {} s", connected, failed, options.holdSeconds());
         TimeUnit.MILLISECONDS.sleep(Math.round(options.holdSeconds() * 1000));
 
-        OptionalLong heapAfter = harness.probe.lowestHeapBytes(options.heapSamples(), interval);
+        OptionalLong heapAfter = readHeap(interval);
         OptionalLong rssAfter = harness.probe.rssBytes();
         JsonObject figures = new JsonObject()
             .put("connected", connected)
             .put("failed", failed)
             .put("connectSecondsThisProcess", outcome.seconds())
-            .put("connectLatencyMs", latency.summary().toJson());
+            .put("connectLatencyMs", latency.summary().toJson())
+            .put("heapReadAfterForcedGc", options.forceGc());
         perConnection(figures, "heap", heapBefore, heapAfter, connected);
         perConnection(figures, "rss", rssBefore, rssAfter, connected);
         harness.closeAll(outcome.connections());
@@ -95,6 +97,13 @@ final class IdleScenario {
         .put("errors", harness.errors.toJson()).encode());
     channel.await(WorkerChannel.STOP);
     harness.closeAll(outcome.connections());
+  }
+
+  /** The server's heap: after forced full GCs with {@code --force-gc}, else the lowest plain reading. */
+  private OptionalLong readHeap(Duration interval) throws InterruptedException {
+    return options.forceGc()
+        ? harness.probe.heapBytesAfterGc(options.heapSamples(), interval)
+        : harness.probe.lowestHeapBytes(options.heapSamples(), interval);
   }
 
   private List<TestUser> setUp(int count) throws Exception {

@@ -1,6 +1,7 @@
 package io.chatplatform.loadtest;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,9 @@ public final class LoadTestMain {
   }
 
   static int run(String[] args, PrintStream stdout) {
+    if (args.length > 0 && BenchReport.COMMAND.equals(args[0])) {
+      return BenchReport.run(Arrays.copyOfRange(args, 1, args.length), stdout);
+    }
     ReportPrinter printer = new ReportPrinter(stdout);
     Options options;
     try {
@@ -62,12 +66,18 @@ public final class LoadTestMain {
   /** Runs one scenario and returns its figures (writes nothing). */
   static RunResult execute(Options options) throws Exception {
     try (Harness harness = Harness.start(options)) {
-      return switch (options.scenario()) {
+      RunResult result = switch (options.scenario()) {
         case FANOUT, DIRECT -> new MessagingScenario(harness).run();
         case CONNECT_STORM -> new ConnectStormScenario(harness).run();
         case IDLE -> new IdleScenario(harness).run();
         case RELAY -> throw new IllegalArgumentException("the relay is not a scenario");
       };
+      Boolean alive = harness.probe.alive();
+      if (alive != null) {
+        result.figures().put("serverAliveAtEnd", alive);
+        harness.probe.rssBytes().ifPresent(rss -> result.figures().put("serverRssAtEndBytes", rss));
+      }
+      return result;
     }
   }
 }

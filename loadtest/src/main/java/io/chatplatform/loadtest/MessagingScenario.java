@@ -8,7 +8,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +31,15 @@ final class MessagingScenario {
   private static final long DRAIN_POLL_MS = 50;
   /** Slack beyond the schedule before a lane that has not finished sending counts as stuck. */
   private static final Duration SEND_SLACK = Duration.ofSeconds(120);
+  /** Rounds of connecting again the sockets that failed to connect, before giving up. */
+  private static final int CONNECT_RETRIES = 2;
 
   private final Harness harness;
   private final Options options;
   private volatile StepRun current;
+  /** Sockets the server closed (or that broke) since they connected. */
+  private final AtomicInteger closedByServer = new AtomicInteger();
+  private String stoppedEarly;
 
   /** One member sending to one of its rooms. */
   private record Sender(ClientConnection connection, String roomId, int recipients) {}
@@ -49,10 +56,21 @@ final class MessagingScenario {
         : Topology.groups(options.rooms(), options.members());
     List<TestUser> users = harness.createUsers(options.userCount());
     List<Topology.Room> rooms = harness.createRooms(plans, users);
-    Harness.ConnectOutcome outcome = harness.connect(users, i -> new Listener());
+    Harness.ConnectOutcome connecting = harness.connect(users, i -> new Listener());
+    int reconnected = 0;
+    for (int attempt = 0; attempt < CONNECT_RETRIES && connecting.failed() > 0; attempt++) {
+      // Connecting is set-up here, not what is measured: a socket the server refused once is
+      // opened again, as a client would, and the refusal stays in the errors.
+      int before = connecting.failed();
+      connecting = harness.reconnectFailed(connecting, users, i -> new Listener());
+      reconnected += before - connecting.failed();
+    }
+    Harness.ConnectOutcome outcome = connecting;
+    // Sockets closed while connecting (and connected again) are not the series' concern.
+    closedByServer.set(0);
     JsonObject setup = new JsonObject().put("users", users.size()).put("rooms", rooms.size())
         .put("connected", outcome.connected()).put("connectFailed", outcome.failed())
-        .put("connectSeconds", outcome.seconds()).put("connectLatencyMs", LatencyRecorder.Summary.of(outcome.latency()).toJson());
+        .put("connectSeconds", outcome.seconds()).put("reconnected", reconnected).put("connectLatencyMs", LatencyRecorder.Summary.of(outcome.latency()).toJson());
     List<StepResult> steps = new ArrayList<>();
     try {
       if (outcome.failed() > 0) {
@@ -66,6 +84,14 @@ final class MessagingScenario {
       }
       try (ProgressReporter progress = progress()) {
         for (int i = 0; i < options.rates().size(); i++) {
+          if (closedByServer.get() > 0) {
+            // A later step would owe deliveries to sockets that are gone: its figures would be loss
+            // the server did not cause in that step. Say so and stop instead.
+            stoppedEarly = closedByServer.get() + " of " + outcome.connected() + " sockets closed by the server (errors: "
+                + closeKinds(steps) + "); steps from " + (i + 1) + " of " + options.rates().size() + " not run";
+            LOG.warn("stopping the series: {}", stoppedEarly);
+            break;
+          }
           progress.label("step " + (i + 1) + "/" + options.rates().size() + " @ " + options.rates().get(i) + "/s  ");
           steps.add(runStep(i, options.rates().get(i), senders, new DeliveryLedger(recipients, users.size())));
         }
@@ -74,7 +100,27 @@ final class MessagingScenario {
       current = null;
       harness.closeAll(outcome.connections());
     }
-    return new RunResult(options, setup, steps, new JsonObject(), harness.errors.snapshot());
+    JsonObject figures = new JsonObject();
+    if (stoppedEarly != null) {
+      figures.put("stoppedEarly", stoppedEarly);
+    }
+    return new RunResult(options, setup, steps, figures, harness.errors.snapshot());
+  }
+
+  /** The close.* error kinds seen so far, in the steps and outside them. */
+  private String closeKinds(List<StepResult> steps) {
+    Map<String, Long> kinds = new TreeMap<>();
+    steps.forEach(s -> s.errors().forEach((k, n) -> {
+      if (k.startsWith("close.")) {
+        kinds.merge(k, n, Long::sum);
+      }
+    }));
+    harness.errors.snapshot().forEach((k, n) -> {
+      if (k.startsWith("close.")) {
+        kinds.merge(k, n, Long::sum);
+      }
+    });
+    return kinds.toString();
   }
 
   private ProgressReporter progress() {
@@ -116,6 +162,7 @@ final class MessagingScenario {
 
     Await.until(measureStart);
     OptionalLong cpuStart = harness.probe.cpuTicks();
+    OptionalLong ownCpuStart = ServerProbe.ownCpuTicks();
     long windowStart = System.nanoTime();
     Await.result(Future.all(lanesDone), Duration.ofNanos(stop - System.nanoTime()).plus(SEND_SLACK));
     long drainDeadline = System.nanoTime() + seconds(options.drainSeconds());
@@ -123,8 +170,10 @@ final class MessagingScenario {
       TimeUnit.MILLISECONDS.sleep(DRAIN_POLL_MS);
     }
     OptionalLong cpuEnd = harness.probe.cpuTicks();
+    OptionalLong ownCpuEnd = ServerProbe.ownCpuTicks();
     double cpuWindow = (System.nanoTime() - windowStart) / 1e9;
-    StepResult result = step.result(options.durationSeconds(), harness.probe.usage(cpuStart, cpuEnd, cpuWindow));
+    StepResult result = step.result(options.durationSeconds(), harness.probe.usage(cpuStart, cpuEnd, cpuWindow),
+        harness.probe.usage(ownCpuStart, ownCpuEnd, cpuWindow));
     LOG.info("step {} done: {} sent, {} of {} deliveries, {} lost, {} duplicated", index + 1, result.sent(),
         result.deliveries().received(), result.deliveries().expected(), result.deliveries().lost(), result.deliveries().duplicated());
     return result;
@@ -198,6 +247,9 @@ final class MessagingScenario {
 
     @Override
     public void onError(String kind) {
+      if (kind.startsWith("close.")) {
+        closedByServer.incrementAndGet();
+      }
       StepRun step = current;
       (step == null ? harness.errors : step.errors).add(kind);
     }

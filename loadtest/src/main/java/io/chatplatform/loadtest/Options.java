@@ -33,7 +33,9 @@ record Options(
     int eventLoops,
     Path out,
     boolean worker,
-    int port) {
+    int port,
+    boolean forceGc,
+    String label) {
 
   /** Whether the run is a series of steps (one run per rate, drawn as a chart). */
   boolean isStepSeries() {
@@ -71,8 +73,14 @@ record Options(
       json.put("ratePerSender", new JsonArray(List.copyOf(rates))).put("durationSeconds", durationSeconds)
           .put("warmupSeconds", warmupSeconds).put("drainSeconds", drainSeconds).put("messageSize", messageSize);
     }
+    if (scenario == Scenario.IDLE) {
+      json.put("forceGc", forceGc);
+    }
     if (serverPid != null) {
       json.put("serverPid", serverPid);
+    }
+    if (label != null) {
+      json.put("label", label);
     }
     return json;
   }

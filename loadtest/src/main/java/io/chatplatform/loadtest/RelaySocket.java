@@ -1,12 +1,17 @@
 package io.chatplatform.loadtest;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +34,13 @@ final class RelaySocket {
   private final String userId;
   private final String inbox;
   private final RelayDirectory directory;
+  /** The event loop this socket belongs to: its frames are read there, and written there only. */
+  private final Context context;
   private volatile boolean closed;
 
-  private RelaySocket(ServerWebSocket socket, String userId, RelayDirectory directory) {
+  private RelaySocket(ServerWebSocket socket, String userId, RelayDirectory directory, Context context) {
     this.socket = socket;
+    this.context = context;
     this.userId = userId;
     this.inbox = "user." + userId;
     this.directory = directory;
@@ -49,7 +57,7 @@ final class RelaySocket {
       reject(socket, CLOSE_UNAUTHORIZED, "unauthorized: invalid token");
       return;
     }
-    RelaySocket relay = new RelaySocket(socket, userId, directory);
+    RelaySocket relay = new RelaySocket(socket, userId, directory, Vertx.currentContext());
     socket.handler(relay::onFrame);
     socket.closeHandler(v -> relay.onClosed());
     socket.exceptionHandler(e -> LOG.debug("socket error: {}", e.toString()));
@@ -132,11 +140,24 @@ final class RelaySocket {
     fanOut(room, new JsonObject().put("type", "message").put("message", message).toBuffer());
   }
 
+  /** A frame for one socket. */
+  private record Delivery(RelaySocket socket, Buffer frame) {
+    void write() {
+      socket.write(frame);
+    }
+  }
+
   /**
    * The event is encoded once per message; each member's frame only wraps it with that member's
    * inbox address (a bridge frame names its recipient), and is written to all its sockets.
+   *
+   * <p>Each socket is written from its own event loop: the sockets of this loop directly, those
+   * of every other loop in one task handed to that loop. Writing to another loop's socket
+   * directly would go through Vert.x's cross-thread write queue, which reports itself full after
+   * 16 queued messages, and {@link #write} would then close a client that is not slow at all.
    */
   private void fanOut(RelayDirectory.Room room, Buffer event) {
+    Map<Context, List<Delivery>> byLoop = new HashMap<>();
     for (String member : room.members) {
       Set<RelaySocket> sockets = directory.listeners(member);
       if (sockets.isEmpty()) {
@@ -144,9 +165,16 @@ final class RelaySocket {
       }
       Buffer frame = rec("user." + member, event);
       for (RelaySocket socket : sockets) {
-        socket.write(frame);
+        byLoop.computeIfAbsent(socket.context, c -> new ArrayList<>()).add(new Delivery(socket, frame));
       }
     }
+    byLoop.forEach((loop, deliveries) -> {
+      if (loop == context) {
+        deliveries.forEach(Delivery::write);
+      } else {
+        loop.runOnContext(v -> deliveries.forEach(Delivery::write));
+      }
+    });
   }
 
   /** A {@code rec} frame around an already encoded body (no re-encoding of the body). */

@@ -53,6 +53,11 @@ final class ReportPrinter {
           cpu.cpuSeconds(), cpu.windowSeconds(), cpu.cpuSeconds() / cpu.windowSeconds(),
           ServerProbe.CpuUsage.microsPer(cpu.cpuSeconds(), d.received()), ServerProbe.CpuUsage.microsPer(cpu.cpuSeconds(), s.acked()));
     }
+    if (s.generatorCpu() != null) {
+      ServerProbe.CpuUsage cpu = s.generatorCpu();
+      out.printf(Locale.ROOT, "generator CPU %.2f s (%.2f cores): %.1f µs per delivery%n", cpu.cpuSeconds(),
+          cpu.cpuSeconds() / cpu.windowSeconds(), ServerProbe.CpuUsage.microsPer(cpu.cpuSeconds(), d.received()));
+    }
     printErrors("errors", s.errors());
   }
 

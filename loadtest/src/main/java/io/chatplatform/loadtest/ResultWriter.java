@@ -45,7 +45,9 @@ final class ResultWriter {
     String shape = options.scenario() == Scenario.DIRECT
         ? options.pairs() + " direct pairs"
         : options.rooms() + " rooms × " + options.members() + " members";
-    return options.scenario().cliName + ": " + shape + ", " + options.url().getHost() + ":" + Endpoint.of(options.url()).port()
-        + " — latency vs offered load";
+    String server = options.url().getHost() + ":" + Endpoint.of(options.url()).port();
+    // With a label (bin/bench: what, which server, which revision) the chart says what it shows on a second line.
+    return options.scenario().cliName + ": " + shape + " — latency vs offered load"
+        + (options.label() != null ? "\n" + options.label() : ", " + server);
   }
 }

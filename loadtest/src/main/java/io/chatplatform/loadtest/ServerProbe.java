@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ final class ServerProbe {
   private static final String HEAP_METRIC = "jvm_memory_used_bytes{";
   private static final String HEAP_LABEL = "area=\"heap\"";
   private static final long BYTES_PER_KB = 1024;
+  private static final long JCMD_TIMEOUT_S = 120;
 
   private final Long pid;
   private final int clockTicks;
@@ -52,12 +54,42 @@ final class ServerProbe {
     }
   }
 
+  /** This process's own CPU time so far (user + system, every thread), in clock ticks. */
+  static OptionalLong ownCpuTicks() {
+    try {
+      return OptionalLong.of(parseCpuTicks(Files.readString(Path.of("/proc/self/stat"))));
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
   /** CPU used between two {@link #cpuTicks()} readings taken {@code windowSeconds} apart; null when unknown. */
   CpuUsage usage(OptionalLong startTicks, OptionalLong endTicks, double windowSeconds) {
     if (startTicks.isEmpty() || endTicks.isEmpty()) {
       return null;
     }
     return new CpuUsage((endTicks.getAsLong() - startTicks.getAsLong()) / (double) clockTicks, windowSeconds, clockTicks);
+  }
+
+  /**
+   * Whether the server process still runs (not gone, not a zombie); null without a pid. A server
+   * that died during a run explains its losses better than any figure.
+   */
+  Boolean alive() {
+    if (pid == null) {
+      return null;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", pid.toString(), "stat"));
+      return parseState(stat) != 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The state letter of /proc/pid/stat (R, S, D, Z, …). */
+  static char parseState(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).trim().charAt(0);
   }
 
   /** Resident set size of the server process; empty without a pid. */
@@ -100,6 +132,68 @@ final class ServerProbe {
       }
     }
     return lowest;
+  }
+
+  /**
+   * The lowest of {@code samples} heap readings {@code interval} apart, each right after a full
+   * collection forced with {@code jcmd <pid> GC.run} ({@code System.gc()} in the server: a full,
+   * stop-the-world collection with G1, Parallel and Serial), so the reading is the live set and
+   * not whatever garbage the young generation holds. Empty without a pid or when jcmd fails.
+   */
+  OptionalLong heapBytesAfterGc(int samples, Duration interval) throws InterruptedException {
+    if (pid == null) {
+      return OptionalLong.empty();
+    }
+    OptionalLong lowest = OptionalLong.empty();
+    for (int i = 0; i < samples; i++) {
+      if (i > 0) {
+        TimeUnit.MILLISECONDS.sleep(interval.toMillis());
+      }
+      if (!forceGc()) {
+        return OptionalLong.empty();
+      }
+      OptionalLong heap = heapBytes();
+      if (heap.isPresent() && (lowest.isEmpty() || heap.getAsLong() < lowest.getAsLong())) {
+        lowest = heap;
+      }
+    }
+    return lowest;
+  }
+
+  /** Runs {@code jcmd <pid> GC.run} and waits for it; false (logged) when it did not succeed. */
+  boolean forceGc() throws InterruptedException {
+    List<String> command = List.of(jcmd(), pid.toString(), "GC.run");
+    try {
+      long start = System.nanoTime();
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output;
+      try (InputStream out = process.getInputStream()) {
+        output = new String(out.readAllBytes(), StandardCharsets.UTF_8).trim();
+      }
+      if (!process.waitFor(JCMD_TIMEOUT_S, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        LOG.warn("{} did not finish within {} s", String.join(" ", command), JCMD_TIMEOUT_S);
+        return false;
+      }
+      if (process.exitValue() != 0) {
+        LOG.warn("{} failed ({}): {}", String.join(" ", command), process.exitValue(), output);
+        return false;
+      }
+      LOG.info("forced a full GC in process {} ({} ms)", pid, (System.nanoTime() - start) / 1_000_000);
+      return true;
+    } catch (IOException e) {
+      LOG.warn("cannot run {}: {}", String.join(" ", command), e.toString());
+      return false;
+    }
+  }
+
+  /** The jcmd beside this JVM's java (same JDK as the server's when both come from PATH), else "jcmd". */
+  static String jcmd() {
+    return ProcessHandle.current().info().command()
+        .map(java -> Path.of(java).resolveSibling("jcmd"))
+        .filter(Files::isExecutable)
+        .map(Path::toString)
+        .orElse("jcmd");
   }
 
   static long parseCpuTicks(String stat) {

@@ -20,7 +20,8 @@ record StepResult(
     LatencyRecorder.Summary deliveryLatency,
     LatencyRecorder.Summary sendLag,
     Map<String, Long> errors,
-    ServerProbe.CpuUsage serverCpu) {
+    ServerProbe.CpuUsage serverCpu,
+    ServerProbe.CpuUsage generatorCpu) {
 
   double offeredMsgsPerSecond() {
     return sent / measuredSeconds;
@@ -65,6 +66,11 @@ record StepResult(
         .put("errors", errorsJson);
     if (serverCpu != null) {
       json.put("serverCpu", serverCpu.toJson(deliveries.received(), acked));
+    }
+    if (generatorCpu != null) {
+      // This process (and only this one), over the same window: next to the server's figure it
+      // shows how much of a shared machine the generator itself took.
+      json.put("generatorCpu", generatorCpu.toJson(deliveries.received(), acked));
     }
     return json;
   }

@@ -88,7 +88,7 @@ final class StepRun {
     return sentMeasured.sum() == acked.sum() + ackFailed.sum() && firstDeliveries.sum() >= expectedSoFar.sum();
   }
 
-  StepResult result(double measuredSeconds, ServerProbe.CpuUsage serverCpu) {
+  StepResult result(double measuredSeconds, ServerProbe.CpuUsage serverCpu, ServerProbe.CpuUsage generatorCpu) {
     DeliveryLedger.Totals totals = ledger.totals();
     long measured = sentMeasured.sum();
     long unanswered = measured - acked.sum() - ackFailed.sum();
@@ -97,6 +97,6 @@ final class StepRun {
     }
     return new StepResult(index, ratePerSender, measuredSeconds, sent.sum() - measured, measured, acked.sum(), ackFailed.sum(),
         unanswered, offeredDeliveries.sum(), totals, ignoredDeliveries.sum(), ackLatency.summary(), deliveryLatency.summary(),
-        sendLag.summary(), errors.snapshot(), serverCpu);
+        sendLag.summary(), errors.snapshot(), serverCpu, generatorCpu);
   }
 }

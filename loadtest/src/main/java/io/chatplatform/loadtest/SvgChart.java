@@ -24,8 +24,21 @@ final class SvgChart {
   private static final double LOG_SCALE_SPAN = 100;
   private static final String FONT = "font-family=\"Helvetica, Arial, sans-serif\"";
 
-  /** One line of the chart. */
-  record Series(String name, String color, boolean dashed, double[] values) {}
+  /**
+   * One line of the chart.
+   *
+   * @param x this line's own x values, or null to use the chart's shared ones (lines of
+   *     different runs, e.g. two servers, have slightly different offered rates)
+   */
+  record Series(String name, String color, boolean dashed, double[] values, double[] x) {
+    Series(String name, String color, boolean dashed, double[] values) {
+      this(name, color, dashed, values, null);
+    }
+
+    double[] xOr(double[] shared) {
+      return x != null ? x : shared;
+    }
+  }
 
   private SvgChart() {}
 
@@ -43,7 +56,7 @@ final class SvgChart {
   static String render(String title, String xLabel, String yLabel, double[] x, List<Series> series) {
     double plotWidth = WIDTH - LEFT - RIGHT;
     double plotHeight = HEIGHT - TOP - BOTTOM;
-    Axis xAxis = Axis.linear(0, max(x));
+    Axis xAxis = Axis.linear(0, series.stream().mapToDouble(s -> max(s.xOr(x))).max().orElse(max(x)));
     double yMax = series.stream().mapToDouble(s -> max(s.values())).max().orElse(1);
     double yMinPositive = series.stream().flatMapToDouble(s -> Arrays.stream(s.values())).filter(v -> v > 0).min().orElse(1);
     Axis yAxis = yMax / yMinPositive >= LOG_SCALE_SPAN ? Axis.log(yMinPositive, yMax) : Axis.linear(0, yMax);
@@ -52,7 +65,15 @@ final class SvgChart {
     svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" %s font-size=\"13\">%n",
         WIDTH, HEIGHT, WIDTH, HEIGHT, FONT));
     svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
-    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"32\" font-size=\"17\" font-weight=\"bold\">%s</text>%n", LEFT, escape(title)));
+    // A second line of the title, if any, is a smaller subtitle (e.g. the server and revision measured).
+    int newline = title.indexOf('\n');
+    String heading = newline < 0 ? title : title.substring(0, newline);
+    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"17\" font-weight=\"bold\">%s</text>%n", LEFT,
+        newline < 0 ? 32 : 26, escape(heading)));
+    if (newline >= 0) {
+      svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"46\" font-size=\"12\" fill=\"#555\">%s</text>%n", LEFT,
+          escape(title.substring(newline + 1).replace('\n', ' '))));
+    }
 
     // Grid and ticks.
     for (double tick : xAxis.ticks()) {
@@ -78,8 +99,9 @@ final class SvgChart {
     for (Series s : series) {
       List<String> points = new ArrayList<>();
       StringBuilder dots = new StringBuilder();
-      for (int i = 0; i < x.length && i < s.values().length; i++) {
-        double px = LEFT + xAxis.position(x[i]) * plotWidth;
+      double[] sx = s.xOr(x);
+      for (int i = 0; i < sx.length && i < s.values().length; i++) {
+        double px = LEFT + xAxis.position(sx[i]) * plotWidth;
         double py = TOP + plotHeight - yAxis.position(s.values()[i]) * plotHeight;
         points.add(String.format(Locale.ROOT, "%.1f,%.1f", px, py));
         dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>", px, py, s.color()));

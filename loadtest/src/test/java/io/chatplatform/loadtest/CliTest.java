@@ -66,6 +66,11 @@ class CliTest {
     assertThat(idle.worker()).isFalse();
     assertThat(Cli.parse("idle", "--worker").worker()).isTrue();
     assertThat(Cli.parse("relay", "--port", "18090").port()).isEqualTo(18090);
+    assertThat(idle.forceGc()).isFalse();
+    Options gc = Cli.parse("idle", "--server-pid", "42", "--force-gc", "--label", "idle on platform, abc");
+    assertThat(gc.forceGc()).isTrue();
+    assertThat(gc.toJson().getBoolean("forceGc")).isTrue();
+    assertThat(gc.toJson().getString("label")).isEqualTo("idle on platform, abc");
   }
 
   @Test
@@ -89,7 +94,10 @@ class CliTest {
         new String[] {"fanout", "stray"},
         new String[] {"idle", "--worker=yes"},
         new String[] {"idle", "--connections", "2", "--processes", "3"},
-        new String[] {"relay", "--port", "70000"});
+        new String[] {"relay", "--port", "70000"},
+        new String[] {"idle", "--force-gc"},
+        new String[] {"fanout", "--force-gc", "--server-pid", "42"},
+        new String[] {"relay", "--label", "x"});
     for (String[] args : bad) {
       assertThatThrownBy(() -> Cli.parse(args)).as(String.join(" ", args)).isInstanceOf(Cli.UsageException.class);
     }

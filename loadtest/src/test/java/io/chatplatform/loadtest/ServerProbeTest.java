@@ -40,6 +40,26 @@ class ServerProbeTest {
   }
 
   @Test
+  void theStateLetterFollowsTheProcessName() {
+    assertThat(ServerProbe.parseState("4242 (java (my) app) Z 1 4242")).isEqualTo('Z');
+    assertThat(ServerProbe.parseState("7 (java) S 1 7")).isEqualTo('S');
+  }
+
+  @Test
+  void ownCpuAndJcmdAreFound() {
+    assertThat(ServerProbe.ownCpuTicks()).isPresent();
+    assertThat(ServerProbe.jcmd()).endsWith("jcmd");
+  }
+
+  @Test
+  void forcedGcAndAliveOnThisVeryProcess() throws Exception {
+    ServerProbe probe = new ServerProbe(ProcessHandle.current().pid(), null);
+    assertThat(probe.alive()).isTrue();
+    assertThat(probe.forceGc()).isTrue();
+    assertThat(new ServerProbe(null, null).alive()).isNull();
+  }
+
+  @Test
   void clockTicksAreKnown() {
     assertThat(ServerProbe.clockTicksPerSecond()).isPositive();
   }

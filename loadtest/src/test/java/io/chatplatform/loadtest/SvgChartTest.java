@@ -18,7 +18,7 @@ class SvgChartTest {
     LatencyRecorder.Summary ack = new LatencyRecorder.Summary(100, 1, 1, ackP99, ackP99, ackP99, 1);
     long sent = (long) (rate * 100 * 10);
     return new StepResult(index, rate, 10, 0, sent, sent, 0, 0, sent * 10, new DeliveryLedger.Totals(sent * 10, sent * 10, 0, 0), 0,
-        ack, delivery, LatencyRecorder.Summary.EMPTY, Map.of(), null);
+        ack, delivery, LatencyRecorder.Summary.EMPTY, Map.of(), null, null);
   }
 
   private static final List<StepResult> STEPS = List.of(
