@@ -121,10 +121,10 @@ public final class Messaging {
       checked.put(roomId, seen == null ? 0L : seen);
     }
     return rooms
-        .idsOfUser(new JsonObject().put("callerId", caller))
+        .roomIdsOf(caller)
         .compose(
             mine -> {
-              Set<Object> memberOf = Set.copyOf(mine.getJsonArray("roomIds").getList());
+              Set<String> memberOf = Set.copyOf(mine);
               JsonObject allowed = new JsonObject();
               checked.forEach(e -> {
                 if (memberOf.contains(e.getKey())) {

@@ -125,7 +125,12 @@ public final class Rooms {
 
   /** {@code {callerId}} → {@code {roomIds:[…]}}: what the gateway indexes when a socket opens. */
   public Future<JsonObject> idsOfUser(JsonObject body) {
-    return rooms.idsOfMember(caller(body)).map(ids -> new JsonObject().put("roomIds", new JsonArray(ids)));
+    return roomIdsOf(caller(body)).map(ids -> new JsonObject().put("roomIds", new JsonArray(ids)));
+  }
+
+  /** The ids of the rooms the user is in. */
+  public Future<List<String>> roomIdsOf(String userId) {
+    return rooms.idsOfMember(userId);
   }
 
   /** {@code {callerId, roomId, userId}}: owners, moderators and admins add members. */

@@ -164,7 +164,7 @@ class PlatformEndToEndTest {
     Api.User other = fx.newUser("other");
     try (SocketClient s = fx.socket(u)) {
       s.register("user." + other.userId());
-      JsonObject denied = s.awaitFrame(f -> "err".equals(f.getString("type")), Await.TIMEOUT);
+      JsonObject denied = s.awaitErr();
       assertThat(denied.getString("message")).startsWith("access_denied");
       assertThat(denied.getInteger("failureCode")).isEqualTo(403);
 
@@ -173,7 +173,7 @@ class PlatformEndToEndTest {
       assertThat(internal.getString("message")).startsWith("access_denied");
 
       s.write(new JsonObject().put("type", "publish").put("address", "chat.send").put("body", new JsonObject()));
-      assertThat(s.awaitFrame(f -> "err".equals(f.getString("type")), Await.TIMEOUT).getString("message")).startsWith("access_denied");
+      assertThat(s.awaitErr().getString("message")).startsWith("access_denied");
     }
   }
 
@@ -184,13 +184,13 @@ class PlatformEndToEndTest {
     JsonObject room = fx.api.createRoom(u, "Solo");
     try (SocketClient s = fx.socket(u)) {
       s.write("this is not json");
-      assertThat(s.awaitFrame(f -> "err".equals(f.getString("type")), Await.TIMEOUT).getString("message")).startsWith("bad_request");
+      assertThat(s.awaitErr().getString("message")).startsWith("bad_request");
       s.write("[1,2,3]");
-      assertThat(s.awaitFrame(f -> "err".equals(f.getString("type")), Await.TIMEOUT).getString("message")).startsWith("bad_request");
+      assertThat(s.awaitErr().getString("message")).startsWith("bad_request");
       s.write(new JsonObject().put("type", 42));
-      assertThat(s.awaitFrame(f -> "err".equals(f.getString("type")), Await.TIMEOUT).getString("message")).startsWith("bad_request");
+      assertThat(s.awaitErr().getString("message")).startsWith("bad_request");
       s.writeBinary(Buffer.buffer(new byte[] {(byte) 0xff, 0, 1}));
-      assertThat(s.awaitFrame(f -> "err".equals(f.getString("type")), Await.TIMEOUT).getString("message")).startsWith("bad_request");
+      assertThat(s.awaitErr().getString("message")).startsWith("bad_request");
 
       JsonObject noClientMsgId = s.request("chat.send", new JsonObject().put("roomId", room.getString("roomId")).put("text", "hi"));
       assertThat(noClientMsgId.getString("type")).isEqualTo("err");

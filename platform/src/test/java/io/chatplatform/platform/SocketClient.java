@@ -123,6 +123,11 @@ final class SocketClient implements AutoCloseable {
     }
   }
 
+  /** The next {@code err} frame. */
+  JsonObject awaitErr() {
+    return awaitFrame(f -> "err".equals(f.getString("type")), Await.TIMEOUT);
+  }
+
   /** The next server event ({@code rec} on the inbox) of the given type. */
   JsonObject awaitEvent(String type) {
     return awaitFrame(
