@@ -22,6 +22,9 @@ import java.util.stream.Collectors;
  * @param roomCacheSize rooms an instance keeps in memory ({@code ROOM_CACHE_SIZE})
  * @param roomCacheTtlMs longest a cached room is used without reading it again ({@code ROOM_CACHE_TTL_MS})
  * @param adminUsernames users who get the {@code admin} role when they register ({@code ADMIN_USERNAMES})
+ * @param receiptEventsMaxMembers rooms up to this size tell every member when a watermark
+ *     moves; in larger ones only the reader's own devices are told, as receipt events would
+ *     grow with the square of the room ({@code RECEIPT_EVENTS_MAX_MEMBERS})
  */
 public record ChatConfig(
     MongoConfig mongo,
@@ -35,7 +38,8 @@ public record ChatConfig(
     long historyTimeoutMs,
     int roomCacheSize,
     long roomCacheTtlMs,
-    Set<String> adminUsernames) {
+    Set<String> adminUsernames,
+    int receiptEventsMaxMembers) {
 
   public static ChatConfig from(Settings settings) {
     return new ChatConfig(
@@ -53,6 +57,7 @@ public record ChatConfig(
         Arrays.stream(settings.string("ADMIN_USERNAMES", "").split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
-            .collect(Collectors.toUnmodifiableSet()));
+            .collect(Collectors.toUnmodifiableSet()),
+        settings.integer("RECEIPT_EVENTS_MAX_MEMBERS", 50));
   }
 }

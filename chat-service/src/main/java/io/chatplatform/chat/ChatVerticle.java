@@ -35,6 +35,7 @@ public final class ChatVerticle extends VerticleBase {
     Accounts accounts = new Accounts(vertx, users, config);
     Rooms rooms = new Rooms(roomStore, users, accounts, fanout, vertx.eventBus(), config);
     Messaging messaging = new Messaging(rooms, users, fanout, vertx.eventBus(), config);
+    Receipts receipts = new Receipts(rooms, fanout, vertx.eventBus(), config);
     return Future.all(users.createIndexes(), roomStore.prepare(), roomCache.start())
         .compose(
             x ->
@@ -50,6 +51,10 @@ public final class ChatVerticle extends VerticleBase {
                     .handle(Addresses.Chat.ROOM_MEMBER_ADD, rooms::addMember)
                     .handle(Addresses.Chat.ROOM_MEMBER_REMOVE, rooms::removeMember)
                     .handle(Addresses.Chat.ROOM_IDS_OF_USER, rooms::idsOfUser)
+                    .handle(Addresses.Chat.ROOM_CHECK_MEMBER, rooms::checkMember)
+                    .handle(Addresses.Chat.USER_CONTACTS, rooms::contacts)
+                    .handle(Addresses.Chat.RECEIPT_MARK, receipts::mark)
+                    .handle(Addresses.Chat.RECEIPT_LIST, receipts::list)
                     .handle(Addresses.Chat.MESSAGE_SEND, messaging::send)
                     .handle(Addresses.Chat.MESSAGE_PAGE, messaging::page)
                     .handle(Addresses.Chat.MESSAGE_SYNC, messaging::sync)

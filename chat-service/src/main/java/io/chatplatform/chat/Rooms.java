@@ -60,7 +60,7 @@ public final class Rooms {
               Room room = new Room(newRoomId(), Room.GROUP, name, members, System.currentTimeMillis());
               return rooms.insert(room).map(y -> room);
             })
-        .compose(this::present)
+        .compose(room -> present(room, caller))
         .map(
             json -> {
               fanout.toUsers(memberIds(json), ClientEvents.room(ClientEvents.ROOM_JOINED, json));
@@ -81,7 +81,7 @@ public final class Rooms {
         .compose(
             existing -> {
               if (existing != null) {
-                return present(existing);
+                return present(existing, caller);
               }
               return users
                   .byId(other)
@@ -99,14 +99,14 @@ public final class Rooms {
                                 System.currentTimeMillis());
                         return rooms
                             .insert(room)
-                            .compose(x -> present(room))
+                            .compose(x -> present(room, caller))
                             .map(
                                 json -> {
                                   fanout.toUsers(room.memberIds(), ClientEvents.room(ClientEvents.ROOM_JOINED, json));
                                   return json;
                                 })
                             // Lost a race with the other user opening it: the stored one is the one.
-                            .recover(e -> rooms.get(roomId).compose(r -> r == null ? Future.failedFuture(e) : present(r)));
+                            .recover(e -> rooms.get(roomId).compose(r -> r == null ? Future.failedFuture(e) : present(r, caller)));
                       });
             });
   }
@@ -114,13 +114,37 @@ public final class Rooms {
   /** {@code {callerId}} → {@code {rooms:[room with lastSeq, unread]}}. */
   public Future<JsonObject> list(JsonObject body) {
     String caller = caller(body);
-    return rooms.ofMember(caller).compose(this::present).map(list -> new JsonObject().put("rooms", new JsonArray(list)));
+    return rooms.ofMember(caller).compose(list -> present(list, caller)).map(list -> new JsonObject().put("rooms", new JsonArray(list)));
   }
 
   /** {@code {callerId, roomId}} → the room. */
   public Future<JsonObject> get(JsonObject body) {
     String caller = caller(body);
-    return memberRoom(Rules.requiredString(body, "roomId"), caller).compose(this::present);
+    return memberRoom(Rules.requiredString(body, "roomId"), caller).compose(room -> present(room, caller));
+  }
+
+  /** {@code {callerId, roomId}} → {@code {}} when the caller is a member; {@code not_found} otherwise. */
+  public Future<JsonObject> checkMember(JsonObject body) {
+    return memberRoom(Rules.requiredString(body, "roomId"), caller(body)).map(room -> new JsonObject());
+  }
+
+  /** {@code {userId}} → {@code {userIds}}: everyone who shares a room with the user, without them. */
+  public Future<JsonObject> contacts(JsonObject body) {
+    String userId = Rules.requiredString(body, "userId");
+    return rooms
+        .idsOfMember(userId)
+        .compose(ids -> Future.all(ids.stream().map(rooms::get).toList()))
+        .map(found -> {
+          Set<String> contacts = new LinkedHashSet<>();
+          for (int i = 0; i < found.size(); i++) {
+            Room room = found.resultAt(i);
+            if (room != null && room.hasMember(userId)) {
+              contacts.addAll(room.memberIds());
+            }
+          }
+          contacts.remove(userId);
+          return new JsonObject().put("userIds", new JsonArray(List.copyOf(contacts)));
+        });
   }
 
   /** {@code {callerId}} → {@code {roomIds:[…]}}: what the gateway indexes when a socket opens. */
@@ -218,7 +242,7 @@ public final class Rooms {
         .get(roomId)
         .compose(
             room ->
-                present(room)
+                present(room, null)
                     .map(
                         json -> {
                           List<String> stayed =
@@ -230,24 +254,25 @@ public final class Rooms {
                         }));
   }
 
-  private Future<JsonObject> present(Room room) {
-    return present(List.of(room)).map(list -> list.get(0));
+  private Future<JsonObject> present(Room room, String viewer) {
+    return present(List.of(room), viewer).map(list -> list.get(0));
   }
 
   /**
-   * The protocol form of rooms: with each room's {@code lastSeq}, and each member's
-   * {@code username} and {@code displayName} so clients can name a direct room without a look-up.
-   * {@code unread} stays 0 until read receipts exist (docs/protocol.md says so).
+   * The protocol form of rooms: with each room's {@code lastSeq}, the {@code viewer}'s
+   * {@code unread} count (0 when there is no single viewer, as in events sent to every member),
+   * and each member's {@code username} and {@code displayName} so clients can name a direct
+   * room without a look-up.
    */
-  private Future<List<JsonObject>> present(List<Room> list) {
+  private Future<List<JsonObject>> present(List<Room> list, String viewer) {
     if (list.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
     Set<String> people = new LinkedHashSet<>();
     list.forEach(r -> people.addAll(r.memberIds()));
-    Future<JsonObject> seqs = lastSeqs(list.stream().map(Room::roomId).toList());
+    Future<JsonObject> states = roomStates(list.stream().map(Room::roomId).toList(), viewer);
     Future<List<JsonObject>> profiles = users.byIds(people);
-    return Future.all(seqs, profiles)
+    return Future.all(states, profiles)
         .map(
             x -> {
               Map<String, JsonObject> byId = new HashMap<>();
@@ -255,7 +280,9 @@ public final class Rooms {
               return list.stream()
                   .map(
                       room -> {
-                        JsonObject json = room.toJson().put("lastSeq", seqs.result().getLong(room.roomId(), 0L)).put("unread", 0);
+                        JsonObject state = states.result().getJsonObject(room.roomId(), new JsonObject());
+                        JsonObject json =
+                            room.toJson().put("lastSeq", state.getLong("lastSeq", 0L)).put("unread", state.getLong("unread", 0L));
                         for (Object m : json.getJsonArray("members")) {
                           JsonObject member = (JsonObject) m;
                           JsonObject user = byId.get(member.getString("userId"));
@@ -269,13 +296,14 @@ public final class Rooms {
             });
   }
 
-  private Future<JsonObject> lastSeqs(List<String> roomIds) {
+  /** Per room {@code {lastSeq, unread}}, unread counted for {@code viewer} (0 when null). */
+  private Future<JsonObject> roomStates(List<String> roomIds, String viewer) {
     return eventBus
         .<JsonObject>request(
-            Addresses.History.LAST_SEQS,
-            new JsonObject().put("roomIds", new JsonArray(roomIds)),
+            Addresses.History.ROOM_STATES,
+            new JsonObject().put("roomIds", new JsonArray(roomIds)).put("userId", viewer),
             new DeliveryOptions().setSendTimeout(config.historyTimeoutMs()))
-        .map(reply -> reply.body().getJsonObject("lastSeqs"));
+        .map(reply -> reply.body().getJsonObject("rooms"));
   }
 
   private static List<String> memberIds(JsonObject room) {

@@ -16,6 +16,9 @@ public final class Addresses {
 
     public static final String CHAT_SEND = "chat.send";
     public static final String CHAT_SYNC = "chat.sync";
+    public static final String CHAT_TYPING = "chat.typing";
+    public static final String CHAT_RECEIPT = "chat.receipt";
+    public static final String PRESENCE_SET = "presence.set";
     /** Prefix of a user's inbox; the full address is {@code user.<userId>}. */
     public static final String INBOX_PREFIX = "user.";
 
@@ -48,6 +51,14 @@ public final class Addresses {
     public static final String MESSAGE_SEND = "svc.chat.messages.send";
     public static final String MESSAGE_PAGE = "svc.chat.messages.page";
     public static final String MESSAGE_SYNC = "svc.chat.messages.sync";
+
+    /** {@code {callerId, roomId}} → {@code {}} when the caller is a member, {@code not_found} otherwise. */
+    public static final String ROOM_CHECK_MEMBER = "svc.chat.rooms.check-member";
+    /** {@code {userId}} → {@code {userIds}}: everyone who shares a room with the user, the user left out. */
+    public static final String USER_CONTACTS = "svc.chat.users.contacts";
+
+    public static final String RECEIPT_MARK = "svc.chat.receipts.mark";
+    public static final String RECEIPT_LIST = "svc.chat.receipts.list";
   }
 
   /** Request/reply addresses served by history-service; only chat-service calls them. */
@@ -57,7 +68,27 @@ public final class Addresses {
     public static final String APPEND = "svc.history.append";
     public static final String PAGE = "svc.history.page";
     public static final String SYNC = "svc.history.sync";
-    public static final String LAST_SEQS = "svc.history.last-seqs";
+    /** {@code {userId, roomIds}} → per room {@code lastSeq} and the user's {@code unread}. */
+    public static final String ROOM_STATES = "svc.history.room-states";
+    public static final String RECEIPT_MARK = "svc.history.receipts.mark";
+    public static final String RECEIPT_LIST = "svc.history.receipts.list";
+  }
+
+  /**
+   * Request/reply addresses served by presence-service. Sessions come from the gateway nodes
+   * (trusted, carrying {@code userId}); {@code set}, {@code typing} and {@code query} come from
+   * clients through the gateway and carry {@code callerId}.
+   */
+  public static final class Presence {
+    private Presence() {}
+
+    public static final String CONNECT = "svc.presence.connect";
+    public static final String DISCONNECT = "svc.presence.disconnect";
+    /** A gateway node's "I am alive"; its sessions expire when these stop. */
+    public static final String HEARTBEAT = "svc.presence.heartbeat";
+    public static final String SET = "svc.presence.set";
+    public static final String TYPING = "svc.presence.typing";
+    public static final String QUERY = "svc.presence.query";
   }
 
   /**
@@ -72,6 +103,11 @@ public final class Addresses {
     public static final String ROOM_PREFIX = "fanout.room.";
     /** Events for named users (membership changes); every gateway node consumes it. */
     public static final String USERS = "fanout.users";
+    /**
+     * Header of a room event naming a user whose own sockets must not receive it (a typing
+     * event goes to the typer's room-mates only).
+     */
+    public static final String EXCLUDE_USER_HEADER = "exclude-user";
 
     public static String room(String roomId) {
       return ROOM_PREFIX + roomId;

@@ -15,6 +15,9 @@ public final class ClientEvents {
   public static final String TYPE = "type";
   public static final String MESSAGE = "message";
   public static final String ROOM = "room";
+  public static final String TYPING = "typing";
+  public static final String RECEIPT = "receipt";
+  public static final String PRESENCE = "presence";
 
   public static final String ROOM_JOINED = "joined";
   public static final String ROOM_LEFT = "left";
@@ -28,6 +31,21 @@ public final class ClientEvents {
   /** {@code {"type":"room","event":…,"room":…}}: a membership or room change. */
   public static JsonObject room(String event, JsonObject room) {
     return new JsonObject().put(TYPE, ROOM).put("event", event).put(ROOM, room);
+  }
+
+  /** {@code {"type":"typing","roomId","userId","typing"}}: a room-mate started or stopped typing. */
+  public static JsonObject typing(String roomId, String userId, boolean typing) {
+    return new JsonObject().put(TYPE, TYPING).put("roomId", roomId).put("userId", userId).put("typing", typing);
+  }
+
+  /** {@code {"type":"receipt","roomId","userId","kind","seq"}}: a member's watermark moved forward. */
+  public static JsonObject receipt(String roomId, String userId, String kind, long seq) {
+    return new JsonObject().put(TYPE, RECEIPT).put("roomId", roomId).put("userId", userId).put("kind", kind).put("seq", seq);
+  }
+
+  /** {@code {"type":"presence","userId","status","lastSeen"}}: a room-mate's status changed. */
+  public static JsonObject presence(String userId, String status, Long lastSeen) {
+    return new JsonObject().put(TYPE, PRESENCE).put("userId", userId).put("status", status).put("lastSeen", lastSeen);
   }
 
   /** The body published on {@link Addresses.Fanout#USERS}: one event for the named users. */

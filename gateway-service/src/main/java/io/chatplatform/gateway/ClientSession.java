@@ -1,8 +1,10 @@
 package io.chatplatform.gateway;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * One authenticated socket. Touched only on the gateway's event loop, so plain fields suffice.
@@ -11,6 +13,10 @@ final class ClientSession {
   final ClientChannel socket;
   final Caller caller;
   final String inbox;
+  /** Names this socket to presence-service. */
+  final String sessionId = UUID.randomUUID().toString();
+  /** The client's label of its device ({@code web}, {@code ios}…), or {@code unknown}. */
+  final String device;
   /** Rooms this socket is indexed under in {@link LocalFanout}. */
   final Set<String> rooms = new HashSet<>();
   /** Events flow only once the client has registered its inbox, as with the stock bridge. */
@@ -19,11 +25,14 @@ final class ClientSession {
   long lastFrameAt = System.currentTimeMillis();
   long expiryTimer = -1;
   boolean closed;
+  /** Completes when presence-service has answered this socket's open. */
+  Future<Void> presenceReported;
 
-  ClientSession(ClientChannel socket, Caller caller, String inbox) {
+  ClientSession(ClientChannel socket, Caller caller, String inbox, String device) {
     this.socket = socket;
     this.caller = caller;
     this.inbox = inbox;
+    this.device = device;
   }
 
   String userId() {

@@ -15,6 +15,8 @@ import io.chatplatform.runtime.Settings;
  * @param maxBodyBytes largest REST request body ({@code HTTP_MAX_BODY_BYTES})
  * @param maxFrameBytes largest socket frame; larger closes the socket ({@code SOCKET_MAX_FRAME_BYTES})
  * @param socketIdleTimeoutMs a socket that sends nothing (not even a ping) this long is closed ({@code SOCKET_IDLE_TIMEOUT_MS})
+ * @param presenceHeartbeatMs how often this node tells presence-service it is alive; keep it well
+ *     under presence-service's {@code PRESENCE_NODE_TTL_MS} ({@code PRESENCE_HEARTBEAT_MS})
  */
 public record GatewayConfig(
     String httpHost,
@@ -26,7 +28,8 @@ public record GatewayConfig(
     long serviceTimeoutMs,
     int maxBodyBytes,
     int maxFrameBytes,
-    long socketIdleTimeoutMs) {
+    long socketIdleTimeoutMs,
+    long presenceHeartbeatMs) {
 
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
@@ -50,6 +53,7 @@ public record GatewayConfig(
         settings.longValue("SERVICE_TIMEOUT_MS", 5000),
         settings.integer("HTTP_MAX_BODY_BYTES", 64 * 1024),
         settings.integer("SOCKET_MAX_FRAME_BYTES", 64 * 1024),
-        settings.longValue("SOCKET_IDLE_TIMEOUT_MS", 60_000));
+        settings.longValue("SOCKET_IDLE_TIMEOUT_MS", 60_000),
+        settings.longValue("PRESENCE_HEARTBEAT_MS", 3_000));
   }
 }

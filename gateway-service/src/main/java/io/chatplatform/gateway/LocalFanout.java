@@ -87,7 +87,9 @@ final class LocalFanout {
     if (subscription == null) {
       subscription = new RoomSubscription();
       subscription.consumer =
-          eventBus.consumer(Addresses.Fanout.room(roomId), message -> deliverToRoom(roomId, message.body()));
+          eventBus.consumer(
+              Addresses.Fanout.room(roomId),
+              message -> deliverToRoom(roomId, message.body(), message.headers().get(Addresses.Fanout.EXCLUDE_USER_HEADER)));
       rooms.put(roomId, subscription);
     }
     subscription.sessions.add(session);
@@ -107,13 +109,14 @@ final class LocalFanout {
     }
   }
 
-  private void deliverToRoom(String roomId, Buffer event) {
+  /** Writes the event to the room's local member sockets, except those of {@code excludedUser}. */
+  private void deliverToRoom(String roomId, Buffer event, String excludedUser) {
     RoomSubscription subscription = rooms.get(roomId);
     if (subscription == null) {
       return;
     }
     for (ClientSession session : subscription.sessions) {
-      if (session.inboxRegistered) {
+      if (session.inboxRegistered && (excludedUser == null || !excludedUser.equals(session.userId()))) {
         session.write(BridgeFrames.recEncoded(session.inbox, event));
       }
     }

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -55,6 +56,8 @@ public final class RestApi {
     api.delete("/rooms/:roomId/members/:userId").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_MEMBER_REMOVE, 204, c -> new JsonObject()));
     api.get("/rooms/:roomId/messages").handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_PAGE, 200, RestApi::pageQuery));
     api.post("/rooms/:roomId/messages").handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_SEND, 201, RestApi::jsonBody));
+    api.get("/rooms/:roomId/receipts").handler(ctx -> forward(ctx, Addresses.Chat.RECEIPT_LIST, 200, c -> new JsonObject()));
+    api.get("/presence").handler(ctx -> forward(ctx, Addresses.Presence.QUERY, 200, RestApi::userIdsQuery));
 
     api.route().handler(ctx -> ctx.fail(ServiceException.notFound("no such endpoint")));
     api.route().failureHandler(RestApi::failure);
@@ -129,6 +132,21 @@ public final class RestApi {
       }
     }
     return query;
+  }
+
+  /** {@code ?userIds=a,b} → {@code {userIds:[a, b]}}. */
+  private static JsonObject userIdsQuery(RoutingContext ctx) {
+    String list = ctx.request().getParam("userIds", "");
+    JsonArray ids = new JsonArray();
+    for (String id : list.split(",")) {
+      if (!id.isBlank()) {
+        ids.add(id.trim());
+      }
+    }
+    if (ids.isEmpty()) {
+      throw ServiceException.badRequest("userIds must list user ids, comma-separated");
+    }
+    return new JsonObject().put("userIds", ids);
   }
 
   /** The request body as a JSON object: 415 when it is not JSON, 400 when it does not parse. */

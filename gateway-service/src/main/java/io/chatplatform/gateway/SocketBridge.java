@@ -17,6 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The client socket (protocol v1, section 2): SockJS at {@code /eventbus}, raw WebSocket at
@@ -42,13 +44,19 @@ final class SocketBridge {
   static final Map<String, String> ROUTES =
       Map.of(
           Addresses.Client.CHAT_SEND, Addresses.Chat.MESSAGE_SEND,
-          Addresses.Client.CHAT_SYNC, Addresses.Chat.MESSAGE_SYNC);
+          Addresses.Client.CHAT_SYNC, Addresses.Chat.MESSAGE_SYNC,
+          Addresses.Client.CHAT_TYPING, Addresses.Presence.TYPING,
+          Addresses.Client.CHAT_RECEIPT, Addresses.Chat.RECEIPT_MARK,
+          Addresses.Client.PRESENCE_SET, Addresses.Presence.SET);
+  /** A client's label of its device: short and plain, or it is recorded as {@code unknown}. */
+  private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9._-]{1,32}");
 
   private final Vertx vertx;
   private final GatewayConfig config;
   private final Tokens tokens;
   private final ServiceClient services;
   private final LocalFanout fanout;
+  private final PresenceReporter presence;
   private final Set<ClientSession> sessions = new HashSet<>();
 
   SocketBridge(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout) {
@@ -57,12 +65,15 @@ final class SocketBridge {
     this.tokens = tokens;
     this.services = services;
     this.fanout = fanout;
+    this.presence =
+        new PresenceReporter(vertx, services, UUID.randomUUID().toString(), config.presenceHeartbeatMs(), () -> Set.copyOf(sessions));
   }
 
   /** Mounts the plain WebSocket at {@code <prefix>/websocket} and SockJS under {@code <prefix>}. */
   void mount(Router router, String prefix) {
     long sweep = Math.max(1_000, config.socketIdleTimeoutMs() / 2);
     vertx.setPeriodic(sweep, id -> closeIdle());
+    presence.start();
     router.get(prefix + "/websocket").handler(this::upgrade);
     SockJSHandlerOptions options = new SockJSHandlerOptions().setInsertJSESSIONID(false).setRegisterWriteHandler(false);
     router.route(prefix + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(s -> open(ClientChannel.of(s))));
@@ -100,13 +111,14 @@ final class SocketBridge {
       }
     });
     socket.exceptionHandler(e -> socket.close(CLOSE_SERVER_ERROR, "connection error"));
-    authenticate(socket.uri())
+    Map<String, List<String>> params = new QueryStringDecoder(socket.uri() == null ? "" : socket.uri()).parameters();
+    authenticate(params)
         .compose(
             caller -> {
               if (closed[0]) {
                 return Future.succeededFuture();
               }
-              session[0] = new ClientSession(socket, caller, Addresses.Client.inbox(caller.userId()));
+              session[0] = new ClientSession(socket, caller, Addresses.Client.inbox(caller.userId()), device(params));
               sessions.add(session[0]);
               fanout.track(session[0]);
               return roomIdsOf(caller).compose(rooms -> fanout.join(session[0], rooms));
@@ -139,6 +151,7 @@ final class SocketBridge {
             id -> close(session, CLOSE_EXPIRED, ServiceException.unauthorized("token expired")));
     session.socket.messageHandler(frame -> onFrame(session, frame));
     session.socket.resume();
+    presence.opened(session);
   }
 
   private void end(ClientSession session) {
@@ -146,6 +159,7 @@ final class SocketBridge {
       session.closed = true;
       vertx.cancelTimer(session.expiryTimer);
       fanout.detach(session);
+      presence.closed(session);
     }
   }
 
@@ -177,13 +191,17 @@ final class SocketBridge {
   }
 
   /** {@code ticket} (browsers) or {@code access_token} (other clients) from the socket's URL. */
-  private Future<Caller> authenticate(String uri) {
-    Map<String, List<String>> params = new QueryStringDecoder(uri == null ? "" : uri).parameters();
+  private Future<Caller> authenticate(Map<String, List<String>> params) {
     String ticket = first(params.get("ticket"));
     if (ticket != null) {
       return tokens.redeemTicket(ticket);
     }
     return tokens.verify(first(params.get("access_token")));
+  }
+
+  private static String device(Map<String, List<String>> params) {
+    String device = first(params.get("device"));
+    return device != null && DEVICE.matcher(device).matches() ? device : "unknown";
   }
 
   private Future<List<String>> roomIdsOf(Caller caller) {
@@ -247,7 +265,12 @@ final class SocketBridge {
       session.write(BridgeFrames.err(replyTo, ServiceException.badRequest("body must be a JSON object")));
       return;
     }
-    JsonObject request = body.copy().put("callerId", session.userId());
+    // Who is asking comes from the socket, never from the body: these overwrite anything sent.
+    JsonObject request =
+        body.copy()
+            .put("callerId", session.userId())
+            .put("callerSessionId", session.sessionId)
+            .put("callerNodeId", presence.nodeId());
     services
         .request(target, request)
         .onComplete(

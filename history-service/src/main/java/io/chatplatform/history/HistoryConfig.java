@@ -17,12 +17,15 @@ import io.chatplatform.runtime.Settings;
  * @param appendMaxWaitMs an append that waited this long is answered {@code unavailable} rather
  *     than written: its caller is about to give up ({@code HISTORY_APPEND_MAX_WAIT_MS})
  * @param seqCacheRooms rooms whose last {@code seq} is remembered in memory ({@code HISTORY_SEQ_CACHE_ROOMS})
+ * @param unreadScanMax unread messages per room whose sender is checked when counting unread;
+ *     older ones count unchecked ({@code HISTORY_UNREAD_SCAN_MAX})
  */
 public record HistoryConfig(
     MongoConfig mongo, int syncPageSize, int maxPageSize, int appendMaxAttempts, int appendBatchMax,
     int appendQueueMax,
     long appendMaxWaitMs,
-    int seqCacheRooms) {
+    int seqCacheRooms,
+    int unreadScanMax) {
 
   public static HistoryConfig from(Settings settings) {
     return new HistoryConfig(
@@ -33,6 +36,7 @@ public record HistoryConfig(
         settings.integer("HISTORY_APPEND_BATCH_MAX", 100),
         settings.integer("HISTORY_APPEND_QUEUE_MAX", 5_000),
         settings.longValue("HISTORY_APPEND_MAX_WAIT_MS", 3_000),
-        settings.integer("HISTORY_SEQ_CACHE_ROOMS", 100_000));
+        settings.integer("HISTORY_SEQ_CACHE_ROOMS", 100_000),
+        settings.integer("HISTORY_UNREAD_SCAN_MAX", 1_000));
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ public final class HistoryVerticle extends VerticleBase {
   private final Operations operations;
   private MongoClient mongo;
   private MessageStore store;
+  private ReceiptStore receipts;
 
   public HistoryVerticle(HistoryConfig config, Operations operations) {
     this.config = config;
@@ -34,6 +36,7 @@ public final class HistoryVerticle extends VerticleBase {
     LOG.info("history-service starting on {}", Thread.currentThread().getName());
     mongo = MongoClient.create(vertx, config.mongo().clientConfig());
     store = new MessageStore(mongo, config, operations.registry());
+    receipts = new ReceiptStore(mongo, store, config.unreadScanMax());
     operations.addReadinessCheck("history-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
     return store
         .createIndexes()
@@ -43,7 +46,9 @@ public final class HistoryVerticle extends VerticleBase {
                     .handle(Addresses.History.APPEND, this::append)
                     .handle(Addresses.History.PAGE, this::page)
                     .handle(Addresses.History.SYNC, this::sync)
-                    .handle(Addresses.History.LAST_SEQS, this::lastSeqs)
+                    .handle(Addresses.History.ROOM_STATES, this::roomStates)
+                    .handle(Addresses.History.RECEIPT_MARK, this::markReceipt)
+                    .handle(Addresses.History.RECEIPT_LIST, this::listReceipts)
                     .completion());
   }
 
@@ -87,9 +92,29 @@ public final class HistoryVerticle extends VerticleBase {
             });
   }
 
-  /** {@code {roomIds: [...]}} → {@code {lastSeqs: {roomId: n}}}. */
-  private Future<JsonObject> lastSeqs(JsonObject body) {
-    List<String> ids = body.getJsonArray("roomIds").stream().map(String::valueOf).toList();
-    return store.lastSeqs(ids).map(map -> new JsonObject().put("lastSeqs", new JsonObject(Map.copyOf(map))));
+  /** {@code {userId?, roomIds}} → {@code {rooms: {roomId: {lastSeq, unread}}}}. */
+  private Future<JsonObject> roomStates(JsonObject body) {
+    return receipts.roomStates(body.getString("userId"), strings(body.getJsonArray("roomIds")));
+  }
+
+  /** {@code {roomId, userId, seq, kind}} → {@code {delivered, read, moved}}. */
+  private Future<JsonObject> markReceipt(JsonObject body) {
+    return receipts
+        .mark(body.getString("roomId"), body.getString("userId"), body.getLong("seq"), body.getString("kind"))
+        .map(m -> new JsonObject()
+            .put("delivered", m.now().delivered())
+            .put("read", m.now().read())
+            .put("moved", m.moved()));
+  }
+
+  /** {@code {roomId, userIds}} → {@code {members: [{userId, delivered, read}]}}. */
+  private Future<JsonObject> listReceipts(JsonObject body) {
+    return receipts
+        .list(body.getString("roomId"), strings(body.getJsonArray("userIds")))
+        .map(list -> new JsonObject().put("members", new JsonArray(list)));
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array.stream().map(String::valueOf).toList();
   }
 }

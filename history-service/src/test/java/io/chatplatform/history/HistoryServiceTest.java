@@ -148,10 +148,12 @@ class HistoryServiceTest {
             assertThat(seqs(sync.body().getJsonObject("rooms").getJsonObject("room-c"))).containsExactly(6L, 7L);
             assertThat(seqs(sync.body().getJsonObject("rooms").getJsonObject("room-empty"))).isEmpty();
           });
-          return vertx.eventBus().<JsonObject>request(Addresses.History.LAST_SEQS, new JsonObject().put("roomIds", new JsonArray().add("room-c").add("room-empty")));
+          return vertx.eventBus().<JsonObject>request(Addresses.History.ROOM_STATES, new JsonObject().put("roomIds", new JsonArray().add("room-c").add("room-empty")));
         })
         .compose(last -> {
-          ctx.verify(() -> assertThat(last.body().getJsonObject("lastSeqs")).isEqualTo(new JsonObject().put("room-c", 7L).put("room-empty", 0L)));
+          ctx.verify(() -> assertThat(last.body().getJsonObject("rooms")).isEqualTo(new JsonObject()
+              .put("room-c", new JsonObject().put("lastSeq", 7L).put("unread", 0L))
+              .put("room-empty", new JsonObject().put("lastSeq", 0L).put("unread", 0L))));
           return append(vertx, message("room-c", "alice", "bad-reply").put("replyTo", 8));
         })
         .onComplete(ctx.failing(e -> ctx.verify(() -> {

@@ -6,6 +6,8 @@ import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.GatewayVerticle;
 import io.chatplatform.history.HistoryConfig;
 import io.chatplatform.history.HistoryVerticle;
+import io.chatplatform.presence.PresenceConfig;
+import io.chatplatform.presence.PresenceVerticle;
 import io.chatplatform.runtime.EmbeddedMongo;
 import io.chatplatform.runtime.ServiceNode;
 import io.chatplatform.runtime.Settings;
@@ -24,6 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every service in one JVM on embedded stores: the default a newcomer gets from one command.
+ *
+ * <p>Presence (who is online, who types) is kept in memory unless {@code REDIS_URL} is set.
  *
  * <p>Data lives in {@code DATA_DIR}: the messages, rooms and users in an in-process MongoDB-wire
  * server backed by an H2 file (unless {@code MONGO_URI} names a real MongoDB), and the JWT secret,
@@ -66,6 +70,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
               List.of(
                   new HistoryVerticle(HistoryConfig.from(settings), node.operations()),
                   new ChatVerticle(ChatConfig.from(settings), node.operations()),
+                  new PresenceVerticle(PresenceConfig.from(settings), node.operations()),
                   gateway))
           .await();
     } catch (Exception e) {

@@ -20,56 +20,80 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import io.chatplatform.presence.RedisServer;
 
 /**
- * gateway, chat and history each as its own JVM process, started from the runnable jars the
- * build made ({@code java -jar <service>.jar}), forming a Hazelcast cluster on 127.0.0.1 and
- * sharing a MongoDB-wire server that this test runs.
+ * Every service as its own JVM process, started from the runnable jars the build made
+ * ({@code java -jar <service>.jar}): history, chat, presence and two gateways, forming a
+ * Hazelcast cluster on 127.0.0.1, sharing a MongoDB-wire server and a real {@code redis-server}
+ * that this test runs.
  */
-@DisplayName("Clustered: gateway, chat and history as separate processes")
+@DisplayName("Clustered: every service as a separate process")
 class ClusteredProcessesTest {
   static final int BASE_CLUSTER_PORT = 5841;
-  static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  /** What issue 4 promises: a dead gateway's users show offline within this. */
+  static final Duration OFFLINE_AFTER_CRASH = Duration.ofSeconds(15);
+  static final String[] SERVICES = {"history-service", "chat-service", "presence-service", "gateway-service", "gateway-service"};
   static final List<Process> processes = new ArrayList<>();
   static EmbeddedMongo mongo;
+  static RedisServer redis;
   static Vertx vertx;
   static int gatewayPort;
+  /** The second gateway, the one the crash test kills. */
+  static int doomedGatewayPort;
+  static Process doomedGateway;
 
   @BeforeAll
   static void startProcesses() throws Exception {
     mongo = EmbeddedMongo.inMemory();
+    redis = RedisServer.start();
     vertx = Vertx.vertx();
-    String members = String.join(",", List.of(
-        "127.0.0.1:" + BASE_CLUSTER_PORT, "127.0.0.1:" + (BASE_CLUSTER_PORT + 1), "127.0.0.1:" + (BASE_CLUSTER_PORT + 2)));
+    List<String> memberList = new ArrayList<>();
+    for (int i = 0; i < SERVICES.length; i++) {
+      memberList.add("127.0.0.1:" + (BASE_CLUSTER_PORT + i));
+    }
+    String members = String.join(",", memberList);
     gatewayPort = freePort();
-    String[] services = {"history-service", "chat-service", "gateway-service"};
-    for (int i = 0; i < services.length; i++) {
-      int httpPort = services[i].equals("gateway-service") ? gatewayPort : freePort();
-      processes.add(start(services[i], Map.of(
+    doomedGatewayPort = freePort();
+    for (int i = 0; i < SERVICES.length; i++) {
+      boolean secondGateway = i == SERVICES.length - 1;
+      int httpPort = secondGateway ? doomedGatewayPort : SERVICES[i].equals("gateway-service") ? gatewayPort : freePort();
+      processes.add(start(SERVICES[i] + (secondGateway ? "-b" : ""), SERVICES[i], Map.of(
           "CLUSTER_NAME", "processes-test",
           "CLUSTER_MEMBERS", members,
           "CLUSTER_PORT", String.valueOf(BASE_CLUSTER_PORT + i),
           "HTTP_PORT", String.valueOf(httpPort),
           "HTTP_HOST", "127.0.0.1",
           "MONGO_URI", mongo.connectionString(),
+          "REDIS_URL", redis.url(),
           "JWT_SECRET", "clustered-test-secret-clustered-test-secret",
           "PASSWORD_HASH_ITERATIONS", "1000")));
     }
-    // Ready when a request crosses gateway → chat → history: the cluster has formed.
-    try (Api api = new Api(vertx, gatewayPort)) {
-      Await.until("the cluster to serve a registration", START_TIMEOUT, () -> {
-        processes.forEach(p -> assertThat(p.isAlive()).as("service process alive").isTrue());
-        try {
-          return api.post("/api/v1/auth/register", null,
-              new JsonObject().put("username", "probe").put("password", "correct-horse")).status() == 201;
-        } catch (RuntimeException e) {
-          return false;
-        }
-      });
+    doomedGateway = processes.get(processes.size() - 1);
+    // Ready when a request crosses each gateway → chat → history, and presence answers: the
+    // cluster has formed.
+    for (int port : new int[] {gatewayPort, doomedGatewayPort}) {
+      try (Api api = new Api(vertx, port)) {
+        String probe = "probe" + port;
+        Await.until("the cluster to serve a registration on port " + port, START_TIMEOUT, () -> {
+          processes.forEach(p -> assertThat(p.isAlive()).as("service process alive").isTrue());
+          try {
+            return api.post("/api/v1/auth/register", null,
+                new JsonObject().put("username", probe).put("password", "correct-horse")).status() == 201;
+          } catch (RuntimeException e) {
+            return false;
+          }
+        });
+        Api.User user = api.login(probe);
+        Await.until("presence-service to answer", START_TIMEOUT,
+            () -> api.get("/api/v1/presence?userIds=" + user.userId(), user.token()).status() == 200);
+      }
     }
   }
 
-  static Process start(String service, Map<String, String> env) throws IOException {
+  static Process start(String name, String service, Map<String, String> env) throws IOException {
     Path jar = Path.of("..", service, "target", service + ".jar").toAbsolutePath().normalize();
     assertThat(jar).as("the build packages " + service + " before the platform's tests").exists();
     List<String> command = new ArrayList<>();
@@ -79,7 +103,7 @@ class ClusteredProcessesTest {
     command.add("-jar");
     command.add(jar.toString());
     command.removeIf(String::isEmpty);
-    Path log = Path.of("target", "clustered-" + service + ".log");
+    Path log = Path.of("target", "clustered-" + name + ".log");
     Files.createDirectories(log.getParent());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
@@ -104,6 +128,7 @@ class ClusteredProcessesTest {
     }
     Await.result(vertx.close());
     mongo.close();
+    redis.close();
   }
 
   @Test
@@ -134,6 +159,39 @@ class ClusteredProcessesTest {
       assertThat(history.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("text")))
           .containsExactly("hi bob", "hello alice");
       assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  @DisplayName("a gateway killed with -9 takes its users offline for their room-mates within 15 s")
+  void crashedGatewaysUsersGoOffline() {
+    try (Api api = new Api(vertx, gatewayPort)) {
+      Api.User alice = api.register("k-alice");
+      Api.User bob = api.register("k-bob");
+      api.post("/api/v1/rooms/direct", alice.token(), new JsonObject().put("userId", bob.userId()));
+      try (SocketClient b = SocketClient.withToken(vertx, gatewayPort, bob)) {
+        b.ask("chat.sync", new JsonObject().put("rooms", new JsonObject()));
+        SocketClient a = SocketClient.withToken(vertx, doomedGatewayPort, alice);
+        JsonObject online = b.awaitEvent("presence");
+        assertThat(online.getString("userId")).isEqualTo(alice.userId());
+        assertThat(online.getString("status")).isEqualTo("online");
+
+        long killedAt = System.nanoTime();
+        doomedGateway.destroyForcibly(); // SIGKILL: no goodbye to anyone
+        JsonObject offline = b.awaitFrame(f -> f.getJsonObject("body") != null
+                && "presence".equals(f.getJsonObject("body").getString("type"))
+                && "offline".equals(f.getJsonObject("body").getString("status")),
+            OFFLINE_AFTER_CRASH.plusSeconds(5)).getJsonObject("body");
+        Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
+        LoggerFactory.getLogger(ClusteredProcessesTest.class).info("killed gateway's user shown offline after {} ms", took.toMillis());
+        assertThat(offline.getString("userId")).isEqualTo(alice.userId());
+        assertThat(offline.getLong("lastSeen")).isNotNull();
+        assertThat(took).isLessThan(OFFLINE_AFTER_CRASH);
+        assertThat(api.get("/api/v1/presence?userIds=" + alice.userId(), bob.token()).json()
+                .getJsonArray("presence").getJsonObject(0).getString("status"))
+            .isEqualTo("offline");
+        a.close();
+      }
     }
   }
 }

@@ -1,0 +1,11 @@
+package io.chatplatform.presence;
+
+import org.junit.jupiter.api.DisplayName;
+
+@DisplayName("The in-memory presence store")
+class MemoryPresenceStoreTest extends PresenceStoreContract {
+  @Override
+  PresenceStore newStore(long nodeTtlMs) {
+    return new MemoryPresenceStore(nodeTtlMs);
+  }
+}
