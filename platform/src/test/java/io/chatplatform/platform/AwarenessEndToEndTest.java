@@ -61,11 +61,8 @@ class AwarenessEndToEndTest {
     return fx.api.post("/api/v1/rooms/direct", a.token(), new JsonObject().put("userId", b.userId())).json();
   }
 
-  /** A socket whose room subscriptions are active (a sync round trip proves the socket is set up). */
   static SocketClient ready(Api.User user) {
-    SocketClient socket = fx.socket(user);
-    socket.ask("chat.sync", new JsonObject().put("rooms", new JsonObject()));
-    return socket;
+    return fx.readySocket(user);
   }
 
   // ---- presence -------------------------------------------------------------------------------

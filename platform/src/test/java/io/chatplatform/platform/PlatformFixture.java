@@ -2,6 +2,7 @@ package io.chatplatform.platform;
 
 import io.chatplatform.runtime.Settings;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -44,6 +45,13 @@ final class PlatformFixture implements AutoCloseable {
 
   SocketClient socket(Api.User user) {
     return SocketClient.withToken(clientVertx, port(), user);
+  }
+
+  /** A socket whose room subscriptions are active (a sync round trip proves the socket is set up). */
+  SocketClient readySocket(Api.User user) {
+    SocketClient socket = socket(user);
+    socket.ask("chat.sync", new JsonObject().put("rooms", new JsonObject()));
+    return socket;
   }
 
   @Override
