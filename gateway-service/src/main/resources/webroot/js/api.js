@@ -4,6 +4,8 @@ const API_BASE = '/api/v1';
 
 /** Default and largest page size of the history API. */
 export const PAGE_SIZE = 50;
+/** GET /presence takes at most this many user ids per call. */
+export const PRESENCE_BATCH = 200;
 
 /** A failed call; `message` is the server's human text, fit to show in the UI. */
 export class ApiError extends Error {
@@ -130,6 +132,26 @@ class ApiClient {
     if (after !== undefined && after !== null) query.set('after', String(after));
     const result = await this.call('GET', `/rooms/${encodeURIComponent(roomId)}/messages?${query}`);
     return { messages: (result && result.messages) || [], hasMore: Boolean(result && result.hasMore) };
+  }
+
+  /** Every member's delivered/read watermark in a room: [{userId, delivered, read}]. */
+  async receipts(roomId) {
+    const result = await this.call('GET', `/rooms/${encodeURIComponent(roomId)}/receipts`);
+    return (result && result.members) || [];
+  }
+
+  // --- presence ---
+
+  /** Presence of many users, [{userId, status, lastSeen}], asked in batches the server accepts. */
+  async presence(userIds) {
+    const all = [];
+    for (let i = 0; i < userIds.length; i += PRESENCE_BATCH) {
+      // Ids are encoded one by one: the commas between them must stay separators.
+      const ids = userIds.slice(i, i + PRESENCE_BATCH).map(encodeURIComponent).join(',');
+      const result = await this.call('GET', `/presence?userIds=${ids}`);
+      all.push(...((result && result.presence) || []));
+    }
+    return all;
   }
 }
 

@@ -1,6 +1,8 @@
 // What happens while logged in: rooms, messages, live events, sending and catching up.
-// It owns the socket connection for the session and keeps store and views in step.
+// It owns the socket connection for the session and keeps store and views in step; presence,
+// typing and receipts are delegated to Activity.
 
+import { Activity } from './activity.js';
 import { api, PAGE_SIZE } from './api.js';
 import { ChatView } from './chat-view.js';
 import { Connection, ConnectionState } from './connection.js';
@@ -45,7 +47,20 @@ export class ChatController {
       onRetry: (clientMsgId) => this.retry(clientMsgId),
       onBack: () => this.closeRoom(),
       onAddMember: (username) => this.addMember(username),
+      onComposerInput: (text) => this.activity.composerInput(text),
+      onMessagesSeen: (seq) => this.activity.messagesSeen(seq),
     });
+    this.activity = new Activity(store, {
+      sidebar: this.sidebar,
+      chat: this.chat,
+      request: (address, body) => this.request(address, body),
+    });
+  }
+
+  /** A socket request; fails with code "disconnected" while there is no socket. */
+  request(address, body) {
+    if (!this.connection) return Promise.reject(Object.assign(new Error('Not connected.'), { code: 'disconnected' }));
+    return this.connection.request(address, body);
   }
 
   // --- session life ---
@@ -58,6 +73,8 @@ export class ChatController {
     if (run !== this.run) return;
     this.store.setRooms(rooms);
     this.sidebar.renderRooms();
+    this.activity.start();
+    this.activity.roomsLoaded();
 
     const me = this.store.me;
     this.connection = new Connection({
@@ -76,6 +93,7 @@ export class ChatController {
     if (this.connection) this.connection.stop();
     this.connection = null;
     this.searchSeq++;
+    this.activity.stop();
     this.sidebar.reset();
     this.chat.showNoRoom();
     this.setConnectionState(ConnectionState.CONNECTING);
@@ -105,8 +123,13 @@ export class ChatController {
       case 'room':
         if (event.room) this.handleRoomEvent(event.event, event.room);
         break;
+      case 'typing':
+      case 'receipt':
+      case 'presence':
+        this.activity.handleEvent(event);
+        break;
       default:
-        // typing, receipt, presence, moderation: not shown by this client yet.
+        // moderation: not shown by this client yet.
         break;
     }
   }
@@ -120,13 +143,20 @@ export class ChatController {
       return;
     }
     const known = this.store.rooms.has(room.roomId);
+    // A room event's `unread` is the same for every member, so it is not mine: not trusted.
     this.store.upsertRoom(room, { toTop: !known });
     this.sidebar.renderRooms();
-    if (this.store.openRoomId === room.roomId) this.chat.updateHeader(this.store.rooms.get(room.roomId));
+    this.activity.roomAdded(room); // new room or new members: their presence
+    if (this.store.openRoomId === room.roomId) {
+      const merged = this.store.rooms.get(room.roomId);
+      this.chat.updateHeader(merged);
+      this.chat.refreshReceiptMarks(merged); // "read by N" counts current members only
+    }
   }
 
   removeRoom(roomId) {
     const wasOpen = this.store.openRoomId === roomId;
+    this.activity.roomForgotten(roomId);
     this.store.removeRoom(roomId);
     this.sidebar.renderRooms();
     if (wasOpen) this.chat.showNoRoom();
@@ -156,12 +186,17 @@ export class ChatController {
       if (timeline.hasGap()) this.fillGap(roomId);
     }
 
-    if (message.seq > (room.lastSeq || 0)) {
+    const isNew = message.seq > (room.lastSeq || 0);
+    if (isNew) {
       room.lastSeq = message.seq;
-      if (!isOpen && !own) room.unread = (room.unread || 0) + 1;
+      // The open room is being read only while the page is visible; otherwise the message waits
+      // as unread until a read receipt clears it.
+      const reading = isOpen && document.visibilityState === 'visible';
+      if (!reading && !own) room.unread = (room.unread || 0) + 1;
       this.store.bump(roomId);
       this.sidebar.renderRooms();
     }
+    this.activity.messageIngested(message, { own, isNew });
   }
 
   /** A message for a room we do not list (its "joined" event is late or was missed). */
@@ -171,8 +206,10 @@ export class ChatController {
     try {
       const room = await api.getRoom(roomId);
       if (this.connection && !this.store.rooms.has(roomId)) {
-        this.store.upsertRoom(room, { toTop: true });
+        // Asked for by me, so its unread count is mine.
+        this.store.upsertRoom(room, { toTop: true, trustUnread: true });
         this.sidebar.renderRooms();
+        this.activity.roomAdded(room);
       }
     } catch {
       // Not ours after all (404): nothing to show.
@@ -183,11 +220,15 @@ export class ChatController {
 
   // --- catching up ---
 
-  /** After every (re)connect: refresh rooms we may have missed, sync messages, flush the outbox. */
+  /**
+   * After every (re)connect: refresh rooms we may have missed (and the presence and unread counts
+   * that changed meanwhile), sync messages, flush the outbox and the receipts.
+   */
   async catchUp(reconnect) {
     if (reconnect) {
       try {
         this.store.setRooms(await api.listRooms());
+        this.activity.roomsLoaded();
         this.sidebar.renderRooms();
         if (this.store.openRoomId === null && this.chat.screen.classList.contains('room-open')) this.chat.showNoRoom();
       } catch (error) {
@@ -201,6 +242,7 @@ export class ChatController {
       console.warn('chat.sync after connect failed', error);
     }
     this.flushOutbox();
+    this.activity.connected();
   }
 
   /**
@@ -273,6 +315,7 @@ export class ChatController {
     room.unread = 0;
     this.sidebar.renderRooms();
     this.chat.showRoom(room);
+    this.activity.roomOpened(roomId);
 
     const timeline = this.store.timeline(roomId);
     if (timeline.loaded) {
@@ -303,6 +346,7 @@ export class ChatController {
 
   closeRoom() {
     this.store.openRoomId = null;
+    this.activity.roomClosed();
     this.chat.showNoRoom();
     this.sidebar.renderRooms();
   }
@@ -353,6 +397,7 @@ export class ChatController {
     const room = await api.directRoom(user.userId);
     this.store.upsertRoom(room, { toTop: true });
     this.sidebar.renderRooms();
+    this.activity.roomAdded(room);
     await this.openRoom(room.roomId);
   }
 
@@ -371,6 +416,7 @@ export class ChatController {
     const room = await api.createRoom(name, memberIds);
     this.store.upsertRoom(room, { toTop: true });
     this.sidebar.renderRooms();
+    this.activity.roomAdded(room);
     await this.openRoom(room.roomId);
   }
 
@@ -383,6 +429,7 @@ export class ChatController {
     // The "room updated" event will follow; fetch now so the header is right at once.
     const room = await api.getRoom(roomId);
     this.store.upsertRoom(room);
+    this.activity.roomAdded(room);
     if (this.store.openRoomId === roomId) this.chat.updateHeader(this.store.rooms.get(roomId));
   }
 
@@ -404,6 +451,7 @@ export class ChatController {
   send(text) {
     const roomId = this.store.openRoomId;
     if (!roomId) return;
+    this.activity.messageSent(); // a sent message ends my typing at once, not after the idle wait
     const pending = { clientMsgId: uuid(), roomId, text, state: 'sending', error: null };
     this.store.timeline(roomId).pending.set(pending.clientMsgId, pending);
     this.chat.addPending(pending);

@@ -1,5 +1,7 @@
-// The chat pane: header, message list (ordered by seq, pending ones last) and composer.
+// The chat pane: header (with the peer's presence), message list (ordered by seq, pending ones
+// last, receipt marks on mine), the "… is typing" line and the composer.
 
+import { isAround, presenceText } from './presence.js';
 import { codePointLength, formatFullTime, formatTime, h, showError } from './util.js';
 
 /** Longest message text, in characters (code points), as the server counts it. */
@@ -10,6 +12,16 @@ const COUNTER_FROM = 3500;
 const LOAD_OLDER_THRESHOLD_PX = 48;
 /** Follow new messages only when the reader is already (nearly) at the bottom. */
 const STICK_TO_BOTTOM_PX = 80;
+
+/**
+ * Thresholds at which the read observer re-checks a message: a message counts as seen once half
+ * of it (or, for one taller than the pane, half the pane) is on screen.
+ */
+const SEEN_THRESHOLDS = [0, 0.25, 0.5, 0.75, 1];
+
+/** My messages in direct rooms: ✓ delivered to the other, ✓✓ read by them. */
+const RECEIPT_GLYPH = { sent: '', delivered: '✓', read: '✓✓' };
+const RECEIPT_LABEL = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
 
 const PENDING_STATUS = {
   sending: 'Sending…',
@@ -26,6 +38,8 @@ export class ChatView {
    * @param {(clientMsgId: string) => void} actions.onRetry
    * @param {() => void} actions.onBack
    * @param {(username: string) => Promise<void>} actions.onAddMember
+   * @param {(text: string) => void} actions.onComposerInput every edit of the composer
+   * @param {(seq: number) => void} actions.onMessagesSeen messages of others up to seq are on screen
    */
   constructor(store, actions) {
     this.store = store;
@@ -35,7 +49,10 @@ export class ChatView {
 
     this.screen = document.getElementById('chat-screen');
     this.title = document.getElementById('room-title');
-    this.subtitle = document.getElementById('room-subtitle');
+    this.roomPresence = document.getElementById('room-presence');
+    this.subtitleText = document.getElementById('room-subtitle-text');
+    this.presenceText = document.getElementById('room-presence-text');
+    this.typingLine = document.getElementById('typing-line');
     this.scroller = document.getElementById('message-scroller');
     this.historyStatus = document.getElementById('history-status');
     this.list = document.getElementById('messages');
@@ -49,6 +66,16 @@ export class ChatView {
     this.addMemberInput = document.getElementById('add-member-username');
     this.addMemberButton = document.getElementById('add-member-submit');
     this.addMemberError = document.getElementById('add-member-error');
+
+    // Messages of others on screen now (seqs), fed by an IntersectionObserver: what read
+    // receipts are made of.
+    this.visibleSeqs = new Set();
+    this.readObserver = typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver((entries) => this.handleIntersections(entries), {
+          root: this.scroller,
+          threshold: SEEN_THRESHOLDS,
+        })
+      : null;
 
     this.composer.maxLength = MAX_TEXT_LENGTH;
     this.bind();
@@ -67,7 +94,10 @@ export class ChatView {
         this.submit();
       }
     });
-    this.composer.addEventListener('input', () => this.updateCounter());
+    this.composer.addEventListener('input', () => {
+      this.updateCounter();
+      this.actions.onComposerInput(this.composer.value);
+    });
     this.scroller.addEventListener('scroll', () => {
       if (this.scroller.scrollTop <= LOAD_OLDER_THRESHOLD_PX) this.actions.onNearTop();
     }, { passive: true });
@@ -122,7 +152,9 @@ export class ChatView {
   showNoRoom() {
     this.screen.classList.remove('room-open');
     this.title.textContent = 'No room selected';
-    this.subtitle.textContent = 'Pick a room or start a conversation.';
+    this.subtitleText.textContent = 'Pick a room or start a conversation.';
+    this.showPresence(null);
+    this.setTyping('');
     this.clearMessages();
     this.setHistoryStatus('');
     this.emptyHint.hidden = true;
@@ -153,14 +185,52 @@ export class ChatView {
     if (room.type === 'direct') {
       const other = members.find((m) => m.userId !== this.store.me?.userId);
       const username = other && this.store.usernameOf(other.userId);
-      this.subtitle.textContent = username ? `Direct message · @${username}` : 'Direct message';
+      this.subtitleText.textContent = username ? `Direct message · @${username}` : 'Direct message';
     } else {
-      this.subtitle.textContent = `${members.length} member${members.length === 1 ? '' : 's'}`;
+      this.subtitleText.textContent = `${members.length} member${members.length === 1 ? '' : 's'}`;
     }
+    this.updatePresence(room);
     const me = this.store.me;
     const myRole = members.find((m) => m.userId === me?.userId)?.role;
     const isAdmin = Array.isArray(me?.roles) && me.roles.includes('admin');
     this.addMemberForm.hidden = !(room.type === 'group' && (myRole === 'owner' || myRole === 'moderator' || isAdmin));
+  }
+
+  /**
+   * The header's presence: the peer's dot and status (or "last seen") in a direct room, how
+   * many members are around in a group.
+   */
+  updatePresence(room) {
+    if (room.type === 'direct') {
+      this.showPresence(this.store.presence.get(this.store.directPeer(room)) || null);
+      return;
+    }
+    this.showPresence(null);
+    const members = Array.isArray(room.members) ? room.members : [];
+    const me = this.store.me?.userId;
+    // Without any presence known (not loaded yet, or unavailable) a count would only mislead.
+    if (!members.some((m) => m.userId !== me && this.store.presence.has(m.userId))) return;
+    const around = members.filter((m) => m.userId === me || isAround(this.store.presence.get(m.userId))).length;
+    this.presenceText.textContent = ` · ${around} online`;
+  }
+
+  showPresence(presence) {
+    this.roomPresence.hidden = !presence;
+    if (presence) {
+      this.roomPresence.dataset.status = presence.status;
+      this.roomPresence.title = presenceText(presence);
+      this.presenceText.textContent = ` · ${presenceText(presence)}`;
+    } else {
+      delete this.roomPresence.dataset.status; // no stale status for tests or styles to find
+      this.roomPresence.removeAttribute('title');
+      this.presenceText.textContent = '';
+    }
+  }
+
+  /** The "… is typing" line under the messages; empty text hides it. */
+  setTyping(text) {
+    if (this.typingLine.textContent !== text) this.typingLine.textContent = text;
+    this.typingLine.hidden = !text;
   }
 
   /** Shows `text` above the messages (loading, errors, start of the conversation). */
@@ -172,6 +242,8 @@ export class ChatView {
   // --- messages ---
 
   clearMessages() {
+    if (this.readObserver) this.readObserver.disconnect();
+    this.visibleSeqs.clear();
     this.nodes.clear();
     this.pendingNodes.clear();
     this.list.replaceChildren();
@@ -181,10 +253,13 @@ export class ChatView {
   renderTimeline(timeline) {
     this.clearMessages();
     const fragment = document.createDocumentFragment();
+    const added = [];
+    const marker = this.openRoomMarker();
     for (const message of timeline.sorted()) {
-      const li = this.messageNode(message);
+      const li = this.messageNode(message, marker);
       this.nodes.set(message.seq, li);
       fragment.append(li);
+      added.push([li, message]);
     }
     for (const pending of timeline.pending.values()) {
       const li = this.pendingNode(pending);
@@ -194,6 +269,7 @@ export class ChatView {
     this.list.append(fragment);
     this.updateEmptyHint(timeline);
     this.scrollToBottom();
+    for (const [li, message] of added) this.watch(li, message);
   }
 
   updateEmptyHint(timeline) {
@@ -205,24 +281,72 @@ export class ChatView {
     const follow = this.isNearBottom() || message.senderId === this.store.me?.userId;
     const li = this.messageNode(message);
     const old = this.nodes.get(message.seq);
-    if (old) old.replaceWith(li);
-    else this.insertSorted(li, message.seq);
+    if (old) {
+      if (this.readObserver) this.readObserver.unobserve(old);
+      old.replaceWith(li);
+    } else {
+      this.insertSorted(li, message.seq);
+    }
     this.nodes.set(message.seq, li);
     if (timeline) this.updateEmptyHint(timeline);
     if (follow && !old) this.scrollToBottom();
+    this.watch(li, message);
   }
 
   /** Adds older messages above the ones shown without moving what the reader is looking at. */
   prependOlder(messages) {
     const oldHeight = this.scroller.scrollHeight;
     const oldTop = this.scroller.scrollTop;
+    const marker = this.openRoomMarker();
     for (const message of messages) {
       if (this.nodes.has(message.seq)) continue;
-      const li = this.messageNode(message);
+      const li = this.messageNode(message, marker);
       this.insertSorted(li, message.seq);
       this.nodes.set(message.seq, li);
+      this.watch(li, message);
     }
     this.scroller.scrollTop = oldTop + (this.scroller.scrollHeight - oldHeight);
+  }
+
+  // --- read receipts and marks ---
+
+  /** Messages of others are watched for being on screen (mine need no read receipt). */
+  watch(li, message) {
+    if (this.readObserver && message.senderId !== this.store.me?.userId) this.readObserver.observe(li);
+  }
+
+  handleIntersections(entries) {
+    for (const entry of entries) {
+      const seq = Number(entry.target.dataset.seq);
+      if (!Number.isInteger(seq)) continue;
+      if (isSeen(entry) && entry.target.isConnected) this.visibleSeqs.add(seq);
+      else this.visibleSeqs.delete(seq);
+    }
+    const seq = this.maxVisibleSeq();
+    if (seq) this.actions.onMessagesSeen(seq);
+  }
+
+  /** The highest seq of a message of others on screen now, 0 if none. */
+  maxVisibleSeq() {
+    let max = 0;
+    for (const seq of this.visibleSeqs) if (seq > max) max = seq;
+    return max;
+  }
+
+  /** The open room's receipt marker, built once for a batch of messages. */
+  openRoomMarker() {
+    const room = this.store.rooms.get(this.store.openRoomId);
+    return room ? this.store.receiptMarker(room) : undefined;
+  }
+
+  /** Redraws the marks of my messages after watermarks or members changed. */
+  refreshReceiptMarks(room) {
+    if (!room || room.roomId !== this.store.openRoomId) return;
+    const marker = this.store.receiptMarker(room);
+    for (const [seq, li] of this.nodes) {
+      const node = li.querySelector('.receipt-mark, .read-by');
+      if (node) applyMark(node, marker(seq));
+    }
   }
 
   /** Inserts before the first shown message with a higher seq; pending messages stay last. */
@@ -258,8 +382,10 @@ export class ChatView {
     this.pendingNodes.delete(clientMsgId);
   }
 
-  messageNode(message) {
+  messageNode(message, marker) {
     const own = message.senderId === this.store.me?.userId;
+    const room = own ? this.store.rooms.get(this.store.openRoomId) : null;
+    const mark = room ? (marker || this.store.receiptMarker(room))(message.seq) : null;
     const classes = ['message'];
     if (own) classes.push('own');
     if (message.deleted) classes.push('deleted');
@@ -276,6 +402,7 @@ export class ChatView {
         h('span', { className: 'sender' }, this.store.nameOf(message.senderId)),
         h('time', { className: 'time', datetime: isoTime(message.ts), title: formatFullTime(message.ts) }, formatTime(message.ts)),
         message.editedAt && !message.deleted ? h('span', { className: 'edited' }, '(edited)') : null,
+        mark ? markNode(mark) : null,
       ),
       h('div', { className: 'text' }, message.deleted ? 'This message was deleted.' : message.text || ''),
       attachments.length && !message.deleted
@@ -332,6 +459,37 @@ export class ChatView {
   /** True while the messages do not fill the pane, so the reader cannot scroll up to load more. */
   needsMoreHistory() {
     return this.scroller.scrollHeight <= this.scroller.clientHeight + LOAD_OLDER_THRESHOLD_PX;
+  }
+}
+
+/** Half of the message, or half of the pane for a message taller than it, is on screen. */
+function isSeen(entry) {
+  if (!entry.isIntersecting) return false;
+  if (entry.intersectionRatio >= 0.5) return true;
+  return Boolean(entry.rootBounds) && entry.intersectionRect.height >= entry.rootBounds.height / 2;
+}
+
+function markNode(mark) {
+  const node = h('span', { className: mark.type === 'direct' ? 'receipt-mark' : 'read-by' });
+  applyMark(node, mark);
+  return node;
+}
+
+/** Updates a mark in place, so a receipt does not rebuild (or re-observe) the message. */
+function applyMark(node, mark) {
+  if (mark.type === 'direct') {
+    if (node.dataset.state === mark.state) return;
+    node.dataset.state = mark.state;
+    node.textContent = RECEIPT_GLYPH[mark.state];
+    node.title = RECEIPT_LABEL[mark.state];
+    node.setAttribute('aria-label', RECEIPT_LABEL[mark.state]);
+  } else {
+    const count = String(mark.count);
+    if (node.dataset.count === count) return;
+    node.dataset.count = count;
+    node.textContent = mark.count > 0 ? `read by ${mark.count}` : '';
+    node.title = `Read by ${mark.count} of ${mark.of}`;
+    node.hidden = mark.count === 0;
   }
 }
 

@@ -4,6 +4,8 @@
 import { EventBus, EventBusError } from './eventbus.js';
 
 const SOCKET_PATH = '/eventbus';
+/** Our label of the device, so the server can tell a user's web sessions from their phones. */
+const DEVICE = 'web';
 /** Backoff after a failed or lost connection: 1 s, 2 s, 4 s, … capped at 15 s. */
 export const RECONNECT_BASE_MS = 1_000;
 export const RECONNECT_MAX_MS = 15_000;
@@ -100,7 +102,7 @@ export class Connection {
 
     let bus;
     try {
-      bus = new EventBus(`${SOCKET_PATH}?ticket=${encodeURIComponent(ticket)}`, {
+      bus = new EventBus(`${SOCKET_PATH}?ticket=${encodeURIComponent(ticket)}&device=${DEVICE}`, {
         onOpen: () => this.handleOpen(bus, generation),
         onClose: () => this.handleClose(bus),
         onError: (error) => console.warn('event bus error:', error.code, error.message),

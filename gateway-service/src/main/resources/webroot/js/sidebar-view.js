@@ -2,6 +2,7 @@
 // Lists are updated in place (keyed by id) rather than rebuilt, so an element a user (or a
 // test) is about to click is not swapped out underneath them by a live update.
 
+import { presenceText } from './presence.js';
 import { debounce, h, showError } from './util.js';
 
 /** Wait for a pause in typing before searching users. */
@@ -57,7 +58,7 @@ export class SidebarView {
     });
   }
 
-  /** Brings #room-list in line with the store: order, names, unread marks, the open room. */
+  /** Brings #room-list in line with the store: order, names, presence, unread counts, the open room. */
   renderRooms() {
     const rooms = this.store.orderedRooms();
     const seen = new Set();
@@ -88,11 +89,11 @@ export class SidebarView {
     return h(
       'li',
       { className: 'room', dataset: { roomId }, tabindex: 0, role: 'button' },
-      // Avatar letter and unread count are drawn by CSS from data attributes, so the li's
-      // text is exactly the room's name.
-      h('span', { className: 'room-avatar', 'aria-hidden': 'true' }),
+      // The avatar letter is drawn by CSS from a data attribute; the presence dot sits on the
+      // avatar (direct rooms only). Screen readers get both from the li's aria-label.
+      h('span', { className: 'room-avatar', 'aria-hidden': 'true' }, h('span', { className: 'presence-dot', hidden: true })),
       h('span', { className: 'room-name' }),
-      h('span', { className: 'room-badge', 'aria-hidden': 'true' }),
+      h('span', { className: 'unread-badge', 'aria-hidden': 'true', hidden: true }),
     );
   }
 
@@ -100,14 +101,25 @@ export class SidebarView {
     const name = this.store.roomName(room);
     const nameNode = li.querySelector('.room-name');
     if (nameNode.textContent !== name) nameNode.textContent = name;
-    li.title = name;
     li.querySelector('.room-avatar').dataset.initial = (name.trim()[0] || '#').toUpperCase();
     li.dataset.type = room.type || 'group';
+
+    const presence = this.store.presence.get(this.store.directPeer(room)) || null;
+    const status = presence ? presenceText(presence) : '';
+    const dot = li.querySelector('.presence-dot');
+    dot.hidden = !presence;
+    if (presence) dot.dataset.status = presence.status;
+    else delete dot.dataset.status;
+    li.title = status ? `${name} · ${status}` : name;
+
     const unread = Math.max(0, Number(room.unread) || 0);
     li.dataset.unread = String(unread);
-    li.querySelector('.room-badge').dataset.count = unread > 99 ? '99+' : String(unread);
+    const badge = li.querySelector('.unread-badge');
+    const count = unread > 99 ? '99+' : String(unread);
+    if (badge.textContent !== count) badge.textContent = count;
+    badge.hidden = unread === 0;
     li.classList.toggle('has-new', unread > 0);
-    li.setAttribute('aria-label', unread > 0 ? `${name}, ${unread} new` : name);
+    li.setAttribute('aria-label', [name, status, unread > 0 ? `${unread} new` : ''].filter(Boolean).join(', '));
     const active = room.roomId === this.store.openRoomId;
     li.classList.toggle('active', active);
     if (active) li.setAttribute('aria-current', 'true');

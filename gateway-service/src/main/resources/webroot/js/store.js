@@ -1,5 +1,6 @@
-// Client-side state: who I am, the names I know, my rooms (most recent first) and the
-// messages loaded per room. Pure data, no network and no DOM.
+// Client-side state: who I am, the names I know, my rooms (most recent first), the messages
+// loaded per room, who is online and how far each member has received and read.
+// Pure data, no network and no DOM.
 
 import { shortId } from './util.js';
 
@@ -92,6 +93,8 @@ export class Store {
     this.order = []; // roomIds, most recent activity first
     this.timelines = new Map(); // roomId → Timeline (rooms whose history was loaded)
     this.openRoomId = null;
+    this.presence = new Map(); // userId → {status, lastSeen}
+    this.receipts = new Map(); // roomId → Map userId → {delivered, read} (watermarks, never lower)
     this.loadNames();
   }
 
@@ -168,32 +171,39 @@ export class Store {
     return room.name || shortId(room.roomId);
   }
 
-  /** Replaces the room list with the server's, keeping our order for rooms we already show. */
+  /**
+   * Replaces the room list with the server's, keeping our order for rooms we already show.
+   * GET /rooms counts `unread` from my read watermark, so its count replaces ours.
+   */
   setRooms(list) {
     const incoming = new Map(list.map((r) => [r.roomId, r]));
     const kept = this.order.filter((id) => incoming.has(id));
     const added = list.map((r) => r.roomId).filter((id) => !this.rooms.has(id));
     for (const id of this.order) if (!incoming.has(id)) this.forgetRoom(id);
-    for (const room of list) this.mergeRoom(room);
+    for (const room of list) this.mergeRoom(room, { trustUnread: true });
     this.order = [...added, ...kept];
   }
 
-  /** Adds or updates a room; new rooms (and, with toTop, this one) go to the top. */
-  upsertRoom(room, { toTop = false } = {}) {
+  /**
+   * Adds or updates a room; new rooms (and, with toTop, this one) go to the top.
+   * trustUnread: the copy's `unread` is mine (GET /rooms…), not the same for every member as
+   * in `room` events, where it must be ignored.
+   */
+  upsertRoom(room, { toTop = false, trustUnread = false } = {}) {
     const isNew = !this.rooms.has(room.roomId);
-    this.mergeRoom(room);
+    this.mergeRoom(room, { trustUnread });
     if (isNew || toTop) this.bump(room.roomId);
   }
 
-  mergeRoom(room) {
+  mergeRoom(room, { trustUnread = false } = {}) {
     // Protocol v1 members carry only userId and role; should a server add names, use them.
     if (Array.isArray(room.members)) this.rememberUsers(room.members.filter((m) => m && m.username));
     const old = this.rooms.get(room.roomId);
     const merged = { ...old, ...room };
-    // Never let a stale copy move lastSeq backwards; keep the local unread count for rooms we
-    // already track (the server does not know what this tab has shown).
+    // Never let a stale copy move lastSeq backwards.
     merged.lastSeq = Math.max(Number(room.lastSeq) || 0, (old && old.lastSeq) || 0);
-    merged.unread = old ? old.unread : Number(room.unread) || 0;
+    if (trustUnread) merged.unread = Math.max(0, Number(room.unread) || 0);
+    else merged.unread = old ? old.unread : 0;
     this.rooms.set(room.roomId, merged);
   }
 
@@ -205,6 +215,7 @@ export class Store {
   forgetRoom(roomId) {
     this.rooms.delete(roomId);
     this.timelines.delete(roomId);
+    this.receipts.delete(roomId);
     if (this.openRoomId === roomId) this.openRoomId = null;
   }
 
@@ -225,6 +236,21 @@ export class Store {
     return t;
   }
 
+  /**
+   * How many messages of others a room still has after my read watermark `seq`: exact where
+   * the loaded timeline covers them, otherwise at most every seq after it.
+   */
+  unreadAfter(roomId, seq) {
+    const room = this.rooms.get(roomId);
+    if (!room || seq >= (room.lastSeq || 0)) return 0;
+    const t = this.timelines.get(roomId);
+    if (!t || !t.loaded || t.lowestSeq === null || t.lowestSeq > seq + 1) return room.lastSeq - seq;
+    let count = 0;
+    for (const m of t.messages.values()) if (m.seq > seq && m.senderId !== this.me?.userId) count++;
+    // Seqs the room list knows of but the timeline has not received yet.
+    return count + Math.max(0, room.lastSeq - Math.max(t.maxSeq, seq));
+  }
+
   /** The seq up to which we have seen a room: what chat.sync should continue from. */
   lastSeenSeq(roomId) {
     const t = this.timelines.get(roomId);
@@ -232,4 +258,81 @@ export class Store {
     const room = this.rooms.get(roomId);
     return (room && room.lastSeq) || 0;
   }
+
+  // --- presence ---
+
+  /** The other member of a direct room (null for group rooms). */
+  directPeer(room) {
+    if (!room || room.type !== 'direct' || !Array.isArray(room.members)) return null;
+    const other = room.members.find((m) => m.userId !== this.me?.userId);
+    return other ? other.userId : null;
+  }
+
+  /** Records a user's presence; returns true when it changed. */
+  setPresence(userId, status, lastSeen) {
+    if (!userId || typeof status !== 'string') return false;
+    const old = this.presence.get(userId);
+    const next = { status, lastSeen: Number.isFinite(lastSeen) ? lastSeen : null };
+    if (old && old.status === next.status && old.lastSeen === next.lastSeen) return false;
+    this.presence.set(userId, next);
+    return true;
+  }
+
+  // --- receipts ---
+
+  /**
+   * Raises a member's watermark (watermarks never go back; read implies delivered).
+   * Returns true when it moved.
+   */
+  mergeReceipt(roomId, userId, kind, seq) {
+    if (!roomId || !userId || !Number.isInteger(seq) || seq <= 0) return false;
+    if (kind !== 'delivered' && kind !== 'read') return false;
+    let members = this.receipts.get(roomId);
+    if (!members) {
+      members = new Map();
+      this.receipts.set(roomId, members);
+    }
+    const marks = members.get(userId) || { delivered: 0, read: 0 };
+    const next = { delivered: marks.delivered, read: marks.read };
+    if (kind === 'read') next.read = Math.max(next.read, seq);
+    next.delivered = Math.max(next.delivered, next.read, kind === 'delivered' ? seq : 0);
+    if (next.delivered === marks.delivered && next.read === marks.read) return false;
+    members.set(userId, next);
+    return true;
+  }
+
+  /**
+   * A function telling what my message `seq` shows, built once per room so that redrawing
+   * every mark after a receipt stays cheap in large groups.
+   * Direct rooms: {type:'direct', state:'sent'|'delivered'|'read'} for the other member.
+   * Group rooms: {type:'group', count, of}: how many of the `of` other current members have a
+   * read watermark at or past it.
+   */
+  receiptMarker(room) {
+    const marks = this.receipts.get(room.roomId) || new Map();
+    if (room.type === 'direct') {
+      const peer = marks.get(this.directPeer(room)) || { delivered: 0, read: 0 };
+      return (seq) => ({
+        type: 'direct',
+        state: peer.read >= seq ? 'read' : peer.delivered >= seq ? 'delivered' : 'sent',
+      });
+    }
+    const others = (Array.isArray(room.members) ? room.members : [])
+      .map((m) => m.userId)
+      .filter((id) => id !== this.me?.userId);
+    const reads = others.map((id) => marks.get(id)?.read || 0).sort((a, b) => a - b);
+    return (seq) => ({ type: 'group', count: reads.length - lowerBound(reads, seq), of: others.length });
+  }
+}
+
+/** Index of the first element ≥ value in an ascending array. */
+function lowerBound(sorted, value) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -69,6 +69,26 @@ export function formatFullTime(ts) {
   return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
 }
 
+const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const RELATIVE_STEPS = [
+  ['minute', 60_000, 60],
+  ['hour', 3_600_000, 24],
+  ['day', 86_400_000, 7],
+];
+
+/** "just now", "5 minutes ago", "yesterday", or a date for anything older than a week. */
+export function formatRelative(ts, now = Date.now()) {
+  const date = new Date(ts);
+  if (Number.isNaN(date.getTime())) return '';
+  const ago = Math.max(0, now - date.getTime());
+  if (ago < 60_000) return 'just now';
+  for (const [unit, ms, limit] of RELATIVE_STEPS) {
+    const amount = Math.floor(ago / ms);
+    if (amount < limit) return RELATIVE.format(-amount, unit);
+  }
+  return `on ${date.toLocaleDateString([], { month: 'short', day: 'numeric' })}`;
+}
+
 export function debounce(fn, ms) {
   let timer = null;
   const wrapped = (...args) => {

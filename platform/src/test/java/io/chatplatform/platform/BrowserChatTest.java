@@ -28,7 +28,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** Two people chat on the web page, each in their own headless Chromium. */
+/**
+ * Two people chat on the web page, each in their own headless Chromium: messages, and around them
+ * presence, typing, read receipts and unread counts.
+ */
 @DisplayName("Two users chat in real browsers")
 class BrowserChatTest {
   static final String CHROMIUM = "/usr/bin/chromium";
@@ -92,11 +95,29 @@ class BrowserChatTest {
     composer.sendKeys(Keys.ENTER);
   }
 
+  /** The stored (acknowledged, seq-numbered) message with this text in the open room. */
+  static String storedMessage(String text) {
+    return "//*[@id='messages']/li[contains(@class,'message') and @data-seq]"
+        + "[.//*[contains(@class,'text') and normalize-space(.)='" + text + "']]";
+  }
+
   /** Waits until the open room shows a stored (acknowledged, seq-numbered) message with this text. */
   static WebElement awaitMessage(WebDriver driver, String text) {
-    By stored = By.xpath("//*[@id='messages']/li[contains(@class,'message') and @data-seq]"
-        + "[.//*[contains(@class,'text') and normalize-space(.)='" + text + "']]");
-    return waiting(driver).until(ExpectedConditions.visibilityOfElementLocated(stored));
+    return waiting(driver).until(ExpectedConditions.visibilityOfElementLocated(By.xpath(storedMessage(text))));
+  }
+
+  /** Waits until my message with this text carries the receipt mark of a direct room in this state. */
+  static WebElement awaitReceiptMark(WebDriver driver, String text, String state) {
+    By mark = By.xpath(storedMessage(text) + "//*[contains(@class,'receipt-mark') and @data-state='" + state + "']");
+    return waiting(driver).until(ExpectedConditions.visibilityOfElementLocated(mark));
+  }
+
+  /** Finds a user through the "direct message" search and opens the conversation with them. */
+  static void openDirect(WebDriver driver, String username) {
+    driver.findElement(By.id("direct-query")).sendKeys(username);
+    By result = By.cssSelector("#direct-results li[data-username='" + username + "']");
+    waiting(driver).until(ExpectedConditions.elementToBeClickable(result)).click();
+    waiting(driver).until(ExpectedConditions.textToBe(By.id("room-title"), username));
   }
 
   /** Keeps a screenshot, the page and the console of each browser under target/, to see what went wrong. */
@@ -133,10 +154,7 @@ class BrowserChatTest {
     registerOnPage(alice, "alice-web");
     registerOnPage(bob, "bob-web");
 
-    alice.findElement(By.id("direct-query")).sendKeys("bob-w");
-    By bobResult = By.cssSelector("#direct-results li[data-username='bob-web']");
-    waiting(alice).until(ExpectedConditions.elementToBeClickable(bobResult)).click();
-    waiting(alice).until(ExpectedConditions.textToBe(By.id("room-title"), "bob-web"));
+    openDirect(alice, "bob-web");
 
     send(alice, "hello bob, from a browser");
     WebElement sent = awaitMessage(alice, "hello bob, from a browser");
@@ -146,7 +164,7 @@ class BrowserChatTest {
     By room = By.cssSelector("#room-list li[data-room-id]");
     waiting(bob).until(ExpectedConditions.elementToBeClickable(room));
     // The server names the members, so bob's page names the conversation after alice.
-    waiting(bob).until(ExpectedConditions.textToBe(room, "alice-web"));
+    waiting(bob).until(ExpectedConditions.textToBe(By.cssSelector("#room-list li[data-room-id] .room-name"), "alice-web"));
     bob.findElement(room).click();
     assertThat(awaitMessage(bob, "hello bob, from a browser").getAttribute("data-seq")).isEqualTo("1");
 
@@ -161,5 +179,68 @@ class BrowserChatTest {
     awaitMessage(bob, "hello bob, from a browser");
     awaitMessage(bob, "hi alice!");
     assertThat(bob.findElements(By.cssSelector("#messages li.message[data-seq]"))).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("carol sees that dave is online, that he is typing, and that he has read her messages")
+  void presenceTypingAndReceipts() throws Exception {
+    try {
+      awareness();
+    } catch (Throwable t) {
+      keepEvidence();
+      throw t;
+    }
+  }
+
+  void awareness() throws Exception {
+    WebDriver carol = browser("carol");
+    WebDriver dave = browser("dave");
+    registerOnPage(carol, "carol-web");
+    registerOnPage(dave, "dave-web");
+    openDirect(carol, "dave-web");
+
+    // Dave has the page open, so carol's room list and the conversation's header show him online.
+    waiting(carol).until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector("#room-list li[data-room-id][data-type='direct'] .presence-dot[data-status='online']")));
+    waiting(carol).until(ExpectedConditions.attributeToBe(By.id("room-presence"), "data-status", "online"));
+
+    // Carol writes before dave has opened the conversation: it waits in his room list as unread.
+    send(carol, "knock knock");
+    awaitMessage(carol, "knock knock");
+    By daveRoom = By.cssSelector("#room-list li[data-room-id]");
+    By daveBadge = By.cssSelector("#room-list li[data-room-id] .unread-badge");
+    waiting(dave).until(ExpectedConditions.textToBe(daveBadge, "1"));
+
+    // Dave opens it: the message is on his screen, so it is read, his badge goes and carol sees ✓✓.
+    dave.findElement(daveRoom).click();
+    awaitMessage(dave, "knock knock");
+    waiting(dave).until(ExpectedConditions.invisibilityOfElementLocated(daveBadge));
+    assertThat(awaitReceiptMark(carol, "knock knock", "read").getText()).isEqualTo("✓✓");
+
+    // Dave types: carol sees who is typing under the messages.
+    By typingLine = By.id("typing-line");
+    assertThat(carol.findElement(typingLine).isDisplayed()).isFalse();
+    WebElement composer = dave.findElement(By.id("composer"));
+    composer.sendKeys("who is there");
+    WebElement typing = waiting(carol).until(ExpectedConditions.visibilityOfElementLocated(typingLine));
+    assertThat(typing.getText()).contains("dave-web").contains("typing");
+
+    // He sends: by the time his message is on carol's screen the line is gone, well before any
+    // typing timeout (3 s idle on his page, 6 s on the server, 7 s on hers) could have removed it.
+    composer.sendKeys("?", Keys.ENTER);
+    awaitMessage(carol, "who is there?");
+    assertThat(carol.findElement(typingLine).isDisplayed()).isFalse();
+    assertThat(carol.findElement(typingLine).getText()).isEmpty();
+
+    // Carol answers while dave has the conversation open and visible: read at once.
+    send(carol, "carol, come in");
+    awaitMessage(dave, "carol, come in");
+    assertThat(awaitReceiptMark(carol, "carol, come in", "read").getText()).isEqualTo("✓✓");
+    assertThat(dave.findElements(By.cssSelector("#room-list li[data-room-id] .unread-badge")))
+        .allSatisfy(badge -> assertThat(badge.isDisplayed()).isFalse());
+
+    // Dave's own messages carry no mark on carol's side; his, on his side, are read by carol.
+    assertThat(carol.findElements(By.xpath(storedMessage("who is there?") + "//*[contains(@class,'receipt-mark')]"))).isEmpty();
+    awaitReceiptMark(dave, "who is there?", "read");
   }
 }
