@@ -7,14 +7,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.chatplatform.runtime.RedisScript;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The registry in Redis, shared by every presence-service instance.
@@ -46,17 +41,16 @@ public final class RedisPresenceStore implements PresenceStore {
     TYPING_STARTED("typing-started"),
     TYPING_EXPIRED("typing-expired");
 
-    final String source;
+    final RedisScript script;
 
     Script(String name) {
-      this.source = load("/presence-lua/" + name + ".lua");
+      this.script = RedisScript.fromResource("/presence-lua/" + name + ".lua");
     }
   }
 
   private final Redis redis;
   private final String prefix;
   private final long nodeTtlMs;
-  private final Map<Script, String> shas = new EnumMap<>(Script.class);
 
   private RedisPresenceStore(Redis redis, String prefix, long nodeTtlMs) {
     this.redis = redis;
@@ -80,13 +74,7 @@ public final class RedisPresenceStore implements PresenceStore {
   private Future<Void> loadScripts() {
     List<Future<Void>> loads = new ArrayList<>();
     for (Script script : Script.values()) {
-      loads.add(
-          redis
-              .send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source))
-              .map(sha -> {
-                shas.put(script, sha.toString());
-                return null;
-              }));
+      loads.add(script.script.load(redis));
     }
     return Future.all(loads).mapEmpty();
   }
@@ -187,27 +175,8 @@ public final class RedisPresenceStore implements PresenceStore {
     return redis.close();
   }
 
-  /**
-   * Runs a script by its SHA. After a Redis restart or {@code SCRIPT FLUSH} the SHA is unknown
-   * ({@code NOSCRIPT}); then the script is sent whole once, which also caches it again.
-   */
   private Future<Response> run(Script script, List<String> keys, Object... args) {
-    return redis
-        .send(scriptRequest(Command.EVALSHA, shas.get(script), keys, args))
-        .recover(
-            e ->
-                e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")
-                    ? redis.send(scriptRequest(Command.EVAL, script.source, keys, args))
-                    : Future.failedFuture(e));
-  }
-
-  private static Request scriptRequest(Command command, String script, List<String> keys, Object... args) {
-    Request request = Request.cmd(command).arg(script).arg(keys.size());
-    keys.forEach(request::arg);
-    for (Object arg : args) {
-      request.arg(String.valueOf(arg));
-    }
-    return request;
+    return script.script.run(redis, keys, args);
   }
 
   /** Scripts answer {@code {changed, status, lastSeen}}. */
@@ -246,16 +215,5 @@ public final class RedisPresenceStore implements PresenceStore {
 
   private String typing(String userId) {
     return prefix + "typing:" + userId;
-  }
-
-  private static String load(String resource) {
-    try (InputStream in = RedisPresenceStore.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("missing script " + resource);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
