@@ -36,6 +36,9 @@ interface ClientChannel {
 
   void exceptionHandler(Handler<Throwable> handler);
 
+  /** Bytes that may wait to be sent before {@link #writeQueueFull} says so. */
+  void writeQueueMaxSize(int bytes);
+
   static ClientChannel of(SockJSSocket socket) {
     return new ClientChannel() {
       @Override public String uri() { return socket.uri(); }
@@ -47,6 +50,7 @@ interface ClientChannel {
       @Override public void messageHandler(Handler<Buffer> handler) { socket.handler(handler); }
       @Override public void closeHandler(Handler<Void> handler) { socket.closeHandler(handler); }
       @Override public void exceptionHandler(Handler<Throwable> handler) { socket.exceptionHandler(handler); }
+      @Override public void writeQueueMaxSize(int bytes) { socket.setWriteQueueMaxSize(bytes); }
     };
   }
 
@@ -67,6 +71,7 @@ interface ClientChannel {
 
       @Override public void closeHandler(Handler<Void> handler) { socket.closeHandler(handler); }
       @Override public void exceptionHandler(Handler<Throwable> handler) { socket.exceptionHandler(handler); }
+      @Override public void writeQueueMaxSize(int bytes) { socket.setWriteQueueMaxSize(bytes); }
     };
   }
 }

@@ -27,12 +27,21 @@ final class ClientSession {
   boolean closed;
   /** Completes when presence-service has answered this socket's open. */
   Future<Void> presenceReported;
+  /** Every frame of this socket takes a token. */
+  final TokenBucket frames;
+  /** Every refusal for a rate limit takes a token; none left: the socket is a flooder. */
+  final TokenBucket refusals;
+  /** The last request's admission (per-user limits): requests are forwarded in arrival order. */
+  Future<Void> admission = Future.succeededFuture();
 
-  ClientSession(ClientChannel socket, Caller caller, String inbox, String device) {
+  ClientSession(ClientChannel socket, Caller caller, String inbox, String device, RateLimitConfig limits) {
     this.socket = socket;
     this.caller = caller;
     this.inbox = inbox;
     this.device = device;
+    long now = System.currentTimeMillis();
+    this.frames = new TokenBucket(limits.socketFrames().burst(), now);
+    this.refusals = new TokenBucket(limits.socketRefusals().burst(), now);
   }
 
   String userId() {

@@ -15,6 +15,9 @@ import io.chatplatform.runtime.Settings;
  * @param maxBodyBytes largest REST request body ({@code HTTP_MAX_BODY_BYTES})
  * @param maxFrameBytes largest socket frame; larger closes the socket ({@code SOCKET_MAX_FRAME_BYTES})
  * @param socketIdleTimeoutMs a socket that sends nothing (not even a ping) this long is closed ({@code SOCKET_IDLE_TIMEOUT_MS})
+ * @param socketWriteQueueMaxBytes bytes that may wait to be sent to one socket; a client that
+ *     lets more pile up is closed as too slow (4429) ({@code SOCKET_WRITE_QUEUE_MAX_BYTES})
+ * @param rateLimits every rate limit (see {@link RateLimitConfig})
  * @param presenceHeartbeatMs how often this node tells presence-service it is alive; keep it well
  *     under presence-service's {@code PRESENCE_NODE_TTL_MS} ({@code PRESENCE_HEARTBEAT_MS})
  */
@@ -29,7 +32,9 @@ public record GatewayConfig(
     int maxBodyBytes,
     int maxFrameBytes,
     long socketIdleTimeoutMs,
-    long presenceHeartbeatMs) {
+    long presenceHeartbeatMs,
+    int socketWriteQueueMaxBytes,
+    RateLimitConfig rateLimits) {
 
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
@@ -54,6 +59,8 @@ public record GatewayConfig(
         settings.integer("HTTP_MAX_BODY_BYTES", 64 * 1024),
         settings.integer("SOCKET_MAX_FRAME_BYTES", 64 * 1024),
         settings.longValue("SOCKET_IDLE_TIMEOUT_MS", 60_000),
-        settings.longValue("PRESENCE_HEARTBEAT_MS", 3_000));
+        settings.longValue("PRESENCE_HEARTBEAT_MS", 3_000),
+        settings.integer("SOCKET_WRITE_QUEUE_MAX_BYTES", 512 * 1024),
+        RateLimitConfig.from(settings));
   }
 }

@@ -22,6 +22,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private LocalFanout fanout;
   private SocketBridge bridge;
+  private RateLimiter limiter;
 
   public GatewayVerticle(GatewayConfig config, Operations operations) {
     this.config = config;
@@ -31,14 +32,33 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LOG.info("gateway-service starting on {}", Thread.currentThread().getName());
+    return openRateLimiter().compose(opened -> {
+      limiter = opened;
+      return serve();
+    });
+  }
+
+  /** Per-user and per-address buckets in Redis when {@code REDIS_URL} is set (shared by the nodes), else here. */
+  private Future<RateLimiter> openRateLimiter() {
+    RateLimitConfig limits = config.rateLimits();
+    if (limits.redisUrl() != null) {
+      return RedisRateLimiter.create(vertx, limits.redisUrl(), limits.redisKeyPrefix(), 8);
+    }
+    MemoryRateLimiter memory = new MemoryRateLimiter(limits.memoryMaxKeys(), System::currentTimeMillis);
+    vertx.setPeriodic(60_000, id -> memory.evictFull());
+    return Future.succeededFuture(memory);
+  }
+
+  private Future<?> serve() {
     Tokens tokens = new Tokens(vertx, config);
     ServiceClient services = new ServiceClient(vertx.eventBus(), config.serviceTimeoutMs());
+    RequestSchemas schemas = new RequestSchemas();
     fanout = new LocalFanout(vertx.eventBus());
-    bridge = new SocketBridge(vertx, config, tokens, services, fanout);
+    bridge = new SocketBridge(vertx, config, tokens, services, fanout, limiter, schemas);
 
     Router router = Router.router(vertx);
     operations.mount(vertx, router);
-    router.route("/api/v1/*").subRouter(new RestApi(vertx, config, tokens, services).router());
+    router.route("/api/v1/*").subRouter(new RestApi(vertx, config, tokens, services, limiter, schemas).router());
     bridge.mount(router, "/eventbus");
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
@@ -48,12 +68,19 @@ public final class GatewayVerticle extends VerticleBase {
             .setHost(config.httpHost())
             .setPort(config.httpPort())
             .setCompressionSupported(true)
-            .setMaxWebSocketFrameSize(config.maxFrameBytes())
-            .setMaxWebSocketMessageSize(config.maxFrameBytes());
+            // Twice the limit: a frame a little over it reaches SocketBridge, which closes with a
+            // clear reason; the decoder cuts off anything larger without buffering it.
+            .setMaxWebSocketFrameSize(2 * config.maxFrameBytes())
+            .setMaxWebSocketMessageSize(2 * config.maxFrameBytes());
     return fanout
         .start()
         .compose(x -> vertx.createHttpServer(options).requestHandler(router).listen())
         .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return limiter == null ? Future.succeededFuture() : limiter.close();
   }
 
   /** The port actually bound (differs from the setting when it is 0). */

@@ -6,12 +6,14 @@ import io.chatplatform.contracts.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Locale;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,33 +31,43 @@ public final class RestApi {
   private final GatewayConfig config;
   private final Tokens tokens;
   private final ServiceClient services;
+  private final RateLimiter limiter;
+  private final RequestSchemas schemas;
 
-  public RestApi(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services) {
+  RestApi(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, RateLimiter limiter, RequestSchemas schemas) {
     this.vertx = vertx;
     this.config = config;
     this.tokens = tokens;
     this.services = services;
+    this.limiter = limiter;
+    this.schemas = schemas;
   }
 
   public Router router() {
     Router api = Router.router(vertx);
     api.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
 
-    api.post("/auth/register").handler(ctx -> reply(ctx, 201, services.request(Addresses.Chat.USER_REGISTER, jsonBody(ctx))));
+    api.post("/auth/*").handler(this::limitAuthPerIp);
+    api.post("/auth/register").handler(ctx -> reply(ctx, 201, services.request(Addresses.Chat.USER_REGISTER, body(ctx, "auth.register"))));
     api.post("/auth/login").handler(this::login);
 
     api.route().handler(this::authenticate);
+    api.route().handler(this::limitWrites);
     api.post("/auth/ticket").handler(this::ticket);
     api.get("/me").handler(ctx -> reply(ctx, 200, services.request(Addresses.Chat.USER_GET, new JsonObject().put("userId", caller(ctx).userId()))));
     api.get("/users").handler(ctx -> forward(ctx, Addresses.Chat.USER_SEARCH, 200, c -> new JsonObject().put("query", c.request().getParam("query", ""))));
-    api.post("/rooms/direct").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_DIRECT, 200, RestApi::jsonBody));
-    api.post("/rooms").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_CREATE, 201, RestApi::jsonBody));
+    api.post("/rooms/direct").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_DIRECT, 200, c -> body(c, "rooms.direct")));
+    api.post("/rooms").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_CREATE, 201, c -> body(c, "rooms.create")));
     api.get("/rooms").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_LIST, 200, c -> new JsonObject()));
     api.get("/rooms/:roomId").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_GET, 200, c -> new JsonObject()));
-    api.post("/rooms/:roomId/members").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_MEMBER_ADD, 204, RestApi::jsonBody));
+    api.post("/rooms/:roomId/members").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_MEMBER_ADD, 204, c -> body(c, "rooms.members.add")));
     api.delete("/rooms/:roomId/members/:userId").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_MEMBER_REMOVE, 204, c -> new JsonObject()));
     api.get("/rooms/:roomId/messages").handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_PAGE, 200, RestApi::pageQuery));
-    api.post("/rooms/:roomId/messages").handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_SEND, 201, RestApi::jsonBody));
+    api.post("/rooms/:roomId/messages")
+        .handler(ctx -> RateLimited.admit(limiter, config.rateLimits().send(), caller(ctx).userId(), "messages")
+            .onSuccess(x -> ctx.next())
+            .onFailure(ctx::fail))
+        .handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_SEND, 201, c -> body(c, "messages.post")));
     api.get("/rooms/:roomId/receipts").handler(ctx -> forward(ctx, Addresses.Chat.RECEIPT_LIST, 200, c -> new JsonObject()));
     api.get("/presence").handler(ctx -> forward(ctx, Addresses.Presence.QUERY, 200, RestApi::userIdsQuery));
 
@@ -64,10 +76,27 @@ public final class RestApi {
     return api;
   }
 
+  /**
+   * Logs in, unless the username is locked out: each failed login takes a token from the
+   * username's failure bucket, and while it is empty every attempt is refused before the
+   * password is looked at, so guessing stops for that user only; other users are unaffected.
+   */
   private void login(RoutingContext ctx) {
+    JsonObject credentials = body(ctx, "auth.login");
+    String username = credentials.getString("username").trim().toLowerCase(Locale.ROOT);
+    RateLimiter.Limit failures = config.rateLimits().loginFailures();
     Future<JsonObject> result =
-        services
-            .request(Addresses.Chat.USER_AUTHENTICATE, jsonBody(ctx))
+        limiter
+            .take(failures, username, 0)
+            .compose(open -> open.allowed()
+                ? Future.succeededFuture()
+                : Future.failedFuture(new RateLimited("failed logins for this user", open)))
+            .compose(x -> services.request(Addresses.Chat.USER_AUTHENTICATE, credentials))
+            .onFailure(e -> {
+              if (e instanceof ServiceException se && se.code() == ErrorCode.UNAUTHORIZED) {
+                limiter.take(failures, username, 1).onFailure(err -> LOG.warn("could not count a failed login: {}", err.getMessage()));
+              }
+            })
             .map(
                 user ->
                     new JsonObject()
@@ -80,6 +109,26 @@ public final class RestApi {
 
   private void ticket(RoutingContext ctx) {
     reply(ctx, 200, tokens.issueTicket(caller(ctx)).map(t -> new JsonObject().put("ticket", t).put("expiresIn", tokens.ticketTtlSeconds())));
+  }
+
+  /** Registrations and logins per client address, against password guessing and sign-up floods. */
+  private void limitAuthPerIp(RoutingContext ctx) {
+    String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+    RateLimited.admit(limiter, config.rateLimits().authPerIp(), ip, "sign-ins from this address")
+        .onSuccess(x -> ctx.next())
+        .onFailure(ctx::fail);
+  }
+
+  /** Writes (POST, PUT, PATCH, DELETE) per user. */
+  private void limitWrites(RoutingContext ctx) {
+    HttpMethod method = ctx.request().method();
+    if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
+      ctx.next();
+      return;
+    }
+    RateLimited.admit(limiter, config.rateLimits().restWrites(), caller(ctx).userId(), "writes")
+        .onSuccess(x -> ctx.next())
+        .onFailure(ctx::fail);
   }
 
   private void authenticate(RoutingContext ctx) {
@@ -149,6 +198,13 @@ public final class RestApi {
     return new JsonObject().put("userIds", ids);
   }
 
+  /** The request body, checked against the operation's schema (400 when it does not fit). */
+  private JsonObject body(RoutingContext ctx, String operation) {
+    JsonObject body = jsonBody(ctx);
+    schemas.check(operation, body);
+    return body;
+  }
+
   /** The request body as a JSON object: 415 when it is not JSON, 400 when it does not parse. */
   static JsonObject jsonBody(RoutingContext ctx) {
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
@@ -189,6 +245,9 @@ public final class RestApi {
     }
     if (error.code() == ErrorCode.UNAUTHORIZED) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    if (error instanceof RateLimited limited) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(limited.retryAfterSeconds));
     }
     ctx.response().setStatusCode(error.code().status);
     ctx.json(new JsonObject().put("error", new JsonObject().put("code", error.code().word).put("message", error.getMessage())));

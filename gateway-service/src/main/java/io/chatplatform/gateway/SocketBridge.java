@@ -3,7 +3,9 @@ package io.chatplatform.gateway;
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,6 +16,8 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +34,7 @@ import java.util.regex.Pattern;
  * reach the socket through {@link LocalFanout}, not through per-client cluster consumers.
  */
 final class SocketBridge {
+  private static final Logger LOG = LoggerFactory.getLogger(SocketBridge.class);
   static final int CLOSE_UNAUTHORIZED = 4401;
   static final int CLOSE_EXPIRED = 4403;
   static final int CLOSE_IDLE = 4408;
@@ -38,6 +43,8 @@ final class SocketBridge {
   static final int CLOSE_TOO_LARGE = 1009;
   /** WebSocket's own "internal error": the platform could not set the socket up. */
   static final int CLOSE_SERVER_ERROR = 1011;
+  /** WebSocket's own "policy violation": the socket kept sending over its rate limits. */
+  static final int CLOSE_FLOODING = 1008;
   static final int MAX_REPLY_ADDRESS_LENGTH = 128;
 
   /** Client address → the service request it becomes. Anything else is refused. */
@@ -57,14 +64,20 @@ final class SocketBridge {
   private final ServiceClient services;
   private final LocalFanout fanout;
   private final PresenceReporter presence;
+  private final RateLimiter limiter;
+  private final RequestSchemas schemas;
   private final Set<ClientSession> sessions = new HashSet<>();
 
-  SocketBridge(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout) {
+  SocketBridge(
+      Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout,
+      RateLimiter limiter, RequestSchemas schemas) {
     this.vertx = vertx;
     this.config = config;
     this.tokens = tokens;
     this.services = services;
     this.fanout = fanout;
+    this.limiter = limiter;
+    this.schemas = schemas;
     this.presence =
         new PresenceReporter(vertx, services, UUID.randomUUID().toString(), config.presenceHeartbeatMs(), () -> Set.copyOf(sessions));
   }
@@ -102,6 +115,7 @@ final class SocketBridge {
    */
   private void open(ClientChannel socket) {
     socket.pause();
+    socket.writeQueueMaxSize(config.socketWriteQueueMaxBytes());
     ClientSession[] session = {null};
     boolean[] closed = {false};
     socket.closeHandler(v -> {
@@ -110,7 +124,18 @@ final class SocketBridge {
         end(session[0]);
       }
     });
-    socket.exceptionHandler(e -> socket.close(CLOSE_SERVER_ERROR, "connection error"));
+    socket.exceptionHandler(e -> {
+      // A message far over the limit is refused before onFrame could see it: by Netty's frame
+      // decoder, or by Vert.x assembling a fragmented message (an IllegalStateException).
+      boolean tooLarge = e instanceof CorruptedWebSocketFrameException || e instanceof TooLongFrameException
+          || (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size"));
+      if (tooLarge) {
+        refuse(socket, CLOSE_TOO_LARGE, tooLarge());
+      } else {
+        LOG.warn("socket failed: {}", e.toString());
+        socket.close(CLOSE_SERVER_ERROR, "connection error");
+      }
+    });
     Map<String, List<String>> params = new QueryStringDecoder(socket.uri() == null ? "" : socket.uri()).parameters();
     authenticate(params)
         .compose(
@@ -118,7 +143,7 @@ final class SocketBridge {
               if (closed[0]) {
                 return Future.succeededFuture();
               }
-              session[0] = new ClientSession(socket, caller, Addresses.Client.inbox(caller.userId()), device(params));
+              session[0] = new ClientSession(socket, caller, Addresses.Client.inbox(caller.userId()), device(params), config.rateLimits());
               sessions.add(session[0]);
               fanout.track(session[0]);
               return roomIdsOf(caller).compose(rooms -> fanout.join(session[0], rooms));
@@ -213,8 +238,12 @@ final class SocketBridge {
   private void onFrame(ClientSession session, Buffer data) {
     session.lastFrameAt = System.currentTimeMillis();
     if (data.length() > config.maxFrameBytes()) {
-      close(session, CLOSE_TOO_LARGE, new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE,
-          "frame larger than " + config.maxFrameBytes() + " bytes"));
+      close(session, CLOSE_TOO_LARGE, tooLarge());
+      return;
+    }
+    RateLimiter.Decision allowed = session.frames.take(config.rateLimits().socketFrames(), 1, System.currentTimeMillis());
+    if (!allowed.allowed()) {
+      refuseOverLimit(session, null, new RateLimited("frames on this socket", allowed));
       return;
     }
     JsonObject frame;
@@ -265,24 +294,67 @@ final class SocketBridge {
       session.write(BridgeFrames.err(replyTo, ServiceException.badRequest("body must be a JSON object")));
       return;
     }
+    try {
+      schemas.check(address, body);
+    } catch (ServiceException e) {
+      session.write(BridgeFrames.err(replyTo, e));
+      return;
+    }
     // Who is asking comes from the socket, never from the body: these overwrite anything sent.
     JsonObject request =
         body.copy()
             .put("callerId", session.userId())
             .put("callerSessionId", session.sessionId)
             .put("callerNodeId", presence.nodeId());
-    services
-        .request(target, request)
-        .onComplete(
-            result -> {
-              if (replyTo == null) {
-                return;
-              }
-              session.write(
-                  result.succeeded()
-                      ? BridgeFrames.rec(replyTo, result.result())
-                      : BridgeFrames.err(replyTo, ServiceException.from(result.cause())));
-            });
+    RateLimiter.Limit perUser = perUserLimit(address);
+    // Admissions are chained per socket, so requests reach the services in the order they came.
+    Future<Void> admitted =
+        session.admission.transform(previous -> perUser == null
+            ? Future.succeededFuture()
+            : RateLimited.admit(limiter, perUser, session.userId(), address));
+    session.admission = admitted.otherwiseEmpty();
+    admitted.onComplete(admission -> {
+      if (admission.failed()) {
+        if (admission.cause() instanceof RateLimited limited) {
+          refuseOverLimit(session, replyTo, limited);
+        } else {
+          session.write(BridgeFrames.err(replyTo, ServiceException.from(admission.cause())));
+        }
+        return;
+      }
+      services.request(target, request).onComplete(result -> {
+        if (replyTo != null) {
+          session.write(
+              result.succeeded()
+                  ? BridgeFrames.rec(replyTo, result.result())
+                  : BridgeFrames.err(replyTo, ServiceException.from(result.cause())));
+        }
+      });
+    });
+  }
+
+  private ServiceException tooLarge() {
+    return new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE, "frame larger than " + config.maxFrameBytes() + " bytes");
+  }
+
+  private RateLimiter.Limit perUserLimit(String address) {
+    return switch (address) {
+      case Addresses.Client.CHAT_SEND -> config.rateLimits().send();
+      case Addresses.Client.CHAT_TYPING -> config.rateLimits().typing();
+      default -> null;
+    };
+  }
+
+  /**
+   * Answers {@code rate_limited}; a socket that keeps collecting refusals (more than its
+   * refusal bucket holds) is closed as a flooder.
+   */
+  private void refuseOverLimit(ClientSession session, String replyTo, RateLimited refusal) {
+    if (!session.refusals.take(config.rateLimits().socketRefusals(), 1, System.currentTimeMillis()).allowed()) {
+      close(session, CLOSE_FLOODING, new ServiceException(ErrorCode.RATE_LIMITED, "flooding: too many requests over the rate limits"));
+      return;
+    }
+    session.write(BridgeFrames.err(replyTo, refusal));
   }
 
   private static ServiceException denied(String message) {

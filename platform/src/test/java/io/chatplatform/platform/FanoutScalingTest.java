@@ -77,7 +77,9 @@ class FanoutScalingTest {
             "JWT_SECRET", "fanout-test-secret-fanout-test-secret-0123",
             "HTTP_PORT", "0",
             "HTTP_HOST", "127.0.0.1",
-            "PASSWORD_HASH_ITERATIONS", "1000"))
+            "PASSWORD_HASH_ITERATIONS", "1000",
+            // Every test user signs up from 127.0.0.1.
+            "RATE_LIMIT_AUTH_IP_BURST", "1000000"))
         .with(extra);
   }
 

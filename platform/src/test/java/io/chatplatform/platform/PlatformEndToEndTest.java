@@ -399,6 +399,31 @@ class PlatformEndToEndTest {
     }
   }
 
+  @Test
+  @DisplayName("10,000 malformed frames on one socket are each answered bad_request; the socket, the process and the heap stay fine")
+  void malformedFramesAreAnswered() {
+    // The frame rate limit is lifted in this fixture, so every frame reaches the parser; with the
+    // production limits the socket is closed as a flooder first (SecurityAttackTest).
+    Api.User user = fx.newUser("junk");
+    long baseline = SecurityAttackTest.heapAfterGc();
+    try (SocketClient socket = fx.readySocket(user)) {
+      List<JsonObject> answers = new ArrayList<>();
+      for (int i = 0; i < 10_000; i++) {
+        socket.write(i % 4 == 0 ? "{not json" : i % 4 == 1 ? "[1,2,3]" : i % 4 == 2 ? "{\"type\":42}" : "{\"type\":\"send\",\"address\":\"chat.send\"}");
+        if (i % 500 == 499) {
+          // Frames are answered in order: once a sync's reply is in, every frame before it was
+          // handled. Waiting for it now and then also lets the answers drain, as a client reads.
+          assertThat(socket.ask("chat.sync", new JsonObject().put("rooms", new JsonObject())).containsKey("rooms")).isTrue();
+          answers.addAll(socket.drain());
+        }
+      }
+      assertThat(answers).hasSize(10_000);
+      assertThat(answers).allSatisfy(f -> assertThat(f.getString("message")).startsWith("bad_request"));
+      assertThat(socket.isClosed()).isFalse();
+    }
+    assertThat(SecurityAttackTest.heapAfterGc()).as("heap after GC, bytes").isLessThan(baseline + 32L * 1024 * 1024);
+  }
+
   static JsonObject send(JsonObject room, String clientMsgId, String text) {
     return new JsonObject().put("roomId", room.getString("roomId")).put("clientMsgId", clientMsgId).put("text", text);
   }

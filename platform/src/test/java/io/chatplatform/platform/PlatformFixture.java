@@ -12,6 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PlatformFixture implements AutoCloseable {
   private static final AtomicInteger NAMES = new AtomicInteger();
 
+  static final Map<String, String> LIFTED_LIMITS = Map.of(
+      "RATE_LIMIT_AUTH_IP_BURST", "1000000",
+      "RATE_LIMIT_SEND_BURST", "1000000",
+      "RATE_LIMIT_SOCKET_FRAMES_BURST", "1000000",
+      "RATE_LIMIT_REST_WRITES_BURST", "1000000");
+
   final Path dataDir;
   final EmbeddedPlatform platform;
   final Vertx clientVertx = Vertx.vertx();
@@ -29,6 +35,9 @@ final class PlatformFixture implements AutoCloseable {
     settings.put("HTTP_HOST", "127.0.0.1");
     // Tests register many users; the production hash cost would only slow them down.
     settings.put("PASSWORD_HASH_ITERATIONS", "1000");
+    // Every test user signs up from 127.0.0.1, and tests send as fast as acks come back: the
+    // throughput limits are lifted here, and the security tests put them back to test them.
+    settings.putAll(LIFTED_LIMITS);
     settings.putAll(extra);
     this.platform = EmbeddedPlatform.start(Settings.of(settings));
     this.api = new Api(clientVertx, platform.port());

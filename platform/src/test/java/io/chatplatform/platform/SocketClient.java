@@ -71,6 +71,19 @@ final class SocketClient implements AutoCloseable {
     write(frame.encode());
   }
 
+  /** Writes unless the server has closed the socket meanwhile; false then. For flood tests. */
+  boolean tryWrite(String text) {
+    try {
+      write(text);
+      return true;
+    } catch (RuntimeException e) {
+      if (socket.isClosed()) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   void writeBinary(Buffer data) {
     Await.result(socket.writeBinaryMessage(data));
   }

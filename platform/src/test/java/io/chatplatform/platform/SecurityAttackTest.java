@@ -1,0 +1,352 @@
+package io.chatplatform.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Attacks on a running platform, each asserting its refusal (docs/security.md lists them). The
+ * platform runs with the production rate limits, not the lifted ones other tests use.
+ */
+@DisplayName("Security: attacks on a running platform are refused")
+class SecurityAttackTest {
+  private static final Logger LOG = LoggerFactory.getLogger(SecurityAttackTest.class);
+
+  @TempDir static Path dataDir;
+  static PlatformFixture fx;
+  static String secret;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Map<String, String> production = new HashMap<>();
+    // Put the defaults back (the fixture lifts them for the other tests); sign-ups per address
+    // stay lifted, as every test user comes from 127.0.0.1, and have their own attack below.
+    production.put("RATE_LIMIT_SEND_BURST", "30");
+    production.put("RATE_LIMIT_SOCKET_FRAMES_BURST", "100");
+    production.put("RATE_LIMIT_REST_WRITES_BURST", "30");
+    fx = new PlatformFixture(dataDir, production);
+    secret = Files.readString(dataDir.resolve(EmbeddedPlatform.SECRET_FILE)).trim();
+  }
+
+  @AfterAll
+  static void stop() {
+    fx.close();
+  }
+
+  // ---- tokens ---------------------------------------------------------------------------------
+
+  static String base64(String json) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String hs256(String header, JsonObject claims, String key) throws Exception {
+    String signingInput = base64(header) + "." + base64(claims.encode());
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  static JsonObject claims(Api.User user) {
+    long now = System.currentTimeMillis() / 1000;
+    return new JsonObject().put("sub", user.userId()).put("username", user.username()).put("roles", new JsonArray().add("user"))
+        .put("iss", "chat-platform").put("iat", now).put("exp", now + 600);
+  }
+
+  /** The token is refused over REST (401) and at the socket (4401). */
+  static void refused(String token, String why) {
+    assertThat(fx.api.get("/api/v1/me", token).status()).as(why + " over REST").isEqualTo(401);
+    try (SocketClient socket = SocketClient.connect(fx.clientVertx, fx.port(), "access_token=" + token)) {
+      assertThat(socket.awaitClose()).as(why + " at the socket").isEqualTo((short) 4401);
+    }
+  }
+
+  @Test
+  @DisplayName("forged tokens are refused: alg none, tampered claims, expired, wrong issuer, wrong key")
+  void forgedTokens() throws Exception {
+    Api.User mallory = fx.newUser("mallory");
+    Api.User victim = fx.newUser("victim");
+    String hs = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+    String genuine = hs256(hs, claims(mallory), secret);
+    assertThat(fx.api.get("/api/v1/me", genuine).status()).as("a correctly made token works, so the refusals below can fail").isEqualTo(200);
+
+    refused(base64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + base64(claims(victim).encode()) + ".", "alg none");
+    String[] parts = genuine.split("\\.");
+    refused(parts[0] + "." + base64(claims(mallory).put("sub", victim.userId()).encode()) + "." + parts[2], "claims swapped under a valid signature");
+    refused(parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 2) + (parts[2].endsWith("AA") ? "BB" : "AA"), "tampered signature");
+    refused(hs256(hs, claims(mallory).put("exp", System.currentTimeMillis() / 1000 - 60), secret), "expired");
+    refused(hs256(hs, claims(mallory).put("iss", "someone-else"), secret), "wrong issuer");
+    refused(hs256(hs, claims(mallory), "a-guess-at-the-secret-a-guess-at-the-secret"), "signed with another key");
+    refused(hs256("{\"alg\":\"HS512\",\"typ\":\"JWT\"}", claims(mallory), secret), "another algorithm than the pinned one");
+  }
+
+  @Test
+  @DisplayName("a ticket works once")
+  void reusedTicket() {
+    Api.User user = fx.newUser("ticket");
+    String ticket = fx.api.ticket(user);
+    try (SocketClient first = SocketClient.connect(fx.clientVertx, fx.port(), "ticket=" + ticket)) {
+      assertThat(first.ask("chat.sync", new JsonObject().put("rooms", new JsonObject())).containsKey("rooms")).isTrue();
+      try (SocketClient again = SocketClient.connect(fx.clientVertx, fx.port(), "ticket=" + ticket)) {
+        assertThat(again.awaitClose()).isEqualTo((short) 4401);
+      }
+    }
+  }
+
+  // ---- the socket's allow-list ----------------------------------------------------------------
+
+  @Test
+  @DisplayName("a socket cannot register another user's inbox, reach an internal address, or aim its replies elsewhere")
+  void socketAllowList() {
+    Api.User alice = fx.newUser("al");
+    Api.User bob = fx.newUser("bo");
+    JsonObject room = fx.api.post("/api/v1/rooms/direct", alice.token(), new JsonObject().put("userId", bob.userId())).json();
+    try (SocketClient a = fx.readySocket(alice); SocketClient b = fx.readySocket(bob)) {
+      a.register("user." + bob.userId());
+      JsonObject refused = a.awaitErr();
+      assertThat(refused.getString("message")).startsWith("access_denied: you may register only your own inbox");
+
+      for (String internal : List.of("svc.chat.messages.send", "svc.history.append", "svc.presence.connect", "fanout.users", "user." + bob.userId())) {
+        JsonObject err = a.request(internal, new JsonObject().put("roomId", room.getString("roomId")));
+        assertThat(err.getString("type")).as(internal).isEqualTo("err");
+        assertThat(err.getString("message")).as(internal).startsWith("access_denied: address not allowed");
+      }
+
+      // A reply address naming bob's inbox: the reply still goes to alice's socket only.
+      a.write(new JsonObject().put("type", "send").put("address", "chat.sync").put("replyAddress", "user." + bob.userId())
+          .put("body", new JsonObject().put("rooms", new JsonObject())));
+      JsonObject reply = a.awaitFrame(f -> "rec".equals(f.getString("type")) && f.getJsonObject("body").containsKey("rooms"), Await.TIMEOUT);
+      assertThat(reply.getString("address")).isEqualTo("user." + bob.userId());
+      // A message after it proves bob's socket saw everything meant for him by then, and nothing more.
+      a.ask("chat.send", PlatformEndToEndTest.send(room, "marker", "marker"));
+      b.awaitEvent("message");
+      assertThat(b.drain()).noneMatch(f -> f.getJsonObject("body") != null && f.getJsonObject("body").containsKey("rooms"));
+
+      JsonObject badReply = a.request("chat.sync", new JsonObject().put("rooms", new JsonObject()));
+      assertThat(badReply.getString("type")).isEqualTo("rec");
+      a.write(new JsonObject().put("type", "send").put("address", "chat.sync").put("replyAddress", new JsonObject().put("$gt", ""))
+          .put("body", new JsonObject().put("rooms", new JsonObject())));
+      assertThat(a.awaitErr().getString("message")).startsWith("bad_request: replyAddress");
+    }
+  }
+
+  // ---- other rooms ----------------------------------------------------------------------------
+
+  @Test
+  @DisplayName("another room's history, members and receipts answer 404, exactly like a missing room")
+  void otherRooms() {
+    Api.User owner = fx.newUser("own");
+    Api.User eve = fx.newUser("eve");
+    JsonObject room = fx.api.createRoom(owner, "private");
+    String id = room.getString("roomId");
+    fx.api.post("/api/v1/rooms/" + id + "/messages", owner.token(), new JsonObject().put("clientMsgId", "s1").put("text", "secret"));
+    for (String path : List.of("/api/v1/rooms/" + id, "/api/v1/rooms/" + id + "/messages", "/api/v1/rooms/" + id + "/receipts")) {
+      Api.Response theirs = fx.api.get(path, eve.token());
+      Api.Response missing = fx.api.get(path.replace(id, "r_doesnotexist"), eve.token());
+      assertThat(theirs.status()).as(path).isEqualTo(404);
+      assertThat(theirs.json()).as(path + " tells nothing more than a missing room").isEqualTo(missing.json());
+    }
+    assertThat(fx.api.post("/api/v1/rooms/" + id + "/members", eve.token(), new JsonObject().put("userId", eve.userId())).status()).isEqualTo(404);
+    try (SocketClient e = fx.readySocket(eve)) {
+      JsonObject sync = e.ask("chat.sync", new JsonObject().put("rooms", new JsonObject().put(id, 0)));
+      assertThat(sync.getJsonObject("rooms")).isEmpty();
+      assertThat(e.request("chat.send", PlatformEndToEndTest.send(room, "x", "hi")).getInteger("failureCode")).isEqualTo(404);
+      assertThat(e.request("chat.receipt", new JsonObject().put("roomId", id).put("seq", 1).put("kind", "read")).getInteger("failureCode")).isEqualTo(404);
+      assertThat(e.request("chat.typing", new JsonObject().put("roomId", id).put("typing", true)).getInteger("failureCode")).isEqualTo(404);
+    }
+  }
+
+  // ---- malformed and oversized input ----------------------------------------------------------
+
+  @Test
+  @DisplayName("an oversized frame closes the socket with 1009 and the platform serves on")
+  void oversizedFrame() {
+    Api.User user = fx.newUser("big");
+    try (SocketClient socket = fx.readySocket(user)) {
+      socket.writeBinary(Buffer.buffer(new byte[70 * 1024]));
+      assertThat(socket.awaitClose()).isEqualTo((short) 1009);
+      assertThat(socket.drain()).anySatisfy(f -> assertThat(f.getString("message", "")).startsWith("payload_too_large"));
+    }
+    try (SocketClient socket = fx.readySocket(user)) {
+      socket.writeBinary(Buffer.buffer(new byte[1024 * 1024]));
+      assertThat(socket.awaitClose()).as("far over the limit, cut off by the WebSocket decoder").isEqualTo((short) 1009);
+    }
+    try (SocketClient next = fx.readySocket(user)) {
+      assertThat(next.ask("chat.sync", new JsonObject().put("rooms", new JsonObject())).containsKey("rooms")).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("10,000 malformed frames on one socket: refused, the flooder closed, the process alive, the heap back to its baseline")
+  void malformedFrameFlood() throws Exception {
+    Api.User user = fx.newUser("junk");
+    long baseline = heapAfterGc();
+    try (SocketClient socket = fx.readySocket(user)) {
+      int sent = 0;
+      while (sent < 10_000 && socket.tryWrite(sent % 3 == 0 ? "{not json" : sent % 3 == 1 ? "[1,2,3]" : "{\"type\":42}")) {
+        sent++;
+      }
+      LOG.info("malformed frames written before the server closed the socket: {}", sent);
+      assertThat(socket.awaitClose()).as("closed as a flooder").isEqualTo((short) 1008);
+      List<JsonObject> frames = socket.drain();
+      assertThat(frames).anySatisfy(f -> assertThat(f.getString("message", "")).startsWith("bad_request"));
+      assertThat(frames).anySatisfy(f -> assertThat(f.getString("message", "")).startsWith("rate_limited"));
+    }
+    try (SocketClient next = fx.readySocket(user)) {
+      assertThat(next.ask("chat.sync", new JsonObject().put("rooms", new JsonObject())).containsKey("rooms")).isTrue();
+    }
+    long after = heapAfterGc();
+    LOG.info("heap after GC: {} MiB before the flood, {} MiB after", baseline >> 20, after >> 20);
+    assertThat(after).as("heap after GC, bytes").isLessThan(baseline + 32L * 1024 * 1024);
+  }
+
+  static long heapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  // ---- floods and guessing --------------------------------------------------------------------
+
+  @Test
+  @DisplayName("a message flood is throttled with rate_limited, then the socket is closed; other users are unaffected")
+  void messageFlood() {
+    Api.User flooder = fx.newUser("flood");
+    Api.User bystander = fx.newUser("calm");
+    JsonObject room = fx.api.post("/api/v1/rooms/direct", flooder.token(), new JsonObject().put("userId", bystander.userId())).json();
+    try (SocketClient socket = fx.readySocket(flooder)) {
+      for (int i = 0; i < 500; i++) {
+        String frame = new JsonObject().put("type", "send").put("address", "chat.send").put("replyAddress", "r" + i)
+            .put("body", PlatformEndToEndTest.send(room, "f" + i, "spam " + i)).encode();
+        if (!socket.tryWrite(frame)) {
+          break;
+        }
+      }
+      assertThat(socket.awaitClose()).isEqualTo((short) 1008);
+      List<JsonObject> frames = socket.drain();
+      assertThat(frames).anySatisfy(f -> assertThat(f.getString("message", "")).startsWith("rate_limited: too many"));
+      assertThat(frames).anySatisfy(f -> assertThat(f.getString("message", "")).startsWith("rate_limited: flooding"));
+    }
+    try (SocketClient calm = fx.readySocket(bystander)) {
+      long seq = calm.ask("chat.send", PlatformEndToEndTest.send(room, "ok", "still fine")).getLong("seq");
+      // Admitted sends may still be landing; all of them together are bounded by the burst.
+      assertThat(seq - 1).as("flood messages stored before the bystander's").isBetween(1L, 40L);
+    }
+    assertThat(fx.api.get("/api/v1/rooms/" + room.getString("roomId"), bystander.token()).json().getLong("lastSeq"))
+        .as("only about the burst (30) got through of 500").isLessThanOrEqualTo(41L);
+  }
+
+  @Test
+  @DisplayName("REST writes over the limit get 429 with Retry-After")
+  void restWriteFlood() {
+    Api.User writer = fx.newUser("writer");
+    Api.Response last = null;
+    for (int i = 0; i < 40; i++) {
+      last = fx.api.post("/api/v1/rooms", writer.token(), new JsonObject().put("name", "r" + i));
+      if (last.status() == 429) {
+        break;
+      }
+    }
+    assertThat(last.status()).isEqualTo(429);
+    assertThat(last.errorCode()).isEqualTo("rate_limited");
+    assertThat(Integer.parseInt(last.raw().getHeader("Retry-After"))).isPositive();
+  }
+
+  @Test
+  @DisplayName("50 wrong passwords lock that user out for a while, right password included; other users log in")
+  void passwordGuessing() {
+    Api.User target = fx.newUser("target");
+    Api.User other = fx.newUser("other");
+    int unauthorized = 0;
+    int limited = 0;
+    for (int i = 0; i < 50; i++) {
+      int status = fx.api.post("/api/v1/auth/login", null,
+          new JsonObject().put("username", target.username()).put("password", "guess-" + i)).status();
+      unauthorized += status == 401 ? 1 : 0;
+      limited += status == 429 ? 1 : 0;
+    }
+    assertThat(unauthorized).as("guesses checked before the lock-out").isEqualTo(10);
+    assertThat(limited).isEqualTo(40);
+    Api.Response right = fx.api.post("/api/v1/auth/login", null,
+        new JsonObject().put("username", target.username()).put("password", "correct-horse"));
+    assertThat(right.status()).as("locked out even with the right password").isEqualTo(429);
+    assertThat(right.raw().getHeader("Retry-After")).isNotNull();
+    assertThat(fx.api.post("/api/v1/auth/login", null,
+        new JsonObject().put("username", other.username().toUpperCase()).put("password", "correct-horse")).status())
+        .as("another user is unaffected").isNotEqualTo(429);
+    assertThat(fx.api.login(other.username()).token()).isNotEmpty();
+  }
+
+  // ---- operator injection ---------------------------------------------------------------------
+
+  @Test
+  @DisplayName("a MongoDB operator in any body field that reaches a query is refused with 400 before any service sees it")
+  void operatorInjection() {
+    Api.User user = fx.newUser("inj");
+    Api.User peer = fx.newUser("peer");
+    JsonObject room = fx.api.post("/api/v1/rooms/direct", user.token(), new JsonObject().put("userId", peer.userId())).json();
+    String roomId = room.getString("roomId");
+    JsonObject gt = new JsonObject().put("$gt", "");
+    JsonObject where = new JsonObject().put("$where", "sleep(1000)");
+
+    Map<String, Object[]> rest = new HashMap<>();
+    rest.put("/api/v1/auth/register username", new Object[] {"/api/v1/auth/register", null, new JsonObject().put("username", gt).put("password", "long-enough-pw")});
+    rest.put("/api/v1/auth/login username", new Object[] {"/api/v1/auth/login", null, new JsonObject().put("username", new JsonObject().put("$ne", "x")).put("password", "correct-horse")});
+    rest.put("/api/v1/auth/login password", new Object[] {"/api/v1/auth/login", null, new JsonObject().put("username", user.username()).put("password", gt)});
+    rest.put("/api/v1/rooms/direct userId", new Object[] {"/api/v1/rooms/direct", user.token(), new JsonObject().put("userId", gt)});
+    rest.put("/api/v1/rooms members", new Object[] {"/api/v1/rooms", user.token(), new JsonObject().put("name", "x").put("members", new JsonArray().add(gt))});
+    rest.put("/api/v1/rooms name", new Object[] {"/api/v1/rooms", user.token(), new JsonObject().put("name", where)});
+    rest.put("members userId", new Object[] {"/api/v1/rooms/" + roomId + "/members", user.token(), new JsonObject().put("userId", gt)});
+    rest.put("messages clientMsgId", new Object[] {"/api/v1/rooms/" + roomId + "/messages", user.token(), new JsonObject().put("clientMsgId", gt).put("text", "x")});
+    rest.put("messages replyTo", new Object[] {"/api/v1/rooms/" + roomId + "/messages", user.token(), new JsonObject().put("clientMsgId", "c1").put("text", "x").put("replyTo", gt)});
+    rest.put("messages attachments", new Object[] {"/api/v1/rooms/" + roomId + "/messages", user.token(), new JsonObject().put("clientMsgId", "c2").put("text", "x").put("attachments", new JsonArray().add(where))});
+    rest.put("rooms/direct id with $", new Object[] {"/api/v1/rooms/direct", user.token(), new JsonObject().put("userId", "$where")});
+    rest.forEach((what, call) -> {
+      Api.Response r = fx.api.post((String) call[0], (String) call[1], call[2]);
+      assertThat(r.status()).as(what).isEqualTo(400);
+      assertThat(r.errorCode()).as(what).isEqualTo("bad_request");
+    });
+
+    for (String query : List.of("/api/v1/users?query=.*", "/api/v1/users?query=%24where",
+        "/api/v1/rooms/" + roomId + "/messages?before=%7B%22%24gt%22%3A0%7D", "/api/v1/presence?userIds=%24gt")) {
+      assertThat(fx.api.get(query, user.token()).status()).as(query).isEqualTo(400);
+    }
+
+    try (SocketClient socket = fx.readySocket(user)) {
+      Map<String, JsonObject> bodies = new HashMap<>();
+      bodies.put("chat.send roomId", new JsonObject().put("roomId", gt).put("clientMsgId", "s1").put("text", "x"));
+      bodies.put("chat.send clientMsgId", new JsonObject().put("roomId", roomId).put("clientMsgId", gt).put("text", "x"));
+      bodies.put("chat.sync key", new JsonObject().put("rooms", new JsonObject().put("$where", 0)));
+      bodies.put("chat.sync value", new JsonObject().put("rooms", new JsonObject().put(roomId, gt)));
+      bodies.put("chat.receipt roomId", new JsonObject().put("roomId", gt).put("seq", 1).put("kind", "read"));
+      bodies.put("chat.receipt seq", new JsonObject().put("roomId", roomId).put("seq", gt).put("kind", "read"));
+      bodies.put("chat.typing roomId", new JsonObject().put("roomId", where).put("typing", true));
+      bodies.put("presence.set status", new JsonObject().put("status", gt));
+      bodies.forEach((what, body) -> {
+        JsonObject err = socket.request(what.substring(0, what.indexOf(' ')), body);
+        assertThat(err.getString("type")).as(what).isEqualTo("err");
+        assertThat(err.getInteger("failureCode")).as(what).isEqualTo(400);
+      });
+    }
+    assertThat(fx.api.get("/api/v1/rooms/" + roomId, user.token()).json().getLong("lastSeq")).as("nothing was stored").isZero();
+  }
+}
