@@ -15,6 +15,8 @@ import io.chatplatform.runtime.Settings;
  * @param maxBodyBytes largest REST request body ({@code HTTP_MAX_BODY_BYTES})
  * @param maxFrameBytes largest socket frame; larger closes the socket ({@code SOCKET_MAX_FRAME_BYTES})
  * @param socketIdleTimeoutMs a socket that sends nothing (not even a ping) this long is closed ({@code SOCKET_IDLE_TIMEOUT_MS})
+ * @param externalTokens the external identity provider whose RS256/ES256 tokens are also accepted;
+ *     null when {@code JWT_EXTERNAL_ISSUER} is unset
  */
 public record GatewayConfig(
     String httpHost,
@@ -26,7 +28,8 @@ public record GatewayConfig(
     long serviceTimeoutMs,
     int maxBodyBytes,
     int maxFrameBytes,
-    long socketIdleTimeoutMs) {
+    long socketIdleTimeoutMs,
+    ExternalTokenConfig externalTokens) {
 
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
@@ -40,16 +43,18 @@ public record GatewayConfig(
     if (ticketTtl < 1 || ticketTtl > MAX_TICKET_TTL_SECONDS) {
       throw new IllegalArgumentException("TICKET_TTL_SECONDS must be 1-" + MAX_TICKET_TTL_SECONDS);
     }
+    String issuer = settings.string("JWT_ISSUER", "chat-platform");
     return new GatewayConfig(
         settings.string("HTTP_HOST", "0.0.0.0"),
         settings.integer("HTTP_PORT", 8080),
         secret,
-        settings.string("JWT_ISSUER", "chat-platform"),
+        issuer,
         settings.integer("ACCESS_TOKEN_TTL_SECONDS", 3600),
         ticketTtl,
         settings.longValue("SERVICE_TIMEOUT_MS", 5000),
         settings.integer("HTTP_MAX_BODY_BYTES", 64 * 1024),
         settings.integer("SOCKET_MAX_FRAME_BYTES", 64 * 1024),
-        settings.longValue("SOCKET_IDLE_TIMEOUT_MS", 60_000));
+        settings.longValue("SOCKET_IDLE_TIMEOUT_MS", 60_000),
+        ExternalTokenConfig.from(settings, issuer));
   }
 }

@@ -22,6 +22,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private LocalFanout fanout;
   private SocketBridge bridge;
+  private Tokens tokens;
 
   public GatewayVerticle(GatewayConfig config, Operations operations) {
     this.config = config;
@@ -31,7 +32,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LOG.info("gateway-service starting on {}", Thread.currentThread().getName());
-    Tokens tokens = new Tokens(vertx, config);
+    tokens = new Tokens(vertx, config);
     ServiceClient services = new ServiceClient(vertx.eventBus(), config.serviceTimeoutMs());
     fanout = new LocalFanout(vertx.eventBus());
     bridge = new SocketBridge(vertx, config, tokens, services, fanout);
@@ -52,8 +53,15 @@ public final class GatewayVerticle extends VerticleBase {
             .setMaxWebSocketMessageSize(config.maxFrameBytes());
     return fanout
         .start()
+        .compose(x -> tokens.start())
         .compose(x -> vertx.createHttpServer(options).requestHandler(router).listen())
         .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    tokens.close();
+    return Future.succeededFuture();
   }
 
   /** The port actually bound (differs from the setting when it is 0). */
