@@ -34,6 +34,15 @@ public record GatewayConfig(
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
 
+  /** Every setting but the secret, which must never reach a log. */
+  @Override
+  public String toString() {
+    return "GatewayConfig[httpHost=" + httpHost + ", httpPort=" + httpPort + ", jwtSecret=(hidden), jwtIssuer=" + jwtIssuer
+        + ", accessTokenTtlSeconds=" + accessTokenTtlSeconds + ", ticketTtlSeconds=" + ticketTtlSeconds
+        + ", serviceTimeoutMs=" + serviceTimeoutMs + ", maxBodyBytes=" + maxBodyBytes + ", maxFrameBytes=" + maxFrameBytes
+        + ", socketIdleTimeoutMs=" + socketIdleTimeoutMs + ", externalTokens=" + externalTokens + "]";
+  }
+
   public static GatewayConfig from(Settings settings) {
     String secret = settings.optional("JWT_SECRET");
     if (secret == null || secret.length() < 32) {

@@ -129,6 +129,13 @@ class ExternalIssuerSettingsTest {
   }
 
   @Test
+  @DisplayName("shows neither the JWT secret nor the JWKS URL's query string when printed")
+  void printable() {
+    String printed = config(external("JWT_EXTERNAL_JWKS_URL", "https://idp.example.com/certs?api_key=s3cr3t")).toString();
+    assertThat(printed).doesNotContain(SECRET).doesNotContain("s3cr3t").contains("https://idp.example.com/certs");
+  }
+
+  @Test
   @DisplayName("fails the start on a PEM file that does not exist, naming it")
   void missingFile(Vertx vertx) {
     String path = dir.resolve("missing.pem").toString();
