@@ -109,7 +109,8 @@ public record ExternalTokenConfig(
   static String redact(String url) {
     try {
       URI uri = new URI(url);
-      return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
+      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+      return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + path;
     } catch (URISyntaxException | RuntimeException e) {
       return "(unparsable URL)";
     }

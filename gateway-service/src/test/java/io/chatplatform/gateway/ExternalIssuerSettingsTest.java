@@ -132,7 +132,9 @@ class ExternalIssuerSettingsTest {
   @DisplayName("shows neither the JWT secret nor the JWKS URL's query string when printed")
   void printable() {
     String printed = config(external("JWT_EXTERNAL_JWKS_URL", "https://idp.example.com/certs?api_key=s3cr3t")).toString();
-    assertThat(printed).doesNotContain(SECRET).doesNotContain("s3cr3t").contains("https://idp.example.com/certs");
+    assertThat(printed).doesNotContain(SECRET).doesNotContain("s3cr3t").contains("jwksUrl=https://idp.example.com/certs,");
+    String withUser = config(external("JWT_EXTERNAL_JWKS_URL", "https://svc:pa55word@idp.example.com:8443/realms/a%20b/certs?k=s3cr3t")).toString();
+    assertThat(withUser).doesNotContain("pa55word").doesNotContain("s3cr3t").contains("jwksUrl=https://idp.example.com:8443/realms/a%20b/certs,");
   }
 
   @Test
