@@ -20,6 +20,8 @@ import io.chatplatform.runtime.Settings;
  * @param rateLimits every rate limit (see {@link RateLimitConfig})
  * @param presenceHeartbeatMs how often this node tells presence-service it is alive; keep it well
  *     under presence-service's {@code PRESENCE_NODE_TTL_MS} ({@code PRESENCE_HEARTBEAT_MS})
+ * @param externalTokens the external identity provider whose RS256/ES256 tokens are also accepted;
+ *     null when {@code JWT_EXTERNAL_ISSUER} is unset
  */
 public record GatewayConfig(
     String httpHost,
@@ -34,10 +36,22 @@ public record GatewayConfig(
     long socketIdleTimeoutMs,
     long presenceHeartbeatMs,
     int socketWriteQueueMaxBytes,
-    RateLimitConfig rateLimits) {
+    RateLimitConfig rateLimits,
+    ExternalTokenConfig externalTokens) {
 
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
+
+  /** Every setting but the secret, which must never reach a log. */
+  @Override
+  public String toString() {
+    return "GatewayConfig[httpHost=" + httpHost + ", httpPort=" + httpPort + ", jwtSecret=(hidden), jwtIssuer=" + jwtIssuer
+        + ", accessTokenTtlSeconds=" + accessTokenTtlSeconds + ", ticketTtlSeconds=" + ticketTtlSeconds
+        + ", serviceTimeoutMs=" + serviceTimeoutMs + ", maxBodyBytes=" + maxBodyBytes + ", maxFrameBytes=" + maxFrameBytes
+        + ", socketIdleTimeoutMs=" + socketIdleTimeoutMs + ", presenceHeartbeatMs=" + presenceHeartbeatMs
+        + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", rateLimits=" + rateLimits
+        + ", externalTokens=" + externalTokens + "]";
+  }
 
   public static GatewayConfig from(Settings settings) {
     String secret = settings.optional("JWT_SECRET");
@@ -48,11 +62,12 @@ public record GatewayConfig(
     if (ticketTtl < 1 || ticketTtl > MAX_TICKET_TTL_SECONDS) {
       throw new IllegalArgumentException("TICKET_TTL_SECONDS must be 1-" + MAX_TICKET_TTL_SECONDS);
     }
+    String issuer = settings.string("JWT_ISSUER", "chat-platform");
     return new GatewayConfig(
         settings.string("HTTP_HOST", "0.0.0.0"),
         settings.integer("HTTP_PORT", 8080),
         secret,
-        settings.string("JWT_ISSUER", "chat-platform"),
+        issuer,
         settings.integer("ACCESS_TOKEN_TTL_SECONDS", 3600),
         ticketTtl,
         settings.longValue("SERVICE_TIMEOUT_MS", 5000),
@@ -61,6 +76,7 @@ public record GatewayConfig(
         settings.longValue("SOCKET_IDLE_TIMEOUT_MS", 60_000),
         settings.longValue("PRESENCE_HEARTBEAT_MS", 3_000),
         settings.integer("SOCKET_WRITE_QUEUE_MAX_BYTES", 512 * 1024),
-        RateLimitConfig.from(settings));
+        RateLimitConfig.from(settings),
+        ExternalTokenConfig.from(settings, issuer));
   }
 }

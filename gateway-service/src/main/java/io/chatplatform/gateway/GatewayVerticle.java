@@ -23,6 +23,7 @@ public final class GatewayVerticle extends VerticleBase {
   private LocalFanout fanout;
   private SocketBridge bridge;
   private RateLimiter limiter;
+  private Tokens tokens;
 
   public GatewayVerticle(GatewayConfig config, Operations operations) {
     this.config = config;
@@ -50,7 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<?> serve() {
-    Tokens tokens = new Tokens(vertx, config);
+    tokens = new Tokens(vertx, config);
     ServiceClient services = new ServiceClient(vertx.eventBus(), config.serviceTimeoutMs());
     RequestSchemas schemas = new RequestSchemas();
     fanout = new LocalFanout(vertx.eventBus());
@@ -74,12 +75,16 @@ public final class GatewayVerticle extends VerticleBase {
             .setMaxWebSocketMessageSize(2 * config.maxFrameBytes());
     return fanout
         .start()
+        .compose(x -> tokens.start())
         .compose(x -> vertx.createHttpServer(options).requestHandler(router).listen())
         .onSuccess(s -> server = s);
   }
 
   @Override
   public Future<?> stop() {
+    if (tokens != null) {
+      tokens.close();
+    }
     return limiter == null ? Future.succeededFuture() : limiter.close();
   }
 

@@ -33,6 +33,14 @@ public record RateLimitConfig(
     Limit authPerIp,
     Limit loginFailures) {
 
+  /** Without the Redis URL, which may carry a password. */
+  @Override
+  public String toString() {
+    return "RateLimitConfig[store=" + (redisUrl == null ? "memory" : "redis") + ", socketFrames=" + socketFrames
+        + ", socketRefusals=" + socketRefusals + ", send=" + send + ", typing=" + typing + ", restWrites=" + restWrites
+        + ", authPerIp=" + authPerIp + ", loginFailures=" + loginFailures + "]";
+  }
+
   public static RateLimitConfig from(Settings settings) {
     return new RateLimitConfig(
         settings.optional("REDIS_URL"),

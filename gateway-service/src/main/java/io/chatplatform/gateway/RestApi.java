@@ -240,6 +240,7 @@ public final class RestApi {
     } else if (cause == null && ctx.statusCode() > 0) {
       error = new ServiceException(ErrorCode.of("", ctx.statusCode()), "request failed");
     } else {
+      // path(), never uri() or headers: a query string or the Authorization header may carry a secret.
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
       error = new ServiceException(ErrorCode.INTERNAL, "internal error");
     }

@@ -3,6 +3,7 @@ package io.chatplatform.gateway;
 import io.chatplatform.contracts.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -13,22 +14,44 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Access tokens (JWT HS256, pinned: a token signed any other way is refused) and socket tickets.
+ * Access tokens and socket tickets.
+ *
+ * <p>Two kinds of access token are accepted, told apart by {@code iss} and each checked only
+ * against its own keys and algorithms:
+ * <ul>
+ *   <li>the platform's own ({@code iss} = {@code JWT_ISSUER}): HS256 with {@code JWT_SECRET}, and
+ *       nothing else. This is the only kind the gateway issues.
+ *   <li>an external identity provider's ({@code iss} = {@code JWT_EXTERNAL_ISSUER}, when set):
+ *       RS256 or ES256, each with the keys pinned to that algorithm (see {@link ExternalIssuer}),
+ *       with {@code aud} = {@code JWT_EXTERNAL_AUDIENCE}. The claim {@code JWT_EXTERNAL_USER_CLAIM}
+ *       is the platform user id.
+ * </ul>
+ * Any other token is refused: another issuer, an algorithm the issuer is not pinned to ({@code
+ * none}, HS256 for the external issuer, RS256 for our own), a bad signature, a wrong {@code aud},
+ * an expired one. Refusals are logged at DEBUG with a reason, never with the token or its claims.
  *
  * <p>A ticket is a random single-use secret for opening a socket from a browser, where a URL is
  * all a WebSocket can carry. Tickets live in a cluster-wide map with a TTL, and are consumed with
  * an atomic remove, so each works once on whichever gateway node it reaches.
  */
 public final class Tokens {
+  private static final Logger LOG = LoggerFactory.getLogger(Tokens.class);
   private static final String ALGORITHM = "HS256";
   private static final String TICKETS = "gateway.tickets";
   private static final int TICKET_BYTES = 32;
+  /** The form of a platform user id; an external token's user claim must have it. */
+  static final Pattern USER_ID = Pattern.compile("u_[0-9a-f]{32}");
+  private static final String REFUSED = "invalid or expired access token";
 
   private final Vertx vertx;
   private final GatewayConfig config;
   private final JWTAuth jwt;
+  private final ExternalIssuer external;
   private final SecureRandom random = new SecureRandom();
 
   public Tokens(Vertx vertx, GatewayConfig config) {
@@ -41,6 +64,27 @@ public final class Tokens {
             new JWTAuthOptions()
                 .setJWTOptions(verify)
                 .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(config.jwtSecret())));
+    this.external = config.externalTokens() == null ? null : new ExternalIssuer(vertx, config.externalTokens());
+  }
+
+  /**
+   * Loads the external issuer's keys, if one is configured: fails on an unusable PEM file, not on
+   * an unreachable JWKS (see {@link ExternalIssuer#start()}).
+   */
+  public Future<Void> start() {
+    return external == null ? Future.succeededFuture() : external.start();
+  }
+
+  /** Stops refreshing the external issuer's keys. */
+  public void close() {
+    if (external != null) {
+      external.close();
+    }
+  }
+
+  /** Fetches the external issuer's JWKS now (tests; the gateway refreshes it on its own). */
+  Future<Integer> refreshExternalKeys() {
+    return external == null ? Future.failedFuture("no external issuer") : external.refresh();
   }
 
   /** A signed access token for {@code user} ({@code {userId, username, roles}}). */
@@ -63,21 +107,80 @@ public final class Tokens {
     if (token == null || token.isEmpty()) {
       return Future.failedFuture(ServiceException.unauthorized("an access token is required"));
     }
-    return jwt.authenticate(new TokenCredentials(token))
-        .transform(
-            result -> {
-              if (result.failed()) {
-                return Future.failedFuture(ServiceException.unauthorized("invalid or expired access token"));
-              }
-              JsonObject claims = result.result().attributes().getJsonObject("accessToken", new JsonObject());
-              String userId = claims.getString("sub");
-              Long exp = claims.getLong("exp");
-              if (userId == null || exp == null) {
-                return Future.failedFuture(ServiceException.unauthorized("invalid access token"));
-              }
-              return Future.succeededFuture(
-                  new Caller(userId, claims.getString("username"), claims.getJsonArray("roles", new JsonArray()), exp * 1000));
-            });
+    JsonObject header;
+    JsonObject claims;
+    try {
+      String[] parts = token.split("\\.", -1);
+      if (parts.length != 3 || parts[2].isEmpty()) {
+        return refused("not a signed JWT (three parts, the last a signature)");
+      }
+      header = json(parts[0]);
+      claims = json(parts[1]);
+    } catch (RuntimeException e) {
+      return refused("header or claims are not base64url JSON objects");
+    }
+    if (!(header.getValue("alg") instanceof String alg)) {
+      return refused("no alg");
+    }
+    if (header.containsKey("crit")) {
+      return refused("crit header: no JWS extension is supported");
+    }
+    Object issuer = claims.getValue("iss");
+    if (config.jwtIssuer().equals(issuer)) {
+      if (!ALGORITHM.equals(alg)) {
+        return refused("the platform's own tokens are HS256 only");
+      }
+      return jwt.authenticate(new TokenCredentials(token))
+          .transform(
+              result ->
+                  result.succeeded()
+                      ? ownCaller(result.result().attributes().getJsonObject("accessToken", new JsonObject()))
+                      : refused("own token: signature, issuer or lifetime check failed"));
+    }
+    if (external != null && external.issuer().equals(issuer)) {
+      if (!PinnedKeys.ALGORITHMS.contains(alg)) {
+        return refused("external tokens are RS256 or ES256 only");
+      }
+      return external.verify(token, alg)
+          .transform(result -> result.succeeded() ? externalCaller(result.result()) : refused("external token: " + result.cause().getMessage()));
+    }
+    return refused("unknown issuer");
+  }
+
+  private static Future<Caller> ownCaller(JsonObject claims) {
+    if (!(claims.getValue("sub") instanceof String userId) || !(claims.getValue("exp") instanceof Number exp)) {
+      return refused("own token without sub or exp");
+    }
+    Object roles = claims.getValue("roles");
+    return Future.succeededFuture(
+        new Caller(
+            userId,
+            claims.getValue("username") instanceof String username ? username : null,
+            roles instanceof JsonArray list ? list : new JsonArray(),
+            exp.longValue() * 1000));
+  }
+
+  /**
+   * The caller of an external token: its user claim is taken as the platform user id as it is (no
+   * look-up, no mapping), so it must have the form of one. Roles are never taken from outside.
+   */
+  private Future<Caller> externalCaller(JsonObject claims) {
+    if (!(claims.getValue(external.userClaim()) instanceof String userId) || !USER_ID.matcher(userId).matches()) {
+      return refused("external token: the user claim is missing or not a platform user id");
+    }
+    if (!(claims.getValue("exp") instanceof Number exp)) {
+      return refused("external token without exp");
+    }
+    return Future.succeededFuture(new Caller(userId, null, new JsonArray(), exp.longValue() * 1000));
+  }
+
+  private static <T> Future<T> refused(String reason) {
+    LOG.debug("access token refused: {}", reason);
+    return Future.failedFuture(ServiceException.unauthorized(REFUSED));
+  }
+
+  private static JsonObject json(String part) {
+    return new JsonObject(Buffer.buffer(Base64.getUrlDecoder().decode(part)));
   }
 
   /** A new single-use ticket for {@code caller}. */
