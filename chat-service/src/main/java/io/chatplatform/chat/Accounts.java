@@ -1,5 +1,6 @@
 package io.chatplatform.chat;
 
+import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -77,7 +78,46 @@ public final class Accounts {
                       return hasher.matches(secret, user.getString("passwordHash")) ? user : null;
                     },
                     false))
-        .compose(user -> user == null ? Future.failedFuture(wrongCredentials()) : Future.succeededFuture(withRoles(user)));
+        .compose(user -> {
+          if (user == null) {
+            return Future.failedFuture(wrongCredentials());
+          }
+          if (user.getBoolean("disabled", false)) {
+            return Future.failedFuture(ServiceException.forbidden("this account is disabled"));
+          }
+          return Future.succeededFuture(withRoles(user));
+        });
+  }
+
+  /**
+   * {@code {callerId, userId, disabled}}: admins disable an account (its sockets close, its
+   * tokens stop working, it cannot log in) or enable it again. Every gateway node hears of it.
+   */
+  public Future<JsonObject> setDisabled(JsonObject body) {
+    String caller = Rules.requiredString(body, "callerId");
+    String target = Rules.requiredString(body, "userId");
+    if (!(body.getValue("disabled") instanceof Boolean disabled)) {
+      throw ServiceException.badRequest("disabled must be true or false");
+    }
+    if (caller.equals(target)) {
+      throw ServiceException.badRequest("an admin cannot disable their own account");
+    }
+    return isAdmin(caller)
+        .compose(admin -> admin
+            ? users.setDisabled(target, disabled)
+            : Future.failedFuture(ServiceException.forbidden("only admins disable accounts")))
+        .compose(found -> {
+          if (!found) {
+            return Future.failedFuture(ServiceException.notFound("user not found"));
+          }
+          vertx.eventBus().publish(Addresses.Chat.USER_DISABLED_CHANGED, new JsonObject().put("userId", target).put("disabled", disabled));
+          return Future.succeededFuture(new JsonObject().put("userId", target).put("disabled", disabled));
+        });
+  }
+
+  /** {@code {}} → {@code {userIds}} of disabled accounts. */
+  public Future<JsonObject> disabledList(JsonObject body) {
+    return users.disabledIds().map(ids -> new JsonObject().put("userIds", new JsonArray(ids)));
   }
 
   /** {@code {userId}} → profile with roles, or not_found. */

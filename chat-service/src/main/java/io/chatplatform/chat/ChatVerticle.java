@@ -44,6 +44,8 @@ public final class ChatVerticle extends VerticleBase {
                     .handle(Addresses.Chat.USER_AUTHENTICATE, accounts::authenticate)
                     .handle(Addresses.Chat.USER_GET, accounts::get)
                     .handle(Addresses.Chat.USER_SEARCH, accounts::search)
+                    .handle(Addresses.Chat.USER_SET_DISABLED, accounts::setDisabled)
+                    .handle(Addresses.Chat.USERS_DISABLED_LIST, accounts::disabledList)
                     .handle(Addresses.Chat.ROOM_CREATE, rooms::create)
                     .handle(Addresses.Chat.ROOM_DIRECT, rooms::direct)
                     .handle(Addresses.Chat.ROOM_LIST, rooms::list)

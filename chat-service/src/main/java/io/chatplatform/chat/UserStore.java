@@ -33,6 +33,20 @@ public final class UserStore {
     return mongo.insert(USERS, user).mapEmpty();
   }
 
+  /** Sets or clears {@code disabled}; false when there is no such user. */
+  public Future<Boolean> setDisabled(String userId, boolean disabled) {
+    return mongo
+        .updateCollection(USERS, new JsonObject().put("_id", userId), new JsonObject().put("$set", new JsonObject().put("disabled", disabled)))
+        .map(result -> result.getDocMatched() > 0);
+  }
+
+  /** The ids of disabled accounts (few; read when a gateway node starts). */
+  public Future<List<String>> disabledIds() {
+    return mongo
+        .findWithOptions(USERS, new JsonObject().put("disabled", true), new io.vertx.ext.mongo.FindOptions().setFields(new JsonObject().put("_id", 1)))
+        .map(docs -> docs.stream().map(d -> d.getString("_id")).toList());
+  }
+
   public Future<JsonObject> byUsername(String username) {
     return mongo.findOne(USERS, new JsonObject().put("username", username), null);
   }

@@ -35,6 +35,12 @@ public final class Addresses {
     public static final String USER_AUTHENTICATE = "svc.chat.users.authenticate";
     public static final String USER_GET = "svc.chat.users.get";
     public static final String USER_SEARCH = "svc.chat.users.search";
+    /** {@code {callerId, userId, disabled}}: an admin disables or re-enables an account. */
+    public static final String USER_SET_DISABLED = "svc.chat.users.set-disabled";
+    /** {@code {}} → {@code {userIds}}: every disabled account; a gateway asks at start. */
+    public static final String USERS_DISABLED_LIST = "svc.chat.users.disabled-list";
+    /** Published {@code {userId, disabled}} when an account is disabled or enabled: every gateway node acts. */
+    public static final String USER_DISABLED_CHANGED = "svc.chat.users.disabled-changed";
 
     public static final String ROOM_CREATE = "svc.chat.rooms.create";
     public static final String ROOM_DIRECT = "svc.chat.rooms.direct";

@@ -53,13 +53,14 @@ public final class GatewayVerticle extends VerticleBase {
   private Future<?> serve() {
     tokens = new Tokens(vertx, config);
     ServiceClient services = new ServiceClient(vertx.eventBus(), config.serviceTimeoutMs());
-    RequestSchemas schemas = new RequestSchemas();
+    DisabledAccounts disabledAccounts = new DisabledAccounts(vertx, services);
+    Guards guards = new Guards(limiter, new RequestSchemas(), disabledAccounts);
     fanout = new LocalFanout(vertx.eventBus());
-    bridge = new SocketBridge(vertx, config, tokens, services, fanout, limiter, schemas);
+    bridge = new SocketBridge(vertx, config, tokens, services, fanout, guards);
 
     Router router = Router.router(vertx);
     operations.mount(vertx, router);
-    router.route("/api/v1/*").subRouter(new RestApi(vertx, config, tokens, services, limiter, schemas).router());
+    router.route("/api/v1/*").subRouter(new RestApi(vertx, config, tokens, services, guards).router());
     bridge.mount(router, "/eventbus");
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
@@ -76,6 +77,7 @@ public final class GatewayVerticle extends VerticleBase {
     return fanout
         .start()
         .compose(x -> tokens.start())
+        .compose(x -> disabledAccounts.start(bridge::closeSessionsOf))
         .compose(x -> vertx.createHttpServer(options).requestHandler(router).listen())
         .onSuccess(s -> server = s);
   }

@@ -33,14 +33,16 @@ public final class RestApi {
   private final ServiceClient services;
   private final RateLimiter limiter;
   private final RequestSchemas schemas;
+  private final DisabledAccounts disabledAccounts;
 
-  RestApi(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, RateLimiter limiter, RequestSchemas schemas) {
+  RestApi(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, Guards guards) {
     this.vertx = vertx;
     this.config = config;
     this.tokens = tokens;
     this.services = services;
-    this.limiter = limiter;
-    this.schemas = schemas;
+    this.limiter = guards.limiter();
+    this.schemas = guards.schemas();
+    this.disabledAccounts = guards.disabledAccounts();
   }
 
   public Router router() {
@@ -69,6 +71,7 @@ public final class RestApi {
             .onFailure(ctx::fail))
         .handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_SEND, 201, c -> body(c, "messages.post")));
     api.get("/rooms/:roomId/receipts").handler(ctx -> forward(ctx, Addresses.Chat.RECEIPT_LIST, 200, c -> new JsonObject()));
+    api.put("/admin/users/:userId/disabled").handler(ctx -> forward(ctx, Addresses.Chat.USER_SET_DISABLED, 200, c -> body(c, "admin.users.disabled")));
     api.get("/presence").handler(ctx -> forward(ctx, Addresses.Presence.QUERY, 200, RestApi::userIdsQuery));
 
     api.route().handler(ctx -> ctx.fail(ServiceException.notFound("no such endpoint")));
@@ -136,6 +139,7 @@ public final class RestApi {
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     tokens
         .verify(token)
+        .compose(disabledAccounts::admit)
         .onSuccess(
             caller -> {
               ctx.put(CALLER, caller);

@@ -66,18 +66,18 @@ final class SocketBridge {
   private final PresenceReporter presence;
   private final RateLimiter limiter;
   private final RequestSchemas schemas;
+  private final DisabledAccounts disabledAccounts;
   private final Set<ClientSession> sessions = new HashSet<>();
 
-  SocketBridge(
-      Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout,
-      RateLimiter limiter, RequestSchemas schemas) {
+  SocketBridge(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout, Guards guards) {
     this.vertx = vertx;
     this.config = config;
     this.tokens = tokens;
     this.services = services;
     this.fanout = fanout;
-    this.limiter = limiter;
-    this.schemas = schemas;
+    this.limiter = guards.limiter();
+    this.schemas = guards.schemas();
+    this.disabledAccounts = guards.disabledAccounts();
     this.presence =
         new PresenceReporter(vertx, services, UUID.randomUUID().toString(), config.presenceHeartbeatMs(), () -> Set.copyOf(sessions));
   }
@@ -138,6 +138,7 @@ final class SocketBridge {
     });
     Map<String, List<String>> params = new QueryStringDecoder(socket.uri() == null ? "" : socket.uri()).parameters();
     authenticate(params)
+        .compose(disabledAccounts::admit)
         .compose(
             caller -> {
               if (closed[0]) {
@@ -203,6 +204,15 @@ final class SocketBridge {
 
   private static void refuse(ClientChannel socket, int code, ServiceException reason) {
     socket.write(BridgeFrames.err(null, reason)).onComplete(x -> socket.close(code, reason.wireMessage()));
+  }
+
+  /** Closes every socket of the user on this node (their account was disabled). */
+  void closeSessionsOf(String userId) {
+    for (ClientSession session : Set.copyOf(sessions)) {
+      if (session.userId().equals(userId)) {
+        close(session, CLOSE_EXPIRED, ServiceException.unauthorized("this account is disabled"));
+      }
+    }
   }
 
   private void closeIdle() {

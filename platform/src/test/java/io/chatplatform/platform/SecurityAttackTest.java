@@ -9,6 +9,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -31,9 +35,13 @@ import org.slf4j.LoggerFactory;
 class SecurityAttackTest {
   private static final Logger LOG = LoggerFactory.getLogger(SecurityAttackTest.class);
 
+  static final String ADMIN = "security-admin";
+
   @TempDir static Path dataDir;
   static PlatformFixture fx;
   static String secret;
+  static final String IDP = "https://idp.example.test/";
+  static KeyPair idpKeys;
 
   @BeforeAll
   static void start() throws Exception {
@@ -43,6 +51,18 @@ class SecurityAttackTest {
     production.put("RATE_LIMIT_SEND_BURST", "30");
     production.put("RATE_LIMIT_SOCKET_FRAMES_BURST", "100");
     production.put("RATE_LIMIT_REST_WRITES_BURST", "30");
+    production.put("ADMIN_USERNAMES", ADMIN);
+    // An external identity provider's RS256 key, as a team with its own IdP configures it.
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    idpKeys = rsa.generateKeyPair();
+    Path pem = dataDir.resolve("idp-public.pem");
+    Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(idpKeys.getPublic().getEncoded())
+        + "\n-----END PUBLIC KEY-----\n");
+    production.put("JWT_EXTERNAL_ISSUER", IDP);
+    production.put("JWT_EXTERNAL_AUDIENCE", "chat-platform");
+    production.put("JWT_EXTERNAL_PUBLIC_KEY_FILES", "RS256:" + pem);
     fx = new PlatformFixture(dataDir, production);
     secret = Files.readString(dataDir.resolve(EmbeddedPlatform.SECRET_FILE)).trim();
   }
@@ -96,6 +116,65 @@ class SecurityAttackTest {
     refused(hs256(hs, claims(mallory).put("iss", "someone-else"), secret), "wrong issuer");
     refused(hs256(hs, claims(mallory), "a-guess-at-the-secret-a-guess-at-the-secret"), "signed with another key");
     refused(hs256("{\"alg\":\"HS512\",\"typ\":\"JWT\"}", claims(mallory), secret), "another algorithm than the pinned one");
+  }
+
+  @Test
+  @DisplayName("disabling an account closes its live socket and refuses its token, tickets and logins; only admins may")
+  void disabledAccount() {
+    Api.User admin = fx.api.register(ADMIN);
+    Api.User victim = fx.newUser("disabled");
+    Api.User peer = fx.newUser("peer");
+    String ticket = fx.api.ticket(victim);
+    try (SocketClient live = fx.readySocket(victim)) {
+      Api.Response notAdmin = fx.api.call(io.vertx.core.http.HttpMethod.PUT, "/api/v1/admin/users/" + victim.userId() + "/disabled",
+          peer.token(), new JsonObject().put("disabled", true));
+      assertThat(notAdmin.status()).isEqualTo(403);
+
+      Api.Response disabled = fx.api.call(io.vertx.core.http.HttpMethod.PUT, "/api/v1/admin/users/" + victim.userId() + "/disabled",
+          admin.token(), new JsonObject().put("disabled", true));
+      assertThat(disabled.status()).isEqualTo(200);
+      assertThat(live.awaitClose()).isEqualTo((short) 4403);
+      assertThat(live.closeReason()).contains("disabled");
+    }
+    assertThat(fx.api.get("/api/v1/me", victim.token()).status()).isEqualTo(401);
+    try (SocketClient again = SocketClient.connect(fx.clientVertx, fx.port(), "ticket=" + ticket)) {
+      assertThat(again.awaitClose()).isEqualTo((short) 4401);
+    }
+    Api.Response login = fx.api.post("/api/v1/auth/login", null,
+        new JsonObject().put("username", victim.username()).put("password", "correct-horse"));
+    assertThat(login.status()).isEqualTo(403);
+
+    fx.api.call(io.vertx.core.http.HttpMethod.PUT, "/api/v1/admin/users/" + victim.userId() + "/disabled",
+        admin.token(), new JsonObject().put("disabled", false));
+    Await.until("the gateway to hear of the re-enabled account", java.time.Duration.ofSeconds(10),
+        () -> fx.api.get("/api/v1/me", victim.token()).status() == 200);
+    assertThat(fx.api.login(victim.username()).token()).isNotEmpty();
+  }
+
+  static String rs256(JsonObject claims, PrivateKey key) throws Exception {
+    String signingInput = base64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + base64(claims.encode());
+    Signature signature = Signature.getInstance("SHA256withRSA");
+    signature.initSign(key);
+    signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+    return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature.sign());
+  }
+
+  @Test
+  @DisplayName("external tokens: the IdP's RS256 token works; HS256 keyed with its public key, a wrong audience or issuer are refused")
+  void externalTokens() throws Exception {
+    Api.User user = fx.newUser("idp");
+    long now = System.currentTimeMillis() / 1000;
+    JsonObject idp = new JsonObject().put("sub", user.userId()).put("iss", IDP).put("aud", "chat-platform").put("iat", now).put("exp", now + 600);
+    assertThat(fx.api.get("/api/v1/me", rs256(idp, idpKeys.getPrivate())).status()).as("the genuine external token works").isEqualTo(200);
+
+    String publicPem = Files.readString(dataDir.resolve("idp-public.pem"));
+    refused(hs256("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", idp, publicPem), "HS256 signed with the RS256 public key (key confusion)");
+    refused(rs256(idp.copy().put("aud", "another-service"), idpKeys.getPrivate()), "wrong audience");
+    refused(rs256(idp.copy().put("iss", "https://evil.example/"), idpKeys.getPrivate()), "wrong issuer");
+    refused(rs256(idp.copy().put("exp", now - 60), idpKeys.getPrivate()), "expired");
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    refused(rs256(idp, rsa.generateKeyPair().getPrivate()), "signed by another key");
   }
 
   @Test

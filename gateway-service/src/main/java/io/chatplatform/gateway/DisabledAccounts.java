@@ -1,0 +1,64 @@
+package io.chatplatform.gateway;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.ServiceException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The accounts an admin disabled, as this node knows them: the list is read from chat-service at
+ * start (retried until it answers, as services may start in any order) and kept current from the
+ * {@code disabled-changed} events. A disabled user's tokens and tickets are refused, and their open
+ * sockets are closed when the event arrives. Used on the gateway's event loop only.
+ */
+final class DisabledAccounts {
+  private static final Logger LOG = LoggerFactory.getLogger(DisabledAccounts.class);
+  private static final long RETRY_MS = 2_000;
+
+  private final Vertx vertx;
+  private final ServiceClient services;
+  private final Set<String> disabled = new HashSet<>();
+
+  DisabledAccounts(Vertx vertx, ServiceClient services) {
+    this.vertx = vertx;
+    this.services = services;
+  }
+
+  /** Follows the changes; {@code onDisabled} is told each user that gets disabled. */
+  Future<Void> start(Consumer<String> onDisabled) {
+    var consumer = vertx.eventBus().<JsonObject>consumer(Addresses.Chat.USER_DISABLED_CHANGED, message -> {
+      String userId = message.body().getString("userId");
+      if (message.body().getBoolean("disabled", false)) {
+        disabled.add(userId);
+        onDisabled.accept(userId);
+      } else {
+        disabled.remove(userId);
+      }
+    });
+    return consumer.completion().onSuccess(x -> load());
+  }
+
+  private void load() {
+    services
+        .request(Addresses.Chat.USERS_DISABLED_LIST, new JsonObject())
+        .onSuccess(reply -> reply.getJsonArray("userIds", new JsonArray()).forEach(id -> disabled.add(String.valueOf(id))))
+        .onFailure(e -> {
+          LOG.warn("could not read the disabled accounts yet ({}); retrying", e.getMessage());
+          vertx.setTimer(RETRY_MS, id -> load());
+        });
+  }
+
+  /** The caller, or {@code unauthorized} when their account is disabled. */
+  Future<Caller> admit(Caller caller) {
+    return disabled.contains(caller.userId())
+        ? Future.failedFuture(ServiceException.unauthorized("this account is disabled"))
+        : Future.succeededFuture(caller);
+  }
+}
