@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class DisabledAccounts {
   private static final Logger LOG = LoggerFactory.getLogger(DisabledAccounts.class);
   private static final long RETRY_MS = 2_000;
+  private static final int WARN_AFTER_ATTEMPTS = 5;
 
   private final Vertx vertx;
   private final ServiceClient services;
@@ -46,12 +47,21 @@ final class DisabledAccounts {
   }
 
   private void load() {
+    load(1);
+  }
+
+  private void load(int attempt) {
     services
         .request(Addresses.Chat.USERS_DISABLED_LIST, new JsonObject())
         .onSuccess(reply -> reply.getJsonArray("userIds", new JsonArray()).forEach(id -> disabled.add(String.valueOf(id))))
         .onFailure(e -> {
-          LOG.warn("could not read the disabled accounts yet ({}); retrying", e.getMessage());
-          vertx.setTimer(RETRY_MS, id -> load());
+          // At start chat-service may simply not be up yet: that is only worth a warning once it lasts.
+          if (attempt >= WARN_AFTER_ATTEMPTS) {
+            LOG.warn("could not read the disabled accounts yet ({}); retrying", e.getMessage());
+          } else {
+            LOG.debug("could not read the disabled accounts yet ({}); retrying", e.getMessage());
+          }
+          vertx.setTimer(RETRY_MS, id -> load(attempt + 1));
         });
   }
 
