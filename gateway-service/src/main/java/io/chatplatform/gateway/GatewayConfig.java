@@ -1,6 +1,10 @@
 package io.chatplatform.gateway;
 
 import io.chatplatform.runtime.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Settings of the gateway; each is named after its environment variable.
@@ -22,6 +26,14 @@ import io.chatplatform.runtime.Settings;
  *     under presence-service's {@code PRESENCE_NODE_TTL_MS} ({@code PRESENCE_HEARTBEAT_MS})
  * @param externalTokens the external identity provider whose RS256/ES256 tokens are also accepted;
  *     null when {@code JWT_EXTERNAL_ISSUER} is unset
+ * @param allowedOrigins web origins allowed to use REST and the socket from a browser, canonical
+ *     {@code scheme://host[:port]}; empty means the gateway's own origin only ({@code ALLOWED_ORIGINS})
+ * @param corsMaxAgeSeconds how long a browser may cache a CORS preflight answer ({@code CORS_MAX_AGE_SECONDS})
+ * @param tlsCertFile PEM certificate chain; with {@code tlsKeyFile}, the gateway serves HTTPS/WSS ({@code TLS_CERT_FILE})
+ * @param tlsKeyFile PEM private key of {@code tlsCertFile} ({@code TLS_KEY_FILE})
+ * @param httpRedirectPort port of a plain-HTTP server that only redirects to https; null for none,
+ *     and only with TLS ({@code HTTP_REDIRECT_PORT})
+ * @param hstsMaxAgeSeconds {@code Strict-Transport-Security} max-age sent with TLS; 0 sends none ({@code HSTS_MAX_AGE_SECONDS})
  */
 public record GatewayConfig(
     String httpHost,
@@ -37,7 +49,13 @@ public record GatewayConfig(
     long presenceHeartbeatMs,
     int socketWriteQueueMaxBytes,
     RateLimitConfig rateLimits,
-    ExternalTokenConfig externalTokens) {
+    ExternalTokenConfig externalTokens,
+    List<String> allowedOrigins,
+    int corsMaxAgeSeconds,
+    String tlsCertFile,
+    String tlsKeyFile,
+    Integer httpRedirectPort,
+    long hstsMaxAgeSeconds) {
 
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
@@ -63,6 +81,28 @@ public record GatewayConfig(
       throw new IllegalArgumentException("TICKET_TTL_SECONDS must be 1-" + MAX_TICKET_TTL_SECONDS);
     }
     String issuer = settings.string("JWT_ISSUER", "chat-platform");
+    String certFile = settings.optional("TLS_CERT_FILE");
+    String keyFile = settings.optional("TLS_KEY_FILE");
+    if ((certFile == null) != (keyFile == null)) {
+      throw new IllegalArgumentException("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+    }
+    for (String file : new String[] {certFile, keyFile}) {
+      if (file != null && !Files.isReadable(Path.of(file))) {
+        throw new IllegalArgumentException("cannot read TLS file " + file);
+      }
+    }
+    String redirect = settings.optional("HTTP_REDIRECT_PORT");
+    Integer redirectPort = redirect == null ? null : settings.integer("HTTP_REDIRECT_PORT", 0);
+    if (redirectPort != null && certFile == null) {
+      throw new IllegalArgumentException("HTTP_REDIRECT_PORT redirects to https: it needs TLS_CERT_FILE and TLS_KEY_FILE");
+    }
+    List<String> origins =
+        Arrays.stream(settings.string("ALLOWED_ORIGINS", "").split(","))
+            .map(String::trim)
+            .filter(o -> !o.isEmpty())
+            .map(OriginPolicy::normalize)
+            .distinct()
+            .toList();
     return new GatewayConfig(
         settings.string("HTTP_HOST", "0.0.0.0"),
         settings.integer("HTTP_PORT", 8080),
@@ -77,6 +117,17 @@ public record GatewayConfig(
         settings.longValue("PRESENCE_HEARTBEAT_MS", 3_000),
         settings.integer("SOCKET_WRITE_QUEUE_MAX_BYTES", 512 * 1024),
         RateLimitConfig.from(settings),
-        ExternalTokenConfig.from(settings, issuer));
+        ExternalTokenConfig.from(settings, issuer),
+        origins,
+        settings.integer("CORS_MAX_AGE_SECONDS", 600),
+        certFile,
+        keyFile,
+        redirectPort,
+        settings.longValue("HSTS_MAX_AGE_SECONDS", 31_536_000));
+  }
+
+  /** Whether the gateway serves HTTPS and WSS itself. */
+  public boolean tls() {
+    return tlsCertFile != null;
   }
 }

@@ -2,6 +2,6 @@ package io.chatplatform.gateway;
 
 /**
  * What every client request passes before a service sees it, shared by REST and the socket:
- * the rate limits, the body schemas, and the list of disabled accounts.
+ * the rate limits, the body schemas, the list of disabled accounts, and the allowed origins.
  */
-record Guards(RateLimiter limiter, RequestSchemas schemas, DisabledAccounts disabledAccounts) {}
+record Guards(RateLimiter limiter, RequestSchemas schemas, DisabledAccounts disabledAccounts, OriginPolicy origins) {}

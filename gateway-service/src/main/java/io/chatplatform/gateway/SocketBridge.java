@@ -12,8 +12,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashSet;
 import org.slf4j.Logger;
@@ -67,6 +69,7 @@ final class SocketBridge {
   private final RateLimiter limiter;
   private final RequestSchemas schemas;
   private final DisabledAccounts disabledAccounts;
+  private final OriginPolicy origins;
   private final Set<ClientSession> sessions = new HashSet<>();
 
   SocketBridge(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout, Guards guards) {
@@ -78,18 +81,47 @@ final class SocketBridge {
     this.limiter = guards.limiter();
     this.schemas = guards.schemas();
     this.disabledAccounts = guards.disabledAccounts();
+    this.origins = guards.origins();
     this.presence =
         new PresenceReporter(vertx, services, UUID.randomUUID().toString(), config.presenceHeartbeatMs(), () -> Set.copyOf(sessions));
   }
 
-  /** Mounts the plain WebSocket at {@code <prefix>/websocket} and SockJS under {@code <prefix>}. */
+  /**
+   * Mounts the plain WebSocket at {@code <prefix>/websocket} and SockJS under {@code <prefix>}.
+   *
+   * <p>Every request under the prefix, whatever the transport (the WebSocket handshake, SockJS's
+   * {@code info}, XHR and EventSource requests), is refused with 403 when it carries an
+   * {@code Origin} that is not allowed ({@link OriginPolicy}): a page of another site cannot open a
+   * socket through its visitor's browser. Left out are the SockJS transports whose requests a
+   * browser makes without an {@code Origin} header, so no check could see them: JSONP (a script
+   * tag) and htmlfile (a frame), and the iframe page of the iframe-based transports, which would
+   * run SockJS's script from a CDN inside this origin and let any site frame it. Browsers since
+   * IE 10 use WebSocket or XHR streaming and never need them.
+   */
   void mount(Router router, String prefix) {
     long sweep = Math.max(1_000, config.socketIdleTimeoutMs() / 2);
     vertx.setPeriodic(sweep, id -> closeIdle());
     presence.start();
+    router.route(prefix + "/*").handler(this::checkOrigin);
+    // SockJS reads the frames a client sends by XHR (xhr_send) from the routing context's body.
+    router.post(prefix + "/*").handler(BodyHandler.create(false).setBodyLimit(config.maxFrameBytes()));
+    router.getWithRegex(Pattern.quote(prefix) + "/iframe[^/]*\\.html").handler(ctx -> ctx.response().setStatusCode(404).end());
     router.get(prefix + "/websocket").handler(this::upgrade);
-    SockJSHandlerOptions options = new SockJSHandlerOptions().setInsertJSESSIONID(false).setRegisterWriteHandler(false);
+    SockJSHandlerOptions options =
+        new SockJSHandlerOptions()
+            .setInsertJSESSIONID(false)
+            .setRegisterWriteHandler(false)
+            .addDisabledTransport(Transport.JSON_P.name())
+            .addDisabledTransport(Transport.HTML_FILE.name());
     router.route(prefix + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(s -> open(ClientChannel.of(s))));
+  }
+
+  private void checkOrigin(RoutingContext ctx) {
+    if (origins.allows(ctx.request())) {
+      ctx.next();
+    } else {
+      ctx.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8").end("origin not allowed");
+    }
   }
 
   private void upgrade(RoutingContext ctx) {

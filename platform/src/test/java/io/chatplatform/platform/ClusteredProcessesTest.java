@@ -62,6 +62,7 @@ class ClusteredProcessesTest {
       int httpPort = secondGateway ? doomedGatewayPort : SERVICES[i].equals("gateway-service") ? gatewayPort : freePort();
       processes.add(start(SERVICES[i] + (secondGateway ? "-b" : ""), SERVICES[i], Map.of(
           "CLUSTER_NAME", "processes-test",
+          "CLUSTER_SECRET", "processes-test-cluster-secret-0123456789",
           "CLUSTER_MEMBERS", members,
           "CLUSTER_PORT", String.valueOf(BASE_CLUSTER_PORT + i),
           "HTTP_PORT", String.valueOf(httpPort),

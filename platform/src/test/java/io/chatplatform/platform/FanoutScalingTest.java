@@ -47,7 +47,8 @@ class FanoutScalingTest {
     String members = "127.0.0.1:" + BASE_PORT + ",127.0.0.1:" + (BASE_PORT + 1) + ",127.0.0.1:" + (BASE_PORT + 2);
     List<Future<ServiceNode>> starting = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      Settings s = settings(Map.of("CLUSTER_PORT", String.valueOf(BASE_PORT + i), "CLUSTER_MEMBERS", members, "CLUSTER_NAME", "fanout-test"));
+      Settings s = settings(Map.of("CLUSTER_PORT", String.valueOf(BASE_PORT + i), "CLUSTER_MEMBERS", members, "CLUSTER_NAME", "fanout-test",
+          "CLUSTER_SECRET", "fanout-test-cluster-secret-0123456789"));
       starting.add(ServiceNode.clustered(ClusterConfig.from(s)));
     }
     starting.forEach(f -> nodes.add(Await.result(f)));

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +46,18 @@ final class SocketClient implements AutoCloseable {
 
   /** Connects to {@code /eventbus/websocket?<query>}. */
   static SocketClient connect(Vertx vertx, int port, String query) {
+    return connect(vertx, port, query, Map.of());
+  }
+
+  /**
+   * Connects to {@code /eventbus/websocket?<query>} with extra handshake headers, e.g. the
+   * {@code Origin} a browser page would send (Vert.x otherwise sends its own, the gateway's origin).
+   */
+  static SocketClient connect(Vertx vertx, int port, String query, Map<String, String> headers) {
     WebSocketClient client = vertx.createWebSocketClient();
     WebSocketConnectOptions options =
         new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket?" + query);
+    headers.forEach(options::addHeader);
     SocketClient c = new SocketClient(client);
     // Handlers go on before connecting: a refused socket may be closed before connect() returns.
     ClientWebSocket ws = client.webSocket();

@@ -1,9 +1,17 @@
 package io.chatplatform.runtime;
 
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.InterfacesConfig;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.instance.impl.HazelcastInstanceFactory;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -25,12 +33,48 @@ import org.slf4j.LoggerFactory;
 public final class ServiceNode {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceNode.class);
 
+  /**
+   * What Hazelcast's Java serialization may resolve when it reads from another member. The
+   * platform stores nothing that way (the ticket map holds JSON text; Vert.x's cluster data is
+   * DataSerializable), but Hazelcast itself sends its exceptions between members by Java
+   * serialization (a {@code PartitionMigratingException} tells the caller to retry), so these
+   * must pass: Hazelcast's own classes and the JDK classes an exception is made of. Nothing else,
+   * in particular no class of any other library on the class path, can be instantiated from the
+   * network. (Hazelcast's default list would allow every {@code java*} class.)
+   */
+  static final ClassFilter JAVA_DESERIALIZATION_ALLOWED =
+      new ClassFilter()
+          .addPrefixes("com.hazelcast.")
+          .addPackages("java.lang")
+          .addClasses(
+              "[Ljava.lang.StackTraceElement;",
+              "java.util.ArrayList",
+              "java.util.Collections$EmptyList",
+              "java.util.Collections$UnmodifiableCollection",
+              "java.util.Collections$UnmodifiableList",
+              "java.util.Collections$UnmodifiableRandomAccessList",
+              "java.util.UUID",
+              "java.io.IOException",
+              "java.io.EOFException",
+              "java.io.UncheckedIOException",
+              "java.util.NoSuchElementException",
+              "java.util.ConcurrentModificationException",
+              "java.util.concurrent.CancellationException",
+              "java.util.concurrent.CompletionException",
+              "java.util.concurrent.ExecutionException",
+              "java.util.concurrent.RejectedExecutionException",
+              "java.util.concurrent.TimeoutException");
+
   private final Vertx vertx;
   private final Operations operations;
+  /** The Hazelcast member of a clustered node (this class starts and stops it), else null. */
+  private final HazelcastInstance hazelcast;
 
-  private ServiceNode(Vertx vertx, Operations operations) {
+  private ServiceNode(Vertx vertx, Operations operations, HazelcastInstance hazelcast) {
     this.vertx = vertx;
     this.operations = operations;
+    this.hazelcast = hazelcast;
+    refuseJavaDeserialization(vertx);
   }
 
   public Vertx vertx() {
@@ -45,21 +89,93 @@ public final class ServiceNode {
   public static ServiceNode standalone() {
     Operations operations = new Operations();
     Vertx vertx = Vertx.builder().with(options()).withMetrics(metrics(operations)).build();
-    return new ServiceNode(vertx, operations);
+    return new ServiceNode(vertx, operations, null);
   }
 
-  /** A node that joins the Hazelcast cluster described by {@code cluster}. */
+  /**
+   * A node that joins the Hazelcast cluster described by {@code cluster}. Its Hazelcast member
+   * must prove {@code CLUSTER_SECRET} to be admitted ({@link ClusterGuard}), the event bus between
+   * members is mutual TLS keyed from the same secret ({@link EventBusTls}), and nothing received
+   * from the network is Java-deserialized. If a member without the proof is ever seen in the
+   * cluster, this node closes itself (see {@link #launch} for processes).
+   */
   public static Future<ServiceNode> clustered(ClusterConfig cluster) {
+    return clustered(cluster, node -> node.close());
+  }
+
+  private static Future<ServiceNode> clustered(ClusterConfig cluster, java.util.function.Consumer<ServiceNode> onStranger) {
+    ClusterSecret secret = new ClusterSecret(cluster.secret(), cluster.name());
     Operations operations = new Operations();
     VertxOptions options = options();
     options.setEventBusOptions(
-        new EventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort()));
-    return Vertx.builder()
-        .with(options)
-        .withMetrics(metrics(operations))
-        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
-        .buildClustered()
-        .map(vertx -> new ServiceNode(vertx, operations));
+        EventBusTls.configure(new EventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort()), secret));
+    Promise<Member> stranger = Promise.promise();
+    return startHazelcast(hazelcastConfig(cluster, secret), secret)
+        .compose(hazelcast -> {
+          hazelcast.getCluster().addMembershipListener(new ClusterGuard.Watch(secret, member -> {
+            LOG.error("member {} in cluster {} did not prove CLUSTER_SECRET: this node leaves", member.getAddress(), cluster.name());
+            stranger.tryComplete(member);
+          }));
+          if (stranger.future().isComplete()) {
+            return shutdown(hazelcast).transform(x -> Future.<ServiceNode>failedFuture(new IllegalStateException(
+                "the cluster holds a member that did not prove CLUSTER_SECRET: " + stranger.future().result().getAddress())));
+          }
+          return Vertx.builder()
+              .with(options)
+              .withMetrics(metrics(operations))
+              .withClusterManager(new HazelcastClusterManager(hazelcast))
+              .buildClustered()
+              .map(vertx -> new ServiceNode(vertx, operations, hazelcast))
+              .onSuccess(node -> stranger.future().onSuccess(m -> onStranger.accept(node)))
+              .recover(e -> shutdown(hazelcast).transform(x -> Future.<ServiceNode>failedFuture(e)));
+        });
+  }
+
+  /** Starts a Hazelcast member on a thread of its own: joining blocks until the cluster answers. */
+  private static Future<HazelcastInstance> startHazelcast(Config config, ClusterSecret secret) {
+    Promise<HazelcastInstance> started = Promise.promise();
+    Thread thread = new Thread(() -> {
+      try {
+        started.complete(HazelcastInstanceFactory.newHazelcastInstance(
+            config, config.getInstanceName(), new ClusterGuard.GuardedNodeContext(secret)));
+      } catch (Throwable e) {
+        started.fail(e);
+      }
+    }, "hazelcast-start");
+    thread.setDaemon(true);
+    thread.start();
+    return started.future();
+  }
+
+  /** Leaves the cluster on a thread of its own (a graceful shutdown waits for migrations). */
+  private static Future<Void> shutdown(HazelcastInstance hazelcast) {
+    Promise<Void> done = Promise.promise();
+    Thread thread = new Thread(() -> {
+      try {
+        hazelcast.getLifecycleService().shutdown();
+        done.complete();
+      } catch (Throwable e) {
+        done.fail(e);
+      }
+    }, "hazelcast-shutdown");
+    thread.setDaemon(true);
+    thread.start();
+    return done.future();
+  }
+
+  /**
+   * The event bus never Java-deserializes a message body: the platform sends only JSON, buffers
+   * and strings, and these checkers refuse every class name Vert.x's Serializable and
+   * ClusterSerializable codecs would otherwise decode (by default a few JDK number types).
+   */
+  private static void refuseJavaDeserialization(Vertx vertx) {
+    vertx.eventBus().serializableChecker(className -> false);
+    vertx.eventBus().clusterSerializableChecker(className -> false);
+  }
+
+  /** The Hazelcast member of a clustered node; null when standalone. */
+  public HazelcastInstance hazelcast() {
+    return hazelcast;
   }
 
   /**
@@ -73,7 +189,9 @@ public final class ServiceNode {
     // Vert.x and every verticle gets an event loop of its own.
     Settings settings = Settings.fromEnvironment();
     try {
-      ServiceNode node = clustered(ClusterConfig.from(settings)).await();
+      // A stranger in the cluster ends the process: its supervisor restarts it and it joins
+      // again, or fails to while the stranger is there.
+      ServiceNode node = clustered(ClusterConfig.from(settings), n -> exitAfterClose(n, serviceName)).await();
       Runtime.getRuntime().addShutdownHook(new Thread(node::closeBlocking, "shutdown"));
       if (serveOperations) {
         node.serveOperations(settings.string("HTTP_HOST", "0.0.0.0"), settings.integer("HTTP_PORT", 8080)).await();
@@ -105,8 +223,16 @@ public final class ServiceNode {
     return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> s.actualPort());
   }
 
+  /** Closes Vert.x, then leaves the Hazelcast cluster (the cluster manager leaves a member it did not start running). */
   public Future<Void> close() {
-    return vertx.close();
+    return hazelcast == null ? vertx.close() : vertx.close().eventually(() -> shutdown(hazelcast));
+  }
+
+  private static void exitAfterClose(ServiceNode node, String serviceName) {
+    node.close().onComplete(x -> {
+      LOG.error("{} stops: the cluster holds a member without CLUSTER_SECRET", serviceName);
+      new Thread(() -> System.exit(3), "exit").start();
+    });
   }
 
   private void closeBlocking() {
@@ -126,15 +252,31 @@ public final class ServiceNode {
     return new MicrometerMetricsFactory(operations.registry());
   }
 
-  private static Config hazelcastConfig(ClusterConfig cluster) {
+  private static Config hazelcastConfig(ClusterConfig cluster, ClusterSecret secret) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
     // The product never phones home, and a member joins only the members it is told about.
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
-    config.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(true);
-    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(cluster.host());
-    JoinConfig join = config.getNetworkConfig().getJoin();
+    // ServiceNode leaves the cluster after Vert.x has closed, not Hazelcast's own hook before it.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // Vert.x's cluster manager reads its node id from this attribute of a member it did not start.
+    config.getMemberAttributeConfig().setAttribute("__vertx.nodeId", java.util.UUID.randomUUID().toString());
+    // The join proof (ClusterGuard checks it).
+    secret.newProof().forEach(config.getMemberAttributeConfig()::setAttribute);
+    // Java deserialization of member traffic resolves only Hazelcast's classes and a few JDK ones.
+    config.getSerializationConfig().setJavaSerializationFilterConfig(
+        new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(new ClassFilter(JAVA_DESERIALIZATION_ALLOWED)));
+    // Only the member protocol on the cluster port: the open-source Hazelcast client protocol has
+    // no authentication beyond the cluster name, and would reach every map without joining.
+    config.getAdvancedNetworkConfig()
+        .setEnabled(true)
+        .setMemberEndpointConfig(
+            new ServerSocketEndpointConfig()
+                .setPort(cluster.port())
+                .setPortAutoIncrement(true)
+                .setInterfaces(new InterfacesConfig().setEnabled(true).addInterface(cluster.host())));
+    JoinConfig join = config.getAdvancedNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     if (cluster.kubernetesService() != null) {
