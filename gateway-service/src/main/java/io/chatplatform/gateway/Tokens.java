@@ -12,9 +12,14 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +42,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A ticket is a random single-use secret for opening a socket from a browser, where a URL is
  * all a WebSocket can carry. Tickets live in a cluster-wide map with a TTL, and are consumed with
- * an atomic remove, so each works once on whichever gateway node it reaches.
+ * an atomic remove, so each works once on whichever gateway node it reaches. The map holds
+ * neither the ticket nor anything a cluster member could forge: the key is an HMAC of the
+ * ticket and the value carries an HMAC of key and content, both keyed with {@code JWT_SECRET}.
+ * Someone who reads cluster traffic cannot redeem what they see, and someone who can write to
+ * the map cannot make a ticket the gateway accepts.
  */
 public final class Tokens {
   private static final Logger LOG = LoggerFactory.getLogger(Tokens.class);
@@ -195,7 +204,10 @@ public final class Tokens {
             .put("roles", caller.roles())
             .put("expiresAt", caller.expiresAt());
     // Stored as JSON text: a cluster map then never has to deserialize an object from the network.
-    return tickets().compose(map -> map.put(ticket, value.encode(), config.ticketTtlSeconds() * 1000L)).map(x -> ticket);
+    String key = ticketKey(ticket);
+    String content = value.encode();
+    String stored = content + "\n" + hmac(key + "\n" + content);
+    return tickets().compose(map -> map.put(key, stored, config.ticketTtlSeconds() * 1000L)).map(x -> ticket);
   }
 
   /** The caller a ticket was issued to; the ticket is gone afterwards, whatever the outcome. */
@@ -203,11 +215,12 @@ public final class Tokens {
     if (ticket == null || ticket.isEmpty() || ticket.length() > 128) {
       return Future.failedFuture(ServiceException.unauthorized("invalid ticket"));
     }
+    String key = ticketKey(ticket);
     return tickets()
-        .compose(map -> map.remove(ticket))
+        .compose(map -> map.remove(key))
         .compose(
-            text -> {
-              JsonObject value = text == null ? null : new JsonObject(text);
+            stored -> {
+              JsonObject value = verifiedTicket(key, stored);
               if (value == null || value.getLong("expiresAt") <= System.currentTimeMillis()) {
                 return Future.failedFuture(ServiceException.unauthorized("invalid, used or expired ticket"));
               }
@@ -222,6 +235,44 @@ public final class Tokens {
 
   public int accessTokenTtlSeconds() {
     return config.accessTokenTtlSeconds();
+  }
+
+  /** The map's key for a ticket: an HMAC of it, so the map never holds a redeemable ticket. */
+  private String ticketKey(String ticket) {
+    return hmac("ticket\n" + ticket);
+  }
+
+  /** The stored ticket's content, or null when it is missing or was not written by a gateway. */
+  private JsonObject verifiedTicket(String key, String stored) {
+    if (stored == null) {
+      return null;
+    }
+    int cut = stored.lastIndexOf('\n');
+    if (cut < 0) {
+      return null;
+    }
+    String content = stored.substring(0, cut);
+    byte[] expected = hmac(key + "\n" + content).getBytes(StandardCharsets.US_ASCII);
+    byte[] actual = stored.substring(cut + 1).getBytes(StandardCharsets.US_ASCII);
+    if (!MessageDigest.isEqual(expected, actual)) {
+      LOG.warn("a ticket in the cluster map failed its integrity check: refused");
+      return null;
+    }
+    try {
+      return new JsonObject(content);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private String hmac(String data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(config.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is unavailable", e);
+    }
   }
 
   private Future<AsyncMap<String, String>> tickets() {

@@ -178,10 +178,23 @@ class SecurityAttackTest {
   }
 
   @Test
-  @DisplayName("a ticket works once")
+  @DisplayName("a ticket works once; the cluster map holds no redeemable ticket, and an entry written into it is refused")
   void reusedTicket() {
     Api.User user = fx.newUser("ticket");
+    Api.User victim = fx.newUser("forged");
     String ticket = fx.api.ticket(user);
+    io.vertx.core.shareddata.AsyncMap<String, String> map =
+        Await.result(fx.platform.node().vertx().sharedData().<String, String>getAsyncMap("gateway.tickets"));
+    assertThat(Await.result(map.get(ticket))).as("the map is not keyed by the ticket itself").isNull();
+    // A member of the cluster writes its own "ticket" for the victim, in the stored form.
+    String forged = "forged-ticket-0123456789abcdef0123456789";
+    String content = new JsonObject().put("userId", victim.userId()).put("username", victim.username())
+        .put("roles", new JsonArray().add("user")).put("expiresAt", System.currentTimeMillis() + 60_000).encode();
+    Await.result(map.put(forged, content));
+    Await.result(map.put(forged, content + "\n" + "not-a-valid-mac"));
+    try (SocketClient forgery = SocketClient.connect(fx.clientVertx, fx.port(), "ticket=" + forged)) {
+      assertThat(forgery.awaitClose()).isEqualTo((short) 4401);
+    }
     try (SocketClient first = SocketClient.connect(fx.clientVertx, fx.port(), "ticket=" + ticket)) {
       assertThat(first.ask("chat.sync", new JsonObject().put("rooms", new JsonObject())).containsKey("rooms")).isTrue();
       try (SocketClient again = SocketClient.connect(fx.clientVertx, fx.port(), "ticket=" + ticket)) {
