@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 class AwarenessEndToEndTest {
   private static final Logger LOG = LoggerFactory.getLogger(AwarenessEndToEndTest.class);
   /** Shorter than the defaults so that the expiries can be awaited quickly. */
-  static final long GRACE_MS = 400;
+  static final long GRACE_MS = 1_500;
   static final long TYPING_TIMEOUT_MS = 700;
 
   @TempDir static Path dataDir;
