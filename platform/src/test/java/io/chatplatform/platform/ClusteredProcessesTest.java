@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +31,7 @@ import io.chatplatform.presence.RedisServer;
 @DisplayName("Clustered: every service as a separate process")
 class ClusteredProcessesTest {
   static final int BASE_CLUSTER_PORT = 5841;
+  static final int BASE_GATEWAY_PORT = 5895;
   static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   /** What issue 4 promises: a dead gateway's users show offline within this. */
   static final Duration OFFLINE_AFTER_CRASH = Duration.ofSeconds(15);
@@ -55,11 +55,14 @@ class ClusteredProcessesTest {
       memberList.add("127.0.0.1:" + (BASE_CLUSTER_PORT + i));
     }
     String members = String.join(",", memberList);
-    gatewayPort = freePort();
-    doomedGatewayPort = freePort();
+    // Fixed ports below the ephemeral range (32768+): a port picked free and released here could
+    // otherwise be taken by one of the members' outgoing connections before its process binds it.
+    gatewayPort = BASE_GATEWAY_PORT;
+    doomedGatewayPort = BASE_GATEWAY_PORT + 1;
     for (int i = 0; i < SERVICES.length; i++) {
       boolean secondGateway = i == SERVICES.length - 1;
-      int httpPort = secondGateway ? doomedGatewayPort : SERVICES[i].equals("gateway-service") ? gatewayPort : freePort();
+      // The other services' operations endpoints are not used here: any free port, bound at once.
+      int httpPort = secondGateway ? doomedGatewayPort : SERVICES[i].equals("gateway-service") ? gatewayPort : 0;
       processes.add(start(SERVICES[i] + (secondGateway ? "-b" : ""), SERVICES[i], Map.of(
           "CLUSTER_NAME", "processes-test",
           "CLUSTER_SECRET", "processes-test-cluster-secret-0123456789",
@@ -109,12 +112,6 @@ class ClusteredProcessesTest {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     return builder.start();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   @AfterAll
