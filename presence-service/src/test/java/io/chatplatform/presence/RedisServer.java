@@ -22,7 +22,29 @@ public final class RedisServer implements AutoCloseable {
     this.port = port;
   }
 
+  /**
+   * Starts on a port that was free a moment ago; if another process took it meanwhile, Redis
+   * exits at once and another port is tried.
+   */
   public static RedisServer start() throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce();
+      } catch (PortTaken e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static final class PortTaken extends Exception {
+    PortTaken(String message) {
+      super(message);
+    }
+  }
+
+  private static RedisServer startOnce() throws Exception {
     String binary = new File("/usr/bin/redis-server").canExecute() ? "/usr/bin/redis-server" : "redis-server";
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {
@@ -50,7 +72,7 @@ public final class RedisServer implements AutoCloseable {
                     ready.complete(null);
                   }
                 }
-                ready.completeExceptionally(new IllegalStateException("redis-server exited"));
+                ready.completeExceptionally(new PortTaken("redis-server exited before it was ready"));
               } catch (IOException e) {
                 ready.completeExceptionally(e);
               }
@@ -60,6 +82,9 @@ public final class RedisServer implements AutoCloseable {
     reader.start();
     try {
       ready.get(20, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      process.destroyForcibly();
+      throw e.getCause() instanceof PortTaken taken ? taken : e;
     } catch (Exception e) {
       process.destroyForcibly();
       throw e;
