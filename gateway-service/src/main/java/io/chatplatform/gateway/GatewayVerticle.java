@@ -60,7 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Future<RateLimiter> openRateLimiter() {
     RateLimitConfig limits = config.rateLimits();
     if (limits.redisUrl() != null) {
-      return RedisRateLimiter.create(vertx, limits.redisUrl(), limits.redisKeyPrefix(), 8);
+      return RedisRateLimiter.create(vertx, limits.redisUrl(), limits.redisKeyPrefix(), limits.redisMaxPoolSize());
     }
     MemoryRateLimiter memory = new MemoryRateLimiter(limits.memoryMaxKeys(), System::currentTimeMillis);
     vertx.setPeriodic(60_000, id -> memory.evictFull());

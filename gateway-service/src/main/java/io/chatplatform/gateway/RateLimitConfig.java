@@ -10,6 +10,7 @@ import io.chatplatform.runtime.Settings;
  * @param redisUrl Redis shared by the gateway nodes for per-user and per-IP buckets; unset keeps
  *     them in this node's memory, exact only for one node ({@code REDIS_URL})
  * @param redisKeyPrefix prefix of the bucket keys ({@code RATE_LIMIT_REDIS_PREFIX})
+ * @param redisMaxPoolSize Redis connections per gateway node ({@code REDIS_MAX_POOL_SIZE})
  * @param memoryMaxKeys most buckets kept in memory ({@code RATE_LIMIT_MEMORY_KEYS})
  * @param socketFrames every frame of one socket ({@code RATE_LIMIT_SOCKET_FRAMES_*})
  * @param socketRefusals refusals a socket may collect before it is closed as a flooder
@@ -24,6 +25,7 @@ import io.chatplatform.runtime.Settings;
 public record RateLimitConfig(
     String redisUrl,
     String redisKeyPrefix,
+    int redisMaxPoolSize,
     int memoryMaxKeys,
     Limit socketFrames,
     Limit socketRefusals,
@@ -45,6 +47,7 @@ public record RateLimitConfig(
     return new RateLimitConfig(
         settings.optional("REDIS_URL"),
         settings.string("RATE_LIMIT_REDIS_PREFIX", "chat:ratelimit:"),
+        settings.integer("REDIS_MAX_POOL_SIZE", 8),
         settings.integer("RATE_LIMIT_MEMORY_KEYS", 100_000),
         limit(settings, "socket-frames", "RATE_LIMIT_SOCKET_FRAMES", 100, 30),
         limit(settings, "socket-refusals", "RATE_LIMIT_SOCKET_REFUSALS", 50, 1),

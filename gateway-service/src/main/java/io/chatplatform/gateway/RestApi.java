@@ -66,9 +66,7 @@ public final class RestApi {
     api.delete("/rooms/:roomId/members/:userId").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_MEMBER_REMOVE, 204, c -> new JsonObject()));
     api.get("/rooms/:roomId/messages").handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_PAGE, 200, RestApi::pageQuery));
     api.post("/rooms/:roomId/messages")
-        .handler(ctx -> RateLimited.admit(limiter, config.rateLimits().send(), caller(ctx).userId(), "messages")
-            .onSuccess(x -> ctx.next())
-            .onFailure(ctx::fail))
+        .handler(ctx -> limit(ctx, config.rateLimits().send(), caller(ctx).userId(), "messages"))
         .handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_SEND, 201, c -> body(c, "messages.post")));
     api.get("/rooms/:roomId/receipts").handler(ctx -> forward(ctx, Addresses.Chat.RECEIPT_LIST, 200, c -> new JsonObject()));
     api.put("/admin/users/:userId/disabled").handler(ctx -> forward(ctx, Addresses.Chat.USER_SET_DISABLED, 200, c -> body(c, "admin.users.disabled")));
@@ -117,9 +115,7 @@ public final class RestApi {
   /** Registrations and logins per client address, against password guessing and sign-up floods. */
   private void limitAuthPerIp(RoutingContext ctx) {
     String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
-    RateLimited.admit(limiter, config.rateLimits().authPerIp(), ip, "sign-ins from this address")
-        .onSuccess(x -> ctx.next())
-        .onFailure(ctx::fail);
+    limit(ctx, config.rateLimits().authPerIp(), ip, "sign-ins from this address");
   }
 
   /** Writes (POST, PUT, PATCH, DELETE) per user. */
@@ -129,9 +125,12 @@ public final class RestApi {
       ctx.next();
       return;
     }
-    RateLimited.admit(limiter, config.rateLimits().restWrites(), caller(ctx).userId(), "writes")
-        .onSuccess(x -> ctx.next())
-        .onFailure(ctx::fail);
+    limit(ctx, config.rateLimits().restWrites(), caller(ctx).userId(), "writes");
+  }
+
+  /** Goes on to the next handler when {@code key}'s bucket has a token; fails with 429 otherwise. */
+  private void limit(RoutingContext ctx, RateLimiter.Limit limit, String key, String what) {
+    RateLimited.admit(limiter, limit, key, what).onSuccess(x -> ctx.next()).onFailure(ctx::fail);
   }
 
   private void authenticate(RoutingContext ctx) {

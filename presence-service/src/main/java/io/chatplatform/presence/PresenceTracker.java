@@ -144,7 +144,7 @@ public final class PresenceTracker {
     return store
         .typingStarted(session, roomId, now, config.typingThrottleMs(), config.typingTimeoutMs())
         .map(forward -> {
-          String key = session.userId() + " " + roomId;
+          String key = typingKey(session.userId(), roomId);
           stopTypingTimer(session.userId(), roomId);
           // A little past the deadline, so the store sees it expired.
           typingTimers.put(key, vertx.setTimer(config.typingTimeoutMs() + 10, id -> expireTyping(key, session.userId(), roomId)));
@@ -179,10 +179,14 @@ public final class PresenceTracker {
   }
 
   private void stopTypingTimer(String userId, String roomId) {
-    Long timer = typingTimers.remove(userId + " " + roomId);
+    Long timer = typingTimers.remove(typingKey(userId, roomId));
     if (timer != null) {
       vertx.cancelTimer(timer);
     }
+  }
+
+  private static String typingKey(String userId, String roomId) {
+    return userId + " " + roomId;
   }
 
   private void relayTyping(String roomId, String userId, boolean typing) {
