@@ -2,10 +2,10 @@ package io.chatplatform.runtime;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import org.h2.mvstore.MVStore;
 
 /**
  * An in-process server speaking the MongoDB wire protocol (mongo-java-server), so the embedded
@@ -27,7 +27,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   /** A server whose data lives in {@code file} (created when missing). Blocking: call at start-up. */
   public static EmbeddedMongo onFile(Path file) {
-    return new EmbeddedMongo(new H2Backend(file.toAbsolutePath().toString()));
+    return new EmbeddedMongo(new H2IndexKeyBackend(MVStore.open(file.toAbsolutePath().toString())));
   }
 
   /** A server that keeps its data in memory only. */
