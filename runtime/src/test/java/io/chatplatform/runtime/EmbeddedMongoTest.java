@@ -53,6 +53,30 @@ class EmbeddedMongoTest {
   }
 
   @Test
+  @DisplayName("every kind of value a document holds reads back the same after a restart")
+  void valuesRoundTrip() throws Exception {
+    Path file = Files.createTempDirectory("embedded-mongo").resolve("data.mv");
+    JsonObject doc = new JsonObject()
+        .put("_id", "all-kinds")
+        .put("text", "héllo \u001f wörld")
+        .put("int", 42)
+        .put("long", 1L << 40)
+        .put("double", 2.5)
+        .put("yes", true)
+        .put("none", (Object) null)
+        .put("date", new JsonObject().put("$date", "2026-11-28T04:00:00Z"))
+        .put("list", new io.vertx.core.json.JsonArray().add(1).add("two").add(new JsonObject().put("three", 3)))
+        .put("nested", new JsonObject().put("deeper", new JsonObject().put("n", -7L)));
+    withClient(EmbeddedMongo.onFile(file), mongo -> mongo.insert("kinds", doc).await());
+    withClient(EmbeddedMongo.onFile(file), mongo -> {
+      JsonObject read = mongo.findOne("kinds", new JsonObject().put("_id", "all-kinds"), null).await();
+      assertThat(read).isEqualTo(doc);
+      assertThat(read.getValue("long")).isInstanceOf(Long.class);
+      assertThat(read.getValue("int")).isInstanceOf(Integer.class);
+    });
+  }
+
+  @Test
   @DisplayName("a data file written by the stock H2 backend keeps every document, and its unique index is rebuilt")
   void upgradesStockFile() throws Exception {
     Path file = Files.createTempDirectory("embedded-mongo").resolve("data.mv");
