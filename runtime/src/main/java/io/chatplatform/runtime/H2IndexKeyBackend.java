@@ -155,10 +155,9 @@ final class H2IndexKeyBackend extends H2Backend {
 
     @Override
     public Object read(ByteBuffer buffer) {
-      if (buffer.get(buffer.position()) != TAG_KEY_VALUE) {
+      if (!takeTag(buffer, TAG_KEY_VALUE)) {
         return super.read(buffer);
       }
-      buffer.get();
       int size = DataUtils.readVarInt(buffer);
       List<Object> values = new ArrayList<>(size);
       for (int i = 0; i < size; i++) {
@@ -227,10 +226,9 @@ final class H2IndexKeyBackend extends H2Backend {
 
     @Override
     public Object read(ByteBuffer buffer) {
-      if (buffer.get(buffer.position()) != TAG_BSON_DOCUMENT) {
+      if (!takeTag(buffer, TAG_BSON_DOCUMENT)) {
         return super.read(buffer);
       }
-      buffer.get();
       int size = DataUtils.readVarInt(buffer);
       ByteBuffer bson = buffer.slice();
       bson.limit(size);
@@ -242,6 +240,15 @@ final class H2IndexKeyBackend extends H2Backend {
     public int getMemory(Object value) {
       return value instanceof Document ? averageBsonSize * HEAP_PER_BSON_BYTE : super.getMemory(value);
     }
+  }
+
+  /** Consumes {@code tag} when it is the next byte; otherwise leaves the buffer for H2's own reader. */
+  private static boolean takeTag(ByteBuffer buffer, byte tag) {
+    if (buffer.get(buffer.position()) != tag) {
+      return false;
+    }
+    buffer.get();
+    return true;
   }
 
   private static final class UniqueIndex extends AbstractUniqueIndex<Object> {
