@@ -57,6 +57,8 @@ public final class MessageStore {
   private final Map<String, Long> lastSeqCache;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
   private boolean writing;
+  /** Completes when every batch written so far is acknowledged; never fails. */
+  private Future<Void> acknowledged = Future.succeededFuture();
   /** Rooms where another instance took a seq: the next candidate must be above this. */
   private final Map<String, Long> seqFloors = new HashMap<>();
   private final Counter seqConflicts;
@@ -125,7 +127,8 @@ public final class MessageStore {
    * <p>Group commit: the appends that arrive while a batch is being written, whatever their
    * rooms, are written together in the next one: one ordered insert (consecutive seqs per room,
    * in arrival order), then one write of the rooms' last-seq hints. A busy instance costs two
-   * round trips per batch, not per message.
+   * round trips per batch, not per message, and the next batch's insert goes out while this
+   * one's hints are being written.
    */
   public Future<Appended> append(NewMessage message) {
     if (waiting.size() >= config.appendQueueMax()) {
@@ -170,7 +173,12 @@ public final class MessageStore {
             });
   }
 
-  /** Writes a batch; completes each of its appends or puts it back in front. Never fails itself. */
+  /**
+   * Writes a batch's messages and completes once its seqs are settled: stored, or put back in
+   * front of the queue. Its appends are acknowledged later, when the rooms' last-seq hints are
+   * written too, so the next batch's insert overlaps this one's hint write (the hints are raised
+   * with {@code $max}, in any order). Never fails itself.
+   */
   private Future<Void> writeBatch(List<Pending> batch) {
     Set<String> unknown = new LinkedHashSet<>();
     batch.forEach(p -> {
@@ -213,7 +221,10 @@ public final class MessageStore {
     return mongo
         .bulkWriteWithOptions(MESSAGES, inserts, ORDERED)
         .compose(
-            result -> stored(written, docs, written.size()),
+            result -> {
+              acknowledgeWhenMarked(written, docs, written.size());
+              return Future.succeededFuture();
+            },
             failure -> afterFailedInsert(written, docs, failure));
   }
 
@@ -231,15 +242,16 @@ public final class MessageStore {
     for (int i = written.size() - 1; i > failedAt; i--) {
       waiting.addFirst(written.get(i));
     }
-    Future<Void> prefix = stored(written, docs, failedAt);
+    Future<Void> prefix = acknowledgeWhenMarked(written, docs, failedAt);
     if (String.valueOf(failure.getMessage()).contains("clientKey")) {
-      return prefix
+      // Answered from the stored message; the next batch need not wait for that look-up.
+      prefix
           .compose(x -> findByClientKey(culprit.message.clientKey()))
           // If an earlier attempt stored the message but died before marking the room's last
           // seq, the retry repairs the hint so pages and sync show the message.
           .compose(found -> markLastSeqs(Map.of(culprit.roomId(), found.message().getLong("seq"))).map(found))
-          .onComplete(culprit.promise)
-          .transform(x -> Future.succeededFuture());
+          .onComplete(culprit.promise);
+      return Future.succeededFuture();
     }
     // Another instance stored this seq first: move past it, with a fresh look at the room.
     seqConflicts.increment();
@@ -250,28 +262,38 @@ public final class MessageStore {
     }
     lastSeqCache.remove(culprit.roomId());
     seqFloors.merge(culprit.roomId(), docs.get(failedAt).getLong("seq"), Math::max);
-    return prefix;
+    return Future.succeededFuture();
   }
 
   private static ServiceException overloaded() {
     return new ServiceException(ErrorCode.UNAVAILABLE, "history is overloaded, try again");
   }
 
-  /** Acknowledges the first {@code count} appends of a batch, whose documents are stored. */
-  private Future<Void> stored(List<Pending> written, List<JsonObject> docs, int count) {
+  /**
+   * Acknowledges the first {@code count} appends of a batch, whose documents are stored, once
+   * their rooms' last-seq hints are written (so a page read after the ack shows the message).
+   * The in-memory last seqs are raised at once, before the next batch takes its seqs. The
+   * returned future completes with the acks and never fails.
+   */
+  private Future<Void> acknowledgeWhenMarked(List<Pending> written, List<JsonObject> docs, int count) {
     Map<String, Long> lastStored = new HashMap<>();
     for (int i = 0; i < count; i++) {
       lastStored.merge(written.get(i).roomId(), docs.get(i).getLong("seq"), Math::max);
     }
     lastStored.keySet().forEach(seqFloors::remove);
-    return markLastSeqs(lastStored)
-        .onComplete(
-            x -> {
-              for (int i = 0; i < count; i++) {
-                written.get(i).promise.complete(new Appended(toClient(docs.get(i)), false));
-              }
-            })
-        .transform(x -> Future.succeededFuture());
+    Future<Void> earlierBatches = acknowledged;
+    acknowledged =
+        markLastSeqs(lastStored)
+            // Acks in batch order, whichever hint write finishes first: a room's events are
+            // published in seq order.
+            .transform(x -> earlierBatches)
+            .onComplete(
+                x -> {
+                  for (int i = 0; i < count; i++) {
+                    written.get(i).promise.complete(new Appended(toClient(docs.get(i)), false));
+                  }
+                });
+    return acknowledged;
   }
 
   /** The index of the failed write of an ordered bulk insert that hit a duplicate key, else -1. */
