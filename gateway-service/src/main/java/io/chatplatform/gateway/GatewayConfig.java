@@ -34,6 +34,10 @@ import java.util.List;
  * @param httpRedirectPort port of a plain-HTTP server that only redirects to https; null for none,
  *     and only with TLS ({@code HTTP_REDIRECT_PORT})
  * @param hstsMaxAgeSeconds {@code Strict-Transport-Security} max-age sent with TLS; 0 sends none ({@code HSTS_MAX_AGE_SECONDS})
+ * @param webSocketCompression accept the {@code permessage-deflate} WebSocket extension when a
+ *     client offers it (browsers always do); off by default: each socket would then compress
+ *     every event with a zlib context of its own, so a room message is deflated once per member
+ *     and each connection holds the contexts' memory ({@code WEBSOCKET_COMPRESSION})
  */
 public record GatewayConfig(
     String httpHost,
@@ -55,7 +59,8 @@ public record GatewayConfig(
     String tlsCertFile,
     String tlsKeyFile,
     Integer httpRedirectPort,
-    long hstsMaxAgeSeconds) {
+    long hstsMaxAgeSeconds,
+    boolean webSocketCompression) {
 
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
@@ -68,7 +73,7 @@ public record GatewayConfig(
         + ", serviceTimeoutMs=" + serviceTimeoutMs + ", maxBodyBytes=" + maxBodyBytes + ", maxFrameBytes=" + maxFrameBytes
         + ", socketIdleTimeoutMs=" + socketIdleTimeoutMs + ", presenceHeartbeatMs=" + presenceHeartbeatMs
         + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", rateLimits=" + rateLimits
-        + ", externalTokens=" + externalTokens + "]";
+        + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression + "]";
   }
 
   public static GatewayConfig from(Settings settings) {
@@ -123,7 +128,8 @@ public record GatewayConfig(
         certFile,
         keyFile,
         redirectPort,
-        settings.longValue("HSTS_MAX_AGE_SECONDS", 31_536_000));
+        settings.longValue("HSTS_MAX_AGE_SECONDS", 31_536_000),
+        settings.bool("WEBSOCKET_COMPRESSION", false));
   }
 
   /** Whether the gateway serves HTTPS and WSS itself. */

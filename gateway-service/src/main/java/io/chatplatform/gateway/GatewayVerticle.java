@@ -100,6 +100,8 @@ public final class GatewayVerticle extends VerticleBase {
             .setHost(config.httpHost())
             .setPort(config.httpPort())
             .setCompressionSupported(true)
+            .setPerMessageWebSocketCompressionSupported(config.webSocketCompression())
+            .setPerFrameWebSocketCompressionSupported(config.webSocketCompression())
             // Twice the limit: a frame a little over it reaches SocketBridge, which closes with a
             // clear reason; the decoder cuts off anything larger without buffering it.
             .setMaxWebSocketFrameSize(2 * config.maxFrameBytes())
