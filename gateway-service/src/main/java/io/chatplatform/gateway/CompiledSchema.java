@@ -34,6 +34,7 @@ final class CompiledSchema {
   private static final Set<String> KEYWORDS =
       Set.of("type", "properties", "required", "additionalProperties", "propertyNames", "items", "maxItems",
           "maxLength", "pattern", "minimum", "enum", "oneOf", "$ref", "$comment");
+  private static final Set<String> TYPES = Set.of("object", "array", "string", "integer", "number", "boolean", "null");
 
   /** A compiled check of one value at a location ({@code ""} for the body, else dotted). */
   @FunctionalInterface
@@ -134,7 +135,7 @@ final class CompiledSchema {
         throw new IllegalArgumentException(at + ": type must be a string or a list");
       }
       for (String t : types) {
-        if (!Set.of("object", "array", "string", "integer", "number", "boolean", "null").contains(t)) {
+        if (!TYPES.contains(t)) {
           throw new IllegalArgumentException(at + ": unknown type " + t);
         }
       }
@@ -220,7 +221,8 @@ final class CompiledSchema {
       if (node.containsKey("maxItems")) {
         int max = node.getInteger("maxItems");
         rules.add((value, where) -> {
-          if (value instanceof JsonArray a && a.size() > max || value instanceof List<?> l && l.size() > max) {
+          List<?> list = elements(value);
+          if (list != null && list.size() > max) {
             throw refuse(where, "must have at most " + max + " items");
           }
         });
@@ -228,7 +230,7 @@ final class CompiledSchema {
       if (node.containsKey("items")) {
         Rule items = rule(node.getValue("items"), at + "/items");
         rules.add((value, where) -> {
-          List<?> list = value instanceof JsonArray a ? a.getList() : value instanceof List<?> l ? l : null;
+          List<?> list = elements(value);
           if (list != null) {
             for (int i = 0; i < list.size(); i++) {
               items.check(list.get(i), where + "[" + i + "]");
@@ -298,6 +300,10 @@ final class CompiledSchema {
       return object.getMap();
     }
     return value instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
+  }
+
+  private static List<?> elements(Object value) {
+    return value instanceof JsonArray array ? array.getList() : value instanceof List<?> list ? list : null;
   }
 
   private static boolean isOfType(Object value, String type) {
