@@ -1,5 +1,6 @@
 package io.chatplatform.loadtest;
 
+import io.chatplatform.loadtest.generator.LoadGenerator;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Parses {@code <scenario> [--name value | --name=value | --flag]…} into {@link Options}. Every
@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * to; an option given to a scenario it does not apply to is an error rather than silently
  * ignored, so a typo never runs a different test than the one asked for.
  */
-final class Cli {
+public final class Cli {
   /** A command line that cannot be run; its message says why. */
   static final class UsageException extends IllegalArgumentException {
     UsageException(String message) {
@@ -86,7 +86,7 @@ final class Cli {
     SPECS.put(name, new Spec(name, null, help, scenarios, true));
   }
 
-  static Options parse(String... args) {
+  public static Options parse(String... args) {
     if (args.length == 0) {
       throw new UsageException("missing scenario");
     }
@@ -134,7 +134,7 @@ final class Cli {
 
   private static Options build(Scenario scenario, Values v) {
     List<Double> rates = v.has("steps") ? v.rateList("steps") : List.of(v.positiveDouble("rate"));
-    String prefix = v.has("user-prefix") ? v.string("user-prefix") : freshPrefix();
+    String prefix = v.has("user-prefix") ? v.string("user-prefix") : LoadGenerator.freshPrefix();
     if (!prefix.matches("[a-z0-9_.-]{1," + MAX_USERNAME_PREFIX + "}")) {
       throw new UsageException("--user-prefix must be 1-" + MAX_USERNAME_PREFIX + " of [a-z0-9_.-]");
     }
@@ -176,12 +176,6 @@ final class Cli {
     return options;
   }
 
-  /** A short username prefix unlikely to exist on the server already: "lt" + time + random. */
-  static String freshPrefix() {
-    long stamp = System.currentTimeMillis() / 1000 % (36L * 36 * 36 * 36 * 36 * 36);
-    return "lt" + Long.toString(stamp, 36) + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36);
-  }
-
   private static boolean isHelp(String arg) {
     return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
   }
@@ -193,7 +187,7 @@ final class Cli {
           direct         --pairs N --rate <msgs/s per user> --duration <s> [--steps a,b,c]
           connect-storm  --connections N [--concurrency C]
           idle           --connections N [--room-size S] [--processes K] [--server-pid PID]
-          relay          --port P   (the baseline relay; also: java -cp <jar> io.chatplatform.loadtest.BaselineRelay --port P)
+          relay          --port P   (the baseline relay; also: java -cp <jar> io.chatplatform.loadtest.relay.BaselineRelay --port P)
           report         --run-dir D [--doc F] [--assets D] …   (the results section of docs/benchmarks.md; see bin/bench, report --help)
         options:
         """);

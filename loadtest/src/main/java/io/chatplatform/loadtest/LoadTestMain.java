@@ -1,5 +1,11 @@
 package io.chatplatform.loadtest;
 
+import io.chatplatform.loadtest.generator.LoadGenerator;
+import io.chatplatform.loadtest.generator.RunResult;
+import io.chatplatform.loadtest.relay.BaselineRelay;
+import io.chatplatform.loadtest.report.BenchReport;
+import io.chatplatform.loadtest.report.ReportPrinter;
+import io.chatplatform.loadtest.report.ResultWriter;
 import java.io.PrintStream;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -11,9 +17,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoadTestMain {
   private static final Logger LOG = LoggerFactory.getLogger(LoadTestMain.class);
-  static final int EXIT_OK = 0;
-  static final int EXIT_FAILED = 1;
-  static final int EXIT_USAGE = 2;
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILED = 1;
+  public static final int EXIT_USAGE = 2;
 
   private LoadTestMain() {}
 
@@ -37,10 +43,10 @@ public final class LoadTestMain {
     try {
       options = Cli.parse(args);
     } catch (Cli.HelpRequested e) {
-      printer.usage(null);
+      printer.usage(null, Cli.usage());
       return EXIT_OK;
     } catch (Cli.UsageException e) {
-      printer.usage(e.getMessage());
+      printer.usage(e.getMessage(), Cli.usage());
       return EXIT_USAGE;
     }
     try {
@@ -49,35 +55,15 @@ public final class LoadTestMain {
         return EXIT_OK;
       }
       if (options.worker()) {
-        try (Harness harness = Harness.start(options)) {
-          new IdleScenario(harness).runWorker(new WorkerChannel(System.in, stdout));
-        }
+        LoadGenerator.runWorker(options, System.in, stdout);
         return EXIT_OK;
       }
-      RunResult result = execute(options);
+      RunResult result = LoadGenerator.run(options);
       printer.print(result, ResultWriter.write(result, options.out()));
       return EXIT_OK;
     } catch (Exception e) {
       LOG.error("run failed", e);
       return EXIT_FAILED;
-    }
-  }
-
-  /** Runs one scenario and returns its figures (writes nothing). */
-  static RunResult execute(Options options) throws Exception {
-    try (Harness harness = Harness.start(options)) {
-      RunResult result = switch (options.scenario()) {
-        case FANOUT, DIRECT -> new MessagingScenario(harness).run();
-        case CONNECT_STORM -> new ConnectStormScenario(harness).run();
-        case IDLE -> new IdleScenario(harness).run();
-        case RELAY -> throw new IllegalArgumentException("the relay is not a scenario");
-      };
-      Boolean alive = harness.probe.alive();
-      if (alive != null) {
-        result.figures().put("serverAliveAtEnd", alive);
-        harness.probe.rssBytes().ifPresent(rss -> result.figures().put("serverRssAtEndBytes", rss));
-      }
-      return result;
     }
   }
 }

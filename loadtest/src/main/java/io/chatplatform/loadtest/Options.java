@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The parsed command line of one run (see {@link Cli} for meanings and defaults). */
-record Options(
+public record Options(
     Scenario scenario,
     URI url,
     int rooms,
@@ -43,7 +43,7 @@ record Options(
   }
 
   /** How many users the scenario needs in this process. */
-  int userCount() {
+  public int userCount() {
     return switch (scenario) {
       case FANOUT -> rooms * members;
       case DIRECT -> pairs * 2;
@@ -52,7 +52,7 @@ record Options(
     };
   }
 
-  JsonObject toJson() {
+  public JsonObject toJson() {
     JsonObject json = new JsonObject()
         .put("scenario", scenario.cliName)
         .put("url", url.toString())

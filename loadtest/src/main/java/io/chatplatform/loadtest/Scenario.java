@@ -4,14 +4,14 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /** The command-line subcommands. */
-enum Scenario {
+public enum Scenario {
   FANOUT("fanout"),
   DIRECT("direct"),
   CONNECT_STORM("connect-storm"),
   IDLE("idle"),
   RELAY("relay");
 
-  final String cliName;
+  public final String cliName;
 
   Scenario(String cliName) {
     this.cliName = cliName;

@@ -2,6 +2,12 @@ package io.chatplatform.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatplatform.loadtest.generator.Await;
+import io.chatplatform.loadtest.generator.LoadGenerator;
+import io.chatplatform.loadtest.generator.RunResult;
+import io.chatplatform.loadtest.generator.StepResult;
+import io.chatplatform.loadtest.relay.BaselineRelay;
+import io.chatplatform.loadtest.report.ResultWriter;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
@@ -41,7 +47,7 @@ class RelaySmokeTest {
 
   @Test
   void fanoutLosesAndDuplicatesNothing() throws Exception {
-    RunResult result = LoadTestMain.execute(Cli.parse("fanout", "--url", url, "--rooms", "2", "--members", "3",
+    RunResult result = LoadGenerator.run(Cli.parse("fanout", "--url", url, "--rooms", "2", "--members", "3",
         "--rate", "4", "--duration", "1", "--warmup", "0.5", "--drain", "10", "--event-loops", "2"));
 
     assertThat(result.setup().getInteger("connected")).isEqualTo(6);
@@ -67,7 +73,7 @@ class RelaySmokeTest {
     Path out = dir.resolve("direct.json");
     Options options = Cli.parse("direct", "--url", url, "--pairs", "2", "--steps", "2,4", "--duration", "0.5", "--warmup", "0",
         "--drain", "10", "--out", out.toString());
-    RunResult result = LoadTestMain.execute(options);
+    RunResult result = LoadGenerator.run(options);
 
     assertThat(result.steps()).hasSize(2).allSatisfy(step -> {
       assertThat(step.sent()).isPositive();
@@ -85,12 +91,12 @@ class RelaySmokeTest {
 
   @Test
   void connectStormAndIdleCountTheirSockets() throws Exception {
-    RunResult storm = LoadTestMain.execute(Cli.parse("connect-storm", "--url", url, "--connections", "20", "--concurrency", "5"));
+    RunResult storm = LoadGenerator.run(Cli.parse("connect-storm", "--url", url, "--connections", "20", "--concurrency", "5"));
     assertThat(storm.figures().getInteger("connected")).isEqualTo(20);
     assertThat(storm.figures().getInteger("failed")).isZero();
     assertThat(storm.figures().getJsonObject("connectLatencyMs").getLong("count")).isEqualTo(20);
 
-    RunResult idle = LoadTestMain.execute(Cli.parse("idle", "--url", url, "--connections", "15", "--room-size", "4",
+    RunResult idle = LoadGenerator.run(Cli.parse("idle", "--url", url, "--connections", "15", "--room-size", "4",
         "--hold", "0", "--heap-samples", "1"));
     assertThat(idle.figures().getInteger("connected")).isEqualTo(15);
     assertThat(idle.figures().getLong("heapBeforeBytes")).isPositive();

@@ -1,8 +1,0 @@
-package io.chatplatform.loadtest;
-
-/** A generated user, logged in. {@code index} is its number within this process (0-based). */
-record TestUser(int index, String username, String userId, String accessToken) {
-  String inbox() {
-    return "user." + userId;
-  }
-}

@@ -1,0 +1,264 @@
+package io.chatplatform.loadtest.generator;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the generator reads about the server: CPU time and RSS from {@code /proc/<pid>} (when the
+ * server runs on this machine and its pid is given) and the JVM heap from its {@code /metrics}.
+ * All methods block, so they run on the orchestrating thread, never on an event loop.
+ */
+public final class ServerProbe {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerProbe.class);
+  /** Linux's USER_HZ almost everywhere; {@code getconf CLK_TCK} says otherwise when it is not. */
+  static final int DEFAULT_CLOCK_TICKS = 100;
+  private static final Duration METRICS_TIMEOUT = Duration.ofSeconds(30);
+  /** utime and stime are fields 14 and 15 of /proc/pid/stat: 12th and 13th after the ")" of comm. */
+  private static final int UTIME_AFTER_COMM = 11;
+  private static final int STIME_AFTER_COMM = 12;
+  private static final String HEAP_METRIC = "jvm_memory_used_bytes{";
+  private static final String HEAP_LABEL = "area=\"heap\"";
+  private static final long BYTES_PER_KB = 1024;
+  private static final long JCMD_TIMEOUT_S = 120;
+
+  private final Long pid;
+  private final int clockTicks;
+  private final ChatApi api;
+
+  ServerProbe(Long pid, ChatApi api) {
+    this.pid = pid;
+    this.api = api;
+    this.clockTicks = pid == null ? DEFAULT_CLOCK_TICKS : clockTicksPerSecond();
+  }
+
+  /** Server CPU time (user + system) so far, in clock ticks; empty without a pid. */
+  OptionalLong cpuTicks() {
+    if (pid == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(parseCpuTicks(Files.readString(Path.of("/proc", pid.toString(), "stat"))));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot read CPU time of process {}: {}", pid, e.toString());
+      return OptionalLong.empty();
+    }
+  }
+
+  /** This process's own CPU time so far (user + system, every thread), in clock ticks. */
+  static OptionalLong ownCpuTicks() {
+    try {
+      return OptionalLong.of(parseCpuTicks(Files.readString(Path.of("/proc/self/stat"))));
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** CPU used between two {@link #cpuTicks()} readings taken {@code windowSeconds} apart; null when unknown. */
+  CpuUsage usage(OptionalLong startTicks, OptionalLong endTicks, double windowSeconds) {
+    if (startTicks.isEmpty() || endTicks.isEmpty()) {
+      return null;
+    }
+    return new CpuUsage((endTicks.getAsLong() - startTicks.getAsLong()) / (double) clockTicks, windowSeconds, clockTicks);
+  }
+
+  /**
+   * Whether the server process still runs (not gone, not a zombie); null without a pid. A server
+   * that died during a run explains its losses better than any figure.
+   */
+  Boolean alive() {
+    if (pid == null) {
+      return null;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", pid.toString(), "stat"));
+      return parseState(stat) != 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The state letter of /proc/pid/stat (R, S, D, Z, …). */
+  static char parseState(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).trim().charAt(0);
+  }
+
+  /** Resident set size of the server process; empty without a pid. */
+  OptionalLong rssBytes() {
+    if (pid == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      return parseRssBytes(Files.readString(Path.of("/proc", pid.toString(), "status")));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot read RSS of process {}: {}", pid, e.toString());
+      return OptionalLong.empty();
+    }
+  }
+
+  /** The heap in use as the server reports it (sum of its heap pools), or empty if unreadable. */
+  OptionalLong heapBytes() {
+    try {
+      return parseHeapBytes(Await.result(api.get("/metrics"), METRICS_TIMEOUT));
+    } catch (Exception e) {
+      LOG.warn("cannot read the server's /metrics: {}", e.toString());
+      return OptionalLong.empty();
+    }
+  }
+
+  /**
+   * The lowest of {@code samples} heap readings {@code interval} apart. Nothing is asked of the
+   * server (no GC is forced): the lowest reading is the closest to the live set, since between
+   * collections the heap only grows.
+   */
+  OptionalLong lowestHeapBytes(int samples, Duration interval) throws InterruptedException {
+    OptionalLong lowest = OptionalLong.empty();
+    for (int i = 0; i < samples; i++) {
+      if (i > 0) {
+        TimeUnit.MILLISECONDS.sleep(interval.toMillis());
+      }
+      OptionalLong heap = heapBytes();
+      if (heap.isPresent() && (lowest.isEmpty() || heap.getAsLong() < lowest.getAsLong())) {
+        lowest = heap;
+      }
+    }
+    return lowest;
+  }
+
+  /**
+   * The lowest of {@code samples} heap readings {@code interval} apart, each right after a full
+   * collection forced with {@code jcmd <pid> GC.run} ({@code System.gc()} in the server: a full,
+   * stop-the-world collection with G1, Parallel and Serial), so the reading is the live set and
+   * not whatever garbage the young generation holds. Empty without a pid or when jcmd fails.
+   */
+  OptionalLong heapBytesAfterGc(int samples, Duration interval) throws InterruptedException {
+    if (pid == null) {
+      return OptionalLong.empty();
+    }
+    OptionalLong lowest = OptionalLong.empty();
+    for (int i = 0; i < samples; i++) {
+      if (i > 0) {
+        TimeUnit.MILLISECONDS.sleep(interval.toMillis());
+      }
+      if (!forceGc()) {
+        return OptionalLong.empty();
+      }
+      OptionalLong heap = heapBytes();
+      if (heap.isPresent() && (lowest.isEmpty() || heap.getAsLong() < lowest.getAsLong())) {
+        lowest = heap;
+      }
+    }
+    return lowest;
+  }
+
+  /** Runs {@code jcmd <pid> GC.run} and waits for it; false (logged) when it did not succeed. */
+  boolean forceGc() throws InterruptedException {
+    List<String> command = List.of(jcmd(), pid.toString(), "GC.run");
+    try {
+      long start = System.nanoTime();
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output;
+      try (InputStream out = process.getInputStream()) {
+        output = new String(out.readAllBytes(), StandardCharsets.UTF_8).trim();
+      }
+      if (!process.waitFor(JCMD_TIMEOUT_S, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        LOG.warn("{} did not finish within {} s", String.join(" ", command), JCMD_TIMEOUT_S);
+        return false;
+      }
+      if (process.exitValue() != 0) {
+        LOG.warn("{} failed ({}): {}", String.join(" ", command), process.exitValue(), output);
+        return false;
+      }
+      LOG.info("forced a full GC in process {} ({} ms)", pid, (System.nanoTime() - start) / 1_000_000);
+      return true;
+    } catch (IOException e) {
+      LOG.warn("cannot run {}: {}", String.join(" ", command), e.toString());
+      return false;
+    }
+  }
+
+  /** The jcmd beside this JVM's java (same JDK as the server's when both come from PATH), else "jcmd". */
+  static String jcmd() {
+    return ProcessHandle.current().info().command()
+        .map(java -> Path.of(java).resolveSibling("jcmd"))
+        .filter(Files::isExecutable)
+        .map(Path::toString)
+        .orElse("jcmd");
+  }
+
+  static long parseCpuTicks(String stat) {
+    // comm (field 2) may contain spaces and parentheses: the fields resume after the last ")".
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+    return Long.parseLong(fields[UTIME_AFTER_COMM]) + Long.parseLong(fields[STIME_AFTER_COMM]);
+  }
+
+  static OptionalLong parseRssBytes(String status) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith("VmRSS:")) {
+        String[] parts = line.substring("VmRSS:".length()).trim().split("\\s+");
+        return OptionalLong.of(Long.parseLong(parts[0]) * BYTES_PER_KB);
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /** Sums every {@code jvm_memory_used_bytes{area="heap",…}} sample of a Prometheus text page. */
+  public static OptionalLong parseHeapBytes(String metrics) {
+    double sum = 0;
+    boolean found = false;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(HEAP_METRIC) && line.contains(HEAP_LABEL)) {
+        String[] parts = line.substring(line.lastIndexOf('}') + 1).trim().split("\\s+");
+        sum += Double.parseDouble(parts[0]);
+        found = true;
+      }
+    }
+    return found ? OptionalLong.of(Math.round(sum)) : OptionalLong.empty();
+  }
+
+  /** CLK_TCK from {@code getconf}, or {@link #DEFAULT_CLOCK_TICKS}. */
+  static int clockTicksPerSecond() {
+    try {
+      Process process = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      try (InputStream out = process.getInputStream()) {
+        String text = new String(out.readAllBytes(), StandardCharsets.US_ASCII).trim();
+        if (process.waitFor(5, TimeUnit.SECONDS) && process.exitValue() == 0) {
+          return Integer.parseInt(text);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("getconf CLK_TCK failed: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return DEFAULT_CLOCK_TICKS;
+  }
+
+  /** Server CPU over a window. */
+  public record CpuUsage(double cpuSeconds, double windowSeconds, int clockTicks) {
+    /** CPU time per unit of work, in microseconds; 0 when there was no work. */
+    public static double microsPer(double cpuSeconds, long units) {
+      return units == 0 ? 0 : cpuSeconds * 1e6 / units;
+    }
+
+    JsonObject toJson(long deliveries, long messages) {
+      return new JsonObject()
+          .put("cpuSeconds", StepResult.round(cpuSeconds))
+          .put("windowSeconds", StepResult.round(windowSeconds))
+          .put("coresBusy", StepResult.round(cpuSeconds / windowSeconds))
+          .put("cpuMicrosPerDelivery", StepResult.round(microsPer(cpuSeconds, deliveries)))
+          .put("cpuMicrosPerMessage", StepResult.round(microsPer(cpuSeconds, messages)))
+          .put("clockTicksPerSecond", clockTicks);
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.chatplatform.loadtest.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatplatform.loadtest.Cli;
+import io.chatplatform.loadtest.LoadTestMain;
+import io.chatplatform.loadtest.Options;
+import io.chatplatform.loadtest.generator.DeliveryLedger;
+import io.chatplatform.loadtest.generator.LatencyRecorder;
+import io.chatplatform.loadtest.generator.RunResult;
+import io.chatplatform.loadtest.generator.ServerProbe;
+import io.chatplatform.loadtest.generator.StepResult;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchReportTest {
+  private static final String DOC = """
+      # Benchmarks
+
+      Hand-written text before.
+
+      <!-- results:begin -->
+      old figures
+      <!-- results:end -->
+
+      ## Optimizations: before and after
+
+      Hand-written text after.
+      """;
+
+  /** A step: rate per member, p99 delivery (ms), lost deliveries; 1000 members in rooms of 100. */
+  private static StepResult step(int index, double rate, double p99, long lost, double serverCpuSeconds) {
+    long sent = Math.round(rate * 1000 * 20);
+    long expected = sent * 100;
+    LatencyRecorder.Summary delivery = new LatencyRecorder.Summary(expected - lost, p99 / 4, p99 / 2, p99, p99 * 1.5, p99 * 2, p99 / 3);
+    LatencyRecorder.Summary ack = new LatencyRecorder.Summary(sent, 1, 2, p99 / 2, p99, p99, 1);
+    return new StepResult(index, rate, 20, 0, sent, sent, 0, 0, expected, new DeliveryLedger.Totals(expected, expected - lost, 0, 0), 0,
+        ack, delivery, new LatencyRecorder.Summary(sent, 0.5, 0.8, 1.2, 3, 4, 0.6), lost > 0 ? Map.of("close.4429", 3L) : Map.of(),
+        new ServerProbe.CpuUsage(serverCpuSeconds, 25, 100), new ServerProbe.CpuUsage(10, 25, 100));
+  }
+
+  private static void write(Path dir, String name, Options options, List<StepResult> steps, JsonObject figures) throws Exception {
+    JsonObject json = new RunResult(options, new JsonObject(), steps, figures, Map.of()).toJson().put("writtenAt", "2026-11-27T23:30:00Z");
+    Files.writeString(dir.resolve(name + ".json"), json.encodePrettily());
+    if (steps.size() > 1) {
+      Files.writeString(dir.resolve(name + ".svg"), SvgChart.forSteps("t", steps));
+    }
+  }
+
+  private static Options fanout(String label, String steps) {
+    return Cli.parse("fanout", "--rooms", "10", "--members", "100", "--steps", steps, "--warmup", "15", "--duration", "20",
+        "--server-pid", "42", "--label", label);
+  }
+
+  private static void fullRun(Path run) throws Exception {
+    Files.createDirectories(run);
+    write(run, "fanout-platform", fanout("fanout-platform on platform, abc123", "0.05,0.1,0.5"),
+        List.of(step(0, 0.05, 12, 0, 5), step(1, 0.1, 20, 0, 8), step(2, 0.5, 900, 1234, 20)), new JsonObject().put("serverAliveAtEnd", true));
+    write(run, "fanout-relay", fanout("fanout-relay on relay, abc123", "0.05,0.1,0.5"),
+        List.of(step(0, 0.05, 3, 0, 1), step(1, 0.1, 4, 0, 2), step(2, 0.5, 30, 0, 8)), new JsonObject());
+    Options single = Cli.parse("fanout", "--rooms", "10", "--members", "100", "--rate", "0.2", "--server-pid", "42");
+    write(run, "efficiency-platform", single, List.of(step(0, 0.2, 40, 0, 15)), new JsonObject());
+    write(run, "efficiency-relay", single, List.of(step(0, 0.2, 10, 0, 6)), new JsonObject());
+    write(run, "ack", Cli.parse("direct", "--pairs", "500", "--rate", "1"), List.of(step(0, 1, 30, 0, 10)), new JsonObject());
+    JsonObject idle = new JsonObject().put("connected", 15000).put("failed", 0).put("heapReadAfterForcedGc", true)
+        .put("connectLatencyMs", new JsonObject().put("p50", 300.0).put("p99", 1200.0))
+        .put("heapBeforeBytes", 30_000_000L).put("heapAfterBytes", 150_000_000L).put("heapPerConnectionBytes", 8_000L)
+        .put("rssBeforeBytes", 300_000_000L).put("rssAfterBytes", 1_000_000_000L).put("rssPerConnectionBytes", 46_666L);
+    write(run, "idle", Cli.parse("idle", "--connections", "15000", "--processes", "2", "--server-pid", "42", "--force-gc"), List.of(), idle);
+    Files.writeString(run.resolve("storm.failed"), "the generator failed (exit status 1); the platform server: gone (exit status 137)\n");
+    Files.writeString(run.resolve("java-version.txt"), "openjdk version \"17.0.15\"\nOpenJDK Runtime Environment\n");
+  }
+
+  private static String report(Path run, Path doc, String... extra) {
+    List<String> args = new ArrayList<>(List.of("--run-dir", run.toString(), "--doc", doc.toString()));
+    args.addAll(List.of(extra));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int status = BenchReport.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertThat(status).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void rewritesOnlyTheResultsSectionAndPublishesTheFiles(@TempDir Path dir) throws Exception {
+    Path run = dir.resolve("run");
+    fullRun(run);
+    Path doc = dir.resolve("docs/benchmarks.md");
+    Files.createDirectories(doc.getParent());
+    Files.writeString(doc, DOC);
+
+    report(run, doc, "--elapsed-seconds", "1000", "--command", "bin/bench all", "--revision", "abc123");
+
+    String text = Files.readString(doc);
+    assertThat(text).startsWith("# Benchmarks\n\nHand-written text before.\n\n<!-- results:begin -->")
+        .endsWith("<!-- results:end -->\n\n## Optimizations: before and after\n\nHand-written text after.\n")
+        .doesNotContain("old figures")
+        .contains("took 16 min 40 s", "`abc123`", "openjdk version \"17.0.15\" · OpenJDK Runtime Environment", "nproc");
+    Path assets = dir.resolve("docs/benchmarks");
+    assertThat(assets.resolve("fanout-platform.json")).exists();
+    assertThat(assets.resolve("fanout-platform.svg")).exists();
+    assertThat(assets.resolve("fanout-relay.svg")).exists();
+    assertThat(assets.resolve(BenchReport.COMPARE_CHART)).exists();
+    assertThat(assets.resolve("efficiency-platform.svg")).doesNotExist();
+    assertThat(assets.resolve("storm.failed.txt")).exists();
+    assertThat(text).contains("](benchmarks/fanout-platform.svg)", "](benchmarks/fanout-relay.svg)", "](benchmarks/fanout-compare.svg)")
+        .doesNotContain("efficiency-platform.svg");
+
+    // Fan-out: the best clean step is 0.1 msgs/s per member (10,000 deliveries/s); the top step lost deliveries.
+    assertThat(text).contains("| fan-out 10×100: highest step with zero loss and delivery p99 ≤ 50 ms | ≥ 50,000 delivered/s | "
+        + "10,000 delivered/s (p99 20.0 ms) | ❌ not met |");
+    assertThat(text).contains("| 0.5 | 50,000 | 49,938 | 500 | 1,234 | 0 | 0 |");
+    // Efficiency: 15 s / 400,000 deliveries vs 6 s / 400,000 → 2.5 ×.
+    assertThat(text).contains("Platform ÷ relay, CPU µs per delivery: **2.5 ×**", "| CPU per delivery, platform ÷ relay, same offered rate | ≤ 1.3 | 2.5 × | ❌ not met |");
+    // Ack 1,000 sends/s with p99 15 ms.
+    assertThat(text).contains("| ack p99 at 1,000 chat.send/s | ≤ 20 ms | 15.0 ms at 1,000 sends/s | ✅ met |");
+    // Idle: 8,000 bytes per connection, under 8 KiB, all 15,000 held.
+    assertThat(text).contains("8,000 B (7.8 KiB) (15,000 held) | ✅ met |", "after a full GC forced with `jcmd <pid> GC.run`");
+    // A failed part says so instead of showing figures.
+    assertThat(text).contains("**Did not complete** in the last `bin/bench storm`", "gone (exit status 137)",
+        "| connect storm | ≥ 2,000 connections/s | run failed | — |");
+  }
+
+  @Test
+  void aPartialRunReplacesItsOwnPartsAndKeepsTheOthers(@TempDir Path dir) throws Exception {
+    Path first = dir.resolve("first");
+    fullRun(first);
+    Path doc = dir.resolve("benchmarks.md");
+    Files.writeString(doc, DOC);
+    report(first, doc);
+
+    Path second = dir.resolve("second");
+    Files.createDirectories(second);
+    JsonObject storm = new JsonObject().put("attempted", 5000).put("connected", 5000).put("failed", 0).put("seconds", 2.0)
+        .put("connectionsPerSec", 2500.0).put("connectLatencyMs", new JsonObject().put("p50", 20.0).put("p90", 40.0).put("p99", 80.0)
+            .put("p99_9", 90.0).put("max", 100.0))
+        .put("serverCpu", new JsonObject().put("cpuSeconds", 3.0).put("cpuMicrosPerConnection", 600.0));
+    write(second, "storm", Cli.parse("connect-storm", "--connections", "5000", "--concurrency", "100"), List.of(), storm);
+    String out = report(second, doc);
+
+    assertThat(out).contains("published storm");
+    String text = Files.readString(doc);
+    assertThat(text).contains("| connect storm | ≥ 2,000 connections/s | 2,500 connections/s (0 failed) | ✅ met |")
+        .contains("| fan-out 10×100: highest step") // kept from the first run
+        .doesNotContain("Did not complete");
+    assertThat(dir.resolve("benchmarks/storm.failed.txt")).doesNotExist();
+  }
+
+  @Test
+  void appendsASectionWhenTheMarkersAreMissing() {
+    assertThat(BenchReport.withSection("# Title\n", "<!-- results:begin -->x<!-- results:end -->"))
+        .isEqualTo("# Title\n\n## Results\n\n<!-- results:begin -->x<!-- results:end -->\n");
+  }
+
+  @Test
+  void formatsFigures() {
+    assertThat(BenchReport.fmt(52345.6)).isEqualTo("52,346");
+    assertThat(BenchReport.fmt(12.34)).isEqualTo("12.3");
+    assertThat(BenchReport.fmt(1.234)).isEqualTo("1.23");
+    assertThat(BenchReport.fmt(0.5)).isEqualTo("0.5");
+    assertThat(BenchReport.fmt(2.0)).isEqualTo("2");
+    assertThat(BenchReport.ms(0.9123)).isEqualTo("0.912 ms");
+    assertThat(BenchReport.ms(1234.5)).isEqualTo("1,235 ms");
+    assertThat(BenchReport.bytes(8192)).isEqualTo("8,192 B (8.0 KiB)");
+    assertThat(BenchReport.duration(1000)).isEqualTo("16 min 40 s");
+  }
+
+  @Test
+  void refusesWhatItCannotRun() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(BenchReport.run(new String[] {"--doc", "x.md"}, new PrintStream(out, true, StandardCharsets.UTF_8)))
+        .isEqualTo(LoadTestMain.EXIT_USAGE);
+    assertThat(BenchReport.run(new String[] {"--run-dir", "d", "--bogus", "1"}, new PrintStream(out, true, StandardCharsets.UTF_8)))
+        .isEqualTo(LoadTestMain.EXIT_USAGE);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--run-dir is required", "unknown option: --bogus");
+  }
+}
