@@ -25,10 +25,7 @@ final class ConnectStormScenario {
     ConnectionListener listener = harness.errors::add;
     Harness.ConnectOutcome outcome;
     OptionalLong cpuStart = harness.probe.cpuTicks();
-    try (ProgressReporter progress = new ProgressReporter()
-        .counter("connected", harness.socketsOpened::sum)
-        .counter("errors", harness.errors::total)
-        .start()) {
+    try (ProgressReporter progress = harness.connectProgress()) {
       outcome = harness.connect(users, i -> listener);
     }
     OptionalLong cpuEnd = harness.probe.cpuTicks();

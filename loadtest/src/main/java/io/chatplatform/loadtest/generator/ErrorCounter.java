@@ -33,8 +33,13 @@ final class ErrorCounter {
   }
 
   JsonObject toJson() {
+    return toJson(snapshot());
+  }
+
+  /** Errors by kind as a JSON object, in the map's order. */
+  static JsonObject toJson(Map<String, Long> errors) {
     JsonObject json = new JsonObject();
-    snapshot().forEach(json::put);
+    errors.forEach(json::put);
     return json;
   }
 

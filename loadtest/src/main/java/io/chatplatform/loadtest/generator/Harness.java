@@ -7,9 +7,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,18 +76,15 @@ final class Harness implements AutoCloseable {
 
   /** Logs a warning when this process may not open as many sockets as asked. */
   static void checkFileLimit(int sockets) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-        if (line.startsWith("Max open files")) {
-          String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
-          if (!"unlimited".equals(soft) && Long.parseLong(soft) < sockets + FILE_HEADROOM) {
-            LOG.warn("{} sockets asked but this process may open only {} files: use --processes or raise ulimit -n", sockets, soft);
-          }
+    ServerProbe.ownOpenFilesLimit().ifPresent(soft -> {
+      try {
+        if (!"unlimited".equals(soft) && Long.parseLong(soft) < sockets + FILE_HEADROOM) {
+          LOG.warn("{} sockets asked but this process may open only {} files: use --processes or raise ulimit -n", sockets, soft);
         }
+      } catch (NumberFormatException e) {
+        LOG.debug("cannot read /proc/self/limits: {}", e.toString());
       }
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("cannot read /proc/self/limits: {}", e.toString());
-    }
+    });
   }
 
   /** Registers and logs in users {@code prefix-(offset+i)}, i &lt; count. */
@@ -159,7 +153,7 @@ final class Harness implements AutoCloseable {
     latency.add(outcome.latency());
     latency.add(again.latency());
     return new ConnectOutcome(again.connections(), outcome.connected() + again.connected(), again.failed(), latency.snapshot(),
-        Math.round((outcome.seconds() + again.seconds()) * 100) / 100.0);
+        StepResult.round(outcome.seconds() + again.seconds()));
   }
 
   /** Connects the users at {@code indices} into {@code connections}; connected counts only these. */
@@ -196,6 +190,11 @@ final class Harness implements AutoCloseable {
 
   private static String connectFailureKind(Throwable e) {
     return e instanceof UpgradeRejectedException rejected ? "http_" + rejected.getStatus() : ErrorCounter.kindOf(e);
+  }
+
+  /** Progress lines while sockets connect: sockets opened and errors so far. */
+  ProgressReporter connectProgress() {
+    return new ProgressReporter().counter("connected", socketsOpened::sum).counter("errors", errors::total).start();
   }
 
   /** Closes the sockets from their own lanes and waits for it. */

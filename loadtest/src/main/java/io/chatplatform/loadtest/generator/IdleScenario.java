@@ -47,8 +47,7 @@ final class IdleScenario {
       fleet.connectAll();
       Harness.ConnectOutcome outcome;
       LatencyRecorder latency = new LatencyRecorder();
-      try (ProgressReporter progress = new ProgressReporter().counter("connected", harness.socketsOpened::sum)
-          .counter("errors", harness.errors::total).start()) {
+      try (ProgressReporter progress = harness.connectProgress()) {
         outcome = harness.connect(users, i -> harness.errors::add);
         latency.add(outcome.latency());
         int connected = outcome.connected();

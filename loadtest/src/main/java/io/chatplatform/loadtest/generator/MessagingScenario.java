@@ -13,6 +13,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,16 +113,13 @@ final class MessagingScenario {
   /** The close.* error kinds seen so far, in the steps and outside them. */
   private String closeKinds(List<StepResult> steps) {
     Map<String, Long> kinds = new TreeMap<>();
-    steps.forEach(s -> s.errors().forEach((k, n) -> {
+    BiConsumer<String, Long> addCloses = (k, n) -> {
       if (k.startsWith("close.")) {
         kinds.merge(k, n, Long::sum);
       }
-    }));
-    harness.errors.snapshot().forEach((k, n) -> {
-      if (k.startsWith("close.")) {
-        kinds.merge(k, n, Long::sum);
-      }
-    });
+    };
+    steps.forEach(s -> s.errors().forEach(addCloses));
+    harness.errors.snapshot().forEach(addCloses);
     return kinds.toString();
   }
 

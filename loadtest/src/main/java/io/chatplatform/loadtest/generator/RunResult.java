@@ -19,14 +19,12 @@ public record RunResult(Options options, JsonObject setup, List<StepResult> step
   public JsonObject toJson() {
     JsonArray stepsJson = new JsonArray();
     steps.forEach(s -> stepsJson.add(s.toJson()));
-    JsonObject errorsJson = new JsonObject();
-    errors.forEach(errorsJson::put);
     return new JsonObject()
         .put("scenario", options.scenario().cliName)
         .put("parameters", options.toJson())
         .put("setup", setup)
         .put("steps", stepsJson)
         .put("figures", figures)
-        .put("errors", errorsJson);
+        .put("errors", ErrorCounter.toJson(errors));
   }
 }

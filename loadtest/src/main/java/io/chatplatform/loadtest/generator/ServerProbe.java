@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ public final class ServerProbe {
   private static final String HEAP_LABEL = "area=\"heap\"";
   private static final long BYTES_PER_KB = 1024;
   private static final long JCMD_TIMEOUT_S = 120;
+  private static final String OPEN_FILES_LIMIT = "Max open files";
 
   private final Long pid;
   private final int clockTicks;
@@ -63,6 +65,23 @@ public final class ServerProbe {
     }
   }
 
+  /**
+   * This process's soft limit of open files ({@code Max open files} of {@code /proc/self/limits}),
+   * as written there: a number or {@code unlimited}; empty when unreadable.
+   */
+  public static Optional<String> ownOpenFilesLimit() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+        if (line.startsWith(OPEN_FILES_LIMIT)) {
+          return Optional.of(line.substring(OPEN_FILES_LIMIT.length()).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot read /proc/self/limits: {}", e.toString());
+    }
+    return Optional.empty();
+  }
+
   /** CPU used between two {@link #cpuTicks()} readings taken {@code windowSeconds} apart; null when unknown. */
   CpuUsage usage(OptionalLong startTicks, OptionalLong endTicks, double windowSeconds) {
     if (startTicks.isEmpty() || endTicks.isEmpty()) {
@@ -89,7 +108,7 @@ public final class ServerProbe {
 
   /** The state letter of /proc/pid/stat (R, S, D, Z, …). */
   static char parseState(String stat) {
-    return stat.substring(stat.lastIndexOf(')') + 2).trim().charAt(0);
+    return afterComm(stat).charAt(0);
   }
 
   /** Resident set size of the server process; empty without a pid. */
@@ -121,17 +140,7 @@ public final class ServerProbe {
    * collections the heap only grows.
    */
   OptionalLong lowestHeapBytes(int samples, Duration interval) throws InterruptedException {
-    OptionalLong lowest = OptionalLong.empty();
-    for (int i = 0; i < samples; i++) {
-      if (i > 0) {
-        TimeUnit.MILLISECONDS.sleep(interval.toMillis());
-      }
-      OptionalLong heap = heapBytes();
-      if (heap.isPresent() && (lowest.isEmpty() || heap.getAsLong() < lowest.getAsLong())) {
-        lowest = heap;
-      }
-    }
-    return lowest;
+    return lowestHeapBytes(samples, interval, false);
   }
 
   /**
@@ -144,12 +153,17 @@ public final class ServerProbe {
     if (pid == null) {
       return OptionalLong.empty();
     }
+    return lowestHeapBytes(samples, interval, true);
+  }
+
+  /** The lowest of {@code samples} readings; with {@code gcFirst} each follows {@link #forceGc()}, and a failed one gives up. */
+  private OptionalLong lowestHeapBytes(int samples, Duration interval, boolean gcFirst) throws InterruptedException {
     OptionalLong lowest = OptionalLong.empty();
     for (int i = 0; i < samples; i++) {
       if (i > 0) {
         TimeUnit.MILLISECONDS.sleep(interval.toMillis());
       }
-      if (!forceGc()) {
+      if (gcFirst && !forceGc()) {
         return OptionalLong.empty();
       }
       OptionalLong heap = heapBytes();
@@ -197,9 +211,13 @@ public final class ServerProbe {
   }
 
   static long parseCpuTicks(String stat) {
-    // comm (field 2) may contain spaces and parentheses: the fields resume after the last ")".
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+    String[] fields = afterComm(stat).split("\\s+");
     return Long.parseLong(fields[UTIME_AFTER_COMM]) + Long.parseLong(fields[STIME_AFTER_COMM]);
+  }
+
+  /** /proc/pid/stat from field 3 on: comm (field 2) may contain spaces and parentheses, so the fields resume after the last ")". */
+  private static String afterComm(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).trim();
   }
 
   static OptionalLong parseRssBytes(String status) {

@@ -45,8 +45,6 @@ public record StepResult(
   }
 
   JsonObject toJson() {
-    JsonObject errorsJson = new JsonObject();
-    errors.forEach(errorsJson::put);
     JsonObject json = new JsonObject()
         .put("step", index)
         .put("ratePerSender", ratePerSender)
@@ -63,7 +61,7 @@ public record StepResult(
         .put("ackLatencyMs", ackLatency.toJson())
         .put("deliveryLatencyMs", deliveryLatency.toJson())
         .put("generatorSendLagMs", sendLag.toJson())
-        .put("errors", errorsJson);
+        .put("errors", ErrorCounter.toJson(errors));
     if (serverCpu != null) {
       json.put("serverCpu", serverCpu.toJson(deliveries.received(), acked));
     }

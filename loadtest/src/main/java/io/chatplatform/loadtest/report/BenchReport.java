@@ -1,6 +1,7 @@
 package io.chatplatform.loadtest.report;
 
 import io.chatplatform.loadtest.LoadTestMain;
+import io.chatplatform.loadtest.generator.ServerProbe;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -315,12 +316,12 @@ public final class BenchReport {
         .append(ratio.map(r -> verdict(r <= EFFICIENCY_RATIO_TARGET)).orElse("—")).append(" |\n");
 
     Published ack = results.get(Result.ACK);
-    if (ack != null && ack.ok() && !steps(ack.json()).isEmpty()) {
-      JsonObject s = steps(ack.json()).getJsonObject(0);
+    JsonObject s = ack != null && ack.ok() ? firstStep(ack.json()) : null;
+    if (s != null) {
       double p99 = latency(s, "ackLatencyMs", "p99");
       boolean atRate = s.getDouble("offeredMsgsPerSec") >= ACK_RATE_TARGET * 0.98;
       JsonObject m = s.getJsonObject("messages");
-      long failed = m.getLong("failed") + m.getLong("unanswered");
+      long failed = failedOrUnanswered(s);
       md.append("| ack p99 at ").append(fmt(ACK_RATE_TARGET)).append(" chat.send/s | ≤ ").append(fmt(ACK_P99_TARGET_MS)).append(" ms | ");
       if (m.getLong("acked") == 0) {
         md.append("no send acknowledged at ").append(fmt(s.getDouble("offeredMsgsPerSec"))).append(" sends/s: ").append(fmt(failed))
@@ -368,12 +369,10 @@ public final class BenchReport {
   }
 
   private static void fanout(StringBuilder md, Published fanout, Place place) {
-    md.append("### Fan-out: 10 rooms × 100 members, step series (platform)\n\n");
-    if (!present(md, fanout, "fanout")) {
+    JsonObject json = open(md, "### Fan-out: 10 rooms × 100 members, step series (platform)", fanout, Result.FANOUT_PLATFORM, place);
+    if (json == null) {
       return;
     }
-    JsonObject json = fanout.json();
-    provenance(md, json, Result.FANOUT_PLATFORM, place);
     stepTable(md, json);
     chart(md, place, Result.FANOUT_PLATFORM.fileName + SVG, "fan-out latency against offered deliveries/s, platform");
   }
@@ -398,7 +397,7 @@ public final class BenchReport {
     md.append("| server | offered deliveries/s | delivered/s | lost | delivery p50 | delivery p99 | server CPU | cores busy "
         + "| CPU µs per delivery | CPU µs per message |\n|---|---|---|---|---|---|---|---|---|---|\n");
     for (Published p : List.of(platform, relay)) {
-      JsonObject s = steps(p.json()).isEmpty() ? null : steps(p.json()).getJsonObject(0);
+      JsonObject s = firstStep(p.json());
       String name = p == platform ? "platform" : "relay";
       if (s == null) {
         md.append("| ").append(name).append(" | no step | | | | | | | | |\n");
@@ -417,13 +416,12 @@ public final class BenchReport {
     md.append("\nPlatform ÷ relay, CPU µs per delivery: **").append(ratio.map(r -> fmt(r) + " ×").orElse("unknown"))
         .append("** (target ≤ ").append(fmt(EFFICIENCY_RATIO_TARGET)).append(" ×).");
     for (Published p : List.of(platform, relay)) {
-      JsonObject s = steps(p.json()).isEmpty() ? null : steps(p.json()).getJsonObject(0);
+      JsonObject s = firstStep(p.json());
       String name = p == platform ? "platform" : "relay";
       if (s == null) {
         continue;
       }
-      JsonObject m = s.getJsonObject("messages");
-      if (lost(s) > 0 || m.getLong("failed") + m.getLong("unanswered") > 0 || s.getJsonObject("deliveries").getLong("received") == 0) {
+      if (lost(s) > 0 || failedOrUnanswered(s) > 0 || s.getJsonObject("deliveries").getLong("received") == 0) {
         md.append(" The ").append(name).append(" did not keep up at this rate (lost deliveries or failed sends), so its CPU per "
             + "delivery is that of an overloaded server.");
       } else if (latency(s, "deliveryLatencyMs", "p99") > FANOUT_P99_TARGET_MS) {
@@ -435,24 +433,21 @@ public final class BenchReport {
     notes(md, platform.json());
     notes(md, relay.json());
 
-    Published series = results.get(Result.FANOUT_RELAY);
-    md.append("#### The same step series against the baseline relay\n\n");
-    if (!present(md, series, "efficiency")) {
+    JsonObject series = open(md, "#### The same step series against the baseline relay", results.get(Result.FANOUT_RELAY),
+        Result.FANOUT_RELAY, place);
+    if (series == null) {
       return;
     }
-    provenance(md, series.json(), Result.FANOUT_RELAY, place);
-    stepTable(md, series.json());
+    stepTable(md, series);
     chart(md, place, Result.FANOUT_RELAY.fileName + SVG, "fan-out latency against offered deliveries/s, relay");
     chart(md, place, COMPARE_CHART, "delivery latency against offered deliveries/s, platform and relay");
   }
 
   private static void ack(StringBuilder md, Published ack, Place place) {
-    md.append("### Ack latency at 1,000 chat.send/s\n\n");
-    if (!present(md, ack, "ack")) {
+    JsonObject json = open(md, "### Ack latency at 1,000 chat.send/s", ack, Result.ACK, place);
+    if (json == null) {
       return;
     }
-    JsonObject json = ack.json();
-    provenance(md, json, Result.ACK, place);
     md.append("Ack latency: intended send time → the `rec` reply to `chat.send` (message stored, `seq` assigned).\n\n");
     md.append("| offered sends/s | acked/s | ack p50 | ack p90 | ack p99 | ack p99.9 | ack max | delivery p99 | lost | failed | unanswered "
         + "| server cores busy | errors |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -460,9 +455,8 @@ public final class BenchReport {
       JsonObject s = (JsonObject) o;
       JsonObject a = s.getJsonObject("ackLatencyMs");
       md.append("| ").append(fmt(s.getDouble("offeredMsgsPerSec"))).append(" | ").append(fmt(s.getDouble("ackedMsgsPerSec")))
-          .append(" | ").append(ms(a.getDouble("p50"))).append(" | ").append(ms(a.getDouble("p90"))).append(" | ")
-          .append(ms(a.getDouble("p99"))).append(" | ").append(ms(a.getDouble("p99_9"))).append(" | ").append(ms(a.getDouble("max")))
-          .append(" | ").append(ms(latency(s, "deliveryLatencyMs", "p99"))).append(" | ").append(fmt(lost(s))).append(" | ")
+          .append(" | ").append(percentileCells(a)).append(" | ").append(ms(latency(s, "deliveryLatencyMs", "p99")))
+          .append(" | ").append(fmt(lost(s))).append(" | ")
           .append(fmt(s.getJsonObject("messages").getLong("failed"))).append(" | ")
           .append(fmt(s.getJsonObject("messages").getLong("unanswered"))).append(" | ").append(cores(s)).append(" | ")
           .append(errors(s.getJsonObject("errors"))).append(" |\n");
@@ -472,12 +466,10 @@ public final class BenchReport {
   }
 
   private static void idle(StringBuilder md, Published idle, Place place) {
-    md.append("### Idle connections: memory per connection\n\n");
-    if (!present(md, idle, "idle")) {
+    JsonObject json = open(md, "### Idle connections: memory per connection", idle, Result.IDLE, place);
+    if (json == null) {
       return;
     }
-    JsonObject json = idle.json();
-    provenance(md, json, Result.IDLE, place);
     JsonObject f = json.getJsonObject("figures");
     JsonObject p = json.getJsonObject("parameters");
     boolean gc = Boolean.TRUE.equals(f.getBoolean("heapReadAfterForcedGc"));
@@ -498,12 +490,10 @@ public final class BenchReport {
   }
 
   private static void storm(StringBuilder md, Published storm, Place place) {
-    md.append("### Connect storm\n\n");
-    if (!present(md, storm, "storm")) {
+    JsonObject json = open(md, "### Connect storm", storm, Result.STORM, place);
+    if (json == null) {
       return;
     }
-    JsonObject json = storm.json();
-    provenance(md, json, Result.STORM, place);
     JsonObject f = json.getJsonObject("figures");
     JsonObject p = json.getJsonObject("parameters");
     JsonObject l = f.getJsonObject("connectLatencyMs");
@@ -515,8 +505,7 @@ public final class BenchReport {
     md.append("| ").append(fmt(f.getInteger("attempted"))).append(" | ").append(p.getInteger("concurrency")).append(" | ")
         .append(fmt(f.getInteger("connected"))).append(" | ").append(fmt(f.getInteger("failed"))).append(" | ")
         .append(fmt(f.getDouble("seconds"))).append(" | **").append(fmt(f.getDouble("connectionsPerSec"))).append("** | ")
-        .append(ms(l.getDouble("p50"))).append(" | ").append(ms(l.getDouble("p90"))).append(" | ").append(ms(l.getDouble("p99")))
-        .append(" | ").append(ms(l.getDouble("p99_9"))).append(" | ").append(ms(l.getDouble("max"))).append(" | ")
+        .append(percentileCells(l)).append(" | ")
         .append(cpu == null ? "—" : fmt(cpu.getDouble("cpuMicrosPerConnection"))).append(" |\n\n");
     notes(md, json);
   }
@@ -543,7 +532,7 @@ public final class BenchReport {
       md.append("| ").append(fmt(s.getDouble("ratePerSender"))).append(" | ").append(fmt(s.getDouble("offeredDeliveriesPerSec")))
           .append(" | ").append(fmt(s.getDouble("deliveredPerSec"))).append(" | ").append(fmt(s.getDouble("ackedMsgsPerSec")))
           .append(" | ").append(fmt(lost(s))).append(" | ").append(fmt(s.getJsonObject("deliveries").getLong("duplicated")))
-          .append(" | ").append(fmt(s.getJsonObject("messages").getLong("failed") + s.getJsonObject("messages").getLong("unanswered")))
+          .append(" | ").append(fmt(failedOrUnanswered(s)))
           .append(" | ").append(ms(d.getDouble("p50"))).append(" | ").append(ms(d.getDouble("p99"))).append(" | ").append(ms(d.getDouble("p99_9")))
           .append(" | ").append(ms(d.getDouble("max"))).append(" | ").append(ms(latency(s, "ackLatencyMs", "p99"))).append(" | ")
           .append(cores(s)).append(" | ").append(cpu == null ? "—" : fmt(cpu.getDouble("cpuMicrosPerDelivery"))).append(" | ")
@@ -583,6 +572,16 @@ public final class BenchReport {
     if (!notes.isEmpty()) {
       md.append("Notes (").append(label(json)).append("): ").append(String.join("; ", notes)).append(".\n\n");
     }
+  }
+
+  /** A part's heading, then when and on what it was measured: its JSON, or null (having said why) when missing or failed. */
+  private static JsonObject open(StringBuilder md, String heading, Published published, Result result, Place place) {
+    md.append(heading).append("\n\n");
+    if (!present(md, published, result.part)) {
+      return null;
+    }
+    provenance(md, published.json(), result, place);
+    return published.json();
   }
 
   private static void provenance(StringBuilder md, JsonObject json, Result result, Place place) {
@@ -629,6 +628,12 @@ public final class BenchReport {
     return values;
   }
 
+  /** The only step of a single-rate run (null when it has none). */
+  private static JsonObject firstStep(JsonObject json) {
+    JsonArray steps = steps(json);
+    return steps.isEmpty() ? null : steps.getJsonObject(0);
+  }
+
   static double latency(JsonObject step, String which, String percentile) {
     JsonObject l = step.getJsonObject(which);
     return l == null ? 0 : l.getDouble(percentile, 0.0);
@@ -636,6 +641,12 @@ public final class BenchReport {
 
   static long lost(JsonObject step) {
     return step.getJsonObject("deliveries").getLong("lost");
+  }
+
+  /** Measured sends answered with an error or not at all. */
+  private static long failedOrUnanswered(JsonObject step) {
+    JsonObject m = step.getJsonObject("messages");
+    return m.getLong("failed") + m.getLong("unanswered");
   }
 
   /** Every owed delivery arrived once, every send answered, p99 within the target. */
@@ -669,10 +680,8 @@ public final class BenchReport {
   }
 
   private static Optional<Double> microsPerDelivery(Published published) {
-    if (published == null || !published.ok() || steps(published.json()).isEmpty()) {
-      return Optional.empty();
-    }
-    JsonObject cpu = steps(published.json()).getJsonObject(0).getJsonObject("serverCpu");
+    JsonObject step = published == null || !published.ok() ? null : firstStep(published.json());
+    JsonObject cpu = step == null ? null : step.getJsonObject("serverCpu");
     return cpu == null ? Optional.empty() : Optional.of(cpu.getDouble("cpuMicrosPerDelivery"));
   }
 
@@ -707,6 +716,12 @@ public final class BenchReport {
       return String.format(Locale.ROOT, "%,.0f ms", value);
     }
     return String.format(Locale.ROOT, value >= 10 ? "%.1f ms" : value >= 1 ? "%.2f ms" : "%.3f ms", value);
+  }
+
+  /** The table cells p50 | p90 | p99 | p99.9 | max of a latency summary. */
+  private static String percentileCells(JsonObject latency) {
+    return ms(latency.getDouble("p50")) + " | " + ms(latency.getDouble("p90")) + " | " + ms(latency.getDouble("p99")) + " | "
+        + ms(latency.getDouble("p99_9")) + " | " + ms(latency.getDouble("max"));
   }
 
   static String bytes(long value) {
@@ -776,7 +791,7 @@ public final class BenchReport {
           field("/proc/meminfo", "MemTotal").map(Machine::kilobytes).orElse("unknown"),
           System.getProperty("os.name") + " " + System.getProperty("os.version") + " (" + System.getProperty("os.arch") + ")",
           java,
-          field("/proc/self/limits", null).orElse("unknown"),
+          ServerProbe.ownOpenFilesLimit().orElse("unknown"),
           ZonedDateTime.now(ZoneOffset.UTC).format(WHEN));
     }
 
@@ -788,14 +803,11 @@ public final class BenchReport {
       }
     }
 
-    /** "name : value" of a /proc file; for /proc/self/limits (name null) the soft limit of open files. */
+    /** "name : value" of a /proc file. */
     private static Optional<String> field(String file, String name) {
       try {
         for (String line : Files.readAllLines(Path.of(file))) {
-          if (name == null && line.startsWith("Max open files")) {
-            return Optional.of(line.substring("Max open files".length()).trim().split("\\s+")[0]);
-          }
-          if (name != null && line.startsWith(name)) {
+          if (line.startsWith(name)) {
             int colon = line.indexOf(':');
             return Optional.of(line.substring(colon + 1).trim());
           }

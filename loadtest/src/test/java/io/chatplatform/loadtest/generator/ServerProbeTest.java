@@ -41,8 +41,9 @@ class ServerProbeTest {
   }
 
   @Test
-  void ownCpuAndJcmdAreFound() {
+  void ownCpuOpenFilesLimitAndJcmdAreFound() {
     assertThat(ServerProbe.ownCpuTicks()).isPresent();
+    assertThat(ServerProbe.ownOpenFilesLimit()).hasValueSatisfying(soft -> assertThat(soft).matches("[0-9]+|unlimited"));
     assertThat(ServerProbe.jcmd()).endsWith("jcmd");
   }
 
