@@ -3,7 +3,7 @@ package io.chatplatform.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.contracts.Addresses;
-import io.chatplatform.runtime.EmbeddedMongo;
+import io.chatplatform.embeddedstore.EmbeddedMongo;
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.Settings;
 import io.vertx.core.Future;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatplatform.contracts.Addresses;
-import io.chatplatform.runtime.EmbeddedMongo;
+import io.chatplatform.embeddedstore.EmbeddedMongo;
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.Settings;
 import io.vertx.core.Vertx;

@@ -2,6 +2,7 @@ package io.chatplatform.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatplatform.testsupport.Await;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;

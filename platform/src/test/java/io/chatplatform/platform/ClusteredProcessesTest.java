@@ -2,7 +2,9 @@ package io.chatplatform.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chatplatform.runtime.EmbeddedMongo;
+import io.chatplatform.embeddedstore.EmbeddedMongo;
+import io.chatplatform.testsupport.Await;
+import io.chatplatform.testsupport.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -20,7 +22,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import io.chatplatform.presence.RedisServer;
 
 /**
  * Every service as its own JVM process, started from the runnable jars the build made

@@ -2,6 +2,7 @@ package io.chatplatform.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

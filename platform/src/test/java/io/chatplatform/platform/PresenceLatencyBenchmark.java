@@ -1,6 +1,7 @@
 package io.chatplatform.platform;
 
-import io.chatplatform.presence.RedisServer;
+import io.chatplatform.testsupport.Await;
+import io.chatplatform.testsupport.RedisServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;

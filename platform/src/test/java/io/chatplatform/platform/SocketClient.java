@@ -1,5 +1,6 @@
 package io.chatplatform.platform;
 
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;

@@ -2,6 +2,7 @@ package io.chatplatform.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatplatform.testsupport.Await;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;

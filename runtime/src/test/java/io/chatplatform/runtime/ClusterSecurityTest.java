@@ -11,6 +11,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.spi.exception.PartitionMigratingException;
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -24,7 +25,6 @@ import java.io.Serializable;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -50,28 +50,18 @@ class ClusterSecurityTest {
   static void start() throws IOException {
     // Below the ephemeral range, so no outgoing connection can hold it when the node binds it.
     eventBusPort = PORT + 14;
-    node = await(ServiceNode.clustered(config(SECRET, PORT, List.of("127.0.0.1:" + PORT, "127.0.0.1:" + (PORT + 1)), eventBusPort)));
+    node = Await.result(ServiceNode.clustered(config(SECRET, PORT, List.of("127.0.0.1:" + PORT, "127.0.0.1:" + (PORT + 1)), eventBusPort)), TIMEOUT);
     outsider = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() {
-    await(outsider.close());
-    await(node.close());
+    Await.result(outsider.close());
+    Await.result(node.close(), TIMEOUT);
   }
 
   static ClusterConfig config(String secret, int port, List<String> members, int eventBusPort) {
     return new ClusterConfig(NAME, secret, members, "127.0.0.1", port, eventBusPort, null);
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
-    } catch (Exception e) {
-      throw new AssertionError("no result within " + TIMEOUT, e);
-    }
   }
 
   /** A stock Hazelcast member: right cluster name, no proof. */
@@ -96,7 +86,7 @@ class ClusterSecurityTest {
   @DisplayName("a member with the right cluster name and another CLUSTER_SECRET is refused; the cluster keeps its one member")
   void wrongSecretRefused() {
     ClusterConfig wrong = config("another-secret-another-secret-0123456789", PORT + 1, List.of("127.0.0.1:" + PORT), 0);
-    assertThatThrownBy(() -> await(ServiceNode.clustered(wrong))).isNotNull();
+    assertThatThrownBy(() -> Await.result(ServiceNode.clustered(wrong), TIMEOUT)).isNotNull();
     assertThat(clusterSize()).isEqualTo(1);
   }
 
@@ -115,7 +105,7 @@ class ClusterSecurityTest {
     HazelcastInstance stranger = Hazelcast.newHazelcastInstance(stockMember(strangerPort, "127.0.0.1:" + strangerPort));
     try {
       ClusterConfig joining = new ClusterConfig(NAME, SECRET, List.of("127.0.0.1:" + strangerPort), "127.0.0.1", PORT + 4, 0, null);
-      assertThatThrownBy(() -> await(ServiceNode.clustered(joining))).hasMessageContaining("did not prove CLUSTER_SECRET");
+      assertThatThrownBy(() -> Await.result(ServiceNode.clustered(joining), TIMEOUT)).hasMessageContaining("did not prove CLUSTER_SECRET");
     } finally {
       stranger.shutdown();
     }
@@ -136,19 +126,19 @@ class ClusterSecurityTest {
   void eventBusNeedsTheKey() {
     // The same secret completes a handshake: the port is reachable, so the refusals below are TLS.
     NetClient memberClient = outsider.createNetClient(tlsClient(SECRET));
-    NetSocket member = await(memberClient.connect(eventBusPort, "127.0.0.1"));
+    NetSocket member = Await.result(memberClient.connect(eventBusPort, "127.0.0.1"));
     member.close();
 
     Future<NetSocket> wrongKey = outsider.createNetClient(tlsClient("another-secret-another-secret-0123456789"))
         .connect(eventBusPort, "127.0.0.1")
         .compose(ClusterSecurityTest::closedByPeer);
-    assertThatThrownBy(() -> await(wrongKey)).isNotNull();
+    assertThat(Await.failure(wrongKey)).as("refused, not timed out").isNotNull();
 
-    NetSocket plain = await(outsider.createNetClient().connect(eventBusPort, "127.0.0.1"));
+    NetSocket plain = Await.result(outsider.createNetClient().connect(eventBusPort, "127.0.0.1"));
     Promise<Void> closed = Promise.promise();
     plain.closeHandler(v -> closed.tryComplete());
     plain.write(Buffer.buffer(new byte[64]));
-    await(closed.future());
+    Await.result(closed.future());
   }
 
   /** Fails when the server closes the connection (a refused client certificate) before it answers. */

@@ -1,5 +1,6 @@
 package io.chatplatform.platform.bench;
 
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RoomSendBenchmark {
   private static final Logger LOG = LoggerFactory.getLogger(RoomSendBenchmark.class);
+  /** A whole send loop may take this long. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   public static void main(String[] args) throws Exception {
     URI base = URI.create(System.getProperty("bench.url", "http://127.0.0.1:8080"));
@@ -43,7 +47,7 @@ public final class RoomSendBenchmark {
     try {
       new RoomSendBenchmark(vertx, base).run(members, messages, window, rate);
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Await.result(vertx.close());
     }
   }
 
@@ -65,18 +69,18 @@ public final class RoomSendBenchmark {
   void run(int members, int messages, int window, int rate) throws Exception {
     List<User> users = new ArrayList<>();
     for (int i = 0; i < members; i++) {
-      users.add(await(user("b" + runId + "-" + i)));
+      users.add(Await.result(user("b" + runId + "-" + i), TIMEOUT));
     }
     JsonArray ids = new JsonArray();
     users.subList(1, members).forEach(u -> ids.add(u.userId()));
-    String roomId = await(http.post("/api/v1/rooms").bearerTokenAuthentication(users.get(0).token())
-        .sendJsonObject(new JsonObject().put("name", "bench " + runId).put("members", ids))).bodyAsJsonObject().getString("roomId");
+    String roomId = Await.result(http.post("/api/v1/rooms").bearerTokenAuthentication(users.get(0).token())
+        .sendJsonObject(new JsonObject().put("name", "bench " + runId).put("members", ids)), TIMEOUT).bodyAsJsonObject().getString("roomId");
 
     AtomicLong delivered = new AtomicLong();
     List<WebSocket> sockets = new ArrayList<>();
     for (User u : users) {
-      WebSocket socket = await(ws.connect(new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
-          .setURI("/eventbus/websocket?access_token=" + u.token())));
+      WebSocket socket = Await.result(ws.connect(new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
+          .setURI("/eventbus/websocket?access_token=" + u.token())), TIMEOUT);
       socket.write(new JsonObject().put("type", "register").put("address", "user." + u.userId()).toBuffer());
       sockets.add(socket);
     }
@@ -93,22 +97,22 @@ public final class RoomSendBenchmark {
       });
     }
     // Warm up the JIT and the caches, then measure.
-    await(sender.closedLoop(Math.min(500, messages), window, "warm"));
+    Await.result(sender.closedLoop(Math.min(500, messages), window, "warm"), TIMEOUT);
     delivered.set(0);
     long start = System.nanoTime();
-    Histogram closed = await(sender.closedLoop(messages, window, "closed"));
+    Histogram closed = Await.result(sender.closedLoop(messages, window, "closed"), TIMEOUT);
     double seconds = (System.nanoTime() - start) / 1e9;
     long expected = (long) messages * members;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (delivered.get() < expected && System.nanoTime() < deadline) {
-      await(timer(50));
+      Await.result(timer(50), TIMEOUT);
     }
     double deliverSeconds = (System.nanoTime() - start) / 1e9;
     LOG.info(String.format("closed loop, %d members, window %d: %d messages in %.2f s = %.0f acked msg/s; ack latency p50 %.2f ms, p99 %.2f ms, max %.2f ms",
         members, window, messages, seconds, messages / seconds, ms(closed, 50), ms(closed, 99), closed.getMaxValue() / 1e3));
     LOG.info(String.format("deliveries: %d of %d expected in %.2f s = %.0f deliveries/s", delivered.get(), expected, deliverSeconds, delivered.get() / deliverSeconds));
 
-    Histogram open = await(sender.openLoop(Math.min(messages, rate * 10), rate, "open"));
+    Histogram open = Await.result(sender.openLoop(Math.min(messages, rate * 10), rate, "open"), TIMEOUT);
     LOG.info(String.format("open loop at %d msg/s: ack latency p50 %.2f ms, p99 %.2f ms, max %.2f ms",
         rate, ms(open, 50), ms(open, 99), open.getMaxValue() / 1e3));
     sockets.forEach(WebSocket::close);
@@ -209,9 +213,4 @@ public final class RoomSendBenchmark {
     vertx.setTimer(ms, id -> p.complete());
     return p.future();
   }
-
-  static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-  }
-
 }

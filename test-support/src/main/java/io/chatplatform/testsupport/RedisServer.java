@@ -1,4 +1,4 @@
-package io.chatplatform.presence;
+package io.chatplatform.testsupport;
 
 import java.io.BufferedReader;
 import java.io.File;

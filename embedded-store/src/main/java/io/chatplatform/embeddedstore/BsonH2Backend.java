@@ -1,4 +1,4 @@
-package io.chatplatform.runtime;
+package io.chatplatform.embeddedstore;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
@@ -28,7 +28,9 @@ import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.ObjectDataType;
 
 /**
- * mongo-java-server's H2 backend with unique indexes whose keys H2 compares field by field.
+ * mongo-java-server's H2 backend with nothing Java-serialized: documents are stored as BSON, and
+ * unique-index keys as their own values, which H2 compares value by value. (It was called
+ * {@code H2IndexKeyBackend} when it changed only the index keys.)
  *
  * <p>Why: the stock backend keeps each unique index (every collection's {@code _id}, and ours
  * such as {@code clientKey}) in an H2 map whose key type is generic, so H2 compares two keys by
@@ -48,14 +50,14 @@ import org.h2.mvstore.type.ObjectDataType;
  * so an existing data file is upgraded in place and keeps every document. Documents it wrote
  * are read as they are and rewritten as BSON when their page is next written.
  */
-final class H2IndexKeyBackend extends H2Backend {
+final class BsonH2Backend extends H2Backend {
   static final String INDEX_MAP_INFIX = "._keyindex_";
   /** The stock backend's names of a collection's document and metadata maps, kept as they are. */
   private static final String DATA_MAP_PREFIX = "databases.";
   private static final String META_MAP_PREFIX = "meta.";
   private static final String STOCK_INDEX_MAP_INFIX = "._index_";
 
-  H2IndexKeyBackend(MVStore store) {
+  BsonH2Backend(MVStore store) {
     super(store);
   }
 

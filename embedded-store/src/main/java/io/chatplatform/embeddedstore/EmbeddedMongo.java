@@ -1,4 +1,4 @@
-package io.chatplatform.runtime;
+package io.chatplatform.embeddedstore;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
@@ -27,7 +27,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   /** A server whose data lives in {@code file} (created when missing). Blocking: call at start-up. */
   public static EmbeddedMongo onFile(Path file) {
-    return new EmbeddedMongo(new H2IndexKeyBackend(MVStore.open(file.toAbsolutePath().toString())));
+    return new EmbeddedMongo(new BsonH2Backend(MVStore.open(file.toAbsolutePath().toString())));
   }
 
   /** A server that keeps its data in memory only. */

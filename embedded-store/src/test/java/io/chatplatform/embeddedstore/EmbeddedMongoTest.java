@@ -1,4 +1,4 @@
-package io.chatplatform.runtime;
+package io.chatplatform.embeddedstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The embedded MongoDB-wire server on a file, through the real MongoDB client: unique indexes
- * (kept in H2 maps with a field-by-field key comparison, see H2IndexKeyBackend) enforce and find
+ * (kept in H2 maps with a field-by-field key comparison, see BsonH2Backend) enforce and find
  * exactly as before, across restarts, and a file written by the stock backend opens with every
  * document and index intact.
  */
