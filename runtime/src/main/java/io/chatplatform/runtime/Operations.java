@@ -10,27 +10,37 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.CheckResult;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * Health and metrics of one process: {@code GET /health/live}, {@code GET /health/ready} and
  * {@code GET /metrics} (Prometheus text). Services add readiness checks (their store answers);
- * the process is ready when every check passes within the timeout. A service's consumers are
- * registered before its deployment completes, so a deployed service is already serving.
+ * the process is ready when every check passes within {@link #READINESS_CHECK_TIMEOUT_MS}. A
+ * service's consumers are registered before its deployment completes, so a deployed service is
+ * already serving.
+ *
+ * <p>The checks run in vertx-health-check's {@link HealthChecks} (each with its timeout, all at
+ * once). Its stock HTTP handler is not used because it answers in another shape (a list of
+ * checks, and 204 when there are none); {@code /health/ready} keeps this one:
+ * 200 or 503 with {@code {"status":"UP"|"DOWN","checks":{"<name>":"UP"|"DOWN"}}}.
  */
 public final class Operations {
   /** How long a readiness check may take before it counts as failed. */
   public static final long READINESS_CHECK_TIMEOUT_MS = 2_000;
 
   private final PrometheusMeterRegistry registry;
-  private final Map<String, Supplier<Future<?>>> readinessChecks = new ConcurrentHashMap<>();
+  /** Every check added, in order; guarded by this. */
+  private final Map<String, Supplier<Future<?>>> readinessChecks = new LinkedHashMap<>();
+  /** Created by the first {@link #mount}; guarded by this. */
+  private HealthChecks healthChecks;
 
   public Operations() {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -45,44 +55,54 @@ public final class Operations {
     return registry;
   }
 
-  /** Adds a check that {@code /health/ready} runs; a failed future means not ready. */
-  public void addReadinessCheck(String name, Supplier<Future<?>> check) {
+  /** Adds a check that {@code /health/ready} runs; a failed future (or a throw) means not ready. */
+  public synchronized void addReadinessCheck(String name, Supplier<Future<?>> check) {
     readinessChecks.put(name, check);
+    if (healthChecks != null) {
+      register(healthChecks, name, check);
+    }
   }
 
   /** Mounts the three endpoints on {@code router}. */
   public void mount(Vertx vertx, Router router) {
+    HealthChecks checks = healthChecks(vertx);
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> ready(vertx, ctx));
+    router.get("/health/ready").handler(ctx -> ready(checks, ctx));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
   }
 
-  private void ready(Vertx vertx, RoutingContext ctx) {
-    List<String> names = new ArrayList<>(readinessChecks.keySet());
-    List<Future<?>> results = new ArrayList<>();
-    for (String name : names) {
-      results.add(withTimeout(vertx, readinessChecks.get(name)));
+  private synchronized HealthChecks healthChecks(Vertx vertx) {
+    if (healthChecks == null) {
+      healthChecks = HealthChecks.create(vertx);
+      readinessChecks.forEach((name, check) -> register(healthChecks, name, check));
     }
-    Future.join(results)
-        .onComplete(
-            ignored -> {
-              JsonObject checks = new JsonObject();
-              boolean up = true;
-              for (int i = 0; i < names.size(); i++) {
-                boolean ok = results.get(i).succeeded();
-                up &= ok;
-                checks.put(names.get(i), ok ? "UP" : "DOWN");
-              }
-              ctx.response().setStatusCode(up ? 200 : 503);
-              ctx.json(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
-            });
+    return healthChecks;
   }
 
-  private static Future<?> withTimeout(Vertx vertx, Supplier<Future<?>> check) {
-    try {
-      return check.get().timeout(READINESS_CHECK_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
+  private static void register(HealthChecks checks, String name, Supplier<Future<?>> check) {
+    checks.register(name, READINESS_CHECK_TIMEOUT_MS, promise -> {
+      Future<?> result;
+      try {
+        result = check.get();
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ok -> promise.tryComplete(Status.OK()), promise::tryFail);
+    });
+  }
+
+  private static void ready(HealthChecks checks, RoutingContext ctx) {
+    checks.checkStatus().onComplete(result -> {
+      JsonObject byName = new JsonObject();
+      if (result.getChecks() != null) {
+        result.getChecks().forEach(check -> byName.put(check.getId(), CheckResult.isUp(check) ? "UP" : "DOWN"));
+      }
+      answer(ctx, CheckResult.isUp(result), byName);
+    }, failure -> answer(ctx, false, new JsonObject()));
+  }
+
+  private static void answer(RoutingContext ctx, boolean up, JsonObject checks) {
+    ctx.response().setStatusCode(up ? 200 : 503);
+    ctx.json(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
   }
 }

@@ -1,0 +1,98 @@
+package io.chatplatform.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatplatform.testsupport.Await;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Operations: liveness, readiness from every check within its timeout, metrics")
+class OperationsTest {
+  final Vertx vertx = Vertx.vertx();
+  final HttpClient http = vertx.createHttpClient();
+  final Operations operations = new Operations();
+  int port;
+
+  record Answer(int status, Buffer body) {
+    JsonObject json() {
+      return body.toJsonObject();
+    }
+  }
+
+  @AfterEach
+  void close() {
+    Await.result(vertx.close());
+  }
+
+  void serve() {
+    Router router = Router.router(vertx);
+    operations.mount(vertx, router);
+    port = Await.result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")).actualPort();
+  }
+
+  Answer get(String path) {
+    return Await.result(http.request(HttpMethod.GET, port, "127.0.0.1", path)
+        .compose(HttpClientRequest::send)
+        .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body))));
+  }
+
+  @Test
+  @DisplayName("a process without checks is live and ready: 200 {\"status\":\"UP\"}, with an empty set of checks when ready")
+  void noChecks() {
+    serve();
+    Answer live = get("/health/live");
+    assertThat(live.status()).isEqualTo(200);
+    assertThat(live.json()).isEqualTo(new JsonObject().put("status", "UP"));
+    Answer ready = get("/health/ready");
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json()).isEqualTo(new JsonObject().put("status", "UP").put("checks", new JsonObject()));
+  }
+
+  @Test
+  @DisplayName("ready only when every check passes: a failed, a throwing and a silent check each answer 503 and are named DOWN")
+  void everyCheckMustPass() {
+    operations.addReadinessCheck("store", () -> Future.succeededFuture("pong"));
+    serve();
+    assertThat(get("/health/ready").json()).isEqualTo(new JsonObject().put("status", "UP").put("checks", new JsonObject().put("store", "UP")));
+
+    // Added after the endpoint is mounted, as a service's verticle does.
+    operations.addReadinessCheck("failed", () -> Future.failedFuture("no answer"));
+    operations.addReadinessCheck("throwing", () -> {
+      throw new IllegalStateException("broken");
+    });
+    operations.addReadinessCheck("silent", () -> Promise.promise().future());
+    Answer ready = get("/health/ready");
+    assertThat(ready.status()).isEqualTo(503);
+    assertThat(ready.json()).isEqualTo(new JsonObject().put("status", "DOWN").put("checks", new JsonObject()
+        .put("store", "UP").put("failed", "DOWN").put("throwing", "DOWN").put("silent", "DOWN")));
+  }
+
+  @Test
+  @DisplayName("a check replaced under its name counts as the new one")
+  void replacedCheck() {
+    operations.addReadinessCheck("store", () -> Future.failedFuture("down"));
+    serve();
+    assertThat(get("/health/ready").status()).isEqualTo(503);
+    operations.addReadinessCheck("store", () -> Future.succeededFuture());
+    assertThat(get("/health/ready").status()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("/metrics is Prometheus text with the JVM's meters")
+  void metrics() {
+    serve();
+    Answer metrics = get("/metrics");
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.body().toString()).contains("jvm_memory_used_bytes");
+  }
+}
