@@ -2,26 +2,43 @@ package io.chatplatform.runtime;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * How a clustered service joins the Hazelcast cluster.
  *
  * @param name cluster name; members with another name never join ({@code CLUSTER_NAME})
  * @param secret shared by every member, at least 32 characters: a member must prove it to join,
- *     and the event bus's TLS key is derived from it ({@code CLUSTER_SECRET}); never logged
+ *     and, unless {@code tlsFiles} are set, the event bus's TLS authority is derived from it
+ *     ({@code CLUSTER_SECRET}); never logged
  * @param members TCP-IP member list, {@code host[:port]} comma separated ({@code CLUSTER_MEMBERS})
  * @param host the address this member binds and advertises, for Hazelcast and the event bus ({@code CLUSTER_HOST})
  * @param port Hazelcast port; the next free one is taken when busy ({@code CLUSTER_PORT})
  * @param eventBusPort event bus TCP port, 0 for any free one ({@code EVENTBUS_PORT})
  * @param kubernetesService headless service for Hazelcast Kubernetes discovery; replaces the member list when set ({@code CLUSTER_KUBERNETES_SERVICE})
+ * @param tlsFiles the operator's certificate, key and authority for the event bus instead of the
+ *     ones derived from the secret; null to derive them
  */
 public record ClusterConfig(
-    String name, String secret, List<String> members, String host, int port, int eventBusPort, String kubernetesService) {
+    String name,
+    String secret,
+    List<String> members,
+    String host,
+    int port,
+    int eventBusPort,
+    String kubernetesService,
+    TlsFiles tlsFiles) {
 
   public ClusterConfig {
     if (secret == null || secret.length() < ClusterSecret.MIN_LENGTH) {
       throw new IllegalArgumentException("CLUSTER_SECRET must be set to at least " + ClusterSecret.MIN_LENGTH + " characters");
     }
+  }
+
+  /** A cluster whose event bus TLS authority is derived from {@code secret}. */
+  public ClusterConfig(
+      String name, String secret, List<String> members, String host, int port, int eventBusPort, String kubernetesService) {
+    this(name, secret, members, host, port, eventBusPort, kubernetesService, null);
   }
 
   public static ClusterConfig from(Settings settings) {
@@ -35,13 +52,43 @@ public record ClusterConfig(
         host,
         port,
         settings.integer("EVENTBUS_PORT", 0),
-        settings.optional("CLUSTER_KUBERNETES_SERVICE"));
+        settings.optional("CLUSTER_KUBERNETES_SERVICE"),
+        TlsFiles.from(settings));
+  }
+
+  /**
+   * PEM files the event bus uses instead of the authority derived from {@code CLUSTER_SECRET}:
+   * every member presents its certificate and accepts only peers whose certificate an authority of
+   * {@code caFile} issued.
+   *
+   * @param certFile this member's certificate, optionally followed by its chain ({@code CLUSTER_TLS_CERT_FILE})
+   * @param keyFile the certificate's unencrypted private key ({@code CLUSTER_TLS_KEY_FILE})
+   * @param caFile the certificates of the authorities that issue members' certificates ({@code CLUSTER_TLS_CA_FILE})
+   */
+  public record TlsFiles(String certFile, String keyFile, String caFile) {
+    static final String CERT = "CLUSTER_TLS_CERT_FILE";
+    static final String KEY = "CLUSTER_TLS_KEY_FILE";
+    static final String CA = "CLUSTER_TLS_CA_FILE";
+
+    public TlsFiles {
+      if (certFile == null || keyFile == null || caFile == null) {
+        throw new IllegalArgumentException(CERT + ", " + KEY + " and " + CA + " are set together or not at all");
+      }
+    }
+
+    /** The three files when any is set; null when none is. */
+    static TlsFiles from(Settings settings) {
+      String cert = settings.optional(CERT);
+      String key = settings.optional(KEY);
+      String ca = settings.optional(CA);
+      return Stream.of(cert, key, ca).allMatch(s -> s == null) ? null : new TlsFiles(cert, key, ca);
+    }
   }
 
   /** Never prints the secret. */
   @Override
   public String toString() {
     return "ClusterConfig[name=" + name + ", secret=<redacted>, members=" + members + ", host=" + host + ", port=" + port
-        + ", eventBusPort=" + eventBusPort + ", kubernetesService=" + kubernetesService + "]";
+        + ", eventBusPort=" + eventBusPort + ", kubernetesService=" + kubernetesService + ", tlsFiles=" + tlsFiles + "]";
   }
 }

@@ -17,7 +17,8 @@ import javax.crypto.spec.SecretKeySpec;
  *       the HMAC of the cluster name and that nonce; the master admits a member only when its
  *       proof verifies ({@link ClusterGuard}), and every member leaves a cluster that holds a member
  *       without one;
- *   <li>the event bus's TLS key ({@link EventBusTls}).
+ *   <li>the key of the event bus's TLS authority, unless the operator gives certificate files
+ *       ({@link EventBusTls}).
  * </ul>
  */
 public final class ClusterSecret {
@@ -63,7 +64,7 @@ public final class ClusterSecret {
         proof(nonce).getBytes(StandardCharsets.US_ASCII), proof.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** 32 bytes from which the event bus key pair is derived. */
+  /** 32 bytes from which the event bus authority's key pair is derived. */
   byte[] eventBusSeed() {
     return eventBusSeed.clone();
   }

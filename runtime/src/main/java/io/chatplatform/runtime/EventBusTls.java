@@ -5,206 +5,326 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.AlgorithmParameters;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPrivateKeySpec;
-import java.security.spec.ECPublicKeySpec;
-import java.util.Base64;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.crypto.Signer;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
+import org.bouncycastle.crypto.signers.DSADigestSigner;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.jce.ECNamedCurveTable;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
+import org.bouncycastle.jce.spec.ECPrivateKeySpec;
+import org.bouncycastle.jce.spec.ECPublicKeySpec;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.bc.BcContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemObjectGenerator;
 
 /**
- * Mutual TLS on the clustered event bus with a key every member derives from
- * {@code CLUSTER_SECRET}: a P-256 key pair whose private scalar comes from the secret, and a
- * self-signed certificate for it. Each member presents such a certificate and trusts only
- * certificates signed by that key (its own certificate is the one trust anchor), and the TLS
- * handshake proves the peer holds the private key of the certificate it shows. So a process
- * without the secret can neither send to an event bus port (it cannot finish the handshake) nor be
- * sent to (members refuse its certificate), and the traffic between members is encrypted. Nothing
- * has to be distributed but the secret.
+ * Mutual TLS on the clustered event bus: every member presents a certificate and accepts only
+ * peers whose certificate the cluster's authority issued, and the handshake proves each side
+ * holds its certificate's private key. A process without that authority's certificate can neither
+ * send to an event bus port (it cannot finish the handshake) nor be sent to (members refuse its
+ * certificate), and the traffic between members is encrypted.
+ *
+ * <p>The authority is, unless the operator gives files ({@link ClusterConfig.TlsFiles}), derived
+ * from {@code CLUSTER_SECRET}, so nothing has to be distributed but the secret:
+ * <ul>
+ *   <li>its P-256 private key is HKDF-SHA256 of the secret's event bus key, reduced to a scalar
+ *       (48 bytes, so the reduction has no measurable bias); BouncyCastle computes the public key;
+ *   <li>its self-signed certificate has fixed names, serial and validity and a deterministic
+ *       ECDSA signature (RFC 6979, BouncyCastle's): every member builds the very same
+ *       certificate and trusts it alone;
+ *   <li>each member makes a fresh P-256 key of its own at start-up, with a certificate the
+ *       authority signs. The authority's key signs that once and never appears in a handshake.
+ * </ul>
+ *
+ * <p>Vert.x's event bus client checks no host name: the chain to the authority is what makes a
+ * member. The key and certificates are handed to Vert.x as PEM text, not as key managers: Vert.x
+ * copies the event bus options through their JSON form into its TCP server and client options.
  */
 final class EventBusTls {
-  private static final String SUBJECT = "chat-platform cluster";
-  /** ecdsa-with-SHA256, no parameters. */
-  private static final byte[] ECDSA_SHA256 = seq(new byte[] {0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03, 0x02});
+  /** BouncyCastle as an instance for this class alone, not installed in the JVM's provider list. */
+  private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String CURVE = "secp256r1";
+  private static final X500Name AUTHORITY = new X500Name("CN=chat-platform cluster authority");
+  private static final X500Name MEMBER = new X500Name("CN=chat-platform cluster member");
+  /** Fixed, so every member builds the same authority certificate. */
+  private static final Date NOT_BEFORE = Date.from(Instant.parse("2000-01-01T00:00:00Z"));
+  private static final Date NOT_AFTER = Date.from(Instant.parse("9999-12-31T23:59:59Z"));
+  private static final byte[] AUTHORITY_KEY_INFO = "chat-platform event bus authority p-256 v2".getBytes(StandardCharsets.UTF_8);
+  /** Bytes of key material per scalar: the curve order's 32 and 16 more. */
+  private static final int SCALAR_BYTES = 48;
 
   private EventBusTls() {}
 
   /**
-   * Turns TLS with client authentication on in {@code options}, keyed from {@code secret}. The
-   * key and certificate are given as PEM values, not as key managers: Vert.x copies the event bus
-   * options through their JSON form into its TCP server and client options.
+   * What a member presents and whom it accepts.
+   *
+   * @param key the private key of {@code chain}'s first certificate
+   * @param chain this member's certificate, then the certificates that issued it
+   * @param authorities the certificates a peer's chain must lead to
    */
-  static EventBusOptions configure(EventBusOptions options, ClusterSecret secret) {
+  record Material(PrivateKey key, List<X509Certificate> chain, List<X509Certificate> authorities) {}
+
+  /** The material {@code cluster} asks for: its files when set, else derived from the secret. */
+  static Material material(ClusterConfig cluster, ClusterSecret secret) {
+    return cluster.tlsFiles() == null ? derived(secret) : fromFiles(cluster.tlsFiles());
+  }
+
+  /** Turns TLS with client authentication on in {@code options}, with {@code material}. */
+  static EventBusOptions configure(EventBusOptions options, Material material) {
+    return options
+        .setSsl(true)
+        .setClientAuth(ClientAuth.REQUIRED)
+        .setKeyCertOptions(new PemKeyCertOptions()
+            .setKeyValue(pem(List.of(new PemObject("PRIVATE KEY", material.key().getEncoded()))))
+            .setCertValue(pem(material.chain())))
+        .setTrustOptions(new PemTrustOptions().addCertValue(pem(material.authorities())));
+  }
+
+  /** The authority derived from {@code secret}, and a fresh key and certificate for this member. */
+  static Material derived(ClusterSecret secret) {
     try {
-      KeyPair keys = keyPair(secret.eventBusSeed());
-      Buffer certificate = pem("CERTIFICATE", selfSigned(keys).getEncoded());
-      return options
-          .setSsl(true)
-          .setClientAuth(ClientAuth.REQUIRED)
-          .setKeyCertOptions(new PemKeyCertOptions().setKeyValue(pem("PRIVATE KEY", keys.getPrivate().getEncoded())).setCertValue(certificate))
-          .setTrustOptions(new PemTrustOptions().addCertValue(certificate));
-    } catch (GeneralSecurityException e) {
+      KeyPair authority = authorityKeyPair(secret.eventBusSeed());
+      X509Certificate authorityCertificate = authorityCertificate(authority);
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec(CURVE), RANDOM);
+      KeyPair member = generator.generateKeyPair();
+      X509Certificate memberCertificate = sign(
+          new JcaX509v3CertificateBuilder(AUTHORITY, new BigInteger(127, RANDOM).setBit(126), NOT_BEFORE, NOT_AFTER, MEMBER, member.getPublic())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(Extension.extendedKeyUsage, false,
+                  new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth})),
+          authority.getPrivate());
+      return new Material(member.getPrivate(), List.of(memberCertificate, authorityCertificate), List.of(authorityCertificate));
+    } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up the event bus TLS key", e);
     }
   }
 
-  private static Buffer pem(String type, byte[] der) {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-    return Buffer.buffer("-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n");
+  /** The authority's P-256 key pair of a 32-byte seed: the same seed gives the same pair on every JVM. */
+  static KeyPair authorityKeyPair(byte[] seed) throws GeneralSecurityException {
+    HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+    hkdf.init(new HKDFParameters(seed, null, AUTHORITY_KEY_INFO));
+    byte[] material = new byte[SCALAR_BYTES];
+    hkdf.generateBytes(material, 0, material.length);
+    ECNamedCurveParameterSpec curve = ECNamedCurveTable.getParameterSpec(CURVE);
+    // In [1, n-1], as FIPS 186-5 derives a key from random bits longer than the order.
+    BigInteger d = new BigInteger(1, material).mod(curve.getN().subtract(BigInteger.ONE)).add(BigInteger.ONE);
+    KeyFactory factory = KeyFactory.getInstance("EC", BOUNCY_CASTLE);
+    return new KeyPair(
+        factory.generatePublic(new ECPublicKeySpec(new FixedPointCombMultiplier().multiply(curve.getG(), d).normalize(), curve)),
+        factory.generatePrivate(new ECPrivateKeySpec(d, curve)));
   }
 
-  /** The P-256 key pair of a 32-byte seed: the same seed gives the same pair on every JVM. */
-  static KeyPair keyPair(byte[] seed) throws GeneralSecurityException {
-    AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
-    parameters.init(new ECGenParameterSpec("secp256r1"));
-    ECParameterSpec spec = parameters.getParameterSpec(ECParameterSpec.class);
-    BigInteger n = spec.getOrder();
-    BigInteger d = new BigInteger(1, ClusterSecret.hmac(seed, "p-256 scalar")).mod(n.subtract(BigInteger.ONE)).add(BigInteger.ONE);
-    ECPoint q = P256.multiply(spec.getGenerator(), d, spec);
-    KeyFactory factory = KeyFactory.getInstance("EC");
-    PrivateKey privateKey = factory.generatePrivate(new ECPrivateKeySpec(d, spec));
-    PublicKey publicKey = factory.generatePublic(new ECPublicKeySpec(q, spec));
-    // The JDK checks the point is on the curve; a signature round trip checks it is d·G.
-    Signature signer = Signature.getInstance("SHA256withECDSA");
-    signer.initSign(privateKey);
-    signer.update(SUBJECT.getBytes(StandardCharsets.UTF_8));
-    byte[] signature = signer.sign();
-    Signature verifier = Signature.getInstance("SHA256withECDSA");
-    verifier.initVerify(publicKey);
-    verifier.update(SUBJECT.getBytes(StandardCharsets.UTF_8));
-    if (!verifier.verify(signature)) {
-      throw new GeneralSecurityException("derived event bus key pair does not match");
-    }
-    return new KeyPair(publicKey, privateKey);
+  /** The authority's self-signed certificate: byte for byte the same for the same key pair. */
+  static X509Certificate authorityCertificate(KeyPair authority) throws GeneralSecurityException, IOException {
+    return sign(
+        new JcaX509v3CertificateBuilder(AUTHORITY, BigInteger.ONE, NOT_BEFORE, NOT_AFTER, AUTHORITY, authority.getPublic())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+            .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign)),
+        authority.getPrivate());
   }
 
-  /**
-   * A minimal X.509 v3 certificate (no extensions) for {@code keys}, signed by itself with a
-   * deterministic ECDSA signature, so every member builds the very same certificate: each one's
-   * certificate is then the trust anchor of all the others.
-   */
-  static X509Certificate selfSigned(KeyPair keys) throws GeneralSecurityException {
-    byte[] version = tlv(0xa0, tlv(0x02, new byte[] {2}));
-    byte[] serial = tlv(0x02, new byte[] {1});
-    byte[] name = seq(tlv(0x31, seq(new byte[] {0x06, 0x03, 0x55, 0x04, 0x03}, tlv(0x0c, SUBJECT.getBytes(StandardCharsets.UTF_8)))));
-    byte[] validity = seq(
-        tlv(0x18, "20000101000000Z".getBytes(StandardCharsets.US_ASCII)),
-        tlv(0x18, "99991231235959Z".getBytes(StandardCharsets.US_ASCII)));
-    byte[] tbs = seq(version, serial, ECDSA_SHA256, name, validity, name, keys.getPublic().getEncoded());
-    byte[] signature = deterministicSignature((ECPrivateKey) keys.getPrivate(), tbs);
-    Signature verifier = Signature.getInstance("SHA256withECDSA");
-    verifier.initVerify(keys.getPublic());
-    verifier.update(tbs);
-    if (!verifier.verify(signature)) {
-      throw new GeneralSecurityException("the event bus certificate's signature does not verify");
+  /** Signs with ECDSA-SHA256 whose nonce RFC 6979 derives from the key and the certificate. */
+  private static X509Certificate sign(X509v3CertificateBuilder certificate, PrivateKey issuer) throws GeneralSecurityException {
+    try {
+      ContentSigner signer = new DeterministicEcdsa().build(PrivateKeyFactory.createKey(issuer.getEncoded()));
+      return new JcaX509CertificateConverter().getCertificate(certificate.build(signer));
+    } catch (OperatorCreationException | IOException e) {
+      throw new GeneralSecurityException("cannot sign the event bus certificate", e);
     }
-    byte[] bits = new byte[signature.length + 1];
-    System.arraycopy(signature, 0, bits, 1, signature.length);
-    byte[] der = seq(tbs, ECDSA_SHA256, tlv(0x03, bits));
-    return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
   }
 
   /**
-   * ECDSA-SHA256 whose nonce is derived from the private key and the message (in the spirit of
-   * RFC 6979): the same key and message always give the same signature, and the nonce stays as
-   * secret as the key. DER-encoded as {@code SEQUENCE {r, s}}.
+   * ECDSA-SHA256 with the nonce of RFC 6979 (BouncyCastle's {@link HMacDSAKCalculator}): a
+   * signature depends on the key and the message alone, and its nonce stays as secret as the key.
    */
-  static byte[] deterministicSignature(ECPrivateKey key, byte[] message) throws GeneralSecurityException {
-    ECParameterSpec spec = key.getParams();
-    BigInteger n = spec.getOrder();
-    BigInteger d = key.getS();
-    BigInteger z = new BigInteger(1, java.security.MessageDigest.getInstance("SHA-256").digest(message));
-    byte[] nonceKey = d.toByteArray();
-    for (int counter = 0; ; counter++) {
-      BigInteger k = new BigInteger(1, ClusterSecret.hmac(nonceKey, counter + ":" + Base64.getEncoder().encodeToString(message)))
-          .mod(n.subtract(BigInteger.ONE)).add(BigInteger.ONE);
-      BigInteger r = P256.multiply(spec.getGenerator(), k, spec).getAffineX().mod(n);
-      BigInteger sig = k.modInverse(n).multiply(z.add(r.multiply(d))).mod(n);
-      if (r.signum() != 0 && sig.signum() != 0) {
-        return seq(tlv(0x02, r.toByteArray()), tlv(0x02, sig.toByteArray()));
+  private static final class DeterministicEcdsa extends BcContentSignerBuilder {
+    private static final AlgorithmIdentifier ECDSA_SHA256 = new DefaultSignatureAlgorithmIdentifierFinder().find("SHA256withECDSA");
+
+    DeterministicEcdsa() {
+      super(ECDSA_SHA256, new DefaultDigestAlgorithmIdentifierFinder().find(ECDSA_SHA256));
+    }
+
+    @Override
+    protected Signer createSigner(AlgorithmIdentifier signature, AlgorithmIdentifier digest) {
+      return new DSADigestSigner(new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest())), new SHA256Digest());
+    }
+  }
+
+  /**
+   * The operator's material, checked now rather than at the first connection: the key belongs to
+   * the certificate, and the certificate leads to one of the authorities.
+   */
+  static Material fromFiles(ClusterConfig.TlsFiles files) {
+    List<X509Certificate> chain = certificates(files.certFile(), ClusterConfig.TlsFiles.CERT);
+    PrivateKey key = privateKey(files.keyFile());
+    List<X509Certificate> authorities = certificates(files.caFile(), ClusterConfig.TlsFiles.CA);
+    requireKeyOf(key, chain.get(0));
+    requireIssued(chain, authorities);
+    return new Material(key, chain, authorities);
+  }
+
+  private static List<Object> readPem(String file, String setting) {
+    try (PEMParser parser = new PEMParser(Files.newBufferedReader(Path.of(file), StandardCharsets.US_ASCII))) {
+      List<Object> objects = new ArrayList<>();
+      for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+        objects.add(object);
       }
+      return objects;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(setting + ": cannot read PEM from " + file + ": " + e.getMessage(), e);
     }
   }
 
-  private static byte[] seq(byte[]... parts) {
-    return tlv(0x30, parts);
-  }
-
-  /** One DER element: tag, definite length, contents. */
-  private static byte[] tlv(int tag, byte[]... parts) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    for (byte[] part : parts) {
-      body.writeBytes(part);
-    }
-    byte[] content = body.toByteArray();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(tag);
-    int length = content.length;
-    if (length < 0x80) {
-      out.write(length);
-    } else if (length < 0x100) {
-      out.write(0x81);
-      out.write(length);
-    } else {
-      out.write(0x82);
-      out.write(length >> 8);
-      out.write(length & 0xff);
-    }
-    out.writeBytes(content);
-    return out.toByteArray();
-  }
-
-  /** Scalar multiplication on P-256 (a = -3) in affine coordinates; run once at start-up. */
-  static final class P256 {
-    private P256() {}
-
-    static ECPoint multiply(ECPoint g, BigInteger k, ECParameterSpec spec) {
-      BigInteger p = ((java.security.spec.ECFieldFp) spec.getCurve().getField()).getP();
-      BigInteger a = spec.getCurve().getA();
-      ECPoint result = ECPoint.POINT_INFINITY;
-      for (int i = k.bitLength() - 1; i >= 0; i--) {
-        result = add(result, result, a, p);
-        if (k.testBit(i)) {
-          result = add(result, g, a, p);
+  private static List<X509Certificate> certificates(String file, String setting) {
+    List<X509Certificate> certificates = new ArrayList<>();
+    JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+    for (Object object : readPem(file, setting)) {
+      if (object instanceof X509CertificateHolder holder) {
+        try {
+          certificates.add(converter.getCertificate(holder));
+        } catch (GeneralSecurityException e) {
+          throw new IllegalArgumentException(setting + ": unreadable certificate in " + file, e);
         }
       }
-      return result;
     }
+    if (certificates.isEmpty()) {
+      throw new IllegalArgumentException(setting + ": no CERTIFICATE in " + file);
+    }
+    return certificates;
+  }
 
-    private static ECPoint add(ECPoint s, ECPoint t, BigInteger a, BigInteger p) {
-      if (s.equals(ECPoint.POINT_INFINITY)) {
-        return t;
-      }
-      if (t.equals(ECPoint.POINT_INFINITY)) {
-        return s;
-      }
-      BigInteger lambda;
-      if (s.getAffineX().equals(t.getAffineX())) {
-        if (!s.getAffineY().equals(t.getAffineY()) || s.getAffineY().signum() == 0) {
-          return ECPoint.POINT_INFINITY;
+  /** An unencrypted key, in any PEM form Vert.x reads (PKCS#8, or RSA / EC of OpenSSL). */
+  private static PrivateKey privateKey(String file) {
+    String setting = ClusterConfig.TlsFiles.KEY;
+    JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+    for (Object object : readPem(file, setting)) {
+      try {
+        if (object instanceof PEMKeyPair pair) {
+          return converter.getPrivateKey(pair.getPrivateKeyInfo());
         }
-        BigInteger x = s.getAffineX();
-        lambda = x.pow(2).multiply(BigInteger.valueOf(3)).add(a).multiply(s.getAffineY().shiftLeft(1).modInverse(p)).mod(p);
-      } else {
-        lambda = t.getAffineY().subtract(s.getAffineY()).multiply(t.getAffineX().subtract(s.getAffineX()).modInverse(p)).mod(p);
+        if (object instanceof PrivateKeyInfo info) {
+          return converter.getPrivateKey(info);
+        }
+      } catch (IOException e) {
+        throw new IllegalArgumentException(setting + ": unreadable private key in " + file, e);
       }
-      BigInteger x = lambda.pow(2).subtract(s.getAffineX()).subtract(t.getAffineX()).mod(p);
-      BigInteger y = lambda.multiply(s.getAffineX().subtract(x)).subtract(s.getAffineY()).mod(p);
-      return new ECPoint(x, y);
     }
+    throw new IllegalArgumentException(setting + ": no unencrypted PRIVATE KEY in " + file);
+  }
+
+  private static void requireKeyOf(PrivateKey key, X509Certificate certificate) {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "EC" -> "SHA256withECDSA";
+      case "RSA" -> "SHA256withRSA";
+      default -> key.getAlgorithm();
+    };
+    String mismatch = ClusterConfig.TlsFiles.KEY + " is not the key of " + ClusterConfig.TlsFiles.CERT;
+    boolean matches;
+    try {
+      byte[] probe = new byte[32];
+      RANDOM.nextBytes(probe);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(probe);
+      matches = verifier.verify(signer.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(mismatch, e);
+    }
+    if (!matches) {
+      throw new IllegalArgumentException(mismatch);
+    }
+  }
+
+  /** Validates {@code chain} as a peer will (JDK PKIX): every signature, validity, constraints. */
+  private static void requireIssued(List<X509Certificate> chain, List<X509Certificate> authorities) {
+    List<X509Certificate> path = chain.stream().filter(c -> !authorities.contains(c)).toList();
+    if (path.isEmpty()) {
+      return;
+    }
+    try {
+      Set<TrustAnchor> anchors = authorities.stream().map(c -> new TrustAnchor(c, null)).collect(Collectors.toSet());
+      PKIXParameters parameters = new PKIXParameters(anchors);
+      parameters.setRevocationEnabled(false);
+      CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          ClusterConfig.TlsFiles.CERT + " is not issued by " + ClusterConfig.TlsFiles.CA + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Buffer pem(List<?> objects) {
+    StringWriter text = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+      for (Object object : objects) {
+        if (object instanceof PemObjectGenerator generator) {
+          writer.writeObject(generator);
+        } else {
+          writer.writeObject(object);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write PEM", e);
+    }
+    return Buffer.buffer(text.toString());
   }
 }

@@ -95,7 +95,8 @@ public final class ServiceNode {
   /**
    * A node that joins the Hazelcast cluster described by {@code cluster}. Its Hazelcast member
    * must prove {@code CLUSTER_SECRET} to be admitted ({@link ClusterGuard}), the event bus between
-   * members is mutual TLS keyed from the same secret ({@link EventBusTls}), and nothing received
+   * members is mutual TLS under an authority derived from the same secret or given as files
+   * ({@link EventBusTls}), and nothing received
    * from the network is Java-deserialized. If a member without the proof is ever seen in the
    * cluster, this node closes itself (see {@link #launch} for processes).
    */
@@ -107,8 +108,9 @@ public final class ServiceNode {
     ClusterSecret secret = new ClusterSecret(cluster.secret(), cluster.name());
     Operations operations = new Operations();
     VertxOptions options = options();
-    options.setEventBusOptions(
-        EventBusTls.configure(new EventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort()), secret));
+    options.setEventBusOptions(EventBusTls.configure(
+        new EventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort()), EventBusTls.material(cluster, secret)));
+    LOG.info("event bus TLS with {}", cluster.tlsFiles() == null ? "the authority derived from CLUSTER_SECRET" : cluster.tlsFiles());
     Promise<Member> stranger = Promise.promise();
     return startHazelcast(hazelcastConfig(cluster, secret), secret)
         .compose(hazelcast -> {

@@ -3,12 +3,14 @@ package io.chatplatform.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.security.SignatureException;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("CLUSTER_SECRET: the join proof and the event bus key")
+@DisplayName("CLUSTER_SECRET: the join proof and the event bus authority")
 class ClusterSecretTest {
   static final String SECRET = "cluster-secret-test-secret-0123456789";
 
@@ -29,15 +31,33 @@ class ClusterSecretTest {
   }
 
   @Test
-  @DisplayName("the event bus key pair is the same on every member with the secret, and another secret gives another")
-  void eventBusKey() throws Exception {
-    byte[] key = EventBusTls.keyPair(new ClusterSecret(SECRET, "chat").eventBusSeed()).getPublic().getEncoded();
-    assertThat(EventBusTls.keyPair(new ClusterSecret(SECRET, "other-name").eventBusSeed()).getPublic().getEncoded()).isEqualTo(key);
-    assertThat(EventBusTls.keyPair(new ClusterSecret(SECRET + "x", "chat").eventBusSeed()).getPublic().getEncoded()).isNotEqualTo(key);
+  @DisplayName("the event bus authority is the same on every member with the secret, and another secret gives another")
+  void eventBusAuthority() throws Exception {
+    byte[] key = EventBusTls.authorityKeyPair(new ClusterSecret(SECRET, "chat").eventBusSeed()).getPublic().getEncoded();
+    assertThat(EventBusTls.authorityKeyPair(new ClusterSecret(SECRET, "other-name").eventBusSeed()).getPublic().getEncoded()).isEqualTo(key);
+    assertThat(EventBusTls.authorityKeyPair(new ClusterSecret(SECRET + "x", "chat").eventBusSeed()).getPublic().getEncoded()).isNotEqualTo(key);
     // Byte for byte the same certificate, so each member's is the trust anchor of the others.
     byte[] seed = new ClusterSecret(SECRET, "chat").eventBusSeed();
-    assertThat(EventBusTls.selfSigned(EventBusTls.keyPair(seed)).getEncoded())
-        .isEqualTo(EventBusTls.selfSigned(EventBusTls.keyPair(seed)).getEncoded());
+    assertThat(EventBusTls.authorityCertificate(EventBusTls.authorityKeyPair(seed)).getEncoded())
+        .isEqualTo(EventBusTls.authorityCertificate(EventBusTls.authorityKeyPair(seed)).getEncoded());
+  }
+
+  @Test
+  @DisplayName("each member presents a key of its own, issued by the authority every member derives; the authority's key is never presented")
+  void memberCertificates() throws Exception {
+    EventBusTls.Material one = EventBusTls.derived(new ClusterSecret(SECRET, "chat"));
+    EventBusTls.Material two = EventBusTls.derived(new ClusterSecret(SECRET, "chat"));
+    X509Certificate oneMember = one.chain().get(0);
+    assertThat(oneMember.getPublicKey()).isNotEqualTo(two.chain().get(0).getPublicKey());
+    assertThat(two.authorities()).isEqualTo(one.authorities());
+    X509Certificate authority = two.authorities().get(0);
+    oneMember.verify(authority.getPublicKey());
+    assertThat(oneMember.getPublicKey()).isNotEqualTo(authority.getPublicKey());
+    assertThat(oneMember.getBasicConstraints()).as("not an authority").isEqualTo(-1);
+    assertThat(authority.getBasicConstraints()).isZero();
+
+    X509Certificate stranger = EventBusTls.derived(new ClusterSecret(SECRET + "x", "chat")).chain().get(0);
+    assertThatThrownBy(() -> stranger.verify(authority.getPublicKey())).isInstanceOf(SignatureException.class);
   }
 
   @Test

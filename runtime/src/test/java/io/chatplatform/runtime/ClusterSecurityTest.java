@@ -150,7 +150,7 @@ class ClusterSecurityTest {
   }
 
   static NetClientOptions tlsClient(String secret) {
-    EventBusOptions keyed = EventBusTls.configure(new EventBusOptions(), new ClusterSecret(secret, NAME));
+    EventBusOptions keyed = EventBusTls.configure(new EventBusOptions(), EventBusTls.derived(new ClusterSecret(secret, NAME)));
     return new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("")
         .setKeyCertOptions(keyed.getKeyCertOptions()).setTrustOptions(keyed.getTrustOptions());
   }
