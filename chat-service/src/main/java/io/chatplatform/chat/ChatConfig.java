@@ -1,5 +1,6 @@
 package io.chatplatform.chat;
 
+import io.chatplatform.chat.domain.ChatLimits;
 import io.chatplatform.runtime.MongoConfig;
 import io.chatplatform.runtime.Settings;
 import java.util.Arrays;
@@ -40,6 +41,12 @@ public record ChatConfig(
     long roomCacheTtlMs,
     Set<String> adminUsernames,
     int receiptEventsMaxMembers) {
+
+  /** The limits the domain enforces. */
+  public ChatLimits limits() {
+    return new ChatLimits(
+        maxTextLength, maxRoomMembers, maxRoomNameLength, userSearchLimit, syncMaxRooms, maxPageSize, receiptEventsMaxMembers);
+  }
 
   public static ChatConfig from(Settings settings) {
     return new ChatConfig(

@@ -1,5 +1,6 @@
 package io.chatplatform.chat;
 
+import io.chatplatform.chat.bus.ChatVerticle;
 import io.chatplatform.runtime.ServiceNode;
 import java.util.List;
 

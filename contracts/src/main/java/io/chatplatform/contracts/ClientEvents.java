@@ -48,8 +48,18 @@ public final class ClientEvents {
     return new JsonObject().put(TYPE, PRESENCE).put("userId", userId).put("status", status).put("lastSeen", lastSeen);
   }
 
-  /** The body published on {@link Addresses.Fanout#USERS}: one event for the named users. */
-  public static JsonObject forUsers(Collection<String> userIds, JsonObject event) {
-    return new JsonObject().put("userIds", new JsonArray(List.copyOf(userIds))).put("event", event);
+  /** The body published on {@link Addresses.Fanout#USERS}: one client event for the named users. */
+  public record ForUsers(List<String> userIds, JsonObject event) {
+    public ForUsers {
+      userIds = List.copyOf(userIds);
+    }
+
+    public static final Shape<ForUsers> SHAPE = Shape.of(ForUsers.class,
+        json -> new ForUsers(Fields.strings(json, "userIds", "userIds must be a list"), json.getJsonObject("event")),
+        f -> new JsonObject().put("userIds", new JsonArray(f.userIds)).put("event", f.event));
+  }
+
+  public static ForUsers forUsers(Collection<String> userIds, JsonObject event) {
+    return new ForUsers(List.copyOf(userIds), event);
   }
 }

@@ -1,6 +1,15 @@
 package io.chatplatform.history;
 
-import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.history.HistoryApi;
+import io.chatplatform.contracts.history.HistoryApi.Append;
+import io.chatplatform.contracts.history.HistoryApi.Appended;
+import io.chatplatform.contracts.history.HistoryApi.ListReceipts;
+import io.chatplatform.contracts.history.HistoryApi.MarkReceipt;
+import io.chatplatform.contracts.history.HistoryApi.Page;
+import io.chatplatform.contracts.history.HistoryApi.ReceiptMarked;
+import io.chatplatform.contracts.history.HistoryApi.RoomStates;
+import io.chatplatform.contracts.history.HistoryApi.RoomStatesQuery;
+import io.chatplatform.contracts.history.HistoryApi.Sync;
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.ServiceHandlers;
 import io.vertx.core.Future;
@@ -12,7 +21,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * history-service: stores messages with their per-room {@code seq} and reads them back in pages.
@@ -43,12 +51,12 @@ public final class HistoryVerticle extends VerticleBase {
         .compose(
             x ->
                 ServiceHandlers.on(vertx.eventBus())
-                    .handle(Addresses.History.APPEND, this::append)
-                    .handle(Addresses.History.PAGE, this::page)
-                    .handle(Addresses.History.SYNC, this::sync)
-                    .handle(Addresses.History.ROOM_STATES, this::roomStates)
-                    .handle(Addresses.History.RECEIPT_MARK, this::markReceipt)
-                    .handle(Addresses.History.RECEIPT_LIST, this::listReceipts)
+                    .handle(HistoryApi.APPEND, this::append)
+                    .handle(HistoryApi.PAGE, this::page)
+                    .handle(HistoryApi.SYNC, this::sync)
+                    .handle(HistoryApi.ROOM_STATES, this::roomStates)
+                    .handle(HistoryApi.RECEIPT_MARK, this::markReceipt)
+                    .handle(HistoryApi.RECEIPT_LIST, this::listReceipts)
                     .completion());
   }
 
@@ -57,29 +65,23 @@ public final class HistoryVerticle extends VerticleBase {
     return mongo == null ? Future.succeededFuture() : mongo.close();
   }
 
-  private Future<JsonObject> append(JsonObject body) {
-    return store
-        .append(NewMessage.fromJson(body))
-        .map(a -> new JsonObject().put("message", a.message()).put("duplicate", a.duplicate()));
+  private Future<Appended> append(Append append) {
+    return store.append(append);
   }
 
-  /** {@code {roomId, before?|after?, limit}} → {@code {messages, hasMore}}. */
-  private Future<JsonObject> page(JsonObject body) {
-    String roomId = body.getString("roomId");
-    int limit = Math.min(body.getInteger("limit", config.maxPageSize()), config.maxPageSize());
-    Long after = body.getLong("after");
-    Future<MessageStore.Page> page =
-        after != null ? store.after(roomId, after, limit) : store.before(roomId, body.getLong("before"), limit);
-    return page.map(MessageStore.Page::toJson);
+  private Future<JsonObject> page(Page page) {
+    int limit = Math.min(page.limit(), config.maxPageSize());
+    Future<MessageStore.Page> found =
+        page.after() != null ? store.after(page.roomId(), page.after(), limit) : store.before(page.roomId(), page.before(), limit);
+    return found.map(MessageStore.Page::toJson);
   }
 
-  /** {@code {rooms: {roomId: lastSeen}}} → {@code {rooms: {roomId: {messages, hasMore}}}}. */
-  private Future<JsonObject> sync(JsonObject body) {
-    JsonObject rooms = body.getJsonObject("rooms", new JsonObject());
-    List<String> ids = new ArrayList<>(rooms.fieldNames());
+  /** Per room what came after the given seq: client-facing {@code {rooms: {roomId: {messages, hasMore}}}}. */
+  private Future<JsonObject> sync(Sync sync) {
+    List<String> ids = new ArrayList<>(sync.rooms().keySet());
     List<Future<MessageStore.Page>> pages = new ArrayList<>();
     for (String roomId : ids) {
-      pages.add(store.after(roomId, rooms.getLong(roomId), config.syncPageSize()));
+      pages.add(store.after(roomId, sync.rooms().get(roomId), config.syncPageSize()));
     }
     return Future.all(pages)
         .map(
@@ -92,29 +94,18 @@ public final class HistoryVerticle extends VerticleBase {
             });
   }
 
-  /** {@code {userId?, roomIds}} → {@code {rooms: {roomId: {lastSeq, unread}}}}. */
-  private Future<JsonObject> roomStates(JsonObject body) {
-    return receipts.roomStates(body.getString("userId"), strings(body.getJsonArray("roomIds")));
+  private Future<RoomStates> roomStates(RoomStatesQuery query) {
+    return receipts.roomStates(query.userId(), query.roomIds());
   }
 
-  /** {@code {roomId, userId, seq, kind}} → {@code {delivered, read, moved}}. */
-  private Future<JsonObject> markReceipt(JsonObject body) {
+  private Future<ReceiptMarked> markReceipt(MarkReceipt mark) {
     return receipts
-        .mark(body.getString("roomId"), body.getString("userId"), body.getLong("seq"), body.getString("kind"))
-        .map(m -> new JsonObject()
-            .put("delivered", m.now().delivered())
-            .put("read", m.now().read())
-            .put("moved", m.moved()));
+        .mark(mark.roomId(), mark.userId(), mark.seq(), mark.kind())
+        .map(m -> new ReceiptMarked(m.now().delivered(), m.now().read(), m.moved()));
   }
 
-  /** {@code {roomId, userIds}} → {@code {members: [{userId, delivered, read}]}}. */
-  private Future<JsonObject> listReceipts(JsonObject body) {
-    return receipts
-        .list(body.getString("roomId"), strings(body.getJsonArray("userIds")))
-        .map(list -> new JsonObject().put("members", new JsonArray(list)));
-  }
-
-  private static List<String> strings(JsonArray array) {
-    return array.stream().map(String::valueOf).toList();
+  /** Client-facing {@code {members: [{userId, delivered, read}]}}. */
+  private Future<JsonObject> listReceipts(ListReceipts list) {
+    return receipts.list(list.roomId(), list.userIds()).map(members -> new JsonObject().put("members", new JsonArray(members)));
   }
 }

@@ -1,7 +1,11 @@
 package io.chatplatform.history;
 
+import io.chatplatform.contracts.history.HistoryApi.Append;
+import io.chatplatform.contracts.history.HistoryApi.Appended;
+
 import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.runtime.MongoErrors;
 import com.mongodb.MongoBulkWriteException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -64,7 +68,6 @@ public final class MessageStore {
   private final Counter seqConflicts;
   private final DistributionSummary batchSizes;
 
-  private static final int DUPLICATE_KEY = 11000;
   private static final BulkWriteOptions ORDERED = new BulkWriteOptions().setOrdered(true);
 
   /** Name of the counter of seq races lost to another instance. */
@@ -101,17 +104,14 @@ public final class MessageStore {
         .mapEmpty();
   }
 
-  /** The result of an append: the stored message and whether it was stored before. */
-  public record Appended(JsonObject message, boolean duplicate) {}
-
   /** An append waiting for the writer. */
   private static final class Pending {
-    final NewMessage message;
+    final Append message;
     final Promise<Appended> promise = Promise.promise();
     final long enqueuedAt = System.nanoTime();
     int attempts;
 
-    Pending(NewMessage message) {
+    Pending(Append message) {
       this.message = message;
     }
 
@@ -130,7 +130,7 @@ public final class MessageStore {
    * round trips per batch, not per message, and the next batch's insert goes out while this
    * one's hints are being written.
    */
-  public Future<Appended> append(NewMessage message) {
+  public Future<Appended> append(Append message) {
     if (waiting.size() >= config.appendQueueMax()) {
       // Admission control: past this backlog every append would time out anyway.
       return Future.failedFuture(overloaded());
@@ -211,7 +211,7 @@ public final class MessageStore {
         continue;
       }
       next.put(roomId, last + 1);
-      docs.add(pending.message.toDocument(last + 1, UUID.randomUUID().toString().replace("-", "")));
+      docs.add(document(pending.message, last + 1, UUID.randomUUID().toString().replace("-", "")));
       written.add(pending);
     }
     if (docs.isEmpty()) {
@@ -246,7 +246,7 @@ public final class MessageStore {
     if (String.valueOf(failure.getMessage()).contains("clientKey")) {
       // Answered from the stored message; the next batch need not wait for that look-up.
       prefix
-          .compose(x -> findByClientKey(culprit.message.clientKey()))
+          .compose(x -> findByClientKey(clientKey(culprit.message)))
           // If an earlier attempt stored the message but died before marking the room's last
           // seq, the retry repairs the hint so pages and sync show the message.
           .compose(found -> markLastSeqs(Map.of(culprit.roomId(), found.message().getLong("seq"))).map(found))
@@ -304,7 +304,7 @@ public final class MessageStore {
     }
     if (cause instanceof MongoBulkWriteException bulk
         && !bulk.getWriteErrors().isEmpty()
-        && bulk.getWriteErrors().get(0).getCode() == DUPLICATE_KEY) {
+        && bulk.getWriteErrors().get(0).getCode() == MongoErrors.DUPLICATE_KEY) {
       return bulk.getWriteErrors().get(0).getIndex();
     }
     return -1;
@@ -409,5 +409,29 @@ public final class MessageStore {
     message.remove("_id");
     message.remove("clientKey");
     return message;
+  }
+
+  /** The unique idempotency key of a message; the separator cannot occur in ids. */
+  static String clientKey(Append message) {
+    return message.roomId() + "\u001f" + message.senderId() + "\u001f" + message.clientMsgId();
+  }
+
+  /** The stored form of a message: its client-facing fields, plus the keys it is found by. */
+  static JsonObject document(Append message, long seq, String messageId) {
+    return new JsonObject()
+        .put("_id", messageKey(message.roomId(), seq))
+        .put("clientKey", clientKey(message))
+        .put("roomId", message.roomId())
+        .put("seq", seq)
+        .put("messageId", messageId)
+        .put("senderId", message.senderId())
+        .put("clientMsgId", message.clientMsgId())
+        .put("text", message.text())
+        .put("attachments", new JsonArray(message.attachments()))
+        .put("replyTo", message.replyTo())
+        .put("mentions", new JsonArray(message.mentions()))
+        .put("ts", message.ts())
+        .put("editedAt", null)
+        .put("deleted", false);
   }
 }

@@ -1,5 +1,8 @@
 package io.chatplatform.history;
 
+import io.chatplatform.contracts.history.HistoryApi.RoomState;
+import io.chatplatform.contracts.history.HistoryApi.RoomStates;
+
 import io.chatplatform.contracts.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -92,7 +95,7 @@ public final class ReceiptStore {
    * of those are checked for their sender; any older ones are counted as unread unchecked,
    * which keeps a room list cheap however far behind its reader is.
    */
-  public Future<JsonObject> roomStates(String userId, List<String> roomIds) {
+  public Future<RoomStates> roomStates(String userId, List<String> roomIds) {
     Future<Map<String, Long>> lastSeqs = messages.lastSeqs(roomIds);
     Future<Map<String, Watermarks>> marks =
         userId == null ? Future.succeededFuture(Map.of()) : byKey(roomIds.stream().map(r -> key(r, userId)).toList());
@@ -105,12 +108,12 @@ public final class ReceiptStore {
             unread.add(userId == null ? Future.succeededFuture(0L) : unread(roomId, userId, read, last));
           }
           return Future.all(unread).map(y -> {
-            JsonObject rooms = new JsonObject();
+            Map<String, RoomState> rooms = new HashMap<>();
             for (int i = 0; i < roomIds.size(); i++) {
               String roomId = roomIds.get(i);
-              rooms.put(roomId, new JsonObject().put("lastSeq", lastSeqs.result().getOrDefault(roomId, 0L)).put("unread", unread.get(i).result()));
+              rooms.put(roomId, new RoomState(lastSeqs.result().getOrDefault(roomId, 0L), unread.get(i).result()));
             }
-            return new JsonObject().put("rooms", rooms);
+            return new RoomStates(rooms);
           });
         });
   }

@@ -1,9 +1,13 @@
 package io.chatplatform.history;
 
-import io.chatplatform.runtime.EmbeddedMongo;
+import io.chatplatform.contracts.history.HistoryApi.Append;
+import io.chatplatform.contracts.history.HistoryApi.Appended;
+
+import io.chatplatform.embeddedstore.EmbeddedMongo;
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.Settings;
 import io.vertx.core.Future;
+import java.util.List;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -84,9 +88,9 @@ public final class MessageStoreBenchmark {
         return;
       }
       int i = sent++;
-      NewMessage message = new NewMessage("room-" + (i % rooms), "user-" + (i % 1000), "m-" + i,
-          "benchmark message " + i, new JsonArray(), null, new JsonArray(), System.currentTimeMillis());
-      Future<MessageStore.Appended> appended = messages.append(message);
+      Append message = new Append("room-" + (i % rooms), "user-" + (i % 1000), "m-" + i,
+          "benchmark message " + i, List.of(), null, List.of(), System.currentTimeMillis());
+      Future<Appended> appended = messages.append(message);
       appended.onComplete(result -> {
         if (result.failed()) {
           done.tryFail(result.cause());

@@ -1,14 +1,14 @@
 package io.chatplatform.platform;
 
 import io.chatplatform.chat.ChatConfig;
-import io.chatplatform.chat.ChatVerticle;
+import io.chatplatform.chat.bus.ChatVerticle;
+import io.chatplatform.embeddedstore.EmbeddedMongo;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.GatewayVerticle;
 import io.chatplatform.history.HistoryConfig;
 import io.chatplatform.history.HistoryVerticle;
 import io.chatplatform.presence.PresenceConfig;
-import io.chatplatform.presence.PresenceVerticle;
-import io.chatplatform.runtime.EmbeddedMongo;
+import io.chatplatform.presence.bus.PresenceVerticle;
 import io.chatplatform.runtime.ServiceNode;
 import io.chatplatform.runtime.Settings;
 import java.io.IOException;

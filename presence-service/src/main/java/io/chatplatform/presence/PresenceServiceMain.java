@@ -1,5 +1,6 @@
 package io.chatplatform.presence;
 
+import io.chatplatform.presence.bus.PresenceVerticle;
 import io.chatplatform.runtime.ServiceNode;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package io.chatplatform.runtime;
 
+import io.chatplatform.contracts.Codecs;
+import io.chatplatform.contracts.Endpoint;
 import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
 import io.vertx.core.Future;
@@ -15,28 +17,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A service's table of request handlers: address → method reference taking the request body
- * and returning the reply. The one place where failures become event bus failure replies:
- * a {@link ServiceException} keeps its code and text, anything else is logged and answered
- * as {@code internal} without details.
+ * A service's table of request handlers: endpoint → method reference taking the typed request and
+ * returning the typed reply. The one place where requests are read and failures become event
+ * bus failure replies: a {@link ServiceException} keeps its code and text; anything else is a bug,
+ * logged with its stack and answered as {@code internal} without details.
+ *
+ * <p>A request sent as JSON (a test, the bridge of an older member) is read through the
+ * endpoint's shape, and answered in JSON too; a typed request gets the typed reply.
  */
 public final class ServiceHandlers {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceHandlers.class);
 
   private final EventBus eventBus;
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
 
   private ServiceHandlers(EventBus eventBus) {
-    this.eventBus = eventBus;
+    this.eventBus = Codecs.register(eventBus);
   }
 
   public static ServiceHandlers on(EventBus eventBus) {
     return new ServiceHandlers(eventBus);
   }
 
-  /** Serves {@code address} with {@code handler}; a null reply is sent as {@code {}}. */
-  public ServiceHandlers handle(String address, Function<JsonObject, Future<?>> handler) {
-    consumers.add(eventBus.consumer(address, message -> dispatch(address, handler, message)));
+  /** Serves {@code endpoint} with {@code handler}. */
+  public <Q, R> ServiceHandlers handle(Endpoint<Q, R> endpoint, Function<Q, Future<R>> handler) {
+    consumers.add(eventBus.consumer(endpoint.address(), message -> dispatch(endpoint, handler, message)));
     return this;
   }
 
@@ -45,27 +50,33 @@ public final class ServiceHandlers {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
-  private static void dispatch(
-      String address, Function<JsonObject, Future<?>> handler, Message<JsonObject> message) {
-    Future<?> reply;
+  private static <Q, R> void dispatch(Endpoint<Q, R> endpoint, Function<Q, Future<R>> handler, Message<Object> message) {
+    Object body = message.body();
+    boolean json = body instanceof JsonObject && endpoint.request().typed();
+    Future<R> reply;
     try {
-      JsonObject body = message.body();
-      if (body == null) {
-        throw ServiceException.badRequest("a JSON object body is required");
-      }
-      reply = handler.apply(body);
+      reply = handler.apply(read(endpoint, body));
     } catch (RuntimeException e) {
       reply = Future.failedFuture(e);
     }
-    reply.onComplete(
-        result -> {
-          if (result.succeeded()) {
-            Object value = result.result();
-            message.reply(value == null ? new JsonObject() : value);
-          } else {
-            fail(address, message, result.cause());
-          }
-        });
+    reply.onComplete(result -> {
+      if (result.succeeded()) {
+        R value = result.result();
+        message.reply(json && endpoint.reply().typed() ? endpoint.reply().write().apply(value) : value);
+      } else {
+        fail(endpoint.address(), message, result.cause());
+      }
+    });
+  }
+
+  private static <Q> Q read(Endpoint<Q, ?> endpoint, Object body) {
+    if (endpoint.request().type().isInstance(body)) {
+      return endpoint.request().type().cast(body);
+    }
+    if (body instanceof JsonObject json) {
+      return endpoint.request().read().apply(json);
+    }
+    throw ServiceException.badRequest("a JSON object body is required");
   }
 
   private static void fail(String address, Message<?> message, Throwable cause) {
@@ -73,9 +84,6 @@ public final class ServiceHandlers {
     if (cause instanceof ServiceException || cause instanceof ReplyException) {
       // A client-facing failure, possibly passed on from a service this one called.
       failure = ServiceException.from(cause);
-    } else if (cause instanceof IllegalArgumentException || cause instanceof ClassCastException) {
-      // Raised by JsonObject getters on a field of the wrong type: the caller's mistake.
-      failure = ServiceException.badRequest("a field of the request has the wrong type");
     } else {
       LOG.error("request to {} failed", address, cause);
       failure = new ServiceException(ErrorCode.INTERNAL, "internal error");

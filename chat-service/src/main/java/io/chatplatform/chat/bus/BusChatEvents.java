@@ -1,0 +1,48 @@
+package io.chatplatform.chat.bus;
+
+import io.chatplatform.chat.domain.ChatEvents;
+import io.chatplatform.chat.domain.RoomView;
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.ClientEvents;
+import io.chatplatform.contracts.chat.ChatApi.AccountDisabled;
+import io.chatplatform.runtime.Fanout;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.List;
+
+/** {@link ChatEvents} as client events through the {@link Fanout}, and cluster notices on the event bus. */
+final class BusChatEvents implements ChatEvents {
+  private final Fanout fanout;
+  private final EventBus eventBus;
+
+  BusChatEvents(Fanout fanout, EventBus eventBus) {
+    this.fanout = fanout;
+    this.eventBus = eventBus;
+  }
+
+  @Override
+  public void message(String roomId, JsonObject message) {
+    fanout.toRoom(roomId, ClientEvents.message(message));
+  }
+
+  @Override
+  public void room(String event, Collection<String> userIds, RoomView room) {
+    fanout.toUsers(userIds, ClientEvents.room(event, ClientViews.room(room)));
+  }
+
+  @Override
+  public void receipt(String roomId, String userId, String kind, long seq, boolean wholeRoom) {
+    JsonObject event = ClientEvents.receipt(roomId, userId, kind, seq);
+    if (wholeRoom) {
+      fanout.toRoom(roomId, event);
+    } else {
+      fanout.toUsers(List.of(userId), event);
+    }
+  }
+
+  @Override
+  public void accountDisabled(String userId, boolean disabled) {
+    eventBus.publish(Addresses.Chat.USER_DISABLED_CHANGED, new AccountDisabled(userId, disabled));
+  }
+}

@@ -1,0 +1,55 @@
+package io.chatplatform.chat.bus;
+
+import io.chatplatform.chat.domain.HistoryClient;
+import io.chatplatform.contracts.history.HistoryApi;
+import io.chatplatform.contracts.history.HistoryApi.Append;
+import io.chatplatform.contracts.history.HistoryApi.Appended;
+import io.chatplatform.contracts.history.HistoryApi.ListReceipts;
+import io.chatplatform.contracts.history.HistoryApi.MarkReceipt;
+import io.chatplatform.contracts.history.HistoryApi.Page;
+import io.chatplatform.contracts.history.HistoryApi.ReceiptMarked;
+import io.chatplatform.contracts.history.HistoryApi.RoomStates;
+import io.chatplatform.contracts.history.HistoryApi.RoomStatesQuery;
+import io.chatplatform.contracts.history.HistoryApi.Sync;
+import io.chatplatform.runtime.ServiceClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/** history-service over the event bus, each call with {@code HISTORY_TIMEOUT_MS}. */
+final class BusHistoryClient implements HistoryClient {
+  private final ServiceClient services;
+
+  BusHistoryClient(ServiceClient services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<Appended> append(Append message) {
+    return services.request(HistoryApi.APPEND, message);
+  }
+
+  @Override
+  public Future<JsonObject> page(Page page) {
+    return services.request(HistoryApi.PAGE, page);
+  }
+
+  @Override
+  public Future<JsonObject> sync(Sync sync) {
+    return services.request(HistoryApi.SYNC, sync);
+  }
+
+  @Override
+  public Future<RoomStates> roomStates(RoomStatesQuery query) {
+    return services.request(HistoryApi.ROOM_STATES, query);
+  }
+
+  @Override
+  public Future<ReceiptMarked> markReceipt(MarkReceipt mark) {
+    return services.request(HistoryApi.RECEIPT_MARK, mark);
+  }
+
+  @Override
+  public Future<JsonObject> listReceipts(ListReceipts list) {
+    return services.request(HistoryApi.RECEIPT_LIST, list);
+  }
+}

@@ -1,0 +1,70 @@
+package io.chatplatform.chat.bus;
+
+import io.chatplatform.chat.domain.Accounts;
+import io.chatplatform.chat.domain.Messaging;
+import io.chatplatform.chat.domain.Receipts;
+import io.chatplatform.chat.domain.Rooms;
+import io.chatplatform.contracts.Ack;
+import io.chatplatform.contracts.chat.ChatApi;
+import io.chatplatform.contracts.chat.ChatApi.Caller;
+import io.chatplatform.contracts.chat.ChatApi.Receipt;
+import io.chatplatform.contracts.chat.ChatApi.RoomIds;
+import io.chatplatform.contracts.chat.ChatApi.RoomRef;
+import io.chatplatform.contracts.chat.ChatApi.SetDisabled;
+import io.chatplatform.contracts.chat.ChatApi.UserIds;
+import io.chatplatform.contracts.chat.ChatApi.UserRef;
+import io.chatplatform.runtime.ServiceHandlers;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** chat-service's table of endpoints: each entry hands a typed request to the domain and shapes the reply. */
+final class ChatHandlers {
+  private final Accounts accounts;
+  private final Rooms rooms;
+  private final Messaging messaging;
+  private final Receipts receipts;
+
+  ChatHandlers(Accounts accounts, Rooms rooms, Messaging messaging, Receipts receipts) {
+    this.accounts = accounts;
+    this.rooms = rooms;
+    this.messaging = messaging;
+    this.receipts = receipts;
+  }
+
+  Future<Void> serve(EventBus eventBus) {
+    return ServiceHandlers.on(eventBus)
+        .handle(ChatApi.USER_REGISTER, r -> accounts.register(r).map(ClientViews::profile))
+        .handle(ChatApi.USER_AUTHENTICATE, r -> accounts.authenticate(r).map(ClientViews::profileWithRoles))
+        .handle(ChatApi.USER_GET, r -> accounts.get(r.userId()).map(ClientViews::profileWithRoles))
+        .handle(ChatApi.USER_SEARCH, r -> accounts.search(r.query()).map(users ->
+            new JsonObject().put("users", new JsonArray(users.stream().map(ClientViews::profile).toList()))))
+        .handle(ChatApi.USER_SET_DISABLED, this::setDisabled)
+        .handle(ChatApi.USERS_DISABLED_LIST, r -> accounts.disabledIds().map(UserIds::new))
+        .handle(ChatApi.USER_CONTACTS, (UserRef r) -> rooms.contacts(r.userId()).map(UserIds::new))
+        .handle(ChatApi.ROOM_CREATE, r -> rooms.create(r).map(ClientViews::room))
+        .handle(ChatApi.ROOM_DIRECT, r -> rooms.direct(r).map(ClientViews::room))
+        .handle(ChatApi.ROOM_LIST, (Caller r) -> rooms.list(r.callerId()).map(list ->
+            new JsonObject().put("rooms", new JsonArray(list.stream().map(ClientViews::room).toList()))))
+        .handle(ChatApi.ROOM_GET, (RoomRef r) -> rooms.get(r.callerId(), r.roomId()).map(ClientViews::room))
+        .handle(ChatApi.ROOM_MEMBER_ADD, r -> rooms.addMember(r).map(Ack.DONE))
+        .handle(ChatApi.ROOM_MEMBER_REMOVE, r -> rooms.removeMember(r).map(Ack.DONE))
+        .handle(ChatApi.ROOM_IDS_OF_USER, (Caller r) -> rooms.roomIdsOf(r.callerId()).map(RoomIds::new))
+        .handle(ChatApi.ROOM_CHECK_MEMBER, (RoomRef r) -> rooms.memberRoom(r.roomId(), r.callerId()).map(Ack.DONE))
+        .handle(ChatApi.RECEIPT_MARK, (Receipt r) -> receipts.mark(r).map(marked ->
+            new JsonObject().put("delivered", marked.delivered()).put("read", marked.read())))
+        .handle(ChatApi.RECEIPT_LIST, (RoomRef r) -> receipts.list(r.callerId(), r.roomId()))
+        .handle(ChatApi.MESSAGE_SEND, messaging::send)
+        .handle(ChatApi.MESSAGE_PAGE, messaging::page)
+        .handle(ChatApi.MESSAGE_SYNC, messaging::sync)
+        .completion();
+  }
+
+  /** Client-facing {@code {userId, disabled}}. */
+  private Future<JsonObject> setDisabled(SetDisabled request) {
+    return accounts
+        .setDisabled(request)
+        .map(x -> new JsonObject().put("userId", request.userId()).put("disabled", request.disabled()));
+  }
+}

@@ -1,0 +1,44 @@
+package io.chatplatform.chat.bus;
+
+import io.chatplatform.chat.domain.Room;
+import io.chatplatform.chat.domain.RoomView;
+import io.chatplatform.chat.domain.User;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** The client-facing JSON of chat-service's replies and events, as docs/protocol.md gives it. */
+final class ClientViews {
+  private ClientViews() {}
+
+  /** {@code {userId, username, displayName}}: the only form of an account that leaves the service. */
+  static JsonObject profile(User user) {
+    return new JsonObject().put("userId", user.userId()).put("username", user.username()).put("displayName", user.displayName());
+  }
+
+  /** The profile with {@code roles}, for the account's owner (and the gateway's tokens). */
+  static JsonObject profileWithRoles(User user) {
+    return profile(user).put("roles", new JsonArray(user.roles()));
+  }
+
+  /** {@code {roomId, type, name, members:[{userId, role, username, displayName}], createdAt, lastSeq, unread}}. */
+  static JsonObject room(RoomView view) {
+    Room room = view.room();
+    JsonArray members = new JsonArray();
+    for (Room.Member m : room.members()) {
+      JsonObject member = new JsonObject().put("userId", m.userId()).put("role", m.role());
+      User user = view.people().get(m.userId());
+      if (user != null) {
+        member.put("username", user.username()).put("displayName", user.displayName());
+      }
+      members.add(member);
+    }
+    return new JsonObject()
+        .put("roomId", room.roomId())
+        .put("type", room.type())
+        .put("name", room.name())
+        .put("members", members)
+        .put("createdAt", room.createdAt())
+        .put("lastSeq", view.lastSeq())
+        .put("unread", view.unread());
+  }
+}

@@ -1,0 +1,136 @@
+package io.chatplatform.chat.domain;
+
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.chat.ChatApi.Credentials;
+import io.chatplatform.contracts.chat.ChatApi.Register;
+import io.chatplatform.contracts.chat.ChatApi.SetDisabled;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/** Registration, password checks, user look-ups and the disabling of accounts. */
+public final class Accounts {
+  private final UserStore users;
+  private final PasswordHasher hasher;
+  private final Blocking blocking;
+  private final ChatEvents events;
+  private final Set<String> adminUsernames;
+  private final int searchLimit;
+  private final LongSupplier clock;
+
+  public Accounts(
+      UserStore users, PasswordHasher hasher, Blocking blocking, ChatEvents events, Set<String> adminUsernames,
+      int searchLimit, LongSupplier clock) {
+    this.users = users;
+    this.hasher = hasher;
+    this.blocking = blocking;
+    this.events = events;
+    this.adminUsernames = Set.copyOf(adminUsernames);
+    this.searchLimit = searchLimit;
+    this.clock = clock;
+  }
+
+  /** A new account; a taken username is a conflict. Usernames listed as admins get the admin role. */
+  public Future<User> register(Register request) {
+    String username = Rules.username(request.username());
+    String password = Rules.password(request.password());
+    String displayName = Rules.displayName(request.displayName(), username);
+    List<String> roles = new ArrayList<>(List.of(User.ROLE_USER));
+    if (adminUsernames.contains(username)) {
+      roles.add(User.ROLE_ADMIN);
+    }
+    return blocking
+        .run(() -> hasher.hash(password))
+        .compose(hash -> {
+          User user = new User(newUserId(), username, displayName, hash, roles, false, clock.getAsLong());
+          return users.insert(user)
+              .compose(stored -> stored ? Future.succeededFuture(user) : Future.failedFuture(ServiceException.conflict("username is taken")));
+        });
+  }
+
+  /** The account of the credentials; anything wrong is one {@code unauthorized}. */
+  public Future<User> authenticate(Credentials credentials) {
+    String secret = credentials.password();
+    if (secret.length() > Rules.PASSWORD_MAX) {
+      return Future.failedFuture(wrongCredentials());
+    }
+    return users
+        .byUsername(credentials.username())
+        .compose(user -> blocking.run(() -> {
+          if (user == null) {
+            hasher.burn(secret); // same time as a wrong password: no username oracle
+            return null;
+          }
+          return hasher.matches(secret, user.passwordHash()) ? user : null;
+        }))
+        .compose(user -> {
+          if (user == null) {
+            return Future.failedFuture(wrongCredentials());
+          }
+          if (user.disabled()) {
+            return Future.failedFuture(ServiceException.forbidden("this account is disabled"));
+          }
+          return Future.succeededFuture(user);
+        });
+  }
+
+  /**
+   * Admins disable an account (its sockets close, its tokens stop working, it cannot log in) or
+   * enable it again. Every gateway node hears of it.
+   */
+  public Future<Void> setDisabled(SetDisabled request) {
+    if (request.callerId().equals(request.userId())) {
+      throw ServiceException.badRequest("an admin cannot disable their own account");
+    }
+    return isAdmin(request.callerId())
+        .compose(admin -> admin
+            ? users.setDisabled(request.userId(), request.disabled())
+            : Future.failedFuture(ServiceException.forbidden("only admins disable accounts")))
+        .compose(found -> {
+          if (!found) {
+            return Future.failedFuture(ServiceException.notFound("user not found"));
+          }
+          events.accountDisabled(request.userId(), request.disabled());
+          return Future.succeededFuture();
+        });
+  }
+
+  public Future<List<String>> disabledIds() {
+    return users.disabledIds();
+  }
+
+  /** The user, or {@code not_found}. */
+  public Future<User> get(String userId) {
+    return users
+        .byId(userId)
+        .compose(user -> user == null ? Future.failedFuture(ServiceException.notFound("user not found")) : Future.succeededFuture(user));
+  }
+
+  /** Users whose username starts with the query (nobody for an empty query). */
+  public Future<List<User>> search(String rawQuery) {
+    String query = rawQuery.strip().toLowerCase();
+    if (query.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    if (!Rules.USERNAME_PREFIX.matcher(query).matches()) {
+      throw ServiceException.badRequest("query must be the start of a username: 1-32 of a-z, 0-9, '_', '.', '-'");
+    }
+    return users.searchByPrefix(query, searchLimit);
+  }
+
+  /** Whether the user holds the global admin role. */
+  public Future<Boolean> isAdmin(String userId) {
+    return users.byId(userId).map(u -> u != null && u.isAdmin());
+  }
+
+  private static String newUserId() {
+    return "u_" + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  private static ServiceException wrongCredentials() {
+    return ServiceException.unauthorized("wrong username or password");
+  }
+}

@@ -1,0 +1,22 @@
+package io.chatplatform.chat.domain;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+
+/**
+ * What chat-service tells clients and the cluster. The domain decides who hears what; the
+ * implementation decides how (client JSON, fan-out addresses).
+ */
+public interface ChatEvents {
+  /** A new message, in the client-facing form history-service stored it in, to the whole room. */
+  void message(String roomId, JsonObject message);
+
+  /** A membership change ({@code joined}, {@code left}, {@code updated}) to the named users, with the room as it now is. */
+  void room(String event, Collection<String> userIds, RoomView room);
+
+  /** A member's watermark moved: to every member when {@code wholeRoom}, else only to the member's own sockets. */
+  void receipt(String roomId, String userId, String kind, long seq, boolean wholeRoom);
+
+  /** An account was disabled or enabled: every gateway node acts. */
+  void accountDisabled(String userId, boolean disabled);
+}

@@ -1,0 +1,31 @@
+package io.chatplatform.chat.domain;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Where rooms and memberships are kept. A room's {@code roomId} is unique (a direct room's id is
+ * derived from its pair, so "one direct room per pair" holds under any concurrency).
+ */
+public interface RoomStore {
+  /** Stores a new room; fails when a room with its id exists. */
+  Future<Void> insert(Room room);
+
+  /** The room, or null when there is none. */
+  Future<Room> get(String roomId);
+
+  /** The user's rooms, oldest first. */
+  Future<List<Room>> ofMember(String userId);
+
+  /** The ids of the user's rooms. */
+  Future<List<String>> idsOfMember(String userId);
+
+  /** Adds a member unless present; true when added. */
+  Future<Boolean> addMember(String roomId, String userId, String role);
+
+  /** Removes a member if present; true when removed. */
+  Future<Boolean> removeMember(String roomId, String userId);
+
+  /** Sets a member's role (used when ownership passes on). */
+  Future<Void> setRole(String roomId, String userId, String role);
+}

@@ -1,0 +1,247 @@
+package io.chatplatform.chat.domain;
+
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.chat.ChatApi.CreateRoom;
+import io.chatplatform.contracts.chat.ChatApi.MemberChange;
+import io.chatplatform.contracts.chat.ChatApi.OpenDirect;
+import io.chatplatform.contracts.history.HistoryApi.RoomStates;
+import io.chatplatform.contracts.history.HistoryApi.RoomStatesQuery;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * Rooms and membership. Every operation acts for an authenticated caller; a room the caller is
+ * not in answers exactly like a room that does not exist.
+ */
+public final class Rooms {
+  private final RoomStore rooms;
+  private final UserStore users;
+  private final Accounts accounts;
+  private final HistoryClient history;
+  private final ChatEvents events;
+  private final ChatLimits limits;
+  private final LongSupplier clock;
+
+  public Rooms(
+      RoomStore rooms, UserStore users, Accounts accounts, HistoryClient history, ChatEvents events, ChatLimits limits,
+      LongSupplier clock) {
+    this.rooms = rooms;
+    this.users = users;
+    this.accounts = accounts;
+    this.history = history;
+    this.events = events;
+    this.limits = limits;
+    this.clock = clock;
+  }
+
+  /** A new group room; the caller is its owner, the invited are members, and everyone is told. */
+  public Future<RoomView> create(CreateRoom request) {
+    String caller = request.callerId();
+    String name = Rules.roomName(request.name(), limits.maxRoomNameLength());
+    Set<String> invited = new LinkedHashSet<>(request.members());
+    invited.remove(caller);
+    if (invited.size() + 1 > limits.maxRoomMembers()) {
+      throw ServiceException.badRequest("a room has at most " + limits.maxRoomMembers() + " members");
+    }
+    List<Room.Member> members = new ArrayList<>();
+    members.add(new Room.Member(caller, Room.OWNER));
+    invited.forEach(id -> members.add(new Room.Member(id, Room.MEMBER)));
+    Room room = new Room(newRoomId(), Room.GROUP, name, members, clock.getAsLong());
+    return requireUsers(invited)
+        .compose(x -> rooms.insert(room))
+        .compose(x -> view(room, caller))
+        .map(view -> {
+          events.room(Room.JOINED, room.memberIds(), view);
+          return view;
+        });
+  }
+
+  /** The direct room of the caller and another user, created (and announced) on first use. */
+  public Future<RoomView> direct(OpenDirect request) {
+    String caller = request.callerId();
+    String other = request.userId();
+    if (other.equals(caller)) {
+      throw ServiceException.badRequest("a direct room needs another user");
+    }
+    String roomId = Room.directRoomId(caller, other);
+    return rooms.get(roomId).compose(existing -> {
+      if (existing != null) {
+        return view(existing, caller);
+      }
+      return users.byId(other).compose(user -> {
+        if (user == null) {
+          return Future.failedFuture(ServiceException.notFound("user not found"));
+        }
+        Room room = new Room(
+            roomId, Room.DIRECT, "",
+            List.of(new Room.Member(caller, Room.MEMBER), new Room.Member(other, Room.MEMBER)), clock.getAsLong());
+        return rooms
+            .insert(room)
+            .compose(x -> view(room, caller))
+            .map(view -> {
+              events.room(Room.JOINED, room.memberIds(), view);
+              return view;
+            })
+            // Lost a race with the other user opening it: the stored one is the one.
+            .recover(e -> rooms.get(roomId).compose(r -> r == null ? Future.failedFuture(e) : view(r, caller)));
+      });
+    });
+  }
+
+  /** The caller's rooms, oldest first. */
+  public Future<List<RoomView>> list(String caller) {
+    return rooms.ofMember(caller).compose(list -> views(list, caller));
+  }
+
+  public Future<RoomView> get(String caller, String roomId) {
+    return memberRoom(roomId, caller).compose(room -> view(room, caller));
+  }
+
+  /** Everyone who shares a room with the user, without them. */
+  public Future<List<String>> contacts(String userId) {
+    return rooms.ofMember(userId).map(found -> {
+      Set<String> contacts = new LinkedHashSet<>();
+      found.forEach(room -> contacts.addAll(room.memberIds()));
+      contacts.remove(userId);
+      return List.copyOf(contacts);
+    });
+  }
+
+  /** The ids of the rooms the user is in. */
+  public Future<List<String>> roomIdsOf(String userId) {
+    return rooms.idsOfMember(userId);
+  }
+
+  /** Owners, moderators and admins add members. */
+  public Future<Void> addMember(MemberChange change) {
+    return memberRoom(change.roomId(), change.callerId())
+        .compose(room -> accounts.isAdmin(change.callerId()).compose(admin -> add(room, change.callerId(), change.userId(), admin)));
+  }
+
+  /** Removing oneself is leaving; others need owner, moderator or admin. */
+  public Future<Void> removeMember(MemberChange change) {
+    return memberRoom(change.roomId(), change.callerId())
+        .compose(room -> accounts.isAdmin(change.callerId()).compose(admin -> remove(room, change.callerId(), change.userId(), admin)));
+  }
+
+  private Future<Void> add(Room room, String caller, String target, boolean admin) {
+    if (!room.canManageMembers(caller, admin)) {
+      return Future.failedFuture(
+          room.isDirect()
+              ? ServiceException.badRequest("a direct room has exactly two members")
+              : ServiceException.forbidden("only owners and moderators add members"));
+    }
+    if (room.hasMember(target)) {
+      return Future.succeededFuture();
+    }
+    if (room.members().size() >= limits.maxRoomMembers()) {
+      return Future.failedFuture(ServiceException.conflict("a room has at most " + limits.maxRoomMembers() + " members"));
+    }
+    return requireUsers(Set.of(target))
+        .compose(x -> rooms.addMember(room.roomId(), target, Room.MEMBER))
+        .compose(added -> added ? announceChange(room.roomId(), Set.of(target), Set.of()) : Future.succeededFuture());
+  }
+
+  private Future<Void> remove(Room room, String caller, String target, boolean admin) {
+    if (room.isDirect()) {
+      return Future.failedFuture(ServiceException.badRequest("a direct room cannot be left"));
+    }
+    if (!room.hasMember(target)) {
+      return Future.failedFuture(ServiceException.notFound("not a member of this room"));
+    }
+    if (!room.canRemove(caller, target, admin)) {
+      return Future.failedFuture(ServiceException.forbidden("you may not remove this member"));
+    }
+    return rooms
+        .removeMember(room.roomId(), target)
+        .compose(removed -> removed ? handOverOwnership(room, target) : Future.succeededFuture())
+        .compose(x -> announceChange(room.roomId(), Set.of(), Set.of(target)));
+  }
+
+  /** The room if {@code userId} is a member; otherwise {@code not_found}, as for a missing room. */
+  public Future<Room> memberRoom(String roomId, String userId) {
+    return rooms
+        .get(roomId)
+        .compose(room -> room != null && room.hasMember(userId)
+            ? Future.succeededFuture(room)
+            : Future.failedFuture(ServiceException.notFound("room not found")));
+  }
+
+  /** When the last owner leaves a group with members left, the earliest member becomes owner. */
+  private Future<Void> handOverOwnership(Room before, String leaving) {
+    boolean ownerLeft = before.member(leaving).map(m -> Room.OWNER.equals(m.role())).orElse(false);
+    List<Room.Member> rest = before.members().stream().filter(m -> !m.userId().equals(leaving)).toList();
+    boolean ownerRemains = rest.stream().anyMatch(m -> Room.OWNER.equals(m.role()));
+    if (!ownerLeft || ownerRemains || rest.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return rooms.setRole(before.roomId(), rest.get(0).userId(), Room.OWNER);
+  }
+
+  /** Tells the joined, the left and the members who stayed, with the room as it now is. */
+  private Future<Void> announceChange(String roomId, Set<String> joined, Set<String> left) {
+    return rooms
+        .get(roomId)
+        .compose(room -> view(room, null).map(view -> {
+          List<String> stayed = room.memberIds().stream().filter(id -> !joined.contains(id)).toList();
+          events.room(Room.JOINED, joined, view);
+          events.room(Room.LEFT, left, view);
+          events.room(Room.UPDATED, stayed, view);
+          return null;
+        }));
+  }
+
+  private Future<RoomView> view(Room room, String viewer) {
+    return views(List.of(room), viewer).map(list -> list.get(0));
+  }
+
+  /** Rooms with their states (unread counted for {@code viewer}, 0 when null) and their members' profiles. */
+  private Future<List<RoomView>> views(List<Room> list, String viewer) {
+    if (list.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Set<String> people = new LinkedHashSet<>();
+    list.forEach(r -> people.addAll(r.memberIds()));
+    Future<RoomStates> states = history.roomStates(new RoomStatesQuery(viewer, list.stream().map(Room::roomId).toList()));
+    Future<List<User>> profiles = users.byIds(people);
+    return Future.all(states, profiles).map(x -> {
+      Map<String, User> byId = new HashMap<>();
+      profiles.result().forEach(u -> byId.put(u.userId(), u));
+      return list.stream()
+          .map(room -> {
+            Map<String, User> members = new HashMap<>();
+            room.memberIds().forEach(id -> {
+              User user = byId.get(id);
+              if (user != null) {
+                members.put(id, user);
+              }
+            });
+            var state = states.result().of(room.roomId());
+            return new RoomView(room, state.lastSeq(), state.unread(), members);
+          })
+          .toList();
+    });
+  }
+
+  private Future<Void> requireUsers(Set<String> userIds) {
+    if (userIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return users
+        .byIds(userIds)
+        .compose(found -> found.size() == userIds.size()
+            ? Future.succeededFuture()
+            : Future.failedFuture(ServiceException.badRequest("unknown user in members")));
+  }
+
+  private static String newRoomId() {
+    return "r_" + UUID.randomUUID().toString().replace("-", "");
+  }
+}

@@ -1,0 +1,105 @@
+package io.chatplatform.chat.domain;
+
+import io.chatplatform.contracts.ServiceException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Input rules of protocol v1, as plain functions that throw {@code bad_request}. Field types are
+ * already checked when a request is read (contracts); these check what the values may be.
+ */
+public final class Rules {
+  private Rules() {}
+
+  public static final Pattern USERNAME = Pattern.compile("[a-z0-9_.-]{3,32}");
+  public static final Pattern USERNAME_PREFIX = Pattern.compile("[a-z0-9_.-]{1,32}");
+  public static final int PASSWORD_MIN = 8;
+  public static final int PASSWORD_MAX = 128;
+  public static final int DISPLAY_NAME_MAX = 64;
+  /** A client's idempotency key: printable, no separators we use internally. */
+  public static final Pattern CLIENT_MSG_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+  /** {@code @username} in a message text. */
+  private static final Pattern MENTION = Pattern.compile("(?<![A-Za-z0-9_.-])@([a-z0-9_.-]{3,32})");
+
+  public static String username(String value) {
+    if (!USERNAME.matcher(value).matches()) {
+      throw ServiceException.badRequest("username must be 3-32 characters of a-z, 0-9, '_', '.', '-'");
+    }
+    return value;
+  }
+
+  public static String password(String value) {
+    if (value.length() < PASSWORD_MIN || value.length() > PASSWORD_MAX) {
+      throw ServiceException.badRequest("password must be " + PASSWORD_MIN + "-" + PASSWORD_MAX + " characters");
+    }
+    return value;
+  }
+
+  /** The display name ({@code null} or blank: the username); trimmed, at most {@value #DISPLAY_NAME_MAX} chars. */
+  public static String displayName(String value, String username) {
+    if (value == null) {
+      return username;
+    }
+    String trimmed = value.strip();
+    if (trimmed.isEmpty()) {
+      return username;
+    }
+    if (codePoints(trimmed) > DISPLAY_NAME_MAX || trimmed.chars().anyMatch(Character::isISOControl)) {
+      throw ServiceException.badRequest("displayName must be at most " + DISPLAY_NAME_MAX + " printable characters");
+    }
+    return trimmed;
+  }
+
+  public static String roomName(String value, int maxLength) {
+    String name = value.strip();
+    if (name.isEmpty() || codePoints(name) > maxLength || name.chars().anyMatch(Character::isISOControl)) {
+      throw ServiceException.badRequest("name must be 1-" + maxLength + " printable characters");
+    }
+    return name;
+  }
+
+  public static String clientMsgId(String value) {
+    if (!CLIENT_MSG_ID.matcher(value).matches()) {
+      throw ServiceException.badRequest("clientMsgId must be 1-64 characters of A-Z, a-z, 0-9, '_', '.', ':', '-'");
+    }
+    return value;
+  }
+
+  /** A message's text, at most {@code maxLength} characters. */
+  public static String text(String text, int maxLength) {
+    if (codePoints(text) > maxLength) {
+      throw ServiceException.badRequest("text must be at most " + maxLength + " characters");
+    }
+    return text;
+  }
+
+  /** A message needs text or attachments; no file id can be valid until files exist. */
+  public static void content(String text, List<String> attachments) {
+    if (text.isBlank() && attachments.isEmpty()) {
+      throw ServiceException.badRequest("a message needs text or attachments");
+    }
+    if (!attachments.isEmpty()) {
+      throw ServiceException.badRequest("unknown file in attachments");
+    }
+  }
+
+  /** The distinct usernames a text mentions as {@code @name}. */
+  public static Set<String> mentionedUsernames(String text) {
+    Set<String> names = new LinkedHashSet<>();
+    Matcher m = MENTION.matcher(text);
+    while (m.find()) {
+      // "@bob." ends a sentence: a name does not end in '.' or '-'.
+      names.add(m.group(1).replaceAll("[.-]+$", ""));
+    }
+    names.removeIf(name -> !USERNAME.matcher(name).matches());
+    return names;
+  }
+
+  /** Lengths are counted in characters as people count them (code points), not UTF-16 units. */
+  static int codePoints(String s) {
+    return s.codePointCount(0, s.length());
+  }
+}

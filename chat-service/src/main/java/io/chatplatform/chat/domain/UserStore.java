@@ -1,0 +1,27 @@
+package io.chatplatform.chat.domain;
+
+import io.vertx.core.Future;
+import java.util.Collection;
+import java.util.List;
+
+/** Where accounts are kept. {@code username} is unique; lookups answer null or leave out what is missing. */
+public interface UserStore {
+  /** Stores a new account; false when its username is taken. */
+  Future<Boolean> insert(User user);
+
+  Future<User> byId(String userId);
+
+  Future<User> byUsername(String username);
+
+  Future<List<User>> byIds(Collection<String> userIds);
+
+  Future<List<User>> byUsernames(Collection<String> usernames);
+
+  /** Users whose username starts with {@code prefix}, by username, at most {@code limit}. */
+  Future<List<User>> searchByPrefix(String prefix, int limit);
+
+  /** Sets or clears {@code disabled}; false when there is no such user. */
+  Future<Boolean> setDisabled(String userId, boolean disabled);
+
+  Future<List<String>> disabledIds();
+}

@@ -1,0 +1,203 @@
+package io.chatplatform.chat.store;
+
+import io.chatplatform.chat.domain.Room;
+import io.chatplatform.chat.domain.RoomStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.MongoClient;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rooms in MongoDB ({@code rooms}). A document is
+ * {@code {_id, type, name, members:[{userId, role}], memberIds:[userId], createdAt}};
+ * {@code memberIds} exists to be indexed and queried. A direct room's {@code _id} is derived from
+ * its pair ({@link Room#directRoomId}), so the unique {@code _id} makes "one direct room per pair"
+ * hold under any concurrency.
+ *
+ * <p>The rooms of a user are also kept in {@code memberships} ({@code {_id: userId, roomIds}}), so
+ * that "which rooms is this user in", asked at every socket connect and sync, is one point read
+ * rather than a query (which the embedded server answers by scanning every room: it ignores
+ * non-unique indexes). The room documents are the truth and {@code memberships} only ever lags
+ * behind on the safe side: a room is added to it after the member is added to the room, and
+ * removed from it before the member is removed, so a crash in between can leave a user without
+ * live events of a room they are in (they still sync it), never with those of a room they left.
+ */
+public final class MongoRoomStore implements RoomStore {
+  static final String ROOMS = "rooms";
+  static final String MEMBERSHIPS = "memberships";
+
+  private final MongoClient mongo;
+  private final RoomCache cache;
+
+  public MongoRoomStore(MongoClient mongo, RoomCache cache) {
+    this.mongo = mongo;
+    this.cache = cache;
+  }
+
+  /** Creates the indexes, and the memberships of rooms stored before memberships existed. */
+  public Future<Void> prepare() {
+    return mongo
+        .createIndex(ROOMS, new JsonObject().put("memberIds", 1))
+        .compose(x -> mongo.count(MEMBERSHIPS, new JsonObject()))
+        .compose(count -> count > 0 ? Future.succeededFuture() : rebuildMemberships());
+  }
+
+  private Future<Void> rebuildMemberships() {
+    return mongo
+        .find(ROOMS, new JsonObject())
+        .compose(
+            docs -> {
+              List<BulkOperation> adds = new ArrayList<>();
+              for (JsonObject doc : docs) {
+                Room room = fromDocument(doc);
+                room.memberIds().forEach(userId -> adds.add(membershipAdd(userId, room.roomId())));
+              }
+              return adds.isEmpty() ? Future.succeededFuture() : mongo.bulkWrite(MEMBERSHIPS, adds).mapEmpty();
+            });
+  }
+
+  @Override
+  public Future<Void> insert(Room room) {
+    return mongo
+        .insert(ROOMS, toDocument(room))
+        .compose(
+            x ->
+                mongo.bulkWrite(
+                    MEMBERSHIPS, room.memberIds().stream().map(userId -> membershipAdd(userId, room.roomId())).toList()))
+        .mapEmpty();
+  }
+
+  /** The room, from the cache when it has it; null when there is no such room. */
+  @Override
+  public Future<Room> get(String roomId) {
+    Room cached = cache.get(roomId);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    long token = cache.readToken();
+    return mongo
+        .findOne(ROOMS, new JsonObject().put("_id", roomId), null)
+        .map(
+            doc -> {
+              if (doc == null) {
+                return null;
+              }
+              Room room = fromDocument(doc);
+              cache.put(room, token);
+              return room;
+            });
+  }
+
+  /** The user's rooms, oldest first. */
+  @Override
+  public Future<List<Room>> ofMember(String userId) {
+    return idsOfMember(userId)
+        .compose(
+            ids -> {
+              if (ids.isEmpty()) {
+                return Future.succeededFuture(List.<JsonObject>of());
+              }
+              FindOptions options = new FindOptions().setSort(new JsonObject().put("createdAt", 1));
+              JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(ids)));
+              return mongo.findWithOptions(ROOMS, query, options);
+            })
+        .map(
+            docs ->
+                docs.stream()
+                    .map(MongoRoomStore::fromDocument)
+                    // The room is the truth; memberships may lag behind it (see the class comment).
+                    .filter(room -> room.hasMember(userId))
+                    .toList());
+  }
+
+  @Override
+  public Future<List<String>> idsOfMember(String userId) {
+    return mongo
+        .findOne(MEMBERSHIPS, new JsonObject().put("_id", userId), null)
+        .map(
+            doc ->
+                doc == null
+                    ? List.of()
+                    : doc.getJsonArray("roomIds", new JsonArray()).stream().map(String::valueOf).toList());
+  }
+
+  /** Adds a member unless present; true when added. */
+  @Override
+  public Future<Boolean> addMember(String roomId, String userId, String role) {
+    JsonObject query = new JsonObject().put("_id", roomId).put("memberIds", new JsonObject().put("$ne", userId));
+    JsonObject update =
+        new JsonObject()
+            .put("$push", new JsonObject().put("members", new JsonObject().put("userId", userId).put("role", role)))
+            .put("$addToSet", new JsonObject().put("memberIds", userId));
+    return mongo
+        .updateCollection(ROOMS, query, update)
+        .map(r -> changed(roomId, r.getDocModified() > 0))
+        .compose(added -> mongo.bulkWrite(MEMBERSHIPS, List.of(membershipAdd(userId, roomId))).map(added));
+  }
+
+  /** Removes a member if present; true when removed. */
+  @Override
+  public Future<Boolean> removeMember(String roomId, String userId) {
+    JsonObject query = new JsonObject().put("_id", roomId).put("memberIds", userId);
+    JsonObject update =
+        new JsonObject()
+            .put("$pull", new JsonObject().put("members", new JsonObject().put("userId", userId)).put("memberIds", userId));
+    JsonObject membership = new JsonObject().put("$pull", new JsonObject().put("roomIds", roomId));
+    return mongo
+        .updateCollection(MEMBERSHIPS, new JsonObject().put("_id", userId), membership)
+        .compose(x -> mongo.updateCollection(ROOMS, query, update))
+        .map(r -> changed(roomId, r.getDocModified() > 0));
+  }
+
+  /** Sets a member's role (used when ownership passes on). */
+  @Override
+  public Future<Void> setRole(String roomId, String userId, String role) {
+    JsonObject query = new JsonObject().put("_id", roomId).put("members.userId", userId);
+    JsonObject update = new JsonObject().put("$set", new JsonObject().put("members.$.role", role));
+    return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, true)).mapEmpty();
+  }
+
+  private static BulkOperation membershipAdd(String userId, String roomId) {
+    return BulkOperation.createUpdate(
+        new JsonObject().put("_id", userId),
+        new JsonObject().put("$addToSet", new JsonObject().put("roomIds", roomId)),
+        true,
+        false);
+  }
+
+  private boolean changed(String roomId, boolean modified) {
+    if (modified) {
+      cache.invalidate(roomId);
+    }
+    return modified;
+  }
+
+  static JsonObject toDocument(Room room) {
+    return new JsonObject()
+        .put("_id", room.roomId())
+        .put("type", room.type())
+        .put("name", room.name())
+        .put("members", members(room))
+        .put("memberIds", new JsonArray(room.memberIds()))
+        .put("createdAt", room.createdAt());
+  }
+
+  static Room fromDocument(JsonObject doc) {
+    List<Room.Member> members =
+        doc.getJsonArray("members", new JsonArray()).stream()
+            .map(o -> (JsonObject) o)
+            .map(m -> new Room.Member(m.getString("userId"), m.getString("role")))
+            .toList();
+    return new Room(doc.getString("_id"), doc.getString("type"), doc.getString("name"), members, doc.getLong("createdAt", 0L));
+  }
+
+  private static JsonArray members(Room room) {
+    JsonArray array = new JsonArray();
+    room.members().forEach(m -> array.add(new JsonObject().put("userId", m.userId()).put("role", m.role())));
+    return array;
+  }
+}

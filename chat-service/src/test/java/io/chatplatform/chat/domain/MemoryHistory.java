@@ -1,0 +1,107 @@
+package io.chatplatform.chat.domain;
+
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.history.HistoryApi.Append;
+import io.chatplatform.contracts.history.HistoryApi.Appended;
+import io.chatplatform.contracts.history.HistoryApi.ListReceipts;
+import io.chatplatform.contracts.history.HistoryApi.MarkReceipt;
+import io.chatplatform.contracts.history.HistoryApi.Page;
+import io.chatplatform.contracts.history.HistoryApi.ReceiptMarked;
+import io.chatplatform.contracts.history.HistoryApi.RoomState;
+import io.chatplatform.contracts.history.HistoryApi.RoomStates;
+import io.chatplatform.contracts.history.HistoryApi.RoomStatesQuery;
+import io.chatplatform.contracts.history.HistoryApi.Sync;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * history-service's contract in memory: per-room gap-free seqs, one message per
+ * (room, sender, clientMsgId), watermarks that only move forward.
+ */
+final class MemoryHistory implements HistoryClient {
+  final Map<String, List<JsonObject>> rooms = new HashMap<>();
+  private final Map<String, JsonObject> byClientKey = new HashMap<>();
+  /** "room user" → {delivered, read}. */
+  private final Map<String, long[]> marks = new HashMap<>();
+
+  @Override
+  public Future<Appended> append(Append m) {
+    String key = m.roomId() + " " + m.senderId() + " " + m.clientMsgId();
+    JsonObject stored = byClientKey.get(key);
+    if (stored != null) {
+      return Future.succeededFuture(new Appended(stored, true));
+    }
+    List<JsonObject> room = rooms.computeIfAbsent(m.roomId(), id -> new ArrayList<>());
+    if (m.replyTo() != null && m.replyTo() > room.size()) {
+      return Future.failedFuture(ServiceException.badRequest("replyTo must be the seq of an earlier message"));
+    }
+    JsonObject message = new JsonObject()
+        .put("roomId", m.roomId())
+        .put("seq", (long) room.size() + 1)
+        .put("senderId", m.senderId())
+        .put("clientMsgId", m.clientMsgId())
+        .put("text", m.text())
+        .put("mentions", new JsonArray(m.mentions()))
+        .put("ts", m.ts());
+    room.add(message);
+    byClientKey.put(key, message);
+    return Future.succeededFuture(new Appended(message, false));
+  }
+
+  @Override
+  public Future<JsonObject> page(Page page) {
+    List<JsonObject> room = rooms.getOrDefault(page.roomId(), List.of());
+    return Future.succeededFuture(new JsonObject().put("messages", new JsonArray(new ArrayList<>(room))).put("hasMore", false));
+  }
+
+  @Override
+  public Future<JsonObject> sync(Sync sync) {
+    JsonObject result = new JsonObject();
+    sync.rooms().forEach((roomId, after) -> {
+      List<JsonObject> newer = rooms.getOrDefault(roomId, List.of()).stream().filter(m -> m.getLong("seq") > after).toList();
+      result.put(roomId, new JsonObject().put("messages", new JsonArray(new ArrayList<>(newer))).put("hasMore", false));
+    });
+    return Future.succeededFuture(new JsonObject().put("rooms", result));
+  }
+
+  @Override
+  public Future<RoomStates> roomStates(RoomStatesQuery query) {
+    Map<String, RoomState> states = new HashMap<>();
+    for (String roomId : query.roomIds()) {
+      List<JsonObject> room = rooms.getOrDefault(roomId, List.of());
+      long read = query.userId() == null ? 0 : marks.getOrDefault(roomId + " " + query.userId(), new long[2])[1];
+      long unread = query.userId() == null ? 0
+          : room.stream().filter(m -> m.getLong("seq") > read && !query.userId().equals(m.getString("senderId"))).count();
+      states.put(roomId, new RoomState(room.size(), unread));
+    }
+    return Future.succeededFuture(new RoomStates(states));
+  }
+
+  @Override
+  public Future<ReceiptMarked> markReceipt(MarkReceipt mark) {
+    if (mark.seq() > rooms.getOrDefault(mark.roomId(), List.of()).size()) {
+      return Future.failedFuture(ServiceException.badRequest("seq is beyond the room's last message"));
+    }
+    long[] was = marks.getOrDefault(mark.roomId() + " " + mark.userId(), new long[2]);
+    long delivered = Math.max(was[0], mark.seq());
+    long read = "read".equals(mark.kind()) ? Math.max(was[1], mark.seq()) : was[1];
+    marks.put(mark.roomId() + " " + mark.userId(), new long[] {delivered, read});
+    String moved = read > was[1] ? "read" : delivered > was[0] ? "delivered" : null;
+    return Future.succeededFuture(new ReceiptMarked(delivered, read, moved));
+  }
+
+  @Override
+  public Future<JsonObject> listReceipts(ListReceipts list) {
+    JsonArray members = new JsonArray();
+    for (String userId : list.userIds()) {
+      long[] m = marks.getOrDefault(list.roomId() + " " + userId, new long[2]);
+      members.add(new JsonObject().put("userId", userId).put("delivered", m[0]).put("read", m[1]));
+    }
+    return Future.succeededFuture(new JsonObject().put("members", members));
+  }
+}

@@ -1,0 +1,68 @@
+package io.chatplatform.chat.domain;
+
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@link RoomStore} in memory; room ids are unique as in the MongoDB one. */
+final class MemoryRoomStore implements RoomStore {
+  final Map<String, Room> rooms = new LinkedHashMap<>();
+
+  @Override
+  public Future<Void> insert(Room room) {
+    if (rooms.containsKey(room.roomId())) {
+      return Future.failedFuture(new IllegalStateException("duplicate room id " + room.roomId()));
+    }
+    rooms.put(room.roomId(), room);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Room> get(String roomId) {
+    return Future.succeededFuture(rooms.get(roomId));
+  }
+
+  @Override
+  public Future<List<Room>> ofMember(String userId) {
+    return Future.succeededFuture(rooms.values().stream().filter(r -> r.hasMember(userId)).toList());
+  }
+
+  @Override
+  public Future<List<String>> idsOfMember(String userId) {
+    return ofMember(userId).map(list -> list.stream().map(Room::roomId).toList());
+  }
+
+  @Override
+  public Future<Boolean> addMember(String roomId, String userId, String role) {
+    Room room = rooms.get(roomId);
+    if (room == null || room.hasMember(userId)) {
+      return Future.succeededFuture(false);
+    }
+    List<Room.Member> members = new ArrayList<>(room.members());
+    members.add(new Room.Member(userId, role));
+    rooms.put(roomId, new Room(roomId, room.type(), room.name(), members, room.createdAt()));
+    return Future.succeededFuture(true);
+  }
+
+  @Override
+  public Future<Boolean> removeMember(String roomId, String userId) {
+    Room room = rooms.get(roomId);
+    if (room == null || !room.hasMember(userId)) {
+      return Future.succeededFuture(false);
+    }
+    List<Room.Member> members = room.members().stream().filter(m -> !m.userId().equals(userId)).toList();
+    rooms.put(roomId, new Room(roomId, room.type(), room.name(), members, room.createdAt()));
+    return Future.succeededFuture(true);
+  }
+
+  @Override
+  public Future<Void> setRole(String roomId, String userId, String role) {
+    Room room = rooms.get(roomId);
+    List<Room.Member> members =
+        room.members().stream().map(m -> m.userId().equals(userId) ? new Room.Member(userId, role) : m).toList();
+    rooms.put(roomId, new Room(roomId, room.type(), room.name(), members, room.createdAt()));
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,67 @@
+package io.chatplatform.chat.domain;
+
+import io.vertx.core.Future;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** {@link UserStore} in memory, with the same uniqueness of usernames as the MongoDB one. */
+final class MemoryUserStore implements UserStore {
+  final Map<String, User> byId = new LinkedHashMap<>();
+
+  @Override
+  public Future<Boolean> insert(User user) {
+    if (byId.values().stream().anyMatch(u -> u.username().equals(user.username()))) {
+      return Future.succeededFuture(false);
+    }
+    byId.put(user.userId(), user);
+    return Future.succeededFuture(true);
+  }
+
+  @Override
+  public Future<User> byId(String userId) {
+    return Future.succeededFuture(byId.get(userId));
+  }
+
+  @Override
+  public Future<User> byUsername(String username) {
+    return Future.succeededFuture(byId.values().stream().filter(u -> u.username().equals(username)).findFirst().orElse(null));
+  }
+
+  @Override
+  public Future<List<User>> byIds(Collection<String> userIds) {
+    return Future.succeededFuture(userIds.stream().map(byId::get).filter(Objects::nonNull).toList());
+  }
+
+  @Override
+  public Future<List<User>> byUsernames(Collection<String> usernames) {
+    return Future.succeededFuture(byId.values().stream().filter(u -> usernames.contains(u.username())).toList());
+  }
+
+  @Override
+  public Future<List<User>> searchByPrefix(String prefix, int limit) {
+    return Future.succeededFuture(byId.values().stream()
+        .filter(u -> u.username().startsWith(prefix))
+        .sorted(Comparator.comparing(User::username))
+        .limit(limit)
+        .toList());
+  }
+
+  @Override
+  public Future<Boolean> setDisabled(String userId, boolean disabled) {
+    User user = byId.get(userId);
+    if (user == null) {
+      return Future.succeededFuture(false);
+    }
+    byId.put(userId, new User(user.userId(), user.username(), user.displayName(), user.passwordHash(), user.roles(), disabled, user.createdAt()));
+    return Future.succeededFuture(true);
+  }
+
+  @Override
+  public Future<List<String>> disabledIds() {
+    return Future.succeededFuture(byId.values().stream().filter(User::disabled).map(User::userId).toList());
+  }
+}

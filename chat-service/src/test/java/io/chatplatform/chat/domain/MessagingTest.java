@@ -1,0 +1,92 @@
+package io.chatplatform.chat.domain;
+
+import static io.chatplatform.chat.domain.ChatDomain.result;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chatplatform.contracts.ErrorCode;
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.chat.ChatApi.CreateRoom;
+import io.chatplatform.contracts.chat.ChatApi.PageRequest;
+import io.chatplatform.contracts.chat.ChatApi.Send;
+import io.chatplatform.contracts.chat.ChatApi.SyncRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Messaging")
+class MessagingTest {
+  final ChatDomain chat = new ChatDomain();
+  final String alice = chat.user("alice");
+  final String bob = chat.user("bob");
+  final String carol = chat.user("carol");
+  final String roomId = result(chat.rooms.create(new CreateRoom(alice, "Team", List.of(bob)))).room().roomId();
+
+  Send send(String sender, String clientMsgId, String text) {
+    return new Send(sender, roomId, clientMsgId, text, List.of(), null);
+  }
+
+  @Test
+  @DisplayName("store a message with the next seq and tell the room once, a retry answering the stored message")
+  void sendOnce() {
+    JsonObject first = result(chat.messaging.send(send(alice, "m1", "hello")));
+    JsonObject retry = result(chat.messaging.send(send(alice, "m1", "hello again")));
+    assertThat(first.getLong("seq")).isEqualTo(1L);
+    assertThat(retry).isEqualTo(first);
+    assertThat(chat.events.messages).singleElement().satisfies(m -> assertThat(m.roomId()).isEqualTo(roomId));
+    assertThat(first.getLong("ts")).isEqualTo(chat.now.get());
+  }
+
+  @Test
+  @DisplayName("record as mentions only the named users who are members of the room")
+  void mentions() {
+    JsonObject message = result(chat.messaging.send(send(alice, "m1", "@bob and @carol, see @nobody")));
+    assertThat(message.getJsonArray("mentions").getList()).containsExactly(bob);
+  }
+
+  @Test
+  @DisplayName("refuse non-members, blank and over-long texts, attachments and bad ids before storing anything")
+  void refusals() {
+    assertThatThrownBy(() -> result(chat.messaging.send(send(carol, "m1", "hi"))))
+        .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    for (Send bad : List.of(
+        send(alice, "m1", "   "),
+        send(alice, "m1", "x".repeat(ChatDomain.LIMITS.maxTextLength() + 1)),
+        send(alice, "has space", "hi"),
+        new Send(alice, roomId, "m1", "hi", List.of("f_1"), null))) {
+      assertThatThrownBy(() -> result(chat.messaging.send(bad)))
+          .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+    }
+    assertThat(chat.history.rooms).isEmpty();
+    assertThat(chat.events.messages).isEmpty();
+  }
+
+  @Test
+  @DisplayName("check page bounds and membership before reading a page")
+  void page() {
+    result(chat.messaging.send(send(alice, "m1", "one")));
+    assertThat(result(chat.messaging.page(new PageRequest(bob, roomId, null, null, null))).getJsonArray("messages")).hasSize(1);
+    for (PageRequest bad : List.of(
+        new PageRequest(bob, roomId, 1L, 1L, null), new PageRequest(bob, roomId, null, null, 0L),
+        new PageRequest(bob, roomId, null, null, 101L))) {
+      assertThatThrownBy(() -> result(chat.messaging.page(bad))).isInstanceOf(ServiceException.class);
+    }
+    assertThatThrownBy(() -> result(chat.messaging.page(new PageRequest(carol, roomId, null, null, null))))
+        .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+  }
+
+  @Test
+  @DisplayName("sync only the rooms the caller is in, within the room limit")
+  void sync() {
+    result(chat.messaging.send(send(alice, "m1", "one")));
+    result(chat.messaging.send(send(alice, "m2", "two")));
+    JsonObject synced = result(chat.messaging.sync(new SyncRequest(bob, Map.of(roomId, 1L, "r_other", 0L))));
+    assertThat(synced.getJsonObject("rooms").fieldNames()).containsExactly(roomId);
+    assertThat(synced.getJsonObject("rooms").getJsonObject(roomId).getJsonArray("messages")).hasSize(1);
+    assertThat(result(chat.messaging.sync(new SyncRequest(carol, Map.of(roomId, 0L)))).getJsonObject("rooms")).isEmpty();
+    assertThatThrownBy(() -> result(chat.messaging.sync(new SyncRequest(bob, Map.of("a", 0L, "b", 0L, "c", 0L, "d", 0L)))))
+        .isInstanceOf(ServiceException.class);
+  }
+}

@@ -1,0 +1,44 @@
+package io.chatplatform.chat.domain;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** {@link ChatEvents} that keeps what was announced, in order, for assertions. */
+final class RecordedEvents implements ChatEvents {
+  record Message(String roomId, JsonObject message) {}
+
+  record RoomEvent(String event, List<String> userIds, RoomView room) {}
+
+  record Receipt(String roomId, String userId, String kind, long seq, boolean wholeRoom) {}
+
+  record Disabled(String userId, boolean disabled) {}
+
+  final List<Message> messages = new ArrayList<>();
+  final List<RoomEvent> rooms = new ArrayList<>();
+  final List<Receipt> receipts = new ArrayList<>();
+  final List<Disabled> disabled = new ArrayList<>();
+
+  @Override
+  public void message(String roomId, JsonObject message) {
+    messages.add(new Message(roomId, message));
+  }
+
+  @Override
+  public void room(String event, Collection<String> userIds, RoomView room) {
+    if (!userIds.isEmpty()) {
+      rooms.add(new RoomEvent(event, List.copyOf(userIds), room));
+    }
+  }
+
+  @Override
+  public void receipt(String roomId, String userId, String kind, long seq, boolean wholeRoom) {
+    receipts.add(new Receipt(roomId, userId, kind, seq, wholeRoom));
+  }
+
+  @Override
+  public void accountDisabled(String userId, boolean disabled) {
+    this.disabled.add(new Disabled(userId, disabled));
+  }
+}

@@ -1,0 +1,97 @@
+package io.chatplatform.chat.domain;
+
+import static io.chatplatform.chat.domain.ChatDomain.result;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chatplatform.contracts.ErrorCode;
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.chat.ChatApi.CreateRoom;
+import io.chatplatform.contracts.chat.ChatApi.MemberChange;
+import io.chatplatform.contracts.chat.ChatApi.OpenDirect;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Rooms")
+class RoomsTest {
+  final ChatDomain chat = new ChatDomain();
+  final String alice = chat.user("alice");
+  final String bob = chat.user("bob");
+  final String carol = chat.user("carol");
+
+  static void assertCode(Runnable call, ErrorCode code) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(code));
+  }
+
+  @Test
+  @DisplayName("create a group with the caller as owner, tell every member, and name members in the view")
+  void create() {
+    RoomView view = result(chat.rooms.create(new CreateRoom(alice, "  Team ", List.of(bob, alice))));
+    assertThat(view.room().name()).isEqualTo("Team");
+    assertThat(view.room().members()).containsExactly(new Room.Member(alice, Room.OWNER), new Room.Member(bob, Room.MEMBER));
+    assertThat(view.people().get(bob).username()).isEqualTo("bob");
+    assertThat(chat.events.rooms).singleElement().satisfies(e -> {
+      assertThat(e.event()).isEqualTo(Room.JOINED);
+      assertThat(e.userIds()).containsExactly(alice, bob);
+    });
+  }
+
+  @Test
+  @DisplayName("refuse unknown members, too many members and a bad name, storing nothing")
+  void createRefusals() {
+    assertCode(() -> result(chat.rooms.create(new CreateRoom(alice, "Team", List.of("u_nobody")))), ErrorCode.BAD_REQUEST);
+    assertCode(() -> result(chat.rooms.create(new CreateRoom(alice, "Team", List.of("a", "b", "c", "d")))), ErrorCode.BAD_REQUEST);
+    assertCode(() -> result(chat.rooms.create(new CreateRoom(alice, "x".repeat(21), List.of()))), ErrorCode.BAD_REQUEST);
+    assertThat(chat.roomStore.rooms).isEmpty();
+  }
+
+  @Test
+  @DisplayName("open one direct room per pair, whoever opens it, announced once")
+  void direct() {
+    RoomView first = result(chat.rooms.direct(new OpenDirect(alice, bob)));
+    RoomView second = result(chat.rooms.direct(new OpenDirect(bob, alice)));
+    assertThat(second.room().roomId()).isEqualTo(first.room().roomId());
+    assertThat(chat.events.rooms).hasSize(1);
+    assertCode(() -> result(chat.rooms.direct(new OpenDirect(alice, alice))), ErrorCode.BAD_REQUEST);
+    assertCode(() -> result(chat.rooms.direct(new OpenDirect(alice, "u_nobody"))), ErrorCode.NOT_FOUND);
+    assertCode(() -> result(chat.rooms.addMember(new MemberChange(alice, first.room().roomId(), carol))), ErrorCode.BAD_REQUEST);
+  }
+
+  @Test
+  @DisplayName("answer a room the caller is not in exactly like a missing one")
+  void membersOnly() {
+    String roomId = result(chat.rooms.create(new CreateRoom(alice, "Team", List.of(bob)))).room().roomId();
+    assertCode(() -> result(chat.rooms.get(carol, roomId)), ErrorCode.NOT_FOUND);
+    assertCode(() -> result(chat.rooms.get(carol, "r_missing")), ErrorCode.NOT_FOUND);
+    assertThat(result(chat.rooms.get(bob, roomId)).room().roomId()).isEqualTo(roomId);
+  }
+
+  @Test
+  @DisplayName("let owners add members, not plain members, and tell the joined and those who stayed")
+  void add() {
+    String roomId = result(chat.rooms.create(new CreateRoom(alice, "Team", List.of(bob)))).room().roomId();
+    chat.events.rooms.clear();
+    assertCode(() -> result(chat.rooms.addMember(new MemberChange(bob, roomId, carol))), ErrorCode.FORBIDDEN);
+    result(chat.rooms.addMember(new MemberChange(alice, roomId, carol)));
+    assertThat(chat.events.rooms).extracting(RecordedEvents.RoomEvent::event, RecordedEvents.RoomEvent::userIds)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Room.JOINED, List.of(carol)),
+            org.assertj.core.groups.Tuple.tuple(Room.UPDATED, List.of(alice, bob)));
+    result(chat.rooms.addMember(new MemberChange(alice, roomId, carol)));
+    assertThat(chat.events.rooms).as("adding a member twice changes nothing").hasSize(2);
+  }
+
+  @Test
+  @DisplayName("hand ownership to the earliest member when the last owner leaves")
+  void leave() {
+    String roomId = result(chat.rooms.create(new CreateRoom(alice, "Team", List.of(bob, carol)))).room().roomId();
+    assertCode(() -> result(chat.rooms.removeMember(new MemberChange(bob, roomId, alice))), ErrorCode.FORBIDDEN);
+    result(chat.rooms.removeMember(new MemberChange(alice, roomId, alice)));
+    Room room = chat.roomStore.rooms.get(roomId);
+    assertThat(room.hasMember(alice)).isFalse();
+    assertThat(room.member(bob).orElseThrow().role()).isEqualTo(Room.OWNER);
+    assertThat(chat.events.rooms.get(chat.events.rooms.size() - 2).userIds()).containsExactly(alice);
+    assertThat(result(chat.rooms.contacts(bob))).containsExactly(carol);
+  }
+}

@@ -1,0 +1,21 @@
+package io.chatplatform.chat.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatplatform.chat.domain.Room;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The MongoDB room document")
+class MongoRoomStoreTest {
+  static final Room GROUP = new Room("r1", Room.GROUP, "Team",
+      List.of(new Room.Member("own", Room.OWNER), new Room.Member("mod", Room.MODERATOR), new Room.Member("mem", Room.MEMBER)), 5);
+
+  @Test
+  @DisplayName("round-trips a room, with the member ids indexed beside the members")
+  void documentRoundTrip() {
+    assertThat(MongoRoomStore.fromDocument(MongoRoomStore.toDocument(GROUP))).isEqualTo(GROUP);
+    assertThat(MongoRoomStore.toDocument(GROUP).getJsonArray("memberIds")).containsExactly("own", "mod", "mem");
+  }
+}

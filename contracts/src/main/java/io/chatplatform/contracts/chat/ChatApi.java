@@ -1,0 +1,353 @@
+package io.chatplatform.contracts.chat;
+
+import io.chatplatform.contracts.Ack;
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.Endpoint;
+import io.chatplatform.contracts.Fields;
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.Shape;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What chat-service serves, with its requests and replies. Requests made for a client carry the
+ * authenticated caller as {@code callerId}, set by the gateway from the token or socket. The
+ * types of fields are checked when a request is read ({@code bad_request} naming the field); what
+ * the values may be (lengths, patterns, permissions) is chat-service's to check.
+ */
+public final class ChatApi {
+  private ChatApi() {}
+
+  /** Credentials never appear in a record's text form, so a logged request cannot leak them. */
+  private static final String HIDDEN = "***";
+
+  public record Register(String username, String password, String displayName) {
+    static Register read(JsonObject json) {
+      return new Register(Fields.string(json, "username"), Fields.string(json, "password"), Fields.optString(json, "displayName"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("username", username).put("password", password).put("displayName", displayName);
+    }
+
+    @Override
+    public String toString() {
+      return "Register[username=" + username + ", password=" + HIDDEN + "]";
+    }
+  }
+
+  public record Credentials(String username, String password) {
+    static Credentials read(JsonObject json) {
+      if (!(json.getValue("username") instanceof String name) || !(json.getValue("password") instanceof String secret)) {
+        throw ServiceException.badRequest("username and password are required strings");
+      }
+      return new Credentials(name, secret);
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("username", username).put("password", password);
+    }
+
+    @Override
+    public String toString() {
+      return "Credentials[username=" + username + ", password=" + HIDDEN + "]";
+    }
+  }
+
+  /** A request about one user, by id (their profile, their contacts). */
+  public record UserRef(String userId) {
+    static UserRef read(JsonObject json) {
+      return new UserRef(Fields.string(json, "userId"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("userId", userId);
+    }
+  }
+
+  /** Users whose username starts with {@code query} ("" finds nobody). */
+  public record UserSearch(String query) {
+    static UserSearch read(JsonObject json) {
+      String query = Fields.optString(json, "query");
+      return new UserSearch(query == null ? "" : query);
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("query", query);
+    }
+  }
+
+  /** An admin disables an account or enables it again. */
+  public record SetDisabled(String callerId, String userId, boolean disabled) {
+    static SetDisabled read(JsonObject json) {
+      Boolean disabled = Fields.optBoolean(json, "disabled", "disabled must be true or false");
+      String caller = Fields.string(json, "callerId");
+      String target = Fields.string(json, "userId");
+      if (disabled == null) {
+        throw ServiceException.badRequest("disabled must be true or false");
+      }
+      return new SetDisabled(caller, target, disabled);
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("userId", userId).put("disabled", disabled);
+    }
+  }
+
+  /** Published on {@link Addresses.Chat#USER_DISABLED_CHANGED}: every gateway node acts on it. */
+  public record AccountDisabled(String userId, boolean disabled) {
+    public static final Shape<AccountDisabled> SHAPE = Shape.of(AccountDisabled.class,
+        json -> new AccountDisabled(json.getString("userId"), json.getBoolean("disabled", false)),
+        a -> new JsonObject().put("userId", a.userId).put("disabled", a.disabled));
+  }
+
+  /** A request with nothing but its caller (the caller's rooms, the ids of the caller's rooms). */
+  public record Caller(String callerId) {
+    static Caller read(JsonObject json) {
+      return new Caller(Fields.string(json, "callerId"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId);
+    }
+  }
+
+  /** A request about one room of the caller's. */
+  public record RoomRef(String callerId, String roomId) {
+    static RoomRef read(JsonObject json) {
+      return new RoomRef(Fields.string(json, "callerId"), Fields.string(json, "roomId"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("roomId", roomId);
+    }
+  }
+
+  public record CreateRoom(String callerId, String name, List<String> members) {
+    public CreateRoom {
+      members = List.copyOf(members);
+    }
+
+    static CreateRoom read(JsonObject json) {
+      return new CreateRoom(
+          Fields.string(json, "callerId"), Fields.string(json, "name"),
+          Fields.strings(json, "members", "members must be a list of user ids"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("name", name).put("members", Fields.array(members));
+    }
+  }
+
+  /** The direct room of the caller and {@code userId}, created on first use. */
+  public record OpenDirect(String callerId, String userId) {
+    static OpenDirect read(JsonObject json) {
+      return new OpenDirect(Fields.string(json, "callerId"), Fields.string(json, "userId"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("userId", userId);
+    }
+  }
+
+  /** The caller adds {@code userId} to a room, or removes them (themselves: leaving). */
+  public record MemberChange(String callerId, String roomId, String userId) {
+    static MemberChange read(JsonObject json) {
+      return new MemberChange(Fields.string(json, "callerId"), Fields.string(json, "roomId"), Fields.string(json, "userId"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("roomId", roomId).put("userId", userId);
+    }
+  }
+
+  public record RoomIds(List<String> roomIds) {
+    public RoomIds {
+      roomIds = List.copyOf(roomIds);
+    }
+
+    static RoomIds read(JsonObject json) {
+      return new RoomIds(Fields.strings(json, "roomIds", "roomIds must be a list"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("roomIds", Fields.array(roomIds));
+    }
+  }
+
+  public record UserIds(List<String> userIds) {
+    public UserIds {
+      userIds = List.copyOf(userIds);
+    }
+
+    static UserIds read(JsonObject json) {
+      return new UserIds(Fields.strings(json, "userIds", "userIds must be a list"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("userIds", Fields.array(userIds));
+    }
+  }
+
+  /** A message from the caller; retried sends carry the same {@code clientMsgId}. */
+  public record Send(String callerId, String roomId, String clientMsgId, String text, List<String> attachments, Long replyTo) {
+    public Send {
+      attachments = List.copyOf(attachments);
+    }
+
+    static Send read(JsonObject json) {
+      String text = Fields.optString(json, "text");
+      return new Send(
+          Fields.string(json, "callerId"), Fields.string(json, "roomId"), Fields.string(json, "clientMsgId"),
+          text == null ? "" : text,
+          Fields.strings(json, "attachments", "attachments must be a list of file ids"),
+          replyTo(json));
+    }
+
+    private static Long replyTo(JsonObject json) {
+      Object raw = json.getValue("replyTo");
+      if (raw == null) {
+        return null;
+      }
+      if (!(raw instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1) {
+        throw ServiceException.badRequest("replyTo must be the seq of a message of the room");
+      }
+      return n.longValue();
+    }
+
+    JsonObject write() {
+      return new JsonObject()
+          .put("callerId", callerId)
+          .put("roomId", roomId)
+          .put("clientMsgId", clientMsgId)
+          .put("text", text)
+          .put("attachments", Fields.array(attachments))
+          .put("replyTo", replyTo);
+    }
+  }
+
+  /** A page of a room's messages: before a seq, after one, or the newest. */
+  public record PageRequest(String callerId, String roomId, Long before, Long after, Long limit) {
+    static PageRequest read(JsonObject json) {
+      return new PageRequest(
+          Fields.string(json, "callerId"), Fields.string(json, "roomId"),
+          Fields.optWhole(json, "before"), Fields.optWhole(json, "after"), Fields.optWhole(json, "limit"));
+    }
+
+    JsonObject write() {
+      return new JsonObject()
+          .put("callerId", callerId).put("roomId", roomId).put("before", before).put("after", after).put("limit", limit);
+    }
+  }
+
+  /** roomId → the last seq the caller has of it: what it missed since. */
+  public record SyncRequest(String callerId, Map<String, Long> rooms) {
+    public SyncRequest {
+      rooms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rooms));
+    }
+
+    static SyncRequest read(JsonObject json) {
+      return new SyncRequest(
+          Fields.string(json, "callerId"), Fields.wholeNumbers(json, "rooms", "rooms must be an object of roomId: lastSeq"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("rooms", Fields.object(rooms));
+    }
+  }
+
+  /** The caller's {@code delivered} or {@code read} watermark in a room moves up to {@code seq}. */
+  public record Receipt(String callerId, String roomId, Long seq, String kind) {
+    static Receipt read(JsonObject json) {
+      return new Receipt(
+          Fields.string(json, "callerId"), Fields.string(json, "roomId"), Fields.optWhole(json, "seq"),
+          json.getValue("kind") instanceof String k ? k : null);
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("roomId", roomId).put("seq", seq).put("kind", kind);
+    }
+  }
+
+  /** Published on {@link Addresses.Chat#ROOM_CHANGED}: every chat-service instance drops its copy. */
+  public record RoomChanged(String roomId) {
+    public static final Shape<RoomChanged> SHAPE = Shape.of(RoomChanged.class,
+        json -> new RoomChanged(json.getString("roomId")), c -> new JsonObject().put("roomId", c.roomId));
+  }
+
+  private static <T> Shape<T> shape(Class<T> type, java.util.function.Function<JsonObject, T> read,
+      java.util.function.Function<T, JsonObject> write) {
+    return Shape.of(type, read, write);
+  }
+
+  private static final Shape<Caller> CALLER = shape(Caller.class, Caller::read, Caller::write);
+  private static final Shape<RoomRef> ROOM_REF = shape(RoomRef.class, RoomRef::read, RoomRef::write);
+  private static final Shape<UserRef> USER_REF = shape(UserRef.class, UserRef::read, UserRef::write);
+  private static final Shape<MemberChange> MEMBER_CHANGE = shape(MemberChange.class, MemberChange::read, MemberChange::write);
+  private static final Shape<UserIds> USER_IDS = shape(UserIds.class, UserIds::read, UserIds::write);
+
+  /** Reply: the client-facing profile {@code {userId, username, displayName}}. */
+  public static final Endpoint<Register, JsonObject> USER_REGISTER =
+      Endpoint.of(Addresses.Chat.USER_REGISTER, shape(Register.class, Register::read, Register::write), Shape.JSON);
+  /** Reply: the profile with {@code roles}; any wrong credential is one {@code unauthorized}. */
+  public static final Endpoint<Credentials, JsonObject> USER_AUTHENTICATE =
+      Endpoint.of(Addresses.Chat.USER_AUTHENTICATE, shape(Credentials.class, Credentials::read, Credentials::write), Shape.JSON);
+  /** Reply: the profile with {@code roles}. */
+  public static final Endpoint<UserRef, JsonObject> USER_GET = Endpoint.of(Addresses.Chat.USER_GET, USER_REF, Shape.JSON);
+  /** Reply: client-facing {@code {users:[profile]}}. */
+  public static final Endpoint<UserSearch, JsonObject> USER_SEARCH =
+      Endpoint.of(Addresses.Chat.USER_SEARCH, shape(UserSearch.class, UserSearch::read, UserSearch::write), Shape.JSON);
+  /** Reply: client-facing {@code {userId, disabled}}. */
+  public static final Endpoint<SetDisabled, JsonObject> USER_SET_DISABLED =
+      Endpoint.of(Addresses.Chat.USER_SET_DISABLED, shape(SetDisabled.class, SetDisabled::read, SetDisabled::write), Shape.JSON);
+  public static final Endpoint<Ack, UserIds> USERS_DISABLED_LIST =
+      Endpoint.of(Addresses.Chat.USERS_DISABLED_LIST, Ack.SHAPE, USER_IDS);
+  /** Everyone who shares a room with the user, the user left out. */
+  public static final Endpoint<UserRef, UserIds> USER_CONTACTS = Endpoint.of(Addresses.Chat.USER_CONTACTS, USER_REF, USER_IDS);
+
+  /** Reply: the client-facing room. */
+  public static final Endpoint<CreateRoom, JsonObject> ROOM_CREATE =
+      Endpoint.of(Addresses.Chat.ROOM_CREATE, shape(CreateRoom.class, CreateRoom::read, CreateRoom::write), Shape.JSON);
+  /** Reply: the client-facing room. */
+  public static final Endpoint<OpenDirect, JsonObject> ROOM_DIRECT =
+      Endpoint.of(Addresses.Chat.ROOM_DIRECT, shape(OpenDirect.class, OpenDirect::read, OpenDirect::write), Shape.JSON);
+  /** Reply: client-facing {@code {rooms:[room]}}. */
+  public static final Endpoint<Caller, JsonObject> ROOM_LIST = Endpoint.of(Addresses.Chat.ROOM_LIST, CALLER, Shape.JSON);
+  /** Reply: the client-facing room. */
+  public static final Endpoint<RoomRef, JsonObject> ROOM_GET = Endpoint.of(Addresses.Chat.ROOM_GET, ROOM_REF, Shape.JSON);
+  public static final Endpoint<MemberChange, Ack> ROOM_MEMBER_ADD =
+      Endpoint.of(Addresses.Chat.ROOM_MEMBER_ADD, MEMBER_CHANGE, Ack.SHAPE);
+  public static final Endpoint<MemberChange, Ack> ROOM_MEMBER_REMOVE =
+      Endpoint.of(Addresses.Chat.ROOM_MEMBER_REMOVE, MEMBER_CHANGE, Ack.SHAPE);
+  public static final Endpoint<Caller, RoomIds> ROOM_IDS_OF_USER =
+      Endpoint.of(Addresses.Chat.ROOM_IDS_OF_USER, CALLER, shape(RoomIds.class, RoomIds::read, RoomIds::write));
+  /** Succeeds when the caller is a member; {@code not_found} otherwise, as for a missing room. */
+  public static final Endpoint<RoomRef, Ack> ROOM_CHECK_MEMBER =
+      Endpoint.of(Addresses.Chat.ROOM_CHECK_MEMBER, ROOM_REF, Ack.SHAPE);
+
+  /** Reply: the stored message, client-facing (the same one for a retry). */
+  public static final Endpoint<Send, JsonObject> MESSAGE_SEND =
+      Endpoint.of(Addresses.Chat.MESSAGE_SEND, shape(Send.class, Send::read, Send::write), Shape.JSON);
+  /** Reply: client-facing {@code {messages, hasMore}}. */
+  public static final Endpoint<PageRequest, JsonObject> MESSAGE_PAGE =
+      Endpoint.of(Addresses.Chat.MESSAGE_PAGE, shape(PageRequest.class, PageRequest::read, PageRequest::write), Shape.JSON);
+  /** Reply: client-facing {@code {rooms: {roomId: {messages, hasMore}}}}. */
+  public static final Endpoint<SyncRequest, JsonObject> MESSAGE_SYNC =
+      Endpoint.of(Addresses.Chat.MESSAGE_SYNC, shape(SyncRequest.class, SyncRequest::read, SyncRequest::write), Shape.JSON);
+
+  /** Reply: client-facing {@code {delivered, read}}. */
+  public static final Endpoint<Receipt, JsonObject> RECEIPT_MARK =
+      Endpoint.of(Addresses.Chat.RECEIPT_MARK, shape(Receipt.class, Receipt::read, Receipt::write), Shape.JSON);
+  /** Reply: client-facing {@code {members:[{userId, delivered, read}]}}. */
+  public static final Endpoint<RoomRef, JsonObject> RECEIPT_LIST = Endpoint.of(Addresses.Chat.RECEIPT_LIST, ROOM_REF, Shape.JSON);
+
+  public static final List<Endpoint<?, ?>> ALL = List.of(
+      USER_REGISTER, USER_AUTHENTICATE, USER_GET, USER_SEARCH, USER_SET_DISABLED, USERS_DISABLED_LIST, USER_CONTACTS,
+      ROOM_CREATE, ROOM_DIRECT, ROOM_LIST, ROOM_GET, ROOM_MEMBER_ADD, ROOM_MEMBER_REMOVE, ROOM_IDS_OF_USER,
+      ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_PAGE, MESSAGE_SYNC, RECEIPT_MARK, RECEIPT_LIST);
+
+  /** Payloads published rather than requested. */
+  public static final List<Shape<?>> PUBLISHED = List.of(AccountDisabled.SHAPE, RoomChanged.SHAPE);
+}

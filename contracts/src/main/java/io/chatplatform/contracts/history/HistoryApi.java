@@ -1,0 +1,209 @@
+package io.chatplatform.contracts.history;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.Endpoint;
+import io.chatplatform.contracts.Fields;
+import io.chatplatform.contracts.Shape;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What history-service serves, with its requests and replies. Only chat-service calls it, after
+ * checking membership, so requests are trusted to be validated; replies marked client-facing
+ * are passed on to clients as they are (docs/protocol.md).
+ */
+public final class HistoryApi {
+  private HistoryApi() {}
+
+  /** A message to store: validated, sender authenticated. Idempotent by (room, sender, clientMsgId). */
+  public record Append(
+      String roomId,
+      String senderId,
+      String clientMsgId,
+      String text,
+      List<String> attachments,
+      Long replyTo,
+      List<String> mentions,
+      long ts) {
+    public Append {
+      attachments = List.copyOf(attachments);
+      mentions = List.copyOf(mentions);
+    }
+
+    static Append read(JsonObject json) {
+      return new Append(
+          json.getString("roomId"),
+          json.getString("senderId"),
+          json.getString("clientMsgId"),
+          json.getString("text", ""),
+          Fields.strings(json, "attachments", "attachments must be a list"),
+          json.getLong("replyTo"),
+          Fields.strings(json, "mentions", "mentions must be a list"),
+          // Stamped by chat-service; a request without one (a tool, a test) is stamped on arrival.
+          json.getLong("ts", System.currentTimeMillis()));
+    }
+
+    JsonObject write() {
+      return new JsonObject()
+          .put("roomId", roomId)
+          .put("senderId", senderId)
+          .put("clientMsgId", clientMsgId)
+          .put("text", text)
+          .put("attachments", Fields.array(attachments))
+          .put("replyTo", replyTo)
+          .put("mentions", Fields.array(mentions))
+          .put("ts", ts);
+    }
+  }
+
+  /**
+   * The stored message in its client-facing form, and whether it had been stored before (a
+   * retry with the same clientMsgId).
+   */
+  public record Appended(JsonObject message, boolean duplicate) {
+    static Appended read(JsonObject json) {
+      return new Appended(json.getJsonObject("message"), json.getBoolean("duplicate", false));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("message", message).put("duplicate", duplicate);
+    }
+  }
+
+  /** One page of a room: before a seq (newest first when null), or after one; at most {@code limit} (history caps it). */
+  public record Page(String roomId, Long before, Long after, int limit) {
+    static Page read(JsonObject json) {
+      return new Page(json.getString("roomId"), json.getLong("before"), json.getLong("after"), json.getInteger("limit", Integer.MAX_VALUE));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("roomId", roomId).put("before", before).put("after", after).put("limit", limit);
+    }
+  }
+
+  /** What came after the given seq in each room; the reply is client-facing {@code {rooms}}. */
+  public record Sync(Map<String, Long> rooms) {
+    public Sync {
+      rooms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rooms));
+    }
+
+    static Sync read(JsonObject json) {
+      return new Sync(Fields.wholeNumbers(json, "rooms", "rooms must be an object"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("rooms", Fields.object(rooms));
+    }
+  }
+
+  /** Per room its last seq, and the unread count of {@code userId} (0 when userId is null). */
+  public record RoomStatesQuery(String userId, List<String> roomIds) {
+    public RoomStatesQuery {
+      roomIds = List.copyOf(roomIds);
+    }
+
+    static RoomStatesQuery read(JsonObject json) {
+      return new RoomStatesQuery(json.getString("userId"), Fields.strings(json, "roomIds", "roomIds must be a list"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("userId", userId).put("roomIds", Fields.array(roomIds));
+    }
+  }
+
+  public record RoomState(long lastSeq, long unread) {
+    public static final RoomState EMPTY = new RoomState(0, 0);
+  }
+
+  public record RoomStates(Map<String, RoomState> rooms) {
+    public RoomStates {
+      rooms = Map.copyOf(rooms);
+    }
+
+    public RoomState of(String roomId) {
+      return rooms.getOrDefault(roomId, RoomState.EMPTY);
+    }
+
+    static RoomStates read(JsonObject json) {
+      Map<String, RoomState> states = new LinkedHashMap<>();
+      JsonObject rooms = json.getJsonObject("rooms", new JsonObject());
+      for (String roomId : rooms.fieldNames()) {
+        JsonObject state = rooms.getJsonObject(roomId);
+        states.put(roomId, new RoomState(state.getLong("lastSeq", 0L), state.getLong("unread", 0L)));
+      }
+      return new RoomStates(states);
+    }
+
+    JsonObject write() {
+      JsonObject rooms = new JsonObject();
+      this.rooms.forEach((id, s) -> rooms.put(id, new JsonObject().put("lastSeq", s.lastSeq()).put("unread", s.unread())));
+      return new JsonObject().put("rooms", rooms);
+    }
+  }
+
+  /** A member's watermark of {@code kind} ({@code delivered} or {@code read}) moves up to seq. */
+  public record MarkReceipt(String roomId, String userId, long seq, String kind) {
+    static MarkReceipt read(JsonObject json) {
+      return new MarkReceipt(json.getString("roomId"), json.getString("userId"), json.getLong("seq"), json.getString("kind"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("roomId", roomId).put("userId", userId).put("seq", seq).put("kind", kind);
+    }
+  }
+
+  /** The member's watermarks after the mark, and which of them moved (null when none did). */
+  public record ReceiptMarked(long delivered, long read, String moved) {
+    public long seqOf(String kind) {
+      return "read".equals(kind) ? read : delivered;
+    }
+
+    static ReceiptMarked read(JsonObject json) {
+      return new ReceiptMarked(json.getLong("delivered", 0L), json.getLong("read", 0L), json.getString("moved"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("delivered", delivered).put("read", read).put("moved", moved);
+    }
+  }
+
+  /** Every listed member's watermarks; the reply is client-facing {@code {members}}. */
+  public record ListReceipts(String roomId, List<String> userIds) {
+    public ListReceipts {
+      userIds = List.copyOf(userIds);
+    }
+
+    static ListReceipts read(JsonObject json) {
+      return new ListReceipts(json.getString("roomId"), Fields.strings(json, "userIds", "userIds must be a list"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("roomId", roomId).put("userIds", Fields.array(userIds));
+    }
+  }
+
+  public static final Endpoint<Append, Appended> APPEND =
+      Endpoint.of(Addresses.History.APPEND, Shape.of(Append.class, Append::read, Append::write),
+          Shape.of(Appended.class, Appended::read, Appended::write));
+  /** Reply: client-facing {@code {messages, hasMore}}. */
+  public static final Endpoint<Page, JsonObject> PAGE =
+      Endpoint.of(Addresses.History.PAGE, Shape.of(Page.class, Page::read, Page::write), Shape.JSON);
+  /** Reply: client-facing {@code {rooms: {roomId: {messages, hasMore}}}}. */
+  public static final Endpoint<Sync, JsonObject> SYNC =
+      Endpoint.of(Addresses.History.SYNC, Shape.of(Sync.class, Sync::read, Sync::write), Shape.JSON);
+  public static final Endpoint<RoomStatesQuery, RoomStates> ROOM_STATES =
+      Endpoint.of(Addresses.History.ROOM_STATES,
+          Shape.of(RoomStatesQuery.class, RoomStatesQuery::read, RoomStatesQuery::write),
+          Shape.of(RoomStates.class, RoomStates::read, RoomStates::write));
+  public static final Endpoint<MarkReceipt, ReceiptMarked> RECEIPT_MARK =
+      Endpoint.of(Addresses.History.RECEIPT_MARK, Shape.of(MarkReceipt.class, MarkReceipt::read, MarkReceipt::write),
+          Shape.of(ReceiptMarked.class, ReceiptMarked::read, ReceiptMarked::write));
+  /** Reply: client-facing {@code {members: [{userId, delivered, read}]}}. */
+  public static final Endpoint<ListReceipts, JsonObject> RECEIPT_LIST =
+      Endpoint.of(Addresses.History.RECEIPT_LIST, Shape.of(ListReceipts.class, ListReceipts::read, ListReceipts::write),
+          Shape.JSON);
+
+  public static final List<Endpoint<?, ?>> ALL = List.of(APPEND, PAGE, SYNC, ROOM_STATES, RECEIPT_MARK, RECEIPT_LIST);
+}

@@ -1,0 +1,235 @@
+package io.chatplatform.presence.domain;
+
+import io.chatplatform.contracts.Ack;
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.presence.PresenceApi.Heartbeat;
+import io.chatplatform.contracts.presence.PresenceApi.HeartbeatReply;
+import io.chatplatform.contracts.presence.PresenceApi.Query;
+import io.chatplatform.contracts.presence.PresenceApi.SetStatus;
+import io.chatplatform.contracts.presence.PresenceApi.Typing;
+import io.chatplatform.presence.PresenceConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Presence and typing: turns session and typing requests into store operations, keeps the timers
+ * (offline grace, typing expiry), reaps dead gateway nodes when asked, and announces what changed.
+ *
+ * <p>A {@code presence} event goes to everyone who shares a room with the user; a {@code typing}
+ * event goes to the room, minus the typer's own sockets. Timers live in the instance that set
+ * them, and every one of them re-checks the shared store when it fires, so several instances
+ * never announce the same change twice nor undo each other's work. Not thread-safe: used on one
+ * event loop.
+ */
+public final class PresenceTracker {
+  private static final Logger LOG = LoggerFactory.getLogger(PresenceTracker.class);
+  /** Ids we issue (users, rooms, sessions, nodes) are short and never contain spaces. */
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+
+  private final PresenceStore store;
+  private final ChatDirectory chat;
+  private final PresenceEvents events;
+  private final Timers timers;
+  private final LongSupplier clock;
+  private final PresenceConfig config;
+  private final MeterRegistry metrics;
+  /** "userId roomId" → the timer that clears that typing when it is not refreshed. */
+  private final Map<String, Long> typingTimers = new HashMap<>();
+
+  public PresenceTracker(
+      PresenceStore store, ChatDirectory chat, PresenceEvents events, Timers timers, LongSupplier clock,
+      PresenceConfig config, MeterRegistry metrics) {
+    this.store = store;
+    this.chat = chat;
+    this.events = events;
+    this.timers = timers;
+    this.clock = clock;
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  /** Cancels this instance's timers; what they would have done is left to the store's expiry. */
+  public void stop() {
+    typingTimers.values().forEach(timers::cancel);
+    typingTimers.clear();
+  }
+
+  /** A gateway node reports that a socket opened. */
+  public Future<Ack> connect(io.chatplatform.contracts.presence.PresenceApi.Session request) {
+    PresenceStore.Session session = session(request);
+    return store.connect(session, clock.getAsLong()).map(change -> {
+      announceIfChanged(change);
+      return Ack.DONE;
+    });
+  }
+
+  /** A gateway node reports that a socket closed. */
+  public Future<Ack> disconnect(io.chatplatform.contracts.presence.PresenceApi.Session request) {
+    PresenceStore.Session session = session(request);
+    return store.disconnect(session, clock.getAsLong()).map(gone -> {
+      gone.typingRooms().forEach(roomId -> stopTypingTimer(session.userId(), roomId));
+      gone.typingRooms().forEach(roomId -> events.typing(roomId, session.userId(), false));
+      if (gone.known() && gone.sessionsLeft() == 0) {
+        // Shown offline only if no socket came back meanwhile: a quick reconnect does not flicker.
+        timers.schedule(config.offlineGraceMs(), () -> settle(session.userId()));
+      }
+      return Ack.DONE;
+    });
+  }
+
+  /** A gateway node is alive; {@code known:false} when its sessions were dropped and must be reported again. */
+  public Future<HeartbeatReply> heartbeat(Heartbeat heartbeat) {
+    return store.heartbeat(id(heartbeat.nodeId(), "nodeId"), clock.getAsLong()).map(HeartbeatReply::new);
+  }
+
+  /** The user chooses online, away or dnd. */
+  public Future<Ack> setStatus(SetStatus request) {
+    String userId = id(request.callerId(), "callerId");
+    String status = request.status();
+    if (status == null || !Presence.choosable(status)) {
+      throw ServiceException.badRequest("status must be online, away or dnd");
+    }
+    return store.setStatus(userId, status).map(change -> {
+      announceIfChanged(change);
+      return Ack.DONE;
+    });
+  }
+
+  /** A socket's user started or stopped typing in a room they are a member of. */
+  public Future<Ack> typing(Typing request) {
+    String userId = id(request.callerId(), "callerId");
+    String roomId = id(request.roomId(), "roomId");
+    PresenceStore.Session session = new PresenceStore.Session(
+        userId, id(request.callerSessionId(), "callerSessionId"), id(request.callerNodeId(), "callerNodeId"), "");
+    return chat
+        .checkMember(userId, roomId)
+        .compose(member -> request.typing() ? startTyping(session, roomId) : stopTyping(userId, roomId))
+        .map(Ack.DONE);
+  }
+
+  /** The presence of the named users. */
+  public Future<List<Presence>> query(Query query) {
+    id(query.callerId(), "callerId");
+    if (query.userIds().isEmpty()) {
+      throw ServiceException.badRequest("userIds must name at least one user");
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    for (String id : query.userIds()) {
+      ids.add(id(id, "userIds"));
+    }
+    if (ids.size() > config.queryMaxUsers()) {
+      throw ServiceException.badRequest("at most " + config.queryMaxUsers() + " userIds per query");
+    }
+    return store.get(List.copyOf(ids));
+  }
+
+  /** Drops the sessions of gateway nodes that stopped sending heartbeats, and settles their users. */
+  public void reapDeadNodes() {
+    store
+        .reap(clock.getAsLong())
+        .onSuccess(users -> {
+          if (!users.isEmpty()) {
+            LOG.info("dropped the sessions of dead gateway nodes: {} users left without a socket", users.size());
+            metrics.counter("chat.presence.reaped.users").increment(users.size());
+          }
+          users.forEach(this::settle);
+        })
+        .onFailure(e -> LOG.warn("could not look for dead gateway nodes", e));
+  }
+
+  private Future<Void> startTyping(PresenceStore.Session session, String roomId) {
+    return store
+        .typingStarted(session, roomId, clock.getAsLong(), config.typingThrottleMs(), config.typingTimeoutMs())
+        .map(forward -> {
+          String key = typingKey(session.userId(), roomId);
+          stopTypingTimer(session.userId(), roomId);
+          // A little past the deadline, so the store sees it expired.
+          typingTimers.put(key, timers.schedule(config.typingTimeoutMs() + 10, () -> expireTyping(key, session.userId(), roomId)));
+          if (forward) {
+            events.typing(roomId, session.userId(), true);
+          }
+          metrics.counter("chat.typing.started", "forwarded", String.valueOf(forward)).increment();
+          return null;
+        });
+  }
+
+  private Future<Void> stopTyping(String userId, String roomId) {
+    stopTypingTimer(userId, roomId);
+    return store.typingStopped(userId, roomId).map(wasTyping -> {
+      if (wasTyping) {
+        events.typing(roomId, userId, false);
+      }
+      return null;
+    });
+  }
+
+  private void expireTyping(String key, String userId, String roomId) {
+    typingTimers.remove(key);
+    store
+        .typingExpired(userId, roomId, clock.getAsLong())
+        .onSuccess(expired -> {
+          if (expired) {
+            events.typing(roomId, userId, false);
+          }
+        })
+        .onFailure(e -> LOG.warn("could not expire typing of {} in {}", userId, roomId, e));
+  }
+
+  private void stopTypingTimer(String userId, String roomId) {
+    Long timer = typingTimers.remove(typingKey(userId, roomId));
+    if (timer != null) {
+      timers.cancel(timer);
+    }
+  }
+
+  private static String typingKey(String userId, String roomId) {
+    return userId + " " + roomId;
+  }
+
+  private void settle(String userId) {
+    store
+        .settle(userId)
+        .onSuccess(change -> {
+          metrics.counter("chat.presence.settled", "result", change.changed() ? "offline" : "unchanged").increment();
+          announceIfChanged(change);
+        })
+        .onFailure(e -> LOG.warn("could not settle presence of {}", userId, e));
+  }
+
+  /** Tells everyone who shares a room with the user; nothing when the shown status did not move. */
+  private void announceIfChanged(PresenceStore.Change change) {
+    if (!change.changed()) {
+      return;
+    }
+    Presence presence = change.presence();
+    metrics.counter("chat.presence.announced", "status", presence.status()).increment();
+    chat.contacts(presence.userId())
+        .onSuccess(contacts -> {
+          if (!contacts.isEmpty()) {
+            events.presence(contacts, presence);
+          }
+        })
+        .onFailure(e -> LOG.warn("could not announce the presence of {}", presence.userId(), e));
+  }
+
+  private static PresenceStore.Session session(io.chatplatform.contracts.presence.PresenceApi.Session request) {
+    return new PresenceStore.Session(
+        id(request.userId(), "userId"), id(request.sessionId(), "sessionId"), id(request.nodeId(), "nodeId"), request.device());
+  }
+
+  private static String id(String value, String field) {
+    if (value == null || !ID.matcher(value).matches()) {
+      throw ServiceException.badRequest(field + " must be " + ("userIds".equals(field) ? "user ids" : "an id"));
+    }
+    return value;
+  }
+}

@@ -1,0 +1,43 @@
+package io.chatplatform.runtime;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.ClientEvents;
+import io.chatplatform.contracts.Codecs;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+
+/**
+ * {@link Fanout} over the event bus. A room event is published once on the room's fan-out
+ * address, already encoded: each gateway node with members of the room gets it once and writes
+ * the same bytes to every local member socket. Per-user events go to every gateway node, which
+ * delivers them to the named users' local sockets.
+ */
+public final class EventBusFanout implements Fanout {
+  private final EventBus eventBus;
+
+  public EventBusFanout(EventBus eventBus) {
+    this.eventBus = Codecs.register(eventBus);
+  }
+
+  @Override
+  public void toRoom(String roomId, JsonObject event) {
+    eventBus.publish(Addresses.Fanout.room(roomId), event.toBuffer());
+  }
+
+  @Override
+  public void toRoomExcept(String roomId, JsonObject event, String excludedUserId) {
+    eventBus.publish(
+        Addresses.Fanout.room(roomId),
+        event.toBuffer(),
+        new DeliveryOptions().addHeader(Addresses.Fanout.EXCLUDE_USER_HEADER, excludedUserId));
+  }
+
+  @Override
+  public void toUsers(Collection<String> userIds, JsonObject event) {
+    if (!userIds.isEmpty()) {
+      eventBus.publish(Addresses.Fanout.USERS, ClientEvents.forUsers(userIds, event));
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package io.chatplatform.runtime;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoException;
+
+/** What a MongoDB failure means, read from its error code, never from its message text. */
+public final class MongoErrors {
+  /** MongoDB's duplicate-key error code. */
+  public static final int DUPLICATE_KEY = 11000;
+
+  private MongoErrors() {}
+
+  /** Whether the write failed only because a unique index already holds its key. */
+  public static boolean isDuplicateKey(Throwable failure) {
+    // The driver's exception may come wrapped by the client; its code is what counts.
+    while (failure != null && !(failure instanceof MongoException)) {
+      failure = failure.getCause();
+    }
+    if (failure instanceof MongoBulkWriteException bulk) {
+      return !bulk.getWriteErrors().isEmpty()
+          && bulk.getWriteErrors().stream().allMatch(e -> e.getCode() == DUPLICATE_KEY);
+    }
+    return failure instanceof MongoException mongo && mongo.getCode() == DUPLICATE_KEY;
+  }
+}

@@ -1,0 +1,66 @@
+package io.chatplatform.runtime;
+
+import io.chatplatform.contracts.Codecs;
+import io.chatplatform.contracts.Endpoint;
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.Shape;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Requests to other services, written once for every service: the typed payload goes as it is
+ * (by reference in one JVM), the reply comes back typed, every call has the timeout given here,
+ * and every failure comes back as a client-facing {@link ServiceException} ({@code unavailable}
+ * for a timeout or a missing service). Each call is timed in {@code chat.service.requests} by
+ * address and outcome.
+ */
+public final class ServiceClient {
+  private final EventBus eventBus;
+  private final DeliveryOptions options;
+  private final MeterRegistry metrics;
+
+  public ServiceClient(EventBus eventBus, long timeoutMs, MeterRegistry metrics) {
+    this.eventBus = Codecs.register(eventBus);
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.metrics = metrics;
+  }
+
+  public <Q, R> Future<R> request(Endpoint<Q, R> endpoint, Q request) {
+    long started = System.nanoTime();
+    return eventBus
+        .<Object>request(endpoint.address(), request, options)
+        .transform(result -> {
+          if (result.failed()) {
+            ServiceException failure = ServiceException.from(result.cause());
+            record(endpoint, failure.code().word, started);
+            return Future.failedFuture(failure);
+          }
+          record(endpoint, "ok", started);
+          return Future.succeededFuture(typed(endpoint.reply(), result.result().body()));
+        });
+  }
+
+  /** The reply as its type: a responder that answered in JSON (a test, an older member) is read. */
+  static <T> T typed(Shape<T> shape, Object body) {
+    if (shape.type().isInstance(body)) {
+      return shape.type().cast(body);
+    }
+    return shape.read().apply(body instanceof JsonObject json ? json : new JsonObject());
+  }
+
+  private void record(Endpoint<?, ?> endpoint, String outcome, long started) {
+    if (metrics != null) {
+      Timer.builder("chat.service.requests")
+          .description("Requests to other services over the event bus, by address and outcome")
+          .tag("address", endpoint.address())
+          .tag("outcome", outcome)
+          .register(metrics)
+          .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+  }
+}
