@@ -1,5 +1,8 @@
 package io.chatplatform.gateway;
 
+import io.chatplatform.gateway.auth.ExternalTokenConfig;
+import io.chatplatform.gateway.ratelimit.RateLimitConfig;
+import io.chatplatform.gateway.web.OriginPolicy;
 import io.chatplatform.runtime.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,24 +1,28 @@
 package io.chatplatform.gateway;
 
+import io.chatplatform.gateway.auth.DisabledAccounts;
+import io.chatplatform.gateway.auth.Tokens;
+import io.chatplatform.gateway.ratelimit.MemoryRateLimiter;
+import io.chatplatform.gateway.ratelimit.RateLimitConfig;
+import io.chatplatform.gateway.ratelimit.RateLimiter;
+import io.chatplatform.gateway.ratelimit.RedisRateLimiter;
+import io.chatplatform.gateway.rest.RestApi;
+import io.chatplatform.gateway.socket.LocalFanout;
+import io.chatplatform.gateway.socket.SocketEndpoints;
+import io.chatplatform.gateway.validation.RequestSchemas;
+import io.chatplatform.gateway.web.ApiOrigins;
+import io.chatplatform.gateway.web.HttpsRedirect;
+import io.chatplatform.gateway.web.OriginPolicy;
+import io.chatplatform.gateway.web.SecurityHeaders;
+import io.chatplatform.gateway.web.ServerOptions;
+import io.chatplatform.gateway.web.StaticPages;
 import io.chatplatform.runtime.Operations;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.CorsHandler;
-import io.vertx.ext.web.handler.StaticHandler;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * gateway-service: the only edge. One HTTP server carries the web client, REST {@code /api/v1},
@@ -27,18 +31,16 @@ import java.util.regex.Pattern;
  *
  * <p>With {@code TLS_CERT_FILE} and {@code TLS_KEY_FILE} that server speaks HTTPS (and WSS) only;
  * {@code HTTP_REDIRECT_PORT} then adds a plain-HTTP server that does nothing but send browsers to
- * https. Without it no plain HTTP is served at all.
+ * https ({@link HttpsRedirect}). Without it no plain HTTP is served at all.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private final GatewayConfig config;
   private final Operations operations;
-  /** A host name or IP literal that may go into a redirect's Location. */
-  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+\\]");
   private HttpServer server;
   private HttpServer redirectServer;
   private LocalFanout fanout;
-  private SocketBridge bridge;
+  private SocketEndpoints sockets;
   private RateLimiter limiter;
   private Tokens tokens;
 
@@ -74,85 +76,32 @@ public final class GatewayVerticle extends VerticleBase {
     OriginPolicy origins = new OriginPolicy(config.allowedOrigins(), config.tls());
     Guards guards = new Guards(limiter, new RequestSchemas(), disabledAccounts, origins);
     fanout = new LocalFanout(vertx.eventBus());
-    bridge = new SocketBridge(vertx, config, tokens, services, fanout, guards);
+    sockets = new SocketEndpoints(vertx, config, tokens, services, fanout, guards);
 
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders(config.tls(), config.hstsMaxAgeSeconds()));
     operations.mount(vertx, router);
-    router.route("/api/v1/*").handler(ctx -> refuseForeignOrigin(ctx, origins));
-    if (origins.hasList()) {
-      router.route("/api/v1/*").handler(
-          CorsHandler.create()
-              .addOrigins(origins.list())
-              .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
-              .allowedHeaders(Set.of(HttpHeaders.AUTHORIZATION.toString(), HttpHeaders.CONTENT_TYPE.toString()))
-              // Bearer tokens, never cookies: browsers need not send credentials.
-              .allowCredentials(false)
-              .maxAgeSeconds(config.corsMaxAgeSeconds()));
-    }
+    ApiOrigins.mount(router, "/api/v1/*", origins, config.corsMaxAgeSeconds());
     router.route("/api/v1/*").subRouter(new RestApi(vertx, config, tokens, services, guards).router());
-    bridge.mount(router, "/eventbus");
-    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
-    router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    sockets.mount(router, "/eventbus");
+    StaticPages.mount(router);
 
-    HttpServerOptions options =
-        new HttpServerOptions()
-            .setHost(config.httpHost())
-            .setPort(config.httpPort())
-            .setCompressionSupported(true)
-            .setPerMessageWebSocketCompressionSupported(config.webSocketCompression())
-            .setPerFrameWebSocketCompressionSupported(config.webSocketCompression())
-            // Twice the limit: a frame a little over it reaches SocketBridge, which closes with a
-            // clear reason; the decoder cuts off anything larger without buffering it.
-            .setMaxWebSocketFrameSize(2 * config.maxFrameBytes())
-            .setMaxWebSocketMessageSize(2 * config.maxFrameBytes());
-    if (config.tls()) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertFile()).setKeyPath(config.tlsKeyFile()));
-    }
     return fanout
         .start()
         .compose(x -> tokens.start())
-        .compose(x -> disabledAccounts.start(bridge::closeSessionsOf))
-        .compose(x -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .compose(x -> disabledAccounts.start(sockets::closeSessionsOf))
+        .compose(x -> vertx.createHttpServer(ServerOptions.publicServer(config)).requestHandler(router).listen())
         .onSuccess(s -> server = s)
         .compose(s -> config.httpRedirectPort() == null ? Future.succeededFuture() : serveRedirect())
         .onSuccess(x -> LOG.info("gateway serving {} on port {}{}", config.tls() ? "https" : "http", server.actualPort(),
             redirectServer == null ? "" : ", redirecting http on port " + redirectServer.actualPort()));
   }
 
-  /** 403 for a browser page of another origin; the answer carries no CORS header, so it reads nothing. */
-  private static void refuseForeignOrigin(RoutingContext ctx, OriginPolicy origins) {
-    if (origins.allows(ctx.request())) {
-      ctx.next();
-      return;
-    }
-    ctx.response().setStatusCode(403);
-    ctx.json(new JsonObject().put("error", new JsonObject().put("code", "forbidden").put("message", "origin not allowed")));
-  }
-
   private Future<HttpServer> serveRedirect() {
-    HttpServerOptions options = new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpRedirectPort());
-    return vertx.createHttpServer(options).requestHandler(this::redirect).listen().onSuccess(s -> redirectServer = s);
-  }
-
-  /**
-   * Plain HTTP: a page request is sent to the same path on https. Anything else (a POST, a
-   * WebSocket handshake) is refused rather than redirected: its credentials already crossed the
-   * network in clear, and the client should be fixed to use https.
-   */
-  private void redirect(HttpServerRequest request) {
-    HostAndPort authority = request.authority();
-    boolean read = request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD;
-    String path = request.path();
-    if (!read || authority == null || !HOST.matcher(authority.host()).matches() || path == null || !path.startsWith("/")) {
-      request.response().setStatusCode(read ? 400 : 403).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-          .end("plain HTTP is not served: use https");
-      return;
-    }
-    int port = server.actualPort();
-    String location = "https://" + authority.host() + (port == 443 ? "" : ":" + port) + path
-        + (request.query() == null ? "" : "?" + request.query());
-    request.response().setStatusCode(301).putHeader(HttpHeaders.LOCATION, location).end();
+    return vertx.createHttpServer(ServerOptions.redirectServer(config))
+        .requestHandler(new HttpsRedirect(server.actualPort()))
+        .listen()
+        .onSuccess(s -> redirectServer = s);
   }
 
   @Override
@@ -175,7 +124,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** Sockets open on this node. */
   public int openSessions() {
-    return bridge.openSessions();
+    return sockets.openSessions();
   }
 
   /** Rooms this node is subscribed to, one subscription each however many local members. */

@@ -13,13 +13,13 @@ import java.util.concurrent.TimeUnit;
  * A gateway on a free port of 127.0.0.1 in its own Vert.x, with no services behind it: enough
  * for everything the edge decides before it asks a service (origins, headers, TLS, handshakes).
  */
-final class GatewayServer implements AutoCloseable {
-  static final Duration TIMEOUT = Duration.ofSeconds(20);
+public final class GatewayServer implements AutoCloseable {
+  public static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-  final Vertx vertx = Vertx.vertx();
-  final GatewayVerticle gateway;
+  public final Vertx vertx = Vertx.vertx();
+  public final GatewayVerticle gateway;
 
-  GatewayServer(Map<String, String> extra) {
+  public GatewayServer(Map<String, String> extra) {
     Map<String, String> settings = new HashMap<>();
     settings.put("JWT_SECRET", "gateway-test-secret-gateway-test-secret-0123");
     settings.put("HTTP_PORT", "0");
@@ -29,16 +29,16 @@ final class GatewayServer implements AutoCloseable {
     await(vertx.deployVerticle(gateway));
   }
 
-  int port() {
+  public int port() {
     return gateway.port();
   }
 
   /** The origin a browser showing this gateway's page would send. */
-  String ownOrigin() {
+  public String ownOrigin() {
     return "http://127.0.0.1:" + port();
   }
 
-  static <T> T await(Future<T> future) {
+  public static <T> T await(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException e) {

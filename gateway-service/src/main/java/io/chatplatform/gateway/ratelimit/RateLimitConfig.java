@@ -1,0 +1,67 @@
+package io.chatplatform.gateway.ratelimit;
+
+import io.chatplatform.gateway.ratelimit.RateLimiter.Limit;
+import io.chatplatform.runtime.Settings;
+
+/**
+ * Every rate limit of the gateway; each is a token bucket of {@code <NAME>_BURST} tokens that
+ * refills at {@code <NAME>_PER_SECOND}, named after its environment variables.
+ *
+ * @param redisUrl Redis shared by the gateway nodes for per-user and per-IP buckets; unset keeps
+ *     them in this node's memory, exact only for one node ({@code REDIS_URL})
+ * @param redisKeyPrefix prefix of the bucket keys ({@code RATE_LIMIT_REDIS_PREFIX})
+ * @param redisMaxPoolSize Redis connections per gateway node ({@code REDIS_MAX_POOL_SIZE})
+ * @param memoryMaxKeys most buckets kept in memory ({@code RATE_LIMIT_MEMORY_KEYS})
+ * @param socketFrames every frame of one socket ({@code RATE_LIMIT_SOCKET_FRAMES_*})
+ * @param socketRefusals refusals a socket may collect before it is closed as a flooder
+ *     ({@code RATE_LIMIT_SOCKET_REFUSALS_*})
+ * @param send {@code chat.send} and {@code POST …/messages} per user ({@code RATE_LIMIT_SEND_*})
+ * @param typing {@code chat.typing} per user ({@code RATE_LIMIT_TYPING_*})
+ * @param restWrites REST writes (POST, PUT, DELETE) per user ({@code RATE_LIMIT_REST_WRITES_*})
+ * @param authPerIp registrations and logins per client IP ({@code RATE_LIMIT_AUTH_IP_*})
+ * @param loginFailures failed logins per username; when spent, the username is locked out
+ *     until a token comes back, whatever password is tried ({@code RATE_LIMIT_LOGIN_FAILURES_*})
+ */
+public record RateLimitConfig(
+    String redisUrl,
+    String redisKeyPrefix,
+    int redisMaxPoolSize,
+    int memoryMaxKeys,
+    Limit socketFrames,
+    Limit socketRefusals,
+    Limit send,
+    Limit typing,
+    Limit restWrites,
+    Limit authPerIp,
+    Limit loginFailures) {
+
+  /** Without the Redis URL, which may carry a password. */
+  @Override
+  public String toString() {
+    return "RateLimitConfig[store=" + (redisUrl == null ? "memory" : "redis") + ", socketFrames=" + socketFrames
+        + ", socketRefusals=" + socketRefusals + ", send=" + send + ", typing=" + typing + ", restWrites=" + restWrites
+        + ", authPerIp=" + authPerIp + ", loginFailures=" + loginFailures + "]";
+  }
+
+  public static RateLimitConfig from(Settings settings) {
+    return new RateLimitConfig(
+        settings.optional("REDIS_URL"),
+        settings.string("RATE_LIMIT_REDIS_PREFIX", "chat:ratelimit:"),
+        settings.integer("REDIS_MAX_POOL_SIZE", 8),
+        settings.integer("RATE_LIMIT_MEMORY_KEYS", 100_000),
+        limit(settings, "socket-frames", "RATE_LIMIT_SOCKET_FRAMES", 100, 30),
+        limit(settings, "socket-refusals", "RATE_LIMIT_SOCKET_REFUSALS", 50, 1),
+        limit(settings, "send", "RATE_LIMIT_SEND", 30, 5),
+        limit(settings, "typing", "RATE_LIMIT_TYPING", 10, 2),
+        limit(settings, "rest-writes", "RATE_LIMIT_REST_WRITES", 30, 3),
+        limit(settings, "auth-ip", "RATE_LIMIT_AUTH_IP", 30, 1),
+        limit(settings, "login-failures", "RATE_LIMIT_LOGIN_FAILURES", 10, 1.0 / 60));
+  }
+
+  private static Limit limit(Settings settings, String name, String variable, double burst, double perSecond) {
+    return new Limit(
+        name,
+        Double.parseDouble(settings.string(variable + "_BURST", String.valueOf(burst))),
+        Double.parseDouble(settings.string(variable + "_PER_SECOND", String.valueOf(perSecond))));
+  }
+}

@@ -1,0 +1,38 @@
+package io.chatplatform.gateway.ratelimit;
+
+import io.chatplatform.contracts.ErrorCode;
+import io.chatplatform.contracts.ServiceException;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code rate_limited} (429) with when to retry: REST sends it as {@code Retry-After}. */
+public final class RateLimited extends ServiceException {
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimited.class);
+  private final long retryAfterSeconds;
+
+  public RateLimited(String what, RateLimiter.Decision decision) {
+    super(ErrorCode.RATE_LIMITED, "too many " + what + ", retry in " + decision.retryAfterSeconds() + " s");
+    this.retryAfterSeconds = decision.retryAfterSeconds();
+  }
+
+  /** Whole seconds until the bucket has a token again, at least 1. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  /**
+   * Takes a token for {@code key}: succeeds when allowed, fails with {@link RateLimited} when
+   * not, and with {@code unavailable} when the limiter's store does not answer (the request is
+   * refused rather than let through unlimited).
+   */
+  public static Future<Void> admit(RateLimiter limiter, RateLimiter.Limit limit, String key, String what) {
+    return limiter
+        .take(limit, key)
+        .recover(e -> {
+          LOG.warn("rate limiter unavailable: {}", e.getMessage());
+          return Future.failedFuture(new ServiceException(ErrorCode.UNAVAILABLE, "service unavailable, try again"));
+        })
+        .compose(decision -> decision.allowed() ? Future.succeededFuture() : Future.failedFuture(new RateLimited(what, decision)));
+  }
+}

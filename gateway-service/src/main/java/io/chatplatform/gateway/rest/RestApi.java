@@ -1,0 +1,268 @@
+package io.chatplatform.gateway.rest;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.ErrorCode;
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.gateway.Guards;
+import io.chatplatform.gateway.ServiceClient;
+import io.chatplatform.gateway.auth.Caller;
+import io.chatplatform.gateway.auth.DisabledAccounts;
+import io.chatplatform.gateway.auth.Tokens;
+import io.chatplatform.gateway.ratelimit.RateLimited;
+import io.chatplatform.gateway.ratelimit.RateLimiter;
+import io.chatplatform.gateway.validation.RequestSchemas;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Locale;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * REST {@code /api/v1} (protocol v1, section 1). Each route turns the request into a service
+ * request whose {@code callerId} is the token's user, never anything the client wrote; one error
+ * handler turns every failure into {@code {"error":{"code","message"}}}.
+ */
+public final class RestApi {
+  private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+  private static final String CALLER = "caller";
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final Tokens tokens;
+  private final ServiceClient services;
+  private final RateLimiter limiter;
+  private final RequestSchemas schemas;
+  private final DisabledAccounts disabledAccounts;
+
+  public RestApi(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, Guards guards) {
+    this.vertx = vertx;
+    this.config = config;
+    this.tokens = tokens;
+    this.services = services;
+    this.limiter = guards.limiter();
+    this.schemas = guards.schemas();
+    this.disabledAccounts = guards.disabledAccounts();
+  }
+
+  public Router router() {
+    Router api = Router.router(vertx);
+    api.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+
+    api.post("/auth/*").handler(this::limitAuthPerIp);
+    api.post("/auth/register").handler(ctx -> reply(ctx, 201, services.request(Addresses.Chat.USER_REGISTER, body(ctx, "auth.register"))));
+    api.post("/auth/login").handler(this::login);
+
+    api.route().handler(this::authenticate);
+    api.route().handler(this::limitWrites);
+    api.post("/auth/ticket").handler(this::ticket);
+    api.get("/me").handler(ctx -> reply(ctx, 200, services.request(Addresses.Chat.USER_GET, new JsonObject().put("userId", caller(ctx).userId()))));
+    api.get("/users").handler(ctx -> forward(ctx, Addresses.Chat.USER_SEARCH, 200, c -> new JsonObject().put("query", c.request().getParam("query", ""))));
+    api.post("/rooms/direct").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_DIRECT, 200, c -> body(c, "rooms.direct")));
+    api.post("/rooms").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_CREATE, 201, c -> body(c, "rooms.create")));
+    api.get("/rooms").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_LIST, 200, c -> new JsonObject()));
+    api.get("/rooms/:roomId").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_GET, 200, c -> new JsonObject()));
+    api.post("/rooms/:roomId/members").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_MEMBER_ADD, 204, c -> body(c, "rooms.members.add")));
+    api.delete("/rooms/:roomId/members/:userId").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_MEMBER_REMOVE, 204, c -> new JsonObject()));
+    api.get("/rooms/:roomId/messages").handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_PAGE, 200, RestApi::pageQuery));
+    api.post("/rooms/:roomId/messages")
+        .handler(ctx -> limit(ctx, config.rateLimits().send(), caller(ctx).userId(), "messages"))
+        .handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_SEND, 201, c -> body(c, "messages.post")));
+    api.get("/rooms/:roomId/receipts").handler(ctx -> forward(ctx, Addresses.Chat.RECEIPT_LIST, 200, c -> new JsonObject()));
+    api.put("/admin/users/:userId/disabled").handler(ctx -> forward(ctx, Addresses.Chat.USER_SET_DISABLED, 200, c -> body(c, "admin.users.disabled")));
+    api.get("/presence").handler(ctx -> forward(ctx, Addresses.Presence.QUERY, 200, RestApi::userIdsQuery));
+
+    api.route().handler(ctx -> ctx.fail(ServiceException.notFound("no such endpoint")));
+    api.route().failureHandler(RestApi::failure);
+    return api;
+  }
+
+  /**
+   * Logs in, unless the username is locked out: each failed login takes a token from the
+   * username's failure bucket, and while it is empty every attempt is refused before the
+   * password is looked at, so guessing stops for that user only; other users are unaffected.
+   */
+  private void login(RoutingContext ctx) {
+    JsonObject credentials = body(ctx, "auth.login");
+    String username = credentials.getString("username").trim().toLowerCase(Locale.ROOT);
+    RateLimiter.Limit failures = config.rateLimits().loginFailures();
+    Future<JsonObject> result =
+        limiter
+            .take(failures, username, 0)
+            .compose(open -> open.allowed()
+                ? Future.succeededFuture()
+                : Future.failedFuture(new RateLimited("failed logins for this user", open)))
+            .compose(x -> services.request(Addresses.Chat.USER_AUTHENTICATE, credentials))
+            .onFailure(e -> {
+              if (e instanceof ServiceException se && se.code() == ErrorCode.UNAUTHORIZED) {
+                limiter.take(failures, username, 1).onFailure(err -> LOG.warn("could not count a failed login: {}", err.getMessage()));
+              }
+            })
+            .map(
+                user ->
+                    new JsonObject()
+                        .put("accessToken", tokens.issue(user))
+                        .put("tokenType", "Bearer")
+                        .put("expiresIn", tokens.accessTokenTtlSeconds())
+                        .put("userId", user.getString("userId")));
+    reply(ctx, 200, result);
+  }
+
+  private void ticket(RoutingContext ctx) {
+    reply(ctx, 200, tokens.issueTicket(caller(ctx)).map(t -> new JsonObject().put("ticket", t).put("expiresIn", tokens.ticketTtlSeconds())));
+  }
+
+  /** Registrations and logins per client address, against password guessing and sign-up floods. */
+  private void limitAuthPerIp(RoutingContext ctx) {
+    String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+    limit(ctx, config.rateLimits().authPerIp(), ip, "sign-ins from this address");
+  }
+
+  /** Writes (POST, PUT, PATCH, DELETE) per user. */
+  private void limitWrites(RoutingContext ctx) {
+    HttpMethod method = ctx.request().method();
+    if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
+      ctx.next();
+      return;
+    }
+    limit(ctx, config.rateLimits().restWrites(), caller(ctx).userId(), "writes");
+  }
+
+  /** Goes on to the next handler when {@code key}'s bucket has a token; fails with 429 otherwise. */
+  private void limit(RoutingContext ctx, RateLimiter.Limit limit, String key, String what) {
+    RateLimited.admit(limiter, limit, key, what).onSuccess(x -> ctx.next()).onFailure(ctx::fail);
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    tokens
+        .verify(token)
+        .compose(disabledAccounts::admit)
+        .onSuccess(
+            caller -> {
+              ctx.put(CALLER, caller);
+              ctx.next();
+            })
+        .onFailure(ctx::fail);
+  }
+
+  /** Sends the request built by {@code body}, with path parameters and the caller added. */
+  private void forward(RoutingContext ctx, String address, int status, Function<RoutingContext, JsonObject> body) {
+    JsonObject request;
+    try {
+      request = body.apply(ctx).copy();
+    } catch (ServiceException e) {
+      ctx.fail(e);
+      return;
+    }
+    ctx.pathParams().forEach(request::put);
+    request.put("callerId", caller(ctx).userId());
+    reply(ctx, status, services.request(address, request));
+  }
+
+  private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+    result.onComplete(
+        done -> {
+          if (done.failed()) {
+            ctx.fail(done.cause());
+          } else if (status == 204) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            ctx.response().setStatusCode(status);
+            ctx.json(done.result());
+          }
+        });
+  }
+
+  private static JsonObject pageQuery(RoutingContext ctx) {
+    JsonObject query = new JsonObject();
+    for (String name : new String[] {"before", "after", "limit"}) {
+      String value = ctx.request().getParam(name);
+      if (value != null) {
+        query.put(name, value);
+      }
+    }
+    return query;
+  }
+
+  /** {@code ?userIds=a,b} → {@code {userIds:[a, b]}}. */
+  private static JsonObject userIdsQuery(RoutingContext ctx) {
+    String list = ctx.request().getParam("userIds", "");
+    JsonArray ids = new JsonArray();
+    for (String id : list.split(",")) {
+      if (!id.isBlank()) {
+        ids.add(id.trim());
+      }
+    }
+    if (ids.isEmpty()) {
+      throw ServiceException.badRequest("userIds must list user ids, comma-separated");
+    }
+    return new JsonObject().put("userIds", ids);
+  }
+
+  /** The request body, checked against the operation's schema (400 when it does not fit). */
+  private JsonObject body(RoutingContext ctx, String operation) {
+    JsonObject body = jsonBody(ctx);
+    schemas.check(operation, body);
+    return body;
+  }
+
+  /** The request body as a JSON object: 415 when it is not JSON, 400 when it does not parse. */
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (ctx.body().length() == 0) {
+      return new JsonObject();
+    }
+    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+      throw new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json");
+    }
+    try {
+      JsonObject json = ctx.body().asJsonObject();
+      if (json == null) {
+        throw ServiceException.badRequest("the body must be a JSON object");
+      }
+      return json;
+    } catch (DecodeException | ClassCastException e) {
+      throw ServiceException.badRequest("the body must be a JSON object");
+    }
+  }
+
+  private static Caller caller(RoutingContext ctx) {
+    return ctx.get(CALLER);
+  }
+
+  /** The one place REST failures become status codes and error bodies. */
+  private static void failure(RoutingContext ctx) {
+    ServiceException error;
+    Throwable cause = ctx.failure();
+    if (cause instanceof ServiceException se) {
+      error = se;
+    } else if (ctx.statusCode() == 413) {
+      error = new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than allowed");
+    } else if (cause == null && ctx.statusCode() > 0) {
+      error = new ServiceException(ErrorCode.of("", ctx.statusCode()), "request failed");
+    } else {
+      // path(), never uri() or headers: a query string or the Authorization header may carry a secret.
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
+      error = new ServiceException(ErrorCode.INTERNAL, "internal error");
+    }
+    if (error.code() == ErrorCode.UNAUTHORIZED) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    if (error instanceof RateLimited limited) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(limited.retryAfterSeconds()));
+    }
+    ctx.response().setStatusCode(error.code().status);
+    ctx.json(new JsonObject().put("error", new JsonObject().put("code", error.code().word).put("message", error.getMessage())));
+  }
+}

@@ -1,0 +1,56 @@
+package io.chatplatform.gateway.socket;
+
+import io.chatplatform.contracts.ServiceException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The server frames of the Vert.x event bus bridge protocol, as the stock
+ * {@code @vertx/eventbus-bridge-client.js} reads them.
+ */
+final class BridgeFrames {
+  private BridgeFrames() {}
+
+  private static final byte[] REC_PREFIX = "{\"type\":\"rec\",\"address\":\"".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] BODY_INFIX = "\",\"body\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SUFFIX = "}".getBytes(StandardCharsets.UTF_8);
+
+  /** {@code {"type":"rec","address":…,"body":…}}. */
+  static Buffer rec(String address, Object body) {
+    return new JsonObject().put("type", "rec").put("address", address).put("body", body).toBuffer();
+  }
+
+  /**
+   * A {@code rec} frame around a body that is already JSON: the body is not parsed or encoded
+   * again, so a fan-out event is encoded once however many sockets receive it. {@code address}
+   * is an inbox address made of an id we issued, so it needs no escaping.
+   */
+  static Buffer recEncoded(String address, Buffer encodedBody) {
+    byte[] addressBytes = address.getBytes(StandardCharsets.UTF_8);
+    return Buffer.buffer(REC_PREFIX.length + addressBytes.length + BODY_INFIX.length + encodedBody.length() + 1)
+        .appendBytes(REC_PREFIX)
+        .appendBytes(addressBytes)
+        .appendBytes(BODY_INFIX)
+        .appendBuffer(encodedBody)
+        .appendBytes(SUFFIX);
+  }
+
+  /**
+   * A failed reply, {@code {"type":"err","address","failureCode","failureType","message"}};
+   * {@code body} repeats the error word, as the stock bridge does for refusals.
+   */
+  static Buffer err(String address, ServiceException error) {
+    JsonObject frame =
+        new JsonObject()
+            .put("type", "err")
+            .put("failureCode", error.code().status)
+            .put("failureType", "RECIPIENT_FAILURE")
+            .put("message", error.wireMessage())
+            .put("body", error.code().word);
+    if (address != null) {
+      frame.put("address", address);
+    }
+    return frame.toBuffer();
+  }
+}

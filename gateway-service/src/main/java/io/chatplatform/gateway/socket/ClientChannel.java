@@ -1,0 +1,87 @@
+package io.chatplatform.gateway.socket;
+
+import io.chatplatform.contracts.ServiceException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+/**
+ * What the socket needs of a client connection, whether a SockJS session (browsers, at
+ * {@code /eventbus}) or a plain WebSocket (other clients, at {@code /eventbus/websocket}).
+ *
+ * <p>The plain WebSocket is served directly rather than through SockJS's raw transport, which
+ * keeps each connection's whole upgrade request (routing context, headers) for its lifetime:
+ * most long-lived connections are plain WebSockets, so that memory is paid per connection.
+ */
+interface ClientChannel {
+  /** The URI the client connected with, query string included (never to be logged). */
+  String uri();
+
+  /** Sends one frame; server frames go out as binary WebSocket messages, as the stock bridge does. */
+  Future<Void> write(Buffer frame);
+
+  boolean writeQueueFull();
+
+  void close(int code, String reason);
+
+  /**
+   * Closes with a reason. SockJS transports other than the raw WebSocket cannot carry a close
+   * code (clients see SockJS's own 3000), so the reason is first sent as an {@code err} frame
+   * that every client can read.
+   */
+  default void closeWith(int code, ServiceException reason) {
+    write(BridgeFrames.err(null, reason)).onComplete(x -> close(code, reason.wireMessage()));
+  }
+
+  void pause();
+
+  void resume();
+
+  /** Every message the client sends, text or binary, whole. */
+  void messageHandler(Handler<Buffer> handler);
+
+  void closeHandler(Handler<Void> handler);
+
+  void exceptionHandler(Handler<Throwable> handler);
+
+  /** Bytes that may wait to be sent before {@link #writeQueueFull} says so. */
+  void writeQueueMaxSize(int bytes);
+
+  static ClientChannel of(SockJSSocket socket) {
+    return new ClientChannel() {
+      @Override public String uri() { return socket.uri(); }
+      @Override public Future<Void> write(Buffer frame) { return socket.write(frame); }
+      @Override public boolean writeQueueFull() { return socket.writeQueueFull(); }
+      @Override public void close(int code, String reason) { socket.close(code, reason); }
+      @Override public void pause() { socket.pause(); }
+      @Override public void resume() { socket.resume(); }
+      @Override public void messageHandler(Handler<Buffer> handler) { socket.handler(handler); }
+      @Override public void closeHandler(Handler<Void> handler) { socket.closeHandler(handler); }
+      @Override public void exceptionHandler(Handler<Throwable> handler) { socket.exceptionHandler(handler); }
+      @Override public void writeQueueMaxSize(int bytes) { socket.setWriteQueueMaxSize(bytes); }
+    };
+  }
+
+  static ClientChannel of(ServerWebSocket socket) {
+    return new ClientChannel() {
+      @Override public String uri() { return socket.uri(); }
+      @Override public Future<Void> write(Buffer frame) { return socket.writeBinaryMessage(frame); }
+      @Override public boolean writeQueueFull() { return socket.writeQueueFull(); }
+      @Override public void close(int code, String reason) { socket.close((short) code, reason); }
+      @Override public void pause() { socket.pause(); }
+      @Override public void resume() { socket.resume(); }
+
+      @Override
+      public void messageHandler(Handler<Buffer> handler) {
+        socket.binaryMessageHandler(handler);
+        socket.textMessageHandler(text -> handler.handle(Buffer.buffer(text)));
+      }
+
+      @Override public void closeHandler(Handler<Void> handler) { socket.closeHandler(handler); }
+      @Override public void exceptionHandler(Handler<Throwable> handler) { socket.exceptionHandler(handler); }
+      @Override public void writeQueueMaxSize(int bytes) { socket.setWriteQueueMaxSize(bytes); }
+    };
+  }
+}

@@ -1,0 +1,176 @@
+package io.chatplatform.gateway.socket;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.gateway.auth.Caller;
+import io.chatplatform.gateway.ratelimit.RateLimitConfig;
+import io.chatplatform.gateway.ratelimit.RateLimiter;
+import io.chatplatform.gateway.ratelimit.TokenBucket;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * One authenticated socket: who it is, whether its inbox is registered, the rooms it is indexed
+ * under, when it last spoke, its own rate limits, and whether it is closed. Only its own methods
+ * change that state. Touched only on the gateway's event loop, so plain fields suffice.
+ */
+final class ClientSession {
+  private final ClientChannel channel;
+  private final Caller caller;
+  private final String inbox;
+  /** Names this socket to presence-service. */
+  private final String sessionId = UUID.randomUUID().toString();
+  /** The client's label of its device ({@code web}, {@code ios}…), or {@code unknown}. */
+  private final String device;
+  /** Rooms this socket is indexed under in {@link LocalFanout}. */
+  private final Set<String> rooms = new HashSet<>();
+  /** Events flow only once the client has registered its inbox, as with the stock bridge. */
+  private boolean inboxRegistered;
+  /** Set at creation: the idle sweep may see the session while it is still being set up. */
+  private long lastFrameAt = System.currentTimeMillis();
+  private boolean closed;
+  /** Every frame of this socket takes a token. */
+  private final TokenBucket frames;
+  /** Every refusal for a rate limit takes a token; none left: the socket is a flooder. */
+  private final TokenBucket refusals;
+  /** The last request's admission (per-user limits): requests are forwarded in arrival order. */
+  private Future<Void> admission = Future.succeededFuture();
+
+  ClientSession(ClientChannel channel, Caller caller, String device, RateLimitConfig limits) {
+    this.channel = channel;
+    this.caller = caller;
+    this.inbox = Addresses.Client.inbox(caller.userId());
+    this.device = device;
+    long now = System.currentTimeMillis();
+    this.frames = new TokenBucket(limits.socketFrames().burst(), now);
+    this.refusals = new TokenBucket(limits.socketRefusals().burst(), now);
+  }
+
+  String userId() {
+    return caller.userId();
+  }
+
+  String inbox() {
+    return inbox;
+  }
+
+  String sessionId() {
+    return sessionId;
+  }
+
+  String device() {
+    return device;
+  }
+
+  /** When the credential that authenticated the socket expires (epoch ms). */
+  long expiresAt() {
+    return caller.expiresAt();
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Hands every client frame to {@code handler} and lets them flow: the channel was paused until now. */
+  void start(Handler<Buffer> handler) {
+    channel.messageHandler(handler);
+    channel.resume();
+  }
+
+  void frameReceived(long nowMs) {
+    lastFrameAt = nowMs;
+  }
+
+  /** Whether the client has sent nothing since {@code limitMs}. */
+  boolean silentSince(long limitMs) {
+    return lastFrameAt < limitMs;
+  }
+
+  /**
+   * Registers or unregisters the socket's inbox. Returns false, changing nothing, when
+   * {@code address} is not its own inbox: a client may register no other address.
+   */
+  boolean register(String address, boolean on) {
+    if (!inbox.equals(address)) {
+      return false;
+    }
+    inboxRegistered = on;
+    return true;
+  }
+
+  /** Notes that the socket is indexed under the room; false when it already was, or is closed. */
+  boolean recordSubscribed(String roomId) {
+    return !closed && rooms.add(roomId);
+  }
+
+  void recordUnsubscribed(String roomId) {
+    rooms.remove(roomId);
+  }
+
+  /** A copy of the rooms the socket is indexed under. */
+  Set<String> rooms() {
+    return Set.copyOf(rooms);
+  }
+
+  /** A frame's token; refused when the socket sends faster than {@code limit}. */
+  RateLimiter.Decision takeFrame(RateLimiter.Limit limit, long nowMs) {
+    return frames.take(limit, 1, nowMs);
+  }
+
+  /** Counts a refusal; false when the socket has collected more than {@code limit} allows. */
+  boolean takeRefusal(RateLimiter.Limit limit, long nowMs) {
+    return refusals.take(limit, 1, nowMs).allowed();
+  }
+
+  /**
+   * Runs {@code admit} once the previous request's admission is done, whatever its outcome, so
+   * requests reach the services in the order they came.
+   */
+  Future<Void> admitInOrder(Supplier<Future<Void>> admit) {
+    Future<Void> admitted = admission.transform(previous -> admit.get());
+    admission = admitted.otherwiseEmpty();
+    return admitted;
+  }
+
+  /** Writes an event, already encoded, to the inbox if the client has registered it. */
+  void deliver(Buffer encodedEvent) {
+    if (inboxRegistered) {
+      write(BridgeFrames.recEncoded(inbox, encodedEvent));
+    }
+  }
+
+  /**
+   * Queues a frame. A client that cannot keep up (its write queue is full) is disconnected
+   * rather than buffered without bound; it catches up with {@code chat.sync} when it reconnects.
+   */
+  void write(Buffer frame) {
+    if (closed) {
+      return;
+    }
+    if (channel.writeQueueFull()) {
+      closed = true;
+      channel.close(CloseCodes.TOO_SLOW, CloseCodes.TOO_SLOW_REASON);
+      return;
+    }
+    // A write fails only when the socket is closing; its close handler does the clean-up.
+    channel.write(frame).onFailure(e -> closed = true);
+  }
+
+  /** Closes the socket with a reason ({@link ClientChannel#closeWith}), unless it is closed already. */
+  void close(int code, ServiceException reason) {
+    if (!closed) {
+      closed = true;
+      channel.closeWith(code, reason);
+    }
+  }
+
+  /** The channel closed: nothing more is written. */
+  void markClosed() {
+    closed = true;
+  }
+}

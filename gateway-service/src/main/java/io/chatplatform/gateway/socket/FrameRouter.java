@@ -1,0 +1,174 @@
+package io.chatplatform.gateway.socket;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.ErrorCode;
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.gateway.ServiceClient;
+import io.chatplatform.gateway.ratelimit.RateLimitConfig;
+import io.chatplatform.gateway.ratelimit.RateLimited;
+import io.chatplatform.gateway.ratelimit.RateLimiter;
+import io.chatplatform.gateway.validation.RequestSchemas;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/**
+ * What a started socket's frames do (protocol v1, section 2). Every frame is checked in turn: its
+ * size (over the limit closes the socket, 1009), the socket's frame rate, that it is a JSON object
+ * with a string {@code type} and {@code address}. Then a {@code ping} only keeps the socket alive,
+ * {@code register} / {@code unregister} may name only the socket's own inbox, and a {@code send}
+ * to one of the client addresses in {@link #ROUTES}, with a body that fits its schema and within
+ * the user's rate limit, becomes a service request carrying the socket's user as
+ * {@code callerId}; the answer goes back to the frame's {@code replyAddress}. Anything else is
+ * answered with an {@code err} frame; a socket that keeps collecting rate-limit refusals is closed
+ * as a flooder (1008).
+ */
+final class FrameRouter {
+  static final int MAX_REPLY_ADDRESS_LENGTH = 128;
+
+  /** Client address → the service request it becomes. Anything else is refused. */
+  static final Map<String, String> ROUTES =
+      Map.of(
+          Addresses.Client.CHAT_SEND, Addresses.Chat.MESSAGE_SEND,
+          Addresses.Client.CHAT_SYNC, Addresses.Chat.MESSAGE_SYNC,
+          Addresses.Client.CHAT_TYPING, Addresses.Presence.TYPING,
+          Addresses.Client.CHAT_RECEIPT, Addresses.Chat.RECEIPT_MARK,
+          Addresses.Client.PRESENCE_SET, Addresses.Presence.SET);
+
+  private final int maxFrameBytes;
+  private final RateLimitConfig limits;
+  private final ServiceClient services;
+  private final RateLimiter limiter;
+  private final RequestSchemas schemas;
+  private final SessionRegistry sessions;
+  private final String nodeId;
+
+  FrameRouter(GatewayConfig config, ServiceClient services, RateLimiter limiter, RequestSchemas schemas, SessionRegistry sessions) {
+    this.maxFrameBytes = config.maxFrameBytes();
+    this.limits = config.rateLimits();
+    this.services = services;
+    this.limiter = limiter;
+    this.schemas = schemas;
+    this.sessions = sessions;
+    this.nodeId = sessions.nodeId();
+  }
+
+  void onFrame(ClientSession session, Buffer data) {
+    if (data.length() > maxFrameBytes) {
+      sessions.close(session, CloseCodes.TOO_LARGE, CloseCodes.frameTooLarge(maxFrameBytes));
+      return;
+    }
+    RateLimiter.Decision allowed = session.takeFrame(limits.socketFrames(), System.currentTimeMillis());
+    if (!allowed.allowed()) {
+      refuseOverLimit(session, null, new RateLimited("frames on this socket", allowed));
+      return;
+    }
+    JsonObject frame;
+    try {
+      frame = data.toJsonObject();
+    } catch (RuntimeException e) {
+      session.write(BridgeFrames.err(null, ServiceException.badRequest("a frame must be a JSON object")));
+      return;
+    }
+    Object type = frame.getValue("type");
+    Object address = frame.getValue("address");
+    if (!(type instanceof String) || (!"ping".equals(type) && !(address instanceof String))) {
+      session.write(BridgeFrames.err(null, ServiceException.badRequest("a frame needs a string type and address")));
+      return;
+    }
+    switch ((String) type) {
+      case "ping" -> {}
+      case "register" -> register(session, (String) address, true);
+      case "unregister" -> register(session, (String) address, false);
+      case "send" -> send(session, (String) address, frame);
+      case "publish" -> session.write(BridgeFrames.err((String) address, denied("publishing is not allowed")));
+      default -> session.write(BridgeFrames.err(null, ServiceException.badRequest("unknown frame type")));
+    }
+  }
+
+  private static void register(ClientSession session, String address, boolean on) {
+    if (!session.register(address, on)) {
+      session.write(BridgeFrames.err(address, denied("you may register only your own inbox " + session.inbox())));
+    }
+  }
+
+  private void send(ClientSession session, String address, JsonObject frame) {
+    Object replyAddress = frame.getValue("replyAddress");
+    if (replyAddress != null
+        && (!(replyAddress instanceof String reply) || reply.isEmpty() || reply.length() > MAX_REPLY_ADDRESS_LENGTH)) {
+      session.write(BridgeFrames.err(null, ServiceException.badRequest("replyAddress must be a short string")));
+      return;
+    }
+    String replyTo = (String) replyAddress;
+    String target = ROUTES.get(address);
+    if (target == null) {
+      session.write(BridgeFrames.err(replyTo != null ? replyTo : address, denied("address not allowed: " + address)));
+      return;
+    }
+    if (!(frame.getValue("body") instanceof JsonObject body)) {
+      session.write(BridgeFrames.err(replyTo, ServiceException.badRequest("body must be a JSON object")));
+      return;
+    }
+    try {
+      schemas.check(address, body);
+    } catch (ServiceException e) {
+      session.write(BridgeFrames.err(replyTo, e));
+      return;
+    }
+    // Who is asking comes from the socket, never from the body: these overwrite anything sent.
+    JsonObject request =
+        body.copy()
+            .put("callerId", session.userId())
+            .put("callerSessionId", session.sessionId())
+            .put("callerNodeId", nodeId);
+    RateLimiter.Limit perUser = perUserLimit(address);
+    Future<Void> admitted =
+        session.admitInOrder(() -> perUser == null
+            ? Future.succeededFuture()
+            : RateLimited.admit(limiter, perUser, session.userId(), address));
+    admitted.onComplete(admission -> {
+      if (admission.failed()) {
+        if (admission.cause() instanceof RateLimited limited) {
+          refuseOverLimit(session, replyTo, limited);
+        } else {
+          session.write(BridgeFrames.err(replyTo, ServiceException.from(admission.cause())));
+        }
+        return;
+      }
+      services.request(target, request).onComplete(result -> {
+        if (replyTo != null) {
+          session.write(
+              result.succeeded()
+                  ? BridgeFrames.rec(replyTo, result.result())
+                  : BridgeFrames.err(replyTo, ServiceException.from(result.cause())));
+        }
+      });
+    });
+  }
+
+  private RateLimiter.Limit perUserLimit(String address) {
+    return switch (address) {
+      case Addresses.Client.CHAT_SEND -> limits.send();
+      case Addresses.Client.CHAT_TYPING -> limits.typing();
+      default -> null;
+    };
+  }
+
+  /**
+   * Answers {@code rate_limited}; a socket that keeps collecting refusals (more than its
+   * refusal bucket holds) is closed as a flooder.
+   */
+  private void refuseOverLimit(ClientSession session, String replyTo, RateLimited refusal) {
+    if (!session.takeRefusal(limits.socketRefusals(), System.currentTimeMillis())) {
+      sessions.close(session, CloseCodes.FLOODING, CloseCodes.flooding());
+      return;
+    }
+    session.write(BridgeFrames.err(replyTo, refusal));
+  }
+
+  private static ServiceException denied(String message) {
+    return new ServiceException(ErrorCode.ACCESS_DENIED, message);
+  }
+}

@@ -1,0 +1,148 @@
+package io.chatplatform.gateway.socket;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.ClientEvents;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This gateway node's index of local sockets by room and by user, and its subscriptions.
+ *
+ * <p>The node subscribes once per room that has at least one local member socket (the
+ * subscription is reference-counted by the sockets), so a room message crosses the cluster once
+ * per interested node whatever the number of members. Each event arrives encoded; it is wrapped
+ * into a bridge frame per recipient inbox without being parsed or re-encoded.
+ *
+ * <p>Runs on the gateway verticle's event loop only.
+ */
+public final class LocalFanout {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalFanout.class);
+
+  private final EventBus eventBus;
+  private final Map<String, RoomSubscription> rooms = new HashMap<>();
+  private final Map<String, Set<ClientSession>> users = new HashMap<>();
+  private MessageConsumer<JsonObject> userEvents;
+
+  private static final class RoomSubscription {
+    final Set<ClientSession> sessions = new LinkedHashSet<>();
+    MessageConsumer<Buffer> consumer;
+  }
+
+  public LocalFanout(EventBus eventBus) {
+    this.eventBus = eventBus;
+  }
+
+  /** Subscribes to the per-user events every node receives. */
+  public Future<Void> start() {
+    userEvents = eventBus.consumer(Addresses.Fanout.USERS, message -> deliverToUsers(message.body()));
+    return userEvents.completion();
+  }
+
+  public int localRoomSubscriptions() {
+    return rooms.size();
+  }
+
+  /** Starts delivering per-user events (membership changes) to the session. */
+  void track(ClientSession session) {
+    users.computeIfAbsent(session.userId(), k -> new HashSet<>()).add(session);
+  }
+
+  /** Indexes the session under these rooms; completes when every room subscription is active. */
+  Future<Void> join(ClientSession session, Iterable<String> roomIds) {
+    List<Future<Void>> subscriptions = new ArrayList<>();
+    roomIds.forEach(roomId -> subscriptions.add(join(session, roomId)));
+    return Future.all(subscriptions).mapEmpty();
+  }
+
+  void detach(ClientSession session) {
+    Set<ClientSession> sessions = users.get(session.userId());
+    if (sessions != null) {
+      sessions.remove(session);
+      if (sessions.isEmpty()) {
+        users.remove(session.userId());
+      }
+    }
+    for (String roomId : session.rooms()) {
+      leave(session, roomId);
+    }
+  }
+
+  private Future<Void> join(ClientSession session, String roomId) {
+    if (!session.recordSubscribed(roomId)) {
+      return Future.succeededFuture();
+    }
+    RoomSubscription subscription = rooms.get(roomId);
+    if (subscription == null) {
+      subscription = new RoomSubscription();
+      subscription.consumer =
+          eventBus.consumer(
+              Addresses.Fanout.room(roomId),
+              message -> deliverToRoom(roomId, message.body(), message.headers().get(Addresses.Fanout.EXCLUDE_USER_HEADER)));
+      rooms.put(roomId, subscription);
+    }
+    subscription.sessions.add(session);
+    return subscription.consumer.completion();
+  }
+
+  private void leave(ClientSession session, String roomId) {
+    session.recordUnsubscribed(roomId);
+    RoomSubscription subscription = rooms.get(roomId);
+    if (subscription == null) {
+      return;
+    }
+    subscription.sessions.remove(session);
+    if (subscription.sessions.isEmpty()) {
+      rooms.remove(roomId);
+      subscription.consumer.unregister().onFailure(e -> LOG.warn("could not unsubscribe from room {}", roomId, e));
+    }
+  }
+
+  /** Writes the event to the room's local member sockets, except those of {@code excludedUser}. */
+  private void deliverToRoom(String roomId, Buffer event, String excludedUser) {
+    RoomSubscription subscription = rooms.get(roomId);
+    if (subscription == null) {
+      return;
+    }
+    for (ClientSession session : subscription.sessions) {
+      if (excludedUser == null || !excludedUser.equals(session.userId())) {
+        session.deliver(event);
+      }
+    }
+  }
+
+  /** {@code {userIds, event}}: deliver to those users' local sockets and follow membership changes. */
+  private void deliverToUsers(JsonObject envelope) {
+    JsonObject event = envelope.getJsonObject("event");
+    Buffer encoded = event.toBuffer();
+    boolean roomEvent = ClientEvents.ROOM.equals(event.getString(ClientEvents.TYPE));
+    String roomId = roomEvent ? event.getJsonObject(ClientEvents.ROOM).getString("roomId") : null;
+    boolean joined = roomEvent && ClientEvents.ROOM_JOINED.equals(event.getString("event"));
+    boolean left = roomEvent && ClientEvents.ROOM_LEFT.equals(event.getString("event"));
+    for (Object id : envelope.getJsonArray("userIds")) {
+      Set<ClientSession> sessions = users.get(String.valueOf(id));
+      if (sessions == null) {
+        continue;
+      }
+      for (ClientSession session : Set.copyOf(sessions)) {
+        if (joined) {
+          join(session, roomId).onFailure(e -> LOG.warn("could not subscribe to room {}", roomId, e));
+        } else if (left) {
+          leave(session, roomId);
+        }
+        session.deliver(encoded);
+      }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.chatplatform.gateway.socket;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.gateway.ServiceClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells presence-service about this node's sockets: one request when a socket opens, one when it
+ * closes, and a heartbeat for the node every {@code PRESENCE_HEARTBEAT_MS}. If the node stops
+ * (even killed), its heartbeats stop and presence-service drops its sockets after a TTL.
+ *
+ * <p>A close is reported only after its open was answered, so that two presence-service
+ * instances cannot see them in the wrong order. When a heartbeat learns that presence-service
+ * had given this node up for dead (a long pause, a partition), every open socket is reported
+ * again.
+ */
+final class PresenceReporter {
+  private static final Logger LOG = LoggerFactory.getLogger(PresenceReporter.class);
+
+  private final Vertx vertx;
+  private final ServiceClient services;
+  private final String nodeId;
+  private final long heartbeatMs;
+  private final Supplier<Collection<ClientSession>> sessions;
+  /** Each open socket's report: completes when presence-service has answered it. */
+  private final Map<ClientSession, Future<Void>> reported = new HashMap<>();
+  private boolean reachable = true;
+
+  PresenceReporter(Vertx vertx, ServiceClient services, String nodeId, long heartbeatMs, Supplier<Collection<ClientSession>> sessions) {
+    this.vertx = vertx;
+    this.services = services;
+    this.nodeId = nodeId;
+    this.heartbeatMs = heartbeatMs;
+    this.sessions = sessions;
+  }
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  void start() {
+    vertx.setPeriodic(heartbeatMs, id -> heartbeat());
+  }
+
+  void opened(ClientSession session) {
+    Future<Void> answered = services.request(Addresses.Presence.CONNECT, describe(session)).mapEmpty();
+    reported.put(session, answered);
+    answered.onComplete(this::noteReachability);
+  }
+
+  void closed(ClientSession session) {
+    Future<Void> opened = reported.remove(session);
+    if (opened == null) {
+      return;
+    }
+    // Whether or not the open got through, the close follows it, never overtakes it.
+    opened.eventually(() -> services.request(Addresses.Presence.DISCONNECT, describe(session)))
+        .onComplete(this::noteReachability);
+  }
+
+  private void heartbeat() {
+    services
+        .request(Addresses.Presence.HEARTBEAT, new JsonObject().put("nodeId", nodeId))
+        .onComplete(result -> {
+          noteReachability(result);
+          if (result.succeeded() && !result.result().getBoolean("known", true)) {
+            Collection<ClientSession> open = sessions.get();
+            if (!open.isEmpty()) {
+              LOG.warn("presence-service had given this node up; reporting its {} sockets again", open.size());
+              open.forEach(this::opened);
+            }
+          }
+        });
+  }
+
+  /** Logs when presence-service stops or starts answering, not at every failed request. */
+  private void noteReachability(io.vertx.core.AsyncResult<?> result) {
+    if (result.failed() && reachable) {
+      reachable = false;
+      LOG.warn("presence-service does not answer: {}", result.cause().getMessage());
+    } else if (result.succeeded() && !reachable) {
+      reachable = true;
+      LOG.info("presence-service answers again");
+    }
+  }
+
+  private JsonObject describe(ClientSession session) {
+    return new JsonObject()
+        .put("userId", session.userId())
+        .put("sessionId", session.sessionId())
+        .put("nodeId", nodeId)
+        .put("device", session.device());
+  }
+}

@@ -1,0 +1,196 @@
+package io.chatplatform.gateway.socket;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.gateway.ServiceClient;
+import io.chatplatform.gateway.auth.Caller;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every socket of this node from its handshake to its close, and the timers that end one: its
+ * token's expiry (4403) and the idle sweep (4408); with them the node's bookkeeping, the room
+ * index ({@link LocalFanout}) and the reports to presence-service ({@link PresenceReporter}).
+ *
+ * <p>A socket is indexed before it may speak: its session is known to {@link LocalFanout} before
+ * its rooms are read (so a room it joins meanwhile is not missed), and its frames are read only
+ * once its room subscriptions are active (so a {@code chat.sync} right after connecting cannot
+ * race the subscriptions). Runs on the gateway's event loop only.
+ */
+final class SessionRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+  private static final long NO_TIMER = -1;
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final ServiceClient services;
+  private final LocalFanout fanout;
+  private final PresenceReporter presence;
+  /** Every session, started or being set up, with its expiry timer ({@link #NO_TIMER} until it starts). */
+  private final Map<ClientSession, Long> sessions = new HashMap<>();
+
+  SessionRegistry(Vertx vertx, GatewayConfig config, ServiceClient services, LocalFanout fanout) {
+    this.vertx = vertx;
+    this.config = config;
+    this.services = services;
+    this.fanout = fanout;
+    this.presence =
+        new PresenceReporter(vertx, services, UUID.randomUUID().toString(), config.presenceHeartbeatMs(), () -> Set.copyOf(sessions.keySet()));
+  }
+
+  /** Starts the idle sweep and this node's heartbeats to presence-service. */
+  void start() {
+    long sweep = Math.max(1_000, config.socketIdleTimeoutMs() / 2);
+    vertx.setPeriodic(sweep, id -> closeIdle());
+    presence.start();
+  }
+
+  /** Names this gateway node to presence-service. */
+  String nodeId() {
+    return presence.nodeId();
+  }
+
+  int size() {
+    return sessions.size();
+  }
+
+  /** Takes a new channel: it stays paused until its session is {@linkplain Connection#start started}. */
+  Connection accept(ClientChannel channel) {
+    return new Connection(channel);
+  }
+
+  /** One client channel, from its handshake to its close; it has a session once authenticated. */
+  final class Connection {
+    private final ClientChannel channel;
+    private ClientSession session;
+    private boolean channelClosed;
+
+    private Connection(ClientChannel channel) {
+      this.channel = channel;
+      channel.pause();
+      channel.writeQueueMaxSize(config.socketWriteQueueMaxBytes());
+      channel.closeHandler(v -> {
+        channelClosed = true;
+        if (session != null) {
+          end(session);
+        }
+      });
+      channel.exceptionHandler(this::failed);
+    }
+
+    /**
+     * Gives the authenticated {@code caller} a session and indexes it under the user's rooms;
+     * completes when every room subscription is active. Nothing is done when the client has gone.
+     */
+    Future<Void> open(Caller caller, String device) {
+      if (channelClosed) {
+        return Future.succeededFuture();
+      }
+      session = new ClientSession(channel, caller, device, config.rateLimits());
+      sessions.put(session, NO_TIMER);
+      fanout.track(session);
+      return roomIdsOf(caller).compose(rooms -> fanout.join(session, rooms));
+    }
+
+    /**
+     * After authentication and {@link #open}: starts the session, its frames going to
+     * {@code frames}, or closes the socket with why it could not be set up (4401 when it was not
+     * authenticated, else 1011). A session closed meanwhile (its account disabled, say) stays closed.
+     */
+    void start(AsyncResult<?> setUp, BiConsumer<ClientSession, Buffer> frames) {
+      if (channelClosed) {
+        return;
+      }
+      if (setUp.failed()) {
+        ServiceException error = ServiceException.from(setUp.cause());
+        int code = CloseCodes.forFailedSetup(error);
+        if (session != null) {
+          close(session, code, error);
+        } else {
+          channel.closeWith(code, error);
+        }
+        return;
+      }
+      if (sessions.containsKey(session)) {
+        SessionRegistry.this.start(session, frames);
+      }
+    }
+
+    private void failed(Throwable e) {
+      if (CloseCodes.isMessageTooBig(e)) {
+        channel.closeWith(CloseCodes.TOO_LARGE, CloseCodes.frameTooLarge(config.maxFrameBytes()));
+      } else {
+        LOG.warn("socket failed: {}", e.toString());
+        channel.close(CloseCodes.SERVER_ERROR, CloseCodes.CONNECTION_ERROR_REASON);
+      }
+    }
+  }
+
+  private void start(ClientSession session, BiConsumer<ClientSession, Buffer> frames) {
+    session.frameReceived(System.currentTimeMillis());
+    long untilExpiry = session.expiresAt() - System.currentTimeMillis();
+    long expiry = vertx.setTimer(Math.max(1, untilExpiry), id -> close(session, CloseCodes.EXPIRED, CloseCodes.tokenExpired()));
+    sessions.put(session, expiry);
+    session.start(frame -> {
+      session.frameReceived(System.currentTimeMillis());
+      frames.accept(session, frame);
+    });
+    presence.opened(session);
+  }
+
+  /** Closes the socket with a reason (sent first as an {@code err} frame) and forgets its session. */
+  void close(ClientSession session, int code, ServiceException reason) {
+    session.close(code, reason);
+    end(session);
+  }
+
+  /** Closes every socket of the user on this node (their account was disabled). */
+  void closeSessionsOf(String userId) {
+    for (ClientSession session : Set.copyOf(sessions.keySet())) {
+      if (session.userId().equals(userId)) {
+        close(session, CloseCodes.EXPIRED, CloseCodes.accountDisabled());
+      }
+    }
+  }
+
+  private void closeIdle() {
+    long limit = System.currentTimeMillis() - config.socketIdleTimeoutMs();
+    for (ClientSession session : Set.copyOf(sessions.keySet())) {
+      if (session.silentSince(limit)) {
+        close(session, CloseCodes.IDLE, CloseCodes.idle(config.socketIdleTimeoutMs()));
+      }
+    }
+  }
+
+  private void end(ClientSession session) {
+    Long expiry = sessions.remove(session);
+    if (expiry == null) {
+      return;
+    }
+    session.markClosed();
+    if (expiry != NO_TIMER) {
+      vertx.cancelTimer(expiry);
+    }
+    fanout.detach(session);
+    presence.closed(session);
+  }
+
+  private Future<List<String>> roomIdsOf(Caller caller) {
+    return services
+        .request(Addresses.Chat.ROOM_IDS_OF_USER, new JsonObject().put("callerId", caller.userId()))
+        .map(reply -> reply.getJsonArray("roomIds", new JsonArray()).stream().map(String::valueOf).toList());
+  }
+}

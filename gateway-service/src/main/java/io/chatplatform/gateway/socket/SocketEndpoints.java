@@ -1,0 +1,115 @@
+package io.chatplatform.gateway.socket;
+
+import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.gateway.Guards;
+import io.chatplatform.gateway.ServiceClient;
+import io.chatplatform.gateway.auth.Tokens;
+import io.chatplatform.gateway.web.OriginPolicy;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.Transport;
+import java.util.regex.Pattern;
+
+/**
+ * The client socket (protocol v1, section 2): SockJS at {@code /eventbus}, raw WebSocket at
+ * {@code /eventbus/websocket}, speaking the Vert.x event bus bridge protocol.
+ *
+ * <p>This is not the stock bridge: a client never reaches the event bus directly. It may register
+ * only its own inbox, and may {@code send} only to the client addresses in
+ * {@link FrameRouter#ROUTES}, each mapped to a service request that carries the socket's user as
+ * {@code callerId}. Server events reach the socket through {@link LocalFanout}, not through
+ * per-client cluster consumers.
+ *
+ * <p>Here are the transports and the origin check; each new channel is authenticated
+ * ({@link SocketAuthenticator}), given a session ({@link SessionRegistry}), and its frames then go
+ * to the {@link FrameRouter}.
+ */
+public final class SocketEndpoints {
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final OriginPolicy origins;
+  private final SocketAuthenticator authenticator;
+  private final SessionRegistry sessions;
+  private final FrameRouter frames;
+
+  public SocketEndpoints(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout, Guards guards) {
+    this.vertx = vertx;
+    this.config = config;
+    this.origins = guards.origins();
+    this.authenticator = new SocketAuthenticator(tokens, guards.disabledAccounts());
+    this.sessions = new SessionRegistry(vertx, config, services, fanout);
+    this.frames = new FrameRouter(config, services, guards.limiter(), guards.schemas(), sessions);
+  }
+
+  /**
+   * Mounts the plain WebSocket at {@code <prefix>/websocket} and SockJS under {@code <prefix>},
+   * and starts the sessions' timers.
+   *
+   * <p>Every request under the prefix, whatever the transport (the WebSocket handshake, SockJS's
+   * {@code info}, XHR and EventSource requests), is refused with 403 when it carries an
+   * {@code Origin} that is not allowed ({@link OriginPolicy}): a page of another site cannot open a
+   * socket through its visitor's browser. Left out are the SockJS transports whose requests a
+   * browser makes without an {@code Origin} header, so no check could see them: JSONP (a script
+   * tag) and htmlfile (a frame), and the iframe page of the iframe-based transports, which would
+   * run SockJS's script from a CDN inside this origin and let any site frame it. Browsers since
+   * IE 10 use WebSocket or XHR streaming and never need them.
+   */
+  public void mount(Router router, String prefix) {
+    sessions.start();
+    router.route(prefix + "/*").handler(this::checkOrigin);
+    // SockJS reads the frames a client sends by XHR (xhr_send) from the routing context's body.
+    router.post(prefix + "/*").handler(BodyHandler.create(false).setBodyLimit(config.maxFrameBytes()));
+    router.getWithRegex(Pattern.quote(prefix) + "/iframe[^/]*\\.html").handler(ctx -> ctx.response().setStatusCode(404).end());
+    router.get(prefix + "/websocket").handler(this::upgrade);
+    SockJSHandlerOptions options =
+        new SockJSHandlerOptions()
+            .setInsertJSESSIONID(false)
+            .setRegisterWriteHandler(false)
+            .addDisabledTransport(Transport.JSON_P.name())
+            .addDisabledTransport(Transport.HTML_FILE.name());
+    router.route(prefix + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(s -> accept(ClientChannel.of(s))));
+  }
+
+  /** Sockets open on this node. */
+  public int openSessions() {
+    return sessions.size();
+  }
+
+  /** Closes every socket of the user on this node (their account was disabled). */
+  public void closeSessionsOf(String userId) {
+    sessions.closeSessionsOf(userId);
+  }
+
+  private void checkOrigin(RoutingContext ctx) {
+    if (origins.allows(ctx.request())) {
+      ctx.next();
+    } else {
+      ctx.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8").end("origin not allowed");
+    }
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    ctx.request()
+        .toWebSocket()
+        .onSuccess(ws -> accept(ClientChannel.of(ws)))
+        .onFailure(e -> {
+          if (!ctx.response().ended()) {
+            ctx.response().setStatusCode(400).end("a WebSocket upgrade is expected");
+          }
+        });
+  }
+
+  /** Paused until it is authenticated and set up; a channel that closes meanwhile is dropped. */
+  private void accept(ClientChannel channel) {
+    SessionRegistry.Connection connection = sessions.accept(channel);
+    ConnectParams params = ConnectParams.parse(channel.uri());
+    authenticator
+        .authenticate(params)
+        .compose(caller -> connection.open(caller, params.device()))
+        .onComplete(setUp -> connection.start(setUp, frames::onFrame));
+  }
+}

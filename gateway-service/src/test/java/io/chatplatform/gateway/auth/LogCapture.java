@@ -1,0 +1,45 @@
+package io.chatplatform.gateway.auth;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything logged while it is open, at every level down to DEBUG (so that lines a production
+ * level would hide are checked too), each event as its message plus its exception's text.
+ */
+final class LogCapture implements AutoCloseable {
+  private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  private final Level previous = root.getLevel();
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+  LogCapture() {
+    appender.start();
+    root.addAppender(appender);
+    root.setLevel(Level.DEBUG);
+  }
+
+  /** Each event: level, logger, formatted message and, if any, the exception with its causes. */
+  List<String> lines() {
+    synchronized (appender.list) {
+      return appender.list.stream().map(LogCapture::text).toList();
+    }
+  }
+
+  private static String text(ILoggingEvent event) {
+    IThrowableProxy thrown = event.getThrowableProxy();
+    return event.getLevel() + " " + event.getLoggerName() + " " + event.getFormattedMessage()
+        + (thrown == null ? "" : "\n" + ThrowableProxyUtil.asString(thrown));
+  }
+
+  @Override
+  public void close() {
+    root.detachAppender(appender);
+    root.setLevel(previous);
+  }
+}

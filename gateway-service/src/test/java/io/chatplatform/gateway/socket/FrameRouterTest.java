@@ -1,0 +1,138 @@
+package io.chatplatform.gateway.socket;
+
+import static io.chatplatform.gateway.socket.SocketNode.ALICE;
+import static io.chatplatform.gateway.socket.SocketNode.caller;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.gateway.validation.RequestSchemas;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("What a socket's frames do")
+class FrameRouterTest {
+  static final String SEND_BODY = "{\"roomId\":\"r_0123456789abcdef\",\"clientMsgId\":\"c-1\",\"text\":\"hello\"}";
+
+  SocketNode node;
+
+  @AfterEach
+  void close() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  static String send(String replyAddress, String body) {
+    return "{\"type\":\"send\",\"address\":\"chat.send\",\"replyAddress\":\"" + replyAddress + "\",\"body\":" + body + "}";
+  }
+
+  static String err(String message, String word, int status, String address) {
+    return "{\"type\":\"err\",\"failureCode\":" + status + ",\"failureType\":\"RECIPIENT_FAILURE\",\"message\":\"" + word + ": "
+        + message + "\",\"body\":\"" + word + "\"" + (address == null ? "" : ",\"address\":\"" + address + "\"") + "}";
+  }
+
+  @Test
+  @DisplayName("every client address a socket may send to has a body schema")
+  void everyRouteHasASchema() {
+    RequestSchemas schemas = new RequestSchemas();
+    assertThat(FrameRouter.ROUTES).isNotEmpty();
+    for (String address : FrameRouter.ROUTES.keySet()) {
+      assertThat(schemas.knows(address)).as(address).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("a send becomes its service request on behalf of the socket's user, and the answer comes back to its replyAddress")
+  void sendIsForwarded() throws Exception {
+    node = new SocketNode(Map.of());
+    node.serve(Addresses.Chat.MESSAGE_SEND, request -> Future.succeededFuture(new JsonObject().put("seq", 1)));
+    FakeChannel channel = node.connect(caller(ALICE));
+    String sessionId = node.request(Addresses.Presence.CONNECT).getString("sessionId");
+
+    node.run(() -> channel.send(send("r-1", SEND_BODY)));
+    JsonObject request = node.request(Addresses.Chat.MESSAGE_SEND);
+    assertThat(request).isEqualTo(new JsonObject(SEND_BODY)
+        .put("callerId", ALICE).put("callerSessionId", sessionId).put("callerNodeId", node.sessions.nodeId()));
+    assertThat(channel.nextFrame()).isEqualTo("{\"type\":\"rec\",\"address\":\"r-1\",\"body\":{\"seq\":1}}");
+  }
+
+  @Test
+  @DisplayName("a frame that is not allowed is answered with an err frame naming why, and reaches no service")
+  void refusals() throws Exception {
+    node = new SocketNode(Map.of());
+    node.serve(Addresses.Chat.MESSAGE_SEND, request -> Future.succeededFuture(new JsonObject()));
+    FakeChannel channel = node.connect(caller(ALICE));
+    Map<String, String> answers = new java.util.LinkedHashMap<>();
+    answers.put("[1, 2]", err("a frame must be a JSON object", "bad_request", 400, null));
+    answers.put("{\"type\":\"send\"}", err("a frame needs a string type and address", "bad_request", 400, null));
+    answers.put("{\"type\":\"shout\",\"address\":\"chat.send\"}", err("unknown frame type", "bad_request", 400, null));
+    answers.put("{\"type\":\"publish\",\"address\":\"chat.send\"}", err("publishing is not allowed", "access_denied", 403, "chat.send"));
+    answers.put("{\"type\":\"register\",\"address\":\"user.u_other\"}",
+        err("you may register only your own inbox user." + ALICE, "access_denied", 403, "user.u_other"));
+    answers.put("{\"type\":\"send\",\"address\":\"svc.chat.messages.send\",\"body\":{}}",
+        err("address not allowed: svc.chat.messages.send", "access_denied", 403, "svc.chat.messages.send"));
+    answers.put(send("r-2", "[]"), err("body must be a JSON object", "bad_request", 400, "r-2"));
+    answers.put(send("r".repeat(FrameRouter.MAX_REPLY_ADDRESS_LENGTH + 1), SEND_BODY), err("replyAddress must be a short string", "bad_request", 400, null));
+    answers.put(send("r-3", "{\"roomId\":\"r_1\"}"), err("clientMsgId is required", "bad_request", 400, "r-3"));
+    for (Map.Entry<String, String> frame : answers.entrySet()) {
+      node.run(() -> channel.send(frame.getKey()));
+      assertThat(channel.nextFrame()).as(frame.getKey()).isEqualTo(frame.getValue());
+    }
+    node.run(() -> channel.send("{\"type\":\"ping\"}"));
+    assertThat(channel.framesWaiting()).as("a ping is not answered").isZero();
+    assertThat(node.requestsWaiting(Addresses.Chat.MESSAGE_SEND)).isZero();
+    assertThat(channel.closed).isNotDone();
+  }
+
+  @Test
+  @DisplayName("a frame over SOCKET_MAX_FRAME_BYTES closes the socket with 1009, after an err frame saying why")
+  void frameTooLarge() throws Exception {
+    node = new SocketNode(Map.of("SOCKET_MAX_FRAME_BYTES", "1024"));
+    FakeChannel channel = node.connect(caller(ALICE));
+    node.run(() -> channel.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(1024) + "\"}"));
+    channel.assertClosedWith(CloseCodes.TOO_LARGE, "payload_too_large: frame larger than 1024 bytes");
+    assertThat(channel.nextFrame()).isEqualTo(err("frame larger than 1024 bytes", "payload_too_large", 413, null));
+    assertThat(node.openSessions()).isZero();
+  }
+
+  @Test
+  @DisplayName("frames over the socket's rate are refused, and a socket that keeps sending them is closed as a flooder with 1008")
+  void flooding() throws Exception {
+    node = new SocketNode(Map.of(
+        "RATE_LIMIT_SOCKET_FRAMES_BURST", "2", "RATE_LIMIT_SOCKET_FRAMES_PER_SECOND", "0.001",
+        "RATE_LIMIT_SOCKET_REFUSALS_BURST", "2", "RATE_LIMIT_SOCKET_REFUSALS_PER_SECOND", "0.001"));
+    FakeChannel channel = node.connect(caller(ALICE));
+    for (int i = 0; i < 4; i++) {
+      node.run(() -> channel.send("{\"type\":\"ping\"}"));
+    }
+    for (int refused = 0; refused < 2; refused++) {
+      assertThat(new JsonObject(channel.nextFrame()).getString("message")).startsWith("rate_limited: too many frames on this socket, retry in");
+    }
+    assertThat(channel.closed).isNotDone();
+    node.run(() -> channel.send("{\"type\":\"ping\"}"));
+    channel.assertClosedWith(CloseCodes.FLOODING, "rate_limited: flooding: too many requests over the rate limits");
+    assertThat(node.openSessions()).isZero();
+  }
+
+  @Test
+  @DisplayName("a user's sends over RATE_LIMIT_SEND are refused to their replyAddress and reach no service")
+  void perUserLimit() throws Exception {
+    node = new SocketNode(Map.of("RATE_LIMIT_SEND_BURST", "1", "RATE_LIMIT_SEND_PER_SECOND", "0.001"));
+    node.serve(Addresses.Chat.MESSAGE_SEND, request -> Future.succeededFuture(new JsonObject().put("seq", 1)));
+    FakeChannel channel = node.connect(caller(ALICE));
+    node.run(() -> {
+      channel.send(send("r-1", SEND_BODY));
+      channel.send(send("r-2", SEND_BODY));
+    });
+    JsonObject refusal = new JsonObject(channel.nextFrame());
+    assertThat(refusal.getString("address")).isEqualTo("r-2");
+    assertThat(refusal.getString("message")).startsWith("rate_limited: too many chat.send, retry in");
+    assertThat(channel.nextFrame()).isEqualTo("{\"type\":\"rec\",\"address\":\"r-1\",\"body\":{\"seq\":1}}");
+    node.request(Addresses.Chat.MESSAGE_SEND);
+    assertThat(node.requestsWaiting(Addresses.Chat.MESSAGE_SEND)).isZero();
+  }
+}

@@ -1,0 +1,95 @@
+package io.chatplatform.gateway.socket;
+
+import static io.chatplatform.gateway.socket.SocketNode.ALICE;
+import static io.chatplatform.gateway.socket.SocketNode.BOB;
+import static io.chatplatform.gateway.socket.SocketNode.CAROL;
+import static io.chatplatform.gateway.socket.SocketNode.caller;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.ClientEvents;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Events to the sockets of one gateway node")
+class LocalFanoutTest {
+  SocketNode node;
+
+  @AfterEach
+  void close() {
+    node.close();
+  }
+
+  FakeChannel registered(String userId) {
+    FakeChannel channel = node.connect(caller(userId));
+    node.run(() -> channel.send("{\"type\":\"register\",\"address\":\"user." + userId + "\"}"));
+    return channel;
+  }
+
+  static String rec(String userId, String encodedEvent) {
+    return "{\"type\":\"rec\",\"address\":\"user." + userId + "\",\"body\":" + encodedEvent + "}";
+  }
+
+  @Test
+  @DisplayName("a room event reaches each registered member socket wrapped around its own bytes, once per node, skipping the excluded user")
+  void roomEvents() throws Exception {
+    node = new SocketNode(Map.of());
+    for (String user : List.of(ALICE, BOB, CAROL)) {
+      node.rooms.put(user, List.of("r_1"));
+    }
+    FakeChannel alice = registered(ALICE);
+    FakeChannel bob = registered(BOB);
+    FakeChannel carol = node.connect(caller(CAROL));
+    assertThat(node.roomSubscriptions()).as("one subscription for three sockets").isEqualTo(1);
+
+    // Spacing and key order as published: the bytes are passed on, never parsed and encoded again.
+    String typing = "{ \"type\":\"typing\", \"userId\":\"" + BOB + "\", \"roomId\":\"r_1\", \"typing\":true }";
+    node.vertx.eventBus().publish(Addresses.Fanout.room("r_1"), Buffer.buffer(typing),
+        new DeliveryOptions().addHeader(Addresses.Fanout.EXCLUDE_USER_HEADER, BOB));
+    assertThat(alice.nextFrame()).isEqualTo(rec(ALICE, typing));
+
+    String message = ClientEvents.message(new JsonObject().put("roomId", "r_1").put("seq", 7)).encode();
+    node.vertx.eventBus().publish(Addresses.Fanout.room("r_1"), Buffer.buffer(message));
+    assertThat(bob.nextFrame()).as("the first event Bob gets").isEqualTo(rec(BOB, message));
+    assertThat(alice.nextFrame()).isEqualTo(rec(ALICE, message));
+    assertThat(carol.framesWaiting()).as("an inbox not registered").isZero();
+  }
+
+  @Test
+  @DisplayName("membership events follow the user: joined subscribes the node to the room, left and the last socket's close unsubscribe it")
+  void membership() throws Exception {
+    node = new SocketNode(Map.of());
+    FakeChannel alice = registered(ALICE);
+    assertThat(node.roomSubscriptions()).isZero();
+
+    JsonObject joined = ClientEvents.room(ClientEvents.ROOM_JOINED, new JsonObject().put("roomId", "r_2"));
+    publishToUsers(joined, ALICE);
+    assertThat(alice.nextFrame()).isEqualTo(rec(ALICE, joined.encode()));
+    assertThat(node.roomSubscriptions()).isEqualTo(1);
+    String message = ClientEvents.message(new JsonObject().put("roomId", "r_2").put("seq", 1)).encode();
+    node.vertx.eventBus().publish(Addresses.Fanout.room("r_2"), Buffer.buffer(message));
+    assertThat(alice.nextFrame()).isEqualTo(rec(ALICE, message));
+
+    JsonObject left = ClientEvents.room(ClientEvents.ROOM_LEFT, new JsonObject().put("roomId", "r_2"));
+    publishToUsers(left, ALICE);
+    assertThat(alice.nextFrame()).isEqualTo(rec(ALICE, left.encode()));
+    assertThat(node.roomSubscriptions()).isZero();
+
+    publishToUsers(joined, ALICE);
+    alice.nextFrame();
+    assertThat(node.roomSubscriptions()).isEqualTo(1);
+    node.run(alice::hangUp);
+    assertThat(node.roomSubscriptions()).isZero();
+  }
+
+  private void publishToUsers(JsonObject event, String... userIds) {
+    node.vertx.eventBus().publish(Addresses.Fanout.USERS, new JsonObject().put("userIds", new JsonArray(List.of((Object[]) userIds))).put("event", event));
+  }
+}

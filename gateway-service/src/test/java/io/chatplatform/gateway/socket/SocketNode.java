@@ -1,0 +1,147 @@
+package io.chatplatform.gateway.socket;
+
+import static io.chatplatform.gateway.GatewayServer.await;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.gateway.ServiceClient;
+import io.chatplatform.gateway.auth.Caller;
+import io.chatplatform.gateway.ratelimit.MemoryRateLimiter;
+import io.chatplatform.gateway.validation.RequestSchemas;
+import io.chatplatform.runtime.Settings;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One gateway node's socket side without HTTP: its session registry and frame router, wired as
+ * {@link SocketEndpoints} wires them, on a Vert.x of its own. Stand-ins for chat-service (a
+ * user's rooms) and presence-service answer on the local event bus and keep every request.
+ */
+final class SocketNode implements AutoCloseable {
+  static final String ALICE = "u_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  static final String BOB = "u_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  static final String CAROL = "u_cccccccccccccccccccccccccccccccc";
+
+  final Vertx vertx = Vertx.vertx();
+  /** The gateway's event loop: everything of the socket side runs on it. */
+  final Context loop = vertx.getOrCreateContext();
+  final GatewayConfig config;
+  final LocalFanout fanout;
+  final SessionRegistry sessions;
+  final FrameRouter frames;
+  /** Each user's rooms, as the stand-in chat-service answers them (none when absent). */
+  final Map<String, List<String>> rooms = new ConcurrentHashMap<>();
+  /** While set and not complete, the stand-in chat-service holds its answers about rooms back. */
+  volatile Future<Void> roomsHeld;
+  private final Map<String, BlockingQueue<JsonObject>> requests = new ConcurrentHashMap<>();
+
+  SocketNode(Map<String, String> extra) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("JWT_SECRET", "socket-test-secret-socket-test-secret-0123");
+    settings.putAll(extra);
+    config = GatewayConfig.from(Settings.of(settings));
+    ServiceClient services = new ServiceClient(vertx.eventBus(), config.serviceTimeoutMs());
+    fanout = new LocalFanout(vertx.eventBus());
+    sessions = new SessionRegistry(vertx, config, services, fanout);
+    frames = new FrameRouter(config, services, new MemoryRateLimiter(1_000, System::currentTimeMillis), new RequestSchemas(), sessions);
+    serve(Addresses.Chat.ROOM_IDS_OF_USER, request -> {
+      JsonObject answer = new JsonObject().put("roomIds", new JsonArray(rooms.getOrDefault(request.getString("callerId"), List.of())));
+      Future<Void> held = roomsHeld;
+      return held == null ? Future.succeededFuture(answer) : held.map(answer);
+    });
+    serve(Addresses.Presence.CONNECT, request -> Future.succeededFuture(new JsonObject()));
+    serve(Addresses.Presence.DISCONNECT, request -> Future.succeededFuture(new JsonObject()));
+    serve(Addresses.Presence.HEARTBEAT, request -> Future.succeededFuture(new JsonObject().put("known", true)));
+    onLoop(() -> fanout.start().onSuccess(x -> sessions.start()));
+  }
+
+  static Caller caller(String userId) {
+    return caller(userId, System.currentTimeMillis() + 3_600_000);
+  }
+
+  static Caller caller(String userId, long expiresAt) {
+    return new Caller(userId, null, new JsonArray(), expiresAt);
+  }
+
+  /** A stand-in service at {@code address}: keeps each request and replies with {@code answer}'s result. */
+  void serve(String address, Function<JsonObject, Future<JsonObject>> answer) {
+    BlockingQueue<JsonObject> received = requests.computeIfAbsent(address, a -> new LinkedBlockingQueue<>());
+    await(vertx.eventBus().<JsonObject>consumer(address, message -> {
+      received.add(message.body());
+      answer.apply(message.body()).onSuccess(message::reply).onFailure(e -> message.fail(500, e.getMessage()));
+    }).completion());
+  }
+
+  /** The next request {@code address} received; fails when none comes within 20 s. */
+  JsonObject request(String address) throws InterruptedException {
+    JsonObject request = requests.get(address).poll(20, TimeUnit.SECONDS);
+    if (request == null) {
+      throw new AssertionError("no request to " + address + " within 20 s");
+    }
+    return request;
+  }
+
+  int requestsWaiting(String address) {
+    return requests.get(address).size();
+  }
+
+  /**
+   * A socket of {@code caller} taken as {@link SocketEndpoints} takes one once authenticated:
+   * set up, and started if that succeeds. Returns once it is set up.
+   */
+  FakeChannel connect(Caller caller) {
+    FakeChannel channel = new FakeChannel("/eventbus/websocket?device=web");
+    onLoop(() -> {
+      SessionRegistry.Connection connection = sessions.accept(channel);
+      return connection.open(caller, "web").andThen(setUp -> connection.start(setUp, frames::onFrame)).otherwiseEmpty();
+    });
+    return channel;
+  }
+
+  /** Runs {@code action} on the event loop and waits for it. */
+  void run(Runnable action) {
+    onLoop(() -> {
+      action.run();
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Runs {@code action} on the event loop and waits for the future it returns. */
+  <T> T onLoop(Supplier<Future<T>> action) {
+    Promise<T> done = Promise.promise();
+    loop.runOnContext(v -> {
+      try {
+        action.get().onComplete(done);
+      } catch (RuntimeException | AssertionError e) {
+        done.fail(e);
+      }
+    });
+    return await(done.future());
+  }
+
+  int openSessions() {
+    return onLoop(() -> Future.succeededFuture(sessions.size()));
+  }
+
+  int roomSubscriptions() {
+    return onLoop(() -> Future.succeededFuture(fanout.localRoomSubscriptions()));
+  }
+
+  @Override
+  public void close() {
+    await(vertx.close());
+  }
+}
