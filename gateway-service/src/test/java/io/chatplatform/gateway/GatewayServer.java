@@ -2,20 +2,16 @@ package io.chatplatform.gateway;
 
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.Settings;
-import io.vertx.core.Future;
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A gateway on a free port of 127.0.0.1 in its own Vert.x, with no services behind it: enough
  * for everything the edge decides before it asks a service (origins, headers, TLS, handshakes).
  */
 public final class GatewayServer implements AutoCloseable {
-  public static final Duration TIMEOUT = Duration.ofSeconds(20);
-
   public final Vertx vertx = Vertx.vertx();
   public final GatewayVerticle gateway;
 
@@ -26,7 +22,7 @@ public final class GatewayServer implements AutoCloseable {
     settings.put("HTTP_HOST", "127.0.0.1");
     settings.putAll(extra);
     gateway = new GatewayVerticle(GatewayConfig.from(Settings.of(settings)), new Operations());
-    await(vertx.deployVerticle(gateway));
+    Await.result(vertx.deployVerticle(gateway));
   }
 
   public int port() {
@@ -38,18 +34,8 @@ public final class GatewayServer implements AutoCloseable {
     return "http://127.0.0.1:" + port();
   }
 
-  public static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
-    } catch (Exception e) {
-      throw new AssertionError("no result within " + TIMEOUT, e);
-    }
-  }
-
   @Override
   public void close() {
-    await(vertx.close());
+    Await.result(vertx.close());
   }
 }

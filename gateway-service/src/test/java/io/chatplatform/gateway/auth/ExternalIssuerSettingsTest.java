@@ -3,12 +3,12 @@ package io.chatplatform.gateway.auth;
 import static io.chatplatform.gateway.auth.Jwts.AUDIENCE;
 import static io.chatplatform.gateway.auth.Jwts.EXTERNAL_ISSUER;
 import static io.chatplatform.gateway.auth.Jwts.SECRET;
-import static io.chatplatform.gateway.auth.Jwts.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.runtime.Settings;
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
@@ -67,7 +67,7 @@ class ExternalIssuerSettingsTest {
   static String startFailure(Vertx vertx, Map<String, String> settings) {
     Tokens tokens = new Tokens(vertx, config(settings));
     try {
-      return awaitFailure(tokens.start()).getMessage();
+      return Await.failure(tokens.start()).getMessage();
     } finally {
       tokens.close();
     }

@@ -3,7 +3,6 @@ package io.chatplatform.gateway.auth;
 import static io.chatplatform.gateway.auth.Jwts.AUDIENCE;
 import static io.chatplatform.gateway.auth.Jwts.EXTERNAL_ISSUER;
 import static io.chatplatform.gateway.auth.Jwts.SECRET;
-import static io.chatplatform.gateway.auth.Jwts.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.gateway.GatewayConfig;
@@ -11,6 +10,7 @@ import io.chatplatform.gateway.GatewayVerticle;
 import io.chatplatform.gateway.socket.CloseCodes;
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.Settings;
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -70,7 +70,7 @@ class GatewayAuthTest {
             "JWT_EXTERNAL_PUBLIC_KEY_FILES", rsaPem + "," + ecPem)));
     vertx = Vertx.vertx();
     GatewayVerticle gateway = new GatewayVerticle(config, new Operations());
-    await(vertx.deployVerticle(gateway));
+    Await.result(vertx.deployVerticle(gateway));
     port = gateway.port();
     http = WebClient.create(vertx);
     sockets = vertx.createWebSocketClient();
@@ -79,7 +79,7 @@ class GatewayAuthTest {
   @AfterAll
   static void stop() {
     logs.close();
-    await(vertx.close());
+    Await.result(vertx.close());
   }
 
   static Map<String, String> validTokens() {
@@ -105,7 +105,7 @@ class GatewayAuthTest {
 
   static HttpResponse<Buffer> get(String path, String token) {
     secrets.add(token);
-    return await(http.get(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + token).send());
+    return Await.result(http.get(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + token).send());
   }
 
   /** Opens the raw WebSocket with {@code query} and waits for the server to close it; the close code. */
@@ -125,7 +125,7 @@ class GatewayAuthTest {
                   }
                   return code.future();
                 });
-    return await(closed);
+    return Await.result(closed);
   }
 
   @Test
@@ -166,14 +166,14 @@ class GatewayAuthTest {
     String password = "correct-horse-battery-staple";
     secrets.add(password);
     HttpResponse<Buffer> login =
-        await(http.post(port, "127.0.0.1", "/api/v1/auth/login")
+        Await.result(http.post(port, "127.0.0.1", "/api/v1/auth/login")
             .sendJsonObject(new JsonObject().put("username", "alice").put("password", password)));
     assertThat(login.statusCode()).as("no chat-service: unavailable").isEqualTo(503);
 
     String token = validTokens().get("external RS256");
     secrets.add(token);
     HttpResponse<Buffer> ticket =
-        await(http.post(port, "127.0.0.1", "/api/v1/auth/ticket").putHeader("Authorization", "Bearer " + token).send());
+        Await.result(http.post(port, "127.0.0.1", "/api/v1/auth/ticket").putHeader("Authorization", "Bearer " + token).send());
     assertThat(ticket.statusCode()).isEqualTo(200);
     String value = ticket.bodyAsJsonObject().getString("ticket");
     secrets.add(value);

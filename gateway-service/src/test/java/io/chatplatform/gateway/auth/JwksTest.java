@@ -4,13 +4,12 @@ import static io.chatplatform.gateway.auth.Jwts.AUDIENCE;
 import static io.chatplatform.gateway.auth.Jwts.EXTERNAL_ISSUER;
 import static io.chatplatform.gateway.auth.Jwts.SECRET;
 import static io.chatplatform.gateway.auth.Jwts.USER;
-import static io.chatplatform.gateway.auth.Jwts.await;
-import static io.chatplatform.gateway.auth.Jwts.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.runtime.Settings;
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -61,7 +60,7 @@ class JwksTest {
   void serve(Vertx vertx) {
     body = jwks(Jwts.jwk(rsa, "rsa-1", "RS256"), Jwts.jwk(ec, "ec-1", "ES256"));
     server =
-        await(
+        Await.result(
             vertx.createHttpServer()
                 .requestHandler(
                     request -> {
@@ -91,7 +90,7 @@ class JwksTest {
     settings.putAll(extra);
     Tokens tokens = new Tokens(vertx, GatewayConfig.from(Settings.of(settings)));
     opened.add(tokens);
-    await(tokens.start());
+    Await.result(tokens.start());
     return tokens;
   }
 
@@ -112,11 +111,11 @@ class JwksTest {
   }
 
   static void accepted(Tokens tokens, String token) {
-    assertThat(await(tokens.verify(token)).userId()).isEqualTo(USER);
+    assertThat(Await.result(tokens.verify(token)).userId()).isEqualTo(USER);
   }
 
   static void refused(Tokens tokens, String token) {
-    Throwable failure = awaitFailure(tokens.verify(token));
+    Throwable failure = Await.failure(tokens.verify(token));
     assertThat(failure).isInstanceOf(ServiceException.class);
     assertThat(((ServiceException) failure).code().status).isEqualTo(401);
   }
@@ -187,7 +186,7 @@ class JwksTest {
     refused(tokens, rs256(next, "rsa-2"));
 
     body = jwks(Jwts.jwk(next, "rsa-2", "RS256"));
-    assertThat(await(tokens.refreshExternalKeys())).isEqualTo(1);
+    assertThat(Await.result(tokens.refreshExternalKeys())).isEqualTo(1);
     accepted(tokens, rs256(next, "rsa-2"));
     refused(tokens, rs256(rsa, "rsa-1"));
   }
@@ -200,24 +199,24 @@ class JwksTest {
     accepted(tokens, token);
 
     status = 500;
-    assertThat(awaitFailure(tokens.refreshExternalKeys())).hasMessageContaining("HTTP status 500");
+    assertThat(Await.failure(tokens.refreshExternalKeys())).hasMessageContaining("HTTP status 500");
     accepted(tokens, token);
 
     status = 200;
     body = "<html>login</html>";
-    assertThat(awaitFailure(tokens.refreshExternalKeys())).hasMessageContaining("not a JWKS");
+    assertThat(Await.failure(tokens.refreshExternalKeys())).hasMessageContaining("not a JWKS");
     accepted(tokens, token);
 
     body = jwks(new JsonObject().put("kty", "oct").put("k", "c2VjcmV0"));
-    assertThat(awaitFailure(tokens.refreshExternalKeys())).hasMessageContaining("no usable RS256 or ES256 key");
+    assertThat(Await.failure(tokens.refreshExternalKeys())).hasMessageContaining("no usable RS256 or ES256 key");
     accepted(tokens, token);
 
     body = new JsonObject().put("keys", new JsonArray()).put("padding", "x".repeat(10_000)).encode();
-    assertThat(awaitFailure(tokens.refreshExternalKeys())).hasMessageContaining("JWT_EXTERNAL_JWKS_MAX_BYTES");
+    assertThat(Await.failure(tokens.refreshExternalKeys())).hasMessageContaining("JWT_EXTERNAL_JWKS_MAX_BYTES");
     accepted(tokens, token);
 
-    await(server.close());
-    assertThat(awaitFailure(tokens.refreshExternalKeys())).isNotNull();
+    Await.result(server.close());
+    assertThat(Await.failure(tokens.refreshExternalKeys())).isNotNull();
     accepted(tokens, token);
   }
 
@@ -226,7 +225,7 @@ class JwksTest {
   void timeoutKeepsKeys(Vertx vertx) {
     Tokens tokens = tokens(vertx, Map.of("JWT_EXTERNAL_JWKS_TIMEOUT_MS", "300"));
     silent = true;
-    assertThat(awaitFailure(tokens.refreshExternalKeys())).hasMessageContaining("JWT_EXTERNAL_JWKS_TIMEOUT_MS");
+    assertThat(Await.failure(tokens.refreshExternalKeys())).hasMessageContaining("JWT_EXTERNAL_JWKS_TIMEOUT_MS");
     accepted(tokens, rs256(rsa, "rsa-1"));
   }
 
@@ -237,10 +236,10 @@ class JwksTest {
     Tokens tokens = tokens(vertx);
     String external = rs256(rsa, "rsa-1");
     refused(tokens, external);
-    assertThat(await(tokens.verify(Jwts.hs256(Jwts.own(), SECRET.getBytes(StandardCharsets.UTF_8)))).userId()).isEqualTo(USER);
+    assertThat(Await.result(tokens.verify(Jwts.hs256(Jwts.own(), SECRET.getBytes(StandardCharsets.UTF_8)))).userId()).isEqualTo(USER);
 
     status = 200;
-    assertThat(await(tokens.refreshExternalKeys())).isEqualTo(2);
+    assertThat(Await.result(tokens.refreshExternalKeys())).isEqualTo(2);
     accepted(tokens, external);
   }
 
@@ -251,12 +250,12 @@ class JwksTest {
     int port = server.actualPort();
     try (LogCapture logs = new LogCapture()) {
       status = 500;
-      awaitFailure(tokens.refreshExternalKeys());
+      Await.failure(tokens.refreshExternalKeys());
       silent = true;
       Tokens slow = tokens(vertx, Map.of("JWT_EXTERNAL_JWKS_TIMEOUT_MS", "300"));
-      awaitFailure(slow.refreshExternalKeys());
-      await(server.close());
-      awaitFailure(tokens.refreshExternalKeys());
+      Await.failure(slow.refreshExternalKeys());
+      Await.result(server.close());
+      Await.failure(tokens.refreshExternalKeys());
 
       List<String> lines = logs.lines();
       assertThat(lines).anyMatch(line -> line.contains("JWKS fetch from http://127.0.0.1:" + port + "/realms/chat/certs failed"));

@@ -1,6 +1,6 @@
 package io.chatplatform.gateway.auth;
 
-import io.vertx.core.Future;
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +17,6 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -192,26 +190,4 @@ final class Jwts {
     return out;
   }
 
-  /** Waits on a test thread (never an event loop) for a future's result. */
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new AssertionError("no result within 20 s", e);
-    }
-  }
-
-  /** Waits for a future that must fail, and returns why. */
-  static Throwable awaitFailure(Future<?> future) {
-    try {
-      future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError("no result within 20 s", e);
-    }
-    throw new AssertionError("expected a failure, got a result");
-  }
 }

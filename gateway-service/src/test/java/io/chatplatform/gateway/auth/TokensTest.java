@@ -5,13 +5,12 @@ import static io.chatplatform.gateway.auth.Jwts.EXTERNAL_ISSUER;
 import static io.chatplatform.gateway.auth.Jwts.OWN_ISSUER;
 import static io.chatplatform.gateway.auth.Jwts.SECRET;
 import static io.chatplatform.gateway.auth.Jwts.USER;
-import static io.chatplatform.gateway.auth.Jwts.await;
-import static io.chatplatform.gateway.auth.Jwts.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.runtime.Settings;
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -76,16 +75,16 @@ class TokensTest {
     settings.putAll(extra);
     Tokens tokens = new Tokens(vertx, GatewayConfig.from(Settings.of(settings)));
     opened.add(tokens);
-    await(tokens.start());
+    Await.result(tokens.start());
     return tokens;
   }
 
   static Caller accepted(Tokens tokens, String token) {
-    return await(tokens.verify(token));
+    return Await.result(tokens.verify(token));
   }
 
   static void refused(Tokens tokens, String token) {
-    Throwable failure = awaitFailure(tokens.verify(token));
+    Throwable failure = Await.failure(tokens.verify(token));
     assertThat(failure).isInstanceOf(ServiceException.class);
     assertThat(((ServiceException) failure).code().status).isEqualTo(401);
   }

@@ -2,6 +2,7 @@ package io.chatplatform.gateway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatplatform.testsupport.Await;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class MemoryRateLimiterTest extends RateLimiterContract {
     MemoryRateLimiter memory = new MemoryRateLimiter(100, clock::get);
     RateLimiter.Limit limit = new RateLimiter.Limit("m", 5, 1);
     for (int i = 0; i < 1_000; i++) {
-      await(memory.take(limit, "user" + i));
+      Await.result(memory.take(limit, "user" + i));
     }
     assertThat(memory.size()).isEqualTo(100);
     clock.addAndGet(10_000);

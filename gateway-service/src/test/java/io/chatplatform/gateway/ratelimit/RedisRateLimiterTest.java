@@ -2,6 +2,7 @@ package io.chatplatform.gateway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatplatform.testsupport.Await;
 import io.chatplatform.testsupport.RedisServer;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -25,28 +26,28 @@ class RedisRateLimiterTest extends RateLimiterContract {
 
   @AfterAll
   static void stop() throws Exception {
-    await(vertx.close());
+    Await.result(vertx.close());
     server.close();
   }
 
   @Override
   RateLimiter newLimiter() throws Exception {
-    return await(RedisRateLimiter.create(vertx, server.url(), "test:" + UUID.randomUUID() + ":", 4));
+    return Await.result(RedisRateLimiter.create(vertx, server.url(), "test:" + UUID.randomUUID() + ":", 4));
   }
 
   @Test
   @DisplayName("two gateway nodes share one bucket: together they get the burst, not twice it")
   void sharedAcrossNodes() throws Exception {
-    RateLimiter otherNode = await(RedisRateLimiter.create(vertx, server.url(), "shared:", 4));
-    RateLimiter thisNode = await(RedisRateLimiter.create(vertx, server.url(), "shared:", 4));
+    RateLimiter otherNode = Await.result(RedisRateLimiter.create(vertx, server.url(), "shared:", 4));
+    RateLimiter thisNode = Await.result(RedisRateLimiter.create(vertx, server.url(), "shared:", 4));
     RateLimiter.Limit limit = new RateLimiter.Limit("shared", 10, 0.01);
     List<io.vertx.core.Future<RateLimiter.Decision>> all = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       all.add((i % 2 == 0 ? thisNode : otherNode).take(limit, "alice"));
     }
-    await(io.vertx.core.Future.all(all));
+    Await.result(io.vertx.core.Future.all(all));
     assertThat(all.stream().filter(f -> f.result().allowed()).count()).isEqualTo(10);
-    await(otherNode.close());
-    await(thisNode.close());
+    Await.result(otherNode.close());
+    Await.result(thisNode.close());
   }
 }

@@ -1,6 +1,5 @@
 package io.chatplatform.gateway.socket;
 
-import static io.chatplatform.gateway.GatewayServer.await;
 import static io.chatplatform.gateway.socket.SocketNode.ALICE;
 import static io.chatplatform.gateway.socket.SocketNode.BOB;
 import static io.chatplatform.gateway.socket.SocketNode.caller;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.testsupport.Await;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -70,7 +70,7 @@ class SessionRegistryTest {
     node.run(() -> node.sessions.closeSessionsOf(ALICE));
     alice.assertClosedWith(CloseCodes.EXPIRED, "unauthorized: this account is disabled");
     roomsRead.complete();
-    await(setUp.future());
+    Await.result(setUp.future());
 
     assertThat(alice.resumed).as("started").isFalse();
     node.roomsHeld = null;

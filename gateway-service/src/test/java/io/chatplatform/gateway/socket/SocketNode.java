@@ -1,7 +1,5 @@
 package io.chatplatform.gateway.socket;
 
-import static io.chatplatform.gateway.GatewayServer.await;
-
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.ServiceClient;
@@ -9,6 +7,7 @@ import io.chatplatform.gateway.auth.Caller;
 import io.chatplatform.gateway.ratelimit.MemoryRateLimiter;
 import io.chatplatform.gateway.validation.RequestSchemas;
 import io.chatplatform.runtime.Settings;
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -79,7 +78,7 @@ final class SocketNode implements AutoCloseable {
   /** A stand-in service at {@code address}: keeps each request and replies with {@code answer}'s result. */
   void serve(String address, Function<JsonObject, Future<JsonObject>> answer) {
     BlockingQueue<JsonObject> received = requests.computeIfAbsent(address, a -> new LinkedBlockingQueue<>());
-    await(vertx.eventBus().<JsonObject>consumer(address, message -> {
+    Await.result(vertx.eventBus().<JsonObject>consumer(address, message -> {
       received.add(message.body());
       answer.apply(message.body()).onSuccess(message::reply).onFailure(e -> message.fail(500, e.getMessage()));
     }).completion());
@@ -129,7 +128,7 @@ final class SocketNode implements AutoCloseable {
         done.fail(e);
       }
     });
-    return await(done.future());
+    return Await.result(done.future());
   }
 
   int openSessions() {
@@ -142,6 +141,6 @@ final class SocketNode implements AutoCloseable {
 
   @Override
   public void close() {
-    await(vertx.close());
+    Await.result(vertx.close());
   }
 }

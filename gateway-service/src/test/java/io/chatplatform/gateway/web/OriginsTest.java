@@ -1,12 +1,12 @@
 package io.chatplatform.gateway.web;
 
-import static io.chatplatform.gateway.GatewayServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.GatewayServer;
 import io.chatplatform.runtime.Settings;
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -49,7 +49,7 @@ class OriginsTest {
     if (origin != null) {
       options.addHeader("Origin", origin);
     }
-    return await(client.connect(options));
+    return Await.result(client.connect(options));
   }
 
   static int handshakeStatus(GatewayServer server, String path, String origin) {
@@ -67,7 +67,7 @@ class OriginsTest {
       request.putHeader("Origin", origin);
     }
     headers.forEach(request::putHeader);
-    return await(request.send());
+    return Await.result(request.send());
   }
 
   static HttpResponse<Buffer> preflight(WebClient client, String path, String origin) {

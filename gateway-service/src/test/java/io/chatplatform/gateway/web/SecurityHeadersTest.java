@@ -1,9 +1,9 @@
 package io.chatplatform.gateway.web;
 
-import static io.chatplatform.gateway.GatewayServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.gateway.GatewayServer;
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -33,7 +33,7 @@ class SecurityHeadersTest {
   }
 
   static HttpResponse<Buffer> get(String path) {
-    return await(client.get(path).send());
+    return Await.result(client.get(path).send());
   }
 
   @Test

@@ -1,12 +1,12 @@
 package io.chatplatform.gateway.web;
 
-import static io.chatplatform.gateway.GatewayServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.GatewayServer;
 import io.chatplatform.runtime.Settings;
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
@@ -72,11 +72,11 @@ class TlsTest {
   @Test
   @DisplayName("HTTPS serves the page and REST with HSTS, to a client that trusts the certificate")
   void servesHttps() {
-    HttpResponse<Buffer> page = await(https.get("/").send());
+    HttpResponse<Buffer> page = Await.result(https.get("/").send());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.getHeader("Strict-Transport-Security")).isEqualTo("max-age=86400");
     assertThat(page.getHeader("Content-Security-Policy")).contains("connect-src 'self' wss://127.0.0.1:" + server.port()).doesNotContain("ws://");
-    assertThat(await(https.get("/api/v1/me").send()).statusCode()).isEqualTo(401);
+    assertThat(Await.result(https.get("/api/v1/me").send()).statusCode()).isEqualTo(401);
   }
 
   @Test
@@ -92,14 +92,14 @@ class TlsTest {
     io.vertx.core.Promise<String> first = io.vertx.core.Promise.promise();
     ws.handler(b -> first.tryComplete(b.toString()));
     ws.closeHandler(v -> first.tryComplete("closed " + ws.closeStatusCode()));
-    await(ws.connect(options));
-    assertThat(await(first.future())).contains("unauthorized");
+    Await.result(ws.connect(options));
+    assertThat(Await.result(first.future())).contains("unauthorized");
   }
 
   @Test
   @DisplayName("plain HTTP on HTTP_PORT gets no page: the port speaks TLS only")
   void noPlainHttpOnTheTlsPort() {
-    assertThatThrownBy(() -> await(plain.get(server.port(), "127.0.0.1", "/").send())).isNotNull();
+    assertThatThrownBy(() -> Await.result(plain.get(server.port(), "127.0.0.1", "/").send())).isNotNull();
   }
 
   @Test
@@ -107,7 +107,7 @@ class TlsTest {
   void untrustedClientRefused() {
     WebClient untrusting = WebClient.create(server.vertx, new WebClientOptions().setSsl(true));
     try {
-      assertThatThrownBy(() -> await(untrusting.get(server.port(), "127.0.0.1", "/").send())).hasStackTraceContaining("SSL");
+      assertThatThrownBy(() -> Await.result(untrusting.get(server.port(), "127.0.0.1", "/").send())).hasStackTraceContaining("SSL");
     } finally {
       untrusting.close();
     }
@@ -118,10 +118,10 @@ class TlsTest {
   void redirect() {
     int port = server.gateway.redirectPort();
     assertThat(port).isPositive();
-    HttpResponse<Buffer> get = await(plain.get(port, "127.0.0.1", "/rooms?x=1").send());
+    HttpResponse<Buffer> get = Await.result(plain.get(port, "127.0.0.1", "/rooms?x=1").send());
     assertThat(get.statusCode()).isEqualTo(301);
     assertThat(get.getHeader("Location")).isEqualTo("https://127.0.0.1:" + server.port() + "/rooms?x=1");
-    HttpResponse<Buffer> post = await(plain.request(HttpMethod.POST, port, "127.0.0.1", "/api/v1/auth/login").send());
+    HttpResponse<Buffer> post = Await.result(plain.request(HttpMethod.POST, port, "127.0.0.1", "/api/v1/auth/login").send());
     assertThat(post.statusCode()).isEqualTo(403);
     assertThat(post.getHeader("Location")).isNull();
   }

@@ -1,9 +1,9 @@
 package io.chatplatform.gateway.web;
 
-import static io.chatplatform.gateway.GatewayServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.gateway.GatewayServer;
+import io.chatplatform.testsupport.Await;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -19,10 +19,10 @@ class WebSocketCompressionTest {
     GatewayServer server = new GatewayServer(settings);
     try {
       WebSocketClient client = server.vertx.createWebSocketClient(new WebSocketClientOptions().setTryUsePerMessageCompression(true));
-      WebSocket socket = await(client.connect(new WebSocketConnectOptions()
+      WebSocket socket = Await.result(client.connect(new WebSocketConnectOptions()
           .setHost("127.0.0.1").setPort(server.port()).setURI("/eventbus/websocket").setAllowOriginHeader(false)));
       String extensions = socket.headers().get("Sec-WebSocket-Extensions");
-      await(socket.close());
+      Await.result(socket.close());
       return extensions;
     } finally {
       server.close();
