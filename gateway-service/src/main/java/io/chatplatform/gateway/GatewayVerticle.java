@@ -1,5 +1,7 @@
 package io.chatplatform.gateway;
 
+import io.chatplatform.runtime.ServiceClient;
+
 import io.chatplatform.gateway.auth.DisabledAccounts;
 import io.chatplatform.gateway.auth.Tokens;
 import io.chatplatform.gateway.ratelimit.MemoryRateLimiter;
@@ -71,7 +73,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Future<?> serve() {
     tokens = new Tokens(vertx, config);
-    ServiceClient services = new ServiceClient(vertx.eventBus(), config.serviceTimeoutMs());
+    ServiceClient services = new ServiceClient(vertx.eventBus(), config.serviceTimeoutMs(), operations.registry());
     DisabledAccounts disabledAccounts = new DisabledAccounts(vertx, services);
     OriginPolicy origins = new OriginPolicy(config.allowedOrigins(), config.tls());
     Guards guards = new Guards(limiter, new RequestSchemas(), disabledAccounts, origins);

@@ -1,8 +1,12 @@
 package io.chatplatform.gateway.auth;
 
+import io.chatplatform.contracts.Ack;
+import io.chatplatform.contracts.chat.ChatApi;
+import io.chatplatform.contracts.chat.ChatApi.AccountDisabled;
+
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ServiceException;
-import io.chatplatform.gateway.ServiceClient;
+import io.chatplatform.runtime.ServiceClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -35,9 +39,9 @@ public final class DisabledAccounts {
 
   /** Follows the changes; {@code onDisabled} is told each user that gets disabled. */
   public Future<Void> start(Consumer<String> onDisabled) {
-    var consumer = vertx.eventBus().<JsonObject>consumer(Addresses.Chat.USER_DISABLED_CHANGED, message -> {
-      String userId = message.body().getString("userId");
-      if (message.body().getBoolean("disabled", false)) {
+    var consumer = vertx.eventBus().<AccountDisabled>consumer(Addresses.Chat.USER_DISABLED_CHANGED, message -> {
+      String userId = message.body().userId();
+      if (message.body().disabled()) {
         disabled.add(userId);
         onDisabled.accept(userId);
       } else {
@@ -53,8 +57,8 @@ public final class DisabledAccounts {
 
   private void load(int attempt) {
     services
-        .request(Addresses.Chat.USERS_DISABLED_LIST, new JsonObject())
-        .onSuccess(reply -> reply.getJsonArray("userIds", new JsonArray()).forEach(id -> disabled.add(String.valueOf(id))))
+        .request(ChatApi.USERS_DISABLED_LIST, Ack.DONE)
+        .onSuccess(reply -> disabled.addAll(reply.userIds()))
         .onFailure(e -> {
           // At start chat-service may simply not be up yet: that is only worth a warning once it lasts.
           if (attempt >= WARN_AFTER_ATTEMPTS) {

@@ -1,11 +1,15 @@
 package io.chatplatform.gateway.rest;
 
+import io.chatplatform.contracts.Endpoint;
+import io.chatplatform.contracts.chat.ChatApi;
+import io.chatplatform.contracts.presence.PresenceApi;
+
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.Guards;
-import io.chatplatform.gateway.ServiceClient;
+import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.auth.Caller;
 import io.chatplatform.gateway.auth.DisabledAccounts;
 import io.chatplatform.gateway.auth.Tokens;
@@ -59,27 +63,27 @@ public final class RestApi {
     api.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
 
     api.post("/auth/*").handler(this::limitAuthPerIp);
-    api.post("/auth/register").handler(ctx -> reply(ctx, 201, services.request(Addresses.Chat.USER_REGISTER, body(ctx, "auth.register"))));
+    api.post("/auth/register").handler(ctx -> reply(ctx, 201, services.forward(ChatApi.USER_REGISTER, body(ctx, "auth.register"))));
     api.post("/auth/login").handler(this::login);
 
     api.route().handler(this::authenticate);
     api.route().handler(this::limitWrites);
     api.post("/auth/ticket").handler(this::ticket);
-    api.get("/me").handler(ctx -> reply(ctx, 200, services.request(Addresses.Chat.USER_GET, new JsonObject().put("userId", caller(ctx).userId()))));
-    api.get("/users").handler(ctx -> forward(ctx, Addresses.Chat.USER_SEARCH, 200, c -> new JsonObject().put("query", c.request().getParam("query", ""))));
-    api.post("/rooms/direct").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_DIRECT, 200, c -> body(c, "rooms.direct")));
-    api.post("/rooms").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_CREATE, 201, c -> body(c, "rooms.create")));
-    api.get("/rooms").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_LIST, 200, c -> new JsonObject()));
-    api.get("/rooms/:roomId").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_GET, 200, c -> new JsonObject()));
-    api.post("/rooms/:roomId/members").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_MEMBER_ADD, 204, c -> body(c, "rooms.members.add")));
-    api.delete("/rooms/:roomId/members/:userId").handler(ctx -> forward(ctx, Addresses.Chat.ROOM_MEMBER_REMOVE, 204, c -> new JsonObject()));
-    api.get("/rooms/:roomId/messages").handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_PAGE, 200, RestApi::pageQuery));
+    api.get("/me").handler(ctx -> reply(ctx, 200, services.request(ChatApi.USER_GET, new ChatApi.UserRef(caller(ctx).userId()))));
+    api.get("/users").handler(ctx -> forward(ctx, ChatApi.USER_SEARCH, 200, c -> new JsonObject().put("query", c.request().getParam("query", ""))));
+    api.post("/rooms/direct").handler(ctx -> forward(ctx, ChatApi.ROOM_DIRECT, 200, c -> body(c, "rooms.direct")));
+    api.post("/rooms").handler(ctx -> forward(ctx, ChatApi.ROOM_CREATE, 201, c -> body(c, "rooms.create")));
+    api.get("/rooms").handler(ctx -> forward(ctx, ChatApi.ROOM_LIST, 200, c -> new JsonObject()));
+    api.get("/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ROOM_GET, 200, c -> new JsonObject()));
+    api.post("/rooms/:roomId/members").handler(ctx -> forward(ctx, ChatApi.ROOM_MEMBER_ADD, 204, c -> body(c, "rooms.members.add")));
+    api.delete("/rooms/:roomId/members/:userId").handler(ctx -> forward(ctx, ChatApi.ROOM_MEMBER_REMOVE, 204, c -> new JsonObject()));
+    api.get("/rooms/:roomId/messages").handler(ctx -> forward(ctx, ChatApi.MESSAGE_PAGE, 200, RestApi::pageQuery));
     api.post("/rooms/:roomId/messages")
         .handler(ctx -> limit(ctx, config.rateLimits().send(), caller(ctx).userId(), "messages"))
-        .handler(ctx -> forward(ctx, Addresses.Chat.MESSAGE_SEND, 201, c -> body(c, "messages.post")));
-    api.get("/rooms/:roomId/receipts").handler(ctx -> forward(ctx, Addresses.Chat.RECEIPT_LIST, 200, c -> new JsonObject()));
-    api.put("/admin/users/:userId/disabled").handler(ctx -> forward(ctx, Addresses.Chat.USER_SET_DISABLED, 200, c -> body(c, "admin.users.disabled")));
-    api.get("/presence").handler(ctx -> forward(ctx, Addresses.Presence.QUERY, 200, RestApi::userIdsQuery));
+        .handler(ctx -> forward(ctx, ChatApi.MESSAGE_SEND, 201, c -> body(c, "messages.post")));
+    api.get("/rooms/:roomId/receipts").handler(ctx -> forward(ctx, ChatApi.RECEIPT_LIST, 200, c -> new JsonObject()));
+    api.put("/admin/users/:userId/disabled").handler(ctx -> forward(ctx, ChatApi.USER_SET_DISABLED, 200, c -> body(c, "admin.users.disabled")));
+    api.get("/presence").handler(ctx -> forward(ctx, PresenceApi.QUERY, 200, RestApi::userIdsQuery));
 
     api.route().handler(ctx -> ctx.fail(ServiceException.notFound("no such endpoint")));
     api.route().failureHandler(RestApi::failure);
@@ -101,7 +105,7 @@ public final class RestApi {
             .compose(open -> open.allowed()
                 ? Future.succeededFuture()
                 : Future.failedFuture(new RateLimited("failed logins for this user", open)))
-            .compose(x -> services.request(Addresses.Chat.USER_AUTHENTICATE, credentials))
+            .compose(x -> services.forward(ChatApi.USER_AUTHENTICATE, credentials))
             .onFailure(e -> {
               if (e instanceof ServiceException se && se.code() == ErrorCode.UNAUTHORIZED) {
                 limiter.take(failures, username, 1).onFailure(err -> LOG.warn("could not count a failed login: {}", err.getMessage()));
@@ -157,7 +161,7 @@ public final class RestApi {
   }
 
   /** Sends the request built by {@code body}, with path parameters and the caller added. */
-  private void forward(RoutingContext ctx, String address, int status, Function<RoutingContext, JsonObject> body) {
+  private void forward(RoutingContext ctx, Endpoint<?, ?> endpoint, int status, Function<RoutingContext, JsonObject> body) {
     JsonObject request;
     try {
       request = body.apply(ctx).copy();
@@ -167,7 +171,7 @@ public final class RestApi {
     }
     ctx.pathParams().forEach(request::put);
     request.put("callerId", caller(ctx).userId());
-    reply(ctx, status, services.request(address, request));
+    reply(ctx, status, services.forward(endpoint, request));
   }
 
   private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {

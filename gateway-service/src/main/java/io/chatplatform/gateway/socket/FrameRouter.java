@@ -1,10 +1,14 @@
 package io.chatplatform.gateway.socket;
 
+import io.chatplatform.contracts.Endpoint;
+import io.chatplatform.contracts.chat.ChatApi;
+import io.chatplatform.contracts.presence.PresenceApi;
+
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
-import io.chatplatform.gateway.ServiceClient;
+import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.ratelimit.RateLimitConfig;
 import io.chatplatform.gateway.ratelimit.RateLimited;
 import io.chatplatform.gateway.ratelimit.RateLimiter;
@@ -29,13 +33,13 @@ final class FrameRouter {
   static final int MAX_REPLY_ADDRESS_LENGTH = 128;
 
   /** Client address → the service request it becomes. Anything else is refused. */
-  static final Map<String, String> ROUTES =
+  static final Map<String, Endpoint<?, ?>> ROUTES =
       Map.of(
-          Addresses.Client.CHAT_SEND, Addresses.Chat.MESSAGE_SEND,
-          Addresses.Client.CHAT_SYNC, Addresses.Chat.MESSAGE_SYNC,
-          Addresses.Client.CHAT_TYPING, Addresses.Presence.TYPING,
-          Addresses.Client.CHAT_RECEIPT, Addresses.Chat.RECEIPT_MARK,
-          Addresses.Client.PRESENCE_SET, Addresses.Presence.SET);
+          Addresses.Client.CHAT_SEND, ChatApi.MESSAGE_SEND,
+          Addresses.Client.CHAT_SYNC, ChatApi.MESSAGE_SYNC,
+          Addresses.Client.CHAT_TYPING, PresenceApi.TYPING,
+          Addresses.Client.CHAT_RECEIPT, ChatApi.RECEIPT_MARK,
+          Addresses.Client.PRESENCE_SET, PresenceApi.SET);
 
   private final int maxFrameBytes;
   private final RateLimitConfig limits;
@@ -102,7 +106,7 @@ final class FrameRouter {
       return;
     }
     String replyTo = (String) replyAddress;
-    String target = ROUTES.get(address);
+    Endpoint<?, ?> target = ROUTES.get(address);
     if (target == null) {
       session.write(BridgeFrames.err(replyTo != null ? replyTo : address, denied("address not allowed: " + address)));
       return;
@@ -137,7 +141,7 @@ final class FrameRouter {
         }
         return;
       }
-      services.request(target, request).onComplete(result -> {
+      services.forward(target, request).onComplete(result -> {
         if (replyTo != null) {
           session.write(
               result.succeeded()

@@ -1,5 +1,7 @@
 package io.chatplatform.gateway.socket;
 
+import io.chatplatform.contracts.Codecs;
+
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ClientEvents;
 import io.vertx.core.Future;
@@ -33,7 +35,7 @@ public final class LocalFanout {
   private final EventBus eventBus;
   private final Map<String, RoomSubscription> rooms = new HashMap<>();
   private final Map<String, Set<ClientSession>> users = new HashMap<>();
-  private MessageConsumer<JsonObject> userEvents;
+  private MessageConsumer<ClientEvents.ForUsers> userEvents;
 
   private static final class RoomSubscription {
     final Set<ClientSession> sessions = new LinkedHashSet<>();
@@ -46,7 +48,7 @@ public final class LocalFanout {
 
   /** Subscribes to the per-user events every node receives. */
   public Future<Void> start() {
-    userEvents = eventBus.consumer(Addresses.Fanout.USERS, message -> deliverToUsers(message.body()));
+    userEvents = Codecs.register(eventBus).<ClientEvents.ForUsers>consumer(Addresses.Fanout.USERS, message -> deliverToUsers(message.body()));
     return userEvents.completion();
   }
 
@@ -123,15 +125,15 @@ public final class LocalFanout {
   }
 
   /** {@code {userIds, event}}: deliver to those users' local sockets and follow membership changes. */
-  private void deliverToUsers(JsonObject envelope) {
-    JsonObject event = envelope.getJsonObject("event");
+  private void deliverToUsers(ClientEvents.ForUsers envelope) {
+    JsonObject event = envelope.event();
     Buffer encoded = event.toBuffer();
     boolean roomEvent = ClientEvents.ROOM.equals(event.getString(ClientEvents.TYPE));
     String roomId = roomEvent ? event.getJsonObject(ClientEvents.ROOM).getString("roomId") : null;
     boolean joined = roomEvent && ClientEvents.ROOM_JOINED.equals(event.getString("event"));
     boolean left = roomEvent && ClientEvents.ROOM_LEFT.equals(event.getString("event"));
-    for (Object id : envelope.getJsonArray("userIds")) {
-      Set<ClientSession> sessions = users.get(String.valueOf(id));
+    for (String id : envelope.userIds()) {
+      Set<ClientSession> sessions = users.get(id);
       if (sessions == null) {
         continue;
       }

@@ -1,7 +1,9 @@
 package io.chatplatform.gateway.socket;
 
+import io.chatplatform.contracts.presence.PresenceApi;
+
 import io.chatplatform.contracts.Addresses;
-import io.chatplatform.gateway.ServiceClient;
+import io.chatplatform.runtime.ServiceClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -51,7 +53,7 @@ final class PresenceReporter {
   }
 
   void opened(ClientSession session) {
-    Future<Void> answered = services.request(Addresses.Presence.CONNECT, describe(session)).mapEmpty();
+    Future<Void> answered = services.request(PresenceApi.CONNECT, describe(session)).mapEmpty();
     reported.put(session, answered);
     answered.onComplete(this::noteReachability);
   }
@@ -62,16 +64,16 @@ final class PresenceReporter {
       return;
     }
     // Whether or not the open got through, the close follows it, never overtakes it.
-    opened.eventually(() -> services.request(Addresses.Presence.DISCONNECT, describe(session)))
+    opened.eventually(() -> services.request(PresenceApi.DISCONNECT, describe(session)))
         .onComplete(this::noteReachability);
   }
 
   private void heartbeat() {
     services
-        .request(Addresses.Presence.HEARTBEAT, new JsonObject().put("nodeId", nodeId))
+        .request(PresenceApi.HEARTBEAT, new PresenceApi.Heartbeat(nodeId))
         .onComplete(result -> {
           noteReachability(result);
-          if (result.succeeded() && !result.result().getBoolean("known", true)) {
+          if (result.succeeded() && !result.result().known()) {
             Collection<ClientSession> open = sessions.get();
             if (!open.isEmpty()) {
               LOG.warn("presence-service had given this node up; reporting its {} sockets again", open.size());
@@ -92,11 +94,7 @@ final class PresenceReporter {
     }
   }
 
-  private JsonObject describe(ClientSession session) {
-    return new JsonObject()
-        .put("userId", session.userId())
-        .put("sessionId", session.sessionId())
-        .put("nodeId", nodeId)
-        .put("device", session.device());
+  private PresenceApi.Session describe(ClientSession session) {
+    return new PresenceApi.Session(session.userId(), session.sessionId(), nodeId, session.device());
   }
 }

@@ -1,9 +1,11 @@
 package io.chatplatform.gateway.socket;
 
+import io.chatplatform.contracts.chat.ChatApi;
+
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
-import io.chatplatform.gateway.ServiceClient;
+import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.auth.Caller;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -190,7 +192,7 @@ final class SessionRegistry {
 
   private Future<List<String>> roomIdsOf(Caller caller) {
     return services
-        .request(Addresses.Chat.ROOM_IDS_OF_USER, new JsonObject().put("callerId", caller.userId()))
-        .map(reply -> reply.getJsonArray("roomIds", new JsonArray()).stream().map(String::valueOf).toList());
+        .request(ChatApi.ROOM_IDS_OF_USER, new ChatApi.Caller(caller.userId()))
+        .map(ChatApi.RoomIds::roomIds);
   }
 }

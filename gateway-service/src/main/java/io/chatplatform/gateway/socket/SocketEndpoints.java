@@ -1,8 +1,9 @@
 package io.chatplatform.gateway.socket;
 
+
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.Guards;
-import io.chatplatform.gateway.ServiceClient;
+import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.auth.Tokens;
 import io.chatplatform.gateway.web.OriginPolicy;
 import io.vertx.core.Vertx;

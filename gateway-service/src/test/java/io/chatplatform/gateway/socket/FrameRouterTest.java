@@ -55,8 +55,10 @@ class FrameRouterTest {
 
     node.run(() -> channel.send(send("r-1", SEND_BODY)));
     JsonObject request = node.request(Addresses.Chat.MESSAGE_SEND);
+    // The typed request: the body's fields and the socket's user, nothing the client could forge.
     assertThat(request).isEqualTo(new JsonObject(SEND_BODY)
-        .put("callerId", ALICE).put("callerSessionId", sessionId).put("callerNodeId", node.sessions.nodeId()));
+        .put("callerId", ALICE).put("attachments", new io.vertx.core.json.JsonArray()).put("replyTo", null));
+    assertThat(sessionId).isNotBlank();
     assertThat(channel.nextFrame()).isEqualTo("{\"type\":\"rec\",\"address\":\"r-1\",\"body\":{\"seq\":1}}");
   }
 

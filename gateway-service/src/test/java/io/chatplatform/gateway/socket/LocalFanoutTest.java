@@ -10,7 +10,6 @@ import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ClientEvents;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +89,6 @@ class LocalFanoutTest {
   }
 
   private void publishToUsers(JsonObject event, String... userIds) {
-    node.vertx.eventBus().publish(Addresses.Fanout.USERS, new JsonObject().put("userIds", new JsonArray(List.of((Object[]) userIds))).put("event", event));
+    node.vertx.eventBus().publish(Addresses.Fanout.USERS, ClientEvents.forUsers(List.of(userIds), event));
   }
 }

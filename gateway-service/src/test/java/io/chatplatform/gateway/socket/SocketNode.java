@@ -1,8 +1,11 @@
 package io.chatplatform.gateway.socket;
 
 import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.Endpoint;
+import io.chatplatform.contracts.chat.ChatApi;
+import io.chatplatform.contracts.presence.PresenceApi;
+import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.GatewayConfig;
-import io.chatplatform.gateway.ServiceClient;
 import io.chatplatform.gateway.auth.Caller;
 import io.chatplatform.gateway.ratelimit.MemoryRateLimiter;
 import io.chatplatform.gateway.validation.RequestSchemas;
@@ -52,7 +55,7 @@ final class SocketNode implements AutoCloseable {
     settings.put("JWT_SECRET", "socket-test-secret-socket-test-secret-0123");
     settings.putAll(extra);
     config = GatewayConfig.from(Settings.of(settings));
-    ServiceClient services = new ServiceClient(vertx.eventBus(), config.serviceTimeoutMs());
+    ServiceClient services = new ServiceClient(vertx.eventBus(), config.serviceTimeoutMs(), null);
     fanout = new LocalFanout(vertx.eventBus());
     sessions = new SessionRegistry(vertx, config, services, fanout);
     frames = new FrameRouter(config, services, new MemoryRateLimiter(1_000, System::currentTimeMillis), new RequestSchemas(), sessions);
@@ -75,12 +78,24 @@ final class SocketNode implements AutoCloseable {
     return new Caller(userId, null, new JsonArray(), expiresAt);
   }
 
-  /** A stand-in service at {@code address}: keeps each request and replies with {@code answer}'s result. */
+  /**
+   * A stand-in service at {@code address}: keeps each request (in its JSON form) and replies with
+   * {@code answer}'s result, typed as the endpoint's reply.
+   */
+  @SuppressWarnings("unchecked")
   void serve(String address, Function<JsonObject, Future<JsonObject>> answer) {
+    Endpoint<Object, Object> endpoint = (Endpoint<Object, Object>) java.util.stream.Stream
+        .concat(ChatApi.ALL.stream(), PresenceApi.ALL.stream())
+        .filter(e -> e.address().equals(address))
+        .findFirst()
+        .orElseThrow();
     BlockingQueue<JsonObject> received = requests.computeIfAbsent(address, a -> new LinkedBlockingQueue<>());
-    Await.result(vertx.eventBus().<JsonObject>consumer(address, message -> {
-      received.add(message.body());
-      answer.apply(message.body()).onSuccess(message::reply).onFailure(e -> message.fail(500, e.getMessage()));
+    Await.result(vertx.eventBus().<Object>consumer(address, message -> {
+      JsonObject body = message.body() instanceof JsonObject json ? json : endpoint.request().write().apply(message.body());
+      received.add(body);
+      answer.apply(body)
+          .onSuccess(reply -> message.reply(endpoint.reply().typed() ? endpoint.reply().read().apply(reply) : reply))
+          .onFailure(e -> message.fail(500, e.getMessage()));
     }).completion());
   }
 
