@@ -8,63 +8,51 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Settings of chat-service; each limit is named after its environment variable.
+ * Settings of chat-service; each is named after its environment variable.
  *
  * @param mongo its database (users and rooms)
  * @param passwordHashIterations PBKDF2-HMAC-SHA256 iterations for new passwords ({@code PASSWORD_HASH_ITERATIONS})
- * @param maxTextLength longest message text in characters ({@code MESSAGE_MAX_TEXT_LENGTH})
- * @param maxRoomMembers most members of a group room ({@code ROOM_MAX_MEMBERS})
- * @param maxRoomNameLength longest room name ({@code ROOM_MAX_NAME_LENGTH})
- * @param userSearchLimit most users one search returns ({@code USER_SEARCH_LIMIT})
- * @param syncMaxRooms most rooms one {@code chat.sync} may name ({@code SYNC_MAX_ROOMS})
- * @param maxPageSize the largest {@code limit} of a history page, as history-service allows it ({@code HISTORY_MAX_PAGE_SIZE})
+ * @param limits what the domain enforces: longest message text in characters
+ *     ({@code MESSAGE_MAX_TEXT_LENGTH}), most members of a group room ({@code ROOM_MAX_MEMBERS}),
+ *     longest room name ({@code ROOM_MAX_NAME_LENGTH}), most users one search returns
+ *     ({@code USER_SEARCH_LIMIT}), most rooms one {@code chat.sync} may name ({@code SYNC_MAX_ROOMS}),
+ *     the largest {@code limit} of a history page, as history-service allows it
+ *     ({@code HISTORY_MAX_PAGE_SIZE}), and the largest room whose every member is told when a
+ *     watermark moves; in larger ones only the reader's own devices are, as receipt events
+ *     would grow with the square of the room ({@code RECEIPT_EVENTS_MAX_MEMBERS})
  * @param historyTimeoutMs how long chat-service waits for history-service; below the gateway's
  *     {@code SERVICE_TIMEOUT_MS} so the client hears the real failure ({@code HISTORY_TIMEOUT_MS})
  * @param roomCacheSize rooms an instance keeps in memory ({@code ROOM_CACHE_SIZE})
  * @param roomCacheTtlMs longest a cached room is used without reading it again ({@code ROOM_CACHE_TTL_MS})
  * @param adminUsernames users who get the {@code admin} role when they register ({@code ADMIN_USERNAMES})
- * @param receiptEventsMaxMembers rooms up to this size tell every member when a watermark
- *     moves; in larger ones only the reader's own devices are told, as receipt events would
- *     grow with the square of the room ({@code RECEIPT_EVENTS_MAX_MEMBERS})
  */
 public record ChatConfig(
     MongoConfig mongo,
     int passwordHashIterations,
-    int maxTextLength,
-    int maxRoomMembers,
-    int maxRoomNameLength,
-    int userSearchLimit,
-    int syncMaxRooms,
-    int maxPageSize,
+    ChatLimits limits,
     long historyTimeoutMs,
     int roomCacheSize,
     long roomCacheTtlMs,
-    Set<String> adminUsernames,
-    int receiptEventsMaxMembers) {
-
-  /** The limits the domain enforces. */
-  public ChatLimits limits() {
-    return new ChatLimits(
-        maxTextLength, maxRoomMembers, maxRoomNameLength, userSearchLimit, syncMaxRooms, maxPageSize, receiptEventsMaxMembers);
-  }
+    Set<String> adminUsernames) {
 
   public static ChatConfig from(Settings settings) {
     return new ChatConfig(
         MongoConfig.from(settings),
         settings.integer("PASSWORD_HASH_ITERATIONS", 310_000),
-        settings.integer("MESSAGE_MAX_TEXT_LENGTH", 4000),
-        settings.integer("ROOM_MAX_MEMBERS", 1000),
-        settings.integer("ROOM_MAX_NAME_LENGTH", 100),
-        settings.integer("USER_SEARCH_LIMIT", 20),
-        settings.integer("SYNC_MAX_ROOMS", 500),
-        settings.integer("HISTORY_MAX_PAGE_SIZE", 100),
+        new ChatLimits(
+            settings.integer("MESSAGE_MAX_TEXT_LENGTH", 4000),
+            settings.integer("ROOM_MAX_MEMBERS", 1000),
+            settings.integer("ROOM_MAX_NAME_LENGTH", 100),
+            settings.integer("USER_SEARCH_LIMIT", 20),
+            settings.integer("SYNC_MAX_ROOMS", 500),
+            settings.integer("HISTORY_MAX_PAGE_SIZE", 100),
+            settings.integer("RECEIPT_EVENTS_MAX_MEMBERS", 50)),
         settings.longValue("HISTORY_TIMEOUT_MS", 4000),
         settings.integer("ROOM_CACHE_SIZE", 10_000),
         settings.longValue("ROOM_CACHE_TTL_MS", 60_000),
         Arrays.stream(settings.string("ADMIN_USERNAMES", "").split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
-            .collect(Collectors.toUnmodifiableSet()),
-        settings.integer("RECEIPT_EVENTS_MAX_MEMBERS", 50));
+            .collect(Collectors.toUnmodifiableSet()));
   }
 }

@@ -1,5 +1,8 @@
 package io.chatplatform.history;
 
+import io.chatplatform.history.bus.HistoryVerticle;
+
+import io.chatplatform.history.bus.HistoryVerticle;
 import io.chatplatform.runtime.ServiceNode;
 import java.util.List;
 

@@ -9,7 +9,7 @@ import io.chatplatform.embeddedstore.EmbeddedMongo;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.GatewayVerticle;
 import io.chatplatform.history.HistoryConfig;
-import io.chatplatform.history.HistoryVerticle;
+import io.chatplatform.history.bus.HistoryVerticle;
 import io.chatplatform.runtime.ClusterConfig;
 import io.chatplatform.runtime.ServiceNode;
 import io.chatplatform.runtime.Settings;

@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Operations: liveness, readiness from every check within its timeout, metrics")
 class OperationsTest {
   final Vertx vertx = Vertx.vertx();
-  final HttpClient http = vertx.createHttpClient();
+  // A connection per request: each answer is read on its own, never behind another on a reused connection.
+  final HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
   final Operations operations = new Operations();
   int port;
 

@@ -5,6 +5,7 @@ import io.chatplatform.chat.domain.RoomView;
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ClientEvents;
 import io.chatplatform.contracts.chat.ChatApi.AccountDisabled;
+import io.chatplatform.contracts.history.Message;
 import io.chatplatform.runtime.Fanout;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -22,8 +23,8 @@ final class BusChatEvents implements ChatEvents {
   }
 
   @Override
-  public void message(String roomId, JsonObject message) {
-    fanout.toRoom(roomId, ClientEvents.message(message));
+  public void message(Message message) {
+    fanout.toRoom(message.roomId(), ClientEvents.message(message.write()));
   }
 
   @Override

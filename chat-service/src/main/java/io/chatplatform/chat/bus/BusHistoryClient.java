@@ -13,7 +13,9 @@ import io.chatplatform.contracts.history.HistoryApi.RoomStatesQuery;
 import io.chatplatform.contracts.history.HistoryApi.Sync;
 import io.chatplatform.runtime.ServiceClient;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
+import io.chatplatform.contracts.history.HistoryApi.RoomMarks;
+import io.chatplatform.contracts.history.HistoryApi.SyncPages;
+import io.chatplatform.contracts.history.MessagePage;
 
 /** history-service over the event bus, each call with {@code HISTORY_TIMEOUT_MS}. */
 final class BusHistoryClient implements HistoryClient {
@@ -29,12 +31,12 @@ final class BusHistoryClient implements HistoryClient {
   }
 
   @Override
-  public Future<JsonObject> page(Page page) {
+  public Future<MessagePage> page(Page page) {
     return services.request(HistoryApi.PAGE, page);
   }
 
   @Override
-  public Future<JsonObject> sync(Sync sync) {
+  public Future<SyncPages> sync(Sync sync) {
     return services.request(HistoryApi.SYNC, sync);
   }
 
@@ -49,7 +51,7 @@ final class BusHistoryClient implements HistoryClient {
   }
 
   @Override
-  public Future<JsonObject> listReceipts(ListReceipts list) {
+  public Future<RoomMarks> listReceipts(ListReceipts list) {
     return services.request(HistoryApi.RECEIPT_LIST, list);
   }
 }

@@ -54,7 +54,7 @@ public final class ChatVerticle extends VerticleBase {
     };
     Accounts accounts = new Accounts(
         users, new PasswordHasher(config.passwordHashIterations()), blocking, events, config.adminUsernames(),
-        config.userSearchLimit(), System::currentTimeMillis);
+        config.limits().userSearchLimit(), System::currentTimeMillis);
     Rooms rooms = new Rooms(roomStore, users, accounts, history, events, config.limits(), System::currentTimeMillis);
     Messaging messaging = new Messaging(rooms, users, history, events, config.limits(), System::currentTimeMillis);
     Receipts receipts = new Receipts(rooms, history, events, config.limits());

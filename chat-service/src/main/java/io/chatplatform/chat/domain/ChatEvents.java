@@ -1,6 +1,6 @@
 package io.chatplatform.chat.domain;
 
-import io.vertx.core.json.JsonObject;
+import io.chatplatform.contracts.history.Message;
 import java.util.Collection;
 
 /**
@@ -8,8 +8,8 @@ import java.util.Collection;
  * implementation decides how (client JSON, fan-out addresses).
  */
 public interface ChatEvents {
-  /** A new message, in the client-facing form history-service stored it in, to the whole room. */
-  void message(String roomId, JsonObject message);
+  /** A new message, to the whole room. */
+  void message(Message message);
 
   /** A membership change ({@code joined}, {@code left}, {@code updated}) to the named users, with the room as it now is. */
   void room(String event, Collection<String> userIds, RoomView room);

@@ -1,9 +1,6 @@
 package io.chatplatform.chat.domain;
 
-/**
- * The limits the domain enforces; each is a setting of chat-service (see {@code ChatConfig} for
- * the environment variable of each).
- */
+/** The limits the domain enforces; each is a setting of chat-service ({@code ChatConfig} names them). */
 public record ChatLimits(
     int maxTextLength,
     int maxRoomMembers,

@@ -10,22 +10,21 @@ import io.chatplatform.contracts.history.HistoryApi.RoomStates;
 import io.chatplatform.contracts.history.HistoryApi.RoomStatesQuery;
 import io.chatplatform.contracts.history.HistoryApi.Sync;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
+import io.chatplatform.contracts.history.HistoryApi.RoomMarks;
+import io.chatplatform.contracts.history.HistoryApi.SyncPages;
+import io.chatplatform.contracts.history.MessagePage;
 
-/**
- * history-service as chat-service uses it: stores messages and watermarks. Replies typed
- * {@code JsonObject} are client-facing and passed on as they are.
- */
+/** history-service as chat-service uses it: stores messages and watermarks. */
 public interface HistoryClient {
   Future<Appended> append(Append message);
 
-  Future<JsonObject> page(Page page);
+  Future<MessagePage> page(Page page);
 
-  Future<JsonObject> sync(Sync sync);
+  Future<SyncPages> sync(Sync sync);
 
   Future<RoomStates> roomStates(RoomStatesQuery query);
 
   Future<ReceiptMarked> markReceipt(MarkReceipt mark);
 
-  Future<JsonObject> listReceipts(ListReceipts list);
+  Future<RoomMarks> listReceipts(ListReceipts list);
 }

@@ -8,7 +8,9 @@ import io.chatplatform.contracts.history.HistoryApi.Append;
 import io.chatplatform.contracts.history.HistoryApi.Page;
 import io.chatplatform.contracts.history.HistoryApi.Sync;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
+import io.chatplatform.contracts.history.HistoryApi.SyncPages;
+import io.chatplatform.contracts.history.Message;
+import io.chatplatform.contracts.history.MessagePage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,7 @@ public final class Messaging {
   }
 
   /** Stores the message (once per clientMsgId) and tells the room; answers the stored message. */
-  public Future<JsonObject> send(Send request) {
+  public Future<Message> send(Send request) {
     String caller = request.callerId();
     String clientMsgId = Rules.clientMsgId(request.clientMsgId());
     String text = Rules.text(request.text(), limits.maxTextLength());
@@ -53,14 +55,14 @@ public final class Messaging {
             request.roomId(), caller, clientMsgId, text, request.attachments(), request.replyTo(), mentions, clock.getAsLong())))
         .map(appended -> {
           if (!appended.duplicate()) {
-            events.message(request.roomId(), appended.message());
+            events.message(appended.message());
           }
           return appended.message();
         });
   }
 
-  /** A page of the room's messages, client-facing {@code {messages, hasMore}}. */
-  public Future<JsonObject> page(PageRequest request) {
+  /** A page of the room's messages. */
+  public Future<MessagePage> page(PageRequest request) {
     if (request.before() != null && request.after() != null) {
       throw ServiceException.badRequest("give before or after, not both");
     }
@@ -78,7 +80,7 @@ public final class Messaging {
    * What the caller missed in each room it names and is a member of. Rooms it is not (or no
    * longer) in are left out of the answer.
    */
-  public Future<JsonObject> sync(SyncRequest request) {
+  public Future<SyncPages> sync(SyncRequest request) {
     if (request.rooms().size() > limits.syncMaxRooms()) {
       throw ServiceException.badRequest("at most " + limits.syncMaxRooms() + " rooms per sync");
     }
@@ -90,7 +92,6 @@ public final class Messaging {
           allowed.put(roomId, seen);
         }
       });
-      // Even with no room left the answer is history's: its client-facing form is written in one place.
       return history.sync(new Sync(allowed));
     });
   }

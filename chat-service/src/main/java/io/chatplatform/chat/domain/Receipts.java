@@ -6,7 +6,7 @@ import io.chatplatform.contracts.history.HistoryApi.ListReceipts;
 import io.chatplatform.contracts.history.HistoryApi.MarkReceipt;
 import io.chatplatform.contracts.history.HistoryApi.ReceiptMarked;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
+import io.chatplatform.contracts.history.HistoryApi.RoomMarks;
 
 /**
  * Delivery and read receipts: members move their watermarks (history-service stores them, only
@@ -49,8 +49,8 @@ public final class Receipts {
         }));
   }
 
-  /** Every member's watermarks, client-facing {@code {members:[{userId, delivered, read}]}}. */
-  public Future<JsonObject> list(String caller, String roomId) {
+  /** Every member's watermarks. */
+  public Future<RoomMarks> list(String caller, String roomId) {
     return rooms
         .memberRoom(roomId, caller)
         .compose(room -> history.listReceipts(new ListReceipts(roomId, room.memberIds())));

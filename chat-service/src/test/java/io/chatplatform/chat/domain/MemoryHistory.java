@@ -12,8 +12,12 @@ import io.chatplatform.contracts.history.HistoryApi.RoomStates;
 import io.chatplatform.contracts.history.HistoryApi.RoomStatesQuery;
 import io.chatplatform.contracts.history.HistoryApi.Sync;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.chatplatform.contracts.history.HistoryApi.MemberMarks;
+import io.chatplatform.contracts.history.HistoryApi.RoomMarks;
+import io.chatplatform.contracts.history.HistoryApi.SyncPages;
+import io.chatplatform.contracts.history.Message;
+import io.chatplatform.contracts.history.MessagePage;
+import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,59 +28,50 @@ import java.util.Map;
  * (room, sender, clientMsgId), watermarks that only move forward.
  */
 final class MemoryHistory implements HistoryClient {
-  final Map<String, List<JsonObject>> rooms = new HashMap<>();
-  private final Map<String, JsonObject> byClientKey = new HashMap<>();
+  final Map<String, List<Message>> rooms = new HashMap<>();
+  private final Map<String, Message> byClientKey = new HashMap<>();
   /** "room user" → {delivered, read}. */
   private final Map<String, long[]> marks = new HashMap<>();
 
   @Override
   public Future<Appended> append(Append m) {
     String key = m.roomId() + " " + m.senderId() + " " + m.clientMsgId();
-    JsonObject stored = byClientKey.get(key);
+    Message stored = byClientKey.get(key);
     if (stored != null) {
       return Future.succeededFuture(new Appended(stored, true));
     }
-    List<JsonObject> room = rooms.computeIfAbsent(m.roomId(), id -> new ArrayList<>());
+    List<Message> room = rooms.computeIfAbsent(m.roomId(), id -> new ArrayList<>());
     if (m.replyTo() != null && m.replyTo() > room.size()) {
       return Future.failedFuture(ServiceException.badRequest("replyTo must be the seq of an earlier message"));
     }
-    JsonObject message = new JsonObject()
-        .put("roomId", m.roomId())
-        .put("seq", (long) room.size() + 1)
-        .put("senderId", m.senderId())
-        .put("clientMsgId", m.clientMsgId())
-        .put("text", m.text())
-        .put("mentions", new JsonArray(m.mentions()))
-        .put("ts", m.ts());
+    Message message = new Message(m.roomId(), room.size() + 1, "m" + (room.size() + 1), m.senderId(), m.clientMsgId(),
+        m.text(), m.attachments(), m.replyTo(), m.mentions(), m.ts(), null, false);
     room.add(message);
     byClientKey.put(key, message);
     return Future.succeededFuture(new Appended(message, false));
   }
 
   @Override
-  public Future<JsonObject> page(Page page) {
-    List<JsonObject> room = rooms.getOrDefault(page.roomId(), List.of());
-    return Future.succeededFuture(new JsonObject().put("messages", new JsonArray(new ArrayList<>(room))).put("hasMore", false));
+  public Future<MessagePage> page(Page page) {
+    return Future.succeededFuture(new MessagePage(rooms.getOrDefault(page.roomId(), List.of()), false));
   }
 
   @Override
-  public Future<JsonObject> sync(Sync sync) {
-    JsonObject result = new JsonObject();
-    sync.rooms().forEach((roomId, after) -> {
-      List<JsonObject> newer = rooms.getOrDefault(roomId, List.of()).stream().filter(m -> m.getLong("seq") > after).toList();
-      result.put(roomId, new JsonObject().put("messages", new JsonArray(new ArrayList<>(newer))).put("hasMore", false));
-    });
-    return Future.succeededFuture(new JsonObject().put("rooms", result));
+  public Future<SyncPages> sync(Sync sync) {
+    Map<String, MessagePage> result = new LinkedHashMap<>();
+    sync.rooms().forEach((roomId, after) ->
+        result.put(roomId, new MessagePage(rooms.getOrDefault(roomId, List.of()).stream().filter(m -> m.seq() > after).toList(), false)));
+    return Future.succeededFuture(new SyncPages(result));
   }
 
   @Override
   public Future<RoomStates> roomStates(RoomStatesQuery query) {
     Map<String, RoomState> states = new HashMap<>();
     for (String roomId : query.roomIds()) {
-      List<JsonObject> room = rooms.getOrDefault(roomId, List.of());
+      List<Message> room = rooms.getOrDefault(roomId, List.of());
       long read = query.userId() == null ? 0 : marks.getOrDefault(roomId + " " + query.userId(), new long[2])[1];
       long unread = query.userId() == null ? 0
-          : room.stream().filter(m -> m.getLong("seq") > read && !query.userId().equals(m.getString("senderId"))).count();
+          : room.stream().filter(m -> m.seq() > read && !query.userId().equals(m.senderId())).count();
       states.put(roomId, new RoomState(room.size(), unread));
     }
     return Future.succeededFuture(new RoomStates(states));
@@ -96,12 +91,12 @@ final class MemoryHistory implements HistoryClient {
   }
 
   @Override
-  public Future<JsonObject> listReceipts(ListReceipts list) {
-    JsonArray members = new JsonArray();
+  public Future<RoomMarks> listReceipts(ListReceipts list) {
+    List<MemberMarks> members = new ArrayList<>();
     for (String userId : list.userIds()) {
       long[] m = marks.getOrDefault(list.roomId() + " " + userId, new long[2]);
-      members.add(new JsonObject().put("userId", userId).put("delivered", m[0]).put("read", m[1]));
+      members.add(new MemberMarks(userId, m[0], m[1]));
     }
-    return Future.succeededFuture(new JsonObject().put("members", members));
+    return Future.succeededFuture(new RoomMarks(members));
   }
 }

@@ -10,7 +10,8 @@ import io.chatplatform.contracts.chat.ChatApi.CreateRoom;
 import io.chatplatform.contracts.chat.ChatApi.PageRequest;
 import io.chatplatform.contracts.chat.ChatApi.Send;
 import io.chatplatform.contracts.chat.ChatApi.SyncRequest;
-import io.vertx.core.json.JsonObject;
+import io.chatplatform.contracts.history.HistoryApi.SyncPages;
+import io.chatplatform.contracts.history.Message;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -31,19 +32,19 @@ class MessagingTest {
   @Test
   @DisplayName("store a message with the next seq and tell the room once, a retry answering the stored message")
   void sendOnce() {
-    JsonObject first = result(chat.messaging.send(send(alice, "m1", "hello")));
-    JsonObject retry = result(chat.messaging.send(send(alice, "m1", "hello again")));
-    assertThat(first.getLong("seq")).isEqualTo(1L);
+    Message first = result(chat.messaging.send(send(alice, "m1", "hello")));
+    Message retry = result(chat.messaging.send(send(alice, "m1", "hello again")));
+    assertThat(first.seq()).isEqualTo(1L);
     assertThat(retry).isEqualTo(first);
-    assertThat(chat.events.messages).singleElement().satisfies(m -> assertThat(m.roomId()).isEqualTo(roomId));
-    assertThat(first.getLong("ts")).isEqualTo(chat.now.get());
+    assertThat(chat.events.messages).containsExactly(first);
+    assertThat(first.ts()).isEqualTo(chat.now.get());
   }
 
   @Test
   @DisplayName("record as mentions only the named users who are members of the room")
   void mentions() {
-    JsonObject message = result(chat.messaging.send(send(alice, "m1", "@bob and @carol, see @nobody")));
-    assertThat(message.getJsonArray("mentions").getList()).containsExactly(bob);
+    Message message = result(chat.messaging.send(send(alice, "m1", "@bob and @carol, see @nobody")));
+    assertThat(message.mentions()).containsExactly(bob);
   }
 
   @Test
@@ -67,7 +68,7 @@ class MessagingTest {
   @DisplayName("check page bounds and membership before reading a page")
   void page() {
     result(chat.messaging.send(send(alice, "m1", "one")));
-    assertThat(result(chat.messaging.page(new PageRequest(bob, roomId, null, null, null))).getJsonArray("messages")).hasSize(1);
+    assertThat(result(chat.messaging.page(new PageRequest(bob, roomId, null, null, null))).messages()).hasSize(1);
     for (PageRequest bad : List.of(
         new PageRequest(bob, roomId, 1L, 1L, null), new PageRequest(bob, roomId, null, null, 0L),
         new PageRequest(bob, roomId, null, null, 101L))) {
@@ -82,10 +83,10 @@ class MessagingTest {
   void sync() {
     result(chat.messaging.send(send(alice, "m1", "one")));
     result(chat.messaging.send(send(alice, "m2", "two")));
-    JsonObject synced = result(chat.messaging.sync(new SyncRequest(bob, Map.of(roomId, 1L, "r_other", 0L))));
-    assertThat(synced.getJsonObject("rooms").fieldNames()).containsExactly(roomId);
-    assertThat(synced.getJsonObject("rooms").getJsonObject(roomId).getJsonArray("messages")).hasSize(1);
-    assertThat(result(chat.messaging.sync(new SyncRequest(carol, Map.of(roomId, 0L)))).getJsonObject("rooms")).isEmpty();
+    SyncPages synced = result(chat.messaging.sync(new SyncRequest(bob, Map.of(roomId, 1L, "r_other", 0L))));
+    assertThat(synced.rooms().keySet()).containsExactly(roomId);
+    assertThat(synced.rooms().get(roomId).messages()).extracting(Message::seq).containsExactly(2L);
+    assertThat(result(chat.messaging.sync(new SyncRequest(carol, Map.of(roomId, 0L)))).rooms()).isEmpty();
     assertThatThrownBy(() -> result(chat.messaging.sync(new SyncRequest(bob, Map.of("a", 0L, "b", 0L, "c", 0L, "d", 0L)))))
         .isInstanceOf(ServiceException.class);
   }

@@ -8,6 +8,7 @@ import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.chat.ChatApi.CreateRoom;
 import io.chatplatform.contracts.chat.ChatApi.Receipt;
 import io.chatplatform.contracts.chat.ChatApi.Send;
+import io.chatplatform.contracts.history.HistoryApi.MemberMarks;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,7 @@ class ReceiptsTest {
       assertThatThrownBy(() -> result(chat.receipts.mark(bad))).isInstanceOf(ServiceException.class);
     }
     result(chat.receipts.mark(new Receipt(bob, roomId, 1L, "delivered")));
-    assertThat(result(chat.receipts.list(alice, roomId)).getJsonArray("members")).hasSize(2);
+    assertThat(result(chat.receipts.list(alice, roomId)).members())
+        .containsExactly(new MemberMarks(alice, 0, 0), new MemberMarks(bob, 1, 0));
   }
 }

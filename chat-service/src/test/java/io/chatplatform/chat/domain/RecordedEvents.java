@@ -1,13 +1,12 @@
 package io.chatplatform.chat.domain;
 
-import io.vertx.core.json.JsonObject;
+import io.chatplatform.contracts.history.Message;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /** {@link ChatEvents} that keeps what was announced, in order, for assertions. */
 final class RecordedEvents implements ChatEvents {
-  record Message(String roomId, JsonObject message) {}
 
   record RoomEvent(String event, List<String> userIds, RoomView room) {}
 
@@ -21,8 +20,8 @@ final class RecordedEvents implements ChatEvents {
   final List<Disabled> disabled = new ArrayList<>();
 
   @Override
-  public void message(String roomId, JsonObject message) {
-    messages.add(new Message(roomId, message));
+  public void message(Message message) {
+    messages.add(message);
   }
 
   @Override

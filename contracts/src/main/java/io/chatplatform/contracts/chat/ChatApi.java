@@ -6,6 +6,10 @@ import io.chatplatform.contracts.Endpoint;
 import io.chatplatform.contracts.Fields;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.Shape;
+import io.chatplatform.contracts.history.HistoryApi.RoomMarks;
+import io.chatplatform.contracts.history.HistoryApi.SyncPages;
+import io.chatplatform.contracts.history.Message;
+import io.chatplatform.contracts.history.MessagePage;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -327,21 +331,18 @@ public final class ChatApi {
   public static final Endpoint<RoomRef, Ack> ROOM_CHECK_MEMBER =
       Endpoint.of(Addresses.Chat.ROOM_CHECK_MEMBER, ROOM_REF, Ack.SHAPE);
 
-  /** Reply: the stored message, client-facing (the same one for a retry). */
-  public static final Endpoint<Send, JsonObject> MESSAGE_SEND =
-      Endpoint.of(Addresses.Chat.MESSAGE_SEND, shape(Send.class, Send::read, Send::write), Shape.JSON);
-  /** Reply: client-facing {@code {messages, hasMore}}. */
-  public static final Endpoint<PageRequest, JsonObject> MESSAGE_PAGE =
-      Endpoint.of(Addresses.Chat.MESSAGE_PAGE, shape(PageRequest.class, PageRequest::read, PageRequest::write), Shape.JSON);
-  /** Reply: client-facing {@code {rooms: {roomId: {messages, hasMore}}}}. */
-  public static final Endpoint<SyncRequest, JsonObject> MESSAGE_SYNC =
-      Endpoint.of(Addresses.Chat.MESSAGE_SYNC, shape(SyncRequest.class, SyncRequest::read, SyncRequest::write), Shape.JSON);
+  /** Reply: the stored message (the same one for a retry). */
+  public static final Endpoint<Send, Message> MESSAGE_SEND =
+      Endpoint.of(Addresses.Chat.MESSAGE_SEND, shape(Send.class, Send::read, Send::write), Message.SHAPE);
+  public static final Endpoint<PageRequest, MessagePage> MESSAGE_PAGE =
+      Endpoint.of(Addresses.Chat.MESSAGE_PAGE, shape(PageRequest.class, PageRequest::read, PageRequest::write), MessagePage.SHAPE);
+  public static final Endpoint<SyncRequest, SyncPages> MESSAGE_SYNC =
+      Endpoint.of(Addresses.Chat.MESSAGE_SYNC, shape(SyncRequest.class, SyncRequest::read, SyncRequest::write), SyncPages.SHAPE);
 
   /** Reply: client-facing {@code {delivered, read}}. */
   public static final Endpoint<Receipt, JsonObject> RECEIPT_MARK =
       Endpoint.of(Addresses.Chat.RECEIPT_MARK, shape(Receipt.class, Receipt::read, Receipt::write), Shape.JSON);
-  /** Reply: client-facing {@code {members:[{userId, delivered, read}]}}. */
-  public static final Endpoint<RoomRef, JsonObject> RECEIPT_LIST = Endpoint.of(Addresses.Chat.RECEIPT_LIST, ROOM_REF, Shape.JSON);
+  public static final Endpoint<RoomRef, RoomMarks> RECEIPT_LIST = Endpoint.of(Addresses.Chat.RECEIPT_LIST, ROOM_REF, RoomMarks.SHAPE);
 
   public static final List<Endpoint<?, ?>> ALL = List.of(
       USER_REGISTER, USER_AUTHENTICATE, USER_GET, USER_SEARCH, USER_SET_DISABLED, USERS_DISABLED_LIST, USER_CONTACTS,

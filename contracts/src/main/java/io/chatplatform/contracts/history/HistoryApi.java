@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * What history-service serves, with its requests and replies. Only chat-service calls it, after
- * checking membership, so requests are trusted to be validated; replies marked client-facing
- * are passed on to clients as they are (docs/protocol.md).
+ * checking membership, so requests are trusted to be validated. {@link Message},
+ * {@link MessagePage}, {@link SyncPages} and {@link RoomMarks} write the JSON clients get
+ * (docs/protocol.md).
  */
 public final class HistoryApi {
   private HistoryApi() {}
@@ -58,17 +59,14 @@ public final class HistoryApi {
     }
   }
 
-  /**
-   * The stored message in its client-facing form, and whether it had been stored before (a
-   * retry with the same clientMsgId).
-   */
-  public record Appended(JsonObject message, boolean duplicate) {
+  /** The stored message, and whether it had been stored before (a retry with the same clientMsgId). */
+  public record Appended(Message message, boolean duplicate) {
     static Appended read(JsonObject json) {
-      return new Appended(json.getJsonObject("message"), json.getBoolean("duplicate", false));
+      return new Appended(Message.read(json.getJsonObject("message")), json.getBoolean("duplicate", false));
     }
 
     JsonObject write() {
-      return new JsonObject().put("message", message).put("duplicate", duplicate);
+      return new JsonObject().put("message", message.write()).put("duplicate", duplicate);
     }
   }
 
@@ -83,7 +81,7 @@ public final class HistoryApi {
     }
   }
 
-  /** What came after the given seq in each room; the reply is client-facing {@code {rooms}}. */
+  /** What came after the given seq in each room. */
   public record Sync(Map<String, Long> rooms) {
     public Sync {
       rooms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rooms));
@@ -169,7 +167,7 @@ public final class HistoryApi {
     }
   }
 
-  /** Every listed member's watermarks; the reply is client-facing {@code {members}}. */
+  /** Every listed member's watermarks. */
   public record ListReceipts(String roomId, List<String> userIds) {
     public ListReceipts {
       userIds = List.copyOf(userIds);
@@ -184,15 +182,60 @@ public final class HistoryApi {
     }
   }
 
+  /** roomId → what came after the seq asked for: {@code {rooms: {roomId: {messages, hasMore}}}}. */
+  public record SyncPages(Map<String, MessagePage> rooms) {
+    public SyncPages {
+      rooms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rooms));
+    }
+
+    public static final Shape<SyncPages> SHAPE = Shape.of(SyncPages.class, SyncPages::read, SyncPages::write);
+
+    static SyncPages read(JsonObject json) {
+      Map<String, MessagePage> rooms = new LinkedHashMap<>();
+      JsonObject all = json.getJsonObject("rooms", new JsonObject());
+      all.fieldNames().forEach(id -> rooms.put(id, MessagePage.read(all.getJsonObject(id))));
+      return new SyncPages(rooms);
+    }
+
+    JsonObject write() {
+      JsonObject all = new JsonObject();
+      rooms.forEach((id, page) -> all.put(id, page.write()));
+      return new JsonObject().put("rooms", all);
+    }
+  }
+
+  /** One member's watermarks in a room. */
+  public record MemberMarks(String userId, long delivered, long read) {}
+
+  /** {@code {members: [{userId, delivered, read}]}}, in the order asked. */
+  public record RoomMarks(List<MemberMarks> members) {
+    public RoomMarks {
+      members = List.copyOf(members);
+    }
+
+    public static final Shape<RoomMarks> SHAPE = Shape.of(RoomMarks.class, RoomMarks::read, RoomMarks::write);
+
+    static RoomMarks read(JsonObject json) {
+      return new RoomMarks(json.getJsonArray("members", new io.vertx.core.json.JsonArray()).stream()
+          .map(o -> (JsonObject) o)
+          .map(m -> new MemberMarks(m.getString("userId"), m.getLong("delivered", 0L), m.getLong("read", 0L)))
+          .toList());
+    }
+
+    JsonObject write() {
+      io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+      members.forEach(m -> list.add(new JsonObject().put("userId", m.userId()).put("delivered", m.delivered()).put("read", m.read())));
+      return new JsonObject().put("members", list);
+    }
+  }
+
   public static final Endpoint<Append, Appended> APPEND =
       Endpoint.of(Addresses.History.APPEND, Shape.of(Append.class, Append::read, Append::write),
           Shape.of(Appended.class, Appended::read, Appended::write));
-  /** Reply: client-facing {@code {messages, hasMore}}. */
-  public static final Endpoint<Page, JsonObject> PAGE =
-      Endpoint.of(Addresses.History.PAGE, Shape.of(Page.class, Page::read, Page::write), Shape.JSON);
-  /** Reply: client-facing {@code {rooms: {roomId: {messages, hasMore}}}}. */
-  public static final Endpoint<Sync, JsonObject> SYNC =
-      Endpoint.of(Addresses.History.SYNC, Shape.of(Sync.class, Sync::read, Sync::write), Shape.JSON);
+  public static final Endpoint<Page, MessagePage> PAGE =
+      Endpoint.of(Addresses.History.PAGE, Shape.of(Page.class, Page::read, Page::write), MessagePage.SHAPE);
+  public static final Endpoint<Sync, SyncPages> SYNC =
+      Endpoint.of(Addresses.History.SYNC, Shape.of(Sync.class, Sync::read, Sync::write), SyncPages.SHAPE);
   public static final Endpoint<RoomStatesQuery, RoomStates> ROOM_STATES =
       Endpoint.of(Addresses.History.ROOM_STATES,
           Shape.of(RoomStatesQuery.class, RoomStatesQuery::read, RoomStatesQuery::write),
@@ -200,10 +243,9 @@ public final class HistoryApi {
   public static final Endpoint<MarkReceipt, ReceiptMarked> RECEIPT_MARK =
       Endpoint.of(Addresses.History.RECEIPT_MARK, Shape.of(MarkReceipt.class, MarkReceipt::read, MarkReceipt::write),
           Shape.of(ReceiptMarked.class, ReceiptMarked::read, ReceiptMarked::write));
-  /** Reply: client-facing {@code {members: [{userId, delivered, read}]}}. */
-  public static final Endpoint<ListReceipts, JsonObject> RECEIPT_LIST =
+  public static final Endpoint<ListReceipts, RoomMarks> RECEIPT_LIST =
       Endpoint.of(Addresses.History.RECEIPT_LIST, Shape.of(ListReceipts.class, ListReceipts::read, ListReceipts::write),
-          Shape.JSON);
+          RoomMarks.SHAPE);
 
   public static final List<Endpoint<?, ?>> ALL = List.of(APPEND, PAGE, SYNC, ROOM_STATES, RECEIPT_MARK, RECEIPT_LIST);
 }

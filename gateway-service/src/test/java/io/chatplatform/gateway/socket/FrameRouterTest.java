@@ -15,6 +15,10 @@ import org.junit.jupiter.api.Test;
 
 @DisplayName("What a socket's frames do")
 class FrameRouterTest {
+  /** A stored message as chat-service answers it, in the documented field order. */
+  static final String STORED = "{\"roomId\":\"r_0123456789abcdef\",\"seq\":1,\"messageId\":\"m1\",\"senderId\":\"alice\","
+      + "\"clientMsgId\":\"c-1\",\"text\":\"hello\",\"attachments\":[],\"replyTo\":null,\"mentions\":[],\"ts\":5,"
+      + "\"editedAt\":null,\"deleted\":false}";
   static final String SEND_BODY = "{\"roomId\":\"r_0123456789abcdef\",\"clientMsgId\":\"c-1\",\"text\":\"hello\"}";
 
   SocketNode node;
@@ -49,7 +53,7 @@ class FrameRouterTest {
   @DisplayName("a send becomes its service request on behalf of the socket's user, and the answer comes back to its replyAddress")
   void sendIsForwarded() throws Exception {
     node = new SocketNode(Map.of());
-    node.serve(Addresses.Chat.MESSAGE_SEND, request -> Future.succeededFuture(new JsonObject().put("seq", 1)));
+    node.serve(Addresses.Chat.MESSAGE_SEND, request -> Future.succeededFuture(new JsonObject(STORED)));
     FakeChannel channel = node.connect(caller(ALICE));
     String sessionId = node.request(Addresses.Presence.CONNECT).getString("sessionId");
 
@@ -59,7 +63,7 @@ class FrameRouterTest {
     assertThat(request).isEqualTo(new JsonObject(SEND_BODY)
         .put("callerId", ALICE).put("attachments", new io.vertx.core.json.JsonArray()).put("replyTo", null));
     assertThat(sessionId).isNotBlank();
-    assertThat(channel.nextFrame()).isEqualTo("{\"type\":\"rec\",\"address\":\"r-1\",\"body\":{\"seq\":1}}");
+    assertThat(channel.nextFrame()).isEqualTo("{\"type\":\"rec\",\"address\":\"r-1\",\"body\":" + STORED + "}");
   }
 
   @Test
@@ -124,7 +128,7 @@ class FrameRouterTest {
   @DisplayName("a user's sends over RATE_LIMIT_SEND are refused to their replyAddress and reach no service")
   void perUserLimit() throws Exception {
     node = new SocketNode(Map.of("RATE_LIMIT_SEND_BURST", "1", "RATE_LIMIT_SEND_PER_SECOND", "0.001"));
-    node.serve(Addresses.Chat.MESSAGE_SEND, request -> Future.succeededFuture(new JsonObject().put("seq", 1)));
+    node.serve(Addresses.Chat.MESSAGE_SEND, request -> Future.succeededFuture(new JsonObject(STORED)));
     FakeChannel channel = node.connect(caller(ALICE));
     node.run(() -> {
       channel.send(send("r-1", SEND_BODY));
@@ -133,7 +137,7 @@ class FrameRouterTest {
     JsonObject refusal = new JsonObject(channel.nextFrame());
     assertThat(refusal.getString("address")).isEqualTo("r-2");
     assertThat(refusal.getString("message")).startsWith("rate_limited: too many chat.send, retry in");
-    assertThat(channel.nextFrame()).isEqualTo("{\"type\":\"rec\",\"address\":\"r-1\",\"body\":{\"seq\":1}}");
+    assertThat(channel.nextFrame()).isEqualTo("{\"type\":\"rec\",\"address\":\"r-1\",\"body\":" + STORED + "}");
     node.request(Addresses.Chat.MESSAGE_SEND);
     assertThat(node.requestsWaiting(Addresses.Chat.MESSAGE_SEND)).isZero();
   }

@@ -1,4 +1,7 @@
-package io.chatplatform.history;
+package io.chatplatform.history.bus;
+
+import io.chatplatform.history.HistoryConfig;
+import io.chatplatform.history.store.MessageStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,11 @@
-package io.chatplatform.history;
+package io.chatplatform.history.store;
+
+import io.chatplatform.history.HistoryConfig;
 
 import io.chatplatform.contracts.history.HistoryApi.Append;
 import io.chatplatform.contracts.history.HistoryApi.Appended;
+import io.chatplatform.contracts.history.Message;
+import io.chatplatform.contracts.history.MessagePage;
 
 import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
@@ -249,7 +253,7 @@ public final class MessageStore {
           .compose(x -> findByClientKey(clientKey(culprit.message)))
           // If an earlier attempt stored the message but died before marking the room's last
           // seq, the retry repairs the hint so pages and sync show the message.
-          .compose(found -> markLastSeqs(Map.of(culprit.roomId(), found.message().getLong("seq"))).map(found))
+          .compose(found -> markLastSeqs(Map.of(culprit.roomId(), found.message().seq())).map(found))
           .onComplete(culprit.promise);
       return Future.succeededFuture();
     }
@@ -356,36 +360,29 @@ public final class MessageStore {
             });
   }
 
-  /** A page of a room, ascending. */
-  public record Page(List<JsonObject> messages, boolean hasMore) {
-    public JsonObject toJson() {
-      return new JsonObject().put("messages", new JsonArray(new ArrayList<>(messages))).put("hasMore", hasMore);
-    }
-  }
-
   /** Up to {@code limit} messages just before {@code before} (newest first page when null). */
-  public Future<Page> before(String roomId, Long before, int limit) {
+  public Future<MessagePage> before(String roomId, Long before, int limit) {
     return readLastSeq(roomId)
         .compose(
             last -> {
               long upper = before == null ? last : Math.min(before - 1, last);
               long lower = Math.max(1, upper - limit + 1);
-              return range(roomId, lower, upper).map(list -> new Page(list, lower > 1));
+              return range(roomId, lower, upper).map(list -> new MessagePage(list, lower > 1));
             });
   }
 
   /** Up to {@code limit} messages just after {@code after}. */
-  public Future<Page> after(String roomId, long after, int limit) {
+  public Future<MessagePage> after(String roomId, long after, int limit) {
     return readLastSeq(roomId)
         .compose(
             last -> {
               long lower = Math.max(1, after + 1);
               long upper = Math.min(last, after + limit);
-              return range(roomId, lower, upper).map(list -> new Page(list, upper < last));
+              return range(roomId, lower, upper).map(list -> new MessagePage(list, upper < last));
             });
   }
 
-  private Future<List<JsonObject>> range(String roomId, long lower, long upper) {
+  private Future<List<Message>> range(String roomId, long lower, long upper) {
     if (upper < lower) {
       return Future.succeededFuture(List.of());
     }
@@ -403,12 +400,9 @@ public final class MessageStore {
     return roomId + ":" + seq;
   }
 
-  /** The stored document as clients see it: the storage-only fields removed. */
-  static JsonObject toClient(JsonObject doc) {
-    JsonObject message = doc.copy();
-    message.remove("_id");
-    message.remove("clientKey");
-    return message;
+  /** The stored document as clients see it: the storage-only fields ({@code _id}, {@code clientKey}) left out. */
+  static Message toClient(JsonObject doc) {
+    return Message.read(doc);
   }
 
   /** The unique idempotency key of a message; the separator cannot occur in ids. */

@@ -1,4 +1,8 @@
-package io.chatplatform.history;
+package io.chatplatform.history.bus;
+
+import io.chatplatform.history.HistoryConfig;
+import io.chatplatform.history.store.MessageStore;
+import io.chatplatform.history.store.ReceiptStore;
 
 import io.chatplatform.contracts.history.HistoryApi;
 import io.chatplatform.contracts.history.HistoryApi.Append;
@@ -9,14 +13,18 @@ import io.chatplatform.contracts.history.HistoryApi.Page;
 import io.chatplatform.contracts.history.HistoryApi.ReceiptMarked;
 import io.chatplatform.contracts.history.HistoryApi.RoomStates;
 import io.chatplatform.contracts.history.HistoryApi.RoomStatesQuery;
+import io.chatplatform.contracts.history.HistoryApi.RoomMarks;
 import io.chatplatform.contracts.history.HistoryApi.Sync;
+import io.chatplatform.contracts.history.HistoryApi.SyncPages;
+import io.chatplatform.contracts.history.MessagePage;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.ServiceHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.ArrayList;
@@ -69,29 +77,27 @@ public final class HistoryVerticle extends VerticleBase {
     return store.append(append);
   }
 
-  private Future<JsonObject> page(Page page) {
+  private Future<MessagePage> page(Page page) {
     int limit = Math.min(page.limit(), config.maxPageSize());
-    Future<MessageStore.Page> found =
-        page.after() != null ? store.after(page.roomId(), page.after(), limit) : store.before(page.roomId(), page.before(), limit);
-    return found.map(MessageStore.Page::toJson);
+    return page.after() != null
+        ? store.after(page.roomId(), page.after(), limit)
+        : store.before(page.roomId(), page.before(), limit);
   }
 
-  /** Per room what came after the given seq: client-facing {@code {rooms: {roomId: {messages, hasMore}}}}. */
-  private Future<JsonObject> sync(Sync sync) {
+  /** Per room what came after the given seq, a page of at most {@code HISTORY_SYNC_PAGE_SIZE}. */
+  private Future<SyncPages> sync(Sync sync) {
     List<String> ids = new ArrayList<>(sync.rooms().keySet());
-    List<Future<MessageStore.Page>> pages = new ArrayList<>();
+    List<Future<MessagePage>> pages = new ArrayList<>();
     for (String roomId : ids) {
       pages.add(store.after(roomId, sync.rooms().get(roomId), config.syncPageSize()));
     }
-    return Future.all(pages)
-        .map(
-            x -> {
-              JsonObject result = new JsonObject();
-              for (int i = 0; i < ids.size(); i++) {
-                result.put(ids.get(i), pages.get(i).result().toJson());
-              }
-              return new JsonObject().put("rooms", result);
-            });
+    return Future.all(pages).map(x -> {
+      Map<String, MessagePage> result = new LinkedHashMap<>();
+      for (int i = 0; i < ids.size(); i++) {
+        result.put(ids.get(i), pages.get(i).result());
+      }
+      return new SyncPages(result);
+    });
   }
 
   private Future<RoomStates> roomStates(RoomStatesQuery query) {
@@ -104,8 +110,7 @@ public final class HistoryVerticle extends VerticleBase {
         .map(m -> new ReceiptMarked(m.now().delivered(), m.now().read(), m.moved()));
   }
 
-  /** Client-facing {@code {members: [{userId, delivered, read}]}}. */
-  private Future<JsonObject> listReceipts(ListReceipts list) {
-    return receipts.list(list.roomId(), list.userIds()).map(members -> new JsonObject().put("members", new JsonArray(members)));
+  private Future<RoomMarks> listReceipts(ListReceipts list) {
+    return receipts.list(list.roomId(), list.userIds()).map(RoomMarks::new);
   }
 }

@@ -1,4 +1,6 @@
-package io.chatplatform.history;
+package io.chatplatform.history.store;
+
+import io.chatplatform.history.HistoryConfig;
 
 import io.chatplatform.contracts.history.HistoryApi.Append;
 import io.chatplatform.contracts.history.HistoryApi.Appended;

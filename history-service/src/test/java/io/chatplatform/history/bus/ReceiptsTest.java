@@ -1,4 +1,6 @@
-package io.chatplatform.history;
+package io.chatplatform.history.bus;
+
+import io.chatplatform.history.HistoryConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

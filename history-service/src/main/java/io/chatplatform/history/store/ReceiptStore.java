@@ -1,5 +1,6 @@
-package io.chatplatform.history;
+package io.chatplatform.history.store;
 
+import io.chatplatform.contracts.history.HistoryApi.MemberMarks;
 import io.chatplatform.contracts.history.HistoryApi.RoomState;
 import io.chatplatform.contracts.history.HistoryApi.RoomStates;
 
@@ -40,8 +41,8 @@ public final class ReceiptStore {
 
   /** A member's watermarks in a room. */
   public record Watermarks(long delivered, long read) {
-    JsonObject toJson(String userId) {
-      return new JsonObject().put("userId", userId).put(DELIVERED, delivered).put(READ, read);
+    MemberMarks of(String userId) {
+      return new MemberMarks(userId, delivered, read);
     }
   }
 
@@ -84,9 +85,9 @@ public final class ReceiptStore {
   }
 
   /** The watermarks of each user in the room, in the order asked (0 when none yet). */
-  public Future<List<JsonObject>> list(String roomId, List<String> userIds) {
+  public Future<List<MemberMarks>> list(String roomId, List<String> userIds) {
     return byKey(userIds.stream().map(u -> key(roomId, u)).toList())
-        .map(found -> userIds.stream().map(u -> found.getOrDefault(key(roomId, u), new Watermarks(0, 0)).toJson(u)).toList());
+        .map(found -> userIds.stream().map(u -> found.getOrDefault(key(roomId, u), new Watermarks(0, 0)).of(u)).toList());
   }
 
   /**

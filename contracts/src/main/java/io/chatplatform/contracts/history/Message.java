@@ -1,0 +1,66 @@
+package io.chatplatform.contracts.history;
+
+import io.chatplatform.contracts.Fields;
+import io.chatplatform.contracts.Shape;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * A stored message, as clients see it (docs/protocol.md, "Message"). {@code seq} is gap-free per
+ * room; {@code messageId} is the server's id; {@link #SHAPE} writes the documented JSON, field
+ * for field and in the documented order.
+ */
+public record Message(
+    String roomId,
+    long seq,
+    String messageId,
+    String senderId,
+    String clientMsgId,
+    String text,
+    List<String> attachments,
+    Long replyTo,
+    List<String> mentions,
+    long ts,
+    Long editedAt,
+    boolean deleted) {
+  public Message {
+    attachments = List.copyOf(attachments);
+    mentions = List.copyOf(mentions);
+  }
+
+  public static final Shape<Message> SHAPE = Shape.of(Message.class, Message::read, Message::write);
+
+  /** Reads the client form; storage-only fields beside it (a document's keys) are ignored. */
+  public static Message read(JsonObject json) {
+    return new Message(
+        json.getString("roomId"),
+        json.getLong("seq", 0L),
+        json.getString("messageId"),
+        json.getString("senderId"),
+        json.getString("clientMsgId"),
+        json.getString("text", ""),
+        Fields.strings(json, "attachments", "attachments must be a list"),
+        json.getLong("replyTo"),
+        Fields.strings(json, "mentions", "mentions must be a list"),
+        json.getLong("ts", 0L),
+        json.getLong("editedAt"),
+        json.getBoolean("deleted", false));
+  }
+
+  public JsonObject write() {
+    return new JsonObject()
+        .put("roomId", roomId)
+        .put("seq", seq)
+        .put("messageId", messageId)
+        .put("senderId", senderId)
+        .put("clientMsgId", clientMsgId)
+        .put("text", text)
+        .put("attachments", new JsonArray(attachments))
+        .put("replyTo", replyTo)
+        .put("mentions", new JsonArray(mentions))
+        .put("ts", ts)
+        .put("editedAt", editedAt)
+        .put("deleted", deleted);
+  }
+}
