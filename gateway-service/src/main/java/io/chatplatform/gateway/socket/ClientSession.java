@@ -9,6 +9,7 @@ import io.chatplatform.gateway.ratelimit.TokenBucket;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -40,9 +41,15 @@ final class ClientSession {
   private final TokenBucket refusals;
   /** The last request's admission (per-user limits): requests are forwarded in arrival order. */
   private Future<Void> admission = Future.succeededFuture();
+  /** Frames held behind a room subscription that is not active yet ({@link #deliverWhen}), in order. */
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+  private long heldBytes;
+  /** More held bytes than this: the client is treated as too slow ({@code SOCKET_WRITE_QUEUE_MAX_BYTES}). */
+  private final long maxHeldBytes;
 
-  ClientSession(ClientChannel channel, Caller caller, String device, RateLimitConfig limits) {
+  ClientSession(ClientChannel channel, Caller caller, String device, RateLimitConfig limits, long maxHeldBytes) {
     this.channel = channel;
+    this.maxHeldBytes = maxHeldBytes;
     this.caller = caller;
     this.inbox = Addresses.Client.inbox(caller.userId());
     this.device = device;
@@ -145,6 +152,52 @@ final class ClientSession {
   }
 
   /**
+   * Like {@link #deliver}, but the event goes out only once {@code ready} is complete (whatever
+   * its outcome), and every frame written to this socket after it waits behind it: a {@code joined}
+   * event reaches the client only once the room's subscription is active, so the room's messages
+   * the client hears of after {@code joined} cannot be missed, and nothing overtakes it.
+   */
+  void deliverWhen(Future<?> ready, Buffer encodedEvent) {
+    if (!inboxRegistered || closed) {
+      return;
+    }
+    Buffer frame = BridgeFrames.recEncoded(inbox, encodedEvent);
+    if (held.isEmpty() && ready.isComplete()) {
+      writeNow(frame);
+      return;
+    }
+    hold(new Held(ready, frame));
+    if (held.size() == 1) {
+      ready.onComplete(x -> release());
+    }
+  }
+
+  /** A frame waiting behind a room subscription; {@code after} null: waiting only for the frames before it. */
+  private record Held(Future<?> after, Buffer frame) {}
+
+  private void hold(Held frame) {
+    held.add(frame);
+    heldBytes += frame.frame().length();
+    if (heldBytes > maxHeldBytes) {
+      tooSlow();
+    }
+  }
+
+  /** Writes the held frames, in order, up to the next one whose subscription is not active yet. */
+  private void release() {
+    while (!held.isEmpty()) {
+      Held head = held.peek();
+      if (head.after() != null && !head.after().isComplete()) {
+        head.after().onComplete(x -> release());
+        return;
+      }
+      held.poll();
+      heldBytes -= head.frame().length();
+      writeNow(head.frame());
+    }
+  }
+
+  /**
    * Queues a frame. A client that cannot keep up (its write queue is full) is disconnected
    * rather than buffered without bound; it catches up with {@code chat.sync} when it reconnects.
    */
@@ -152,13 +205,30 @@ final class ClientSession {
     if (closed) {
       return;
     }
+    if (!held.isEmpty()) {
+      hold(new Held(null, frame));
+      return;
+    }
+    writeNow(frame);
+  }
+
+  private void writeNow(Buffer frame) {
+    if (closed) {
+      return;
+    }
     if (channel.writeQueueFull()) {
-      closed = true;
-      channel.close(CloseCodes.TOO_SLOW, CloseCodes.TOO_SLOW_REASON);
+      tooSlow();
       return;
     }
     // A write fails only when the socket is closing; its close handler does the clean-up.
     channel.write(frame).onFailure(e -> closed = true);
+  }
+
+  private void tooSlow() {
+    closed = true;
+    held.clear();
+    heldBytes = 0;
+    channel.close(CloseCodes.TOO_SLOW, CloseCodes.TOO_SLOW_REASON);
   }
 
   /** Closes the socket with a reason ({@link ClientChannel#closeWith}), unless it is closed already. */

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,14 +37,24 @@ public final class LocalFanout {
   private final Map<String, RoomSubscription> rooms = new HashMap<>();
   private final Map<String, Set<ClientSession>> users = new HashMap<>();
   private MessageConsumer<ClientEvents.ForUsers> userEvents;
+  /** When a room subscription counts as active: its consumer's completion, or later (tests hold it). */
+  private final UnaryOperator<Future<Void>> activation;
 
   private static final class RoomSubscription {
     final Set<ClientSession> sessions = new LinkedHashSet<>();
     MessageConsumer<Buffer> consumer;
+    /** Completes once the consumer is registered (cluster-wide when clustered). */
+    Future<Void> active;
   }
 
   public LocalFanout(EventBus eventBus) {
+    this(eventBus, UnaryOperator.identity());
+  }
+
+  /** With {@code activation} deciding when a new room subscription counts as active (a test may hold it back). */
+  LocalFanout(EventBus eventBus, UnaryOperator<Future<Void>> activation) {
     this.eventBus = eventBus;
+    this.activation = activation;
   }
 
   /** Subscribes to the per-user events every node receives. */
@@ -83,7 +94,8 @@ public final class LocalFanout {
 
   private Future<Void> join(ClientSession session, String roomId) {
     if (!session.recordSubscribed(roomId)) {
-      return Future.succeededFuture();
+      RoomSubscription existing = rooms.get(roomId);
+      return existing == null ? Future.succeededFuture() : existing.active;
     }
     RoomSubscription subscription = rooms.get(roomId);
     if (subscription == null) {
@@ -92,10 +104,11 @@ public final class LocalFanout {
           eventBus.consumer(
               Addresses.Fanout.room(roomId),
               message -> deliverToRoom(roomId, message.body(), message.headers().get(Addresses.Fanout.EXCLUDE_USER_HEADER)));
+      subscription.active = activation.apply(subscription.consumer.completion());
       rooms.put(roomId, subscription);
     }
     subscription.sessions.add(session);
-    return subscription.consumer.completion();
+    return subscription.active;
   }
 
   private void leave(ClientSession session, String roomId) {
@@ -139,8 +152,13 @@ public final class LocalFanout {
       }
       for (ClientSession session : Set.copyOf(sessions)) {
         if (joined) {
-          join(session, roomId).onFailure(e -> LOG.warn("could not subscribe to room {}", roomId, e));
-        } else if (left) {
+          // Written once the subscription is active (cluster-wide), so no message of the room sent
+          // after the client hears of it is missed; later frames to the socket wait behind it.
+          Future<Void> active = join(session, roomId).onFailure(e -> LOG.warn("could not subscribe to room {}", roomId, e));
+          session.deliverWhen(active, encoded);
+          continue;
+        }
+        if (left) {
           leave(session, roomId);
         }
         session.deliver(encoded);

@@ -101,7 +101,7 @@ final class SessionRegistry {
       if (channelClosed) {
         return Future.succeededFuture();
       }
-      session = new ClientSession(channel, caller, device, config.rateLimits());
+      session = new ClientSession(channel, caller, device, config.rateLimits(), config.socketWriteQueueMaxBytes());
       sessions.put(session, NO_TIMER);
       fanout.track(session);
       return roomIdsOf(caller).compose(rooms -> fanout.join(session, rooms));

@@ -8,11 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ClientEvents;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -86,6 +88,38 @@ class LocalFanoutTest {
     assertThat(node.roomSubscriptions()).isEqualTo(1);
     node.run(alice::hangUp);
     assertThat(node.roomSubscriptions()).isZero();
+  }
+
+  @Test
+  @DisplayName("joined reaches the socket only once the room subscription is active, and nothing written after it overtakes it")
+  void joinedWaitsForTheSubscription() throws Exception {
+    node = new SocketNode(Map.of());
+    node.rooms.put(ALICE, List.of("r_1"));
+    node.rooms.put(BOB, List.of("r_1"));
+    FakeChannel alice = registered(ALICE);
+    FakeChannel bob = registered(BOB);
+    node.subscriptionsRequested.clear();
+    Promise<Void> held = Promise.promise();
+    node.subscriptionsHeld = held.future();
+
+    JsonObject joined = ClientEvents.room(ClientEvents.ROOM_JOINED, new JsonObject().put("roomId", "r_2"));
+    publishToUsers(joined, ALICE);
+    assertThat(node.subscriptionsRequested.poll(20, TimeUnit.SECONDS)).as("the node subscribes to r_2").isNotNull();
+    node.run(() -> {});
+    assertThat(alice.framesWaiting()).as("frames written while the r_2 subscription is not active").isZero();
+
+    // A message of a room Alice was already in, handled while joined waits: Bob's copy shows it was handled.
+    String earlier = ClientEvents.message(new JsonObject().put("roomId", "r_1").put("seq", 3)).encode();
+    node.vertx.eventBus().publish(Addresses.Fanout.room("r_1"), Buffer.buffer(earlier));
+    assertThat(bob.nextFrame()).isEqualTo(rec(BOB, earlier));
+    assertThat(alice.framesWaiting()).as("frames that would overtake joined").isZero();
+
+    node.run(held::complete);
+    assertThat(alice.nextFrame()).as("first, joined").isEqualTo(rec(ALICE, joined.encode()));
+    assertThat(alice.nextFrame()).as("then what came after it").isEqualTo(rec(ALICE, earlier));
+    String message = ClientEvents.message(new JsonObject().put("roomId", "r_2").put("seq", 1)).encode();
+    node.vertx.eventBus().publish(Addresses.Fanout.room("r_2"), Buffer.buffer(message));
+    assertThat(alice.nextFrame()).as("a message of the room right after joined").isEqualTo(rec(ALICE, message));
   }
 
   private void publishToUsers(JsonObject event, String... userIds) {

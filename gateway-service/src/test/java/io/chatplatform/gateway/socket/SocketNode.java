@@ -48,6 +48,10 @@ final class SocketNode implements AutoCloseable {
   final Map<String, List<String>> rooms = new ConcurrentHashMap<>();
   /** While set and not complete, the stand-in chat-service holds its answers about rooms back. */
   volatile Future<Void> roomsHeld;
+  /** While set and not complete, a new room subscription of the node does not count as active. */
+  volatile Future<Void> subscriptionsHeld;
+  /** Every new room subscription the node made, as its consumer's completion. */
+  final BlockingQueue<Future<Void>> subscriptionsRequested = new LinkedBlockingQueue<>();
   private final Map<String, BlockingQueue<JsonObject>> requests = new ConcurrentHashMap<>();
 
   SocketNode(Map<String, String> extra) {
@@ -56,7 +60,11 @@ final class SocketNode implements AutoCloseable {
     settings.putAll(extra);
     config = GatewayConfig.from(Settings.of(settings));
     ServiceClient services = new ServiceClient(vertx.eventBus(), config.serviceTimeoutMs(), null);
-    fanout = new LocalFanout(vertx.eventBus());
+    fanout = new LocalFanout(vertx.eventBus(), active -> {
+      subscriptionsRequested.add(active);
+      Future<Void> held = subscriptionsHeld;
+      return held == null ? active : active.compose(x -> held);
+    });
     sessions = new SessionRegistry(vertx, config, services, fanout);
     frames = new FrameRouter(config, services, new MemoryRateLimiter(1_000, System::currentTimeMillis), new RequestSchemas(), sessions);
     serve(Addresses.Chat.ROOM_IDS_OF_USER, request -> {
