@@ -19,8 +19,11 @@ import java.util.function.LongSupplier;
 
 /**
  * Sending and reading messages. Membership is checked here; history-service stores and assigns
- * {@code seq}. A message is fanned out only after it is stored, and only the first time: a retry
- * with the same {@code clientMsgId} gets the stored message back and delivers nothing.
+ * {@code seq}. A message is fanned out only after it is stored, and again on every retry with the
+ * same {@code clientMsgId}: the retry gets the stored message back, and announcing it again is
+ * what delivers a message that was stored but never announced (chat-service died between the
+ * two, or gave up waiting while history finished the write). Clients drop a {@code seq} they
+ * already have, so a second announcement costs a fan-out, never a duplicate on screen.
  */
 public final class Messaging {
   /** Page size when the client gives no {@code limit} (protocol v1). */
@@ -54,9 +57,7 @@ public final class Messaging {
         .compose(mentions -> history.append(new Append(
             request.roomId(), caller, clientMsgId, text, request.attachments(), request.replyTo(), mentions, clock.getAsLong())))
         .map(appended -> {
-          if (!appended.duplicate()) {
-            events.message(appended.message());
-          }
+          events.message(appended.message());
           return appended.message();
         });
   }
