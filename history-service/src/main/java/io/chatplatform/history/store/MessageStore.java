@@ -269,6 +269,10 @@ public final class MessageStore {
     return Future.succeededFuture();
   }
 
+  private static ServiceException unfinished() {
+    return new ServiceException(ErrorCode.UNAVAILABLE, "the message could not be indexed, send it again");
+  }
+
   private static ServiceException overloaded() {
     return new ServiceException(ErrorCode.UNAVAILABLE, "history is overloaded, try again");
   }
@@ -276,8 +280,9 @@ public final class MessageStore {
   /**
    * Acknowledges the first {@code count} appends of a batch, whose documents are stored, once
    * their rooms' last-seq hints are written (so a page read after the ack shows the message).
-   * The in-memory last seqs are raised at once, before the next batch takes its seqs. The
-   * returned future completes with the acks and never fails.
+   * If that write fails they are answered {@code unavailable} instead, and a resend finishes
+   * the job. The in-memory last seqs are raised at once, before the next batch takes its seqs.
+   * The returned future completes with the acks and never fails.
    */
   private Future<Void> acknowledgeWhenMarked(List<Pending> written, List<JsonObject> docs, int count) {
     Map<String, Long> lastStored = new HashMap<>();
@@ -286,15 +291,23 @@ public final class MessageStore {
     }
     lastStored.keySet().forEach(seqFloors::remove);
     Future<Void> earlierBatches = acknowledged;
+    Future<Void> marked = markLastSeqs(lastStored);
     acknowledged =
-        markLastSeqs(lastStored)
+        marked
             // Acks in batch order, whichever hint write finishes first: a room's events are
             // published in seq order.
             .transform(x -> earlierBatches)
             .onComplete(
                 x -> {
                   for (int i = 0; i < count; i++) {
-                    written.get(i).promise.complete(new Appended(toClient(docs.get(i)), false));
+                    if (marked.succeeded()) {
+                      written.get(i).promise.complete(new Appended(toClient(docs.get(i)), false));
+                    } else {
+                      // Stored, but pages and sync would not show it until a later message
+                      // raised the hint: no ack. The client's resend finds it by clientKey and
+                      // raises the hint then (the duplicate path), so nothing is left half-done.
+                      written.get(i).promise.fail(unfinished());
+                    }
                   }
                 });
     return acknowledged;
