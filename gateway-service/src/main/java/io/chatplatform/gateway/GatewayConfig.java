@@ -24,6 +24,9 @@ import java.util.List;
  * @param socketIdleTimeoutMs a socket that sends nothing (not even a ping) this long is closed ({@code SOCKET_IDLE_TIMEOUT_MS})
  * @param socketWriteQueueMaxBytes bytes that may wait to be sent to one socket; a client that
  *     lets more pile up is closed as too slow (4429) ({@code SOCKET_WRITE_QUEUE_MAX_BYTES})
+ * @param socketSendQueueMax {@code chat.send} frames one socket may have waiting or unanswered; sends
+ *     to one room are forwarded one after the other, so a socket that pipelines more is refused
+ *     {@code rate_limited} for the excess ({@code SOCKET_SEND_QUEUE_MAX})
  * @param rateLimits every rate limit (see {@link RateLimitConfig})
  * @param presenceHeartbeatMs how often this node tells presence-service it is alive; keep it well
  *     under presence-service's {@code PRESENCE_NODE_TTL_MS} ({@code PRESENCE_HEARTBEAT_MS})
@@ -55,6 +58,7 @@ public record GatewayConfig(
     long socketIdleTimeoutMs,
     long presenceHeartbeatMs,
     int socketWriteQueueMaxBytes,
+    int socketSendQueueMax,
     RateLimitConfig rateLimits,
     ExternalTokenConfig externalTokens,
     List<String> allowedOrigins,
@@ -75,7 +79,7 @@ public record GatewayConfig(
         + ", accessTokenTtlSeconds=" + accessTokenTtlSeconds + ", ticketTtlSeconds=" + ticketTtlSeconds
         + ", serviceTimeoutMs=" + serviceTimeoutMs + ", maxBodyBytes=" + maxBodyBytes + ", maxFrameBytes=" + maxFrameBytes
         + ", socketIdleTimeoutMs=" + socketIdleTimeoutMs + ", presenceHeartbeatMs=" + presenceHeartbeatMs
-        + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", rateLimits=" + rateLimits
+        + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", socketSendQueueMax=" + socketSendQueueMax + ", rateLimits=" + rateLimits
         + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression + "]";
   }
 
@@ -124,6 +128,7 @@ public record GatewayConfig(
         settings.longValue("SOCKET_IDLE_TIMEOUT_MS", 60_000),
         settings.longValue("PRESENCE_HEARTBEAT_MS", 3_000),
         settings.integer("SOCKET_WRITE_QUEUE_MAX_BYTES", 512 * 1024),
+        positive(settings, "SOCKET_SEND_QUEUE_MAX", 50),
         RateLimitConfig.from(settings),
         ExternalTokenConfig.from(settings, issuer),
         origins,
@@ -133,6 +138,14 @@ public record GatewayConfig(
         redirectPort,
         settings.longValue("HSTS_MAX_AGE_SECONDS", 31_536_000),
         settings.bool("WEBSOCKET_COMPRESSION", false));
+  }
+
+  private static int positive(Settings settings, String name, int defaultValue) {
+    int value = settings.integer(name, defaultValue);
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1");
+    }
+    return value;
   }
 
   /** Whether the gateway serves HTTPS and WSS itself. */

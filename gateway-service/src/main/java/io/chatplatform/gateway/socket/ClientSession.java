@@ -10,7 +10,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -41,6 +43,10 @@ final class ClientSession {
   private final TokenBucket refusals;
   /** The last request's admission (per-user limits): requests are forwarded in arrival order. */
   private Future<Void> admission = Future.succeededFuture();
+  /** The last {@code chat.send} to each room, until it is answered: the next one to that room waits for it. */
+  private final Map<String, Future<Void>> lastSendTo = new HashMap<>();
+  /** {@code chat.send} requests waiting for their turn or for their answer. */
+  private int sendsPending;
   /** Frames held behind a room subscription that is not active yet ({@link #deliverWhen}), in order. */
   private final ArrayDeque<Held> held = new ArrayDeque<>();
   private long heldBytes;
@@ -142,6 +148,35 @@ final class ClientSession {
     Future<Void> admitted = admission.transform(previous -> admit.get());
     admission = admitted.otherwiseEmpty();
     return admitted;
+  }
+
+  /** {@code chat.send} requests of this socket waiting for their turn or their answer. */
+  int sendsPending() {
+    return sendsPending;
+  }
+
+  /**
+   * Once {@code admitted}, runs {@code send} after the previous send of this socket to
+   * {@code roomId} is done (answered, failed or timed out), so a room's sends from one socket reach
+   * chat-service one at a time, in the order they came (admissions complete in arrival order), and
+   * get their {@code seq}s in that order whichever instance answers. Sends to other rooms are not
+   * held back, and a refused admission is not either. Fails when {@code admitted} fails.
+   */
+  Future<Void> sendInOrder(String roomId, Future<Void> admitted, Supplier<Future<Void>> send) {
+    sendsPending++;
+    Future<Void> sent = admitted.compose(x -> {
+      Future<Void> previous = lastSendTo.getOrDefault(roomId, Future.succeededFuture());
+      Future<Void> done = previous.transform(y -> send.get()).otherwiseEmpty();
+      lastSendTo.put(roomId, done);
+      done.onComplete(y -> {
+        if (lastSendTo.get(roomId) == done) {
+          lastSendTo.remove(roomId);
+        }
+      });
+      return done;
+    });
+    sent.onComplete(x -> sendsPending--);
+    return sent;
   }
 
   /** Writes an event, already encoded, to the inbox if the client has registered it. */

@@ -28,6 +28,10 @@ import java.util.Map;
  * {@code callerId}; the answer goes back to the frame's {@code replyAddress}. Anything else is
  * answered with an {@code err} frame; a socket that keeps collecting rate-limit refusals is closed
  * as a flooder (1008).
+ *
+ * <p>A socket's {@code chat.send} frames to one room are forwarded one after the other, each once
+ * the previous one is answered, so their {@code seq}s follow the socket's order; at most
+ * {@code SOCKET_SEND_QUEUE_MAX} may wait or be unanswered, more are refused {@code rate_limited}.
  */
 final class FrameRouter {
   static final int MAX_REPLY_ADDRESS_LENGTH = 128;
@@ -41,7 +45,11 @@ final class FrameRouter {
           Addresses.Client.CHAT_RECEIPT, ChatApi.RECEIPT_MARK,
           Addresses.Client.PRESENCE_SET, PresenceApi.SET);
 
+  /** The refusal of a send over {@code SOCKET_SEND_QUEUE_MAX}: retry once the answers have come. */
+  private static final RateLimiter.Decision SEND_QUEUE_FULL = new RateLimiter.Decision(false, 1_000);
+
   private final int maxFrameBytes;
+  private final int sendQueueMax;
   private final RateLimitConfig limits;
   private final ServiceClient services;
   private final RateLimiter limiter;
@@ -51,6 +59,7 @@ final class FrameRouter {
 
   FrameRouter(GatewayConfig config, ServiceClient services, RateLimiter limiter, RequestSchemas schemas, SessionRegistry sessions) {
     this.maxFrameBytes = config.maxFrameBytes();
+    this.sendQueueMax = config.socketSendQueueMax();
     this.limits = config.rateLimits();
     this.services = services;
     this.limiter = limiter;
@@ -127,28 +136,40 @@ final class FrameRouter {
             .put("callerId", session.userId())
             .put("callerSessionId", session.sessionId())
             .put("callerNodeId", nodeId);
+    boolean roomSend = Addresses.Client.CHAT_SEND.equals(address) && body.getValue("roomId") instanceof String;
+    if (roomSend && session.sendsPending() >= sendQueueMax) {
+      refuseOverLimit(session, replyTo, new RateLimited("sends waiting on this socket", SEND_QUEUE_FULL));
+      return;
+    }
     RateLimiter.Limit perUser = perUserLimit(address);
     Future<Void> admitted =
         session.admitInOrder(() -> perUser == null
             ? Future.succeededFuture()
             : RateLimited.admit(limiter, perUser, session.userId(), address));
-    admitted.onComplete(admission -> {
-      if (admission.failed()) {
-        if (admission.cause() instanceof RateLimited limited) {
-          refuseOverLimit(session, replyTo, limited);
-        } else {
-          session.write(BridgeFrames.err(replyTo, ServiceException.from(admission.cause())));
-        }
-        return;
+    Future<Void> forwarded =
+        roomSend
+            // The next send of this socket to the room goes once this one is answered: seqs follow the socket's order.
+            ? session.sendInOrder(body.getString("roomId"), admitted, () -> forward(session, target, request, replyTo))
+            : admitted.compose(x -> forward(session, target, request, replyTo));
+    forwarded.onFailure(e -> {
+      if (e instanceof RateLimited limited) {
+        refuseOverLimit(session, replyTo, limited);
+      } else {
+        session.write(BridgeFrames.err(replyTo, ServiceException.from(e)));
       }
-      services.forward(target, request).onComplete(result -> {
-        if (replyTo != null) {
-          session.write(
-              result.succeeded()
-                  ? BridgeFrames.rec(replyTo, result.result())
-                  : BridgeFrames.err(replyTo, ServiceException.from(result.cause())));
-        }
-      });
+    });
+  }
+
+  /** Forwards an admitted request and writes the answer; completes (never fails) once it is answered. */
+  private Future<Void> forward(ClientSession session, Endpoint<?, ?> target, JsonObject request, String replyTo) {
+    return services.forward(target, request).transform(result -> {
+      if (replyTo != null) {
+        session.write(
+            result.succeeded()
+                ? BridgeFrames.rec(replyTo, result.result())
+                : BridgeFrames.err(replyTo, ServiceException.from(result.cause())));
+      }
+      return Future.<Void>succeededFuture();
     });
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.gateway.validation.RequestSchemas;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -64,6 +65,40 @@ class FrameRouterTest {
         .put("callerId", ALICE).put("attachments", new io.vertx.core.json.JsonArray()).put("replyTo", null));
     assertThat(sessionId).isNotBlank();
     assertThat(channel.nextFrame()).isEqualTo("{\"type\":\"rec\",\"address\":\"r-1\",\"body\":" + STORED + "}");
+  }
+
+  static String sendBody(String roomId, String clientMsgId) {
+    return "{\"roomId\":\"" + roomId + "\",\"clientMsgId\":\"" + clientMsgId + "\",\"text\":\"hello\"}";
+  }
+
+  @Test
+  @DisplayName("a socket's sends to one room go one at a time, each once the previous is answered; other rooms are not held back; too many waiting are refused")
+  void sendsToARoomGoOneAtATime() throws Exception {
+    node = new SocketNode(Map.of("SOCKET_SEND_QUEUE_MAX", "3"));
+    Promise<Void> answerRoomA = Promise.promise();
+    node.serve(Addresses.Chat.MESSAGE_SEND, request -> "r_a".equals(request.getString("roomId"))
+        ? answerRoomA.future().map(new JsonObject(STORED))
+        : Future.succeededFuture(new JsonObject(STORED)));
+    FakeChannel channel = node.connect(caller(ALICE));
+    node.run(() -> {
+      channel.send(send("a-1", sendBody("r_a", "c-1")));
+      channel.send(send("a-2", sendBody("r_a", "c-2")));
+      channel.send(send("b-1", sendBody("r_b", "c-3")));
+      channel.send(send("a-3", sendBody("r_a", "c-4")));
+    });
+    assertThat(new JsonObject(channel.nextFrame()).getString("message"))
+        .as("the fourth while three wait").startsWith("rate_limited: too many sends waiting on this socket");
+    assertThat(new JsonObject(channel.nextFrame()).getString("address")).as("room B's answer, while room A's first waits").isEqualTo("b-1");
+    java.util.Set<String> forwarded = new java.util.HashSet<>();
+    forwarded.add(node.request(Addresses.Chat.MESSAGE_SEND).getString("clientMsgId"));
+    forwarded.add(node.request(Addresses.Chat.MESSAGE_SEND).getString("clientMsgId"));
+    assertThat(forwarded).containsExactlyInAnyOrder("c-1", "c-3");
+    assertThat(node.requestsWaiting(Addresses.Chat.MESSAGE_SEND)).as("room A's second send, before the first is answered").isZero();
+
+    node.run(answerRoomA::complete);
+    assertThat(new JsonObject(channel.nextFrame()).getString("address")).isEqualTo("a-1");
+    assertThat(node.request(Addresses.Chat.MESSAGE_SEND).getString("clientMsgId")).isEqualTo("c-2");
+    assertThat(new JsonObject(channel.nextFrame()).getString("address")).isEqualTo("a-2");
   }
 
   @Test
