@@ -84,6 +84,10 @@ public final class ServiceHandlers {
     if (cause instanceof ServiceException || cause instanceof ReplyException) {
       // A client-facing failure, possibly passed on from a service this one called.
       failure = ServiceException.from(cause);
+    } else if (MongoErrors.isUnavailable(cause)) {
+      // The store is down or slow: the caller may retry, and it is no bug of ours.
+      LOG.warn("request to {} failed: the store did not answer ({})", address, cause.getClass().getSimpleName());
+      failure = new ServiceException(ErrorCode.UNAVAILABLE, "the store does not answer, try again");
     } else {
       LOG.error("request to {} failed", address, cause);
       failure = new ServiceException(ErrorCode.INTERNAL, "internal error");

@@ -63,6 +63,22 @@ class HistoryServiceTest {
   }
 
   @Test
+  @DisplayName("answers unavailable, within the store timeouts, when MongoDB is gone; never internal")
+  void storeDownIsUnavailable(Vertx vertx, VertxTestContext ctx) {
+    append(vertx, message("room-a", "u1", "m1"))
+        .compose(first -> {
+          mongo.close();
+          return append(vertx, message("room-a", "u1", "m2"));
+        })
+        .onComplete(ctx.failing(e -> ctx.verify(() -> {
+          assertThat(e).isInstanceOf(ReplyException.class);
+          assertThat(((ReplyException) e).failureCode()).isEqualTo(503);
+          assertThat(e.getMessage()).startsWith("unavailable:");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("200 concurrent appends over two instances get seq 1..200 with no gap or duplicate")
   void concurrentAppendsAreGapFree(Vertx vertx, VertxTestContext ctx) {
     List<Future<JsonObject>> all = new ArrayList<>();
