@@ -20,6 +20,8 @@ import io.chatplatform.runtime.Settings;
  *     ({@code TYPING_TIMEOUT_MS})
  * @param queryMaxUsers most user ids in one presence query ({@code PRESENCE_QUERY_MAX_USERS})
  * @param chatTimeoutMs how long to wait for chat-service (membership, room-mates) ({@code PRESENCE_CHAT_TIMEOUT_MS})
+ * @param redisCommandTimeoutMs longest a Redis command may take; past it the request fails as
+ *     {@code unavailable} ({@code REDIS_COMMAND_TIMEOUT_MS}); below the gateway's {@code SERVICE_TIMEOUT_MS}
  */
 public record PresenceConfig(
     String redisUrl,
@@ -31,7 +33,8 @@ public record PresenceConfig(
     long typingThrottleMs,
     long typingTimeoutMs,
     int queryMaxUsers,
-    long chatTimeoutMs) {
+    long chatTimeoutMs,
+    long redisCommandTimeoutMs) {
 
   public static PresenceConfig from(Settings settings) {
     PresenceConfig config =
@@ -45,9 +48,13 @@ public record PresenceConfig(
             settings.longValue("TYPING_THROTTLE_MS", 2_000),
             settings.longValue("TYPING_TIMEOUT_MS", 6_000),
             settings.integer("PRESENCE_QUERY_MAX_USERS", 200),
-            settings.longValue("PRESENCE_CHAT_TIMEOUT_MS", 4_000));
+            settings.longValue("PRESENCE_CHAT_TIMEOUT_MS", 4_000),
+            settings.longValue("REDIS_COMMAND_TIMEOUT_MS", 2_000));
     if (config.nodeTtlMs < 1_000 || config.reapIntervalMs < 100) {
       throw new IllegalArgumentException("PRESENCE_NODE_TTL_MS must be at least 1000 and PRESENCE_REAP_INTERVAL_MS at least 100");
+    }
+    if (config.redisCommandTimeoutMs < 10) {
+      throw new IllegalArgumentException("REDIS_COMMAND_TIMEOUT_MS must be at least 10");
     }
     return config;
   }

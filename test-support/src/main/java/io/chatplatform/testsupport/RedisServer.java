@@ -11,10 +11,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code redis-server} on a free loopback port, for tests: nothing saved to disk, gone
- * when closed. {@code ./bin/test} installs Redis when it is missing.
+ * when closed. {@code ./bin/test} installs Redis when it is missing. A test of an outage can
+ * {@link #stop} and {@link #restart} it (on the same port, empty, as a Redis without persistence
+ * comes back), or {@link #freeze} and {@link #thaw} it (a hung Redis: connections open, no answers).
  */
 public final class RedisServer implements AutoCloseable {
-  private final Process process;
+  private volatile Process process;
+  private volatile boolean frozen;
   private final int port;
 
   private RedisServer(Process process, int port) {
@@ -45,11 +48,15 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private static RedisServer startOnce() throws Exception {
-    String binary = new File("/usr/bin/redis-server").canExecute() ? "/usr/bin/redis-server" : "redis-server";
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
     }
+    return new RedisServer(launch(port), port);
+  }
+
+  private static Process launch(int port) throws Exception {
+    String binary = new File("/usr/bin/redis-server").canExecute() ? "/usr/bin/redis-server" : "redis-server";
     Process process;
     try {
       process =
@@ -89,7 +96,43 @@ public final class RedisServer implements AutoCloseable {
       process.destroyForcibly();
       throw e;
     }
-    return new RedisServer(process, port);
+    return process;
+  }
+
+  /** Stops the server (its data is gone: nothing is saved); {@link #restart} brings it back. */
+  public void stop() throws InterruptedException {
+    Process running = process;
+    running.destroy();
+    if (!running.waitFor(10, TimeUnit.SECONDS)) {
+      running.destroyForcibly().waitFor();
+    }
+  }
+
+  /** Starts the server again on the same port, empty; stops it first if it still runs. */
+  public void restart() throws Exception {
+    if (process.isAlive()) {
+      stop();
+    }
+    process = launch(port);
+  }
+
+  /** Suspends the server ({@code SIGSTOP}): connections stay open, commands get no answer. */
+  public void freeze() throws Exception {
+    signal("-STOP");
+    frozen = true;
+  }
+
+  /** Resumes a {@link #freeze frozen} server ({@code SIGCONT}). */
+  public void thaw() throws Exception {
+    signal("-CONT");
+    frozen = false;
+  }
+
+  private void signal(String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill " + signal + " of redis-server failed");
+    }
   }
 
   public int port() {
@@ -102,9 +145,10 @@ public final class RedisServer implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor();
+    if (frozen) {
+      process.destroyForcibly().waitFor(); // a frozen server would not act on a polite stop
+    } else {
+      stop();
     }
   }
 }

@@ -13,6 +13,11 @@ import java.util.List;
  * whatever the number of users, sessions or rooms. "Shown" is the status last announced to other
  * users; an operation reports {@code changed} only when it moves the shown status, so an event
  * is announced once per real change, whichever instance handled it.
+ *
+ * <p>Failures: an operation the store cannot do (unreachable, no answer within its command
+ * timeout) fails with a {@link io.chatplatform.contracts.ServiceException} {@code unavailable},
+ * never anything else. A store may lose its data (a Redis restarted without persistence):
+ * {@link #registryLost} tells, and {@link #restore} writes back what an instance remembers.
  */
 public interface PresenceStore {
 
@@ -37,8 +42,8 @@ public interface PresenceStore {
   /** Shows the user offline if they still have no session. Called once a grace period has passed. */
   Future<Change> settle(String userId);
 
-  /** Records the user's chosen status; changed when it moves what others see. */
-  Future<Change> setStatus(String userId, String status);
+  /** Records the user's chosen status (chosen at {@code now}); changed when it moves what others see. */
+  Future<Change> setStatus(String userId, String status, long now);
 
   /** The node is alive for the store's node TTL from now; false when it was not known alive. */
   Future<Boolean> heartbeat(String nodeId, long now);
@@ -64,6 +69,29 @@ public interface PresenceStore {
 
   /** Clears the user's typing in the room if it is past its deadline; true when it was cleared. */
   Future<Boolean> typingExpired(String userId, String roomId, long now);
+
+  /**
+   * What an instance remembers of a user, to write back after the store lost its data: the status
+   * they chose ({@code null} if not remembered) and when, the status others were last shown
+   * ({@code null} if not remembered).
+   */
+  record Remembered(String userId, String chosen, long chosenAt, String shown) {}
+
+  /**
+   * True, once per instance and loss, when the store lost its data since this instance last
+   * asked (or since it opened the store). The first instance to notice opens a rebuild window of
+   * one node TTL, during which a user without a reported socket reads as last shown, and every
+   * node's next heartbeat answers false (its sockets are unknown), so that gateways report them
+   * again.
+   */
+  Future<Boolean> registryLost();
+
+  /**
+   * Writes back what this instance remembers: a chosen status only over an older one, a shown
+   * status only where none is known. A user whose sockets were reported again and who is shown
+   * otherwise than chosen gets the chosen status (changed). One change per user, in order.
+   */
+  Future<List<Change>> restore(List<Remembered> remembered);
 
   /** Succeeds when the store answers (readiness). */
   Future<Void> ping();

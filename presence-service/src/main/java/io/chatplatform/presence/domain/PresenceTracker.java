@@ -29,6 +29,16 @@ import org.slf4j.LoggerFactory;
  * them, and every one of them re-checks the shared store when it fires, so several instances
  * never announce the same change twice nor undo each other's work. Not thread-safe: used on one
  * event loop.
+ *
+ * <p>The store may lose its data (Redis restarted without persistence). So the tracker remembers
+ * what it announced (users shown other than offline) and the statuses users chose through it.
+ * When the store reports the loss (checked at every heartbeat and every reaper run), the tracker
+ * writes that back ({@link PresenceStore#restore}) before it answers the heartbeat, which then
+ * says {@code known:false}: every gateway reports its sockets again. One node TTL later, when
+ * every live gateway has done so, each user it had shown online without a socket now is settled
+ * (shown offline); users who were shown offline and were reported again were announced online
+ * by their connect. Store failures reach callers as {@code unavailable}; a settle that failed is
+ * tried again after another grace period.
  */
 public final class PresenceTracker {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceTracker.class);
@@ -44,6 +54,12 @@ public final class PresenceTracker {
   private final MeterRegistry metrics;
   /** "userId roomId" → the timer that clears that typing when it is not refreshed. */
   private final Map<String, Long> typingTimers = new HashMap<>();
+  /** userId → what this instance last announced of them, when not offline. */
+  private final Map<String, String> announced = new HashMap<>();
+  /** userId → the status they last chose through this instance, and when. */
+  private final Map<String, Chosen> chosen = new HashMap<>();
+
+  private record Chosen(String status, long at) {}
 
   public PresenceTracker(
       PresenceStore store, ChatDirectory chat, PresenceEvents events, Timers timers, LongSupplier clock,
@@ -88,7 +104,10 @@ public final class PresenceTracker {
 
   /** A gateway node is alive; {@code known:false} when its sessions were dropped and must be reported again. */
   public Future<HeartbeatReply> heartbeat(Heartbeat heartbeat) {
-    return store.heartbeat(id(heartbeat.nodeId(), "nodeId"), clock.getAsLong()).map(HeartbeatReply::new);
+    String nodeId = id(heartbeat.nodeId(), "nodeId");
+    // After a loss, what this instance remembers is written back before the node hears known:false
+    // and reports its sockets again.
+    return rebuildIfLost().compose(x -> store.heartbeat(nodeId, clock.getAsLong())).map(HeartbeatReply::new);
   }
 
   /** The user chooses online, away or dnd. */
@@ -98,7 +117,9 @@ public final class PresenceTracker {
     if (status == null || !Presence.choosable(status)) {
       throw ServiceException.badRequest("status must be online, away or dnd");
     }
-    return store.setStatus(userId, status).map(change -> {
+    long now = clock.getAsLong();
+    return store.setStatus(userId, status, now).map(change -> {
+      chosen.put(userId, new Chosen(status, now));
       announceIfChanged(change);
       return Ack.DONE;
     });
@@ -134,8 +155,8 @@ public final class PresenceTracker {
 
   /** Drops the sessions of gateway nodes that stopped sending heartbeats, and settles their users. */
   public void reapDeadNodes() {
-    store
-        .reap(clock.getAsLong())
+    rebuildIfLost()
+        .compose(x -> store.reap(clock.getAsLong()))
         .onSuccess(users -> {
           if (!users.isEmpty()) {
             LOG.info("dropped the sessions of dead gateway nodes: {} users left without a socket", users.size());
@@ -144,6 +165,30 @@ public final class PresenceTracker {
           users.forEach(this::settle);
         })
         .onFailure(e -> LOG.warn("could not look for dead gateway nodes", e));
+  }
+
+  /** When the store lost its data: writes back what this instance remembers, and plans the corrections. */
+  private Future<Void> rebuildIfLost() {
+    return store.registryLost().compose(lost -> lost ? rebuild() : Future.succeededFuture());
+  }
+
+  private Future<Void> rebuild() {
+    Map<String, PresenceStore.Remembered> remembered = new HashMap<>();
+    announced.forEach((userId, status) -> remembered.put(userId, new PresenceStore.Remembered(userId, null, 0, status)));
+    chosen.forEach((userId, choice) -> remembered.merge(
+        userId,
+        new PresenceStore.Remembered(userId, choice.status(), choice.at(), null),
+        (shown, choice2) -> new PresenceStore.Remembered(userId, choice2.chosen(), choice2.chosenAt(), shown.shown())));
+    List<String> wereShown = List.copyOf(announced.keySet());
+    LOG.warn("the presence store lost its data: writing back {} users this instance remembers;"
+        + " gateways report their sockets again, and in {} ms who has none is shown offline", remembered.size(), config.nodeTtlMs());
+    metrics.counter("chat.presence.store.rebuilds").increment();
+    return store.restore(List.copyOf(remembered.values())).map(changes -> {
+      changes.forEach(this::announceIfChanged);
+      // By then every live gateway has reported its sockets again (it heartbeats well within the TTL).
+      timers.schedule(config.nodeTtlMs(), () -> wereShown.forEach(this::settle));
+      return null;
+    });
   }
 
   private Future<Void> startTyping(PresenceStore.Session session, String roomId) {
@@ -202,7 +247,11 @@ public final class PresenceTracker {
           metrics.counter("chat.presence.settled", "result", change.changed() ? "offline" : "unchanged").increment();
           announceIfChanged(change);
         })
-        .onFailure(e -> LOG.warn("could not settle presence of {}", userId, e));
+        .onFailure(e -> {
+          // Left unsettled, the user would stay shown online: try again after another grace period.
+          LOG.debug("could not settle presence of {}, trying again in {} ms", userId, config.offlineGraceMs(), e);
+          timers.schedule(config.offlineGraceMs(), () -> settle(userId));
+        });
   }
 
   /** Tells everyone who shares a room with the user; nothing when the shown status did not move. */
@@ -211,6 +260,11 @@ public final class PresenceTracker {
       return;
     }
     Presence presence = change.presence();
+    if (Presence.OFFLINE.equals(presence.status())) {
+      announced.remove(presence.userId());
+    } else {
+      announced.put(presence.userId(), presence.status());
+    }
     metrics.counter("chat.presence.announced", "status", presence.status()).increment();
     chat.contacts(presence.userId())
         .onSuccess(contacts -> {

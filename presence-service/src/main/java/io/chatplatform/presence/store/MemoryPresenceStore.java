@@ -26,6 +26,7 @@ public final class MemoryPresenceStore implements PresenceStore {
     /** sessionId → session. */
     final Map<String, Session> sessions = new HashMap<>();
     String chosen = Presence.ONLINE;
+    long chosenAt = Long.MIN_VALUE;
     String shown;
     Long lastSeen;
     /** roomId → typing state. */
@@ -84,9 +85,10 @@ public final class MemoryPresenceStore implements PresenceStore {
   }
 
   @Override
-  public Future<Change> setStatus(String userId, String status) {
+  public Future<Change> setStatus(String userId, String status, long now) {
     User user = users.computeIfAbsent(userId, k -> new User());
     user.chosen = status;
+    user.chosenAt = now;
     if (user.sessions.isEmpty()) {
       return Future.succeededFuture(new Change(presenceOf(userId, user), false));
     }
@@ -150,6 +152,31 @@ public final class MemoryPresenceStore implements PresenceStore {
     }
     user.typing.remove(roomId);
     return Future.succeededFuture(true);
+  }
+
+  /** Memory is lost only with the process, and this store with it. */
+  @Override
+  public Future<Boolean> registryLost() {
+    return Future.succeededFuture(false);
+  }
+
+  @Override
+  public Future<List<Change>> restore(List<Remembered> remembered) {
+    List<Change> changes = new ArrayList<>();
+    for (Remembered r : remembered) {
+      User user = users.computeIfAbsent(r.userId(), k -> new User());
+      if (r.chosen() != null && user.chosenAt < r.chosenAt()) {
+        user.chosen = r.chosen();
+        user.chosenAt = r.chosenAt();
+      }
+      if (r.shown() != null && user.shown == null) {
+        user.shown = r.shown();
+      }
+      changes.add(user.sessions.isEmpty()
+          ? new Change(presenceOf(r.userId(), user), false)
+          : show(user, r.userId(), user.chosen));
+    }
+    return Future.succeededFuture(changes);
   }
 
   @Override

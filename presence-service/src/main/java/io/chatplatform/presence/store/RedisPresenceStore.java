@@ -1,18 +1,26 @@
 package io.chatplatform.presence.store;
 
+import io.chatplatform.contracts.ErrorCode;
+import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.presence.PresenceConfig;
 import io.chatplatform.presence.domain.Presence;
 import io.chatplatform.presence.domain.PresenceStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import io.chatplatform.runtime.RedisScript;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registry in Redis, shared by every presence-service instance.
@@ -27,8 +35,16 @@ import java.util.List;
  *   <li>{@code node:<nodeId>}: set of {@code "<userId> <sessionId>"} on that gateway node;
  *   <li>{@code alive:<nodeId>}: exists while the node's heartbeats arrive (a TTL'd key);
  *   <li>{@code nodes}: set of node ids, walked by the reaper;
- *   <li>{@code typing:<userId>}: hash roomId → {@code "<deadline>:<lastForwarded>:<sessionId>"}.
+ *   <li>{@code typing:<userId>}: hash roomId → {@code "<deadline>:<lastForwarded>:<sessionId>"};
+ *   <li>{@code registry}: a random marker written when the registry starts: missing after Redis
+ *       lost its data (restart without persistence, flush), which is how a loss is noticed;
+ *   <li>{@code rebuilding}: exists for one node TTL after a loss was noticed.
  * </ul>
+ * The {@code user:} hash also holds {@code statusAt}, when the status was chosen.
+ *
+ * <p>Every command has {@code REDIS_COMMAND_TIMEOUT_MS}; a command that fails or does not answer
+ * in time fails the operation as {@code unavailable} (a {@link ServiceException}), here and
+ * nowhere else.
  * The reaper builds keys inside its script, so a single Redis (with replicas or Sentinel) is
  * required, not Redis Cluster.
  */
@@ -41,6 +57,8 @@ public final class RedisPresenceStore implements PresenceStore {
     HEARTBEAT("heartbeat"),
     REAP("reap"),
     GET("get"),
+    REGISTRY("registry"),
+    RESTORE("restore"),
     TYPING_STARTED("typing-started"),
     TYPING_EXPIRED("typing-expired");
 
@@ -51,14 +69,25 @@ public final class RedisPresenceStore implements PresenceStore {
     }
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(RedisPresenceStore.class);
+  /** Users written back by one restore script: a bounded amount of work for Redis per call. */
+  private static final int RESTORE_BATCH = 500;
+
+  private final Vertx vertx;
   private final Redis redis;
   private final String prefix;
   private final long nodeTtlMs;
+  private final long commandTimeoutMs;
+  /** The registry marker this instance knows ("" before it first read one). */
+  private volatile String registry = "";
+  private volatile boolean answering = true;
 
-  private RedisPresenceStore(Redis redis, String prefix, long nodeTtlMs) {
+  private RedisPresenceStore(Vertx vertx, Redis redis, PresenceConfig config) {
+    this.vertx = vertx;
     this.redis = redis;
-    this.prefix = prefix;
-    this.nodeTtlMs = nodeTtlMs;
+    this.prefix = config.redisKeyPrefix();
+    this.nodeTtlMs = config.nodeTtlMs();
+    this.commandTimeoutMs = config.redisCommandTimeoutMs();
   }
 
   /** Connects and loads the scripts; fails when Redis cannot be reached. */
@@ -70,14 +99,17 @@ public final class RedisPresenceStore implements PresenceStore {
                 .setConnectionString(config.redisUrl())
                 .setMaxPoolSize(config.redisMaxPoolSize())
                 .setMaxPoolWaiting(config.redisMaxPoolSize() * 256));
-    RedisPresenceStore store = new RedisPresenceStore(redis, config.redisKeyPrefix(), config.nodeTtlMs());
-    return store.loadScripts().map(x -> (PresenceStore) store).onFailure(e -> redis.close());
+    RedisPresenceStore store = new RedisPresenceStore(vertx, redis, config);
+    return store.loadScripts()
+        .compose(x -> store.registryLost()) // learns the marker; nothing to rebuild at start
+        .map(x -> (PresenceStore) store)
+        .onFailure(e -> redis.close());
   }
 
   private Future<Void> loadScripts() {
     List<Future<Void>> loads = new ArrayList<>();
     for (Script script : Script.values()) {
-      loads.add(script.script.load(redis));
+      loads.add(guarded(() -> script.script.load(redis)));
     }
     return Future.all(loads).mapEmpty();
   }
@@ -111,8 +143,8 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   @Override
-  public Future<Change> setStatus(String userId, String status) {
-    return run(Script.SET_STATUS, List.of(sessions(userId), user(userId)), status).map(r -> change(userId, r));
+  public Future<Change> setStatus(String userId, String status, long now) {
+    return run(Script.SET_STATUS, List.of(sessions(userId), user(userId)), status, now).map(r -> change(userId, r));
   }
 
   @Override
@@ -137,6 +169,7 @@ public final class RedisPresenceStore implements PresenceStore {
       return Future.succeededFuture(List.of());
     }
     List<String> keys = new ArrayList<>();
+    keys.add(rebuilding());
     userIds.forEach(id -> {
       keys.add(sessions(id));
       keys.add(user(id));
@@ -160,7 +193,7 @@ public final class RedisPresenceStore implements PresenceStore {
 
   @Override
   public Future<Boolean> typingStopped(String userId, String roomId) {
-    return redis.send(Request.cmd(Command.HDEL).arg(typing(userId)).arg(roomId)).map(r -> r.toInteger() == 1);
+    return guarded(() -> redis.send(Request.cmd(Command.HDEL).arg(typing(userId)).arg(roomId))).map(r -> r.toInteger() == 1);
   }
 
   @Override
@@ -169,8 +202,51 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   @Override
+  public Future<Boolean> registryLost() {
+    String known = registry;
+    return run(Script.REGISTRY, List.of(registryKey(), rebuilding()), known, UUID.randomUUID(), nodeTtlMs).map(r -> {
+      String marker = r.get(1).toString();
+      // Two checks may run at once: the first to come back reports the loss, not both.
+      boolean lost = r.get(0).toInteger() == 1 && !marker.equals(registry);
+      registry = marker;
+      if (lost) {
+        LOG.warn("Redis lost the presence registry (restarted without its data, or flushed): rebuilding it");
+      }
+      return lost;
+    });
+  }
+
+  @Override
+  public Future<List<Change>> restore(List<Remembered> remembered) {
+    List<Future<Response>> batches = new ArrayList<>();
+    for (int from = 0; from < remembered.size(); from += RESTORE_BATCH) {
+      List<Remembered> batch = remembered.subList(from, Math.min(remembered.size(), from + RESTORE_BATCH));
+      List<String> keys = new ArrayList<>();
+      List<Object> args = new ArrayList<>();
+      for (Remembered r : batch) {
+        keys.add(sessions(r.userId()));
+        keys.add(user(r.userId()));
+        args.add(r.chosen() == null ? "" : r.chosen());
+        args.add(r.chosenAt());
+        args.add(r.shown() == null ? "" : r.shown());
+      }
+      batches.add(run(Script.RESTORE, keys, args.toArray()));
+    }
+    return Future.all(batches).map(all -> {
+      List<Change> changes = new ArrayList<>();
+      for (int b = 0; b < batches.size(); b++) {
+        Response r = all.resultAt(b);
+        for (int i = 0; i < r.size(); i++) {
+          changes.add(change(remembered.get(b * RESTORE_BATCH + i).userId(), r.get(i)));
+        }
+      }
+      return changes;
+    });
+  }
+
+  @Override
   public Future<Void> ping() {
-    return redis.send(Request.cmd(Command.PING)).mapEmpty();
+    return guarded(() -> redis.send(Request.cmd(Command.PING))).mapEmpty();
   }
 
   @Override
@@ -179,7 +255,69 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   private Future<Response> run(Script script, List<String> keys, Object... args) {
-    return script.script.run(redis, keys, args);
+    return guarded(() -> script.script.run(redis, keys, args));
+  }
+
+  /**
+   * The one place Redis failures become what callers see: {@code unavailable} when Redis fails
+   * the command, cannot be reached, or does not answer within {@code REDIS_COMMAND_TIMEOUT_MS}.
+   * (A command that timed out may still run later in Redis; every script leaves consistent state.)
+   */
+  private <T> Future<T> guarded(Supplier<Future<T>> command) {
+    Promise<T> outcome = Promise.promise();
+    long timer = vertx.setTimer(commandTimeoutMs, id -> {
+      if (outcome.tryFail(unavailable())) {
+        noteAnswering(false, "no answer within " + commandTimeoutMs + " ms (REDIS_COMMAND_TIMEOUT_MS)");
+      }
+    });
+    Future<T> sent;
+    try {
+      sent = command.get();
+    } catch (RuntimeException e) {
+      sent = Future.failedFuture(e);
+    }
+    sent.onComplete(result -> {
+      vertx.cancelTimer(timer);
+      if (result.succeeded()) {
+        if (outcome.tryComplete(result.result())) {
+          noteAnswering(true, null);
+        }
+      } else if (isBug(result.cause())) {
+        outcome.tryFail(result.cause()); // answered internal, and logged with its stack
+      } else if (outcome.tryFail(unavailable())) {
+        noteAnswering(false, String.valueOf(result.cause()));
+      }
+    });
+    return outcome.future();
+  }
+
+  /**
+   * A Redis error reply that says our command or script is wrong ({@code ERR …}, {@code WRONGTYPE …}):
+   * a bug, not an outage. Any other failure (no connection, {@code LOADING}, {@code BUSY},
+   * {@code READONLY}, {@code MASTERDOWN}, {@code OOM}, …) is the store being unavailable.
+   */
+  private static boolean isBug(Throwable failure) {
+    if (failure instanceof Response reply && reply.type() == ResponseType.ERROR) {
+      String text = String.valueOf(failure.getMessage());
+      return text.startsWith("ERR") || text.startsWith("WRONGTYPE");
+    }
+    return false;
+  }
+
+  /** What clients see: no Redis detail (addresses, errors) leaves the service. */
+  private static ServiceException unavailable() {
+    return new ServiceException(ErrorCode.UNAVAILABLE, "presence store unavailable, try again");
+  }
+
+  /** Logs when Redis stops or starts answering, not at every failed command. */
+  private void noteAnswering(boolean answered, String why) {
+    if (!answered && answering) {
+      answering = false;
+      LOG.warn("Redis does not answer presence-service: {}", why);
+    } else if (answered && !answering) {
+      answering = true;
+      LOG.info("Redis answers presence-service again");
+    }
   }
 
   /** Scripts answer {@code {changed, status, lastSeen}}. */
@@ -214,6 +352,14 @@ public final class RedisPresenceStore implements PresenceStore {
 
   private String nodes() {
     return prefix + "nodes";
+  }
+
+  private String registryKey() {
+    return prefix + "registry";
+  }
+
+  private String rebuilding() {
+    return prefix + "rebuilding";
   }
 
   private String typing(String userId) {

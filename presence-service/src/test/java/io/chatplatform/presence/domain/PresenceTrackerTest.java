@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 @DisplayName("The presence tracker")
 class PresenceTrackerTest {
-  static final PresenceConfig CONFIG = new PresenceConfig(null, "chat:", 1, 10_000, 2_000, 5_000, 2_000, 6_000, 3, 1_000);
+  static final PresenceConfig CONFIG = new PresenceConfig(null, "chat:", 1, 10_000, 2_000, 5_000, 2_000, 6_000, 3, 1_000, 2_000);
 
   record Shown(List<String> to, Presence presence) {}
 

@@ -83,15 +83,15 @@ abstract class PresenceStoreContract {
   @DisplayName("away and dnd are shown while connected, kept while offline, and shown again on return")
   void chosenStatus() throws Exception {
     Await.result(store.connect(session("carol", "s1", "n1"), now()));
-    assertThat(Await.result(store.setStatus("carol", Presence.AWAY))).isEqualTo(new Change(new Presence("carol", Presence.AWAY, null), true));
-    assertThat(Await.result(store.setStatus("carol", Presence.AWAY)).changed()).isFalse();
+    assertThat(Await.result(store.setStatus("carol", Presence.AWAY, now()))).isEqualTo(new Change(new Presence("carol", Presence.AWAY, null), true));
+    assertThat(Await.result(store.setStatus("carol", Presence.AWAY, now())).changed()).isFalse();
     assertThat(Await.result(store.connect(session("carol", "s2", "n1"), now())).changed()).isFalse();
     assertThat(Await.result(store.get(List.of("carol"))).get(0).status()).isEqualTo(Presence.AWAY);
 
     Await.result(store.disconnect(session("carol", "s1", "n1"), now()));
     Await.result(store.disconnect(session("carol", "s2", "n1"), now()));
     assertThat(Await.result(store.settle("carol")).presence().status()).isEqualTo(Presence.OFFLINE);
-    assertThat(Await.result(store.setStatus("carol", Presence.DND)).changed()).as("nobody sees a change while offline").isFalse();
+    assertThat(Await.result(store.setStatus("carol", Presence.DND, now())).changed()).as("nobody sees a change while offline").isFalse();
 
     Change back = Await.result(store.connect(session("carol", "s3", "n1"), now()));
     assertThat(back.changed()).isTrue();
@@ -167,6 +167,30 @@ abstract class PresenceStoreContract {
     assertThat(Await.result(store.disconnect(phone, now())).typingRooms()).containsExactly("room1");
     assertThat(Await.result(store.typingStopped("hal", "room1"))).isFalse();
     assertThat(Await.result(store.typingStopped("hal", "room2"))).isTrue();
+  }
+
+  @Test
+  @DisplayName("a restore writes a chosen status only over an older one, a shown one only where none is known,"
+      + " and gives a reported user their chosen status")
+  void restore() throws Exception {
+    long t = now();
+    Await.result(store.setStatus("kai", Presence.DND, t));
+    Await.result(store.connect(session("lea", "s1", "n1"), t));
+    List<Change> changes = Await.result(store.restore(List.of(
+        new PresenceStore.Remembered("kai", Presence.AWAY, t - 1, Presence.AWAY),
+        new PresenceStore.Remembered("lea", Presence.AWAY, t, Presence.ONLINE),
+        new PresenceStore.Remembered("max", Presence.AWAY, t, Presence.AWAY))));
+    assertThat(changes).containsExactly(
+        new Change(new Presence("kai", Presence.OFFLINE, null), false),
+        new Change(new Presence("lea", Presence.AWAY, null), true),
+        new Change(new Presence("max", Presence.OFFLINE, null), false));
+    assertThat(Await.result(store.connect(session("kai", "s1", "n1"), t)))
+        .as("the newer choice (dnd) stays, and differs from what others were shown (away)")
+        .isEqualTo(new Change(new Presence("kai", Presence.DND, null), true));
+    assertThat(Await.result(store.connect(session("max", "s1", "n1"), t)))
+        .as("max was shown away and chose away: his return changes nothing others see")
+        .isEqualTo(new Change(new Presence("max", Presence.AWAY, null), false));
+    assertThat(Await.result(store.registryLost())).as("nothing was lost").isFalse();
   }
 
   @Test

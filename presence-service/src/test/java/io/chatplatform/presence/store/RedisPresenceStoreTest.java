@@ -50,9 +50,12 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
   @Override
   PresenceStore newStore(long nodeTtlMs) throws Exception {
     // Each test under its own prefix: tests cannot see each other's keys.
-    String prefix = "test:" + UUID.randomUUID() + ":";
+    return newStore(nodeTtlMs, "test:" + UUID.randomUUID() + ":");
+  }
+
+  PresenceStore newStore(long nodeTtlMs, String prefix) throws Exception {
     PresenceConfig config =
-        new PresenceConfig(server.url(), prefix, 4, nodeTtlMs, 100, 5_000, 2_000, 6_000, 200, 4_000);
+        new PresenceConfig(server.url(), prefix, 4, nodeTtlMs, 100, 5_000, 2_000, 6_000, 200, 4_000, 2_000);
     return Await.result(RedisPresenceStore.create(vertx, config));
   }
 
@@ -113,6 +116,37 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
     }
     long tenth = cost(() -> Await.result(store.connect(session("many", "d9", "n1"), now())));
     assertThat(tenth).isEqualTo(second);
+  }
+
+  @Test
+  @DisplayName("after Redis loses its data, every instance learns it once, nodes are unknown, and users read as last shown until reported again")
+  void noticesLostData() throws Exception {
+    String prefix = "test:" + UUID.randomUUID() + ":";
+    PresenceStore one = newStore(10_000, prefix);
+    PresenceStore two = newStore(10_000, prefix);
+    try {
+      Await.result(one.connect(session("ann", "s1", "n1"), now()));
+      Await.result(one.connect(session("ben", "s1", "n1"), now()));
+      assertThat(Await.result(one.registryLost())).isFalse();
+
+      Await.result(admin.send(Request.cmd(Command.FLUSHALL)));
+      assertThat(Await.result(one.registryLost())).as("the first to look").isTrue();
+      assertThat(Await.result(one.registryLost())).as("once").isFalse();
+      assertThat(Await.result(two.registryLost())).as("the other instance, once").isTrue();
+      assertThat(Await.result(two.registryLost())).isFalse();
+      assertThat(Await.result(one.heartbeat("n1", now()))).as("the node must report its sockets again").isFalse();
+
+      Await.result(one.restore(List.of(
+          new PresenceStore.Remembered("ann", null, 0, Presence.ONLINE), new PresenceStore.Remembered("ben", null, 0, Presence.ONLINE))));
+      Await.result(one.connect(session("ann", "s1", "n1"), now()));
+      assertThat(Await.result(two.get(List.of("ann", "ben"))).stream().map(Presence::status))
+          .as("ben, not reported yet, reads as last shown while the registry is rebuilt")
+          .containsExactly(Presence.ONLINE, Presence.ONLINE);
+      assertThat(Await.result(two.settle("ben")).presence().status()).isEqualTo(Presence.OFFLINE);
+    } finally {
+      Await.result(one.close());
+      Await.result(two.close());
+    }
   }
 
   @Test
