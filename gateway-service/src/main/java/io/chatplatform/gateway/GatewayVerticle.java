@@ -4,10 +4,8 @@ import io.chatplatform.runtime.ServiceClient;
 
 import io.chatplatform.gateway.auth.DisabledAccounts;
 import io.chatplatform.gateway.auth.Tokens;
-import io.chatplatform.gateway.ratelimit.MemoryRateLimiter;
-import io.chatplatform.gateway.ratelimit.RateLimitConfig;
 import io.chatplatform.gateway.ratelimit.RateLimiter;
-import io.chatplatform.gateway.ratelimit.RedisRateLimiter;
+import io.chatplatform.gateway.ratelimit.RateLimiters;
 import io.chatplatform.gateway.rest.RestApi;
 import io.chatplatform.gateway.socket.LocalFanout;
 import io.chatplatform.gateway.socket.SocketEndpoints;
@@ -60,15 +58,8 @@ public final class GatewayVerticle extends VerticleBase {
     });
   }
 
-  /** Per-user and per-address buckets in Redis when {@code REDIS_URL} is set (shared by the nodes), else here. */
   private Future<RateLimiter> openRateLimiter() {
-    RateLimitConfig limits = config.rateLimits();
-    if (limits.redisUrl() != null) {
-      return RedisRateLimiter.create(vertx, limits.redisUrl(), limits.redisKeyPrefix(), limits.redisMaxPoolSize());
-    }
-    MemoryRateLimiter memory = new MemoryRateLimiter(limits.memoryMaxKeys(), System::currentTimeMillis);
-    vertx.setPeriodic(60_000, id -> memory.evictFull());
-    return Future.succeededFuture(memory);
+    return RateLimiters.open(vertx, config.rateLimits(), operations.registry());
   }
 
   private Future<?> serve() {

@@ -11,7 +11,11 @@ import io.chatplatform.runtime.Settings;
  *     them in this node's memory, exact only for one node ({@code REDIS_URL})
  * @param redisKeyPrefix prefix of the bucket keys ({@code RATE_LIMIT_REDIS_PREFIX})
  * @param redisMaxPoolSize Redis connections per gateway node ({@code REDIS_MAX_POOL_SIZE})
- * @param memoryMaxKeys most buckets kept in memory ({@code RATE_LIMIT_MEMORY_KEYS})
+ * @param memoryMaxKeys most buckets kept in memory ({@code RATE_LIMIT_MEMORY_KEYS}), also while Redis is down
+ * @param redisTimeoutMs longest a Redis decision may take; slower or failed, it is taken from this
+ *     node's memory buckets instead ({@code RATE_LIMIT_REDIS_TIMEOUT_MS})
+ * @param redisRetryMs after Redis failed, how long decisions are taken from memory before Redis
+ *     is tried again ({@code RATE_LIMIT_REDIS_RETRY_MS})
  * @param socketFrames every frame of one socket ({@code RATE_LIMIT_SOCKET_FRAMES_*})
  * @param socketRefusals refusals a socket may collect before it is closed as a flooder
  *     ({@code RATE_LIMIT_SOCKET_REFUSALS_*})
@@ -27,6 +31,8 @@ public record RateLimitConfig(
     String redisKeyPrefix,
     int redisMaxPoolSize,
     int memoryMaxKeys,
+    long redisTimeoutMs,
+    long redisRetryMs,
     Limit socketFrames,
     Limit socketRefusals,
     Limit send,
@@ -38,7 +44,8 @@ public record RateLimitConfig(
   /** Without the Redis URL, which may carry a password. */
   @Override
   public String toString() {
-    return "RateLimitConfig[store=" + (redisUrl == null ? "memory" : "redis") + ", socketFrames=" + socketFrames
+ return "RateLimitConfig[store=" + (redisUrl == null ? "memory" : "redis") + ", redisTimeoutMs=" + redisTimeoutMs
+        + ", redisRetryMs=" + redisRetryMs + ", socketFrames=" + socketFrames
         + ", socketRefusals=" + socketRefusals + ", send=" + send + ", typing=" + typing + ", restWrites=" + restWrites
         + ", authPerIp=" + authPerIp + ", loginFailures=" + loginFailures + "]";
   }
@@ -49,6 +56,8 @@ public record RateLimitConfig(
         settings.string("RATE_LIMIT_REDIS_PREFIX", "chat:ratelimit:"),
         settings.integer("REDIS_MAX_POOL_SIZE", 8),
         settings.integer("RATE_LIMIT_MEMORY_KEYS", 100_000),
+        positive(settings, "RATE_LIMIT_REDIS_TIMEOUT_MS", 250),
+        positive(settings, "RATE_LIMIT_REDIS_RETRY_MS", 1_000),
         limit(settings, "socket-frames", "RATE_LIMIT_SOCKET_FRAMES", 100, 30),
         limit(settings, "socket-refusals", "RATE_LIMIT_SOCKET_REFUSALS", 50, 1),
         limit(settings, "send", "RATE_LIMIT_SEND", 30, 5),
@@ -56,6 +65,14 @@ public record RateLimitConfig(
         limit(settings, "rest-writes", "RATE_LIMIT_REST_WRITES", 30, 3),
         limit(settings, "auth-ip", "RATE_LIMIT_AUTH_IP", 30, 1),
         limit(settings, "login-failures", "RATE_LIMIT_LOGIN_FAILURES", 10, 1.0 / 60));
+  }
+
+  private static long positive(Settings settings, String name, long defaultValue) {
+    long value = settings.longValue(name, defaultValue);
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1");
+    }
+    return value;
   }
 
   private static Limit limit(Settings settings, String name, String variable, double burst, double perSecond) {
