@@ -20,8 +20,17 @@ public interface RoomStore {
   /** The ids of the user's rooms. */
   Future<List<String>> idsOfMember(String userId);
 
-  /** Adds a member unless present; true when added. */
+  /**
+   * Adds a member unless present, and lists the room among the user's rooms; true when either
+   * changed anything. Idempotent, so a retry finishes an add that failed half-way.
+   */
   Future<Boolean> addMember(String roomId, String userId, String role);
+
+  /**
+   * Lists the room among each member's rooms (idempotent): finishes an {@link #insert} that
+   * stored the room but failed before its members' lists were written.
+   */
+  Future<Void> indexMembers(Room room);
 
   /** Removes a member if present; true when removed. */
   Future<Boolean> removeMember(String roomId, String userId);

@@ -73,7 +73,9 @@ public final class Rooms {
     String roomId = Room.directRoomId(caller, other);
     return rooms.get(roomId).compose(existing -> {
       if (existing != null) {
-        return view(existing, caller);
+        // Idempotent, and it finishes a creation that stored the room but not both members'
+        // lists of rooms (a failure between the two writes, answered or not).
+        return rooms.indexMembers(existing).compose(x -> view(existing, caller));
       }
       return users.byId(other).compose(user -> {
         if (user == null) {
@@ -89,8 +91,11 @@ public final class Rooms {
               events.room(Room.JOINED, room.memberIds(), view);
               return view;
             })
-            // Lost a race with the other user opening it: the stored one is the one.
-            .recover(e -> rooms.get(roomId).compose(r -> r == null ? Future.failedFuture(e) : view(r, caller)));
+            // Lost a race with the other user opening it: the stored one is the one. A failure
+            // of the members' lists is repaired here too, or reported if it persists.
+            .recover(e -> rooms.get(roomId).compose(r -> r == null
+                ? Future.failedFuture(e)
+                : rooms.indexMembers(r).compose(x -> view(r, caller))));
       });
     });
   }
@@ -138,13 +143,12 @@ public final class Rooms {
               ? ServiceException.badRequest("a direct room has exactly two members")
               : ServiceException.forbidden("only owners and moderators add members"));
     }
-    if (room.hasMember(target)) {
-      return Future.succeededFuture();
-    }
-    if (room.members().size() >= limits.maxRoomMembers()) {
+    if (!room.hasMember(target) && room.members().size() >= limits.maxRoomMembers()) {
       return Future.failedFuture(ServiceException.conflict("a room has at most " + limits.maxRoomMembers() + " members"));
     }
-    return requireUsers(Set.of(target))
+    // Adding a member again is not a no-op: it finishes an earlier add that stopped between
+    // its two writes (the room, then the member's list of rooms), and announces it then.
+    return (room.hasMember(target) ? Future.<Void>succeededFuture() : requireUsers(Set.of(target)))
         .compose(x -> rooms.addMember(room.roomId(), target, Room.MEMBER))
         .compose(added -> added ? announceChange(room.roomId(), Set.of(target), Set.of()) : Future.succeededFuture());
   }

@@ -23,8 +23,12 @@ import java.util.List;
  * rather than a query (which the embedded server answers by scanning every room: it ignores
  * non-unique indexes). The room documents are the truth and {@code memberships} only ever lags
  * behind on the safe side: a room is added to it after the member is added to the room, and
- * removed from it before the member is removed, so a crash in between can leave a user without
- * live events of a room they are in (they still sync it), never with those of a room they left.
+ * removed from it before the member is removed, so a failure in between can leave a user without
+ * a room they are in, never with a room they left. Every write here is idempotent, and the retry
+ * of the failed operation repairs the list: adding the member again ({@link #addMember} writes
+ * the list even when the room already has the member), opening the direct room again
+ * ({@link #indexMembers}), removing again. A group room whose creation failed after the room was
+ * stored stays unlisted: the client's retry creates a new room (creation has no idempotency key).
  */
 public final class MongoRoomStore implements RoomStore {
   static final String ROOMS = "rooms";
@@ -62,13 +66,7 @@ public final class MongoRoomStore implements RoomStore {
 
   @Override
   public Future<Void> insert(Room room) {
-    return mongo
-        .insert(ROOMS, toDocument(room))
-        .compose(
-            x ->
-                mongo.bulkWrite(
-                    MEMBERSHIPS, room.memberIds().stream().map(userId -> membershipAdd(userId, room.roomId())).toList()))
-        .mapEmpty();
+    return mongo.insert(ROOMS, toDocument(room)).compose(x -> indexMembers(room));
   }
 
   /** The room, from the cache when it has it; null when there is no such room. */
@@ -125,7 +123,6 @@ public final class MongoRoomStore implements RoomStore {
                     : doc.getJsonArray("roomIds", new JsonArray()).stream().map(String::valueOf).toList());
   }
 
-  /** Adds a member unless present; true when added. */
   @Override
   public Future<Boolean> addMember(String roomId, String userId, String role) {
     JsonObject query = new JsonObject().put("_id", roomId).put("memberIds", new JsonObject().put("$ne", userId));
@@ -136,7 +133,16 @@ public final class MongoRoomStore implements RoomStore {
     return mongo
         .updateCollection(ROOMS, query, update)
         .map(r -> changed(roomId, r.getDocModified() > 0))
-        .compose(added -> mongo.bulkWrite(MEMBERSHIPS, List.of(membershipAdd(userId, roomId))).map(added));
+        .compose(added -> mongo.bulkWrite(MEMBERSHIPS, List.of(membershipAdd(userId, roomId)))
+            // Listed now but not before: an earlier add stopped between the two writes.
+            .map(indexed -> added || indexed.getModifiedCount() > 0 || indexed.getUpserts().size() > 0));
+  }
+
+  @Override
+  public Future<Void> indexMembers(Room room) {
+    return mongo
+        .bulkWrite(MEMBERSHIPS, room.memberIds().stream().map(userId -> membershipAdd(userId, room.roomId())).toList())
+        .mapEmpty();
   }
 
   /** Removes a member if present; true when removed. */

@@ -47,6 +47,11 @@ final class MemoryRoomStore implements RoomStore {
   }
 
   @Override
+  public Future<Void> indexMembers(Room room) {
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Boolean> removeMember(String roomId, String userId) {
     Room room = rooms.get(roomId);
     if (room == null || !room.hasMember(userId)) {

@@ -1,0 +1,92 @@
+package io.chatplatform.chat.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatplatform.chat.store.MongoRoomStore;
+import io.chatplatform.chat.store.MongoUserStore;
+import io.chatplatform.chat.store.RoomCache;
+import io.chatplatform.contracts.chat.ChatApi.CreateRoom;
+import io.chatplatform.contracts.chat.ChatApi.MemberChange;
+import io.chatplatform.contracts.chat.ChatApi.OpenDirect;
+import io.chatplatform.contracts.chat.ChatApi.Register;
+import io.chatplatform.embeddedstore.EmbeddedMongo;
+import io.chatplatform.runtime.MongoConfig;
+import io.chatplatform.runtime.Settings;
+import io.chatplatform.testsupport.Await;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rooms over the MongoDB stores, where a membership is two writes (the room, then the user's
+ * index of rooms): a failure between them must leave nothing a retry cannot repair.
+ */
+@DisplayName("Rooms over MongoDB")
+class RoomsOnMongoTest {
+  final Vertx vertx = Vertx.vertx();
+  final EmbeddedMongo embedded = EmbeddedMongo.inMemory();
+  final MongoClient mongo =
+      MongoClient.create(vertx, MongoConfig.from(Settings.of(Map.of("MONGO_URI", embedded.connectionString()))).clientConfig());
+  final MongoUserStore users = new MongoUserStore(mongo);
+  final MongoRoomStore roomStore = new MongoRoomStore(mongo, new RoomCache(vertx.eventBus(), 100, 60_000, System::currentTimeMillis));
+  final ChatDomain memory = new ChatDomain();
+  final Accounts accounts =
+      new Accounts(users, new PasswordHasher(ChatDomain.HASH_ITERATIONS), memory.inline, memory.events, Set.of(), 5, memory.now::get);
+  final Rooms rooms = new Rooms(roomStore, users, accounts, memory.history, memory.events, ChatDomain.LIMITS, memory.now::get);
+
+  @AfterEach
+  void close() {
+    Await.result(vertx.close());
+    embedded.close();
+  }
+
+  String user(String name) {
+    return Await.result(accounts.register(new Register(name, "password-" + name, null))).userId();
+  }
+
+  /** Makes the next index write for {@code userId} fail for real: $addToSet on a field that is no array. */
+  void breakIndexOf(String userId) {
+    Await.result(mongo.save("memberships", new JsonObject().put("_id", userId).put("roomIds", "not a list")));
+  }
+
+  void repairIndexOf(String userId) {
+    Await.result(mongo.save("memberships", new JsonObject().put("_id", userId).put("roomIds", List.of())));
+  }
+
+  @Test
+  @DisplayName("a member added to the room whose index write failed is indexed by the retry")
+  void addRetryRepairsIndex() {
+    String alice = user("alice");
+    String bob = user("bob");
+    String roomId = Await.result(rooms.create(new CreateRoom(alice, "Team", List.of()))).room().roomId();
+
+    breakIndexOf(bob);
+    Await.failure(rooms.addMember(new MemberChange(alice, roomId, bob)));
+    repairIndexOf(bob);
+
+    Await.result(rooms.addMember(new MemberChange(alice, roomId, bob)));
+    assertThat(Await.result(rooms.roomIdsOf(bob))).containsExactly(roomId);
+  }
+
+  @Test
+  @DisplayName("a direct room whose index write failed is indexed when either user opens it again")
+  void directRetryRepairsIndex() {
+    String alice = user("alice");
+    String bob = user("bob");
+
+    breakIndexOf(bob);
+    // The room is stored, its index write for bob fails: answered or not, bob's list lacks it.
+    Await.result(rooms.direct(new OpenDirect(alice, bob)).otherwiseEmpty());
+    repairIndexOf(bob);
+
+    String roomId = Await.result(rooms.direct(new OpenDirect(alice, bob))).room().roomId();
+    assertThat(Await.result(rooms.roomIdsOf(bob))).containsExactly(roomId);
+    assertThat(Await.result(rooms.roomIdsOf(alice))).containsExactly(roomId);
+  }
+}
