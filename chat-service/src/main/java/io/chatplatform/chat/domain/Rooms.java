@@ -213,7 +213,12 @@ public final class Rooms {
     }
     Set<String> people = new LinkedHashSet<>();
     list.forEach(r -> people.addAll(r.memberIds()));
-    Future<RoomStates> states = history.roomStates(new RoomStatesQuery(viewer, list.stream().map(Room::roomId).toList()));
+    Future<RoomStates> states = history
+        .roomStates(new RoomStatesQuery(viewer, list.stream().map(Room::roomId).toList()))
+        // An announcement (no single viewer) must not wait on history-service: a member removed
+        // while it is down must still hear "left", and stop receiving the room. Its lastSeq is
+        // then 0; a member who joined learns the real one from the next message or a sync.
+        .recover(e -> viewer == null ? Future.succeededFuture(new RoomStates(Map.of())) : Future.failedFuture(e));
     Future<List<User>> profiles = users.byIds(people);
     return Future.all(states, profiles).map(x -> {
       Map<String, User> byId = new HashMap<>();

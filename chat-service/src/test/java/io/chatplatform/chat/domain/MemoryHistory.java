@@ -29,6 +29,8 @@ import java.util.Map;
  */
 final class MemoryHistory implements HistoryClient {
   final Map<String, List<Message>> rooms = new HashMap<>();
+  /** While true, history-service does not answer room states (down, or slower than the timeout). */
+  boolean down;
   private final Map<String, Message> byClientKey = new HashMap<>();
   /** "room user" → {delivered, read}. */
   private final Map<String, long[]> marks = new HashMap<>();
@@ -66,6 +68,9 @@ final class MemoryHistory implements HistoryClient {
 
   @Override
   public Future<RoomStates> roomStates(RoomStatesQuery query) {
+    if (down) {
+      return Future.failedFuture(new ServiceException(io.chatplatform.contracts.ErrorCode.UNAVAILABLE, "service unavailable, try again"));
+    }
     Map<String, RoomState> states = new HashMap<>();
     for (String roomId : query.roomIds()) {
       List<Message> room = rooms.getOrDefault(roomId, List.of());

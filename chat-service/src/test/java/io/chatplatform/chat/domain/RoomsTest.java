@@ -94,4 +94,17 @@ class RoomsTest {
     assertThat(chat.events.rooms.get(chat.events.rooms.size() - 2).userIds()).containsExactly(alice);
     assertThat(result(chat.rooms.contacts(bob))).containsExactly(carol);
   }
+
+  @Test
+  @DisplayName("removes a member and tells them even while history-service does not answer")
+  void removalDoesNotWaitForHistory() {
+    String roomId = result(chat.rooms.create(new CreateRoom(alice, "Team", List.of(bob, carol)))).room().roomId();
+    chat.events.rooms.clear();
+    chat.history.down = true;
+
+    result(chat.rooms.removeMember(new MemberChange(alice, roomId, bob)));
+    assertThat(chat.roomStore.rooms.get(roomId).hasMember(bob)).isFalse();
+    assertThat(chat.events.rooms).extracting(RecordedEvents.RoomEvent::event, RecordedEvents.RoomEvent::userIds)
+        .contains(org.assertj.core.groups.Tuple.tuple(Room.LEFT, List.of(bob)));
+  }
 }
