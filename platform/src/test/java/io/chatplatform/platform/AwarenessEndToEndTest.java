@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -23,9 +25,21 @@ import org.slf4j.LoggerFactory;
 @DisplayName("Live awareness: presence, typing and receipts, end to end")
 class AwarenessEndToEndTest {
   private static final Logger LOG = LoggerFactory.getLogger(AwarenessEndToEndTest.class);
-  /** Shorter than the defaults so that the expiries can be awaited quickly. */
+  /** Shorter than the default (5 s) so that the offline can be awaited quickly. */
   static final long GRACE_MS = 1_500;
-  static final long TYPING_TIMEOUT_MS = 700;
+  /**
+   * Shorter than the default (6 s) so that an expiry can be awaited quickly, yet far longer than
+   * the two request round trips {@link #typingExpiresAndEndsOnDisconnect} makes before a typing it
+   * started expires.
+   */
+  static final long TYPING_TIMEOUT_MS = 2_000;
+  /**
+   * Raised from the default (2 s) to an hour, so that a refresh of a typing that is still on is
+   * never forwarded: a {@code typing:true} that is forwarded shows that the typing had ended
+   * (stopped, expired or its socket closed). The order of the events then says what happened,
+   * with no clock in the test.
+   */
+  static final long TYPING_THROTTLE_MS = 3_600_000;
 
   @TempDir static Path dataDir;
   static PlatformFixture fx;
@@ -34,7 +48,8 @@ class AwarenessEndToEndTest {
   static void start() throws Exception {
     fx = new PlatformFixture(dataDir, Map.of(
         "PRESENCE_OFFLINE_GRACE_MS", String.valueOf(GRACE_MS),
-        "TYPING_TIMEOUT_MS", String.valueOf(TYPING_TIMEOUT_MS)));
+        "TYPING_TIMEOUT_MS", String.valueOf(TYPING_TIMEOUT_MS),
+        "TYPING_THROTTLE_MS", String.valueOf(TYPING_THROTTLE_MS)));
   }
 
   @AfterAll
@@ -178,26 +193,56 @@ class AwarenessEndToEndTest {
   }
 
   @Test
-  @DisplayName("typing ends by itself without a refresh, and when the typer disconnects")
+  @DisplayName("typing ends by itself when no refresh comes, a refresh keeps it on, and it ends when the typer disconnects")
   void typingExpiresAndEndsOnDisconnect() {
     Api.User alice = fx.newUser("x-alice");
+    Api.User carol = fx.newUser("x-carol");
     Api.User bob = fx.newUser("x-bob");
-    String roomId = directRoom(alice, bob).getString("roomId");
-    try (SocketClient b = ready(bob)) {
+    String roomId = fx.api.createRoom(alice, "typing", bob, carol).getString("roomId");
+    try (SocketClient b = ready(bob); SocketClient c = ready(carol)) {
       try (SocketClient a = ready(alice)) {
-        a.ask("chat.typing", new JsonObject().put("roomId", roomId).put("typing", true));
-        awaitEvent(b, "typing", e -> e.getBoolean("typing"));
-        long startedAt = System.nanoTime();
-        awaitEvent(b, "typing", e -> !e.getBoolean("typing"));
-        assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isGreaterThanOrEqualTo(Duration.ofMillis(TYPING_TIMEOUT_MS / 2));
+        // A reply comes once presence-service has handled the request (and set its expiry timer),
+        // so it handles these three in this order: alice starts, carol starts, alice refreshes.
+        // Carol never refreshes: her expiry is the clock. Alice started first, so without her
+        // refresh her typing would expire first; with it, hers ends after carol's. Expiry timers
+        // fire in the order of their deadlines, and both events go out on the room's address
+        // from presence-service's one event loop, so bob hears them in that order.
+        a.ask("chat.typing", typing(roomId, true));
+        c.ask("chat.typing", typing(roomId, true));
+        a.ask("chat.typing", typing(roomId, true));
+        assertThat(typingEvents(b, 4))
+            .as("carol's unrefreshed typing ends first, alice's refreshed one after it, and the refresh was not forwarded")
+            .containsExactly(typing(alice, true), typing(carol, true), typing(carol, false), typing(alice, false));
 
-        a.ask("chat.typing", new JsonObject().put("roomId", roomId).put("typing", true));
-        awaitEvent(b, "typing", e -> e.getBoolean("typing"));
+        // Alice's typing ended by itself (her socket is open, she sent no typing:false), so her
+        // next typing:true is forwarded at once despite the hour-long throttle.
+        a.ask("chat.typing", typing(roomId, true));
+        assertThat(typingEvents(b, 1)).containsExactly(typing(alice, true));
       }
       // alice's socket closed while she was typing.
-      JsonObject stopped = awaitEvent(b, "typing", e -> !e.getBoolean("typing"));
-      assertThat(stopped.getString("userId")).isEqualTo(alice.userId());
+      assertThat(typingEvents(b, 1)).containsExactly(typing(alice, false));
+      // A last event from presence-service shows that it sent bob nothing else before it.
+      c.ask("chat.typing", typing(roomId, true));
+      assertThat(typingEvents(b, 1)).as("no other typing event came before").containsExactly(typing(carol, true));
     }
+  }
+
+  static JsonObject typing(String roomId, boolean on) {
+    return new JsonObject().put("roomId", roomId).put("typing", on);
+  }
+
+  static String typing(Api.User user, boolean on) {
+    return user.userId() + (on ? " typing" : " stopped");
+  }
+
+  /** The next {@code count} typing events the socket receives, in order, each as {@link #typing(Api.User, boolean)}. */
+  static List<String> typingEvents(SocketClient socket, int count) {
+    List<String> events = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      JsonObject event = awaitEvent(socket, "typing", e -> true);
+      events.add(event.getString("userId") + (event.getBoolean("typing") ? " typing" : " stopped"));
+    }
+    return events;
   }
 
   // ---- receipts -------------------------------------------------------------------------------
