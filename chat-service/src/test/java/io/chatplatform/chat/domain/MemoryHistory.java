@@ -55,14 +55,14 @@ final class MemoryHistory implements HistoryClient {
 
   @Override
   public Future<MessagePage> page(Page page) {
-    return Future.succeededFuture(new MessagePage(rooms.getOrDefault(page.roomId(), List.of()), false));
+    return Future.succeededFuture(new MessagePage(rooms.getOrDefault(page.roomId(), List.of()), false, "e1"));
   }
 
   @Override
   public Future<SyncPages> sync(Sync sync) {
     Map<String, MessagePage> result = new LinkedHashMap<>();
     sync.rooms().forEach((roomId, after) ->
-        result.put(roomId, new MessagePage(rooms.getOrDefault(roomId, List.of()).stream().filter(m -> m.seq() > after).toList(), false)));
+        result.put(roomId, new MessagePage(rooms.getOrDefault(roomId, List.of()).stream().filter(m -> m.seq() > after).toList(), false, "e1")));
     return Future.succeededFuture(new SyncPages(result));
   }
 

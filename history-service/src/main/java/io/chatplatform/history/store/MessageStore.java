@@ -346,15 +346,41 @@ public final class MessageStore {
     lastSeqs.forEach((roomId, seq) -> {
       lastSeqCache.merge(roomId, seq, Math::max);
       updates.add(BulkOperation.createUpdate(
-          new JsonObject().put("_id", roomId), new JsonObject().put("$max", new JsonObject().put("lastSeq", seq)), true, false));
+          new JsonObject().put("_id", roomId),
+          new JsonObject()
+              .put("$max", new JsonObject().put("lastSeq", seq))
+              // The room's sequence is born with its first hint: a store that lost the room
+              // (reset, restore) starts it again under a new epoch, which clients notice.
+              .put("$setOnInsert", new JsonObject().put("epoch", newEpoch())),
+          true,
+          false));
     });
     return mongo.bulkWrite(ROOM_SEQS, updates).mapEmpty();
   }
 
-  private Future<Long> readLastSeq(String roomId) {
+  /** A room's last seq and the epoch of its sequence (null while the room has no message). */
+  private record RoomSeq(long lastSeq, String epoch) {}
+
+  private Future<RoomSeq> readRoomSeq(String roomId) {
     return mongo
         .findOne(ROOM_SEQS, new JsonObject().put("_id", roomId), null)
-        .map(doc -> doc == null ? 0L : doc.getLong("lastSeq", 0L));
+        .compose(doc -> {
+          if (doc == null) {
+            return Future.succeededFuture(new RoomSeq(0, null));
+          }
+          if (doc.getString("epoch") != null) {
+            return Future.succeededFuture(new RoomSeq(doc.getLong("lastSeq", 0L), doc.getString("epoch")));
+          }
+          // A room stored before epochs existed gets one now, once (the first writer wins).
+          return mongo
+              .updateCollection(ROOM_SEQS, new JsonObject().put("_id", roomId).put("epoch", new JsonObject().put("$exists", false)),
+                  new JsonObject().put("$set", new JsonObject().put("epoch", newEpoch())))
+              .compose(x -> readRoomSeq(roomId));
+        });
+  }
+
+  private static String newEpoch() {
+    return UUID.randomUUID().toString().replace("-", "");
   }
 
   /** The last {@code seq} of each room (0 for a room without messages). */
@@ -375,23 +401,23 @@ public final class MessageStore {
 
   /** Up to {@code limit} messages just before {@code before} (newest first page when null). */
   public Future<MessagePage> before(String roomId, Long before, int limit) {
-    return readLastSeq(roomId)
+    return readRoomSeq(roomId)
         .compose(
-            last -> {
-              long upper = before == null ? last : Math.min(before - 1, last);
+            room -> {
+              long upper = before == null ? room.lastSeq() : Math.min(before - 1, room.lastSeq());
               long lower = Math.max(1, upper - limit + 1);
-              return range(roomId, lower, upper).map(list -> new MessagePage(list, lower > 1));
+              return range(roomId, lower, upper).map(list -> new MessagePage(list, lower > 1, room.epoch()));
             });
   }
 
   /** Up to {@code limit} messages just after {@code after}. */
   public Future<MessagePage> after(String roomId, long after, int limit) {
-    return readLastSeq(roomId)
+    return readRoomSeq(roomId)
         .compose(
-            last -> {
+            room -> {
               long lower = Math.max(1, after + 1);
-              long upper = Math.min(last, after + limit);
-              return range(roomId, lower, upper).map(list -> new MessagePage(list, upper < last));
+              long upper = Math.min(room.lastSeq(), after + limit);
+              return range(roomId, lower, upper).map(list -> new MessagePage(list, upper < room.lastSeq(), room.epoch()));
             });
   }
 

@@ -72,4 +72,24 @@ class MessageStoreTest {
     assertThat(resent.message().seq()).isEqualTo(1);
     assertThat(onLoop(() -> store.before("room-b", null, 10)).messages()).extracting(Message::clientMsgId).containsExactly("m1");
   }
+
+  @Test
+  @DisplayName("gives each room's sequence an epoch that pages return, and a new one when the store's history is lost")
+  void epochChangesWhenHistoryIsLost() {
+    onLoop(store::createIndexes);
+    onLoop(() -> store.append(message("room-a", "m1")));
+    String epoch = onLoop(() -> store.before("room-a", null, 10)).epoch();
+    assertThat(epoch).isNotBlank();
+    onLoop(() -> store.append(message("room-a", "m2")));
+    assertThat(onLoop(() -> store.after("room-a", 0, 10)).epoch()).isEqualTo(epoch);
+
+    // The store is reset (or restored from before the room existed): seqs start again at 1.
+    Await.result(mongo.dropCollection(MessageStore.MESSAGES));
+    Await.result(mongo.dropCollection(MessageStore.ROOM_SEQS));
+    MessageStore fresh = onLoop(() -> Future.succeededFuture(new MessageStore(mongo, config, new SimpleMeterRegistry())));
+    onLoop(fresh::createIndexes);
+    assertThat(onLoop(() -> fresh.append(message("room-a", "m3"))).message().seq()).isEqualTo(1);
+    String after = onLoop(() -> fresh.after("room-a", 0, 10)).epoch();
+    assertThat(after).isNotBlank().isNotEqualTo(epoch);
+  }
 }
