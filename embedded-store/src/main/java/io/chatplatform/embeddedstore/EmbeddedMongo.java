@@ -19,20 +19,33 @@ public final class EmbeddedMongo implements AutoCloseable {
   private final MongoServer server;
   private final InetSocketAddress address;
 
-  private EmbeddedMongo(MongoBackend backend) {
+  private EmbeddedMongo(MongoBackend backend, int port) {
     this.server = new MongoServer(backend);
-    server.bind("127.0.0.1", 0);
+    try {
+      server.bind("127.0.0.1", port);
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
     this.address = server.getLocalAddress();
   }
 
   /** A server whose data lives in {@code file} (created when missing). Blocking: call at start-up. */
   public static EmbeddedMongo onFile(Path file) {
-    return new EmbeddedMongo(new BsonH2Backend(MVStore.open(file.toAbsolutePath().toString())));
+    return onFile(file, 0);
+  }
+
+  /**
+   * A server whose data lives in {@code file}, on loopback port {@code port} (0: any free one);
+   * {@link StoreMain} runs it as a process of its own. Blocking: call at start-up.
+   */
+  public static EmbeddedMongo onFile(Path file, int port) {
+    return new EmbeddedMongo(new BsonH2Backend(MVStore.open(file.toAbsolutePath().toString())), port);
   }
 
   /** A server that keeps its data in memory only. */
   public static EmbeddedMongo inMemory() {
-    return new EmbeddedMongo(new MemoryBackend());
+    return new EmbeddedMongo(new MemoryBackend(), 0);
   }
 
   public String connectionString() {
