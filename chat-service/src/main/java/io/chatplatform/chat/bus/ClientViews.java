@@ -20,7 +20,7 @@ final class ClientViews {
     return profile(user).put("roles", new JsonArray(user.roles()));
   }
 
-  /** {@code {roomId, type, name, members:[{userId, role, username, displayName}], createdAt, lastSeq, unread}}. */
+  /** {@code {roomId, type, name, members:[{userId, role, username, displayName}], createdAt, version, lastSeq, unread}}. */
   static JsonObject room(RoomView view) {
     Room room = view.room();
     JsonArray members = new JsonArray();
@@ -38,6 +38,7 @@ final class ClientViews {
         .put("name", room.name())
         .put("members", members)
         .put("createdAt", room.createdAt())
+        .put("version", room.version())
         .put("lastSeq", view.lastSeq())
         .put("unread", view.unread());
   }

@@ -3,8 +3,15 @@ package io.chatplatform.chat.domain;
 import java.util.List;
 import java.util.Optional;
 
-/** A room and its members; plain data with the membership rules that need no I/O. */
-public record Room(String roomId, String type, String name, List<Member> members, long createdAt) {
+/**
+ * A room and its members; plain data with the membership rules that need no I/O.
+ *
+ * <p>{@code version} counts the room's membership changes (1 when created, one more for every
+ * member added or removed and every role changed). Membership events carry it, so a gateway
+ * that receives a {@code joined} and a {@code left} out of order (from two chat-service
+ * instances) applies the newer one and ignores the older.
+ */
+public record Room(String roomId, String type, String name, List<Member> members, long createdAt, long version) {
   public static final String GROUP = "group";
   public static final String DIRECT = "direct";
 
@@ -18,6 +25,11 @@ public record Room(String roomId, String type, String name, List<Member> members
   public static final String UPDATED = "updated";
 
   public record Member(String userId, String role) {}
+
+  /** A new room, at version 1. */
+  public Room(String roomId, String type, String name, List<Member> members, long createdAt) {
+    this(roomId, type, name, members, createdAt, 1);
+  }
 
   /** The one room id of the direct conversation between two users, whatever the order. */
   public static String directRoomId(String a, String b) {

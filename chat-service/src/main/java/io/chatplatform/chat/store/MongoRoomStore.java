@@ -129,7 +129,8 @@ public final class MongoRoomStore implements RoomStore {
     JsonObject update =
         new JsonObject()
             .put("$push", new JsonObject().put("members", new JsonObject().put("userId", userId).put("role", role)))
-            .put("$addToSet", new JsonObject().put("memberIds", userId));
+            .put("$addToSet", new JsonObject().put("memberIds", userId))
+            .put("$inc", new JsonObject().put("version", 1));
     return mongo
         .updateCollection(ROOMS, query, update)
         .map(r -> changed(roomId, r.getDocModified() > 0))
@@ -151,7 +152,8 @@ public final class MongoRoomStore implements RoomStore {
     JsonObject query = new JsonObject().put("_id", roomId).put("memberIds", userId);
     JsonObject update =
         new JsonObject()
-            .put("$pull", new JsonObject().put("members", new JsonObject().put("userId", userId)).put("memberIds", userId));
+            .put("$pull", new JsonObject().put("members", new JsonObject().put("userId", userId)).put("memberIds", userId))
+            .put("$inc", new JsonObject().put("version", 1));
     JsonObject membership = new JsonObject().put("$pull", new JsonObject().put("roomIds", roomId));
     return mongo
         .updateCollection(MEMBERSHIPS, new JsonObject().put("_id", userId), membership)
@@ -163,7 +165,8 @@ public final class MongoRoomStore implements RoomStore {
   @Override
   public Future<Void> setRole(String roomId, String userId, String role) {
     JsonObject query = new JsonObject().put("_id", roomId).put("members.userId", userId);
-    JsonObject update = new JsonObject().put("$set", new JsonObject().put("members.$.role", role));
+    JsonObject update =
+        new JsonObject().put("$set", new JsonObject().put("members.$.role", role)).put("$inc", new JsonObject().put("version", 1));
     return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, true)).mapEmpty();
   }
 
@@ -189,7 +192,8 @@ public final class MongoRoomStore implements RoomStore {
         .put("name", room.name())
         .put("members", members(room))
         .put("memberIds", new JsonArray(room.memberIds()))
-        .put("createdAt", room.createdAt());
+        .put("createdAt", room.createdAt())
+        .put("version", room.version());
   }
 
   static Room fromDocument(JsonObject doc) {
@@ -198,7 +202,9 @@ public final class MongoRoomStore implements RoomStore {
             .map(o -> (JsonObject) o)
             .map(m -> new Room.Member(m.getString("userId"), m.getString("role")))
             .toList();
-    return new Room(doc.getString("_id"), doc.getString("type"), doc.getString("name"), members, doc.getLong("createdAt", 0L));
+    return new Room(
+        doc.getString("_id"), doc.getString("type"), doc.getString("name"), members, doc.getLong("createdAt", 0L),
+        doc.getLong("version", 0L));
   }
 
   private static JsonArray members(Room room) {

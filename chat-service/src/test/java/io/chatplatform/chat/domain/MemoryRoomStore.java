@@ -42,7 +42,7 @@ final class MemoryRoomStore implements RoomStore {
     }
     List<Room.Member> members = new ArrayList<>(room.members());
     members.add(new Room.Member(userId, role));
-    rooms.put(roomId, new Room(roomId, room.type(), room.name(), members, room.createdAt()));
+    rooms.put(roomId, new Room(roomId, room.type(), room.name(), members, room.createdAt(), room.version() + 1));
     return Future.succeededFuture(true);
   }
 
@@ -58,7 +58,7 @@ final class MemoryRoomStore implements RoomStore {
       return Future.succeededFuture(false);
     }
     List<Room.Member> members = room.members().stream().filter(m -> !m.userId().equals(userId)).toList();
-    rooms.put(roomId, new Room(roomId, room.type(), room.name(), members, room.createdAt()));
+    rooms.put(roomId, new Room(roomId, room.type(), room.name(), members, room.createdAt(), room.version() + 1));
     return Future.succeededFuture(true);
   }
 
@@ -67,7 +67,7 @@ final class MemoryRoomStore implements RoomStore {
     Room room = rooms.get(roomId);
     List<Room.Member> members =
         room.members().stream().map(m -> m.userId().equals(userId) ? new Room.Member(userId, role) : m).toList();
-    rooms.put(roomId, new Room(roomId, room.type(), room.name(), members, room.createdAt()));
+    rooms.put(roomId, new Room(roomId, room.type(), room.name(), members, room.createdAt(), room.version() + 1));
     return Future.succeededFuture();
   }
 }

@@ -107,4 +107,16 @@ class RoomsTest {
     assertThat(chat.events.rooms).extracting(RecordedEvents.RoomEvent::event, RecordedEvents.RoomEvent::userIds)
         .contains(org.assertj.core.groups.Tuple.tuple(Room.LEFT, List.of(bob)));
   }
+
+  @Test
+  @DisplayName("numbers every membership change, so events from two chat instances can be put back in order")
+  void membershipVersions() {
+    String roomId = result(chat.rooms.create(new CreateRoom(alice, "Team", List.of()))).room().roomId();
+    result(chat.rooms.addMember(new MemberChange(alice, roomId, bob)));
+    result(chat.rooms.removeMember(new MemberChange(alice, roomId, bob)));
+    result(chat.rooms.addMember(new MemberChange(alice, roomId, bob)));
+    assertThat(chat.events.rooms).filteredOn(e -> e.userIds().contains(bob))
+        .extracting(e -> e.event() + "@" + e.room().room().version())
+        .containsExactly("joined@2", "left@3", "joined@4");
+  }
 }

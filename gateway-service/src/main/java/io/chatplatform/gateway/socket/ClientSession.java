@@ -47,6 +47,11 @@ final class ClientSession {
   private final Map<String, Future<Void>> lastSendTo = new HashMap<>();
   /** {@code chat.send} requests waiting for their turn or for their answer. */
   private int sendsPending;
+  /**
+   * The newest membership version applied per room, for rooms whose membership changed while the
+   * socket was open (few): an older {@code joined}/{@code left} arriving late is ignored.
+   */
+  private final Map<String, Long> membershipVersions = new HashMap<>();
   /** Frames held behind a room subscription that is not active yet ({@link #deliverWhen}), in order. */
   private final ArrayDeque<Held> held = new ArrayDeque<>();
   private long heldBytes;
@@ -113,6 +118,22 @@ final class ClientSession {
       return false;
     }
     inboxRegistered = on;
+    return true;
+  }
+
+  /**
+   * Whether a membership event of {@code version} for the room is newer than the last one
+   * applied to this socket, and notes it if so. Events without a version (0) always apply.
+   */
+  boolean acceptMembership(String roomId, long version) {
+    if (version <= 0) {
+      return true;
+    }
+    Long applied = membershipVersions.get(roomId);
+    if (applied != null && applied >= version) {
+      return false;
+    }
+    membershipVersions.put(roomId, version);
     return true;
   }
 

@@ -145,12 +145,17 @@ public final class LocalFanout {
     String roomId = roomEvent ? event.getJsonObject(ClientEvents.ROOM).getString("roomId") : null;
     boolean joined = roomEvent && ClientEvents.ROOM_JOINED.equals(event.getString("event"));
     boolean left = roomEvent && ClientEvents.ROOM_LEFT.equals(event.getString("event"));
+    long version = roomEvent ? event.getJsonObject(ClientEvents.ROOM).getLong("version", 0L) : 0L;
     for (String id : envelope.userIds()) {
       Set<ClientSession> sessions = users.get(id);
       if (sessions == null) {
         continue;
       }
       for (ClientSession session : Set.copyOf(sessions)) {
+        if (roomEvent && !session.acceptMembership(roomId, version)) {
+          // Older than a change already applied (two chat-service instances, events crossing).
+          continue;
+        }
         if (joined) {
           // Written once the subscription is active (cluster-wide), so no message of the room sent
           // after the client hears of it is missed; later frames to the socket wait behind it.

@@ -122,6 +122,32 @@ class LocalFanoutTest {
     assertThat(alice.nextFrame()).as("a message of the room right after joined").isEqualTo(rec(ALICE, message));
   }
 
+  @Test
+  @DisplayName("membership events apply in version order: a joined older than the left already applied changes nothing")
+  void membershipVersions() throws Exception {
+    node = new SocketNode(Map.of());
+    FakeChannel alice = registered(ALICE);
+    JsonObject joined2 = ClientEvents.room(ClientEvents.ROOM_JOINED, new JsonObject().put("roomId", "r_2").put("version", 2));
+    JsonObject left3 = ClientEvents.room(ClientEvents.ROOM_LEFT, new JsonObject().put("roomId", "r_2").put("version", 3));
+    JsonObject joined4 = ClientEvents.room(ClientEvents.ROOM_JOINED, new JsonObject().put("roomId", "r_2").put("version", 4));
+
+    // Two chat-service instances announced "joined" (version 2) then "left" (version 3); the
+    // left arrives first.
+    publishToUsers(left3, ALICE);
+    assertThat(alice.nextFrame()).isEqualTo(rec(ALICE, left3.encode()));
+    publishToUsers(joined2, ALICE);
+    publishToUsers(joined4, ALICE);
+    // The stale joined is dropped: the next frame is version 4's, and only it subscribed the node.
+    assertThat(alice.nextFrame()).isEqualTo(rec(ALICE, joined4.encode()));
+    assertThat(node.roomSubscriptions()).isEqualTo(1);
+
+    publishToUsers(left3, ALICE);
+    String message = ClientEvents.message(new JsonObject().put("roomId", "r_2").put("seq", 1)).encode();
+    node.vertx.eventBus().publish(Addresses.Fanout.room("r_2"), Buffer.buffer(message));
+    assertThat(alice.nextFrame()).as("a repeated older left does not unsubscribe").isEqualTo(rec(ALICE, message));
+    assertThat(node.roomSubscriptions()).isEqualTo(1);
+  }
+
   private void publishToUsers(JsonObject event, String... userIds) {
     node.vertx.eventBus().publish(Addresses.Fanout.USERS, ClientEvents.forUsers(List.of(userIds), event));
   }
