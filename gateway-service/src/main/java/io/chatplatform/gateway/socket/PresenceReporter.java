@@ -9,6 +9,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -22,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>A close is reported only after its open was answered, so that two presence-service
  * instances cannot see them in the wrong order. When a heartbeat learns that presence-service
  * had given this node up for dead (a long pause, a partition), every open socket is reported
- * again.
+ * again. A report presence-service could not take (its store down or slow) is not lost: closes
+ * and the opens of sockets still open are sent again after the next heartbeat that is answered,
+ * so a user whose last socket closed during an outage is still shown offline after it.
  */
 final class PresenceReporter {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceReporter.class);
@@ -34,6 +39,8 @@ final class PresenceReporter {
   private final Supplier<Collection<ClientSession>> sessions;
   /** Each open socket's report: completes when presence-service has answered it. */
   private final Map<ClientSession, Future<Void>> reported = new HashMap<>();
+  /** Closes presence-service did not take, to report again (at most one per socket closed meanwhile). */
+  private final Set<PresenceApi.Session> unreportedCloses = new LinkedHashSet<>();
   private boolean reachable = true;
 
   PresenceReporter(Vertx vertx, ServiceClient services, String nodeId, long heartbeatMs, Supplier<Collection<ClientSession>> sessions) {
@@ -64,8 +71,25 @@ final class PresenceReporter {
       return;
     }
     // Whether or not the open got through, the close follows it, never overtakes it.
-    opened.eventually(() -> services.request(PresenceApi.DISCONNECT, describe(session)))
-        .onComplete(this::noteReachability);
+    PresenceApi.Session closed = describe(session);
+    opened.eventually(() -> reportClose(closed));
+  }
+
+  private Future<?> reportClose(PresenceApi.Session closed) {
+    return services.request(PresenceApi.DISCONNECT, closed).onComplete(result -> {
+      noteReachability(result);
+      if (result.failed()) {
+        unreportedCloses.add(closed);
+      }
+    });
+  }
+
+  /** After presence-service answered a heartbeat: what it could not take before, once more. */
+  private void reportAgain() {
+    List<PresenceApi.Session> closes = List.copyOf(unreportedCloses);
+    unreportedCloses.clear();
+    closes.forEach(this::reportClose);
+    reported.entrySet().stream().filter(e -> e.getValue().failed()).map(Map.Entry::getKey).toList().forEach(this::opened);
   }
 
   private void heartbeat() {
@@ -73,6 +97,9 @@ final class PresenceReporter {
         .request(PresenceApi.HEARTBEAT, new PresenceApi.Heartbeat(nodeId))
         .onComplete(result -> {
           noteReachability(result);
+          if (result.succeeded() && result.result().known()) {
+            reportAgain();
+          }
           if (result.succeeded() && !result.result().known()) {
             Collection<ClientSession> open = sessions.get();
             if (!open.isEmpty()) {

@@ -51,6 +51,22 @@ class SessionRegistryTest {
   }
 
   @Test
+  @DisplayName("a close that presence-service could not take is reported again after its next heartbeat")
+  void failedCloseIsReportedAgain() throws Exception {
+    // PRESENCE_HEARTBEAT_MS lowered from 3 s so the test does not wait for a production heartbeat.
+    node = new SocketNode(Map.of("PRESENCE_HEARTBEAT_MS", "200"));
+    FakeChannel channel = new FakeChannel("/eventbus/websocket");
+    SessionRegistry.Connection connection = node.onLoop(() -> Future.succeededFuture(node.sessions.accept(channel)));
+    node.onLoop(() -> connection.open(caller(ALICE), "web").andThen(setUp -> connection.start(setUp, node.frames::onFrame)));
+    JsonObject connect = node.request(Addresses.Presence.CONNECT);
+
+    node.presenceFailures.set(1);
+    node.run(channel::hangUp);
+    assertThat(node.request(Addresses.Presence.DISCONNECT)).as("the report presence-service refused").isEqualTo(connect);
+    assertThat(node.request(Addresses.Presence.DISCONNECT)).as("the same report, sent again after a heartbeat").isEqualTo(connect);
+  }
+
+  @Test
   @DisplayName("a socket whose account is disabled while it is set up is closed with 4403 and never started")
   void disabledWhileSettingUp() throws Exception {
     node = new SocketNode(Map.of());

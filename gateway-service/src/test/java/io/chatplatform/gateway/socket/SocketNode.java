@@ -48,6 +48,8 @@ final class SocketNode implements AutoCloseable {
   final Map<String, List<String>> rooms = new ConcurrentHashMap<>();
   /** While set and not complete, the stand-in chat-service holds its answers about rooms back. */
   volatile Future<Void> roomsHeld;
+  /** While above zero, the stand-in presence-service refuses that many disconnect reports. */
+  final java.util.concurrent.atomic.AtomicInteger presenceFailures = new java.util.concurrent.atomic.AtomicInteger();
   /** While set and not complete, a new room subscription of the node does not count as active. */
   volatile Future<Void> subscriptionsHeld;
   /** Every new room subscription the node made, as its consumer's completion. */
@@ -73,7 +75,9 @@ final class SocketNode implements AutoCloseable {
       return held == null ? Future.succeededFuture(answer) : held.map(answer);
     });
     serve(Addresses.Presence.CONNECT, request -> Future.succeededFuture(new JsonObject()));
-    serve(Addresses.Presence.DISCONNECT, request -> Future.succeededFuture(new JsonObject()));
+    serve(Addresses.Presence.DISCONNECT, request -> presenceFailures.getAndDecrement() > 0
+        ? Future.failedFuture("presence store unavailable")
+        : Future.succeededFuture(new JsonObject()));
     serve(Addresses.Presence.HEARTBEAT, request -> Future.succeededFuture(new JsonObject().put("known", true)));
     onLoop(() -> fanout.start().onSuccess(x -> sessions.start()));
   }
