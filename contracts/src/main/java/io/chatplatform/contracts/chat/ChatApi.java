@@ -281,31 +281,26 @@ public final class ChatApi {
         json -> new RoomChanged(json.getString("roomId")), c -> new JsonObject().put("roomId", c.roomId));
   }
 
-  private static <T> Shape<T> shape(Class<T> type, java.util.function.Function<JsonObject, T> read,
-      java.util.function.Function<T, JsonObject> write) {
-    return Shape.of(type, read, write);
-  }
-
-  private static final Shape<Caller> CALLER = shape(Caller.class, Caller::read, Caller::write);
-  private static final Shape<RoomRef> ROOM_REF = shape(RoomRef.class, RoomRef::read, RoomRef::write);
-  private static final Shape<UserRef> USER_REF = shape(UserRef.class, UserRef::read, UserRef::write);
-  private static final Shape<MemberChange> MEMBER_CHANGE = shape(MemberChange.class, MemberChange::read, MemberChange::write);
-  private static final Shape<UserIds> USER_IDS = shape(UserIds.class, UserIds::read, UserIds::write);
+  private static final Shape<Caller> CALLER = Shape.of(Caller.class, Caller::read, Caller::write);
+  private static final Shape<RoomRef> ROOM_REF = Shape.of(RoomRef.class, RoomRef::read, RoomRef::write);
+  private static final Shape<UserRef> USER_REF = Shape.of(UserRef.class, UserRef::read, UserRef::write);
+  private static final Shape<MemberChange> MEMBER_CHANGE = Shape.of(MemberChange.class, MemberChange::read, MemberChange::write);
+  private static final Shape<UserIds> USER_IDS = Shape.of(UserIds.class, UserIds::read, UserIds::write);
 
   /** Reply: the client-facing profile {@code {userId, username, displayName}}. */
   public static final Endpoint<Register, JsonObject> USER_REGISTER =
-      Endpoint.of(Addresses.Chat.USER_REGISTER, shape(Register.class, Register::read, Register::write), Shape.JSON);
+      Endpoint.of(Addresses.Chat.USER_REGISTER, Shape.of(Register.class, Register::read, Register::write), Shape.JSON);
   /** Reply: the profile with {@code roles}; any wrong credential is one {@code unauthorized}. */
   public static final Endpoint<Credentials, JsonObject> USER_AUTHENTICATE =
-      Endpoint.of(Addresses.Chat.USER_AUTHENTICATE, shape(Credentials.class, Credentials::read, Credentials::write), Shape.JSON);
+      Endpoint.of(Addresses.Chat.USER_AUTHENTICATE, Shape.of(Credentials.class, Credentials::read, Credentials::write), Shape.JSON);
   /** Reply: the profile with {@code roles}. */
   public static final Endpoint<UserRef, JsonObject> USER_GET = Endpoint.of(Addresses.Chat.USER_GET, USER_REF, Shape.JSON);
   /** Reply: client-facing {@code {users:[profile]}}. */
   public static final Endpoint<UserSearch, JsonObject> USER_SEARCH =
-      Endpoint.of(Addresses.Chat.USER_SEARCH, shape(UserSearch.class, UserSearch::read, UserSearch::write), Shape.JSON);
+      Endpoint.of(Addresses.Chat.USER_SEARCH, Shape.of(UserSearch.class, UserSearch::read, UserSearch::write), Shape.JSON);
   /** Reply: client-facing {@code {userId, disabled}}. */
   public static final Endpoint<SetDisabled, JsonObject> USER_SET_DISABLED =
-      Endpoint.of(Addresses.Chat.USER_SET_DISABLED, shape(SetDisabled.class, SetDisabled::read, SetDisabled::write), Shape.JSON);
+      Endpoint.of(Addresses.Chat.USER_SET_DISABLED, Shape.of(SetDisabled.class, SetDisabled::read, SetDisabled::write), Shape.JSON);
   public static final Endpoint<Ack, UserIds> USERS_DISABLED_LIST =
       Endpoint.of(Addresses.Chat.USERS_DISABLED_LIST, Ack.SHAPE, USER_IDS);
   /** Everyone who shares a room with the user, the user left out. */
@@ -313,10 +308,10 @@ public final class ChatApi {
 
   /** Reply: the client-facing room. */
   public static final Endpoint<CreateRoom, JsonObject> ROOM_CREATE =
-      Endpoint.of(Addresses.Chat.ROOM_CREATE, shape(CreateRoom.class, CreateRoom::read, CreateRoom::write), Shape.JSON);
+      Endpoint.of(Addresses.Chat.ROOM_CREATE, Shape.of(CreateRoom.class, CreateRoom::read, CreateRoom::write), Shape.JSON);
   /** Reply: the client-facing room. */
   public static final Endpoint<OpenDirect, JsonObject> ROOM_DIRECT =
-      Endpoint.of(Addresses.Chat.ROOM_DIRECT, shape(OpenDirect.class, OpenDirect::read, OpenDirect::write), Shape.JSON);
+      Endpoint.of(Addresses.Chat.ROOM_DIRECT, Shape.of(OpenDirect.class, OpenDirect::read, OpenDirect::write), Shape.JSON);
   /** Reply: client-facing {@code {rooms:[room]}}. */
   public static final Endpoint<Caller, JsonObject> ROOM_LIST = Endpoint.of(Addresses.Chat.ROOM_LIST, CALLER, Shape.JSON);
   /** Reply: the client-facing room. */
@@ -326,22 +321,22 @@ public final class ChatApi {
   public static final Endpoint<MemberChange, Ack> ROOM_MEMBER_REMOVE =
       Endpoint.of(Addresses.Chat.ROOM_MEMBER_REMOVE, MEMBER_CHANGE, Ack.SHAPE);
   public static final Endpoint<Caller, RoomIds> ROOM_IDS_OF_USER =
-      Endpoint.of(Addresses.Chat.ROOM_IDS_OF_USER, CALLER, shape(RoomIds.class, RoomIds::read, RoomIds::write));
+      Endpoint.of(Addresses.Chat.ROOM_IDS_OF_USER, CALLER, Shape.of(RoomIds.class, RoomIds::read, RoomIds::write));
   /** Succeeds when the caller is a member; {@code not_found} otherwise, as for a missing room. */
   public static final Endpoint<RoomRef, Ack> ROOM_CHECK_MEMBER =
       Endpoint.of(Addresses.Chat.ROOM_CHECK_MEMBER, ROOM_REF, Ack.SHAPE);
 
   /** Reply: the stored message (the same one for a retry). */
   public static final Endpoint<Send, Message> MESSAGE_SEND =
-      Endpoint.of(Addresses.Chat.MESSAGE_SEND, shape(Send.class, Send::read, Send::write), Message.SHAPE);
+      Endpoint.of(Addresses.Chat.MESSAGE_SEND, Shape.of(Send.class, Send::read, Send::write), Message.SHAPE);
   public static final Endpoint<PageRequest, MessagePage> MESSAGE_PAGE =
-      Endpoint.of(Addresses.Chat.MESSAGE_PAGE, shape(PageRequest.class, PageRequest::read, PageRequest::write), MessagePage.SHAPE);
+      Endpoint.of(Addresses.Chat.MESSAGE_PAGE, Shape.of(PageRequest.class, PageRequest::read, PageRequest::write), MessagePage.SHAPE);
   public static final Endpoint<SyncRequest, SyncPages> MESSAGE_SYNC =
-      Endpoint.of(Addresses.Chat.MESSAGE_SYNC, shape(SyncRequest.class, SyncRequest::read, SyncRequest::write), SyncPages.SHAPE);
+      Endpoint.of(Addresses.Chat.MESSAGE_SYNC, Shape.of(SyncRequest.class, SyncRequest::read, SyncRequest::write), SyncPages.SHAPE);
 
   /** Reply: client-facing {@code {delivered, read}}. */
   public static final Endpoint<Receipt, JsonObject> RECEIPT_MARK =
-      Endpoint.of(Addresses.Chat.RECEIPT_MARK, shape(Receipt.class, Receipt::read, Receipt::write), Shape.JSON);
+      Endpoint.of(Addresses.Chat.RECEIPT_MARK, Shape.of(Receipt.class, Receipt::read, Receipt::write), Shape.JSON);
   public static final Endpoint<RoomRef, RoomMarks> RECEIPT_LIST = Endpoint.of(Addresses.Chat.RECEIPT_LIST, ROOM_REF, RoomMarks.SHAPE);
 
   public static final List<Endpoint<?, ?>> ALL = List.of(
