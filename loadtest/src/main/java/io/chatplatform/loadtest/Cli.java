@@ -53,6 +53,12 @@ public final class Cli {
     option("warmup", "5", "seconds of sending before each measured window (excluded from figures)", MESSAGING);
     option("drain", "5", "seconds to wait after sending stops for in-flight acks and deliveries", MESSAGING);
     option("message-size", "0", "pad message text to this many characters", MESSAGING);
+    option("reconnect-base-ms", "500", "a socket the server closed reconnects after a random wait in [0, min(cap, base*2^attempt)] ms",
+        MESSAGING);
+    option("reconnect-cap-ms", "15000", "longest wait between reconnect attempts", MESSAGING);
+    option("reconnect-attempts", "10", "reconnect attempts per outage before a socket gives up (0: never reconnect)", MESSAGING);
+    flag("tickets", "open every socket (and every reconnect) with a fresh ticket from POST /auth/ticket instead of the token",
+        MESSAGING);
     option("connections", "1000", "sockets to open", SOCKETS);
     option("concurrency", "100", "socket connects in flight at once", CLIENT);
     option("setup-concurrency", "32", "REST requests in flight at once while creating users and rooms", CLIENT);
@@ -166,7 +172,14 @@ public final class Cli {
         v.has("worker"),
         v.port("port"),
         v.has("force-gc"),
-        v.has("label") ? v.string("label") : null);
+        v.has("label") ? v.string("label") : null,
+        v.positiveInt("reconnect-base-ms"),
+        v.positiveInt("reconnect-cap-ms"),
+        v.nonNegativeInt("reconnect-attempts"),
+        v.has("tickets"));
+    if (options.reconnectCapMs() < options.reconnectBaseMs()) {
+      throw new UsageException("--reconnect-cap-ms must not be below --reconnect-base-ms");
+    }
     if (options.forceGc() && options.serverPid() == null && !options.worker()) {
       throw new UsageException("--force-gc needs --server-pid (jcmd runs against that process)");
     }

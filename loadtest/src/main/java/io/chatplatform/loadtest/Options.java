@@ -35,7 +35,11 @@ public record Options(
     boolean worker,
     int port,
     boolean forceGc,
-    String label) {
+    String label,
+    long reconnectBaseMs,
+    long reconnectCapMs,
+    int reconnectAttempts,
+    boolean tickets) {
 
   /** Whether the run is a series of steps (one run per rate, drawn as a chart). */
   boolean isStepSeries() {
@@ -71,7 +75,9 @@ public record Options(
     }
     if (scenario == Scenario.FANOUT || scenario == Scenario.DIRECT) {
       json.put("ratePerSender", new JsonArray(List.copyOf(rates))).put("durationSeconds", durationSeconds)
-          .put("warmupSeconds", warmupSeconds).put("drainSeconds", drainSeconds).put("messageSize", messageSize);
+          .put("warmupSeconds", warmupSeconds).put("drainSeconds", drainSeconds).put("messageSize", messageSize)
+          .put("reconnectBaseMs", reconnectBaseMs).put("reconnectCapMs", reconnectCapMs).put("reconnectAttempts", reconnectAttempts)
+          .put("tickets", tickets);
     }
     if (scenario == Scenario.IDLE) {
       json.put("forceGc", forceGc);

@@ -46,6 +46,19 @@ final class ChatApi {
         });
   }
 
+  /** Logs the user in again (its access token expired or was refused); returns the new token. */
+  Future<String> login(TestUser user, String password) {
+    JsonObject credentials = new JsonObject().put("username", user.username()).put("password", password);
+    return retrying(() -> post("/api/v1/auth/login", null, credentials, 200)).map(r -> r.bodyAsJsonObject().getString("accessToken"));
+  }
+
+  /** A single-use socket ticket (POST /auth/ticket); not retried: the caller's reconnect loop does. */
+  Future<String> ticket(String accessToken) {
+    return post("/api/v1/auth/ticket", accessToken, new JsonObject(), 200)
+        .map(r -> r.bodyAsJsonObject().getString("ticket"))
+        .onFailure(this::countFailure);
+  }
+
   /** A group room owned by {@code owner} with the others as members; returns its id. */
   Future<String> createRoom(TestUser owner, String name, List<TestUser> others) {
     JsonArray members = new JsonArray();

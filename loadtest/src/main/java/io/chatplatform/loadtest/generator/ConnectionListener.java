@@ -13,6 +13,15 @@ interface ConnectionListener {
   /** A server event arrived on the connection's inbox. */
   default void onEvent(ClientConnection connection, JsonObject event, long nowNanos) {}
 
+  /** A message of a {@code chat.sync} answer after a reconnect (the same as a live one for the ledger). */
+  default void onSyncedMessage(ClientConnection connection, JsonObject message, long nowNanos) {}
+
+  /** The socket came back after a close: synced, and its unacknowledged sends written again. */
+  default void onRecovered(ClientConnection connection, ClientConnection.Recovery recovery) {}
+
+  /** The socket used up its reconnect attempts and stays closed. */
+  default void onGaveUp(ClientConnection connection, int attempts) {}
+
   /** Anything else that went wrong, by kind (see {@link ErrorCounter}). */
   void onError(String kind);
 }

@@ -7,6 +7,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -167,6 +169,9 @@ final class Harness implements AutoCloseable {
       Lane lane = lanes.get(i % lanes.size());
       ClientConnection connection = new ClientConnection(i, users.get(i), lane, listeners.apply(i));
       return lane.call(() -> {
+        if (options.tickets()) {
+          connection.resilient(null, this::ticketAuth, List.of());
+        }
         long begin = System.nanoTime();
         return connection.open(sockets, endpoint).onComplete(r -> {
           if (r.succeeded()) {
@@ -190,6 +195,28 @@ final class Harness implements AutoCloseable {
 
   private static String connectFailureKind(Throwable e) {
     return e instanceof UpgradeRejectedException rejected ? "http_" + rejected.getStatus() : ErrorCounter.kindOf(e);
+  }
+
+  /**
+   * A socket credential per connection attempt: a fresh single-use ticket, got with the user's
+   * access token; when the last close said the token is no longer good (or the ticket request is
+   * refused with 401), logs in again first.
+   */
+  Future<String> ticketAuth(ClientConnection connection, boolean relogin) {
+    Future<String> token = relogin ? relogin(connection) : Future.succeededFuture(connection.accessToken);
+    return token.compose(t -> api.ticket(t).recover(e -> e instanceof ChatApi.HttpFailure f && f.status == 401 && !relogin
+        ? relogin(connection).compose(api::ticket) : Future.failedFuture(e)))
+        .map(ticket -> "ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8));
+  }
+
+  /** Access-token credential that logs in again when the last close said the token is no longer good. */
+  Future<String> tokenAuth(ClientConnection connection, boolean relogin) {
+    Future<String> token = relogin ? relogin(connection) : Future.succeededFuture(connection.accessToken);
+    return token.map(t -> "access_token=" + URLEncoder.encode(t, StandardCharsets.UTF_8));
+  }
+
+  private Future<String> relogin(ClientConnection connection) {
+    return api.login(connection.user, options.password()).onSuccess(t -> connection.accessToken = t);
   }
 
   /** Progress lines while sockets connect: sockets opened and errors so far. */

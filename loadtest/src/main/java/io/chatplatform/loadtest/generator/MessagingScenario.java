@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -40,8 +41,13 @@ final class MessagingScenario {
   private final Harness harness;
   private final Options options;
   private volatile StepRun current;
-  /** Sockets the server closed (or that broke) since they connected. */
+  /**
+   * Sockets gone for good since they connected: closed by the server (or broken) when they do not
+   * reconnect, out of reconnect attempts when they do.
+   */
   private final AtomicInteger closedByServer = new AtomicInteger();
+  /** Reconnects outside the measured steps (between them, or while draining). */
+  private final RecoveryStats recoveryOutsideSteps = new RecoveryStats();
   private String stoppedEarly;
 
   /** One member sending to one of its rooms. */
@@ -69,6 +75,7 @@ final class MessagingScenario {
       reconnected += before - connecting.failed();
     }
     Harness.ConnectOutcome outcome = connecting;
+    makeResilient(outcome.connections(), rooms);
     // Sockets closed while connecting (and connected again) are not the series' concern.
     closedByServer.set(0);
     JsonObject setup = new JsonObject().put("users", users.size()).put("rooms", rooms.size())
@@ -90,7 +97,8 @@ final class MessagingScenario {
           if (closedByServer.get() > 0) {
             // A later step would owe deliveries to sockets that are gone: its figures would be loss
             // the server did not cause in that step. Say so and stop instead.
-            stoppedEarly = closedByServer.get() + " of " + outcome.connected() + " sockets closed by the server (errors: "
+            stoppedEarly = closedByServer.get() + " of " + outcome.connected() + " sockets closed by the server"
+                + (options.reconnectAttempts() > 0 ? " and out of reconnect attempts" : "") + " (errors: "
                 + closeKinds(steps) + "); steps from " + (i + 1) + " of " + options.rates().size() + " not run";
             LOG.warn("stopping the series: {}", stoppedEarly);
             break;
@@ -107,7 +115,34 @@ final class MessagingScenario {
     if (stoppedEarly != null) {
       figures.put("stoppedEarly", stoppedEarly);
     }
+    RecoveryStats.Summary outside = recoveryOutsideSteps.summary();
+    if (!outside.isEmpty()) {
+      figures.put("recoveryOutsideSteps", outside.toJson());
+    }
     return new RunResult(options, setup, steps, figures, harness.errors.snapshot());
+  }
+
+  /**
+   * Every socket reconnects after a close (unless {@code --reconnect-attempts 0}) and syncs its
+   * rooms then; with {@code --tickets} every attempt gets a fresh ticket.
+   */
+  private void makeResilient(List<ClientConnection> connections, List<Topology.Room> rooms) throws Exception {
+    Map<Integer, List<String>> roomsOf = new HashMap<>();
+    rooms.forEach(r -> r.members().forEach(m -> roomsOf.computeIfAbsent(m, k -> new ArrayList<>()).add(r.roomId())));
+    List<Future<Void>> done = new ArrayList<>();
+    for (ClientConnection c : connections) {
+      if (c == null) {
+        continue;
+      }
+      Backoff backoff = options.reconnectAttempts() == 0 ? null : new Backoff(options.reconnectBaseMs(), options.reconnectCapMs(),
+          options.reconnectAttempts(), ThreadLocalRandom.current());
+      List<String> own = roomsOf.getOrDefault(c.id, List.of());
+      done.add(c.lane.call(() -> {
+        c.resilient(backoff, options.tickets() ? harness::ticketAuth : harness::tokenAuth, own);
+        return Future.<Void>succeededFuture();
+      }));
+    }
+    Await.result(Future.all(done), Duration.ofSeconds(60));
   }
 
   /** The close.* error kinds seen so far, in the steps and outside them. */
@@ -198,6 +233,33 @@ final class MessagingScenario {
     @Override
     public void onAck(ClientConnection connection, PendingSend send, JsonObject message, long nowNanos) {
       send.step().onAck(send, message, nowNanos);
+      if (message != null) {
+        // The reply carries the stored message: the sender's socket holds it from now on.
+        onSyncedMessage(connection, message, nowNanos);
+      }
+    }
+
+    @Override
+    public void onSyncedMessage(ClientConnection connection, JsonObject message, long nowNanos) {
+      try {
+        onMessage(connection, message, nowNanos);
+      } catch (ClassCastException e) {
+        onError("delivery.malformed");
+      }
+    }
+
+    @Override
+    public void onRecovered(ClientConnection connection, ClientConnection.Recovery recovery) {
+      StepRun step = current;
+      (step == null ? recoveryOutsideSteps : step.recovery).onRecovered(recovery);
+    }
+
+    @Override
+    public void onGaveUp(ClientConnection connection, int attempts) {
+      closedByServer.incrementAndGet();
+      StepRun step = current;
+      (step == null ? recoveryOutsideSteps : step.recovery).onGaveUp(attempts);
+      onError("reconnect.gave_up");
     }
 
     @Override
@@ -222,7 +284,11 @@ final class MessagingScenario {
       if (!"message".equals(event.getString("type"))) {
         return; // room joined/updated and the like: not part of the measurement
       }
-      JsonObject message = event.getJsonObject("message");
+      onMessage(connection, event.getJsonObject("message"), nowNanos);
+    }
+
+    /** A message this socket now holds, however it came (live event, sync answer, send reply). */
+    private void onMessage(ClientConnection connection, JsonObject message, long nowNanos) {
       MessageMarker marker = message == null ? null : MessageMarker.parse(message.getString("text"));
       if (marker == null || !marker.runTag().equals(harness.runTag)) {
         onError("delivery.foreign");
@@ -242,12 +308,12 @@ final class MessagingScenario {
         step.errors.add("delivery.malformed");
         return;
       }
-      step.onDelivery(connection.id, roomId, seq, marker, nowNanos);
+      step.onDelivery(connection.id, roomId, seq, message.getString("messageId"), message.getString("clientMsgId"), marker, nowNanos);
     }
 
     @Override
     public void onError(String kind) {
-      if (kind.startsWith("close.")) {
+      if (kind.startsWith("close.") && options.reconnectAttempts() == 0) {
         closedByServer.incrementAndGet();
       }
       StepRun step = current;

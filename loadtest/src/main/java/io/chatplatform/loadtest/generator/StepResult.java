@@ -21,7 +21,17 @@ public record StepResult(
     LatencyRecorder.Summary sendLag,
     Map<String, Long> errors,
     ServerProbe.CpuUsage serverCpu,
-    ServerProbe.CpuUsage generatorCpu) {
+    ServerProbe.CpuUsage generatorCpu,
+    RecoveryStats.Summary recovery) {
+
+  /** A step in which no socket had to reconnect. */
+  public StepResult(int index, double ratePerSender, double measuredSeconds, long warmupSent, long sent, long acked, long ackFailed,
+      long unanswered, long offeredDeliveries, DeliveryLedger.Totals deliveries, long ignoredDeliveries,
+      LatencyRecorder.Summary ackLatency, LatencyRecorder.Summary deliveryLatency, LatencyRecorder.Summary sendLag,
+      Map<String, Long> errors, ServerProbe.CpuUsage serverCpu, ServerProbe.CpuUsage generatorCpu) {
+    this(index, ratePerSender, measuredSeconds, warmupSent, sent, acked, ackFailed, unanswered, offeredDeliveries, deliveries,
+        ignoredDeliveries, ackLatency, deliveryLatency, sendLag, errors, serverCpu, generatorCpu, RecoveryStats.Summary.NONE);
+  }
 
   public double offeredMsgsPerSecond() {
     return sent / measuredSeconds;
@@ -56,11 +66,12 @@ public record StepResult(
         .put("messages", new JsonObject().put("warmupSent", warmupSent).put("sent", sent).put("acked", acked)
             .put("failed", ackFailed).put("unanswered", unanswered))
         .put("deliveries", new JsonObject().put("expected", deliveries.expected()).put("received", deliveries.received())
-            .put("lost", deliveries.lost()).put("duplicated", deliveries.duplicated())
+            .put("lost", deliveries.lost()).put("duplicated", deliveries.duplicated()).put("redelivered", deliveries.redelivered())
             .put("ofUnacknowledgedMessages", deliveries.unacknowledged()).put("ignoredWarmupOrLate", ignoredDeliveries))
         .put("ackLatencyMs", ackLatency.toJson())
         .put("deliveryLatencyMs", deliveryLatency.toJson())
         .put("generatorSendLagMs", sendLag.toJson())
+        .put("recovery", recovery.toJson())
         .put("errors", ErrorCounter.toJson(errors));
     if (serverCpu != null) {
       json.put("serverCpu", serverCpu.toJson(deliveries.received(), acked));

@@ -17,6 +17,8 @@ final class StepRun {
   /** How late the generator sent compared with the schedule: its own saturation, not the server's. */
   final LatencyRecorder sendLag = new LatencyRecorder();
   final ErrorCounter errors = new ErrorCounter();
+  /** Sockets that came back (or gave up) during this step. */
+  final RecoveryStats recovery = new RecoveryStats();
 
   final LongAdder sent = new LongAdder();
   final LongAdder sentMeasured = new LongAdder();
@@ -70,14 +72,19 @@ final class StepRun {
     }
   }
 
-  void onDelivery(int socketId, String roomId, long seq, MessageMarker marker, long nowNanos) {
+  /**
+   * One delivery of a message to one socket: a live event, a message of a {@code chat.sync}
+   * answer, or the sender's own {@code chat.send} reply. The first of (socket, room, seq) counts,
+   * its latency from the intended send time.
+   */
+  void onDelivery(int socketId, String roomId, long seq, String messageId, String clientMsgId, MessageMarker marker, long nowNanos) {
     allDeliveries.increment();
     if (!marker.measured()) {
       ignoredDeliveries.increment();
       return;
     }
     deliveries.increment();
-    if (ledger.record(socketId, roomId, seq)) {
+    if (ledger.record(socketId, roomId, seq, messageId, clientMsgId)) {
       firstDeliveries.increment();
       deliveryLatency.recordNanos(nowNanos - marker.intendedNanos());
     }
@@ -97,6 +104,6 @@ final class StepRun {
     }
     return new StepResult(index, ratePerSender, measuredSeconds, sent.sum() - measured, measured, acked.sum(), ackFailed.sum(),
         unanswered, offeredDeliveries.sum(), totals, ignoredDeliveries.sum(), ackLatency.summary(), deliveryLatency.summary(),
-        sendLag.summary(), errors.snapshot(), serverCpu, generatorCpu);
+        sendLag.summary(), errors.snapshot(), serverCpu, generatorCpu, recovery.summary());
   }
 }

@@ -2,6 +2,7 @@ package io.chatplatform.loadtest.report;
 
 import io.chatplatform.loadtest.Options;
 import io.chatplatform.loadtest.generator.DeliveryLedger;
+import io.chatplatform.loadtest.generator.RecoveryStats;
 import io.chatplatform.loadtest.generator.RunResult;
 import io.chatplatform.loadtest.generator.ServerProbe;
 import io.chatplatform.loadtest.generator.StepResult;
@@ -48,8 +49,14 @@ public final class ReportPrinter {
         s.offeredMsgsPerSecond(), s.ackedMsgsPerSecond(), s.sent(), s.acked(), s.ackFailed(), s.unanswered());
     DeliveryLedger.Totals d = s.deliveries();
     out.printf(Locale.ROOT, "deliveries offered %.1f/s  delivered %.1f/s  expected %d  received %d  lost %d  duplicated %d"
-        + "  (of unacked msgs %d)%n", s.offeredDeliveriesPerSecond(), s.deliveredPerSecond(), d.expected(), d.received(), d.lost(),
-        d.duplicated(), d.unacknowledged());
+        + "  (of unacked msgs %d, redelivered %d)%n", s.offeredDeliveriesPerSecond(), s.deliveredPerSecond(), d.expected(), d.received(),
+        d.lost(), d.duplicated(), d.unacknowledged(), d.redelivered());
+    RecoveryStats.Summary r = s.recovery();
+    if (!r.isEmpty()) {
+      out.printf(Locale.ROOT, "reconnects %d  (failed attempts %d, gave up %d)  resends %d  synced msgs %d  epoch resets %d%n",
+          r.reconnects(), r.failedAttempts(), r.gaveUp(), r.resends(), r.syncedMessages(), r.epochResets());
+      out.println("recovered after   " + r.recoveredAfter());
+    }
     out.println("ack latency      " + s.ackLatency());
     out.println("delivery latency " + s.deliveryLatency());
     out.println("generator lag    " + s.sendLag());
