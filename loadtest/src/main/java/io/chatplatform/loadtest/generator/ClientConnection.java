@@ -52,6 +52,8 @@ final class ClientConnection {
    * refuses more than {@code SOCKET_SEND_QUEUE_MAX} (50) waiting sends of one socket.
    */
   static final int RESEND_WINDOW = 40;
+  /** The standard close code that stands for "go elsewhere" when a {@code reconnect} event preceded another close. */
+  private static final short SERVICE_RESTART = 1012;
   private static final short UNAUTHORIZED = 4401;
   private static final short EXPIRED = 4403;
   private static final String PING = new JsonObject().put("type", "ping").encode();
@@ -130,6 +132,8 @@ final class ClientConnection {
   private boolean recovering;
   private boolean gaveUp;
   private Short lastCloseCode;
+  /** The server said {@code {"type":"reconnect"}} (a gateway draining): the close that follows means go elsewhere. */
+  private boolean told;
   /** Sends in {@link #unacked} not written on the current socket. */
   private int unwritten;
 
@@ -324,6 +328,8 @@ final class ClientConnection {
         JsonObject event = body(frame);
         if (event != null && "message".equals(event.getValue("type")) && event.getValue("message") instanceof JsonObject m) {
           hold(m);
+        } else if (event != null && "reconnect".equals(event.getValue("type"))) {
+          told = true;
         }
         listener.onEvent(this, event, now);
       } else {
@@ -405,7 +411,9 @@ final class ClientConnection {
     if (!closing) {
       listener.onError("close." + (code == null ? "no_code" : code.toString()));
     }
-    lastCloseCode = code;
+    boolean authClose = code != null && (code == UNAUTHORIZED || code == EXPIRED);
+    lastCloseCode = told && !authClose ? Short.valueOf(SERVICE_RESTART) : code;
+    told = false;
     dropSocket();
     if (!closing && established && backoff != null && !recovering) {
       recover();
