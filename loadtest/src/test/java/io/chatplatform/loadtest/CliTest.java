@@ -33,6 +33,25 @@ class CliTest {
   }
 
   @Test
+  void reconnectOptionsHaveDefaultsApplyToMessagingOnlyAndAreChecked() {
+    Options o = Cli.parse("direct");
+    assertThat(o.reconnectBaseMs()).isEqualTo(500);
+    assertThat(o.reconnectCapMs()).isEqualTo(15_000);
+    assertThat(o.reconnectAttempts()).isEqualTo(10);
+    assertThat(o.tickets()).isFalse();
+    Options given = Cli.parse("fanout", "--reconnect-base-ms", "100", "--reconnect-cap-ms", "800", "--reconnect-attempts", "0",
+        "--tickets");
+    assertThat(given.reconnectBaseMs()).isEqualTo(100);
+    assertThat(given.reconnectCapMs()).isEqualTo(800);
+    assertThat(given.reconnectAttempts()).isZero();
+    assertThat(given.tickets()).isTrue();
+    assertThat(given.toJson().getInteger("reconnectAttempts")).isZero();
+    assertThatThrownBy(() -> Cli.parse("fanout", "--reconnect-base-ms", "900", "--reconnect-cap-ms", "800"))
+        .hasMessageContaining("--reconnect-cap-ms");
+    assertThatThrownBy(() -> Cli.parse("idle", "--tickets")).hasMessageContaining("unknown option for idle: --tickets");
+  }
+
+  @Test
   void defaults() {
     Options o = Cli.parse("fanout");
     assertThat(o.url()).isEqualTo(URI.create("http://127.0.0.1:8080"));
