@@ -18,6 +18,10 @@ public final class ClientEvents {
   public static final String TYPING = "typing";
   public static final String RECEIPT = "receipt";
   public static final String PRESENCE = "presence";
+  public static final String RECONNECT = "reconnect";
+
+  /** Why a {@link #RECONNECT} event was sent: the gateway is shutting down. */
+  public static final String RECONNECT_DRAINING = "draining";
 
   public static final String ROOM_JOINED = "joined";
   public static final String ROOM_LEFT = "left";
@@ -46,6 +50,15 @@ public final class ClientEvents {
   /** {@code {"type":"presence","userId","status","lastSeen"}}: a room-mate's status changed. */
   public static JsonObject presence(String userId, String status, Long lastSeen) {
     return new JsonObject().put(TYPE, PRESENCE).put("userId", userId).put("status", status).put("lastSeen", lastSeen);
+  }
+
+  /**
+   * {@code {"type":"reconnect","reason"}}: this gateway is going away (reason {@code draining});
+   * reconnect at once (after a random 0–1 s) to another one and catch up with {@code chat.sync}.
+   * Not an error. Sent by the gateway itself, not through the event bus.
+   */
+  public static JsonObject reconnect(String reason) {
+    return new JsonObject().put(TYPE, RECONNECT).put("reason", reason);
   }
 
   /** The body published on {@link Addresses.Fanout#USERS}: one client event for the named users. */

@@ -44,6 +44,8 @@ import java.util.List;
  *     client offers it (browsers always do); off by default: each socket would then compress
  *     every event with a zlib context of its own, so a room message is deflated once per member
  *     and each connection holds the contexts' memory ({@code WEBSOCKET_COMPRESSION})
+ * @param drainTimeoutMs when the gateway stops: the longest it waits for a socket's requests in
+ *     flight to be answered before closing it (1012), and then for the sockets' closes ({@code DRAIN_TIMEOUT_MS})
  */
 public record GatewayConfig(
     String httpHost,
@@ -67,7 +69,8 @@ public record GatewayConfig(
     String tlsKeyFile,
     Integer httpRedirectPort,
     long hstsMaxAgeSeconds,
-    boolean webSocketCompression) {
+    boolean webSocketCompression,
+    long drainTimeoutMs) {
 
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
@@ -80,7 +83,8 @@ public record GatewayConfig(
         + ", serviceTimeoutMs=" + serviceTimeoutMs + ", maxBodyBytes=" + maxBodyBytes + ", maxFrameBytes=" + maxFrameBytes
         + ", socketIdleTimeoutMs=" + socketIdleTimeoutMs + ", presenceHeartbeatMs=" + presenceHeartbeatMs
         + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", socketSendQueueMax=" + socketSendQueueMax + ", rateLimits=" + rateLimits
-        + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression + "]";
+        + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression
+        + ", drainTimeoutMs=" + drainTimeoutMs + "]";
   }
 
   public static GatewayConfig from(Settings settings) {
@@ -137,7 +141,8 @@ public record GatewayConfig(
         keyFile,
         redirectPort,
         settings.longValue("HSTS_MAX_AGE_SECONDS", 31_536_000),
-        settings.bool("WEBSOCKET_COMPRESSION", false));
+        settings.bool("WEBSOCKET_COMPRESSION", false),
+        positive(settings, "DRAIN_TIMEOUT_MS", 10_000));
   }
 
   private static int positive(Settings settings, String name, int defaultValue) {

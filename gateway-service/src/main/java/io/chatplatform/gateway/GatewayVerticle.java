@@ -43,6 +43,11 @@ public final class GatewayVerticle extends VerticleBase {
   private SocketEndpoints sockets;
   private RateLimiter limiter;
   private Tokens tokens;
+  /** Set when the verticle stops: readiness is DOWN from then on. */
+  private volatile boolean draining;
+
+  /** The name of the gateway's readiness check: DOWN once it drains. */
+  public static final String READINESS_CHECK = "gateway";
 
   public GatewayVerticle(GatewayConfig config, Operations operations) {
     this.config = config;
@@ -52,6 +57,9 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LOG.info("gateway-service starting on {}", Thread.currentThread().getName());
+    operations.addReadinessCheck(READINESS_CHECK, () -> draining
+        ? Future.failedFuture("draining")
+        : Future.succeededFuture());
     return openRateLimiter().compose(opened -> {
       limiter = opened;
       return serve();
@@ -97,12 +105,26 @@ public final class GatewayVerticle extends VerticleBase {
         .onSuccess(s -> redirectServer = s);
   }
 
+  /**
+   * Drains the node: readiness goes DOWN (a load balancer stops sending), new sockets are
+   * refused, every socket is told to reconnect elsewhere and closed (1012) once its requests in
+   * flight are answered or {@code DRAIN_TIMEOUT_MS} passed; then the servers close. REST requests
+   * keep being answered until then.
+   */
   @Override
   public Future<?> stop() {
-    if (tokens != null) {
-      tokens.close();
-    }
-    return limiter == null ? Future.succeededFuture() : limiter.close();
+    draining = true;
+    Future<Void> drained = sockets == null ? Future.succeededFuture() : sockets.drain();
+    return drained
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> redirectServer == null ? Future.succeededFuture() : redirectServer.close())
+        .eventually(() -> {
+          if (tokens != null) {
+            tokens.close();
+          }
+          return limiter == null ? Future.succeededFuture() : limiter.close();
+        })
+        .onComplete(x -> LOG.info("gateway-service stopped"));
   }
 
   /** The port actually bound (differs from the setting when it is 0). */

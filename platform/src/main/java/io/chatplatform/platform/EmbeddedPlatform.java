@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +102,21 @@ public final class EmbeddedPlatform implements AutoCloseable {
   public void close() {
     try {
       node.close().await();
+    } finally {
+      if (mongo != null) {
+        mongo.close();
+      }
+    }
+  }
+
+  /**
+   * The graceful stop (SIGTERM): the gateway drains first, while the services still answer its
+   * requests in flight, then the services stop, then the store closes. Blocking; fails when it
+   * takes longer than {@code timeoutMs} (the store is closed all the same).
+   */
+  public void stop(long timeoutMs) throws Exception {
+    try {
+      node.stop().await(timeoutMs, TimeUnit.MILLISECONDS);
     } finally {
       if (mongo != null) {
         mongo.close();

@@ -1,5 +1,6 @@
 package io.chatplatform.platform;
 
+import io.chatplatform.runtime.ServiceNode;
 import io.chatplatform.runtime.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +13,10 @@ public final class EmbeddedPlatformMain {
 
   public static void main(String[] args) {
     try {
-      EmbeddedPlatform platform = EmbeddedPlatform.start(Settings.fromEnvironment());
-      Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "shutdown"));
+      Settings settings = Settings.fromEnvironment();
+      long shutdownTimeoutMs = ServiceNode.shutdownTimeoutMs(settings);
+      EmbeddedPlatform platform = EmbeddedPlatform.start(settings);
+      ServiceNode.exitOnSignal("the platform", () -> platform.stop(shutdownTimeoutMs));
       LOG.info("open http://localhost:{}/", platform.port());
     } catch (Exception e) {
       LOG.error("the platform failed to start", e);

@@ -55,10 +55,16 @@ public final class Operations {
     return registry;
   }
 
-  /** Adds a check that {@code /health/ready} runs; a failed future (or a throw) means not ready. */
+  /**
+   * Adds a check that {@code /health/ready} runs; a failed future (or a throw) means not ready.
+   * A check of the same name is replaced (a verticle deployed again adds its check again).
+   */
   public synchronized void addReadinessCheck(String name, Supplier<Future<?>> check) {
-    readinessChecks.put(name, check);
+    boolean replaced = readinessChecks.put(name, check) != null;
     if (healthChecks != null) {
+      if (replaced) {
+        healthChecks.unregister(name);
+      }
       register(healthChecks, name, check);
     }
   }

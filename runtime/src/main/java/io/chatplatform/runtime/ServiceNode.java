@@ -21,6 +21,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,10 @@ public final class ServiceNode {
   private final Operations operations;
   /** The Hazelcast member of a clustered node (this class starts and stops it), else null. */
   private final HazelcastInstance hazelcast;
+  /** Deployment ids in the order {@link #deployAll} was given the verticles; {@link #stop} undeploys the last first. */
+  private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The one stop of this node, once asked for. */
+  private Future<Void> stopping;
 
   private ServiceNode(Vertx vertx, Operations operations, HazelcastInstance hazelcast) {
     this.vertx = vertx;
@@ -194,7 +199,8 @@ public final class ServiceNode {
       // A stranger in the cluster ends the process: its supervisor restarts it and it joins
       // again, or fails to while the stranger is there.
       ServiceNode node = clustered(ClusterConfig.from(settings), n -> exitAfterClose(n, serviceName)).await();
-      Runtime.getRuntime().addShutdownHook(new Thread(node::closeBlocking, "shutdown"));
+      long shutdownTimeoutMs = shutdownTimeoutMs(settings);
+      exitOnSignal(serviceName, () -> node.stop().await(shutdownTimeoutMs, TimeUnit.MILLISECONDS));
       if (serveOperations) {
         node.serveOperations(settings.string("HTTP_HOST", "0.0.0.0"), settings.integer("HTTP_PORT", 8080)).await();
       }
@@ -215,7 +221,77 @@ public final class ServiceNode {
    * from an event loop on that same loop, which would leave one core doing every service's work.
    */
   public Future<Void> deployAll(List<Deployable> verticles) {
-    return Future.all(verticles.stream().map(vertx::deployVerticle).toList()).mapEmpty();
+    List<Future<String>> deployed = verticles.stream().map(vertx::deployVerticle).toList();
+    return Future.all(deployed).onSuccess(x -> deployed.forEach(d -> deployments.add(d.result()))).mapEmpty();
+  }
+
+  /**
+   * The graceful stop: undeploys the verticles one by one, the last given to {@link #deployAll}
+   * first (a gateway drains while the services behind it still answer its requests in flight),
+   * then closes Vert.x and leaves the cluster. Every call returns the same stop.
+   */
+  public synchronized Future<Void> stop() {
+    if (stopping == null) {
+      Future<Void> undeployed = Future.succeededFuture();
+      List<String> reversed = new java.util.ArrayList<>(deployments);
+      java.util.Collections.reverse(reversed);
+      for (String id : reversed) {
+        undeployed = undeployed.eventually(() -> vertx.undeploy(id)
+            .onFailure(e -> LOG.warn("undeploying {} failed: {}", id, e.toString())));
+      }
+      stopping = undeployed.eventually(this::close);
+    }
+    return stopping;
+  }
+
+  /** {@code SHUTDOWN_TIMEOUT_MS}: the longest a process's graceful stop may take before it exits anyway. */
+  public static long shutdownTimeoutMs(Settings settings) {
+    long value = settings.longValue("SHUTDOWN_TIMEOUT_MS", 30_000);
+    if (value < 1) {
+      throw new IllegalArgumentException("SHUTDOWN_TIMEOUT_MS must be at least 1");
+    }
+    return value;
+  }
+
+  /** A blocking stop that may fail (or time out). */
+  @FunctionalInterface
+  public interface Stop {
+    void run() throws Exception;
+  }
+
+  /**
+   * Makes SIGTERM and SIGINT stop the process gracefully: {@code stop} runs once (it should be
+   * bounded by {@code SHUTDOWN_TIMEOUT_MS}), then the process exits 0, or 1 when the stop failed
+   * or timed out. Without the handler the JVM would exit 143 on SIGTERM. A JVM shutdown started
+   * otherwise ({@code System.exit} elsewhere) runs the same stop from a shutdown hook.
+   */
+  public static void exitOnSignal(String processName, Stop stop) {
+    java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.function.BooleanSupplier runOnce = () -> {
+      if (!started.compareAndSet(false, true)) {
+        return true;
+      }
+      try {
+        LOG.info("{} stopping", processName);
+        stop.run();
+        LOG.info("{} stopped", processName);
+        return true;
+      } catch (Exception e) {
+        LOG.error("{} did not stop cleanly", processName, e);
+        return false;
+      }
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(runOnce::getAsBoolean, "shutdown"));
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+          Thread exit = new Thread(() -> System.exit(runOnce.getAsBoolean() ? 0 : 1), "stop-on-SIG" + name);
+          exit.start();
+        });
+      } catch (IllegalArgumentException e) {
+        LOG.warn("cannot handle SIG{}: the JVM's default applies", name);
+      }
+    }
   }
 
   /** An HTTP server with nothing but the operations endpoints. */
@@ -235,14 +311,6 @@ public final class ServiceNode {
       LOG.error("{} stops: the cluster holds a member without CLUSTER_SECRET", serviceName);
       new Thread(() -> System.exit(3), "exit").start();
     });
-  }
-
-  private void closeBlocking() {
-    try {
-      vertx.close().await();
-    } catch (Exception e) {
-      LOG.warn("shutdown was not clean", e);
-    }
   }
 
   private static VertxOptions options() {

@@ -8,6 +8,7 @@ import io.chatplatform.gateway.ratelimit.RateLimiter;
 import io.chatplatform.gateway.ratelimit.TokenBucket;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -47,6 +48,10 @@ final class ClientSession {
   private final Map<String, Future<Void>> lastSendTo = new HashMap<>();
   /** {@code chat.send} requests waiting for their turn or for their answer. */
   private int sendsPending;
+  /** Requests of this socket read and not yet answered (any address): a draining gateway waits for them. */
+  private int requestsInFlight;
+  /** Completed when {@link #requestsInFlight} drops to 0, for whoever waits in {@link #whenAnswered}; else null. */
+  private Promise<Void> answered;
   /**
    * The newest membership version applied per room, for rooms whose membership changed while the
    * socket was open (few): an older {@code joined}/{@code left} arriving late is ignored.
@@ -55,6 +60,8 @@ final class ClientSession {
   /** Frames held behind a room subscription that is not active yet ({@link #deliverWhen}), in order. */
   private final ArrayDeque<Held> held = new ArrayDeque<>();
   private long heldBytes;
+  /** The newest write handed to the channel: a SockJS session closed before it completes drops it. */
+  private Future<Void> lastWrite = Future.succeededFuture();
   /** More held bytes than this: the client is treated as too slow ({@code SOCKET_WRITE_QUEUE_MAX_BYTES}). */
   private final long maxHeldBytes;
 
@@ -200,6 +207,41 @@ final class ClientSession {
     return sent;
   }
 
+  /**
+   * Counts a request of this socket as in flight until {@code done} completes (its answer or
+   * refusal written, whatever the outcome).
+   */
+  void inFlight(Future<?> done) {
+    requestsInFlight++;
+    done.onComplete(x -> {
+      if (--requestsInFlight == 0 && answered != null) {
+        Promise<Void> waiting = answered;
+        answered = null;
+        waiting.complete();
+      }
+    });
+  }
+
+  /** Completes once every request of this socket read so far is answered (at once when none is in flight). */
+  Future<Void> whenAnswered() {
+    if (requestsInFlight == 0) {
+      return Future.succeededFuture();
+    }
+    if (answered == null) {
+      answered = Promise.promise();
+    }
+    return answered.future();
+  }
+
+  /**
+   * Tells the client to reconnect to another gateway: the {@code reconnect} event on its inbox,
+   * written whether or not the inbox is registered (a client that has not registered it yet
+   * drops it, and still sees the close).
+   */
+  void tellToReconnect(Buffer encodedEvent) {
+    write(BridgeFrames.recEncoded(inbox, encodedEvent));
+  }
+
   /** Writes an event, already encoded, to the inbox if the client has registered it. */
   void deliver(Buffer encodedEvent) {
     if (inboxRegistered) {
@@ -277,7 +319,7 @@ final class ClientSession {
       return;
     }
     // A write fails only when the socket is closing; its close handler does the clean-up.
-    channel.write(frame).onFailure(e -> closed = true);
+    lastWrite = channel.write(frame).onFailure(e -> closed = true);
   }
 
   private void tooSlow() {
@@ -292,6 +334,21 @@ final class ClientSession {
     if (!closed) {
       closed = true;
       channel.closeWith(code, reason);
+    }
+  }
+
+  /** Completes when the newest frame written so far has gone to the channel (whatever the outcome). */
+  Future<Void> lastWrite() {
+    return lastWrite.otherwiseEmpty();
+  }
+
+  /** Closes the socket with a code and reason only (what it needed to hear was written before), unless it is closed already. */
+  void closeOnly(int code, String reason) {
+    if (!closed) {
+      closed = true;
+      held.clear();
+      heldBytes = 0;
+      channel.close(code, reason);
     }
   }
 

@@ -29,6 +29,11 @@ public final class CloseCodes {
   public static final int SERVER_ERROR = 1011;
   /** WebSocket's own "policy violation": the socket kept sending over its rate limits. */
   public static final int FLOODING = 1008;
+  /** WebSocket's own "service restart": the gateway is draining; reconnect to another at once. */
+  public static final int DRAINING = 1012;
+
+  /** The reason of {@link #DRAINING}, sent as the close reason (the {@code reconnect} event comes first). */
+  static final String DRAINING_REASON = "draining: reconnect to another gateway";
 
   /** The reason of {@link #TOO_SLOW}, sent as the close reason only. */
   static final String TOO_SLOW_REASON = "too slow: reconnect and sync";
@@ -68,6 +73,11 @@ public final class CloseCodes {
   /** With {@link #IDLE}. */
   static ServiceException idle(long idleTimeoutMs) {
     return new ServiceException(ErrorCode.BAD_REQUEST, "idle: send a ping at least every " + idleTimeoutMs / 2 + " ms");
+  }
+
+  /** With {@link #DRAINING}, to a socket that arrives while the gateway drains (it has no inbox yet). */
+  static ServiceException draining() {
+    return new ServiceException(ErrorCode.UNAVAILABLE, "draining: reconnect to another gateway");
   }
 
   /** With {@link #FLOODING}. */

@@ -158,6 +158,8 @@ final class FrameRouter {
         session.write(BridgeFrames.err(replyTo, ServiceException.from(e)));
       }
     });
+    // Its answer (or refusal) is written first: a draining gateway closes the socket only after it.
+    session.inFlight(forwarded);
   }
 
   /** Forwards an admitted request and writes the answer; completes (never fails) once it is answered. */

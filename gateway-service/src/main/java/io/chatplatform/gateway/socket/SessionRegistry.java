@@ -3,12 +3,14 @@ package io.chatplatform.gateway.socket;
 import io.chatplatform.contracts.chat.ChatApi;
 
 import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.ClientEvents;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.auth.Caller;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -43,6 +45,10 @@ final class SessionRegistry {
   private final PresenceReporter presence;
   /** Every session, started or being set up, with its expiry timer ({@link #NO_TIMER} until it starts). */
   private final Map<ClientSession, Long> sessions = new HashMap<>();
+  /** Set by {@link #drain}: new channels are turned away, and the last session to end completes {@link #allEnded}. */
+  private boolean draining;
+  private final Promise<Void> allEnded = Promise.promise();
+  private long idleSweep = NO_TIMER;
 
   SessionRegistry(Vertx vertx, GatewayConfig config, ServiceClient services, LocalFanout fanout) {
     this.vertx = vertx;
@@ -56,7 +62,7 @@ final class SessionRegistry {
   /** Starts the idle sweep and this node's heartbeats to presence-service. */
   void start() {
     long sweep = Math.max(1_000, config.socketIdleTimeoutMs() / 2);
-    vertx.setPeriodic(sweep, id -> closeIdle());
+    idleSweep = vertx.setPeriodic(sweep, id -> closeIdle());
     presence.start();
   }
 
@@ -72,6 +78,50 @@ final class SessionRegistry {
   /** Takes a new channel: it stays paused until its session is {@linkplain Connection#start started}. */
   Connection accept(ClientChannel channel) {
     return new Connection(channel);
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Empties this node for its shutdown: new channels are turned away (1012), every socket is told
+   * to reconnect elsewhere (the {@code reconnect} event on its inbox), and each is closed with 1012
+   * once the requests it had sent are answered, or when {@code timeoutMs} has passed. Completes
+   * when every socket has closed, or {@code timeoutMs} after those closes were asked for.
+   */
+  Future<Void> drain(long timeoutMs) {
+    draining = true;
+    if (idleSweep != NO_TIMER) {
+      vertx.cancelTimer(idleSweep);
+    }
+    LOG.info("draining {} sockets", sessions.size());
+    Promise<Void> deadline = Promise.promise();
+    long deadlineTimer = vertx.setTimer(timeoutMs, id -> deadline.tryComplete());
+    Buffer reconnect = ClientEvents.reconnect(ClientEvents.RECONNECT_DRAINING).toBuffer();
+    List<Future<Void>> closing = new java.util.ArrayList<>();
+    for (ClientSession session : Set.copyOf(sessions.keySet())) {
+      session.tellToReconnect(reconnect);
+      // Closed once its answers are written: a SockJS session drops what is still being written when it closes.
+      closing.add(Future.any(session.whenAnswered(), deadline.future())
+          .compose(x -> Future.any(session.lastWrite(), deadline.future()))
+          .andThen(x -> session.closeOnly(CloseCodes.DRAINING, CloseCodes.DRAINING_REASON))
+          .mapEmpty());
+    }
+    if (sessions.isEmpty()) {
+      allEnded.tryComplete();
+    }
+    return Future.all(closing)
+        .compose(x -> {
+          vertx.cancelTimer(deadlineTimer);
+          long closeTimer = vertx.setTimer(timeoutMs, id -> allEnded.tryComplete());
+          return allEnded.future().andThen(y -> vertx.cancelTimer(closeTimer));
+        })
+        .andThen(x -> {
+          if (!sessions.isEmpty()) {
+            LOG.warn("{} sockets did not close within DRAIN_TIMEOUT_MS", sessions.size());
+          }
+        });
   }
 
   /** One client channel, from its handshake to its close; it has a session once authenticated. */
@@ -188,6 +238,9 @@ final class SessionRegistry {
     }
     fanout.detach(session);
     presence.closed(session);
+    if (draining && sessions.isEmpty()) {
+      allEnded.tryComplete();
+    }
   }
 
   private Future<List<String>> roomIdsOf(Caller caller) {

@@ -6,6 +6,7 @@ import io.chatplatform.gateway.Guards;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.auth.Tokens;
 import io.chatplatform.gateway.web.OriginPolicy;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -36,6 +37,8 @@ public final class SocketEndpoints {
   private final SocketAuthenticator authenticator;
   private final SessionRegistry sessions;
   private final FrameRouter frames;
+  /** Where the socket is mounted ({@link #mount}). */
+  private String prefix;
 
   public SocketEndpoints(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout, Guards guards) {
     this.vertx = vertx;
@@ -60,6 +63,7 @@ public final class SocketEndpoints {
    * IE 10 use WebSocket or XHR streaming and never need them.
    */
   public void mount(Router router, String prefix) {
+    this.prefix = prefix;
     sessions.start();
     router.route(prefix + "/*").handler(this::checkOrigin);
     // SockJS reads the frames a client sends by XHR (xhr_send) from the routing context's body.
@@ -85,12 +89,29 @@ public final class SocketEndpoints {
     sessions.closeSessionsOf(userId);
   }
 
+  /**
+   * Shuts the socket down for this node's stop: new sockets are refused from now on (503 to a
+   * WebSocket upgrade and to SockJS's {@code info}; others closed with 1012), and every open one
+   * is told to reconnect elsewhere and closed once its requests are answered
+   * ({@code DRAIN_TIMEOUT_MS}). Completes when they have closed.
+   */
+  public Future<Void> drain() {
+    return sessions.drain(config.drainTimeoutMs());
+  }
+
   private void checkOrigin(RoutingContext ctx) {
-    if (origins.allows(ctx.request())) {
+    if (sessions.draining() && isNewSocket(ctx.normalizedPath())) {
+      ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain; charset=utf-8").end("draining: reconnect to another gateway");
+    } else if (origins.allows(ctx.request())) {
       ctx.next();
     } else {
       ctx.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8").end("origin not allowed");
     }
+  }
+
+  /** A request that starts a socket: the raw WebSocket's upgrade, or SockJS's first request ({@code info}). */
+  private boolean isNewSocket(String path) {
+    return path.equals(prefix + "/websocket") || path.equals(prefix + "/info");
   }
 
   private void upgrade(RoutingContext ctx) {
@@ -106,6 +127,11 @@ public final class SocketEndpoints {
 
   /** Paused until it is authenticated and set up; a channel that closes meanwhile is dropped. */
   private void accept(ClientChannel channel) {
+    if (sessions.draining()) {
+      // Not authenticated, so no inbox: the reason comes as an err frame, then 1012.
+      channel.closeWith(CloseCodes.DRAINING, CloseCodes.draining());
+      return;
+    }
     SessionRegistry.Connection connection = sessions.accept(channel);
     ConnectParams params = ConnectParams.parse(channel.uri());
     authenticator
