@@ -12,26 +12,26 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
 /** A REST client of /api/v1 for tests, blocking. */
-final class Api implements AutoCloseable {
-  final WebClient client;
-  final int port;
+public final class Api implements AutoCloseable {
+  public final WebClient client;
+  public final int port;
 
-  Api(Vertx vertx, int port) {
+  public Api(Vertx vertx, int port) {
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
     this.port = port;
   }
 
-  record Response(int status, Buffer body, HttpResponse<Buffer> raw) {
-    JsonObject json() {
+  public record Response(int status, Buffer body, HttpResponse<Buffer> raw) {
+    public JsonObject json() {
       return body == null || body.length() == 0 ? new JsonObject() : body.toJsonObject();
     }
 
-    String errorCode() {
+    public String errorCode() {
       return json().getJsonObject("error", new JsonObject()).getString("code");
     }
   }
 
-  Response call(HttpMethod method, String path, String token, Object body) {
+  public Response call(HttpMethod method, String path, String token, Object body) {
     HttpRequest<Buffer> request = client.request(method, path);
     if (token != null) {
       request.bearerTokenAuthentication(token);
@@ -41,22 +41,22 @@ final class Api implements AutoCloseable {
     return new Response(response.statusCode(), response.body(), response);
   }
 
-  Response get(String path, String token) {
+  public Response get(String path, String token) {
     return call(HttpMethod.GET, path, token, null);
   }
 
-  Response post(String path, String token, Object body) {
+  public Response post(String path, String token, Object body) {
     return call(HttpMethod.POST, path, token, body);
   }
 
-  Response delete(String path, String token) {
+  public Response delete(String path, String token) {
     return call(HttpMethod.DELETE, path, token, null);
   }
 
   /** A registered, logged-in user. */
-  record User(String userId, String username, String token) {}
+  public record User(String userId, String username, String token) {}
 
-  User register(String username) {
+  public User register(String username) {
     Response r = post("/api/v1/auth/register", null, new JsonObject().put("username", username).put("password", "correct-horse"));
     if (r.status() != 201) {
       throw new AssertionError("register " + username + ": " + r.status() + " " + r.body());
@@ -64,7 +64,7 @@ final class Api implements AutoCloseable {
     return login(username);
   }
 
-  User login(String username) {
+  public User login(String username) {
     Response r = post("/api/v1/auth/login", null, new JsonObject().put("username", username).put("password", "correct-horse"));
     if (r.status() != 200) {
       throw new AssertionError("login " + username + ": " + r.status() + " " + r.body());
@@ -72,7 +72,7 @@ final class Api implements AutoCloseable {
     return new User(r.json().getString("userId"), username, r.json().getString("accessToken"));
   }
 
-  JsonObject createRoom(User owner, String name, User... members) {
+  public JsonObject createRoom(User owner, String name, User... members) {
     JsonArray ids = new JsonArray();
     for (User m : members) {
       ids.add(m.userId());
@@ -84,7 +84,7 @@ final class Api implements AutoCloseable {
     return r.json();
   }
 
-  String ticket(User user) {
+  public String ticket(User user) {
     return post("/api/v1/auth/ticket", user.token(), null).json().getString("ticket");
   }
 

@@ -22,7 +22,7 @@ import java.util.function.Predicate;
  * A protocol v1 client over the raw WebSocket endpoint, for tests: it speaks the bridge frames,
  * reads both text and binary messages, and queues everything the server sends.
  */
-final class SocketClient implements AutoCloseable {
+public final class SocketClient implements AutoCloseable {
   private static final AtomicInteger REPLY_IDS = new AtomicInteger();
 
   private final WebSocketClient client;
@@ -46,7 +46,7 @@ final class SocketClient implements AutoCloseable {
   }
 
   /** Connects to {@code /eventbus/websocket?<query>}. */
-  static SocketClient connect(Vertx vertx, int port, String query) {
+  public static SocketClient connect(Vertx vertx, int port, String query) {
     return connect(vertx, port, query, Map.of());
   }
 
@@ -54,7 +54,7 @@ final class SocketClient implements AutoCloseable {
    * Connects to {@code /eventbus/websocket?<query>} with extra handshake headers, e.g. the
    * {@code Origin} a browser page would send (Vert.x otherwise sends its own, the gateway's origin).
    */
-  static SocketClient connect(Vertx vertx, int port, String query, Map<String, String> headers) {
+  public static SocketClient connect(Vertx vertx, int port, String query, Map<String, String> headers) {
     WebSocketClient client = vertx.createWebSocketClient();
     WebSocketConnectOptions options =
         new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket?" + query);
@@ -80,22 +80,22 @@ final class SocketClient implements AutoCloseable {
     }
   }
 
-  static SocketClient withToken(Vertx vertx, int port, Api.User user) {
+  public static SocketClient withToken(Vertx vertx, int port, Api.User user) {
     SocketClient c = connect(vertx, port, "access_token=" + user.token());
     c.register("user." + user.userId());
     return c;
   }
 
-  void write(String text) {
+  public void write(String text) {
     Await.result(socket.writeTextMessage(text));
   }
 
-  void write(JsonObject frame) {
+  public void write(JsonObject frame) {
     write(frame.encode());
   }
 
   /** Writes unless the server has closed the socket meanwhile; false then. For flood tests. */
-  boolean tryWrite(String text) {
+  public boolean tryWrite(String text) {
     try {
       write(text);
       return true;
@@ -107,23 +107,23 @@ final class SocketClient implements AutoCloseable {
     }
   }
 
-  void writeBinary(Buffer data) {
+  public void writeBinary(Buffer data) {
     Await.result(socket.writeBinaryMessage(data));
   }
 
-  void register(String address) {
+  public void register(String address) {
     write(new JsonObject().put("type", "register").put("address", address));
   }
 
   /** Sends a request and waits for its {@code rec} or {@code err} frame. */
-  JsonObject request(String address, JsonObject body) {
+  public JsonObject request(String address, JsonObject body) {
     String replyAddress = "reply." + REPLY_IDS.incrementAndGet();
     write(new JsonObject().put("type", "send").put("address", address).put("body", body).put("replyAddress", replyAddress));
     return awaitFrame(f -> replyAddress.equals(f.getString("address")), Await.TIMEOUT);
   }
 
   /** The body of a successful reply; fails the test on an {@code err}. */
-  JsonObject ask(String address, JsonObject body) {
+  public JsonObject ask(String address, JsonObject body) {
     JsonObject frame = request(address, body);
     if (!"rec".equals(frame.getString("type"))) {
       throw new AssertionError("request to " + address + " failed: " + frame);
@@ -132,7 +132,7 @@ final class SocketClient implements AutoCloseable {
   }
 
   /** The first queued frame matching, removing it and the non-matching ones before it are kept. */
-  JsonObject awaitFrame(Predicate<JsonObject> match, Duration timeout) {
+  public JsonObject awaitFrame(Predicate<JsonObject> match, Duration timeout) {
     List<JsonObject> skipped = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
@@ -160,12 +160,12 @@ final class SocketClient implements AutoCloseable {
   }
 
   /** The next {@code err} frame. */
-  JsonObject awaitErr() {
+  public JsonObject awaitErr() {
     return awaitFrame(f -> "err".equals(f.getString("type")), Await.TIMEOUT);
   }
 
   /** The next server event ({@code rec} on the inbox) of the given type. */
-  JsonObject awaitEvent(String type) {
+  public JsonObject awaitEvent(String type) {
     return awaitFrame(
             f -> "rec".equals(f.getString("type"))
                 && f.getString("address", "").startsWith("user.")
@@ -175,13 +175,13 @@ final class SocketClient implements AutoCloseable {
   }
 
   /** Every frame received so far and not yet taken. */
-  List<JsonObject> drain() {
+  public List<JsonObject> drain() {
     List<JsonObject> all = new ArrayList<>();
     frames.drainTo(all);
     return all;
   }
 
-  short awaitClose() {
+  public short awaitClose() {
     try {
       return closed.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
@@ -189,11 +189,11 @@ final class SocketClient implements AutoCloseable {
     }
   }
 
-  String closeReason() {
+  public String closeReason() {
     return closeReason;
   }
 
-  boolean isClosed() {
+  public boolean isClosed() {
     return closed.isDone();
   }
 
