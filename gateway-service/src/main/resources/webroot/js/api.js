@@ -124,14 +124,18 @@ class ApiClient {
 
   /**
    * One page of history, ascending seq: `before` for older pages, `after` for newer ones,
-   * neither for the newest page. Resolves to {messages, hasMore}.
+   * neither for the newest page. Resolves to {messages, hasMore, epoch}.
    */
   async messages(roomId, { before, after, limit = PAGE_SIZE } = {}) {
     const query = new URLSearchParams({ limit: String(limit) });
     if (before !== undefined && before !== null) query.set('before', String(before));
     if (after !== undefined && after !== null) query.set('after', String(after));
     const result = await this.call('GET', `/rooms/${encodeURIComponent(roomId)}/messages?${query}`);
-    return { messages: (result && result.messages) || [], hasMore: Boolean(result && result.hasMore) };
+    return {
+      messages: (result && result.messages) || [],
+      hasMore: Boolean(result && result.hasMore),
+      epoch: (result && result.epoch) ?? null,
+    };
   }
 
   /** Every member's delivered/read watermark in a room: [{userId, delivered, read}]. */

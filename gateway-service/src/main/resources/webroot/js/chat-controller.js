@@ -262,6 +262,8 @@ export class ChatController {
       for (const chunk of chunks(Object.entries(cursors), SYNC_ROOMS_PER_REQUEST)) {
         const reply = await this.connection.request('chat.sync', { rooms: Object.fromEntries(chunk) });
         for (const [roomId, result] of Object.entries((reply && reply.rooms) || {})) {
+          // The room's seqs started again: what we held is dropped and the room reloaded.
+          if (result && this.epochChanged(roomId, result.epoch)) continue;
           const messages = (result && result.messages) || [];
           for (const message of messages) this.ingest({ roomId, ...message });
           const last = messages.length ? messages[messages.length - 1].seq : null;
@@ -270,6 +272,22 @@ export class ChatController {
       }
       cursors = next;
     }
+  }
+
+  /**
+   * Checks the epoch an answer brought for a room (docs/protocol.md, Epochs). When it changed,
+   * the history store lost or replaced the room's messages and its seqs started again: drops
+   * every message held of the room, keeps the new epoch, and reloads the room (its newest page
+   * when it is open; otherwise it loads when opened). Returns true then: the answer's messages
+   * continue the old timeline and must not be ingested. Pending sends stay, with their clientMsgId.
+   */
+  epochChanged(roomId, epoch) {
+    if (!this.store.noteEpoch(roomId, epoch)) return false;
+    console.info(`room ${roomId} has a new epoch: reloading it`);
+    this.store.dropHistory(roomId);
+    this.sidebar.renderRooms();
+    if (this.store.openRoomId === roomId) this.openRoom(roomId, { reload: true });
+    return true;
   }
 
   /** Fetches the seqs missing below a message that arrived early, for one room. */
@@ -281,6 +299,7 @@ export class ChatController {
       for (let round = 0; round < MAX_CATCH_UP_ROUNDS && timeline.hasGap(); round++) {
         const from = timeline.contiguousSeq;
         const page = await this.fetchAfter(roomId, from);
+        if (this.epochChanged(roomId, page.epoch)) break;
         for (const message of page.messages) this.ingest({ roomId, ...message });
         if (timeline.contiguousSeq === from) break; // no progress: leave it to the next sync
       }
@@ -297,7 +316,7 @@ export class ChatController {
       try {
         const reply = await this.connection.request('chat.sync', { rooms: { [roomId]: seq } });
         const result = reply && reply.rooms && reply.rooms[roomId];
-        if (result) return { messages: result.messages || [], hasMore: Boolean(result.hasMore) };
+        if (result) return { messages: result.messages || [], hasMore: Boolean(result.hasMore), epoch: result.epoch ?? null };
       } catch (error) {
         console.warn('chat.sync failed, using the history API', error);
       }
@@ -307,10 +326,10 @@ export class ChatController {
 
   // --- rooms ---
 
-  async openRoom(roomId) {
+  async openRoom(roomId, { reload = false } = {}) {
     const room = this.store.rooms.get(roomId);
     if (!room) return;
-    if (this.store.openRoomId === roomId && this.chat.screen.classList.contains('room-open')) return;
+    if (!reload && this.store.openRoomId === roomId && this.chat.screen.classList.contains('room-open')) return;
     this.store.openRoomId = roomId;
     room.unread = 0;
     this.sidebar.renderRooms();
@@ -329,6 +348,8 @@ export class ChatController {
       try {
         timeline.loading ??= api.messages(roomId, { limit: PAGE_SIZE });
         const page = await timeline.loading;
+        // The newest page starts the timeline afresh: its epoch is the one we hold from now on.
+        this.store.noteEpoch(roomId, page.epoch);
         if (!timeline.loaded) timeline.markLoaded(page);
       } catch (error) {
         if (this.store.openRoomId === roomId) this.chat.setHistoryStatus(error.message);
@@ -367,6 +388,7 @@ export class ChatController {
     } finally {
       timeline.loadingOlder = false;
     }
+    if (this.epochChanged(roomId, page.epoch)) return;
     timeline.addOlder(page);
     if (this.store.openRoomId !== roomId) return;
     this.chat.prependOlder(page.messages);

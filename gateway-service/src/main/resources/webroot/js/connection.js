@@ -6,9 +6,20 @@ import { EventBus, EventBusError } from './eventbus.js';
 const SOCKET_PATH = '/eventbus';
 /** Our label of the device, so the server can tell a user's web sessions from their phones. */
 const DEVICE = 'web';
-/** Backoff after a failed or lost connection: 1 s, 2 s, 4 s, … capped at 15 s. */
+/**
+ * Backoff after a failed or lost connection, with full jitter: a random wait between 0 and
+ * 1 s, 2 s, 4 s, … capped at 15 s, so the clients of a gateway that went away do not all come
+ * back at the same instant.
+ */
 export const RECONNECT_BASE_MS = 1_000;
 export const RECONNECT_MAX_MS = 15_000;
+/**
+ * After the server asked us to go elsewhere (the `reconnect` event, or close code 1012: the
+ * gateway drains), reconnect after a random wait of 0 to this, without backoff: not an error.
+ */
+export const PROMPT_RECONNECT_MAX_MS = 1_000;
+/** WebSocket's "service restart", the raw WebSocket's close code of a draining gateway. */
+const CLOSE_SERVICE_RESTART = 1012;
 
 /** The values of #connection-status[data-state]. */
 export const ConnectionState = Object.freeze({
@@ -34,6 +45,7 @@ export class Connection {
     this.bus = null;
     this.state = null;
     this.failures = 0; // consecutive failed attempts, for the backoff
+    this.askedToReconnect = false; // the server said it is going away: come back promptly
     this.everOnline = false;
     this.retryTimer = null;
     this.stopped = true;
@@ -104,8 +116,12 @@ export class Connection {
     try {
       bus = new EventBus(`${SOCKET_PATH}?ticket=${encodeURIComponent(ticket)}&device=${DEVICE}`, {
         onOpen: () => this.handleOpen(bus, generation),
-        onClose: () => this.handleClose(bus),
-        onError: (error) => console.warn('event bus error:', error.code, error.message),
+        onClose: (event) => this.handleClose(bus, event),
+        onError: (error) => {
+          // A socket opened on a gateway that has begun draining is turned away with this reason.
+          if (error.code === 'unavailable' && /^draining/.test(error.message)) this.askedToReconnect = true;
+          console.warn('event bus error:', error.code, error.message);
+        },
       });
     } catch (error) {
       console.error('cannot open the socket', error);
@@ -113,8 +129,16 @@ export class Connection {
       return;
     }
     this.bus = bus;
+    this.askedToReconnect = false;
     bus.register(this.inbox, (body) => {
-      if (body && typeof body === 'object') this.onEvent(body);
+      if (!body || typeof body !== 'object') return;
+      if (body.type === 'reconnect') {
+        // The gateway drains: it answers what we sent, then closes. We go once it has.
+        console.info(`the server asked us to reconnect (${body.reason})`);
+        if (bus === this.bus) this.askedToReconnect = true;
+        return;
+      }
+      this.onEvent(body);
     });
   }
 
@@ -132,16 +156,30 @@ export class Connection {
     this.setState(ConnectionState.ONLINE);
   }
 
-  handleClose(bus) {
+  handleClose(bus, event) {
     if (bus !== this.bus || this.stopped) return;
     this.bus = null;
-    this.scheduleRetry();
+    const prompt = this.askedToReconnect || (event && event.code === CLOSE_SERVICE_RESTART);
+    this.askedToReconnect = false;
+    this.scheduleRetry({ prompt });
   }
 
-  scheduleRetry() {
+  /**
+   * Waits, then connects again: a random delay up to the backoff (full jitter), which grows
+   * with each failure in a row; `prompt` (the server went away on purpose) waits at most
+   * PROMPT_RECONNECT_MAX_MS and does not count as a failure.
+   */
+  scheduleRetry({ prompt = false } = {}) {
     if (this.stopped) return;
-    const delay = Math.min(RECONNECT_BASE_MS * 2 ** this.failures, RECONNECT_MAX_MS);
-    this.failures++;
+    let delay;
+    if (prompt) {
+      this.failures = 0;
+      delay = Math.floor(Math.random() * PROMPT_RECONNECT_MAX_MS);
+    } else {
+      const cap = Math.min(RECONNECT_BASE_MS * 2 ** this.failures, RECONNECT_MAX_MS);
+      delay = Math.floor(Math.random() * cap);
+      this.failures++;
+    }
     this.setState(ConnectionState.RECONNECTING, { retryInMs: delay });
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.connect(), delay);

@@ -243,4 +243,50 @@ class BrowserChatTest {
     assertThat(carol.findElements(By.xpath(storedMessage("who is there?") + "//*[contains(@class,'receipt-mark')]"))).isEmpty();
     awaitReceiptMark(dave, "who is there?", "read");
   }
+
+  @Test
+  @DisplayName("a page survives a gateway drain: it reconnects without a login, and a message typed while the gateway was away is delivered once")
+  void pageSurvivesGatewayDrain() throws Exception {
+    try {
+      drain();
+    } catch (Throwable t) {
+      keepEvidence();
+      throw t;
+    }
+  }
+
+  void drain() throws Exception {
+    WebDriver erin = browser("erin");
+    WebDriver frank = browser("frank");
+    registerOnPage(erin, "erin-web");
+    registerOnPage(frank, "frank-web");
+    openDirect(erin, "frank-web");
+    send(erin, "before the drain");
+    awaitMessage(erin, "before the drain");
+    waiting(frank).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#room-list li[data-room-id]"))).click();
+    awaitMessage(frank, "before the drain");
+
+    By status = By.id("connection-status");
+    fx.restart(() -> {
+      // The gateway has drained and is gone: the page heard why and waits to reconnect.
+      waiting(erin).until(ExpectedConditions.attributeToBe(status, "data-state", "reconnecting"));
+      send(erin, "typed while the gateway was away");
+      waiting(erin).until(ExpectedConditions.visibilityOfElementLocated(
+          By.cssSelector("#messages li.pending[data-state='queued']")));
+    });
+
+    // Back without a login (the same token, a fresh ticket), caught up, and the queued message sent once.
+    waitOnline(erin);
+    waitOnline(frank);
+    assertThat(erin.findElements(By.id("auth-username"))).allSatisfy(field -> assertThat(field.isDisplayed()).isFalse());
+    assertThat(awaitMessage(erin, "typed while the gateway was away").getAttribute("data-seq")).isEqualTo("2");
+    assertThat(awaitMessage(frank, "typed while the gateway was away").getAttribute("data-seq")).isEqualTo("2");
+    waiting(erin).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#messages li.pending")));
+    assertThat(erin.findElements(By.xpath(storedMessage("typed while the gateway was away")))).hasSize(1);
+    assertThat(frank.findElements(By.xpath(storedMessage("typed while the gateway was away")))).hasSize(1);
+    // The page was told why the socket closed, and treated it as a reason to come back, not a failure.
+    List<String> console = new ArrayList<>();
+    erin.manage().logs().get(LogType.BROWSER).forEach(e -> console.add(e.getMessage()));
+    assertThat(console).anySatisfy(line -> assertThat(line).contains("the server asked us to reconnect (draining)"));
+  }
 }

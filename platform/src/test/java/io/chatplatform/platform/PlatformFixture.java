@@ -19,8 +19,12 @@ final class PlatformFixture implements AutoCloseable {
       "RATE_LIMIT_SOCKET_FRAMES_BURST", "1000000",
       "RATE_LIMIT_REST_WRITES_BURST", "1000000");
 
+  /** How long {@link #restart}'s graceful stop may take. */
+  static final long SHUTDOWN_TIMEOUT_MS = 30_000;
+
   final Path dataDir;
-  final EmbeddedPlatform platform;
+  private final Map<String, String> settings = new HashMap<>();
+  EmbeddedPlatform platform;
   final Vertx clientVertx = Vertx.vertx();
   final Api api;
 
@@ -30,7 +34,6 @@ final class PlatformFixture implements AutoCloseable {
 
   PlatformFixture(Path dataDir, Map<String, String> extra) throws Exception {
     this.dataDir = dataDir;
-    Map<String, String> settings = new HashMap<>();
     settings.put("DATA_DIR", dataDir.toString());
     settings.put("HTTP_PORT", "0");
     settings.put("HTTP_HOST", "127.0.0.1");
@@ -46,6 +49,20 @@ final class PlatformFixture implements AutoCloseable {
 
   int port() {
     return platform.port();
+  }
+
+  /**
+   * Stops the platform as SIGTERM does (the gateway drains: its sockets hear {@code reconnect}
+   * and close), runs {@code whileDown}, then starts it again on the same port and {@code DATA_DIR}
+   * (same users, rooms, messages and JWT secret). Blocking.
+   */
+  void restart(Runnable whileDown) throws Exception {
+    int port = port();
+    platform.stop(SHUTDOWN_TIMEOUT_MS);
+    whileDown.run();
+    Map<String, String> again = new HashMap<>(settings);
+    again.put("HTTP_PORT", String.valueOf(port));
+    platform = EmbeddedPlatform.start(Settings.of(again));
   }
 
   /** A fresh user with a unique name. */
