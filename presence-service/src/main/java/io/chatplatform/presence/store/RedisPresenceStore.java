@@ -169,12 +169,16 @@ public final class RedisPresenceStore implements PresenceStore {
       return Future.succeededFuture(List.of());
     }
     List<String> keys = new ArrayList<>();
+    keys.add(registryKey());
     keys.add(rebuilding());
     userIds.forEach(id -> {
       keys.add(sessions(id));
       keys.add(user(id));
     });
     return run(Script.GET, keys)
+        .compose(r -> r.size() == 1 && "lost".equals(r.get(0).toString())
+            ? Future.failedFuture(new ServiceException(ErrorCode.UNAVAILABLE, "presence is being rebuilt, try again"))
+            : Future.succeededFuture(r))
         .map(
             r -> {
               List<Presence> result = new ArrayList<>();

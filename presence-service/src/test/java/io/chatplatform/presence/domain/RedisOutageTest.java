@@ -178,6 +178,29 @@ class RedisOutageTest {
   }
 
   @Test
+  @DisplayName("a query to a Redis that came back empty, before the loss is noticed, answers unavailable, not everyone offline")
+  void emptyRedisIsNotEveryoneOffline() throws Exception {
+    onLoop(() -> tracker.connect(socket("alice")));
+    assertThat(statuses("alice")).containsExactly(Presence.ONLINE);
+
+    server.stop();
+    server.restart();
+    // No heartbeat or reaper run has noticed the loss yet: the registry's truth is gone, and
+    // "offline" would be a lie others act on.
+    AsyncResult<List<Presence>> query = Await.result(Future.<AsyncResult<List<Presence>>>future(p -> {
+      Await.until("Redis answers again", Duration.ofSeconds(10), () -> {
+        AsyncResult<List<Presence>> q = outcomeOf(() -> tracker.query(new Query("carol", List.of("alice"))), Duration.ofSeconds(5));
+        boolean answered = q.succeeded() || !(q.cause() instanceof ServiceException se && se.getMessage().startsWith("presence store unavailable"));
+        if (answered) {
+          p.tryComplete(q);
+        }
+        return answered;
+      });
+    }));
+    assertUnavailable(query, "alice's presence before the rebuild");
+  }
+
+  @Test
   @DisplayName("after Redis comes back empty, gateways report again, chosen statuses come back, and what changed meanwhile is announced")
   void rebuildAfterRestart() throws Exception {
     for (String user : List.of("alice", "bob", "carol")) {
