@@ -221,8 +221,19 @@ public final class ServiceNode {
    * from an event loop on that same loop, which would leave one core doing every service's work.
    */
   public Future<Void> deployAll(List<Deployable> verticles) {
+    // Not ready until every verticle has started: they start side by side, so a gateway can
+    // listen (and pass its own checks) before the services in the same process serve.
+    java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    operations.addReadinessCheck("started", () -> started.get()
+        ? Future.succeededFuture()
+        : Future.failedFuture("still starting"));
     List<Future<String>> deployed = verticles.stream().map(vertx::deployVerticle).toList();
-    return Future.all(deployed).onSuccess(x -> deployed.forEach(d -> deployments.add(d.result()))).mapEmpty();
+    return Future.all(deployed)
+        .onSuccess(x -> {
+          deployed.forEach(d -> deployments.add(d.result()));
+          started.set(true);
+        })
+        .mapEmpty();
   }
 
   /**
