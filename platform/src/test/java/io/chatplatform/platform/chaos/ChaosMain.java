@@ -49,7 +49,7 @@ public final class ChaosMain {
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]).toAbsolutePath();
     Path runDir = Path.of(args[1]).toAbsolutePath();
-    Set<String> only = args.length > 2 ? new HashSet<>(Arrays.asList(args[2].split(","))) : Set.of("a", "b", "c", "d");
+    Set<String> only = args.length > 2 ? new HashSet<>(Arrays.asList(args[2].split(","))) : Set.of("a", "b", "c", "d", "e", "f", "h");
     int base = Integer.parseInt(System.getenv().getOrDefault("CHAOS_BASE_PORT", "6100"));
     List<String> jvm = new ArrayList<>(Arrays.asList(System.getProperty("chaos.jvm.args", "").trim().split("\\s+")));
     jvm.removeIf(String::isEmpty);
@@ -110,6 +110,9 @@ public final class ChaosMain {
     scenario(only, "b", "restart Redis under load: presence right again within 15 s", this::redisRestart);
     scenario(only, "c", "stop and restart the store under load: sends fail fast with unavailable, then recover; nothing acknowledged is lost", this::storeRestart);
     scenario(only, "d", "kill -9 one chat-service and one history-service under load: no acknowledged message lost, each retried send stored once and delivered live", this::killChatAndHistory);
+    scenario(only, "e", "kill -9 one gateway while 500 clients chat across both: each of its clients reconnects once, nothing lost or duplicated", f -> gatewayDown(f, "e", true));
+    scenario(only, "f", "SIGTERM a gateway under load (500 clients): each of its clients sees one reconnect (1012) and nothing else", f -> gatewayDown(f, "f", false));
+    scenario(only, "h", "5,000 clients of a killed gateway reconnect: spread by their jitter, peak connects/s and time to full recovery", this::connectStorm);
     System.out.println();
     lines.forEach(System.out::println);
     return failed > 0 ? 1 : 0;
@@ -238,20 +241,38 @@ public final class ChaosMain {
       fig.append("; Redis down ").append(millisSince(k0)).append(" ms, back empty");
       Map<String, String> right = new HashMap<>(allOnline);
       right.put(users.get(3).userId(), "offline");
+      // Asked about every 100 ms (Await.until's poll) from the moment Redis answers PING again.
+      // docs/protocol.md: after an empty Redis comes back, a query answers unavailable (503) until
+      // the loss is noticed, then reads a user whose sockets are not reported again "as last
+      // shown": users 1-3 must never read offline, and user 4, once offline, must stay so.
       List<String> seen = new ArrayList<>();
+      List<String> wrong = new ArrayList<>();
+      int[] polls = {0};
+      boolean[] user4Offline = {false};
       try {
         Await.until("presence right again", Duration.ofSeconds(15), () -> {
           Map<String, String> now = presence(watcher, ids);
+          polls[0]++;
           String shown = now == null ? "503" : users.stream().map(u -> now.get(u.userId()).substring(0, 2)).collect(Collectors.joining("/"));
           if (seen.isEmpty() || !seen.get(seen.size() - 1).endsWith(shown)) {
             seen.add(millisSince(b0) + "ms:" + shown);
           }
+          if (now != null) {
+            boolean others = users.subList(0, 3).stream().allMatch(u -> "online".equals(now.get(u.userId())));
+            boolean off4 = "offline".equals(now.get(users.get(3).userId()));
+            if (!others || (user4Offline[0] && !off4)) {
+              wrong.add(millisSince(b0) + "ms:" + shown);
+            }
+            user4Offline[0] |= off4;
+          }
           return right.equals(now);
         });
       } finally {
-        fig.append("; answers after Redis was back (online/offline of users 1-4; user 4 left during the outage): ").append(seen);
+        fig.append("; answers after Redis was back (online/offline of users 1-4; user 4 left during the outage; ")
+            .append(polls[0]).append(" polls): ").append(seen);
       }
       fig.append("; presence right ").append(millisSince(b0)).append(" ms after Redis was back");
+      check(wrong.isEmpty(), "presence read wrong after Redis was back (users 1-3 not online, or user 4 online again): " + wrong);
       load.stop();
       long ok = load.attempts().stream().filter(a -> a.seq() != null).count();
       fig.append("; load: ").append(ok).append(" of ").append(load.attempts().size()).append(" sends acknowledged during the scenario");
@@ -425,6 +446,217 @@ public final class ChaosMain {
         fig.append("; live at the listener: ").append(live.size()).append(" distinct seqs in ").append(frames[0])
             .append(" message events (").append(frames[0] - live.size()).append(" announced again), missing ").append(missing);
       }
+    }
+  }
+
+  // ---- e, f: a gateway killed or drained under 500 clients (the load generator) -------------
+
+  static final int E_ROOMS = 50;
+  static final int E_MEMBERS = 10;
+
+  /**
+   * 500 generator clients (50 rooms of 10, each member sending one message every 10 s) through
+   * nginx, spread over both gateways; 5 s into the measured window gateway-1 is killed (kill -9)
+   * or stopped (SIGTERM: it drains). The generator's ledger must show every acknowledged message
+   * at every member exactly once, every send acknowledged, and exactly one reconnect per client
+   * the gateway held (no second wave).
+   */
+  void gatewayDown(StringBuilder fig, String id, boolean kill) throws Exception {
+    int clients = E_ROOMS * E_MEMBERS;
+    try (LoadRun gen = LoadRun.start(topology, "loadtest-" + id, List.of("fanout", "--url", "http://127.0.0.1:" + topology.nginxPort(),
+        "--rooms", String.valueOf(E_ROOMS), "--members", String.valueOf(E_MEMBERS), "--rate", "0.1", "--warmup", "3",
+        "--duration", "20", "--drain", "20", "--label", "chaos " + id))) {
+      gen.awaitLog("step 1:", Duration.ofSeconds(240));
+      Await.result(vertx.timer(3000 + 5000, TimeUnit.MILLISECONDS)); // 5 s into the measured window
+      long on1 = topology.webSockets("gateway-1");
+      long on2 = topology.webSockets("gateway-2");
+      fig.append(clients).append(" clients: ").append(on1).append(" on gateway-1, ").append(on2).append(" on gateway-2");
+      check(on1 + on2 == clients, "the gateways hold " + (on1 + on2) + " sockets, expected " + clients);
+      check(on1 > 0, "gateway-1 holds no client");
+      long t0 = System.nanoTime();
+      if (kill) {
+        topology.proc("gateway-1").kill9();
+      } else {
+        topology.proc("gateway-1").stop();
+        fig.append("; gateway-1 exited ").append(topology.proc("gateway-1").process.exitValue()).append(" ")
+            .append(millisSince(t0)).append(" ms after SIGTERM");
+      }
+      long[] peak = {0};
+      try {
+        Await.until("gateway-2 to hold all " + clients + " clients", Duration.ofSeconds(90),
+            () -> (peak[0] = Math.max(peak[0], topology.webSockets("gateway-2"))) >= clients);
+        fig.append("; all ").append(clients).append(" on gateway-2 ").append(millisSince(t0)).append(" ms after the ")
+            .append(kill ? "kill" : "SIGTERM");
+      } finally {
+        fig.append(" (gateway-2 held at most ").append(peak[0]).append(")");
+      }
+      JsonObject result = gen.await(Duration.ofSeconds(120));
+      Ledger ledger = Ledger.of(result);
+      ledger.describe(fig);
+      check(ledger.lost == 0, ledger.lost + " deliveries lost");
+      check(ledger.duplicated == 0, ledger.duplicated + " deliveries duplicated");
+      check(ledger.sent > 0 && ledger.acked == ledger.sent, "acknowledged " + ledger.acked + " of " + ledger.sent + " sends");
+      check(ledger.failed == 0 && ledger.unanswered == 0, ledger.failed + " sends failed, " + ledger.unanswered + " unanswered");
+      check(ledger.gaveUp == 0, ledger.gaveUp + " clients gave up reconnecting");
+      check(ledger.reconnects == on1, ledger.reconnects + " reconnects, expected one per client of gateway-1 (" + on1 + ")");
+      if (!kill) {
+        // What the server did to the clients: one 1012 close each, nothing else. A "write.*" is the
+        // generator's own send racing the close (written to a socket already closing); it is resent
+        // after the reconnect and counted in "resent", so it is reported, not failed on.
+        Map<String, Long> seen = new java.util.TreeMap<>(ledger.errors);
+        seen.keySet().removeIf(k -> k.startsWith("write."));
+        Map<String, Long> expected = Map.of("close.1012", on1);
+        check(seen.equals(expected), "clients saw " + ledger.errors + ", expected only " + expected);
+        check(ledger.failedAttempts == 0, ledger.failedAttempts + " reconnect attempts failed");
+      }
+    }
+  }
+
+  /** What the generator's result says about loss, duplicates and reconnects, over its steps and between them. */
+  static final class Ledger {
+    long sent;
+    long acked;
+    long failed;
+    long unanswered;
+    long expected;
+    long received;
+    long lost;
+    long duplicated;
+    long redelivered;
+    long reconnects;
+    long failedAttempts;
+    long resends;
+    long synced;
+    long gaveUp;
+    JsonObject recoveredAfterMs = new JsonObject();
+    final Map<String, Long> errors = new java.util.TreeMap<>();
+
+    static Ledger of(JsonObject result) {
+      Ledger l = new Ledger();
+      List<JsonObject> recoveries = new ArrayList<>();
+      for (Object o : result.getJsonArray("steps")) {
+        JsonObject step = (JsonObject) o;
+        JsonObject m = step.getJsonObject("messages");
+        JsonObject d = step.getJsonObject("deliveries");
+        l.sent += m.getLong("sent");
+        l.acked += m.getLong("acked");
+        l.failed += m.getLong("failed");
+        l.unanswered += m.getLong("unanswered");
+        l.expected += d.getLong("expected");
+        l.received += d.getLong("received");
+        l.lost += d.getLong("lost");
+        l.duplicated += d.getLong("duplicated");
+        l.redelivered += d.getLong("redelivered");
+        recoveries.add(step.getJsonObject("recovery"));
+        l.addErrors(step.getJsonObject("errors"));
+      }
+      JsonObject outside = result.getJsonObject("figures").getJsonObject("recoveryOutsideSteps");
+      if (outside != null) {
+        recoveries.add(outside);
+      }
+      for (JsonObject r : recoveries) {
+        l.reconnects += r.getLong("reconnects");
+        l.failedAttempts += r.getLong("failedAttempts");
+        l.resends += r.getLong("resends");
+        l.synced += r.getLong("syncedMessages");
+        l.gaveUp += r.getLong("gaveUp");
+        JsonObject after = r.getJsonObject("recoveredAfterMs");
+        if (after != null && after.getLong("count", 0L) > l.recoveredAfterMs.getLong("count", 0L)) {
+          l.recoveredAfterMs = after; // the step (or the time between steps) that held the outage
+        }
+      }
+      l.addErrors(result.getJsonObject("errors"));
+      return l;
+    }
+
+    private void addErrors(JsonObject json) {
+      if (json != null) {
+        json.forEach(e -> errors.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
+      }
+    }
+
+    void describe(StringBuilder fig) {
+      fig.append("; ledger: sent ").append(sent).append(", acked ").append(acked).append(", failed ").append(failed)
+          .append(", unanswered ").append(unanswered).append("; deliveries expected ").append(expected).append(", received ")
+          .append(received).append(", lost ").append(lost).append(", duplicated ").append(duplicated).append(", redelivered ")
+          .append(redelivered).append("; reconnects ").append(reconnects).append(" (failed attempts ").append(failedAttempts)
+          .append(", gave up ").append(gaveUp).append("), resent ").append(resends).append(", caught up by sync ").append(synced)
+          .append("; recovered (close to synced and resent) ms: p50 ").append(recoveredAfterMs.getValue("p50"))
+          .append(", p90 ").append(recoveredAfterMs.getValue("p90")).append(", p99 ").append(recoveredAfterMs.getValue("p99"))
+          .append(", max ").append(recoveredAfterMs.getValue("max")).append("; errors seen by clients ").append(errors);
+    }
+  }
+
+  // ---- h: 5,000 clients of a killed gateway reconnect --------------------------------------
+
+  static final int H_CLIENTS = 5000;
+
+  /**
+   * 5,000 mostly idle generator clients (500 rooms of 10; each member sends one message every
+   * 200 s) all on gateway-1: gateway-2 is stopped while they connect (nginx sends them all to
+   * gateway-1), then started again. gateway-1 is killed (kill -9): every client comes back through
+   * nginx to gateway-2 after its jittered backoff. gateway-2's WebSockets are sampled every 250 ms:
+   * the peak connects/s is the largest rise over one second; full recovery is when it holds all
+   * 5,000. The ledger must show nothing lost or duplicated and no client giving up.
+   */
+  void connectStorm(StringBuilder fig) throws Exception {
+    topology.proc("gateway-2").stop();
+    try (LoadRun gen = LoadRun.start(topology, "loadtest-h", List.of("fanout", "--url", "http://127.0.0.1:" + topology.nginxPort(),
+        "--rooms", String.valueOf(H_CLIENTS / 10), "--members", "10", "--rate", "0.005", "--warmup", "0",
+        "--duration", "120", "--drain", "20", "--concurrency", "50", "--label", "chaos h"))) {
+      long s0 = System.nanoTime();
+      gen.awaitLog("step 1:", Duration.ofSeconds(600));
+      fig.append(H_CLIENTS).append(" clients set up and connected through nginx to gateway-1 in ").append(secondsSince(s0)).append(" s");
+      topology.proc("gateway-2").start();
+      topology.awaitReady(List.of("gateway-2"), RESTART);
+      long on1 = topology.webSockets("gateway-1");
+      long on2 = topology.webSockets("gateway-2");
+      fig.append("; before the kill: gateway-1 ").append(on1).append(", gateway-2 ").append(on2);
+      check(on1 == H_CLIENTS, "gateway-1 holds " + on1 + " sockets, expected " + H_CLIENTS);
+
+      topology.proc("gateway-1").kill9();
+      long t0 = System.nanoTime();
+      List<long[]> samples = new ArrayList<>(); // {ms since the kill, sockets on gateway-2}
+      long full = -1;
+      for (int i = 0; i < 480 && millisSince(t0) < 120_000; i++) {
+        long now = topology.webSockets("gateway-2");
+        samples.add(new long[] {millisSince(t0), now});
+        if (now >= H_CLIENTS) {
+          full = millisSince(t0);
+          break;
+        }
+        Await.result(vertx.timer(250, TimeUnit.MILLISECONDS));
+      }
+      long peakRate = 0;
+      long peakAt = 0;
+      for (int i = 0; i < samples.size(); i++) {
+        for (int j = i + 1; j < samples.size() && samples.get(j)[0] - samples.get(i)[0] <= 1000; j++) {
+          long rise = samples.get(j)[1] - samples.get(i)[1];
+          if (rise > peakRate) {
+            peakRate = rise;
+            peakAt = samples.get(i)[0];
+          }
+        }
+      }
+      StringBuilder curve = new StringBuilder(); // one sample every 2 s, and the last
+      long bucket = -1;
+      for (int i = 0; i < samples.size(); i++) {
+        long[] sample = samples.get(i);
+        if (sample[0] / 2000 != bucket || i == samples.size() - 1) {
+          bucket = sample[0] / 2000;
+          curve.append(' ').append(sample[0]).append("ms=").append(sample[1]);
+        }
+      }
+      fig.append("; after kill -9 of gateway-1, gateway-2 held:").append(curve);
+      fig.append("; peak ").append(peakRate).append(" connects/s (at ").append(peakAt).append(" ms)");
+      fig.append(full < 0 ? "; NOT all back within 120 s" : "; all " + H_CLIENTS + " on gateway-2 " + full + " ms after the kill");
+      JsonObject result = gen.await(Duration.ofSeconds(300));
+      Ledger ledger = Ledger.of(result);
+      ledger.describe(fig);
+      check(full >= 0, "not every client was back on gateway-2 within 120 s");
+      check(ledger.gaveUp == 0, ledger.gaveUp + " clients gave up reconnecting");
+      check(ledger.reconnects == H_CLIENTS, ledger.reconnects + " reconnects, expected " + H_CLIENTS);
+      check(ledger.lost == 0 && ledger.duplicated == 0, "lost " + ledger.lost + ", duplicated " + ledger.duplicated);
     }
   }
 

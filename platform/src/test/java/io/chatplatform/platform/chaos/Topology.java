@@ -266,6 +266,32 @@ final class Topology implements AutoCloseable {
     }
   }
 
+  /**
+   * The WebSockets a gateway holds now: Vert.x's {@code vertx_http_server_active_ws_connections}
+   * from its {@code /metrics} (0 while it has none), or -1 when it does not answer.
+   */
+  long webSockets(String gateway) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(gateway) + "/metrics"))
+          .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        return -1;
+      }
+      double sum = 0;
+      for (String line : r.body().split("\n")) {
+        if (line.startsWith("vertx_http_server_active_ws_connections")) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return Math.round(sum);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
   static boolean accepts(int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
