@@ -49,6 +49,12 @@ interface ClientChannel {
   /** Bytes that may wait to be sent before {@link #writeQueueFull} says so. */
   void writeQueueMaxSize(int bytes);
 
+  /**
+   * A session of SockJS's HTTP transports (XHR streaming and polling, EventSource); its websocket
+   * transport is {@link SockJsWebSocket}. The session's {@code writeQueueFull()} counts what waits
+   * between two of the client's requests; a request carries at most one streaming response's
+   * worth (vertx-web's {@code maxBytesStreaming}) before it ends (docs/protocol.md, Close codes).
+   */
   static ClientChannel of(SockJSSocket socket) {
     return new ClientChannel() {
       @Override public String uri() { return socket.uri(); }

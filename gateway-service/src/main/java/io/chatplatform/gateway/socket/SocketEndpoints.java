@@ -8,12 +8,14 @@ import io.chatplatform.gateway.auth.Tokens;
 import io.chatplatform.gateway.web.OriginPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -76,6 +78,9 @@ public final class SocketEndpoints {
             .setRegisterWriteHandler(false)
             .addDisabledTransport(Transport.JSON_P.name())
             .addDisabledTransport(Transport.HTML_FILE.name());
+    // SockJS's websocket transport is served here, bound as the raw WebSocket is (SockJsWebSocket).
+    router.getWithRegex(Pattern.quote(prefix) + "/[^/.]+/[^/.]+/websocket")
+        .handler(ctx -> upgrade(ctx, ws -> new SockJsWebSocket(vertx, ws, options.getHeartbeatInterval())));
     router.route(prefix + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(s -> accept(ClientChannel.of(s))));
   }
 
@@ -115,9 +120,13 @@ public final class SocketEndpoints {
   }
 
   private void upgrade(RoutingContext ctx) {
+    upgrade(ctx, ClientChannel::of);
+  }
+
+  private void upgrade(RoutingContext ctx, Function<ServerWebSocket, ClientChannel> channel) {
     ctx.request()
         .toWebSocket()
-        .onSuccess(ws -> accept(ClientChannel.of(ws)))
+        .onSuccess(ws -> accept(channel.apply(ws)))
         .onFailure(e -> {
           if (!ctx.response().ended()) {
             ctx.response().setStatusCode(400).end("a WebSocket upgrade is expected");

@@ -94,14 +94,21 @@ final class SocketNode implements AutoCloseable {
    * A stand-in service at {@code address}: keeps each request (in its JSON form) and replies with
    * {@code answer}'s result, typed as the endpoint's reply.
    */
-  @SuppressWarnings("unchecked")
   void serve(String address, Function<JsonObject, Future<JsonObject>> answer) {
+    serve(vertx, address, answer, requests.computeIfAbsent(address, a -> new LinkedBlockingQueue<>()));
+  }
+
+  /**
+   * A stand-in service at {@code address} on {@code vertx}'s event bus: adds each request (in its
+   * JSON form) to {@code received} and replies with {@code answer}'s result, typed as the endpoint's reply.
+   */
+  @SuppressWarnings("unchecked")
+  static void serve(Vertx vertx, String address, Function<JsonObject, Future<JsonObject>> answer, BlockingQueue<JsonObject> received) {
     Endpoint<Object, Object> endpoint = (Endpoint<Object, Object>) java.util.stream.Stream
         .concat(ChatApi.ALL.stream(), PresenceApi.ALL.stream())
         .filter(e -> e.address().equals(address))
         .findFirst()
         .orElseThrow();
-    BlockingQueue<JsonObject> received = requests.computeIfAbsent(address, a -> new LinkedBlockingQueue<>());
     Await.result(vertx.eventBus().<Object>consumer(address, message -> {
       JsonObject body = message.body() instanceof JsonObject json ? json : endpoint.request().write().apply(message.body());
       received.add(body);
