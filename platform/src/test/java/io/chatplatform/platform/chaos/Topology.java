@@ -189,11 +189,14 @@ final class Topology implements AutoCloseable {
       dir.toFile().setWritable(true, false);
     }
     StringBuilder servers = new StringBuilder();
+    StringBuilder wsServers = new StringBuilder();
     for (String g : List.of("gateway-1", "gateway-2")) {
       servers.append("server 127.0.0.1:").append(httpPort(g)).append(" max_fails=2 fail_timeout=10s; ");
+      wsServers.append("server 127.0.0.1:").append(httpPort(g)).append(" max_fails=0; ");
     }
     String conf = Files.readString(root.resolve("deploy/nginx/nginx.conf"))
         .replace("@LISTEN@", "127.0.0.1:" + nginxPort())
+        .replace("@WS_SERVERS@", wsServers.toString().trim())
         .replace("@SERVERS@", servers.toString().trim());
     Files.writeString(prefix.resolve("nginx.conf"), conf);
     add(new Proc("nginx", List.of(System.getProperty("chaos.nginx", "nginx"), "-p", prefix.toString(),
