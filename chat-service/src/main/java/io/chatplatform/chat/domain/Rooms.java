@@ -15,12 +15,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rooms and membership. Every operation acts for an authenticated caller; a room the caller is
  * not in answers exactly like a room that does not exist.
  */
 public final class Rooms {
+  private static final Logger LOG = LoggerFactory.getLogger(Rooms.class);
   private final RoomStore rooms;
   private final UserStore users;
   private final Accounts accounts;
@@ -191,15 +194,36 @@ public final class Rooms {
 
   /** Tells the joined, the left and the members who stayed, with the room as it now is. */
   private Future<Void> announceChange(String roomId, Set<String> joined, Set<String> left) {
-    return rooms
-        .get(roomId)
-        .compose(room -> view(room, null).map(view -> {
-          List<String> stayed = room.memberIds().stream().filter(id -> !joined.contains(id)).toList();
+    return rooms.get(roomId).compose(room -> {
+      List<String> stayed = room.memberIds().stream().filter(id -> !joined.contains(id)).toList();
+      if (left.isEmpty()) {
+        return view(room, null).map(view -> {
           events.room(Room.JOINED, joined, view);
-          events.room(Room.LEFT, left, view);
           events.room(Room.UPDATED, stayed, view);
           return null;
-        }));
+        });
+      }
+      // A removal takes effect at once: the removed member hears "left" (and every gateway drops
+      // them from the room) without waiting for history-service's room state, which a left
+      // member does not need. The others' "updated" follows when the state is known.
+      return profiles(room).map(people -> {
+        events.room(Room.LEFT, left, new RoomView(room, 0, 0, people));
+        view(room, null)
+            .onSuccess(view -> events.room(Room.UPDATED, stayed, view))
+            .onFailure(e -> LOG.warn("could not tell the members of {} of a removal: {}", room.roomId(), e.toString()));
+        return null;
+      });
+    });
+  }
+
+  private Future<Map<String, User>> profiles(Room room) {
+    return users.byIds(room.memberIds()).map(Rooms::byId);
+  }
+
+  private static Map<String, User> byId(List<User> users) {
+    Map<String, User> byId = new HashMap<>();
+    users.forEach(u -> byId.put(u.userId(), u));
+    return byId;
   }
 
   private Future<RoomView> view(Room room, String viewer) {
@@ -221,8 +245,7 @@ public final class Rooms {
         .recover(e -> viewer == null ? Future.succeededFuture(new RoomStates(Map.of())) : Future.failedFuture(e));
     Future<List<User>> profiles = users.byIds(people);
     return Future.all(states, profiles).map(x -> {
-      Map<String, User> byId = new HashMap<>();
-      profiles.result().forEach(u -> byId.put(u.userId(), u));
+      Map<String, User> byId = byId(profiles.result());
       return list.stream()
           .map(room -> {
             Map<String, User> members = new HashMap<>();

@@ -31,6 +31,8 @@ final class MemoryHistory implements HistoryClient {
   final Map<String, List<Message>> rooms = new HashMap<>();
   /** While true, history-service does not answer room states (down, or slower than the timeout). */
   boolean down;
+  /** While true, room states never answer (history-service hangs; the caller's timeout has not fired yet). */
+  boolean hanging;
   private final Map<String, Message> byClientKey = new HashMap<>();
   /** "room user" → {delivered, read}. */
   private final Map<String, long[]> marks = new HashMap<>();
@@ -68,6 +70,9 @@ final class MemoryHistory implements HistoryClient {
 
   @Override
   public Future<RoomStates> roomStates(RoomStatesQuery query) {
+    if (hanging) {
+      return io.vertx.core.Promise.<RoomStates>promise().future();
+    }
     if (down) {
       return Future.failedFuture(new ServiceException(io.chatplatform.contracts.ErrorCode.UNAVAILABLE, "service unavailable, try again"));
     }

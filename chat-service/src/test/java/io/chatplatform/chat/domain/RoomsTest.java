@@ -119,4 +119,17 @@ class RoomsTest {
         .extracting(e -> e.event() + "@" + e.room().room().version())
         .containsExactly("joined@2", "left@3", "joined@4");
   }
+
+  @Test
+  @DisplayName("removes a member and tells them at once while history-service hangs, without waiting for its timeout")
+  void removalDoesNotWaitForAHangingHistory() {
+    String roomId = result(chat.rooms.create(new CreateRoom(alice, "Team", List.of(bob, carol)))).room().roomId();
+    chat.events.rooms.clear();
+    chat.history.hanging = true;
+
+    io.vertx.core.Future<Void> removal = chat.rooms.removeMember(new MemberChange(alice, roomId, bob));
+    assertThat(removal.succeeded()).as("answered without history").isTrue();
+    assertThat(chat.events.rooms).extracting(RecordedEvents.RoomEvent::event, RecordedEvents.RoomEvent::userIds)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Room.LEFT, List.of(bob)));
+  }
 }
