@@ -49,7 +49,7 @@ public final class ChaosMain {
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]).toAbsolutePath();
     Path runDir = Path.of(args[1]).toAbsolutePath();
-    Set<String> only = args.length > 2 ? new HashSet<>(Arrays.asList(args[2].split(","))) : Set.of("a", "b", "c", "d", "e", "f", "h");
+    Set<String> only = args.length > 2 ? new HashSet<>(Arrays.asList(args[2].split(","))) : Set.of("a", "b", "c", "d", "e", "f", "g", "h");
     int base = Integer.parseInt(System.getenv().getOrDefault("CHAOS_BASE_PORT", "6100"));
     List<String> jvm = new ArrayList<>(Arrays.asList(System.getProperty("chaos.jvm.args", "").trim().split("\\s+")));
     jvm.removeIf(String::isEmpty);
@@ -112,6 +112,7 @@ public final class ChaosMain {
     scenario(only, "d", "kill -9 one chat-service and one history-service under load: no acknowledged message lost, each retried send stored once and delivered live", this::killChatAndHistory);
     scenario(only, "e", "kill -9 one gateway while 500 clients chat across both: each of its clients reconnects once, nothing lost or duplicated", f -> gatewayDown(f, "e", true));
     scenario(only, "f", "SIGTERM a gateway under load (500 clients): each of its clients sees one reconnect (1012) and nothing else", f -> gatewayDown(f, "f", false));
+    scenario(only, "g", "a raw and a SockJS client that stop reading while their room is busy: closed (4429, SockJS's close), the reader gets every message, gateway heap flat", this::slowReaders);
     scenario(only, "h", "5,000 clients of a killed gateway reconnect: spread by their jitter, peak connects/s and time to full recovery", this::connectStorm);
     System.out.println();
     lines.forEach(System.out::println);
@@ -585,6 +586,167 @@ public final class ChaosMain {
           .append(", p90 ").append(recoveredAfterMs.getValue("p90")).append(", p99 ").append(recoveredAfterMs.getValue("p99"))
           .append(", max ").append(recoveredAfterMs.getValue("max")).append("; errors seen by clients ").append(errors);
     }
+  }
+
+  // ---- g: clients that stop reading ---------------------------------------------------------
+
+  static final int G_MESSAGES = 4000;
+  /** Characters per message: chat-service's MESSAGE_MAX_TEXT_LENGTH (4000), so ~4.2 KB events. */
+  static final int G_TEXT = 4000;
+  /** chat.send frames in flight on the sender's socket: under the gateway's SOCKET_SEND_QUEUE_MAX (50). */
+  static final int G_WINDOW = 40;
+
+  /**
+   * Through nginx, a room of four: a sender, a reader (raw WebSocket, reading), and a raw WebSocket
+   * client and a SockJS websocket-transport client that stop reading (their Vert.x WebSocket
+   * paused, an 8 KiB receive buffer: TCP back-pressure builds through nginx up to the gateway). The
+   * sender pushes {@link #G_MESSAGES} messages of {@link #G_TEXT} characters, {@link #G_WINDOW} in
+   * flight. Checks: every send acknowledged; the reader received every acknowledged seq; once the
+   * paused clients read again they find their socket closed: 4429 on the raw WebSocket, SockJS's
+   * {@code c[3000,...]} on SockJS. Reported, not checked: each gateway's heap (from /metrics, after
+   * a forced full GC) before and after, and the largest sampled during the flood.
+   */
+  void slowReaders(StringBuilder fig) throws Exception {
+    Api.User sender = api.register("g_send");
+    Api.User readerUser = api.register("g_read");
+    Api.User rawUser = api.register("g_raw");
+    Api.User sockJsUser = api.register("g_sockjs");
+    String roomId = api.createRoom(sender, "chaos-g", readerUser, rawUser, sockJsUser).getString("roomId");
+    List<String> gateways = List.of("gateway-1", "gateway-2");
+    try (SocketClient s = socket(sender, null); SocketClient reader = socket(readerUser, null)) {
+      long[] before = {topology.webSockets("gateway-1"), topology.webSockets("gateway-2")};
+      SlowReader raw = SlowReader.connect(vertx, topology.nginxPort(), rawUser.userId(), rawUser.token(), false);
+      long[] afterRaw = {topology.webSockets("gateway-1"), topology.webSockets("gateway-2")};
+      SlowReader sockJs = SlowReader.connect(vertx, topology.nginxPort(), sockJsUser.userId(), sockJsUser.token(), true);
+      long[] afterSockJs = {topology.webSockets("gateway-1"), topology.webSockets("gateway-2")};
+      try {
+        String rawOn = afterRaw[0] > before[0] ? "gateway-1" : afterRaw[1] > before[1] ? "gateway-2" : "?";
+        String sockJsOn = afterSockJs[0] > afterRaw[0] ? "gateway-1" : afterSockJs[1] > afterRaw[1] ? "gateway-2" : "?";
+        fig.append("slow raw client on ").append(rawOn).append(", slow SockJS client on ").append(sockJsOn);
+
+        Map<String, Long> heapBefore = new java.util.TreeMap<>();
+        for (String g : gateways) {
+          topology.fullGc(g);
+          heapBefore.put(g, topology.heapBytes(g));
+        }
+        raw.pause();
+        sockJs.pause();
+
+        // The flood: G_WINDOW sends in flight, the reader drained as it goes.
+        String text = "g".repeat(G_TEXT);
+        Set<Long> acked = new HashSet<>();
+        Map<String, Long> errors = new java.util.TreeMap<>();
+        Set<Long> received = new HashSet<>();
+        long[] readerEvents = {0};
+        Predicate<JsonObject> ofRoom = message(roomId, -1);
+        Map<String, Long> heapPeak = new java.util.TreeMap<>();
+        int sent = 0;
+        int answered = 0;
+        long t0 = System.nanoTime();
+        long lastSample = 0;
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(240);
+        while (answered < G_MESSAGES) {
+          check(System.nanoTime() < deadline, "the flood did not finish within 240 s: " + answered + " of " + G_MESSAGES + " sends answered");
+          check(!s.isClosed(), "the sender's socket was closed: " + s.closeReason());
+          while (sent - answered < G_WINDOW && sent < G_MESSAGES) {
+            sent++;
+            s.write(new JsonObject().put("type", "send").put("address", "chat.send").put("replyAddress", "reply.g." + sent)
+                .put("body", sendBody(roomId, "g-" + sent, (sent + " " + text).substring(0, G_TEXT))));
+          }
+          boolean idle = true;
+          for (JsonObject f : s.drain()) {
+            idle = false;
+            if (f.getString("address", "").startsWith("reply.g.")) {
+              answered++;
+              if ("rec".equals(f.getString("type"))) {
+                acked.add(f.getJsonObject("body").getLong("seq"));
+              } else {
+                errors.merge(f.getValue("body") + ": " + f.getString("message"), 1L, Long::sum);
+              }
+            }
+          }
+          idle &= drainInto(reader, ofRoom, received, readerEvents) == 0;
+          if (millisSince(lastSample) >= 500) {
+            lastSample = System.nanoTime();
+            for (String g : gateways) {
+              heapPeak.merge(g, topology.heapBytes(g), Math::max);
+            }
+          }
+          if (idle) {
+            Thread.sleep(2);
+          }
+        }
+        long floodMs = millisSince(t0);
+        fig.append("; ").append(G_MESSAGES).append(" messages of ").append(G_TEXT).append(" characters sent in ").append(floodMs)
+            .append(" ms (").append(G_MESSAGES * 1000L / Math.max(1, floodMs)).append("/s), acknowledged ").append(acked.size());
+        if (!errors.isEmpty()) {
+          fig.append(", failed ").append(errors);
+        }
+        check(acked.size() == G_MESSAGES, "acknowledged " + acked.size() + " of " + G_MESSAGES + " sends; failures " + errors);
+
+        try {
+          Await.until("the reader to hold every acknowledged seq", Duration.ofSeconds(60), () -> {
+            drainInto(reader, ofRoom, received, readerEvents);
+            return received.containsAll(acked);
+          });
+        } finally {
+          Set<Long> missing = new java.util.TreeSet<>(acked);
+          missing.removeAll(received);
+          fig.append("; reader: ").append(received.size()).append(" distinct seqs in ").append(readerEvents[0])
+              .append(" message events, missing ").append(missing.size() > 20 ? missing.size() + " seqs" : missing)
+              .append(", done ").append(millisSince(t0)).append(" ms after the first send");
+        }
+        check(!reader.isClosed(), "the reader's socket was closed: " + reader.closeReason());
+
+        // Read again: what the gateway sent before closing comes through nginx, then the close.
+        long r0 = System.nanoTime();
+        raw.resume();
+        sockJs.resume();
+        Short rawCode = raw.awaitClosed(Duration.ofSeconds(60));
+        long rawMs = millisSince(r0);
+        Short sockJsCode = sockJs.awaitClosed(Duration.ofSeconds(60));
+        fig.append("; after resuming: raw closed ").append(rawCode).append(" (").append(raw.messages.get()).append(" messages read, ")
+            .append(raw.bytes.get() / 1024).append(" KiB, ").append(rawMs).append(" ms), SockJS got ").append(sockJs.sockJsClose)
+            .append(" (").append(sockJs.messages.get()).append(" messages read, ").append(sockJs.bytes.get() / 1024)
+            .append(" KiB), its WebSocket closed ").append(sockJsCode);
+
+        Map<String, Long> heapAfterRaw = new java.util.TreeMap<>();
+        Map<String, Long> heapAfter = new java.util.TreeMap<>();
+        for (String g : gateways) {
+          heapAfterRaw.put(g, topology.heapBytes(g));
+          topology.fullGc(g);
+          heapAfter.put(g, topology.heapBytes(g));
+        }
+        fig.append("; gateway heap (MiB, after a full GC) before / largest sampled during the flood (no GC) / after (no GC) / after (full GC): ");
+        for (String g : gateways) {
+          fig.append(g).append(' ').append(mib(heapBefore.get(g))).append(" / ").append(mib(heapPeak.getOrDefault(g, -1L)))
+              .append(" / ").append(mib(heapAfterRaw.get(g))).append(" / ").append(mib(heapAfter.get(g))).append(g.equals("gateway-1") ? ", " : "");
+        }
+        check(rawCode != null && rawCode == 4429, "the slow raw client was closed with " + rawCode + ", expected 4429");
+        check(sockJs.sockJsClose != null && sockJs.sockJsClose.startsWith("c[3000,"), "the slow SockJS client got " + sockJs.sockJsClose + ", expected c[3000,...]");
+        check(sockJsCode != null || sockJs.closed.isDone(), "the slow SockJS client's WebSocket was not closed");
+        check(raw.messages.get() < G_MESSAGES && sockJs.messages.get() < G_MESSAGES, "a slow client received every message: it was not slowed enough");
+      } finally {
+        raw.close();
+        sockJs.close();
+      }
+    }
+  }
+
+  /** Takes the reader's queued frames, keeping the seqs of the room's message events; how many frames it took. */
+  static int drainInto(SocketClient reader, Predicate<JsonObject> ofRoom, Set<Long> seqs, long[] events) {
+    List<JsonObject> frames = reader.drain();
+    for (JsonObject f : frames) {
+      if (ofRoom.test(f)) {
+        events[0]++;
+        seqs.add(f.getJsonObject("body").getJsonObject("message").getLong("seq"));
+      }
+    }
+    return frames.size();
+  }
+
+  static String mib(Long bytes) {
+    return bytes == null || bytes < 0 ? "?" : String.format("%.1f", bytes / 1048576.0);
   }
 
   // ---- h: 5,000 clients of a killed gateway reconnect --------------------------------------

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
  * <p>failing on any FAIL line. About 2.5–3 minutes on a 2-core machine: the topology takes 30–40 s
  * to be ready, a–d 10–25 s each, f about 40 s with the restart of the processes d killed. Left to
  * {@code bin/chaos} (docs/resilience.md): e (kill -9 of a gateway under 500 clients; f covers the
- * same reconnect, sync and resend path and a kill adds only the other close), and h (5,000 clients
- * reconnecting: several minutes of set-up and recovery, the whole machine).
+ * same reconnect, sync and resend path and a kill adds only the other close), g (slow readers:
+ * about 40 s of sends; the gateway's SlowReaderTest covers the bound in the build), and h (5,000
+ * clients reconnecting: several minutes of set-up and recovery, the whole machine).
  *
  * <p>It needs the service jars and the load generator's jar: a reactor build ({@code mvn verify}
  * from the root) packages every module before platform's tests run. It needs {@code redis-server}

@@ -274,16 +274,48 @@ final class Topology implements AutoCloseable {
    * from its {@code /metrics} (0 while it has none), or -1 when it does not answer.
    */
   long webSockets(String gateway) {
+    return metricSum(gateway, line -> line.startsWith("vertx_http_server_active_ws_connections"));
+  }
+
+  /** A member's heap in use: {@code jvm_memory_used_bytes{area="heap"}} summed over its pools, or -1. */
+  long heapBytes(String member) {
+    return metricSum(member, line -> line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\""));
+  }
+
+  /** Forces a full GC in a member ({@code jcmd <pid> GC.run}); false when it could not. */
+  boolean fullGc(String member) {
+    Proc p = proc(member);
+    if (!p.alive()) {
+      return false;
+    }
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(gateway) + "/metrics"))
+      Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          String.valueOf(p.process.pid()), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+        jcmd.destroyForcibly();
+        return false;
+      }
+      return jcmd.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The sum of a member's {@code /metrics} samples whose line matches (0 for none), or -1 when it does not answer. */
+  long metricSum(String member, java.util.function.Predicate<String> line) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(member) + "/metrics"))
           .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         return -1;
       }
       double sum = 0;
-      for (String line : r.body().split("\n")) {
-        if (line.startsWith("vertx_http_server_active_ws_connections")) {
-          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      for (String sample : r.body().split("\n")) {
+        if (line.test(sample)) {
+          sum += Double.parseDouble(sample.substring(sample.lastIndexOf(' ') + 1));
         }
       }
       return Math.round(sum);
