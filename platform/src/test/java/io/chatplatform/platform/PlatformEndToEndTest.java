@@ -274,6 +274,31 @@ class PlatformEndToEndTest {
   }
 
   @Test
+  @DisplayName("25 sends pipelined on one socket, every other one mentioning a member, get seqs in the order they were sent")
+  void pipelinedSendsKeepTheirOrder() {
+    Api.User alice = fx.newUser("order");
+    Api.User bob = fx.newUser("mentioned");
+    JsonObject room = fx.api.createRoom(alice, "Order", bob);
+    try (SocketClient socket = fx.readySocket(alice)) {
+      int sends = 25;
+      for (int i = 0; i < sends; i++) {
+        String text = i % 2 == 0 ? "plain " + i : "hello @" + bob.username() + " " + i;
+        JsonObject body = new JsonObject().put("roomId", room.getString("roomId")).put("clientMsgId", "order-" + i).put("text", text);
+        // Written one after the other without waiting for the answers.
+        socket.write(new JsonObject().put("type", "send").put("address", "chat.send").put("body", body).put("replyAddress", "order." + i));
+      }
+      List<Long> seqs = new ArrayList<>();
+      for (int i = 0; i < sends; i++) {
+        String replyAddress = "order." + i;
+        JsonObject reply = socket.awaitFrame(f -> replyAddress.equals(f.getString("address")), Await.TIMEOUT);
+        assertThat(reply.getString("type")).as("answer to send %d: %s", i, reply).isEqualTo("rec");
+        seqs.add(reply.getJsonObject("body").getLong("seq"));
+      }
+      assertThat(seqs).as("seqs in send order").isSorted().doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
   @DisplayName("concurrent senders get seq 1..N with no gap and no duplicate")
   void concurrentSeq() throws Exception {
     List<Api.User> users = new ArrayList<>();
