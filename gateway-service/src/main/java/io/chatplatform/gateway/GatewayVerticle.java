@@ -12,6 +12,7 @@ import io.chatplatform.gateway.socket.SocketEndpoints;
 import io.chatplatform.gateway.validation.RequestSchemas;
 import io.chatplatform.gateway.web.ApiOrigins;
 import io.chatplatform.gateway.web.HttpsRedirect;
+import io.chatplatform.gateway.web.MalformedRequests;
 import io.chatplatform.gateway.web.OriginPolicy;
 import io.chatplatform.gateway.web.SecurityHeaders;
 import io.chatplatform.gateway.web.ServerOptions;
@@ -81,6 +82,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders(config.tls(), config.hstsMaxAgeSeconds()));
+    MalformedRequests.mount(router);
     operations.mount(vertx, router);
     ApiOrigins.mount(router, "/api/v1/*", origins, config.corsMaxAgeSeconds());
     router.route("/api/v1/*").subRouter(new RestApi(vertx, config, tokens, services, guards).router());
