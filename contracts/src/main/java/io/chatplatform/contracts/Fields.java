@@ -37,13 +37,9 @@ public final class Fields {
     return value;
   }
 
-  /** A boolean, or null when absent. */
-  public static Boolean optBoolean(JsonObject json, String field, String problem) {
-    Object raw = json.getValue(field);
-    if (raw == null) {
-      return null;
-    }
-    if (!(raw instanceof Boolean value)) {
+  /** A present boolean; {@code problem} is the error text otherwise. */
+  public static boolean bool(JsonObject json, String field, String problem) {
+    if (!(json.getValue(field) instanceof Boolean value)) {
       throw ServiceException.badRequest(problem);
     }
     return value;

@@ -181,6 +181,17 @@ public final class SocketClient implements AutoCloseable {
     return all;
   }
 
+  /** Like {@link #drain()}, but when nothing is there yet, waits up to {@code wait} for the next frame. */
+  public List<JsonObject> drain(Duration wait) throws InterruptedException {
+    List<JsonObject> all = new ArrayList<>();
+    JsonObject first = frames.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+    if (first != null) {
+      all.add(first);
+      frames.drainTo(all);
+    }
+    return all;
+  }
+
   public short awaitClose() {
     try {
       return closed.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

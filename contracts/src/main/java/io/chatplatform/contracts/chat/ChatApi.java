@@ -86,13 +86,8 @@ public final class ChatApi {
   /** An admin disables an account or enables it again. */
   public record SetDisabled(String callerId, String userId, boolean disabled) {
     static SetDisabled read(JsonObject json) {
-      Boolean disabled = Fields.optBoolean(json, "disabled", "disabled must be true or false");
-      String caller = Fields.string(json, "callerId");
-      String target = Fields.string(json, "userId");
-      if (disabled == null) {
-        throw ServiceException.badRequest("disabled must be true or false");
-      }
-      return new SetDisabled(caller, target, disabled);
+      boolean disabled = Fields.bool(json, "disabled", "disabled must be true or false");
+      return new SetDisabled(Fields.string(json, "callerId"), Fields.string(json, "userId"), disabled);
     }
 
     JsonObject write() {

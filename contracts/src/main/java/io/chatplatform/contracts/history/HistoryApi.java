@@ -4,6 +4,7 @@ import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.Endpoint;
 import io.chatplatform.contracts.Fields;
 import io.chatplatform.contracts.Shape;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,14 +217,14 @@ public final class HistoryApi {
     public static final Shape<RoomMarks> SHAPE = Shape.of(RoomMarks.class, RoomMarks::read, RoomMarks::write);
 
     static RoomMarks read(JsonObject json) {
-      return new RoomMarks(json.getJsonArray("members", new io.vertx.core.json.JsonArray()).stream()
+      return new RoomMarks(json.getJsonArray("members", new JsonArray()).stream()
           .map(o -> (JsonObject) o)
           .map(m -> new MemberMarks(m.getString("userId"), m.getLong("delivered", 0L), m.getLong("read", 0L)))
           .toList());
     }
 
     JsonObject write() {
-      io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+      JsonArray list = new JsonArray();
       members.forEach(m -> list.add(new JsonObject().put("userId", m.userId()).put("delivered", m.delivered()).put("read", m.read())));
       return new JsonObject().put("members", list);
     }

@@ -64,10 +64,7 @@ public final class PresenceApi {
   /** The caller, on one of its sockets, started or stopped typing in a room. */
   public record Typing(String callerId, String callerSessionId, String callerNodeId, String roomId, boolean typing) {
     static Typing read(JsonObject json) {
-      Boolean typing = Fields.optBoolean(json, "typing", "typing must be true or false");
-      if (typing == null) {
-        throw io.chatplatform.contracts.ServiceException.badRequest("typing must be true or false");
-      }
+      boolean typing = Fields.bool(json, "typing", "typing must be true or false");
       return new Typing(
           Fields.string(json, "callerId"), Fields.string(json, "callerSessionId"), Fields.string(json, "callerNodeId"),
           Fields.string(json, "roomId"), typing);
