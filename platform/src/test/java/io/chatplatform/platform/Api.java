@@ -17,7 +17,15 @@ public final class Api implements AutoCloseable {
   public final int port;
 
   public Api(Vertx vertx, int port) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    this(vertx, port, null);
+  }
+
+  /**
+   * A client whose connections come from {@code localAddress} (any of 127.0.0.0/8 on Linux), so a
+   * test can be several client addresses; null lets the system choose.
+   */
+  public Api(Vertx vertx, int port, String localAddress) {
+    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setLocalAddress(localAddress));
     this.port = port;
   }
 

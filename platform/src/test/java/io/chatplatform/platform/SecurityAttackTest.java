@@ -145,9 +145,9 @@ class SecurityAttackTest {
     try (SocketClient again = SocketClient.connect(fx.clientVertx, fx.port(), "ticket=" + ticket)) {
       assertThat(again.awaitClose()).isEqualTo((short) 4401);
     }
-    Api.Response login = fx.api.post("/api/v1/auth/login", null,
-        new JsonObject().put("username", victim.username()).put("password", "correct-horse"));
-    assertThat(login.status()).isEqualTo(403);
+    // One answer whatever the password: a disabled account is no oracle for its password.
+    assertThat(login(fx.api, victim.username(), "correct-horse").status()).isEqualTo(403);
+    assertThat(login(fx.api, victim.username(), "a-wrong-guess").status()).isEqualTo(403);
 
     fx.api.call(io.vertx.core.http.HttpMethod.PUT, "/api/v1/admin/users/" + victim.userId() + "/disabled",
         admin.token(), new JsonObject().put("disabled", false));
@@ -411,29 +411,53 @@ class SecurityAttackTest {
     assertThat(Integer.parseInt(last.raw().getHeader("Retry-After"))).isPositive();
   }
 
+  static Api.Response login(Api from, String username, String password) {
+    return from.post("/api/v1/auth/login", null, new JsonObject().put("username", username).put("password", password));
+  }
+
   @Test
-  @DisplayName("50 wrong passwords lock that user out for a while, right password included; other users log in")
+  @DisplayName("wrong passwords lock the guessing address out, not the owner elsewhere; guesses from many addresses slow the username down")
   void passwordGuessing() {
     Api.User target = fx.newUser("target");
     Api.User other = fx.newUser("other");
     int unauthorized = 0;
     int limited = 0;
     for (int i = 0; i < 50; i++) {
-      int status = fx.api.post("/api/v1/auth/login", null,
-          new JsonObject().put("username", target.username()).put("password", "guess-" + i)).status();
+      int status = login(fx.api, target.username(), "guess-" + i).status();
       unauthorized += status == 401 ? 1 : 0;
       limited += status == 429 ? 1 : 0;
     }
     assertThat(unauthorized).as("guesses checked before the lock-out").isEqualTo(10);
     assertThat(limited).isEqualTo(40);
-    Api.Response right = fx.api.post("/api/v1/auth/login", null,
-        new JsonObject().put("username", target.username()).put("password", "correct-horse"));
-    assertThat(right.status()).as("locked out even with the right password").isEqualTo(429);
+    Api.Response right = login(fx.api, target.username(), "correct-horse");
+    assertThat(right.status()).as("the guessing address is locked out even with the right password").isEqualTo(429);
     assertThat(right.raw().getHeader("Retry-After")).isNotNull();
-    assertThat(fx.api.post("/api/v1/auth/login", null,
-        new JsonObject().put("username", other.username().toUpperCase()).put("password", "correct-horse")).status())
-        .as("another user is unaffected").isNotEqualTo(429);
-    assertThat(fx.api.login(other.username()).token()).isNotEmpty();
+    assertThat(login(fx.api, other.username(), "correct-horse").status()).as("another user is unaffected").isEqualTo(200);
+
+    // The owner, from another address, is not locked out by someone else's guesses.
+    try (Api owner = new Api(fx.clientVertx, fx.port(), "127.0.0.2")) {
+      assertThat(login(owner, target.username(), "correct-horse").status()).as("the owner from another address").isEqualTo(200);
+    }
+
+    // Guesses spread over addresses: each address has its own 10 before it is locked out; once
+    // the username's 50 from anywhere are spent, every login of it is slowed, not refused.
+    int spread = 0;
+    for (int address = 3; spread < 40; address++) {
+      try (Api guesser = new Api(fx.clientVertx, fx.port(), "127.0.0." + address)) {
+        for (int i = 0; i < 10; i++) {
+          assertThat(login(guesser, target.username(), "spread-" + i).status()).isEqualTo(401);
+          spread++;
+        }
+      }
+    }
+    try (Api owner = new Api(fx.clientVertx, fx.port(), "127.0.0.2")) {
+      long start = System.nanoTime();
+      Api.Response slowed = login(owner, target.username(), "correct-horse");
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      LOG.info("login of a username under a spread attack took {} ms (LOGIN_SLOWDOWN_MS default 2000)", tookMs);
+      assertThat(slowed.status()).as("the right password still works under a spread attack").isEqualTo(200);
+      assertThat(tookMs).as("but only after the slow-down (a lower bound: a timer cannot fire early)").isGreaterThanOrEqualTo(2_000);
+    }
   }
 
   // ---- operator injection ---------------------------------------------------------------------

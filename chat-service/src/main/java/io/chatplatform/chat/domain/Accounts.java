@@ -51,7 +51,11 @@ public final class Accounts {
         });
   }
 
-  /** The account of the credentials; anything wrong is one {@code unauthorized}. */
+  /**
+   * The account of the credentials; anything wrong is one {@code unauthorized}. A disabled account
+   * is {@code forbidden} whatever password is tried, so the answer never tells whether a password
+   * is right (it would be an oracle for an account's password while it is disabled).
+   */
   public Future<User> authenticate(Credentials credentials) {
     String secret = credentials.password();
     if (secret.length() > Rules.PASSWORD_MAX) {
@@ -62,19 +66,15 @@ public final class Accounts {
         .compose(user -> blocking.run(() -> {
           if (user == null) {
             hasher.burn(secret); // same time as a wrong password: no username oracle
-            return null;
+            return false;
           }
-          return hasher.matches(secret, user.passwordHash()) ? user : null;
-        }))
-        .compose(user -> {
-          if (user == null) {
-            return Future.failedFuture(wrongCredentials());
-          }
-          if (user.disabled()) {
+          return hasher.matches(secret, user.passwordHash());
+        }).compose(matches -> {
+          if (user != null && user.disabled()) {
             return Future.failedFuture(ServiceException.forbidden("this account is disabled"));
           }
-          return Future.succeededFuture(user);
-        });
+          return matches ? Future.succeededFuture(user) : Future.failedFuture(wrongCredentials());
+        }));
   }
 
   /**

@@ -23,8 +23,14 @@ import io.chatplatform.runtime.Settings;
  * @param typing {@code chat.typing} per user ({@code RATE_LIMIT_TYPING_*})
  * @param restWrites REST writes (POST, PUT, DELETE) per user ({@code RATE_LIMIT_REST_WRITES_*})
  * @param authPerIp registrations and logins per client IP ({@code RATE_LIMIT_AUTH_IP_*})
- * @param loginFailures failed logins per username; when spent, the username is locked out
- *     until a token comes back, whatever password is tried ({@code RATE_LIMIT_LOGIN_FAILURES_*})
+ * @param loginFailures failed logins per (username, client IP); when spent, that username is locked
+ *     out from that address until a token comes back, whatever password is tried; other addresses
+ *     are not ({@code RATE_LIMIT_LOGIN_FAILURES_*})
+ * @param loginUserFailures failed logins per username from any address; when spent, every login of
+ *     that username is slowed by {@code loginSlowdownMs}, the right password still works
+ *     ({@code RATE_LIMIT_LOGIN_USER_FAILURES_*})
+ * @param loginSlowdownMs how long a login of a username under attack waits before it is answered
+ *     ({@code LOGIN_SLOWDOWN_MS})
  */
 public record RateLimitConfig(
     String redisUrl,
@@ -39,7 +45,9 @@ public record RateLimitConfig(
     Limit typing,
     Limit restWrites,
     Limit authPerIp,
-    Limit loginFailures) {
+    Limit loginFailures,
+    Limit loginUserFailures,
+    long loginSlowdownMs) {
 
   /** Without the Redis URL, which may carry a password. */
   @Override
@@ -47,7 +55,8 @@ public record RateLimitConfig(
  return "RateLimitConfig[store=" + (redisUrl == null ? "memory" : "redis") + ", redisTimeoutMs=" + redisTimeoutMs
         + ", redisRetryMs=" + redisRetryMs + ", socketFrames=" + socketFrames
         + ", socketRefusals=" + socketRefusals + ", send=" + send + ", typing=" + typing + ", restWrites=" + restWrites
-        + ", authPerIp=" + authPerIp + ", loginFailures=" + loginFailures + "]";
+        + ", authPerIp=" + authPerIp + ", loginFailures=" + loginFailures + ", loginUserFailures=" + loginUserFailures
+        + ", loginSlowdownMs=" + loginSlowdownMs + "]";
   }
 
   public static RateLimitConfig from(Settings settings) {
@@ -64,7 +73,9 @@ public record RateLimitConfig(
         limit(settings, "typing", "RATE_LIMIT_TYPING", 10, 2),
         limit(settings, "rest-writes", "RATE_LIMIT_REST_WRITES", 30, 3),
         limit(settings, "auth-ip", "RATE_LIMIT_AUTH_IP", 30, 1),
-        limit(settings, "login-failures", "RATE_LIMIT_LOGIN_FAILURES", 10, 1.0 / 60));
+        limit(settings, "login-failures", "RATE_LIMIT_LOGIN_FAILURES", 10, 1.0 / 60),
+        limit(settings, "login-user-failures", "RATE_LIMIT_LOGIN_USER_FAILURES", 50, 1.0 / 60),
+        positive(settings, "LOGIN_SLOWDOWN_MS", 2_000));
   }
 
   private static long positive(Settings settings, String name, long defaultValue) {

@@ -91,24 +91,32 @@ public final class RestApi {
   }
 
   /**
-   * Logs in, unless the username is locked out: each failed login takes a token from the
-   * username's failure bucket, and while it is empty every attempt is refused before the
-   * password is looked at, so guessing stops for that user only; other users are unaffected.
+   * Logs in. Failed logins are counted twice: per (username, address), whose bucket, once empty,
+   * refuses that address every login of the username before the password is looked at; and per
+   * username from anywhere, whose bucket, once empty, only slows every login of the username
+   * down. So one address guessing a password locks out only itself, and guesses spread over many
+   * addresses are slowed, while the owner's right password from their own address still works.
    */
   private void login(RoutingContext ctx) {
     JsonObject credentials = body(ctx, "auth.login");
     String username = credentials.getString("username").trim().toLowerCase(Locale.ROOT);
-    RateLimiter.Limit failures = config.rateLimits().loginFailures();
+    String fromAddress = username + "|" + clientAddress(ctx);
+    RateLimiter.Limit perAddress = config.rateLimits().loginFailures();
+    RateLimiter.Limit perUser = config.rateLimits().loginUserFailures();
     Future<JsonObject> result =
         limiter
-            .take(failures, username, 0)
+            .take(perAddress, fromAddress, 0)
             .compose(open -> open.allowed()
-                ? Future.succeededFuture()
-                : Future.failedFuture(new RateLimited("failed logins for this user", open)))
+                ? limiter.take(perUser, username, 0)
+                : Future.failedFuture(new RateLimited("failed logins for this user from this address", open)))
+            .compose(open -> open.allowed()
+                ? Future.<Void>succeededFuture()
+                : vertx.timer(config.rateLimits().loginSlowdownMs()).<Void>mapEmpty())
             .compose(x -> services.forward(ChatApi.USER_AUTHENTICATE, credentials))
             .onFailure(e -> {
               if (e instanceof ServiceException se && se.code() == ErrorCode.UNAUTHORIZED) {
-                limiter.take(failures, username, 1).onFailure(err -> LOG.warn("could not count a failed login: {}", err.getMessage()));
+                Future.all(limiter.take(perAddress, fromAddress, 1), limiter.take(perUser, username, 1))
+                    .onFailure(err -> LOG.warn("could not count a failed login: {}", err.getMessage()));
               }
             })
             .map(
@@ -127,8 +135,11 @@ public final class RestApi {
 
   /** Registrations and logins per client address, against password guessing and sign-up floods. */
   private void limitAuthPerIp(RoutingContext ctx) {
-    String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
-    limit(ctx, config.rateLimits().authPerIp(), ip, "sign-ins from this address");
+    limit(ctx, config.rateLimits().authPerIp(), clientAddress(ctx), "sign-ins from this address");
+  }
+
+  private static String clientAddress(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
   }
 
   /** Writes (POST, PUT, PATCH, DELETE) per user. */
