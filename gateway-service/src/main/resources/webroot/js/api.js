@@ -100,9 +100,16 @@ class ApiClient {
 
   // --- rooms ---
 
+  /** Every room of the user: the server answers in pages (ROOM_LIST_PAGE_MAX) linked by `next`. */
   async listRooms() {
-    const result = await this.call('GET', '/rooms');
-    return (result && result.rooms) || [];
+    const rooms = [];
+    let after = null;
+    do {
+      const result = await this.call('GET', after ? `/rooms?after=${encodeURIComponent(after)}` : '/rooms');
+      rooms.push(...((result && result.rooms) || []));
+      after = result && result.next;
+    } while (after);
+    return rooms;
   }
 
   createRoom(name, memberIds) {

@@ -19,7 +19,9 @@ import java.util.stream.Collectors;
  *     the largest {@code limit} of a history page, as history-service allows it
  *     ({@code HISTORY_MAX_PAGE_SIZE}), and the largest room whose every member is told when a
  *     watermark moves; in larger ones only the reader's own devices are, as receipt events
- *     would grow with the square of the room ({@code RECEIPT_EVENTS_MAX_MEMBERS})
+ *     would grow with the square of the room ({@code RECEIPT_EVENTS_MAX_MEMBERS}), most rooms
+ *     (group and direct) one user may be in ({@code ROOMS_PER_USER_MAX}), and most rooms in one
+ *     page of {@code GET /rooms} ({@code ROOM_LIST_PAGE_MAX})
  * @param historyTimeoutMs how long chat-service waits for history-service; below the gateway's
  *     {@code SERVICE_TIMEOUT_MS} so the client hears the real failure ({@code HISTORY_TIMEOUT_MS})
  * @param roomCacheSize rooms an instance keeps in memory ({@code ROOM_CACHE_SIZE})
@@ -46,7 +48,9 @@ public record ChatConfig(
             settings.integer("USER_SEARCH_LIMIT", 20),
             settings.integer("SYNC_MAX_ROOMS", 500),
             settings.integer("HISTORY_MAX_PAGE_SIZE", 100),
-            settings.integer("RECEIPT_EVENTS_MAX_MEMBERS", 50)),
+            settings.integer("RECEIPT_EVENTS_MAX_MEMBERS", 50),
+            settings.integer("ROOMS_PER_USER_MAX", 1000),
+            settings.integer("ROOM_LIST_PAGE_MAX", 100)),
         settings.longValue("HISTORY_TIMEOUT_MS", 4000),
         settings.integer("ROOM_CACHE_SIZE", 10_000),
         settings.longValue("ROOM_CACHE_TTL_MS", 60_000),

@@ -460,6 +460,63 @@ class SecurityAttackTest {
     }
   }
 
+  // ---- names and text that hide, reorder or pass for something else --------------------------
+
+  static Api.Response registerAs(String username, String displayName) {
+    return fx.api.post("/api/v1/auth/register", null,
+        new JsonObject().put("username", username).put("password", "correct-horse").put("displayName", displayName));
+  }
+
+  @Test
+  @DisplayName("names with bidi overrides, zero-width or only invisible characters, and copies of another's name, are refused")
+  void deceptiveNames() {
+    Api.User victim = fx.newUser("victim");
+    int n = 0;
+    for (String hidden : new String[] {"admin\u202Egnp.exe", "ali\u200Bce", "\u3164", "\u200B\u200B", "\u2066x\u2069"}) {
+      Api.Response r = registerAs("deceiver-" + ProcessHandle.current().pid() % 1000 + "-" + n++, hidden);
+      assertThat(r.status()).as(hidden).isEqualTo(400);
+      assertThat(r.json().getJsonObject("error").getString("message")).startsWith("displayName must");
+    }
+    // Direct rooms are titled by display name: another's username, in any case or script, is taken.
+    String copy = victim.username().toUpperCase().replace('A', '\u0410'); // Cyrillic capital A
+    Api.Response impostor = registerAs("impostor-" + ProcessHandle.current().pid() % 1000, copy);
+    assertThat(impostor.status()).isEqualTo(409);
+    assertThat(impostor.errorCode()).isEqualTo("conflict");
+
+    Api.User owner = fx.newUser("namer");
+    for (String hidden : new String[] {"\u200B", "Team\u202E", "\u2800\u2800"}) {
+      Api.Response r = fx.api.post("/api/v1/rooms", owner.token(), new JsonObject().put("name", hidden).put("members", new JsonArray()));
+      assertThat(r.status()).as(hidden).isEqualTo(400);
+    }
+    assertThat(fx.api.post("/api/v1/rooms", owner.token(), new JsonObject().put("name", "Zoë's 👨\u200D👩\u200D👧 room")
+        .put("members", new JsonArray())).status()).as("emoji joiners and accents pass").isEqualTo(201);
+  }
+
+  @Test
+  @DisplayName("a message of invisible characters only, or with a lone surrogate, is refused and nothing is stored")
+  void invisibleAndBrokenText() {
+    Api.User alice = fx.newUser("texter");
+    String roomId = fx.api.createRoom(alice, "Text").getString("roomId");
+    try (SocketClient socket = fx.readySocket(alice)) {
+      for (String bad : new String[] {"\u200B\u2060\uFEFF", "\u3164", "\u2800 \u2800"}) {
+        JsonObject reply = socket.request("chat.send", new JsonObject().put("roomId", roomId).put("clientMsgId", "inv-" + bad.length()).put("text", bad));
+        assertThat(reply.getString("type")).as(bad).isEqualTo("err");
+        assertThat(reply.getString("message")).startsWith("bad_request");
+      }
+      // The JSON escape of a lone high surrogate, as a client would write it.
+      String replyAddress = "reply.lone";
+      socket.write("{\"type\":\"send\",\"address\":\"chat.send\",\"replyAddress\":\"" + replyAddress
+          + "\",\"body\":{\"roomId\":\"" + roomId + "\",\"clientMsgId\":\"lone-1\",\"text\":\"x\\uD800y\"}}");
+      JsonObject lone = socket.awaitFrame(f -> replyAddress.equals(f.getString("address")), Await.TIMEOUT);
+      assertThat(lone.getString("type")).isEqualTo("err");
+      assertThat(lone.getString("message")).contains("surrogate");
+    }
+    Api.Response rest = fx.api.call(io.vertx.core.http.HttpMethod.POST, "/api/v1/rooms/" + roomId + "/messages", alice.token(),
+        Buffer.buffer("{\"clientMsgId\":\"lone-2\",\"text\":\"\\uDC00\"}"));
+    assertThat(rest.status()).isEqualTo(400);
+    assertThat(fx.api.get("/api/v1/rooms/" + roomId + "/messages", alice.token()).json().getJsonArray("messages")).isEmpty();
+  }
+
   // ---- operator injection ---------------------------------------------------------------------
 
   @Test

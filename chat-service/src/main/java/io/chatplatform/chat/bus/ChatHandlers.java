@@ -45,8 +45,10 @@ final class ChatHandlers {
         .handle(ChatApi.USER_CONTACTS, (UserRef r) -> rooms.contacts(r.userId()).map(UserIds::new))
         .handle(ChatApi.ROOM_CREATE, r -> rooms.create(r).map(ClientViews::room))
         .handle(ChatApi.ROOM_DIRECT, r -> rooms.direct(r).map(ClientViews::room))
-        .handle(ChatApi.ROOM_LIST, (Caller r) -> rooms.list(r.callerId()).map(list ->
-            new JsonObject().put("rooms", new JsonArray(list.stream().map(ClientViews::room).toList()))))
+        .handle(ChatApi.ROOM_LIST, r -> rooms.list(r.callerId(), r.limit(), r.after()).map(page -> {
+          JsonObject reply = new JsonObject().put("rooms", new JsonArray(page.rooms().stream().map(ClientViews::room).toList()));
+          return page.next() == null ? reply : reply.put("next", page.next());
+        }))
         .handle(ChatApi.ROOM_GET, (RoomRef r) -> rooms.get(r.callerId(), r.roomId()).map(ClientViews::room))
         .handle(ChatApi.ROOM_MEMBER_ADD, r -> rooms.addMember(r).map(Ack.DONE))
         .handle(ChatApi.ROOM_MEMBER_REMOVE, r -> rooms.removeMember(r).map(Ack.DONE))

@@ -42,8 +42,14 @@ public final class Accounts {
     if (adminUsernames.contains(username)) {
       roles.add(User.ROLE_ADMIN);
     }
-    return blocking
-        .run(() -> hasher.hash(password))
+    boolean ownName = displayName.equals(username);
+    String lookalike = UnicodeText.lookalikeKey(displayName);
+    return (ownName || lookalike.equals(UnicodeText.lookalikeKey(username)) ? Future.succeededFuture(false) : users.looksTaken(lookalike))
+        .compose(taken -> taken
+            // Direct rooms are titled by display name: one that looks like someone else's
+            // name (theirs, or their username) would let its holder pass for them.
+            ? Future.failedFuture(ServiceException.conflict("displayName looks like another user's name"))
+            : blocking.run(() -> hasher.hash(password)))
         .compose(hash -> {
           User user = new User(newUserId(), username, displayName, hash, roles, false, clock.getAsLong());
           return users.insert(user)

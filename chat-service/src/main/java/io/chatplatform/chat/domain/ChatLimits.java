@@ -8,4 +8,6 @@ public record ChatLimits(
     int userSearchLimit,
     int syncMaxRooms,
     int maxPageSize,
-    int receiptEventsMaxMembers) {}
+    int receiptEventsMaxMembers,
+    int maxRoomsPerUser,
+    int roomListPageMax) {}

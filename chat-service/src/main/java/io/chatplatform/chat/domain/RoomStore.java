@@ -22,9 +22,11 @@ public interface RoomStore {
 
   /**
    * Adds a member unless present, and lists the room among the user's rooms; true when either
-   * changed anything. Idempotent, so a retry finishes an add that failed half-way.
+   * changed anything. Idempotent, so a retry finishes an add that failed half-way. The room never
+   * grows past {@code maxMembers}, however many adds run at once: a new member beyond it fails
+   * with {@code conflict}.
    */
-  Future<Boolean> addMember(String roomId, String userId, String role);
+  Future<Boolean> addMember(String roomId, String userId, String role, int maxMembers);
 
   /**
    * Lists the room among each member's rooms (idempotent): finishes an {@link #insert} that

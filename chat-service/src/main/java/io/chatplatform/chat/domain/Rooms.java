@@ -58,6 +58,7 @@ public final class Rooms {
     invited.forEach(id -> members.add(new Room.Member(id, Room.MEMBER)));
     Room room = new Room(newRoomId(), Room.GROUP, name, members, clock.getAsLong());
     return requireUsers(invited)
+        .compose(x -> requireRoomSpace(caller, room.memberIds()))
         .compose(x -> rooms.insert(room))
         .compose(x -> view(room, caller))
         .map(view -> {
@@ -87,8 +88,8 @@ public final class Rooms {
         Room room = new Room(
             roomId, Room.DIRECT, "",
             List.of(new Room.Member(caller, Room.MEMBER), new Room.Member(other, Room.MEMBER)), clock.getAsLong());
-        return rooms
-            .insert(room)
+        return requireRoomSpace(caller, room.memberIds())
+            .compose(x -> rooms.insert(room))
             .compose(x -> view(room, caller))
             .map(view -> {
               events.room(Room.JOINED, room.memberIds(), view);
@@ -103,9 +104,29 @@ public final class Rooms {
     });
   }
 
-  /** The caller's rooms, oldest first. */
-  public Future<List<RoomView>> list(String caller) {
-    return rooms.ofMember(caller).compose(list -> views(list, caller));
+  /** One page of the caller's rooms, and the cursor of the next page (null after the last). */
+  public record RoomPage(List<RoomView> rooms, String next) {}
+
+  /**
+   * A page of the caller's rooms in the order of their ids, which a room's leaving or joining
+   * does not shift: {@code after} is the last room id of the previous page. At most
+   * {@code ROOM_LIST_PAGE_MAX} rooms are read and viewed per request, whatever the caller is in.
+   */
+  public Future<RoomPage> list(String caller, Long limit, String after) {
+    if (limit != null && (limit < 1 || limit > limits.roomListPageMax())) {
+      throw ServiceException.badRequest("limit must be 1-" + limits.roomListPageMax());
+    }
+    int size = limit == null ? limits.roomListPageMax() : limit.intValue();
+    return rooms.idsOfMember(caller).compose(ids -> {
+      List<String> ordered = ids.stream().filter(id -> after == null || id.compareTo(after) > 0).sorted().toList();
+      List<String> page = ordered.subList(0, Math.min(size, ordered.size()));
+      String next = ordered.size() > size ? page.get(page.size() - 1) : null;
+      List<Future<Room>> found = page.stream().map(rooms::get).toList();
+      return Future.all(found)
+          // The room is the truth; the user's list of rooms may lag behind it (RoomStore).
+          .compose(x -> views(found.stream().map(Future::result).filter(r -> r != null && r.hasMember(caller)).toList(), caller))
+          .map(views -> new RoomPage(views, next));
+    });
   }
 
   public Future<RoomView> get(String caller, String roomId) {
@@ -147,12 +168,14 @@ public final class Rooms {
               : ServiceException.forbidden("only owners and moderators add members"));
     }
     if (!room.hasMember(target) && room.members().size() >= limits.maxRoomMembers()) {
-      return Future.failedFuture(ServiceException.conflict("a room has at most " + limits.maxRoomMembers() + " members"));
+      return Future.failedFuture(full(limits.maxRoomMembers()));
     }
     // Adding a member again is not a no-op: it finishes an earlier add that stopped between
     // its two writes (the room, then the member's list of rooms), and announces it then.
-    return (room.hasMember(target) ? Future.<Void>succeededFuture() : requireUsers(Set.of(target)))
-        .compose(x -> rooms.addMember(room.roomId(), target, Room.MEMBER))
+    return (room.hasMember(target)
+            ? Future.<Void>succeededFuture()
+            : requireUsers(Set.of(target)).compose(x -> requireRoomSpace(caller, Set.of(target))))
+        .compose(x -> rooms.addMember(room.roomId(), target, Room.MEMBER, limits.maxRoomMembers()))
         .compose(added -> added ? announceChange(room.roomId(), Set.of(target), Set.of()) : Future.succeededFuture());
   }
 
@@ -259,6 +282,31 @@ public final class Rooms {
             return new RoomView(room, state.lastSeq(), state.unread(), members);
           })
           .toList();
+    });
+  }
+
+  /** The refusal of a member beyond {@code maxMembers}. */
+  public static ServiceException full(int maxMembers) {
+    return ServiceException.conflict("a room has at most " + maxMembers + " members");
+  }
+
+  /**
+   * Each user may join one more room: fewer than {@code ROOMS_PER_USER_MAX} rooms so far. Checked
+   * before the writes, so concurrent joins of one user can pass it together (by as many as run at
+   * once); the per-room cap, by contrast, is exact ({@link RoomStore#addMember}).
+   */
+  private Future<Void> requireRoomSpace(String caller, java.util.Collection<String> userIds) {
+    List<Future<List<String>>> counts = userIds.stream().map(rooms::idsOfMember).toList();
+    return Future.all(counts).compose(x -> {
+      List<String> ids = List.copyOf(userIds);
+      for (int i = 0; i < ids.size(); i++) {
+        if (counts.get(i).result().size() >= limits.maxRoomsPerUser()) {
+          return Future.failedFuture(ServiceException.conflict(ids.get(i).equals(caller)
+              ? "you are in " + limits.maxRoomsPerUser() + " rooms, the most allowed: leave one first"
+              : "a member is in " + limits.maxRoomsPerUser() + " rooms, the most allowed"));
+        }
+      }
+      return Future.succeededFuture();
     });
   }
 

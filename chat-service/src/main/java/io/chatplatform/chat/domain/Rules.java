@@ -38,25 +38,42 @@ public final class Rules {
     return value;
   }
 
-  /** The display name ({@code null} or blank: the username); trimmed, at most {@value #DISPLAY_NAME_MAX} chars. */
+  /**
+   * The display name ({@code null} or blank: the username): NFC, trimmed, at most
+   * {@value #DISPLAY_NAME_MAX} characters, something visible, nothing that hides or reorders
+   * ({@link #name}).
+   */
   public static String displayName(String value, String username) {
-    if (value == null) {
+    if (value == null || value.isBlank()) {
       return username;
     }
-    String trimmed = value.strip();
-    if (trimmed.isEmpty()) {
-      return username;
-    }
-    if (codePoints(trimmed) > DISPLAY_NAME_MAX || trimmed.chars().anyMatch(Character::isISOControl)) {
-      throw ServiceException.badRequest("displayName must be at most " + DISPLAY_NAME_MAX + " printable characters");
-    }
-    return trimmed;
+    return name("displayName", value, DISPLAY_NAME_MAX);
   }
 
   public static String roomName(String value, int maxLength) {
-    String name = value.strip();
-    if (name.isEmpty() || codePoints(name) > maxLength || name.chars().anyMatch(Character::isISOControl)) {
-      throw ServiceException.badRequest("name must be 1-" + maxLength + " printable characters");
+    return name("name", value, maxLength);
+  }
+
+  /**
+   * A name people read to know who or what it is: valid Unicode, NFC, trimmed, 1 to
+   * {@code maxLength} characters of which one at least is visible, and no control, bidi control or
+   * invisible character (they let a name look like another or reorder the text around it).
+   */
+  static String name(String field, String value, int maxLength) {
+    if (!UnicodeText.wellFormed(value)) {
+      throw ServiceException.badRequest(field + " must be valid Unicode (it holds half of a surrogate pair)");
+    }
+    String name = UnicodeText.normalized(value).strip();
+    if (name.isEmpty() || codePoints(name) > maxLength) {
+      throw ServiceException.badRequest(field + " must be 1-" + maxLength + " characters");
+    }
+    int forbidden = UnicodeText.forbiddenInName(name);
+    if (forbidden >= 0) {
+      throw ServiceException.badRequest(field + " must not contain " + String.format("U+%04X", forbidden)
+          + " (control, bidi and invisible characters are not allowed in names)");
+    }
+    if (!UnicodeText.hasVisible(name)) {
+      throw ServiceException.badRequest(field + " must have a visible character");
     }
     return name;
   }
@@ -68,17 +85,23 @@ public final class Rules {
     return value;
   }
 
-  /** A message's text, at most {@code maxLength} characters. */
+  /** A message's text, at most {@code maxLength} characters, valid Unicode (stored as UTF-8 as sent). */
   public static String text(String text, int maxLength) {
+    if (!UnicodeText.wellFormed(text)) {
+      throw ServiceException.badRequest("text must be valid Unicode (it holds half of a surrogate pair)");
+    }
     if (codePoints(text) > maxLength) {
       throw ServiceException.badRequest("text must be at most " + maxLength + " characters");
     }
     return text;
   }
 
-  /** A message needs text or attachments; no file id can be valid until files exist. */
+  /**
+   * A message needs text someone can see, or attachments; text of only spaces and invisible
+   * characters is none. No file id can be valid until files exist.
+   */
   public static void content(String text, List<String> attachments) {
-    if (text.isBlank() && attachments.isEmpty()) {
+    if (!UnicodeText.hasVisible(text) && attachments.isEmpty()) {
       throw ServiceException.badRequest("a message needs text or attachments");
     }
     if (!attachments.isEmpty()) {

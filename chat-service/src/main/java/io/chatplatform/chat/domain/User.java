@@ -1,6 +1,7 @@
 package io.chatplatform.chat.domain;
 
 import java.util.List;
+import java.util.Set;
 
 /** An account. Only its profile (id, username, display name, and roles for the owner) leaves the service. */
 public record User(
@@ -10,6 +11,12 @@ public record User(
 
   public User {
     roles = List.copyOf(roles);
+  }
+
+  /** How the user's username and display name look ({@link UnicodeText#lookalikeKey}): no one else's display name may look the same. */
+  public Set<String> lookalikeKeys() {
+    return java.util.stream.Stream.of(username, displayName).map(UnicodeText::lookalikeKey)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   public boolean isAdmin() {

@@ -24,4 +24,7 @@ public interface UserStore {
   Future<Boolean> setDisabled(String userId, boolean disabled);
 
   Future<List<String>> disabledIds();
+
+  /** Whether some user's username or display name looks like {@code lookalikeKey} ({@link User#lookalikeKeys}). */
+  Future<Boolean> looksTaken(String lookalikeKey);
 }

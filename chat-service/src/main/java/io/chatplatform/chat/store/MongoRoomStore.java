@@ -2,6 +2,7 @@ package io.chatplatform.chat.store;
 
 import io.chatplatform.chat.domain.Room;
 import io.chatplatform.chat.domain.RoomStore;
+import io.chatplatform.chat.domain.Rooms;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -123,9 +124,17 @@ public final class MongoRoomStore implements RoomStore {
                     : doc.getJsonArray("roomIds", new JsonArray()).stream().map(String::valueOf).toList());
   }
 
+  /**
+   * The cap holds under concurrent adds because it is part of the update's filter: the write
+   * applies only while the array has no element at index {@code maxMembers - 1}. When nothing was
+   * written, the room is read again to tell "already a member" (go on and list it) from "full".
+   */
   @Override
-  public Future<Boolean> addMember(String roomId, String userId, String role) {
-    JsonObject query = new JsonObject().put("_id", roomId).put("memberIds", new JsonObject().put("$ne", userId));
+  public Future<Boolean> addMember(String roomId, String userId, String role, int maxMembers) {
+    JsonObject query = new JsonObject()
+        .put("_id", roomId)
+        .put("memberIds", new JsonObject().put("$ne", userId))
+        .put("members." + (maxMembers - 1), new JsonObject().put("$exists", false));
     JsonObject update =
         new JsonObject()
             .put("$push", new JsonObject().put("members", new JsonObject().put("userId", userId).put("role", role)))
@@ -134,6 +143,14 @@ public final class MongoRoomStore implements RoomStore {
     return mongo
         .updateCollection(ROOMS, query, update)
         .map(r -> changed(roomId, r.getDocModified() > 0))
+        .compose(added -> added
+            ? Future.succeededFuture(true)
+            : mongo.findOne(ROOMS, new JsonObject().put("_id", roomId), null).compose(doc -> {
+              Room room = doc == null ? null : fromDocument(doc);
+              return room != null && !room.hasMember(userId) && room.members().size() >= maxMembers
+                  ? Future.failedFuture(Rooms.full(maxMembers))
+                  : Future.succeededFuture(false);
+            }))
         .compose(added -> mongo.bulkWrite(MEMBERSHIPS, List.of(membershipAdd(userId, roomId)))
             // Listed now but not before: an earlier add stopped between the two writes.
             .map(indexed -> added || indexed.getModifiedCount() > 0 || indexed.getUpserts().size() > 0));

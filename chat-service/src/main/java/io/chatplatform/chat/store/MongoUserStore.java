@@ -15,10 +15,12 @@ import java.util.regex.Pattern;
 
 /**
  * Accounts in MongoDB ({@code users}): {@code _id} is the user id, {@code username} is unique
- * (a unique index, so two registrations of one name cannot both succeed).
+ * (a unique index, so two registrations of one name cannot both succeed). {@code lookalikeKeys}
+ * holds {@link User#lookalikeKeys}, indexed, to find a name that looks like another.
  */
 public final class MongoUserStore implements UserStore {
   static final String USERS = "users";
+  private static final String LOOKALIKE_KEYS = "lookalikeKeys";
 
   private final MongoClient mongo;
 
@@ -26,9 +28,25 @@ public final class MongoUserStore implements UserStore {
     this.mongo = mongo;
   }
 
+  /** The indexes, and the lookalike keys of accounts stored before keys existed. */
   public Future<Void> createIndexes() {
-    return mongo.createIndexWithOptions(
-        USERS, new JsonObject().put("username", 1), new IndexOptions().unique(true).name("username_1"));
+    return mongo
+        .createIndexWithOptions(USERS, new JsonObject().put("username", 1), new IndexOptions().unique(true).name("username_1"))
+        .compose(x -> mongo.createIndex(USERS, new JsonObject().put(LOOKALIKE_KEYS, 1)))
+        .compose(x -> mongo.find(USERS, new JsonObject().put(LOOKALIKE_KEYS, new JsonObject().put("$exists", false))))
+        .compose(older -> Future.all(older.stream()
+                .map(MongoUserStore::fromDocument)
+                .map(user -> mongo.updateCollection(USERS, new JsonObject().put("_id", user.userId()),
+                    new JsonObject().put("$set", new JsonObject().put(LOOKALIKE_KEYS, new JsonArray(List.copyOf(user.lookalikeKeys()))))))
+                .toList()))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> looksTaken(String lookalikeKey) {
+    return mongo
+        .findOne(USERS, new JsonObject().put(LOOKALIKE_KEYS, lookalikeKey), new JsonObject().put("_id", 1))
+        .map(doc -> doc != null);
   }
 
   @Override
@@ -93,7 +111,8 @@ public final class MongoUserStore implements UserStore {
         .put("passwordHash", user.passwordHash())
         .put("roles", new JsonArray(user.roles()))
         .put("disabled", user.disabled())
-        .put("createdAt", user.createdAt());
+        .put("createdAt", user.createdAt())
+        .put(LOOKALIKE_KEYS, new JsonArray(List.copyOf(user.lookalikeKeys())));
   }
 
   static User fromDocument(JsonObject doc) {

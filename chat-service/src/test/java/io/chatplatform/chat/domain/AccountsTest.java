@@ -37,6 +37,23 @@ class AccountsTest {
   }
 
   @Test
+  @DisplayName("a display name that looks like another user's name or username is a conflict; one's own is fine")
+  void lookalikeDisplayNames() {
+    chat.user("alice");
+    result(chat.accounts.register(new Register("carol", "correct horse", "Carol Smith")));
+    for (String copy : new String[] {"Alice", "ALICE", "\u0430lice", "carol smith", "Carol  Smith"}) {
+      assertThatThrownBy(() -> result(chat.accounts.register(new Register("mallory" + copy.length(), "correct horse", copy))))
+          .as(copy)
+          .isInstanceOfSatisfying(ServiceException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+            assertThat(e.getMessage()).isEqualTo("displayName looks like another user's name");
+          });
+    }
+    assertThat(result(chat.accounts.register(new Register("dave", "correct horse", "Dave"))).displayName()).isEqualTo("Dave");
+    assertThat(result(chat.accounts.register(new Register("erin", "correct horse", "Alicia"))).displayName()).isEqualTo("Alicia");
+  }
+
+  @Test
   @DisplayName("authenticate the right password only, with one answer for a wrong password and an unknown user")
   void authenticate() {
     chat.user("bob");

@@ -35,10 +35,13 @@ final class MemoryRoomStore implements RoomStore {
   }
 
   @Override
-  public Future<Boolean> addMember(String roomId, String userId, String role) {
+  public Future<Boolean> addMember(String roomId, String userId, String role, int maxMembers) {
     Room room = rooms.get(roomId);
     if (room == null || room.hasMember(userId)) {
       return Future.succeededFuture(false);
+    }
+    if (room.members().size() >= maxMembers) {
+      return Future.failedFuture(Rooms.full(maxMembers));
     }
     List<Room.Member> members = new ArrayList<>(room.members());
     members.add(new Room.Member(userId, role));

@@ -64,4 +64,9 @@ final class MemoryUserStore implements UserStore {
   public Future<List<String>> disabledIds() {
     return Future.succeededFuture(byId.values().stream().filter(User::disabled).map(User::userId).toList());
   }
+
+  @Override
+  public Future<Boolean> looksTaken(String lookalikeKey) {
+    return Future.succeededFuture(byId.values().stream().anyMatch(u -> u.lookalikeKeys().contains(lookalikeKey)));
+  }
 }

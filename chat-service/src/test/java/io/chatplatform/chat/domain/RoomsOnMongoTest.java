@@ -60,6 +60,30 @@ class RoomsOnMongoTest {
   }
 
   @Test
+  @DisplayName("concurrent adds never push a room past ROOM_MAX_MEMBERS: the cap is in the write's filter")
+  void concurrentAddsKeepTheCap() {
+    String alice = user("alice");
+    String roomId = Await.result(rooms.create(new CreateRoom(alice, "Team", List.of()))).room().roomId();
+    int cap = ChatDomain.LIMITS.maxRoomMembers();
+    List<String> joiners = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      joiners.add(user("joiner" + i));
+    }
+    // Twelve writes sent at once, as twelve requests that each checked the room while it had one
+    // member would send them: only the cap in the write itself can stop the ninth.
+    List<io.vertx.core.Future<Boolean>> adds = joiners.stream().map(id -> roomStore.addMember(roomId, id, Room.MEMBER, cap)).toList();
+    Await.result(io.vertx.core.Future.join(adds).otherwiseEmpty());
+    assertThat(Await.result(mongo.findOne("rooms", new JsonObject().put("_id", roomId), null)).getJsonArray("members")).hasSize(cap);
+    assertThat(adds.stream().filter(io.vertx.core.Future::succeeded).count()).isEqualTo(cap - 1);
+    assertThat(adds.stream().filter(io.vertx.core.Future::failed).map(f -> f.cause().getMessage()).distinct())
+        .containsExactly("a room has at most " + cap + " members");
+    // Through the domain as well, once full: refused before any write.
+    String late = user("late");
+    Await.failure(rooms.addMember(new MemberChange(alice, roomId, late)));
+    assertThat(Await.result(rooms.roomIdsOf(late))).isEmpty();
+  }
+
+  @Test
   @DisplayName("a member added to the room whose index write failed is indexed by the retry")
   void addRetryRepairsIndex() {
     String alice = user("alice");

@@ -47,6 +47,46 @@ class RoomsTest {
   }
 
   @Test
+  @DisplayName("list rooms in pages of at most ROOM_LIST_PAGE_MAX, each room once, however many a user is in")
+  void listPages() {
+    java.util.Set<String> created = new java.util.HashSet<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(result(chat.rooms.create(new CreateRoom(alice, "Room " + i, List.of()))).room().roomId());
+    }
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    String after = null;
+    int pages = 0;
+    do {
+      Rooms.RoomPage page = result(chat.rooms.list(alice, null, after));
+      assertThat(page.rooms()).as("pages of ROOM_LIST_PAGE_MAX").hasSizeLessThanOrEqualTo(ChatDomain.LIMITS.roomListPageMax());
+      page.rooms().forEach(v -> seen.add(v.room().roomId()));
+      after = page.next();
+      pages++;
+    } while (after != null);
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(created);
+    assertThat(pages).isEqualTo(3);
+    assertThat(result(chat.rooms.list(bob, null, null)).rooms()).isEmpty();
+    assertThat(result(chat.rooms.list(alice, 1L, null)).rooms()).hasSize(1);
+    assertCode(() -> result(chat.rooms.list(alice, 0L, null)), ErrorCode.BAD_REQUEST);
+    assertCode(() -> result(chat.rooms.list(alice, ChatDomain.LIMITS.roomListPageMax() + 1L, null)), ErrorCode.BAD_REQUEST);
+  }
+
+  @Test
+  @DisplayName("a user in ROOMS_PER_USER_MAX rooms cannot create, join or be added to another")
+  void roomsPerUser() {
+    for (int i = 0; i < ChatDomain.LIMITS.maxRoomsPerUser(); i++) {
+      result(chat.rooms.create(new CreateRoom(alice, "Room " + i, List.of())));
+    }
+    assertCode(() -> result(chat.rooms.create(new CreateRoom(alice, "One more", List.of()))), ErrorCode.CONFLICT);
+    assertCode(() -> result(chat.rooms.direct(new OpenDirect(alice, bob))), ErrorCode.CONFLICT);
+    assertCode(() -> result(chat.rooms.direct(new OpenDirect(bob, alice))), ErrorCode.CONFLICT);
+    assertCode(() -> result(chat.rooms.create(new CreateRoom(bob, "With alice", List.of(alice)))), ErrorCode.CONFLICT);
+    String bobs = result(chat.rooms.create(new CreateRoom(bob, "Bob's", List.of()))).room().roomId();
+    assertCode(() -> result(chat.rooms.addMember(new MemberChange(bob, bobs, alice))), ErrorCode.CONFLICT);
+    assertThat(result(chat.rooms.roomIdsOf(alice))).hasSize(ChatDomain.LIMITS.maxRoomsPerUser());
+  }
+
+  @Test
   @DisplayName("open one direct room per pair, whoever opens it, announced once")
   void direct() {
     RoomView first = result(chat.rooms.direct(new OpenDirect(alice, bob)));

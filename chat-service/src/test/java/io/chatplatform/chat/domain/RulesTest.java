@@ -40,6 +40,66 @@ class RulesTest {
   }
 
   @Test
+  @DisplayName("a lone surrogate is refused in text and names rather than stored as U+FFFD")
+  void loneSurrogates() {
+    for (String bad : new String[] {"\uD800", "a\uDC00b", "x\uD83D"}) {
+      assertThatThrownBy(() -> Rules.text(bad, 100)).as(bad).isInstanceOf(ServiceException.class).hasMessageContaining("surrogate");
+      assertThatThrownBy(() -> Rules.roomName(bad, 100)).as(bad).isInstanceOf(ServiceException.class).hasMessageContaining("surrogate");
+      assertThatThrownBy(() -> Rules.displayName(bad, "bob")).as(bad).isInstanceOf(ServiceException.class);
+    }
+    assertThat(Rules.text("ok \uD83D\uDE00", 100)).isEqualTo("ok 😀");
+  }
+
+  @Test
+  @DisplayName("names refuse bidi controls, zero-width and invisible-only text; joiners and emoji selectors where scripts need them pass")
+  void names() {
+    String[] refused = {
+      "admin\u202Egnp.exe", // right-to-left override
+      "\u2066alice\u2069", // isolates
+      "ali\u200Bce", // zero-width space
+      "\u200Balice", "bob\u2060", "\uFEFFbob", "a\u00ADb", // word joiner, BOM, soft hyphen
+      "\u3164", "\u3164\u3164", "\u2800", "\u115F\u1160", // fillers and the braille blank
+      "\u0301\u0301", // marks on nothing
+      "\u200Dalice", "alice\u200C", // joiners at the edges
+      "bob\u2028x", "tab\tbed",
+    };
+    for (String bad : refused) {
+      assertThatThrownBy(() -> Rules.roomName(bad, 64)).as(bad).isInstanceOf(ServiceException.class)
+          .satisfies(e -> assertThat(((ServiceException) e).code()).isEqualTo(ErrorCode.BAD_REQUEST));
+      assertThatThrownBy(() -> Rules.displayName(bad, "bob")).as(bad).isInstanceOf(ServiceException.class);
+    }
+    String[] allowed = {
+      "Zoë", "Zoe\u0308", "می\u200Cخواهم", "👨\u200D👩\u200D👧", "❤\uFE0F team", "日本語チャット", "  padded  ",
+    };
+    for (String good : allowed) {
+      assertThat(Rules.roomName(good, 64)).as(good).isEqualTo(UnicodeText.normalized(good).strip());
+    }
+    assertThat(Rules.displayName("Zoe\u0308", "zoe")).as("NFC").isEqualTo("Zoë");
+    assertThat(Rules.displayName("   ", "bob")).as("blank falls back to the username").isEqualTo("bob");
+  }
+
+  @Test
+  @DisplayName("a message of only spaces and invisible characters has no text")
+  void invisibleText() {
+    for (String invisible : new String[] {" \n", "\u200B", "\u200B\u200D\u2060\uFEFF", "\u3164", "\u2800 \u2800", "\u202E\u202C"}) {
+      assertThatThrownBy(() -> Rules.content(invisible, List.of())).as(invisible).isInstanceOf(ServiceException.class);
+    }
+    Rules.content("\u202Eok", List.of());
+    Rules.content("😀", List.of());
+  }
+
+  @Test
+  @DisplayName("lookalike keys match names that look the same: case, spacing, Cyrillic and Greek lookalikes")
+  void lookalikes() {
+    String alice = UnicodeText.lookalikeKey("alice");
+    for (String same : new String[] {"Alice", "ALICE", "а" + "lice", "a lice", "ａｌｉｃｅ"}) {
+      assertThat(UnicodeText.lookalikeKey(same)).as(same).isEqualTo(alice);
+    }
+    assertThat(UnicodeText.lookalikeKey("rn")).isEqualTo(UnicodeText.lookalikeKey("m"));
+    assertThat(UnicodeText.lookalikeKey("alicia")).isNotEqualTo(alice);
+  }
+
+  @Test
   @DisplayName("clientMsgId is a short token without separators or operators")
   void clientMsgIds() {
     assertThat(Rules.clientMsgId("3f2a-11:ab.c_d")).isEqualTo("3f2a-11:ab.c_d");

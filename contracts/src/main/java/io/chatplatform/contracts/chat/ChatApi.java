@@ -241,6 +241,20 @@ public final class ChatApi {
     }
   }
 
+  /**
+   * One page of the caller's rooms, in the order they joined them: at most {@code limit} (null:
+   * the largest page), after the room {@code after} (null: from the first).
+   */
+  public record RoomListRequest(String callerId, Long limit, String after) {
+    static RoomListRequest read(JsonObject json) {
+      return new RoomListRequest(Fields.string(json, "callerId"), Fields.optWhole(json, "limit"), Fields.optString(json, "after"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("limit", limit).put("after", after);
+    }
+  }
+
   /** roomId → the last seq the caller has of it: what it missed since. */
   public record SyncRequest(String callerId, Map<String, Long> rooms) {
     public SyncRequest {
@@ -308,7 +322,9 @@ public final class ChatApi {
   public static final Endpoint<OpenDirect, JsonObject> ROOM_DIRECT =
       Endpoint.of(Addresses.Chat.ROOM_DIRECT, Shape.of(OpenDirect.class, OpenDirect::read, OpenDirect::write), Shape.JSON);
   /** Reply: client-facing {@code {rooms:[room]}}. */
-  public static final Endpoint<Caller, JsonObject> ROOM_LIST = Endpoint.of(Addresses.Chat.ROOM_LIST, CALLER, Shape.JSON);
+  /** Reply: {@code {rooms: [room view], next: roomId or absent}}. */
+  public static final Endpoint<RoomListRequest, JsonObject> ROOM_LIST =
+      Endpoint.of(Addresses.Chat.ROOM_LIST, Shape.of(RoomListRequest.class, RoomListRequest::read, RoomListRequest::write), Shape.JSON);
   /** Reply: the client-facing room. */
   public static final Endpoint<RoomRef, JsonObject> ROOM_GET = Endpoint.of(Addresses.Chat.ROOM_GET, ROOM_REF, Shape.JSON);
   public static final Endpoint<MemberChange, Ack> ROOM_MEMBER_ADD =

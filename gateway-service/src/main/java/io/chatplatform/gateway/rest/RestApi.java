@@ -73,7 +73,7 @@ public final class RestApi {
     api.get("/users").handler(ctx -> forward(ctx, ChatApi.USER_SEARCH, 200, c -> new JsonObject().put("query", c.request().getParam("query", ""))));
     api.post("/rooms/direct").handler(ctx -> forward(ctx, ChatApi.ROOM_DIRECT, 200, c -> body(c, "rooms.direct")));
     api.post("/rooms").handler(ctx -> forward(ctx, ChatApi.ROOM_CREATE, 201, c -> body(c, "rooms.create")));
-    api.get("/rooms").handler(ctx -> forward(ctx, ChatApi.ROOM_LIST, 200, c -> new JsonObject()));
+    api.get("/rooms").handler(ctx -> forward(ctx, ChatApi.ROOM_LIST, 200, c -> queryParams(c, "limit", "after")));
     api.get("/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ROOM_GET, 200, c -> new JsonObject()));
     api.post("/rooms/:roomId/members").handler(ctx -> forward(ctx, ChatApi.ROOM_MEMBER_ADD, 204, c -> body(c, "rooms.members.add")));
     api.delete("/rooms/:roomId/members/:userId").handler(ctx -> forward(ctx, ChatApi.ROOM_MEMBER_REMOVE, 204, c -> new JsonObject()));
@@ -200,8 +200,13 @@ public final class RestApi {
   }
 
   private static JsonObject pageQuery(RoutingContext ctx) {
+    return queryParams(ctx, "before", "after", "limit");
+  }
+
+  /** The named query parameters that are present, as strings (the service checks their types). */
+  private static JsonObject queryParams(RoutingContext ctx, String... names) {
     JsonObject query = new JsonObject();
-    for (String name : new String[] {"before", "after", "limit"}) {
+    for (String name : names) {
       String value = ctx.request().getParam(name);
       if (value != null) {
         query.put(name, value);
