@@ -404,7 +404,8 @@ export class ChatView {
         message.editedAt && !message.deleted ? h('span', { className: 'edited' }, '(edited)') : null,
         mark ? markNode(mark) : null,
       ),
-      h('div', { className: 'text' }, message.deleted ? 'This message was deleted.' : message.text || ''),
+      // dir=auto isolates the text: a bidi override in it cannot reorder the page around it.
+      h('div', { className: 'text', dir: 'auto' }, message.deleted ? 'This message was deleted.' : message.text || ''),
       attachments.length && !message.deleted
         ? h(
             'ul',
@@ -431,7 +432,7 @@ export class ChatView {
           failed && pending.error ? `${PENDING_STATUS.failed}: ${pending.error}` : PENDING_STATUS[pending.state] || ''),
         failed ? h('button', { type: 'button', className: 'retry' }, 'Retry') : null,
       ),
-      h('div', { className: 'text' }, pending.text),
+      h('div', { className: 'text', dir: 'auto' }, pending.text),
     );
   }
 
