@@ -17,7 +17,10 @@ final class PlatformFixture implements AutoCloseable {
       "RATE_LIMIT_AUTH_IP_BURST", "1000000",
       "RATE_LIMIT_SEND_BURST", "1000000",
       "RATE_LIMIT_SOCKET_FRAMES_BURST", "1000000",
-      "RATE_LIMIT_REST_WRITES_BURST", "1000000");
+      "RATE_LIMIT_REST_WRITES_BURST", "1000000",
+      "RATE_LIMIT_SYNC_BURST", "1000000",
+      "RATE_LIMIT_RECEIPTS_BURST", "1000000",
+      "RATE_LIMIT_PRESENCE_BURST", "1000000");
 
   /** How long {@link #restart}'s graceful stop may take. */
   static final long SHUTDOWN_TIMEOUT_MS = 30_000;
