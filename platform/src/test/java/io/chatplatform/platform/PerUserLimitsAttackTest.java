@@ -43,14 +43,9 @@ class PerUserLimitsAttackTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Map<String, String> production = new HashMap<>();
     // Put the defaults back (the fixture lifts them for the other tests); sign-ups per address
     // stay lifted, as every test user comes from 127.0.0.1.
-    production.put("RATE_LIMIT_SEND_BURST", "30");
-    production.put("RATE_LIMIT_SOCKET_FRAMES_BURST", "100");
-    production.put("RATE_LIMIT_REST_WRITES_BURST", "30");
-    production.put("RATE_LIMIT_SYNC_BURST", String.valueOf(SYNC_BURST));
-    production.put("RATE_LIMIT_RECEIPTS_BURST", String.valueOf(RECEIPTS_BURST));
+    Map<String, String> production = new HashMap<>(PlatformFixture.PRODUCTION_BURSTS);
     // Lowered from 5 and 10 a second to one token per 1,000 s, which no test here lives to see:
     // what a user gets is then exactly the burst, however fast or slow the test runs.
     production.put("RATE_LIMIT_SYNC_PER_SECOND", "0.001");
@@ -64,10 +59,6 @@ class PerUserLimitsAttackTest {
   @AfterAll
   static void stop() {
     fx.close();
-  }
-
-  static JsonObject directRoom(Api.User a, Api.User b) {
-    return fx.api.post("/api/v1/rooms/direct", a.token(), new JsonObject().put("userId", b.userId())).json();
   }
 
   static Map<String, JsonObject> presence(Api.User asker, String... userIds) {
@@ -94,7 +85,7 @@ class PerUserLimitsAttackTest {
     Api.User alice = fx.newUser("nosy");
     Api.User bob = fx.newUser("friend");
     Api.User carol = fx.newUser("stranger");
-    directRoom(alice, bob);
+    fx.api.directRoom(alice, bob);
     try (SocketClient a = fx.readySocket(alice); SocketClient b = fx.readySocket(bob); SocketClient c = fx.readySocket(carol)) {
       c.ask("presence.set", new JsonObject().put("status", "dnd"));
       b.ask("presence.set", new JsonObject().put("status", "away"));
@@ -176,7 +167,7 @@ class PerUserLimitsAttackTest {
   void syncAndReceiptsPerUser() {
     Api.User reader = fx.newUser("reader");
     Api.User writer = fx.newUser("writer");
-    JsonObject room = directRoom(reader, writer);
+    JsonObject room = fx.api.directRoom(reader, writer);
     String roomId = room.getString("roomId");
     List<SocketClient> sockets = new ArrayList<>();
     try {
@@ -211,7 +202,7 @@ class PerUserLimitsAttackTest {
   void presenceFlipsAreCoalesced() throws Exception {
     Api.User flipper = fx.newUser("flipper");
     Api.User watcher = fx.newUser("watcher");
-    directRoom(flipper, watcher);
+    fx.api.directRoom(flipper, watcher);
     List<SocketClient> sockets = new ArrayList<>();
     try (SocketClient watching = fx.readySocket(watcher)) {
       for (int i = 0; i < MAX_SOCKETS_PER_USER; i++) {
