@@ -240,6 +240,11 @@ export class Activity {
     let changed = false;
     for (const p of list) {
       if (!p || (this.presenceEventAt.get(p.userId) || 0) >= askedAt) continue; // a live event is newer
+      if (p.status === 'unknown') {
+        // We share no room (any more): the server tells nothing, and we show nothing.
+        changed = this.store.presence.delete(p.userId) || changed;
+        continue;
+      }
       changed = this.store.setPresence(p.userId, p.status, p.lastSeen) || changed;
     }
     if (changed) this.refreshPresenceViews();

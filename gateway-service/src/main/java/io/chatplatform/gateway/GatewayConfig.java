@@ -27,6 +27,8 @@ import java.util.List;
  * @param socketSendQueueMax {@code chat.send} frames one socket may have waiting or unanswered; sends
  *     to one room are forwarded one after the other, so a socket that pipelines more is refused
  *     {@code rate_limited} for the excess ({@code SOCKET_SEND_QUEUE_MAX})
+ * @param maxSocketsPerUser sockets one user may hold open on this gateway node (not across
+ *     nodes); one more is closed at connect with 4409 ({@code MAX_SOCKETS_PER_USER})
  * @param rateLimits every rate limit (see {@link RateLimitConfig})
  * @param presenceHeartbeatMs how often this node tells presence-service it is alive; keep it well
  *     under presence-service's {@code PRESENCE_NODE_TTL_MS} ({@code PRESENCE_HEARTBEAT_MS})
@@ -61,6 +63,7 @@ public record GatewayConfig(
     long presenceHeartbeatMs,
     int socketWriteQueueMaxBytes,
     int socketSendQueueMax,
+    int maxSocketsPerUser,
     RateLimitConfig rateLimits,
     ExternalTokenConfig externalTokens,
     List<String> allowedOrigins,
@@ -82,7 +85,8 @@ public record GatewayConfig(
         + ", accessTokenTtlSeconds=" + accessTokenTtlSeconds + ", ticketTtlSeconds=" + ticketTtlSeconds
         + ", serviceTimeoutMs=" + serviceTimeoutMs + ", maxBodyBytes=" + maxBodyBytes + ", maxFrameBytes=" + maxFrameBytes
         + ", socketIdleTimeoutMs=" + socketIdleTimeoutMs + ", presenceHeartbeatMs=" + presenceHeartbeatMs
-        + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", socketSendQueueMax=" + socketSendQueueMax + ", rateLimits=" + rateLimits
+        + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", socketSendQueueMax=" + socketSendQueueMax
+        + ", maxSocketsPerUser=" + maxSocketsPerUser + ", rateLimits=" + rateLimits
         + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression
         + ", drainTimeoutMs=" + drainTimeoutMs + "]";
   }
@@ -133,6 +137,7 @@ public record GatewayConfig(
         settings.longValue("PRESENCE_HEARTBEAT_MS", 3_000),
         settings.integer("SOCKET_WRITE_QUEUE_MAX_BYTES", 512 * 1024),
         positive(settings, "SOCKET_SEND_QUEUE_MAX", 50),
+        positive(settings, "MAX_SOCKETS_PER_USER", 20),
         RateLimitConfig.from(settings),
         ExternalTokenConfig.from(settings, issuer),
         origins,

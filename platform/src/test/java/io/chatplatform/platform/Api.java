@@ -95,6 +95,15 @@ public final class Api implements AutoCloseable {
     return r.json();
   }
 
+  /** The direct room of the two users, opened by {@code a}. */
+  public JsonObject directRoom(User a, User b) {
+    Response r = post("/api/v1/rooms/direct", a.token(), new JsonObject().put("userId", b.userId()));
+    if (r.status() != 200) {
+      throw new AssertionError("direct room: " + r.status() + " " + r.body());
+    }
+    return r.json();
+  }
+
   public String ticket(User user) {
     return post("/api/v1/auth/ticket", user.token(), null).json().getString("ticket");
   }

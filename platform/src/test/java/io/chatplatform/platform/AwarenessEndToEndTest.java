@@ -141,6 +141,7 @@ class AwarenessEndToEndTest {
   void statusAndBulkQuery() {
     Api.User alice = fx.newUser("s-alice");
     Api.User bob = fx.newUser("s-bob");
+    directRoom(alice, bob);
     try (SocketClient a = ready(alice)) {
       a.ask("presence.set", new JsonObject().put("status", "dnd"));
       JsonObject refused = a.request("presence.set", new JsonObject().put("status", "invisible"));

@@ -17,7 +17,22 @@ final class PlatformFixture implements AutoCloseable {
       "RATE_LIMIT_AUTH_IP_BURST", "1000000",
       "RATE_LIMIT_SEND_BURST", "1000000",
       "RATE_LIMIT_SOCKET_FRAMES_BURST", "1000000",
-      "RATE_LIMIT_REST_WRITES_BURST", "1000000");
+      "RATE_LIMIT_REST_WRITES_BURST", "1000000",
+      "RATE_LIMIT_SYNC_BURST", "1000000",
+      "RATE_LIMIT_RECEIPTS_BURST", "1000000",
+      "RATE_LIMIT_PRESENCE_BURST", "1000000");
+
+  /**
+   * The production bursts of the throughput limits {@link #LIFTED_LIMITS} lifts but sign-ups per
+   * address (every test user comes from 127.0.0.1): the security tests put these back.
+   */
+  static final Map<String, String> PRODUCTION_BURSTS = Map.of(
+      "RATE_LIMIT_SEND_BURST", "30",
+      "RATE_LIMIT_SOCKET_FRAMES_BURST", "100",
+      "RATE_LIMIT_REST_WRITES_BURST", "30",
+      "RATE_LIMIT_SYNC_BURST", "30",
+      "RATE_LIMIT_RECEIPTS_BURST", "60",
+      "RATE_LIMIT_PRESENCE_BURST", "10");
 
   /** How long {@link #restart}'s graceful stop may take. */
   static final long SHUTDOWN_TIMEOUT_MS = 30_000;

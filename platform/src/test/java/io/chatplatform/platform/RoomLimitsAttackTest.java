@@ -38,13 +38,11 @@ class RoomLimitsAttackTest {
 
   @BeforeAll
   static void start() throws Exception {
-    fx = new PlatformFixture(dataDir, Map.of(
-        "RATE_LIMIT_SEND_BURST", "30",
-        "RATE_LIMIT_SOCKET_FRAMES_BURST", "100",
-        "RATE_LIMIT_REST_WRITES_BURST", "30",
-        "ROOM_MAX_MEMBERS", String.valueOf(MAX_MEMBERS),
-        "ROOMS_PER_USER_MAX", String.valueOf(ROOMS_PER_USER),
-        "ROOM_LIST_PAGE_MAX", String.valueOf(PAGE)));
+    Map<String, String> settings = new java.util.HashMap<>(PlatformFixture.PRODUCTION_BURSTS);
+    settings.put("ROOM_MAX_MEMBERS", String.valueOf(MAX_MEMBERS));
+    settings.put("ROOMS_PER_USER_MAX", String.valueOf(ROOMS_PER_USER));
+    settings.put("ROOM_LIST_PAGE_MAX", String.valueOf(PAGE));
+    fx = new PlatformFixture(dataDir, settings);
   }
 
   @AfterAll

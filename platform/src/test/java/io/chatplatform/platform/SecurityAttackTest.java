@@ -47,12 +47,9 @@ class SecurityAttackTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Map<String, String> production = new HashMap<>();
     // Put the defaults back (the fixture lifts them for the other tests); sign-ups per address
     // stay lifted, as every test user comes from 127.0.0.1, and have their own attack below.
-    production.put("RATE_LIMIT_SEND_BURST", "30");
-    production.put("RATE_LIMIT_SOCKET_FRAMES_BURST", "100");
-    production.put("RATE_LIMIT_REST_WRITES_BURST", "30");
+    Map<String, String> production = new HashMap<>(PlatformFixture.PRODUCTION_BURSTS);
     // Lowered from 5 a second to one token per 1,000 s, which no test here lives to see: a user's
     // sends are then exactly the burst of 30, however fast or slow a flood runs (messageFlood).
     production.put("RATE_LIMIT_SEND_PER_SECOND", "0.001");

@@ -19,6 +19,8 @@ import io.chatplatform.runtime.Settings;
  * @param typingTimeoutMs a typer that sends no refresh for this long gets {@code typing:false}
  *     ({@code TYPING_TIMEOUT_MS})
  * @param queryMaxUsers most user ids in one presence query ({@code PRESENCE_QUERY_MAX_USERS})
+ * @param coalesceMs a user's presence changes are fanned out to their contacts at most once per
+ *     this period, the latest status last; 0 fans out every change ({@code PRESENCE_COALESCE_MS})
  * @param chatTimeoutMs how long to wait for chat-service (membership, room-mates) ({@code PRESENCE_CHAT_TIMEOUT_MS})
  * @param redisCommandTimeoutMs longest a Redis command may take; past it the request fails as
  *     {@code unavailable} ({@code REDIS_COMMAND_TIMEOUT_MS}); below the gateway's {@code SERVICE_TIMEOUT_MS}
@@ -33,6 +35,7 @@ public record PresenceConfig(
     long typingThrottleMs,
     long typingTimeoutMs,
     int queryMaxUsers,
+    long coalesceMs,
     long chatTimeoutMs,
     long redisCommandTimeoutMs) {
 
@@ -48,10 +51,14 @@ public record PresenceConfig(
             settings.longValue("TYPING_THROTTLE_MS", 2_000),
             settings.longValue("TYPING_TIMEOUT_MS", 6_000),
             settings.integer("PRESENCE_QUERY_MAX_USERS", 200),
+            settings.longValue("PRESENCE_COALESCE_MS", 500),
             settings.longValue("PRESENCE_CHAT_TIMEOUT_MS", 4_000),
             settings.longValue("REDIS_COMMAND_TIMEOUT_MS", 2_000));
     if (config.nodeTtlMs < 1_000 || config.reapIntervalMs < 100) {
       throw new IllegalArgumentException("PRESENCE_NODE_TTL_MS must be at least 1000 and PRESENCE_REAP_INTERVAL_MS at least 100");
+    }
+    if (config.coalesceMs < 0) {
+      throw new IllegalArgumentException("PRESENCE_COALESCE_MS must be 0 or more");
     }
     if (config.redisCommandTimeoutMs < 10) {
       throw new IllegalArgumentException("REDIS_COMMAND_TIMEOUT_MS must be at least 10");

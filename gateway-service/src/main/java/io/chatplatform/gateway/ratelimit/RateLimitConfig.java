@@ -21,6 +21,9 @@ import io.chatplatform.runtime.Settings;
  *     ({@code RATE_LIMIT_SOCKET_REFUSALS_*})
  * @param send {@code chat.send} and {@code POST …/messages} per user ({@code RATE_LIMIT_SEND_*})
  * @param typing {@code chat.typing} per user ({@code RATE_LIMIT_TYPING_*})
+ * @param sync {@code chat.sync} per user, whichever of their sockets sends it ({@code RATE_LIMIT_SYNC_*})
+ * @param receipts {@code chat.receipt} per user ({@code RATE_LIMIT_RECEIPTS_*})
+ * @param presence {@code presence.set} per user ({@code RATE_LIMIT_PRESENCE_*})
  * @param restWrites REST writes (POST, PUT, DELETE) per user ({@code RATE_LIMIT_REST_WRITES_*})
  * @param authPerIp registrations and logins per client IP ({@code RATE_LIMIT_AUTH_IP_*})
  * @param loginFailures failed logins per (username, client IP); when spent, that username is locked
@@ -43,6 +46,9 @@ public record RateLimitConfig(
     Limit socketRefusals,
     Limit send,
     Limit typing,
+    Limit sync,
+    Limit receipts,
+    Limit presence,
     Limit restWrites,
     Limit authPerIp,
     Limit loginFailures,
@@ -54,7 +60,8 @@ public record RateLimitConfig(
   public String toString() {
  return "RateLimitConfig[store=" + (redisUrl == null ? "memory" : "redis") + ", redisTimeoutMs=" + redisTimeoutMs
         + ", redisRetryMs=" + redisRetryMs + ", socketFrames=" + socketFrames
-        + ", socketRefusals=" + socketRefusals + ", send=" + send + ", typing=" + typing + ", restWrites=" + restWrites
+        + ", socketRefusals=" + socketRefusals + ", send=" + send + ", typing=" + typing + ", sync=" + sync
+        + ", receipts=" + receipts + ", presence=" + presence + ", restWrites=" + restWrites
         + ", authPerIp=" + authPerIp + ", loginFailures=" + loginFailures + ", loginUserFailures=" + loginUserFailures
         + ", loginSlowdownMs=" + loginSlowdownMs + "]";
   }
@@ -71,6 +78,9 @@ public record RateLimitConfig(
         limit(settings, "socket-refusals", "RATE_LIMIT_SOCKET_REFUSALS", 50, 1),
         limit(settings, "send", "RATE_LIMIT_SEND", 30, 5),
         limit(settings, "typing", "RATE_LIMIT_TYPING", 10, 2),
+        limit(settings, "sync", "RATE_LIMIT_SYNC", 30, 5),
+        limit(settings, "receipts", "RATE_LIMIT_RECEIPTS", 60, 10),
+        limit(settings, "presence", "RATE_LIMIT_PRESENCE", 10, 1),
         limit(settings, "rest-writes", "RATE_LIMIT_REST_WRITES", 30, 3),
         limit(settings, "auth-ip", "RATE_LIMIT_AUTH_IP", 30, 1),
         limit(settings, "login-failures", "RATE_LIMIT_LOGIN_FAILURES", 10, 1.0 / 60),

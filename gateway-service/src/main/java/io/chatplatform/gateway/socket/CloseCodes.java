@@ -21,6 +21,8 @@ public final class CloseCodes {
   public static final int EXPIRED = 4403;
   /** No frame from the client for {@code SOCKET_IDLE_TIMEOUT_MS}. */
   public static final int IDLE = 4408;
+  /** At connect: the user already has {@code MAX_SOCKETS_PER_USER} sockets on this gateway node. */
+  public static final int TOO_MANY_SOCKETS = 4409;
   /** The server's write queue for this socket is full. */
   public static final int TOO_SLOW = 4429;
   /** WebSocket's own "message too big". */
@@ -40,9 +42,16 @@ public final class CloseCodes {
   /** The reason of {@link #SERVER_ERROR} when the connection itself failed, sent as the close reason only. */
   static final String CONNECTION_ERROR_REASON = "connection error";
 
-  /** The code that closes a socket whose set-up failed: 4401 when it was not authenticated, else 1011. */
+  /**
+   * The code that closes a socket whose set-up failed: 4401 when it was not authenticated, 4409
+   * over the user's socket cap (the only set-up step that refuses as {@code rate_limited}), else 1011.
+   */
   static int forFailedSetup(ServiceException error) {
-    return error.code() == ErrorCode.UNAUTHORIZED ? UNAUTHORIZED : SERVER_ERROR;
+    return switch (error.code()) {
+      case UNAUTHORIZED -> UNAUTHORIZED;
+      case RATE_LIMITED -> TOO_MANY_SOCKETS;
+      default -> SERVER_ERROR;
+    };
   }
 
   /**
@@ -78,6 +87,12 @@ public final class CloseCodes {
   /** With {@link #DRAINING}, to a socket that arrives while the gateway drains (it has no inbox yet). */
   static ServiceException draining() {
     return new ServiceException(ErrorCode.UNAVAILABLE, "draining: reconnect to another gateway");
+  }
+
+  /** With {@link #TOO_MANY_SOCKETS}. */
+  static ServiceException tooManySockets(int maxSocketsPerUser) {
+    return new ServiceException(
+        ErrorCode.RATE_LIMITED, "too many sockets for this user on this gateway (at most " + maxSocketsPerUser + "): close one first");
   }
 
   /** With {@link #FLOODING}. */

@@ -142,10 +142,7 @@ final class FrameRouter {
       return;
     }
     RateLimiter.Limit perUser = perUserLimit(address);
-    Future<Void> admitted =
-        session.admitInOrder(() -> perUser == null
-            ? Future.succeededFuture()
-            : RateLimited.admit(limiter, perUser, session.userId(), address));
+    Future<Void> admitted = session.admitInOrder(() -> RateLimited.admit(limiter, perUser, session.userId(), address));
     Future<Void> forwarded =
         roomSend
             // The next send of this socket to the room goes once this one is answered: seqs follow the socket's order.
@@ -175,11 +172,18 @@ final class FrameRouter {
     });
   }
 
+  /**
+   * Each request is limited per user, not per socket: a user's every socket takes from the same
+   * bucket, so opening more sockets adds no allowance.
+   */
   private RateLimiter.Limit perUserLimit(String address) {
     return switch (address) {
       case Addresses.Client.CHAT_SEND -> limits.send();
       case Addresses.Client.CHAT_TYPING -> limits.typing();
-      default -> null;
+      case Addresses.Client.CHAT_SYNC -> limits.sync();
+      case Addresses.Client.CHAT_RECEIPT -> limits.receipts();
+      case Addresses.Client.PRESENCE_SET -> limits.presence();
+      default -> throw new IllegalArgumentException("no per-user limit for " + address);
     };
   }
 

@@ -45,6 +45,8 @@ final class SessionRegistry {
   private final PresenceReporter presence;
   /** Every session, started or being set up, with its expiry timer ({@link #NO_TIMER} until it starts). */
   private final Map<ClientSession, Long> sessions = new HashMap<>();
+  /** userId → how many of {@link #sessions} are theirs; absent at zero. */
+  private final Map<String, Integer> sessionsPerUser = new HashMap<>();
   /** Set by {@link #drain}: new channels are turned away, and the last session to end completes {@link #allEnded}. */
   private boolean draining;
   private final Promise<Void> allEnded = Promise.promise();
@@ -146,13 +148,20 @@ final class SessionRegistry {
     /**
      * Gives the authenticated {@code caller} a session and indexes it under the user's rooms;
      * completes when every room subscription is active. Nothing is done when the client has gone.
+     * Fails with {@link CloseCodes#tooManySockets} when the user already holds
+     * {@code MAX_SOCKETS_PER_USER} sockets here, those being set up included: the newest is
+     * refused, before it costs a look-up, and the sockets already open are left alone.
      */
     Future<Void> open(Caller caller, String device) {
       if (channelClosed) {
         return Future.succeededFuture();
       }
+      if (sessionsPerUser.getOrDefault(caller.userId(), 0) >= config.maxSocketsPerUser()) {
+        return Future.failedFuture(CloseCodes.tooManySockets(config.maxSocketsPerUser()));
+      }
       session = new ClientSession(channel, caller, device, config.rateLimits(), config.socketWriteQueueMaxBytes());
       sessions.put(session, NO_TIMER);
+      sessionsPerUser.merge(caller.userId(), 1, Integer::sum);
       fanout.track(session);
       return roomIdsOf(caller).compose(rooms -> fanout.join(session, rooms));
     }
@@ -160,7 +169,8 @@ final class SessionRegistry {
     /**
      * After authentication and {@link #open}: starts the session, its frames going to
      * {@code frames}, or closes the socket with why it could not be set up (4401 when it was not
-     * authenticated, else 1011). A session closed meanwhile (its account disabled, say) stays closed.
+     * authenticated, 4409 over the user's socket cap, else 1011). A session closed meanwhile (its
+     * account disabled, say) stays closed.
      */
     void start(AsyncResult<?> setUp, BiConsumer<ClientSession, Buffer> frames) {
       if (channelClosed) {
@@ -232,6 +242,7 @@ final class SessionRegistry {
     if (expiry == null) {
       return;
     }
+    sessionsPerUser.computeIfPresent(session.userId(), (userId, count) -> count == 1 ? null : count - 1);
     session.markClosed();
     if (expiry != NO_TIMER) {
       vertx.cancelTimer(expiry);

@@ -176,4 +176,39 @@ class FrameRouterTest {
     node.request(Addresses.Chat.MESSAGE_SEND);
     assertThat(node.requestsWaiting(Addresses.Chat.MESSAGE_SEND)).isZero();
   }
+
+  static String request(String address, String replyAddress, String body) {
+    return "{\"type\":\"send\",\"address\":\"" + address + "\",\"replyAddress\":\"" + replyAddress + "\",\"body\":" + body + "}";
+  }
+
+  @Test
+  @DisplayName("chat.sync, chat.receipt and presence.set are limited per user: another socket of the user adds no allowance, another user keeps theirs")
+  void perUserLimitsAcrossSockets() throws Exception {
+    node = new SocketNode(Map.of(
+        "RATE_LIMIT_SYNC_BURST", "1", "RATE_LIMIT_SYNC_PER_SECOND", "0.001",
+        "RATE_LIMIT_RECEIPTS_BURST", "1", "RATE_LIMIT_RECEIPTS_PER_SECOND", "0.001",
+        "RATE_LIMIT_PRESENCE_BURST", "1", "RATE_LIMIT_PRESENCE_PER_SECOND", "0.001"));
+    node.serve(Addresses.Chat.MESSAGE_SYNC, request -> Future.succeededFuture(new JsonObject().put("rooms", new JsonObject())));
+    node.serve(Addresses.Chat.RECEIPT_MARK, request -> Future.succeededFuture(new JsonObject().put("delivered", 1).put("read", 1)));
+    node.serve(Addresses.Presence.SET, request -> Future.succeededFuture(new JsonObject()));
+    FakeChannel first = node.connect(caller(ALICE));
+    FakeChannel second = node.connect(caller(ALICE));
+    FakeChannel bobs = node.connect(caller(SocketNode.BOB));
+    Map<String, String> bodies = Map.of(
+        Addresses.Client.CHAT_SYNC, "{\"rooms\":{}}",
+        Addresses.Client.CHAT_RECEIPT, "{\"roomId\":\"r_1\",\"seq\":1,\"kind\":\"read\"}",
+        Addresses.Client.PRESENCE_SET, "{\"status\":\"away\"}");
+    for (Map.Entry<String, String> body : bodies.entrySet()) {
+      String address = body.getKey();
+      node.run(() -> first.send(request(address, "first", body.getValue())));
+      assertThat(new JsonObject(first.nextFrame()).getString("type")).as(address + " within the burst").isEqualTo("rec");
+      node.run(() -> second.send(request(address, "second", body.getValue())));
+      JsonObject refusal = new JsonObject(second.nextFrame());
+      assertThat(refusal.getString("address")).as(address).isEqualTo("second");
+      assertThat(refusal.getString("message")).as(address + " from the user's other socket")
+          .startsWith("rate_limited: too many " + address + ", retry in");
+      node.run(() -> bobs.send(request(address, "bob", body.getValue())));
+      assertThat(new JsonObject(bobs.nextFrame()).getString("type")).as(address + " of another user").isEqualTo("rec");
+    }
+  }
 }

@@ -166,4 +166,25 @@ class SessionRegistryTest {
     node.run(() -> channel.send("not json either"));
     assertThat(channel.framesWaiting()).isZero();
   }
+
+  @Test
+  @DisplayName("a user's socket over MAX_SOCKETS_PER_USER is closed with 4409 before its rooms are read; a close makes room; other users are unaffected")
+  void socketsPerUser() throws Exception {
+    node = new SocketNode(Map.of("MAX_SOCKETS_PER_USER", "2"));
+    FakeChannel first = node.connect(caller(ALICE));
+    node.connect(caller(ALICE));
+    FakeChannel third = node.connect(caller(ALICE));
+    third.assertClosedWith(CloseCodes.TOO_MANY_SOCKETS, "rate_limited: too many sockets for this user on this gateway (at most 2): close one first");
+    assertThat(new JsonObject(third.nextFrame()).getString("message")).as("the reason, as an err frame first")
+        .isEqualTo("rate_limited: too many sockets for this user on this gateway (at most 2): close one first");
+    assertThat(third.resumed).isFalse();
+    assertThat(node.requestsWaiting(Addresses.Chat.ROOM_IDS_OF_USER)).as("the refused socket cost no look-up").isEqualTo(2);
+    assertThat(node.openSessions()).isEqualTo(2);
+
+    assertThat(node.connect(caller(BOB)).resumed).as("another user's socket").isTrue();
+    node.run(first::hangUp);
+    FakeChannel again = node.connect(caller(ALICE));
+    assertThat(again.resumed).as("a socket in the place a close freed").isTrue();
+    assertThat(node.openSessions()).isEqualTo(3);
+  }
 }

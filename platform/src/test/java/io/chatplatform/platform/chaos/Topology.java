@@ -170,7 +170,7 @@ final class Topology implements AutoCloseable {
       // Every client of this run comes from 127.0.0.1 (through nginx, too): the per-IP and
       // per-user limits would refuse the drivers' registrations and steady senders. The
       // scenarios are about failures, not about limits.
-      for (String limit : List.of("AUTH_IP", "REST_WRITES", "SEND", "SOCKET_FRAMES")) {
+      for (String limit : List.of("AUTH_IP", "REST_WRITES", "SEND", "SOCKET_FRAMES", "SYNC", "RECEIPTS", "PRESENCE")) {
         env.put("RATE_LIMIT_" + limit + "_BURST", "100000");
         env.put("RATE_LIMIT_" + limit + "_PER_SECOND", "10000");
       }

@@ -58,6 +58,13 @@ public interface PresenceStore {
   Future<List<Presence>> get(List<String> userIds);
 
   /**
+   * What others were last shown of the user: the status last announced ({@code offline} if none),
+   * with {@code lastSeen}. Unlike {@link #get}, a user whose last socket closed reads as shown
+   * until {@link #settle}.
+   */
+  Future<Presence> shown(String userId);
+
+  /**
    * The user types in the room (from this session); typing lasts {@code timeoutMs} from now.
    * True when this {@code typing:true} should be forwarded: the user was not typing there, or the
    * last forwarded one is at least {@code throttleMs} old.

@@ -11,9 +11,11 @@ import io.chatplatform.presence.PresenceConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -25,10 +27,16 @@ import org.slf4j.LoggerFactory;
  * (offline grace, typing expiry), reaps dead gateway nodes when asked, and announces what changed.
  *
  * <p>A {@code presence} event goes to everyone who shares a room with the user; a {@code typing}
- * event goes to the room, minus the typer's own sockets. Timers live in the instance that set
+ * event goes to the room, minus the typer's own sockets. A user's presence changes are coalesced
+ * ({@code PRESENCE_COALESCE_MS}): the first goes out at once and opens a window; changes within it
+ * wait, and when it ends what the store shows then goes out (opening the next window) unless
+ * others already see it. So however fast a user flips their status, on however many sockets,
+ * each contact hears of it at most once per window (per presence-service instance), the latest
+ * status last. A query answers only about the caller and their contacts; anyone else reads
+ * {@code unknown}, as a user that does not exist does. Timers live in the instance that set
  * them, and every one of them re-checks the shared store when it fires, so several instances
- * never announce the same change twice nor undo each other's work. Not thread-safe: used on one
- * event loop.
+ * never undo each other's work (a window's end may repeat what another instance announced
+ * meanwhile, never an older status). Not thread-safe: used on one event loop.
  *
  * <p>The store may lose its data (Redis restarted without persistence). So the tracker remembers
  * what it announced (users shown other than offline) and the statuses users chose through it.
@@ -58,8 +66,23 @@ public final class PresenceTracker {
   private final Map<String, String> announced = new HashMap<>();
   /** userId → the status they last chose through this instance, and when. */
   private final Map<String, Chosen> chosen = new HashMap<>();
+  /** userId → their open coalescing window: what went out when it opened, and its timer. */
+  private final Map<String, Window> windows = new HashMap<>();
 
   private record Chosen(String status, long at) {}
+
+  /** {@code changed}: a change came within the window, so its end must look again. */
+  private static final class Window {
+    final Presence fannedOut;
+    final long timer;
+    boolean changed;
+
+    Window(Presence fannedOut, long timer, boolean changed) {
+      this.fannedOut = fannedOut;
+      this.timer = timer;
+      this.changed = changed;
+    }
+  }
 
   public PresenceTracker(
       PresenceStore store, ChatDirectory chat, PresenceEvents events, Timers timers, LongSupplier clock,
@@ -77,6 +100,8 @@ public final class PresenceTracker {
   public void stop() {
     typingTimers.values().forEach(timers::cancel);
     typingTimers.clear();
+    windows.values().forEach(window -> timers.cancel(window.timer));
+    windows.clear();
   }
 
   /** A gateway node reports that a socket opened. */
@@ -137,9 +162,14 @@ public final class PresenceTracker {
         .map(Ack.DONE);
   }
 
-  /** The presence of the named users. */
+  /**
+   * The presence of the named users, in the order asked: the caller's own and their contacts'
+   * (one directory look-up per query, none when the caller asks only about themself); anyone
+   * else reads {@link Presence#UNKNOWN}, the same whether they share no room with the caller or
+   * do not exist, so a query reveals nothing about strangers.
+   */
   public Future<List<Presence>> query(Query query) {
-    id(query.callerId(), "callerId");
+    String callerId = id(query.callerId(), "callerId");
     if (query.userIds().isEmpty()) {
       throw ServiceException.badRequest("userIds must name at least one user");
     }
@@ -150,7 +180,21 @@ public final class PresenceTracker {
     if (ids.size() > config.queryMaxUsers()) {
       throw ServiceException.badRequest("at most " + config.queryMaxUsers() + " userIds per query");
     }
-    return store.get(List.copyOf(ids));
+    Future<Set<String>> visible = ids.size() == 1 && ids.contains(callerId)
+        ? Future.succeededFuture(Set.of(callerId))
+        : chat.contacts(callerId).map(contacts -> {
+          Set<String> allowed = new HashSet<>(contacts);
+          allowed.add(callerId);
+          return allowed;
+        });
+    return visible.compose(allowed -> {
+      List<String> answered = ids.stream().filter(allowed::contains).toList();
+      return store.get(answered).map(found -> {
+        Map<String, Presence> byId = new HashMap<>();
+        found.forEach(p -> byId.put(p.userId(), p));
+        return ids.stream().map(id -> byId.getOrDefault(id, new Presence(id, Presence.UNKNOWN, null))).toList();
+      });
+    });
   }
 
   /** Drops the sessions of gateway nodes that stopped sending heartbeats, and settles their users. */
@@ -254,7 +298,10 @@ public final class PresenceTracker {
         });
   }
 
-  /** Tells everyone who shares a room with the user; nothing when the shown status did not move. */
+  /**
+   * Tells everyone who shares a room with the user, at once or when the user's coalescing window
+   * ends; nothing when the shown status did not move.
+   */
   private void announceIfChanged(PresenceStore.Change change) {
     if (!change.changed()) {
       return;
@@ -265,14 +312,66 @@ public final class PresenceTracker {
     } else {
       announced.put(presence.userId(), presence.status());
     }
+    Window window = windows.get(presence.userId());
+    if (window != null) {
+      window.changed = true;
+      metrics.counter("chat.presence.coalesced").increment();
+      return;
+    }
+    fanOut(presence);
+  }
+
+  /** Sends the presence to the user's contacts, and opens the user's window. */
+  private void fanOut(Presence presence) {
+    String userId = presence.userId();
+    if (config.coalesceMs() > 0) {
+      openWindow(presence, false);
+    }
     metrics.counter("chat.presence.announced", "status", presence.status()).increment();
-    chat.contacts(presence.userId())
+    chat.contacts(userId)
         .onSuccess(contacts -> {
           if (!contacts.isEmpty()) {
             events.presence(contacts, presence);
           }
         })
-        .onFailure(e -> LOG.warn("could not announce the presence of {}", presence.userId(), e));
+        .onFailure(e -> LOG.warn("could not announce the presence of {}", userId, e));
+  }
+
+  /**
+   * The user's window ended: when anything changed within it, sends what the store shows now (not
+   * what this instance last saw: another instance may have announced a newer change meanwhile),
+   * unless that is what went out when the window opened.
+   */
+  private void closeWindow(String userId) {
+    Window window = windows.remove(userId);
+    if (window == null || !window.changed) {
+      return;
+    }
+    store
+        .shown(userId)
+        .onSuccess(now -> {
+          // A change that came while the store was read opened a window of its own, and went out.
+          if (!windows.containsKey(userId) && !looksTheSame(now, window.fannedOut)) {
+            fanOut(now);
+          }
+        })
+        .onFailure(e -> {
+          // Left unsent, the last change would never reach the contacts: look again after another window.
+          LOG.debug("could not read the shown presence of {}, looking again in {} ms", userId, config.coalesceMs(), e);
+          if (!windows.containsKey(userId)) {
+            openWindow(window.fannedOut, true);
+          }
+        });
+  }
+
+  private void openWindow(Presence fannedOut, boolean changed) {
+    String userId = fannedOut.userId();
+    windows.put(userId, new Window(fannedOut, timers.schedule(config.coalesceMs(), () -> closeWindow(userId)), changed));
+  }
+
+  /** The same to others: the same status, and for offline the same last seen. */
+  private static boolean looksTheSame(Presence a, Presence b) {
+    return a.status().equals(b.status()) && (!Presence.OFFLINE.equals(a.status()) || Objects.equals(a.lastSeen(), b.lastSeen()));
   }
 
   private static PresenceStore.Session session(io.chatplatform.contracts.presence.PresenceApi.Session request) {

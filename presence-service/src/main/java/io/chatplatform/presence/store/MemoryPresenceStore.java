@@ -128,6 +128,13 @@ public final class MemoryPresenceStore implements PresenceStore {
   }
 
   @Override
+  public Future<Presence> shown(String userId) {
+    User user = users.get(userId);
+    String status = user == null || user.shown == null ? Presence.OFFLINE : user.shown;
+    return Future.succeededFuture(new Presence(userId, status, user == null ? null : user.lastSeen));
+  }
+
+  @Override
   public Future<Boolean> typingStarted(Session session, String roomId, long now, long throttleMs, long timeoutMs) {
     User user = users.computeIfAbsent(session.userId(), k -> new User());
     Typing before = user.typing.get(roomId);

@@ -190,6 +190,12 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   @Override
+  public Future<Presence> shown(String userId) {
+    return guarded(() -> redis.send(Request.cmd(Command.HMGET).arg(user(userId)).arg("shown").arg("lastSeen")))
+        .map(r -> new Presence(userId, r.get(0) == null ? Presence.OFFLINE : r.get(0).toString(), time(r.get(1))));
+  }
+
+  @Override
   public Future<Boolean> typingStarted(Session s, String roomId, long now, long throttleMs, long timeoutMs) {
     return run(Script.TYPING_STARTED, List.of(typing(s.userId())), roomId, now, throttleMs, timeoutMs, s.sessionId())
         .map(r -> r.toInteger() == 1);

@@ -17,13 +17,15 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("The presence tracker")
 class PresenceTrackerTest {
-  static final PresenceConfig CONFIG = new PresenceConfig(null, "chat:", 1, 10_000, 2_000, 5_000, 2_000, 6_000, 3, 1_000, 2_000);
+  static final long COALESCE_MS = 500;
+  static final PresenceConfig CONFIG = new PresenceConfig(null, "chat:", 1, 10_000, 2_000, 5_000, 2_000, 6_000, 3, COALESCE_MS, 1_000, 2_000);
 
   record Shown(List<String> to, Presence presence) {}
 
@@ -33,6 +35,8 @@ class PresenceTrackerTest {
   final ManualTimers timers = new ManualTimers(now);
   final List<Shown> shown = new ArrayList<>();
   final List<TypingEvent> typing = new ArrayList<>();
+  /** How often the tracker asked the directory for someone's contacts. */
+  final AtomicInteger contactLookups = new AtomicInteger();
   /** room → members; alice and bob share "team", carol is alone. */
   final Map<String, Set<String>> rooms = Map.of("team", Set.of("alice", "bob"), "solo", Set.of("carol"));
 
@@ -46,6 +50,7 @@ class PresenceTrackerTest {
 
     @Override
     public Future<List<String>> contacts(String userId) {
+      contactLookups.incrementAndGet();
       return Future.succeededFuture(rooms.values().stream()
           .filter(m -> m.contains(userId)).flatMap(Collection::stream).filter(u -> !u.equals(userId)).distinct().sorted().toList());
     }
@@ -61,8 +66,8 @@ class PresenceTrackerTest {
       typing.add(new TypingEvent(roomId, userId, on));
     }
   };
-  final PresenceTracker tracker = new PresenceTracker(
-      new MemoryPresenceStore(CONFIG.nodeTtlMs()), chat, events, timers, now::get, CONFIG, new SimpleMeterRegistry());
+  final PresenceStore store = new MemoryPresenceStore(CONFIG.nodeTtlMs());
+  final PresenceTracker tracker = new PresenceTracker(store, chat, events, timers, now::get, CONFIG, new SimpleMeterRegistry());
 
   static <T> T result(Future<T> future) {
     assertThat(future.isComplete()).as("completed at once on the memory store").isTrue();
@@ -135,6 +140,7 @@ class PresenceTrackerTest {
   @DisplayName("lets a user choose away or dnd, and refuses any other status")
   void setStatus() {
     result(tracker.connect(socket("alice", "s1")));
+    timers.advance(COALESCE_MS);
     result(tracker.setStatus(new SetStatus("alice", Presence.AWAY)));
     assertThat(shown).last().isEqualTo(new Shown(List.of("bob"), new Presence("alice", Presence.AWAY, null)));
     assertThatThrownBy(() -> tracker.setStatus(new SetStatus("alice", "offline"))).isInstanceOf(ServiceException.class);
@@ -144,11 +150,31 @@ class PresenceTrackerTest {
   @DisplayName("answers a query for at most the configured number of valid ids")
   void query() {
     result(tracker.connect(socket("alice", "s1")));
-    assertThat(result(tracker.query(new Query("bob", List.of("alice", "carol")))))
+    assertThat(result(tracker.query(new Query("bob", List.of("alice", "bob")))))
         .extracting(Presence::status).containsExactly(Presence.ONLINE, Presence.OFFLINE);
     assertThatThrownBy(() -> tracker.query(new Query("bob", List.of()))).isInstanceOf(ServiceException.class);
     assertThatThrownBy(() -> tracker.query(new Query("bob", List.of("a", "b", "c", "d")))).isInstanceOf(ServiceException.class);
     assertThatThrownBy(() -> tracker.query(new Query("bob", List.of("has space")))).isInstanceOf(ServiceException.class);
+  }
+
+  @Test
+  @DisplayName("answers a query for the caller and their contacts; anyone else reads unknown, exactly like a user that does not exist")
+  void queryAnswersContactsOnly() {
+    result(tracker.connect(socket("alice", "s1")));
+    result(tracker.connect(socket("carol", "s2")));
+    result(tracker.setStatus(new SetStatus("carol", Presence.DND)));
+    contactLookups.set(0);
+    assertThat(result(tracker.query(new Query("bob", List.of("alice", "carol", "nobody")))))
+        .containsExactly(
+            new Presence("alice", Presence.ONLINE, null),
+            new Presence("carol", Presence.UNKNOWN, null),
+            new Presence("nobody", Presence.UNKNOWN, null));
+    assertThat(contactLookups).as("one directory look-up per query, whatever the number of ids").hasValue(1);
+
+    assertThat(result(tracker.query(new Query("carol", List.of("carol"))))).containsExactly(new Presence("carol", Presence.DND, null));
+    assertThat(contactLookups).as("none when the caller asks only about themself").hasValue(1);
+    assertThat(result(tracker.query(new Query("carol", List.of("alice", "carol")))))
+        .containsExactly(new Presence("alice", Presence.UNKNOWN, null), new Presence("carol", Presence.DND, null));
   }
 
   @Test
@@ -159,5 +185,90 @@ class PresenceTrackerTest {
     tracker.reapDeadNodes();
     timers.advance(0);
     assertThat(shown).last().satisfies(s -> assertThat(s.presence().status()).isEqualTo(Presence.OFFLINE));
+  }
+
+  // ---- coalescing ---------------------------------------------------------------------------
+
+  List<String> statusesShown() {
+    return shown.stream().map(s -> s.presence().status()).toList();
+  }
+
+  @Test
+  @DisplayName("fans a user's changes out at once, then at most once per PRESENCE_COALESCE_MS, with the latest status")
+  void coalescesChanges() {
+    result(tracker.connect(socket("alice", "s1")));
+    assertThat(statusesShown()).as("the first change goes out at once").containsExactly(Presence.ONLINE);
+    for (String status : List.of(Presence.AWAY, Presence.DND, Presence.AWAY)) {
+      result(tracker.setStatus(new SetStatus("alice", status)));
+    }
+    timers.advance(COALESCE_MS - 1);
+    assertThat(statusesShown()).as("changes within the window wait").containsExactly(Presence.ONLINE);
+    timers.advance(1);
+    assertThat(statusesShown()).as("the latest, once the window ends").containsExactly(Presence.ONLINE, Presence.AWAY);
+    assertThat(shown).last().isEqualTo(new Shown(List.of("bob"), new Presence("alice", Presence.AWAY, null)));
+
+    result(tracker.setStatus(new SetStatus("alice", Presence.DND)));
+    timers.advance(COALESCE_MS - 1);
+    assertThat(statusesShown()).as("a fan-out opens a window of its own").hasSize(2);
+    timers.advance(1);
+    assertThat(statusesShown()).containsExactly(Presence.ONLINE, Presence.AWAY, Presence.DND);
+  }
+
+  @Test
+  @DisplayName("sends nothing when a window ends with the status back where it started, and the next change goes out at once")
+  void nothingWhenBackWhereItStarted() {
+    result(tracker.connect(socket("alice", "s1")));
+    result(tracker.setStatus(new SetStatus("alice", Presence.AWAY)));
+    result(tracker.setStatus(new SetStatus("alice", Presence.ONLINE)));
+    timers.advance(COALESCE_MS);
+    assertThat(statusesShown()).containsExactly(Presence.ONLINE);
+    assertThat(timers.scheduled()).as("no window left open").isZero();
+
+    result(tracker.setStatus(new SetStatus("alice", Presence.DND)));
+    assertThat(statusesShown()).containsExactly(Presence.ONLINE, Presence.DND);
+  }
+
+  @Test
+  @DisplayName("a user flipping their status every millisecond reaches a contact at most once per window")
+  void floodOfFlips() {
+    result(tracker.connect(socket("alice", "s1")));
+    long started = now.get();
+    for (int i = 0; i < 2_000; i++) {
+      result(tracker.setStatus(new SetStatus("alice", i % 2 == 0 ? Presence.AWAY : Presence.ONLINE)));
+      timers.advance(1);
+    }
+    result(tracker.setStatus(new SetStatus("alice", Presence.DND)));
+    timers.advance(COALESCE_MS);
+    long elapsed = now.get() - started;
+    System.out.printf("2,001 changes in %d ms (manual clock): %d presence events%n", elapsed, shown.size());
+    assertThat(shown).hasSizeLessThanOrEqualTo((int) (1 + elapsed / COALESCE_MS));
+    assertThat(shown).last().satisfies(s -> assertThat(s.presence().status()).as("the last write wins").isEqualTo(Presence.DND));
+  }
+
+  @Test
+  @DisplayName("with two instances, a window's end fans out what the store shows, never undoing a newer change the other announced")
+  void windowEndReadsTheStore() {
+    PresenceTracker other = new PresenceTracker(store, chat, events, timers, now::get, CONFIG, new SimpleMeterRegistry());
+    result(tracker.connect(socket("alice", "s1")));
+    result(tracker.setStatus(new SetStatus("alice", Presence.AWAY)));
+    timers.advance(100);
+    result(other.setStatus(new SetStatus("alice", Presence.DND)));
+    assertThat(statusesShown()).as("the other instance had no window open").containsExactly(Presence.ONLINE, Presence.DND);
+    timers.advance(COALESCE_MS);
+    assertThat(statusesShown()).as("the first instance's window ends: what the store shows (dnd again), not its own away")
+        .containsExactly(Presence.ONLINE, Presence.DND, Presence.DND);
+    assertThat(result(tracker.query(new Query("bob", List.of("alice"))))).extracting(Presence::status).containsExactly(Presence.DND);
+  }
+
+  @Test
+  @DisplayName("with PRESENCE_COALESCE_MS 0 every change goes out")
+  void coalescingOff() {
+    PresenceConfig off = new PresenceConfig(null, "chat:", 1, 10_000, 2_000, 5_000, 2_000, 6_000, 3, 0, 1_000, 2_000);
+    PresenceTracker eager = new PresenceTracker(store, chat, events, timers, now::get, off, new SimpleMeterRegistry());
+    result(eager.connect(socket("alice", "s1")));
+    result(eager.setStatus(new SetStatus("alice", Presence.AWAY)));
+    result(eager.setStatus(new SetStatus("alice", Presence.ONLINE)));
+    assertThat(statusesShown()).containsExactly(Presence.ONLINE, Presence.AWAY, Presence.ONLINE);
+    assertThat(timers.scheduled()).isZero();
   }
 }

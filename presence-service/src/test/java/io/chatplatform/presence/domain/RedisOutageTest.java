@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 class RedisOutageTest {
   static final long COMMAND_TIMEOUT_MS = 500;
   static final PresenceConfig CONFIG =
-      new PresenceConfig(null, "chat:presence:", 4, 10_000, 2_000, 5_000, 2_000, 6_000, 200, 1_000, COMMAND_TIMEOUT_MS);
+      new PresenceConfig(null, "chat:presence:", 4, 10_000, 2_000, 5_000, 2_000, 6_000, 200, 0, 1_000, COMMAND_TIMEOUT_MS);
   static final Set<String> TEAM = Set.of("alice", "bob", "carol", "dave");
 
   record Shown(String userId, String status) {}
@@ -95,7 +95,7 @@ class RedisOutageTest {
     loop = vertx.getOrCreateContext();
     PresenceConfig config = new PresenceConfig(
         server.url(), CONFIG.redisKeyPrefix(), CONFIG.redisMaxPoolSize(), CONFIG.nodeTtlMs(), CONFIG.reapIntervalMs(),
-        CONFIG.offlineGraceMs(), CONFIG.typingThrottleMs(), CONFIG.typingTimeoutMs(), CONFIG.queryMaxUsers(),
+        CONFIG.offlineGraceMs(), CONFIG.typingThrottleMs(), CONFIG.typingTimeoutMs(), CONFIG.queryMaxUsers(), CONFIG.coalesceMs(),
         CONFIG.chatTimeoutMs(), CONFIG.redisCommandTimeoutMs());
     store = onLoop(() -> RedisPresenceStore.create(vertx, config));
     tracker = new PresenceTracker(store, chat, events, timers, now::get, config, new SimpleMeterRegistry());

@@ -99,6 +99,22 @@ abstract class PresenceStoreContract {
   }
 
   @Test
+  @DisplayName("shown is what others were last shown: online through the offline grace, then offline with lastSeen")
+  void shownIsWhatOthersSaw() throws Exception {
+    assertThat(Await.result(store.shown("frank"))).as("never seen").isEqualTo(new Presence("frank", Presence.OFFLINE, null));
+    Await.result(store.connect(session("frank", "s1", "n1"), now()));
+    Await.result(store.setStatus("frank", Presence.DND, now()));
+    assertThat(Await.result(store.shown("frank"))).isEqualTo(new Presence("frank", Presence.DND, null));
+
+    long closedAt = now();
+    Await.result(store.disconnect(session("frank", "s1", "n1"), closedAt));
+    assertThat(Await.result(store.get(List.of("frank"))).get(0).status()).as("the registry: no socket").isEqualTo(Presence.OFFLINE);
+    assertThat(Await.result(store.shown("frank")).status()).as("not settled yet: others still see dnd").isEqualTo(Presence.DND);
+    Await.result(store.settle("frank"));
+    assertThat(Await.result(store.shown("frank"))).isEqualTo(new Presence("frank", Presence.OFFLINE, closedAt));
+  }
+
+  @Test
   @DisplayName("the sessions of a node whose heartbeats stop are dropped; other nodes' sessions stay")
   void deadNodesAreReaped() throws Exception {
     Await.result(store.connect(session("dave", "s1", "dying"), now()));
