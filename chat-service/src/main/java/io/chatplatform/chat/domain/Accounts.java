@@ -37,7 +37,8 @@ public final class Accounts {
   public Future<User> register(Register request) {
     String username = Rules.username(request.username());
     String password = Rules.password(request.password());
-    String displayName = Rules.displayName(request.displayName(), username);
+    // Without a display name, the username as typed ("Alice"), which is stored in lower case.
+    String displayName = Rules.displayName(request.displayName(), request.username());
     List<String> roles = new ArrayList<>(List.of(User.ROLE_USER));
     if (adminUsernames.contains(username)) {
       roles.add(User.ROLE_ADMIN);
@@ -68,7 +69,7 @@ public final class Accounts {
       return Future.failedFuture(wrongCredentials());
     }
     return users
-        .byUsername(credentials.username())
+        .byUsername(credentials.username().toLowerCase(java.util.Locale.ROOT))
         .compose(user -> blocking.run(() -> {
           if (user == null) {
             hasher.burn(secret); // same time as a wrong password: no username oracle
@@ -115,16 +116,16 @@ public final class Accounts {
         .compose(user -> user == null ? Future.failedFuture(ServiceException.notFound("user not found")) : Future.succeededFuture(user));
   }
 
-  /** Users whose username starts with the query (nobody for an empty query). */
+  /**
+   * Users of whom every word of the query starts the username or a word of the display name,
+   * case-insensitively ("ali sm" finds Alice Smith), by username; nobody for an empty query.
+   */
   public Future<List<User>> search(String rawQuery) {
-    String query = rawQuery.strip().toLowerCase();
-    if (query.isEmpty()) {
+    List<String> words = Rules.searchQuery(rawQuery);
+    if (words.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    if (!Rules.USERNAME_PREFIX.matcher(query).matches()) {
-      throw ServiceException.badRequest("query must be the start of a username: 1-32 of a-z, 0-9, '_', '.', '-'");
-    }
-    return users.searchByPrefix(query, searchLimit);
+    return users.search(words, searchLimit);
   }
 
   /** Whether the user holds the global admin role. */

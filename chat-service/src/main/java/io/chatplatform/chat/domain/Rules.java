@@ -3,6 +3,7 @@ package io.chatplatform.chat.domain;
 import io.chatplatform.contracts.ServiceException;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,8 +15,13 @@ import java.util.regex.Pattern;
 public final class Rules {
   private Rules() {}
 
+  /** A username as stored: lower case, so "Alice" and "alice" are one name. */
   public static final Pattern USERNAME = Pattern.compile("[a-z0-9_.-]{3,32}");
-  public static final Pattern USERNAME_PREFIX = Pattern.compile("[a-z0-9_.-]{1,32}");
+  /** A username as typed: ASCII only, checked before lower-casing (which maps the Kelvin sign to "k"). */
+  private static final Pattern USERNAME_TYPED = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
+  /** Longest user search, and most words in one. */
+  public static final int SEARCH_QUERY_MAX = 64;
+  public static final int SEARCH_WORDS_MAX = 4;
   public static final int PASSWORD_MIN = 8;
   public static final int PASSWORD_MAX = 128;
   public static final int DISPLAY_NAME_MAX = 64;
@@ -24,11 +30,36 @@ public final class Rules {
   /** {@code @username} in a message text. */
   private static final Pattern MENTION = Pattern.compile("(?<![A-Za-z0-9_.-])@([a-z0-9_.-]{3,32})");
 
+  /** The username as stored: typed in any case, kept in lower case (usernames are unique regardless of case). */
   public static String username(String value) {
-    if (!USERNAME.matcher(value).matches()) {
-      throw ServiceException.badRequest("username must be 3-32 characters of a-z, 0-9, '_', '.', '-'");
+    if (!USERNAME_TYPED.matcher(value).matches()) {
+      throw ServiceException.badRequest("username must be 3-32 characters of a-z, 0-9, '_', '.', '-' (any case)");
     }
-    return value;
+    return value.toLowerCase(Locale.ROOT);
+  }
+
+  /** The words a user is found by: the username and each word of the display name, case-folded. */
+  public static List<String> searchTerms(String username, String displayName) {
+    Set<String> terms = new LinkedHashSet<>();
+    terms.add(username);
+    terms.addAll(searchWords(displayName));
+    return List.copyOf(terms);
+  }
+
+  /** A search query's words, case-folded: each must start one of a user's {@link #searchTerms}. */
+  public static List<String> searchQuery(String query) {
+    if (!UnicodeText.wellFormed(query) || codePoints(query) > SEARCH_QUERY_MAX) {
+      throw ServiceException.badRequest("query must be at most " + SEARCH_QUERY_MAX + " characters");
+    }
+    List<String> words = searchWords(query);
+    if (words.size() > SEARCH_WORDS_MAX) {
+      throw ServiceException.badRequest("query must be at most " + SEARCH_WORDS_MAX + " words");
+    }
+    return words;
+  }
+
+  private static List<String> searchWords(String text) {
+    return java.util.Arrays.stream(UnicodeText.folded(text).split("\\s+")).filter(w -> !w.isEmpty()).distinct().toList();
   }
 
   public static String password(String value) {

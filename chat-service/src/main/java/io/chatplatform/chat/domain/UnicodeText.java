@@ -84,12 +84,16 @@ public final class UnicodeText {
     return NFC.normalize(text);
   }
 
+  /** NFC and case-folded ("Straße" and "STRASSE" fold alike), for matching what people type. */
+  public static String folded(String text) {
+    return UCharacter.foldCase(normalized(text), true);
+  }
+
   /**
    * How the name looks, ignoring case and spacing: names with the same key are confusable
    * ("alice", "Alice", "ALICE", Cyrillic "аlice", "a lice").
    */
   public static String lookalikeKey(String name) {
-    String folded = UCharacter.foldCase(normalized(name), true);
-    return SPOOF.getSkeleton(folded).replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+    return SPOOF.getSkeleton(folded(name)).replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
   }
 }

@@ -17,8 +17,11 @@ public interface UserStore {
 
   Future<List<User>> byUsernames(Collection<String> usernames);
 
-  /** Users whose username starts with {@code prefix}, by username, at most {@code limit}. */
-  Future<List<User>> searchByPrefix(String prefix, int limit);
+  /**
+   * Users of whom each of {@code wordPrefixes} starts one of their {@link Rules#searchTerms}, by
+   * username, at most {@code limit}.
+   */
+  Future<List<User>> search(List<String> wordPrefixes, int limit);
 
   /** Sets or clears {@code disabled}; false when there is no such user. */
   Future<Boolean> setDisabled(String userId, boolean disabled);

@@ -1,5 +1,6 @@
 package io.chatplatform.chat.store;
 
+import io.chatplatform.chat.domain.Rules;
 import io.chatplatform.chat.domain.User;
 import io.chatplatform.chat.domain.UserStore;
 import io.chatplatform.runtime.MongoErrors;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
 public final class MongoUserStore implements UserStore {
   static final String USERS = "users";
   private static final String LOOKALIKE_KEYS = "lookalikeKeys";
+  private static final String SEARCH_TERMS = "searchTerms";
 
   private final MongoClient mongo;
 
@@ -33,13 +35,23 @@ public final class MongoUserStore implements UserStore {
     return mongo
         .createIndexWithOptions(USERS, new JsonObject().put("username", 1), new IndexOptions().unique(true).name("username_1"))
         .compose(x -> mongo.createIndex(USERS, new JsonObject().put(LOOKALIKE_KEYS, 1)))
-        .compose(x -> mongo.find(USERS, new JsonObject().put(LOOKALIKE_KEYS, new JsonObject().put("$exists", false))))
+        .compose(x -> mongo.createIndex(USERS, new JsonObject().put(SEARCH_TERMS, 1)))
+        .compose(x -> mongo.find(USERS, new JsonObject().put("$or", new JsonArray()
+            .add(new JsonObject().put(LOOKALIKE_KEYS, new JsonObject().put("$exists", false)))
+            .add(new JsonObject().put(SEARCH_TERMS, new JsonObject().put("$exists", false))))))
         .compose(older -> Future.all(older.stream()
                 .map(MongoUserStore::fromDocument)
                 .map(user -> mongo.updateCollection(USERS, new JsonObject().put("_id", user.userId()),
-                    new JsonObject().put("$set", new JsonObject().put(LOOKALIKE_KEYS, new JsonArray(List.copyOf(user.lookalikeKeys()))))))
+                    new JsonObject().put("$set", derived(user))))
                 .toList()))
         .mapEmpty();
+  }
+
+  /** The fields kept only to find users: how their names look, and the words they are found by. */
+  private static JsonObject derived(User user) {
+    return new JsonObject()
+        .put(LOOKALIKE_KEYS, new JsonArray(List.copyOf(user.lookalikeKeys())))
+        .put(SEARCH_TERMS, new JsonArray(Rules.searchTerms(user.username(), user.displayName())));
   }
 
   @Override
@@ -95,10 +107,12 @@ public final class MongoUserStore implements UserStore {
         .map(MongoUserStore::fromDocuments);
   }
 
-  /** {@code prefix} is already validated against the username pattern, and quoted here all the same. */
+  /** Each word is quoted into an anchored regex: a prefix match that an index on the terms serves. */
   @Override
-  public Future<List<User>> searchByPrefix(String prefix, int limit) {
-    JsonObject query = new JsonObject().put("username", new JsonObject().put("$regex", "^" + Pattern.quote(prefix)));
+  public Future<List<User>> search(List<String> wordPrefixes, int limit) {
+    JsonArray all = new JsonArray();
+    wordPrefixes.forEach(w -> all.add(new JsonObject().put(SEARCH_TERMS, new JsonObject().put("$regex", "^" + Pattern.quote(w)))));
+    JsonObject query = new JsonObject().put("$and", all);
     FindOptions options = new FindOptions().setSort(new JsonObject().put("username", 1)).setLimit(limit);
     return mongo.findWithOptions(USERS, query, options).map(MongoUserStore::fromDocuments);
   }
@@ -112,7 +126,7 @@ public final class MongoUserStore implements UserStore {
         .put("roles", new JsonArray(user.roles()))
         .put("disabled", user.disabled())
         .put("createdAt", user.createdAt())
-        .put(LOOKALIKE_KEYS, new JsonArray(List.copyOf(user.lookalikeKeys())));
+        .mergeIn(derived(user));
   }
 
   static User fromDocument(JsonObject doc) {

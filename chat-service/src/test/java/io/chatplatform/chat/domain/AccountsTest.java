@@ -27,12 +27,23 @@ class AccountsTest {
   }
 
   @Test
+  @DisplayName("usernames are one whatever their case: \"Alice\" registers as alice, is taken for \"ALICE\", and logs in as any case")
+  void usernameCase() {
+    User alice = result(chat.accounts.register(new Register("Alice", "correct horse", null)));
+    assertThat(alice.username()).isEqualTo("alice");
+    assertThat(alice.displayName()).as("the username as typed").isEqualTo("Alice");
+    assertThatThrownBy(() -> result(chat.accounts.register(new Register("ALICE", "correct horse", null))))
+        .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+    assertThat(result(chat.accounts.authenticate(new Credentials("ALIce", "correct horse"))).userId()).isEqualTo(alice.userId());
+  }
+
+  @Test
   @DisplayName("refuse a taken username as a conflict and a bad one as a bad request")
   void refusals() {
     chat.user("bob");
     assertThatThrownBy(() -> result(chat.accounts.register(new Register("bob", "another one", null))))
         .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
-    assertThatThrownBy(() -> result(chat.accounts.register(new Register("Bo", "another one", null))))
+    assertThatThrownBy(() -> result(chat.accounts.register(new Register("B@", "another one", null))))
         .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
   }
 
@@ -94,7 +105,7 @@ class AccountsTest {
   }
 
   @Test
-  @DisplayName("search usernames by prefix, lowercased, within the limit, and nobody for an empty query")
+  @DisplayName("search usernames and display-name words by prefix, case-insensitively, within the limit; nobody for an empty query")
   void search() {
     for (String name : new String[] {"anna", "anne", "annie", "anton", "antje", "anya", "bob"}) {
       chat.user(name);
@@ -102,6 +113,15 @@ class AccountsTest {
     assertThat(result(chat.accounts.search(" ANN ")).stream().map(User::username)).containsExactly("anna", "anne", "annie");
     assertThat(result(chat.accounts.search("an"))).hasSize(ChatDomain.LIMITS.userSearchLimit());
     assertThat(result(chat.accounts.search(""))).isEmpty();
-    assertThatThrownBy(() -> result(chat.accounts.search("a*"))).isInstanceOf(ServiceException.class);
+    assertThat(result(chat.accounts.search("a*"))).as("no pattern, just text").isEmpty();
+    assertThatThrownBy(() -> result(chat.accounts.search("x".repeat(65)))).isInstanceOf(ServiceException.class);
+    assertThatThrownBy(() -> result(chat.accounts.search("a b c d e"))).isInstanceOf(ServiceException.class);
+
+    result(chat.accounts.register(new Register("jdoe", "correct horse", "Jane Émilie Doe")));
+    for (String query : new String[] {"jane", "DOE", "émi", "ÉMILIE", "jan do", "jdo"}) {
+      assertThat(result(chat.accounts.search(query)).stream().map(User::username)).as(query).containsExactly("jdoe");
+    }
+    assertThat(result(chat.accounts.search("ane"))).as("a word's start, not its middle").isEmpty();
+    assertThat(result(chat.accounts.search("jane bob"))).as("every word must match").isEmpty();
   }
 }

@@ -42,9 +42,9 @@ final class MemoryUserStore implements UserStore {
   }
 
   @Override
-  public Future<List<User>> searchByPrefix(String prefix, int limit) {
+  public Future<List<User>> search(List<String> wordPrefixes, int limit) {
     return Future.succeededFuture(byId.values().stream()
-        .filter(u -> u.username().startsWith(prefix))
+        .filter(u -> wordPrefixes.stream().allMatch(w -> Rules.searchTerms(u.username(), u.displayName()).stream().anyMatch(t -> t.startsWith(w))))
         .sorted(Comparator.comparing(User::username))
         .limit(limit)
         .toList());

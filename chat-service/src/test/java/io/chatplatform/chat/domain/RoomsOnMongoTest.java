@@ -60,6 +60,18 @@ class RoomsOnMongoTest {
   }
 
   @Test
+  @DisplayName("user search over MongoDB: every word a prefix of the username or a display-name word, any case, by username")
+  void searchOnMongo() {
+    Await.result(accounts.register(new Register("jdoe", "password-jdoe", "Jane Doe")));
+    Await.result(accounts.register(new Register("janet", "password-janet", "Janet (Ops)")));
+    Await.result(accounts.register(new Register("bob", "password-bob", "Bob")));
+    assertThat(Await.result(accounts.search("JAN")).stream().map(User::username)).containsExactly("janet", "jdoe");
+    assertThat(Await.result(accounts.search("jane do")).stream().map(User::username)).containsExactly("jdoe");
+    assertThat(Await.result(accounts.search("(ops")).stream().map(User::username)).as("regex characters are text").containsExactly("janet");
+    assertThat(Await.result(accounts.search(".*"))).isEmpty();
+  }
+
+  @Test
   @DisplayName("concurrent adds never push a room past ROOM_MAX_MEMBERS: the cap is in the write's filter")
   void concurrentAddsKeepTheCap() {
     String alice = user("alice");

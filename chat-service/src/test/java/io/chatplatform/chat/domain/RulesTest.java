@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 class RulesTest {
 
   @Test
-  @DisplayName("usernames are 3-32 of a-z, 0-9, '_', '.', '-'")
+  @DisplayName("usernames are 3-32 of a-z, 0-9, '_', '.', '-' in any case, kept in lower case")
   void usernames() {
     assertThat(Rules.username("bob.smith_2-x")).isEqualTo("bob.smith_2-x");
-    for (String bad : new String[] {"ab", "Bob", "a".repeat(33), "bob smith", "bøb", "$where"}) {
+    assertThat(Rules.username("Bob.SMITH")).as("any case, stored lower").isEqualTo("bob.smith");
+    for (String bad : new String[] {"ab", "a".repeat(33), "bob smith", "bøb", "$where", "\u212Aelvin"}) {
       assertThatThrownBy(() -> Rules.username(bad))
           .isInstanceOf(ServiceException.class)
           .satisfies(e -> assertThat(((ServiceException) e).code()).isEqualTo(ErrorCode.BAD_REQUEST));
