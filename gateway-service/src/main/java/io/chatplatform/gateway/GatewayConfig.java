@@ -24,6 +24,10 @@ import java.util.List;
  * @param socketIdleTimeoutMs a socket that sends nothing (not even a ping) this long is closed ({@code SOCKET_IDLE_TIMEOUT_MS})
  * @param socketWriteQueueMaxBytes bytes that may wait to be sent to one socket; a client that
  *     lets more pile up is closed as too slow (4429) ({@code SOCKET_WRITE_QUEUE_MAX_BYTES})
+ * @param socketMaxReplyBytes the largest reply frame written to a socket; a larger one is answered
+ *     {@code payload_too_large} instead. history-service bounds what it answers
+ *     ({@code SYNC_MAX_REPLY_BYTES}, {@code HISTORY_PAGE_MAX_BYTES}); this is the last guard, and
+ *     must stay above those ({@code SOCKET_MAX_REPLY_BYTES})
  * @param socketSendQueueMax {@code chat.send} frames one socket may have waiting or unanswered; sends
  *     to one room are forwarded one after the other, so a socket that pipelines more is refused
  *     {@code rate_limited} for the excess ({@code SOCKET_SEND_QUEUE_MAX})
@@ -60,6 +64,7 @@ public record GatewayConfig(
     long socketIdleTimeoutMs,
     long presenceHeartbeatMs,
     int socketWriteQueueMaxBytes,
+    int socketMaxReplyBytes,
     int socketSendQueueMax,
     RateLimitConfig rateLimits,
     ExternalTokenConfig externalTokens,
@@ -82,7 +87,8 @@ public record GatewayConfig(
         + ", accessTokenTtlSeconds=" + accessTokenTtlSeconds + ", ticketTtlSeconds=" + ticketTtlSeconds
         + ", serviceTimeoutMs=" + serviceTimeoutMs + ", maxBodyBytes=" + maxBodyBytes + ", maxFrameBytes=" + maxFrameBytes
         + ", socketIdleTimeoutMs=" + socketIdleTimeoutMs + ", presenceHeartbeatMs=" + presenceHeartbeatMs
-        + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", socketSendQueueMax=" + socketSendQueueMax + ", rateLimits=" + rateLimits
+        + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", socketMaxReplyBytes=" + socketMaxReplyBytes
+        + ", socketSendQueueMax=" + socketSendQueueMax + ", rateLimits=" + rateLimits
         + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression
         + ", drainTimeoutMs=" + drainTimeoutMs + "]";
   }
@@ -132,6 +138,7 @@ public record GatewayConfig(
         settings.longValue("SOCKET_IDLE_TIMEOUT_MS", 60_000),
         settings.longValue("PRESENCE_HEARTBEAT_MS", 3_000),
         settings.integer("SOCKET_WRITE_QUEUE_MAX_BYTES", 512 * 1024),
+        positive(settings, "SOCKET_MAX_REPLY_BYTES", 2 * 1024 * 1024),
         positive(settings, "SOCKET_SEND_QUEUE_MAX", 50),
         RateLimitConfig.from(settings),
         ExternalTokenConfig.from(settings, issuer),
