@@ -38,7 +38,8 @@ public record HistoryConfig(
         MongoConfig.from(settings),
         settings.integer("HISTORY_SYNC_PAGE_SIZE", 100),
         settings.integer("HISTORY_MAX_PAGE_SIZE", 100),
-        positive(settings, "SYNC_MAX_REPLY_BYTES", 1024 * 1024),
+        // Half the gateway's SOCKET_WRITE_QUEUE_MAX_BYTES (512 KiB): one answer never fills a socket's queue alone.
+        positive(settings, "SYNC_MAX_REPLY_BYTES", 256 * 1024),
         positive(settings, "HISTORY_PAGE_MAX_BYTES", 1024 * 1024),
         settings.integer("HISTORY_APPEND_MAX_ATTEMPTS", 50),
         settings.integer("HISTORY_APPEND_BATCH_MAX", 100),

@@ -18,8 +18,10 @@ import java.util.Map;
  *
  * <p>The rooms' last seqs come first, in one read, so a room with nothing new is answered at
  * once ({@code hasMore} false) and costs no further read. The rooms with new messages are then
- * read one after another, in the order asked, and reading stops once the budget is spent: memory
- * holds at most the reply and one room's page, however many rooms and messages were asked for.
+ * read one after another, in the order asked, each in reads sized to what the budget still holds
+ * ({@link ReplyBudget#messagesLikelyToFit}), and reading stops once the budget is spent: memory
+ * holds the reply and one read, however many rooms and messages were asked for, and little is
+ * read that the reply does not carry.
  * A room read only in part answers {@code hasMore} true; a room not reached answers
  * {@link #NOT_READ}, no messages and {@code hasMore} true, so the client can tell "nothing new"
  * from "not read yet" and asks again from the seq it holds.
@@ -66,12 +68,30 @@ public final class BudgetedSync {
     RoomSeq seq = seqs.get(roomId);
     long after = from.get(roomId);
     long upper = Math.min(seq.lastSeq(), after + pageSize);
-    return history
-        .range(roomId, after + 1, upper)
-        .compose(messages -> {
-          reply.fill(roomId, messages, upper < seq.lastSeq(), seq.epoch());
+    List<Message> taken = new ArrayList<>();
+    reply.open(roomId, seq.epoch());
+    return readRoom(roomId, after + 1, upper, taken, reply)
+        .compose(cut -> {
+          reply.pages.put(roomId, new MessagePage(taken, cut || upper < seq.lastSeq(), seq.epoch()));
           return readInOrder(toRead, index + 1, from, seqs, reply);
         });
+  }
+
+  /**
+   * Reads the room from seq {@code next} to {@code upper} into {@code taken}, as much as fits.
+   * @return whether messages were left out for the budget
+   */
+  private Future<Boolean> readRoom(String roomId, long next, long upper, List<Message> taken, Reply reply) {
+    long last = Math.min(upper, next - 1 + reply.budget.messagesLikelyToFit());
+    return history.range(roomId, next, last).compose(read -> {
+      for (Message message : read) {
+        if (!reply.budget.take(message)) {
+          return Future.succeededFuture(true);
+        }
+        taken.add(message);
+      }
+      return last < upper ? readRoom(roomId, last + 1, upper, taken, reply) : Future.succeededFuture(false);
+    });
   }
 
   /** The answer being built, and the bytes it takes: every room's entry counted from the start. */
@@ -88,18 +108,10 @@ public final class BudgetedSync {
       budget.reserve(entrySize(roomId, page));
     }
 
-    /** Replaces a room's {@link #NOT_READ} with the messages read that fit. */
-    void fill(String roomId, List<Message> read, boolean moreAfterRead, String epoch) {
+    /** A room about to be read: its entry grows from {@link #NOT_READ} to one with its epoch. */
+    void open(String roomId, String epoch) {
       // hasMore false is the longer spelling: the entry is never undercounted.
       budget.reserve(entrySize(roomId, new MessagePage(List.of(), false, epoch)) - entrySize(roomId, NOT_READ));
-      List<Message> taken = new ArrayList<>();
-      for (Message message : read) {
-        if (!budget.take(message)) {
-          break;
-        }
-        taken.add(message);
-      }
-      pages.put(roomId, new MessagePage(taken, moreAfterRead || taken.size() < read.size(), epoch));
     }
 
     /** {@code "roomId":{page},}: the entry without its messages. */

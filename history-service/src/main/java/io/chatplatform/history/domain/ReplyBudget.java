@@ -18,9 +18,13 @@ import java.util.List;
  * than a budget ({@code MESSAGE_MAX_TEXT_LENGTH}), so that exception is at most one message.
  */
 public final class ReplyBudget {
+  /** Messages read before any size is known: enough for most rooms' news in one read, little past a budget. */
+  static final int FIRST_READ = 16;
+
   private final long maxBytes;
   private long used;
-  private boolean tookMessage;
+  private long messagesTaken;
+  private long messageBytesTaken;
   private boolean spent;
 
   public ReplyBudget(long maxBytes) {
@@ -42,13 +46,27 @@ public final class ReplyBudget {
       return false;
     }
     long cost = sizeOf(message) + 1L;
-    if (tookMessage && used + cost > maxBytes) {
+    if (messagesTaken > 0 && used + cost > maxBytes) {
       spent = true;
       return false;
     }
     used += cost;
-    tookMessage = true;
+    messagesTaken++;
+    messageBytesTaken += cost;
     return true;
+  }
+
+  /**
+   * How many messages to read next so that the reply is filled with little read past it: what
+   * the bytes left hold at the average size taken so far, and one more to find the end;
+   * {@link #FIRST_READ} before anything was taken.
+   */
+  public long messagesLikelyToFit() {
+    if (messagesTaken == 0) {
+      return FIRST_READ;
+    }
+    long average = Math.max(1, messageBytesTaken / messagesTaken);
+    return Math.max(0, maxBytes - used) / average + 1;
   }
 
   /** True once a message did not fit: the reply is full. */

@@ -81,14 +81,29 @@ class BudgetedSyncTest {
     }
     SyncPages pages = answer(new BudgetedSync(history, PAGE_SIZE, 40 * 1024), fromZero(history));
     assertThat(history.ranged).containsExactly("r_0", "r_1");
-    assertThat(history.messagesRead).as("one room's page beyond the reply, at most").isLessThanOrEqualTo(PAGE_SIZE + pages.rooms().values().stream()
-        .mapToLong(p -> p.messages().size()).sum());
+    long answered = pages.rooms().values().stream().mapToLong(p -> p.messages().size()).sum();
+    assertThat(history.messagesRead).as("read past the reply: the one that did not fit").isEqualTo(answered + 1);
     assertThat(pages.rooms().get("r_0").hasMore()).isFalse();
     assertThat(pages.rooms().get("r_1").messages()).hasSizeBetween(1, 5);
     assertThat(pages.rooms().get("r_1").hasMore()).isTrue();
     for (int r = 2; r < 10; r++) {
       assertThat(pages.rooms().get("r_" + r)).isEqualTo(BudgetedSync.NOT_READ);
     }
+  }
+
+  @Test
+  @DisplayName("a room of large messages is read in reads sized to the budget left, not whole: little is read that the answer does not carry")
+  void readsSizedToTheBudget() {
+    MapHistory history = new MapHistory().with("r_big", 100, inflating(4000));
+    SyncPages pages = answer(new BudgetedSync(history, PAGE_SIZE, 256 * 1024), fromZero(history));
+    int answered = pages.rooms().get("r_big").messages().size();
+    assertThat(answered).as("24 KB each in 256 KiB").isEqualTo(10);
+    assertThat(history.messagesRead).as("the first read, before any size is known").isEqualTo(ReplyBudget.FIRST_READ);
+
+    MapHistory small = new MapHistory().with("r_small", 100, "hi");
+    answer(new BudgetedSync(small, PAGE_SIZE, 256 * 1024), fromZero(small));
+    assertThat(small.ranged).as("16 messages, then the other 84 in one read").hasSize(2);
+    assertThat(small.messagesRead).isEqualTo(100);
   }
 
   @Test
