@@ -23,11 +23,8 @@ import java.util.List;
  * @param maxFrameBytes largest socket frame; larger closes the socket ({@code SOCKET_MAX_FRAME_BYTES})
  * @param socketIdleTimeoutMs a socket that sends nothing (not even a ping) this long is closed ({@code SOCKET_IDLE_TIMEOUT_MS})
  * @param socketWriteQueueMaxBytes bytes that may wait to be sent to one socket; a client that
- *     lets more pile up is closed as too slow (4429) ({@code SOCKET_WRITE_QUEUE_MAX_BYTES})
- * @param socketMaxReplyBytes the largest reply frame written to a socket; a larger one is answered
- *     {@code payload_too_large} instead. history-service bounds what it answers
- *     ({@code SYNC_MAX_REPLY_BYTES}, {@code HISTORY_PAGE_MAX_BYTES}); this is the last guard, and
- *     must stay above those ({@code SOCKET_MAX_REPLY_BYTES})
+ *     lets more pile up is closed as too slow (4429), and a reply frame larger than this is
+ *     answered {@code payload_too_large} instead of written ({@code SOCKET_WRITE_QUEUE_MAX_BYTES})
  * @param socketSendQueueMax {@code chat.send} frames one socket may have waiting or unanswered; sends
  *     to one room are forwarded one after the other, so a socket that pipelines more is refused
  *     {@code rate_limited} for the excess ({@code SOCKET_SEND_QUEUE_MAX})
@@ -64,7 +61,6 @@ public record GatewayConfig(
     long socketIdleTimeoutMs,
     long presenceHeartbeatMs,
     int socketWriteQueueMaxBytes,
-    int socketMaxReplyBytes,
     int socketSendQueueMax,
     RateLimitConfig rateLimits,
     ExternalTokenConfig externalTokens,
@@ -87,8 +83,7 @@ public record GatewayConfig(
         + ", accessTokenTtlSeconds=" + accessTokenTtlSeconds + ", ticketTtlSeconds=" + ticketTtlSeconds
         + ", serviceTimeoutMs=" + serviceTimeoutMs + ", maxBodyBytes=" + maxBodyBytes + ", maxFrameBytes=" + maxFrameBytes
         + ", socketIdleTimeoutMs=" + socketIdleTimeoutMs + ", presenceHeartbeatMs=" + presenceHeartbeatMs
-        + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", socketMaxReplyBytes=" + socketMaxReplyBytes
-        + ", socketSendQueueMax=" + socketSendQueueMax + ", rateLimits=" + rateLimits
+        + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", socketSendQueueMax=" + socketSendQueueMax + ", rateLimits=" + rateLimits
         + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression
         + ", drainTimeoutMs=" + drainTimeoutMs + "]";
   }
@@ -138,7 +133,6 @@ public record GatewayConfig(
         settings.longValue("SOCKET_IDLE_TIMEOUT_MS", 60_000),
         settings.longValue("PRESENCE_HEARTBEAT_MS", 3_000),
         settings.integer("SOCKET_WRITE_QUEUE_MAX_BYTES", 512 * 1024),
-        positive(settings, "SOCKET_MAX_REPLY_BYTES", 2 * 1024 * 1024),
         positive(settings, "SOCKET_SEND_QUEUE_MAX", 50),
         RateLimitConfig.from(settings),
         ExternalTokenConfig.from(settings, issuer),

@@ -35,11 +35,13 @@ import org.slf4j.LoggerFactory;
  * the previous one is answered, so their {@code seq}s follow the socket's order; at most
  * {@code SOCKET_SEND_QUEUE_MAX} may wait or be unanswered, more are refused {@code rate_limited}.
  *
- * <p>A reply whose frame is over {@code SOCKET_MAX_REPLY_BYTES} is not written: the request is
- * answered {@code payload_too_large}. The services bound their answers themselves (a
- * {@code chat.sync} answer by {@code SYNC_MAX_REPLY_BYTES}); this guard keeps one frame from
- * holding a socket's write queue and the client's memory should a service answer more anyway
- * (a misconfiguration, an older instance during a rolling upgrade, a new route without a budget).
+ * <p>A reply whose frame is larger than a socket's whole write queue ({@code
+ * SOCKET_WRITE_QUEUE_MAX_BYTES}) is not written: it would mark the socket too slow by itself. The
+ * request is answered {@code payload_too_large} instead. The services bound their answers
+ * themselves (a {@code chat.sync} answer by {@code SYNC_MAX_REPLY_BYTES}, half that queue); this
+ * guard holds should a service answer more anyway (a misconfiguration, an older instance during a
+ * rolling upgrade, a new route without a budget). The reply was encoded by then: the guard bounds
+ * what is written and queued, not the encoding.
  */
 final class FrameRouter {
   static final int MAX_REPLY_ADDRESS_LENGTH = 128;
@@ -70,7 +72,7 @@ final class FrameRouter {
 
   FrameRouter(GatewayConfig config, ServiceClient services, RateLimiter limiter, RequestSchemas schemas, SessionRegistry sessions) {
     this.maxFrameBytes = config.maxFrameBytes();
-    this.maxReplyBytes = config.socketMaxReplyBytes();
+    this.maxReplyBytes = config.socketWriteQueueMaxBytes();
     this.sendQueueMax = config.socketSendQueueMax();
     this.limits = config.rateLimits();
     this.services = services;
@@ -187,13 +189,13 @@ final class FrameRouter {
     });
   }
 
-  /** The reply's {@code rec} frame, or a {@code payload_too_large} refusal when it is over {@code SOCKET_MAX_REPLY_BYTES}. */
+  /** The reply's {@code rec} frame, or a {@code payload_too_large} refusal when it is over {@code SOCKET_WRITE_QUEUE_MAX_BYTES}. */
   private Buffer replyFrame(Endpoint<?, ?> target, String replyTo, Object body) {
     Buffer frame = BridgeFrames.rec(replyTo, body);
     if (frame.length() <= maxReplyBytes) {
       return frame;
     }
-    LOG.warn("a reply of {} was {} bytes, over SOCKET_MAX_REPLY_BYTES ({}): refused", target.address(), frame.length(), maxReplyBytes);
+    LOG.warn("a reply of {} was {} bytes, over SOCKET_WRITE_QUEUE_MAX_BYTES ({}): refused", target.address(), frame.length(), maxReplyBytes);
     return BridgeFrames.err(replyTo, new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE,
         "the reply would be larger than " + maxReplyBytes + " bytes; ask for less"));
   }

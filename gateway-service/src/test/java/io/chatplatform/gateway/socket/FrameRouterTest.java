@@ -179,9 +179,9 @@ class FrameRouterTest {
   }
 
   @Test
-  @DisplayName("a reply over SOCKET_MAX_REPLY_BYTES is not written: the request is answered payload_too_large, and the socket serves on")
+  @DisplayName("a reply larger than the socket's whole write queue (SOCKET_WRITE_QUEUE_MAX_BYTES) is not written: the request is answered payload_too_large, and the socket serves on")
   void replyTooLarge() throws Exception {
-    node = new SocketNode(Map.of("SOCKET_MAX_REPLY_BYTES", "1024"));
+    node = new SocketNode(Map.of("SOCKET_WRITE_QUEUE_MAX_BYTES", "1024"));
     // 200 control characters, 1,200 bytes once JSON-escaped: the frame is over 1,024 bytes.
     JsonObject inflated = new JsonObject(STORED).put("text", "\u0001".repeat(200));
     JsonObject large = new JsonObject().put("rooms", new JsonObject().put("r_0123456789abcdef",

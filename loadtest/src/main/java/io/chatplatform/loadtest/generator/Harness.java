@@ -30,9 +30,9 @@ final class Harness implements AutoCloseable {
   /** Vert.x's default is 50 per server: far too few for a load generator. */
   private static final int MAX_SOCKETS = 1_000_000;
   /**
-   * The largest server message (and WebSocket frame) taken, above the gateway's reply cap
-   * ({@code SOCKET_MAX_REPLY_BYTES}, 2 MiB): a {@code chat.sync} answer may be 1 MiB
-   * ({@code SYNC_MAX_REPLY_BYTES}) and the gateway's frames 128 KiB, where Vert.x's client stops
+   * The largest server message (and WebSocket frame) taken: well above the gateway's largest
+   * reply ({@code SOCKET_WRITE_QUEUE_MAX_BYTES}, 512 KiB; a {@code chat.sync} answer is at most
+   * {@code SYNC_MAX_REPLY_BYTES}, 256 KiB) and its frames (128 KiB), where Vert.x's client stops
    * at 256 KiB and 64 KiB.
    */
   private static final int MAX_SERVER_MESSAGE_BYTES = 4 * 1024 * 1024;
