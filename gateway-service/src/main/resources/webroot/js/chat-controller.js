@@ -13,7 +13,7 @@ import { uuid } from './util.js';
 const SYNC_PAGE_SIZE = 100;
 /** The server caps the rooms one chat.sync may name (SYNC_MAX_ROOMS); stay well below it. */
 const SYNC_ROOMS_PER_REQUEST = 200;
-/** Safety stop for catch-up loops, should a server keep answering hasMore without progress. */
+/** Safety stop for gap fills, should a server keep answering hasMore without progress. */
 const MAX_CATCH_UP_ROUNDS = 100;
 
 const STATUS_TEXT = {
@@ -247,7 +247,10 @@ export class ChatController {
 
   /**
    * chat.sync from the last seq seen in each room; rooms answering hasMore are asked again from
-   * their new last seq until none is left.
+   * their new last seq until none is left. A reply holds at most SYNC_MAX_REPLY_BYTES, so a room
+   * it did not reach answers hasMore with no messages: it is asked again from where it was. The
+   * server puts at least one message in every reply that has any to give, so each round
+   * advances; a round that brings nothing while rooms still answer hasMore stops the loop.
    */
   async syncRooms(roomIds) {
     let cursors = Object.fromEntries(roomIds.map((id) => [id, this.store.lastSeenSeq(id)]));
@@ -257,8 +260,9 @@ export class ChatController {
       await this.connection.request('chat.sync', { rooms: {} }).catch(() => {});
       return;
     }
-    for (let round = 0; round < MAX_CATCH_UP_ROUNDS && Object.keys(cursors).length; round++) {
+    while (Object.keys(cursors).length) {
       const next = {};
+      let received = 0;
       for (const chunk of chunks(Object.entries(cursors), SYNC_ROOMS_PER_REQUEST)) {
         const reply = await this.connection.request('chat.sync', { rooms: Object.fromEntries(chunk) });
         for (const [roomId, result] of Object.entries((reply && reply.rooms) || {})) {
@@ -266,9 +270,13 @@ export class ChatController {
           if (result && this.epochChanged(roomId, result.epoch)) continue;
           const messages = (result && result.messages) || [];
           for (const message of messages) this.ingest({ roomId, ...message });
-          const last = messages.length ? messages[messages.length - 1].seq : null;
-          if (result && result.hasMore && last !== null && last > cursors[roomId]) next[roomId] = last;
+          received += messages.length;
+          if (result && result.hasMore) next[roomId] = messages.length ? messages[messages.length - 1].seq : cursors[roomId];
         }
+      }
+      if (received === 0 && Object.keys(next).length) {
+        console.warn('chat.sync answered hasMore without progress; the rest waits for the next sync');
+        return;
       }
       cursors = next;
     }

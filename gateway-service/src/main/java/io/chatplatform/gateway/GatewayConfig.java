@@ -23,7 +23,8 @@ import java.util.List;
  * @param maxFrameBytes largest socket frame; larger closes the socket ({@code SOCKET_MAX_FRAME_BYTES})
  * @param socketIdleTimeoutMs a socket that sends nothing (not even a ping) this long is closed ({@code SOCKET_IDLE_TIMEOUT_MS})
  * @param socketWriteQueueMaxBytes bytes that may wait to be sent to one socket; a client that
- *     lets more pile up is closed as too slow (4429) ({@code SOCKET_WRITE_QUEUE_MAX_BYTES})
+ *     lets more pile up is closed as too slow (4429), and a reply frame larger than this is
+ *     answered {@code payload_too_large} instead of written ({@code SOCKET_WRITE_QUEUE_MAX_BYTES})
  * @param socketSendQueueMax {@code chat.send} frames one socket may have waiting or unanswered; sends
  *     to one room are forwarded one after the other, so a socket that pipelines more is refused
  *     {@code rate_limited} for the excess ({@code SOCKET_SEND_QUEUE_MAX})

@@ -9,6 +9,9 @@ import io.chatplatform.runtime.Settings;
  * @param mongo its database
  * @param syncPageSize messages per room in one {@code chat.sync} answer ({@code HISTORY_SYNC_PAGE_SIZE})
  * @param maxPageSize the largest {@code limit} a history page may ask for ({@code HISTORY_MAX_PAGE_SIZE})
+ * @param syncMaxReplyBytes most bytes of JSON in one {@code chat.sync} answer, all rooms together
+ *     ({@code SYNC_MAX_REPLY_BYTES})
+ * @param pageMaxBytes most bytes of JSON in one history page ({@code HISTORY_PAGE_MAX_BYTES})
  * @param appendMaxAttempts how often an append retries after another instance took the same
  *     {@code seq} before it answers {@code unavailable} ({@code HISTORY_APPEND_MAX_ATTEMPTS})
  * @param appendBatchMax most messages of one room written by one insert ({@code HISTORY_APPEND_BATCH_MAX})
@@ -21,7 +24,10 @@ import io.chatplatform.runtime.Settings;
  *     older ones count unchecked ({@code HISTORY_UNREAD_SCAN_MAX})
  */
 public record HistoryConfig(
-    MongoConfig mongo, int syncPageSize, int maxPageSize, int appendMaxAttempts, int appendBatchMax,
+    MongoConfig mongo, int syncPageSize, int maxPageSize,
+    int syncMaxReplyBytes,
+    int pageMaxBytes,
+    int appendMaxAttempts, int appendBatchMax,
     int appendQueueMax,
     long appendMaxWaitMs,
     int seqCacheRooms,
@@ -32,11 +38,22 @@ public record HistoryConfig(
         MongoConfig.from(settings),
         settings.integer("HISTORY_SYNC_PAGE_SIZE", 100),
         settings.integer("HISTORY_MAX_PAGE_SIZE", 100),
+        // Half the gateway's SOCKET_WRITE_QUEUE_MAX_BYTES (512 KiB): one answer never fills a socket's queue alone.
+        positive(settings, "SYNC_MAX_REPLY_BYTES", 256 * 1024),
+        positive(settings, "HISTORY_PAGE_MAX_BYTES", 1024 * 1024),
         settings.integer("HISTORY_APPEND_MAX_ATTEMPTS", 50),
         settings.integer("HISTORY_APPEND_BATCH_MAX", 100),
         settings.integer("HISTORY_APPEND_QUEUE_MAX", 5_000),
         settings.longValue("HISTORY_APPEND_MAX_WAIT_MS", 3_000),
         settings.integer("HISTORY_SEQ_CACHE_ROOMS", 100_000),
         settings.integer("HISTORY_UNREAD_SCAN_MAX", 1_000));
+  }
+
+  private static int positive(Settings settings, String name, int defaultValue) {
+    int value = settings.integer(name, defaultValue);
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1");
+    }
+    return value;
   }
 }

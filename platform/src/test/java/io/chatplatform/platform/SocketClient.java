@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -20,14 +21,22 @@ import java.util.function.Predicate;
 
 /**
  * A protocol v1 client over the raw WebSocket endpoint, for tests: it speaks the bridge frames,
- * reads both text and binary messages, and queues everything the server sends.
+ * reads both text and binary messages, and queues everything the server sends with its size.
  */
 public final class SocketClient implements AutoCloseable {
   private static final AtomicInteger REPLY_IDS = new AtomicInteger();
+  /**
+   * A browser takes a server message of any size; Vert.x's client stops at 256 KiB (64 KiB a
+   * frame). Tests must see what the server really sends, oversized replies included.
+   */
+  static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+  /** A frame as received, and its size on the wire in bytes. */
+  public record Received(JsonObject frame, int bytes) {}
 
   private final WebSocketClient client;
   private volatile WebSocket socket;
-  private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Received> frames = new LinkedBlockingQueue<>();
   final CompletableFuture<Short> closed = new CompletableFuture<>();
   private volatile String closeReason;
 
@@ -37,8 +46,8 @@ public final class SocketClient implements AutoCloseable {
 
   /** Installs the handlers; runs on the socket's event loop as the connection completes, so nothing is missed. */
   private void listen(ClientWebSocket ws) {
-    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
-    ws.binaryMessageHandler(bytes -> frames.add(bytes.toJsonObject()));
+    ws.textMessageHandler(text -> frames.add(new Received(new JsonObject(text), Buffer.buffer(text).length())));
+    ws.binaryMessageHandler(bytes -> frames.add(new Received(bytes.toJsonObject(), bytes.length())));
     ws.closeHandler(v -> {
       closeReason = ws.closeReason();
       closed.complete(ws.closeStatusCode());
@@ -55,7 +64,8 @@ public final class SocketClient implements AutoCloseable {
    * {@code Origin} a browser page would send (Vert.x otherwise sends its own, the gateway's origin).
    */
   public static SocketClient connect(Vertx vertx, int port, String query, Map<String, String> headers) {
-    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocketClient client = vertx.createWebSocketClient(
+        new WebSocketClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES).setMaxFrameSize(MAX_MESSAGE_BYTES));
     WebSocketConnectOptions options =
         new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket?" + query);
     headers.forEach(options::addHeader);
@@ -117,9 +127,25 @@ public final class SocketClient implements AutoCloseable {
 
   /** Sends a request and waits for its {@code rec} or {@code err} frame. */
   public JsonObject request(String address, JsonObject body) {
+    return requestMeasured(address, body).frame();
+  }
+
+  /** Sends a request and waits for its {@code rec} or {@code err} frame, with the frame's size. */
+  public Received requestMeasured(String address, JsonObject body) {
+    String replyAddress = send(address, body);
+    return awaitReceived(f -> replyAddress.equals(f.getString("address")), Await.TIMEOUT);
+  }
+
+  /** Writes a request without waiting; the reply comes to the returned address ({@link #awaitReply}). */
+  public String send(String address, JsonObject body) {
     String replyAddress = "reply." + REPLY_IDS.incrementAndGet();
     write(new JsonObject().put("type", "send").put("address", address).put("body", body).put("replyAddress", replyAddress));
-    return awaitFrame(f -> replyAddress.equals(f.getString("address")), Await.TIMEOUT);
+    return replyAddress;
+  }
+
+  /** The {@code rec} or {@code err} frame answering a request written by {@link #send}, with its size. */
+  public Received awaitReply(String replyAddress) {
+    return awaitReceived(f -> replyAddress.equals(f.getString("address")), Await.TIMEOUT);
   }
 
   /** The body of a successful reply; fails the test on an {@code err}. */
@@ -133,16 +159,21 @@ public final class SocketClient implements AutoCloseable {
 
   /** The first queued frame matching, removing it and the non-matching ones before it are kept. */
   public JsonObject awaitFrame(Predicate<JsonObject> match, Duration timeout) {
-    List<JsonObject> skipped = new ArrayList<>();
+    return awaitReceived(match, timeout).frame();
+  }
+
+  /** Like {@link #awaitFrame}, with the frame's size. */
+  public Received awaitReceived(Predicate<JsonObject> match, Duration timeout) {
+    List<Received> skipped = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       while (true) {
         long left = deadline - System.nanoTime();
-        JsonObject frame = left > 0 ? frames.poll(left, TimeUnit.NANOSECONDS) : null;
+        Received frame = left > 0 ? frames.poll(left, TimeUnit.NANOSECONDS) : null;
         if (frame == null) {
-          throw new AssertionError("no matching frame within " + timeout + "; got " + skipped);
+          throw new AssertionError("no matching frame within " + timeout + "; got " + skipped.stream().map(Received::frame).toList());
         }
-        if (match.test(frame)) {
+        if (match.test(frame.frame())) {
           return frame;
         }
         skipped.add(frame);
@@ -152,7 +183,7 @@ public final class SocketClient implements AutoCloseable {
       throw new AssertionError(e);
     } finally {
       // Put back what did not match, in order, ahead of anything newer.
-      List<JsonObject> rest = new ArrayList<>();
+      List<Received> rest = new ArrayList<>();
       frames.drainTo(rest);
       frames.addAll(skipped);
       frames.addAll(rest);
@@ -176,19 +207,25 @@ public final class SocketClient implements AutoCloseable {
 
   /** Every frame received so far and not yet taken. */
   public List<JsonObject> drain() {
-    List<JsonObject> all = new ArrayList<>();
+    List<Received> all = new ArrayList<>();
     frames.drainTo(all);
-    return all;
+    return frames(all);
   }
 
   /** Like {@link #drain()}, but when nothing is there yet, waits up to {@code wait} for the next frame. */
   public List<JsonObject> drain(Duration wait) throws InterruptedException {
-    List<JsonObject> all = new ArrayList<>();
-    JsonObject first = frames.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+    List<Received> all = new ArrayList<>();
+    Received first = frames.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
     if (first != null) {
       all.add(first);
       frames.drainTo(all);
     }
+    return frames(all);
+  }
+
+  private static List<JsonObject> frames(List<Received> received) {
+    List<JsonObject> all = new ArrayList<>(received.size());
+    received.forEach(r -> all.add(r.frame()));
     return all;
   }
 

@@ -17,6 +17,8 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a started socket's frames do (protocol v1, section 2). Every frame is checked in turn: its
@@ -32,6 +34,14 @@ import java.util.Map;
  * <p>A socket's {@code chat.send} frames to one room are forwarded one after the other, each once
  * the previous one is answered, so their {@code seq}s follow the socket's order; at most
  * {@code SOCKET_SEND_QUEUE_MAX} may wait or be unanswered, more are refused {@code rate_limited}.
+ *
+ * <p>A reply whose frame is larger than a socket's whole write queue ({@code
+ * SOCKET_WRITE_QUEUE_MAX_BYTES}) is not written: it would mark the socket too slow by itself. The
+ * request is answered {@code payload_too_large} instead. The services bound their answers
+ * themselves (a {@code chat.sync} answer by {@code SYNC_MAX_REPLY_BYTES}, half that queue); this
+ * guard holds should a service answer more anyway (a misconfiguration, an older instance during a
+ * rolling upgrade, a new route without a budget). The reply was encoded by then: the guard bounds
+ * what is written and queued, not the encoding.
  */
 final class FrameRouter {
   static final int MAX_REPLY_ADDRESS_LENGTH = 128;
@@ -48,7 +58,10 @@ final class FrameRouter {
   /** The refusal of a send over {@code SOCKET_SEND_QUEUE_MAX}: retry once the answers have come. */
   private static final RateLimiter.Decision SEND_QUEUE_FULL = new RateLimiter.Decision(false, 1_000);
 
+  private static final Logger LOG = LoggerFactory.getLogger(FrameRouter.class);
+
   private final int maxFrameBytes;
+  private final int maxReplyBytes;
   private final int sendQueueMax;
   private final RateLimitConfig limits;
   private final ServiceClient services;
@@ -59,6 +72,7 @@ final class FrameRouter {
 
   FrameRouter(GatewayConfig config, ServiceClient services, RateLimiter limiter, RequestSchemas schemas, SessionRegistry sessions) {
     this.maxFrameBytes = config.maxFrameBytes();
+    this.maxReplyBytes = config.socketWriteQueueMaxBytes();
     this.sendQueueMax = config.socketSendQueueMax();
     this.limits = config.rateLimits();
     this.services = services;
@@ -165,11 +179,22 @@ final class FrameRouter {
       if (replyTo != null) {
         session.write(
             result.succeeded()
-                ? BridgeFrames.rec(replyTo, result.result())
+                ? replyFrame(target, replyTo, result.result())
                 : BridgeFrames.err(replyTo, ServiceException.from(result.cause())));
       }
       return Future.<Void>succeededFuture();
     });
+  }
+
+  /** The reply's {@code rec} frame, or a {@code payload_too_large} refusal when it is over {@code SOCKET_WRITE_QUEUE_MAX_BYTES}. */
+  private Buffer replyFrame(Endpoint<?, ?> target, String replyTo, Object body) {
+    Buffer frame = BridgeFrames.rec(replyTo, body);
+    if (frame.length() <= maxReplyBytes) {
+      return frame;
+    }
+    LOG.warn("a reply of {} was {} bytes, over SOCKET_WRITE_QUEUE_MAX_BYTES ({}): refused", target.address(), frame.length(), maxReplyBytes);
+    return BridgeFrames.err(replyTo, new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE,
+        "the reply would be larger than " + maxReplyBytes + " bytes; ask for less"));
   }
 
   /**

@@ -8,6 +8,7 @@ import io.chatplatform.contracts.Addresses;
 import io.chatplatform.gateway.validation.RequestSchemas;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -210,5 +211,25 @@ class FrameRouterTest {
       node.run(() -> bobs.send(request(address, "bob", body.getValue())));
       assertThat(new JsonObject(bobs.nextFrame()).getString("type")).as(address + " of another user").isEqualTo("rec");
     }
+  }
+
+  @Test
+  @DisplayName("a reply larger than the socket's whole write queue (SOCKET_WRITE_QUEUE_MAX_BYTES) is not written: the request is answered payload_too_large, and the socket serves on")
+  void replyTooLarge() throws Exception {
+    node = new SocketNode(Map.of("SOCKET_WRITE_QUEUE_MAX_BYTES", "1024"));
+    // 200 control characters, 1,200 bytes once JSON-escaped: the frame is over 1,024 bytes.
+    JsonObject inflated = new JsonObject(STORED).put("text", "\u0001".repeat(200));
+    JsonObject large = new JsonObject().put("rooms", new JsonObject().put("r_0123456789abcdef",
+        new JsonObject().put("messages", new JsonArray().add(inflated)).put("hasMore", false).put("epoch", "e1")));
+    node.serve(Addresses.Chat.MESSAGE_SYNC,
+        request -> Future.succeededFuture(request.getJsonObject("rooms").isEmpty() ? new JsonObject().put("rooms", new JsonObject()) : large));
+    FakeChannel channel = node.connect(caller(ALICE));
+    String syncAll = "{\"type\":\"send\",\"address\":\"chat.sync\",\"replyAddress\":\"s-1\",\"body\":{\"rooms\":{\"r_0123456789abcdef\":0}}}";
+    node.run(() -> channel.send(syncAll));
+    assertThat(channel.nextFrame()).isEqualTo(err("the reply would be larger than 1024 bytes; ask for less", "payload_too_large", 413, "s-1"));
+
+    node.run(() -> channel.send(syncAll.replace("s-1", "s-2").replace("\"r_0123456789abcdef\":0", "")));
+    assertThat(channel.nextFrame()).isEqualTo("{\"type\":\"rec\",\"address\":\"s-2\",\"body\":{\"rooms\":{}}}");
+    assertThat(channel.closed).isNotDone();
   }
 }

@@ -1,6 +1,8 @@
 package io.chatplatform.history.bus;
 
 import io.chatplatform.history.HistoryConfig;
+import io.chatplatform.history.domain.BudgetedSync;
+import io.chatplatform.history.domain.ReplyBudget;
 import io.chatplatform.history.store.MessageStore;
 import io.chatplatform.history.store.ReceiptStore;
 
@@ -17,8 +19,6 @@ import io.chatplatform.contracts.history.HistoryApi.RoomMarks;
 import io.chatplatform.contracts.history.HistoryApi.Sync;
 import io.chatplatform.contracts.history.HistoryApi.SyncPages;
 import io.chatplatform.contracts.history.MessagePage;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.ServiceHandlers;
 import io.vertx.core.Future;
@@ -27,8 +27,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * history-service: stores messages with their per-room {@code seq} and reads them back in pages.
@@ -41,6 +39,7 @@ public final class HistoryVerticle extends VerticleBase {
   private MongoClient mongo;
   private MessageStore store;
   private ReceiptStore receipts;
+  private BudgetedSync syncs;
 
   public HistoryVerticle(HistoryConfig config, Operations operations) {
     this.config = config;
@@ -53,6 +52,7 @@ public final class HistoryVerticle extends VerticleBase {
     mongo = MongoClient.create(vertx, config.mongo().clientConfig());
     store = new MessageStore(mongo, config, operations.registry());
     receipts = new ReceiptStore(mongo, store, config.unreadScanMax());
+    syncs = new BudgetedSync(store, config.syncPageSize(), config.syncMaxReplyBytes());
     operations.addReadinessCheck("history-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
     return store
         .createIndexes()
@@ -77,27 +77,17 @@ public final class HistoryVerticle extends VerticleBase {
     return store.append(append);
   }
 
+  /** At most {@code limit} messages and {@code HISTORY_PAGE_MAX_BYTES} of JSON, the messages nearest the cursor. */
   private Future<MessagePage> page(Page page) {
     int limit = Math.min(page.limit(), config.maxPageSize());
-    return page.after() != null
-        ? store.after(page.roomId(), page.after(), limit)
-        : store.before(page.roomId(), page.before(), limit);
+    boolean forward = page.after() != null;
+    return (forward ? store.after(page.roomId(), page.after(), limit) : store.before(page.roomId(), page.before(), limit))
+        .map(read -> ReplyBudget.fit(read, config.pageMaxBytes(), !forward));
   }
 
-  /** Per room what came after the given seq, a page of at most {@code HISTORY_SYNC_PAGE_SIZE}. */
+  /** Per room what came after the given seq: {@code HISTORY_SYNC_PAGE_SIZE} a room, {@code SYNC_MAX_REPLY_BYTES} in all. */
   private Future<SyncPages> sync(Sync sync) {
-    List<String> ids = new ArrayList<>(sync.rooms().keySet());
-    List<Future<MessagePage>> pages = new ArrayList<>();
-    for (String roomId : ids) {
-      pages.add(store.after(roomId, sync.rooms().get(roomId), config.syncPageSize()));
-    }
-    return Future.all(pages).map(x -> {
-      Map<String, MessagePage> result = new LinkedHashMap<>();
-      for (int i = 0; i < ids.size(); i++) {
-        result.put(ids.get(i), pages.get(i).result());
-      }
-      return new SyncPages(result);
-    });
+    return syncs.answer(sync.rooms());
   }
 
   private Future<RoomStates> roomStates(RoomStatesQuery query) {

@@ -1,6 +1,7 @@
 package io.chatplatform.history.store;
 
 import io.chatplatform.history.HistoryConfig;
+import io.chatplatform.history.domain.RoomHistory;
 
 import io.chatplatform.contracts.history.HistoryApi.Append;
 import io.chatplatform.contracts.history.HistoryApi.Appended;
@@ -56,7 +57,7 @@ import java.util.UUID;
  *
  * <p>Called on one event loop (its verticle's): the in-memory maps need no locking.
  */
-public final class MessageStore {
+public final class MessageStore implements RoomHistory {
   static final String MESSAGES = "messages";
   static final String ROOM_SEQS = "room_seqs";
 
@@ -358,9 +359,6 @@ public final class MessageStore {
     return mongo.bulkWrite(ROOM_SEQS, updates).mapEmpty();
   }
 
-  /** A room's last seq and the epoch of its sequence (null while the room has no message). */
-  private record RoomSeq(long lastSeq, String epoch) {}
-
   private Future<RoomSeq> readRoomSeq(String roomId) {
     return mongo
         .findOne(ROOM_SEQS, new JsonObject().put("_id", roomId), null)
@@ -376,6 +374,28 @@ public final class MessageStore {
               .updateCollection(ROOM_SEQS, new JsonObject().put("_id", roomId).put("epoch", new JsonObject().put("$exists", false)),
                   new JsonObject().put("$set", new JsonObject().put("epoch", newEpoch())))
               .compose(x -> readRoomSeq(roomId));
+        });
+  }
+
+  @Override
+  public Future<Map<String, RoomSeq>> roomSeqs(List<String> roomIds) {
+    if (roomIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return mongo
+        .find(ROOM_SEQS, new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(roomIds))))
+        .compose(docs -> {
+          Map<String, RoomSeq> seqs = new HashMap<>();
+          List<Future<RoomSeq>> withoutEpoch = new ArrayList<>();
+          for (JsonObject doc : docs) {
+            String roomId = doc.getString("_id");
+            if (doc.getString("epoch") != null) {
+              seqs.put(roomId, new RoomSeq(doc.getLong("lastSeq", 0L), doc.getString("epoch")));
+            } else {
+              withoutEpoch.add(readRoomSeq(roomId).onSuccess(seq -> seqs.put(roomId, seq)));
+            }
+          }
+          return Future.all(withoutEpoch).map(x -> seqs);
         });
   }
 
@@ -421,7 +441,8 @@ public final class MessageStore {
             });
   }
 
-  private Future<List<Message>> range(String roomId, long lower, long upper) {
+  @Override
+  public Future<List<Message>> range(String roomId, long lower, long upper) {
     if (upper < lower) {
       return Future.succeededFuture(List.of());
     }

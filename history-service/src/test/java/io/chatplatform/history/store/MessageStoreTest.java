@@ -9,6 +9,7 @@ import io.chatplatform.contracts.history.HistoryApi.Appended;
 import io.chatplatform.contracts.history.Message;
 import io.chatplatform.embeddedstore.EmbeddedMongo;
 import io.chatplatform.history.HistoryConfig;
+import io.chatplatform.history.domain.RoomHistory.RoomSeq;
 import io.chatplatform.runtime.Settings;
 import io.chatplatform.testsupport.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -91,5 +92,27 @@ class MessageStoreTest {
     assertThat(onLoop(() -> fresh.append(message("room-a", "m3"))).message().seq()).isEqualTo(1);
     String after = onLoop(() -> fresh.after("room-a", 0, 10)).epoch();
     assertThat(after).isNotBlank().isNotEqualTo(epoch);
+  }
+
+  @Test
+  @DisplayName("reads the last seq and epoch of many rooms in one query, giving an epoch to a room stored before epochs; range reads a run of seqs")
+  void roomSeqsAndRanges() {
+    onLoop(store::createIndexes);
+    for (String clientMsgId : List.of("m1", "m2", "m3")) {
+      onLoop(() -> store.append(message("room-a", clientMsgId)));
+    }
+    onLoop(() -> store.append(message("room-b", "m1")));
+    Await.result(mongo.updateCollection(MessageStore.ROOM_SEQS, new JsonObject().put("_id", "room-b"),
+        new JsonObject().put("$unset", new JsonObject().put("epoch", ""))));
+
+    Map<String, RoomSeq> seqs = onLoop(() -> store.roomSeqs(List.of("room-a", "room-b", "room-never")));
+    assertThat(seqs.get("room-a").lastSeq()).isEqualTo(3);
+    assertThat(seqs.get("room-a").epoch()).isEqualTo(onLoop(() -> store.after("room-a", 0, 1)).epoch());
+    assertThat(seqs.get("room-b").lastSeq()).isEqualTo(1);
+    assertThat(seqs.get("room-b").epoch()).as("given now, and kept").isNotBlank().isEqualTo(onLoop(() -> store.after("room-b", 0, 1)).epoch());
+    assertThat(seqs).doesNotContainKey("room-never");
+
+    assertThat(onLoop(() -> store.range("room-a", 2, 3))).extracting(Message::clientMsgId).containsExactly("m2", "m3");
+    assertThat(onLoop(() -> store.range("room-a", 4, 3))).isEmpty();
   }
 }

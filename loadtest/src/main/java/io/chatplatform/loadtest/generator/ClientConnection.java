@@ -523,7 +523,10 @@ final class ClientConnection {
 
   /**
    * One {@code chat.sync} of these rooms from these seqs; then again for the rooms answering
-   * {@code hasMore} (from the last seq received) or a changed epoch (from 0).
+   * {@code hasMore} (from the last seq received, or from the same seq when the reply's byte budget,
+   * {@code SYNC_MAX_REPLY_BYTES}, did not reach the room) or a changed epoch (from 0). The server
+   * puts at least one message in a reply that has any to give, so a round that brings none while
+   * rooms still answer {@code hasMore} fails the attempt.
    */
   private Future<Long> syncChunk(Map<String, Long> from, int round, int[] epochResets) {
     if (from.isEmpty()) {
@@ -538,6 +541,7 @@ final class ClientConnection {
       long now = System.nanoTime();
       Map<String, Long> again = new HashMap<>();
       long received = 0;
+      boolean reset = false;
       JsonObject answered = answer == null ? null : answer.getValue("rooms") instanceof JsonObject r ? r : null;
       if (answered == null) {
         return Future.failedFuture(new Failure("sync_malformed"));
@@ -554,6 +558,7 @@ final class ClientConnection {
           state.seen.clear();
           state.epoch = epoch;
           epochResets[0]++;
+          reset = true;
           again.put(roomId, 0L);
           continue;
         }
@@ -574,9 +579,12 @@ final class ClientConnection {
             listener.onError("sync.malformed");
           }
         }
-        if (Boolean.TRUE.equals(page.getValue("hasMore")) && last > from.get(roomId)) {
+        if (Boolean.TRUE.equals(page.getValue("hasMore"))) {
           again.put(roomId, last);
         }
+      }
+      if (received == 0 && !reset && !again.isEmpty()) {
+        return Future.failedFuture(new Failure("sync_no_progress"));
       }
       long receivedHere = received;
       return syncChunk(again, round + 1, epochResets).map(n -> n + receivedHere);

@@ -29,6 +29,13 @@ final class Harness implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Harness.class);
   /** Vert.x's default is 50 per server: far too few for a load generator. */
   private static final int MAX_SOCKETS = 1_000_000;
+  /**
+   * The largest server message (and WebSocket frame) taken: well above the gateway's largest
+   * reply ({@code SOCKET_WRITE_QUEUE_MAX_BYTES}, 512 KiB; a {@code chat.sync} answer is at most
+   * {@code SYNC_MAX_REPLY_BYTES}, 256 KiB) and its frames (128 KiB), where Vert.x's client stops
+   * at 256 KiB and 64 KiB.
+   */
+  private static final int MAX_SERVER_MESSAGE_BYTES = 4 * 1024 * 1024;
   private static final int CONNECT_TIMEOUT_MS = 30_000;
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration SETUP_TIMEOUT = Duration.ofHours(1);
@@ -58,7 +65,8 @@ final class Harness implements AutoCloseable {
     this.api = new ChatApi(vertx, endpoint, errors);
     this.probe = new ServerProbe(options.serverPid(), api);
     this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(MAX_SOCKETS)
-        .setConnectTimeout(CONNECT_TIMEOUT_MS).setTcpNoDelay(true));
+        .setConnectTimeout(CONNECT_TIMEOUT_MS).setTcpNoDelay(true)
+        .setMaxMessageSize(MAX_SERVER_MESSAGE_BYTES).setMaxFrameSize(MAX_SERVER_MESSAGE_BYTES));
   }
 
   static Harness start(Options options) throws Exception {

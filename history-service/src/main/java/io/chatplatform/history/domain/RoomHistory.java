@@ -1,0 +1,20 @@
+package io.chatplatform.history.domain;
+
+import io.chatplatform.contracts.history.Message;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+
+/** What {@link BudgetedSync} reads of the stored messages; MongoDB in production, a map in tests. */
+public interface RoomHistory {
+  /** A room's last seq and the epoch of its sequence (null while the room has no message). */
+  record RoomSeq(long lastSeq, String epoch) {
+    public static final RoomSeq EMPTY = new RoomSeq(0, null);
+  }
+
+  /** The last seq and epoch of each room, in one read; rooms without messages may be missing. */
+  Future<Map<String, RoomSeq>> roomSeqs(List<String> roomIds);
+
+  /** The room's messages from seq {@code lower} to {@code upper}, both included, ascending. */
+  Future<List<Message>> range(String roomId, long lower, long upper);
+}
