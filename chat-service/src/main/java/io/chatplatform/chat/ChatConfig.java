@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
  * @param roomCacheSize rooms an instance keeps in memory ({@code ROOM_CACHE_SIZE})
  * @param roomCacheTtlMs longest a cached room is used without reading it again ({@code ROOM_CACHE_TTL_MS})
  * @param adminUsernames users who get the {@code admin} role when they register ({@code ADMIN_USERNAMES})
+ * @param roomListMaxBytes most bytes of JSON in one page of {@code GET /rooms}; rooms beyond it come
+ *     on the next page ({@code ROOM_LIST_MAX_BYTES})
  */
 public record ChatConfig(
     MongoConfig mongo,
@@ -35,7 +37,8 @@ public record ChatConfig(
     long historyTimeoutMs,
     int roomCacheSize,
     long roomCacheTtlMs,
-    Set<String> adminUsernames) {
+    Set<String> adminUsernames,
+    int roomListMaxBytes) {
 
   public static ChatConfig from(Settings settings) {
     return new ChatConfig(
@@ -57,6 +60,7 @@ public record ChatConfig(
         Arrays.stream(settings.string("ADMIN_USERNAMES", "").split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
-            .collect(Collectors.toUnmodifiableSet()));
+            .collect(Collectors.toUnmodifiableSet()),
+        settings.integer("ROOM_LIST_MAX_BYTES", 1024 * 1024));
   }
 }

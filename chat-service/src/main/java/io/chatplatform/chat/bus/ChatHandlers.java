@@ -25,12 +25,14 @@ final class ChatHandlers {
   private final Rooms rooms;
   private final Messaging messaging;
   private final Receipts receipts;
+  private final int roomListMaxBytes;
 
-  ChatHandlers(Accounts accounts, Rooms rooms, Messaging messaging, Receipts receipts) {
+  ChatHandlers(Accounts accounts, Rooms rooms, Messaging messaging, Receipts receipts, int roomListMaxBytes) {
     this.accounts = accounts;
     this.rooms = rooms;
     this.messaging = messaging;
     this.receipts = receipts;
+    this.roomListMaxBytes = roomListMaxBytes;
   }
 
   Future<Void> serve(EventBus eventBus) {
@@ -45,10 +47,7 @@ final class ChatHandlers {
         .handle(ChatApi.USER_CONTACTS, (UserRef r) -> rooms.contacts(r.userId()).map(UserIds::new))
         .handle(ChatApi.ROOM_CREATE, r -> rooms.create(r).map(ClientViews::room))
         .handle(ChatApi.ROOM_DIRECT, r -> rooms.direct(r).map(ClientViews::room))
-        .handle(ChatApi.ROOM_LIST, r -> rooms.list(r.callerId(), r.limit(), r.after()).map(page -> {
-          JsonObject reply = new JsonObject().put("rooms", new JsonArray(page.rooms().stream().map(ClientViews::room).toList()));
-          return page.next() == null ? reply : reply.put("next", page.next());
-        }))
+        .handle(ChatApi.ROOM_LIST, r -> rooms.list(r.callerId(), r.limit(), r.after()).map(page -> ClientViews.roomPage(page, roomListMaxBytes)))
         .handle(ChatApi.ROOM_GET, (RoomRef r) -> rooms.get(r.callerId(), r.roomId()).map(ClientViews::room))
         .handle(ChatApi.ROOM_MEMBER_ADD, r -> rooms.addMember(r).map(Ack.DONE))
         .handle(ChatApi.ROOM_MEMBER_REMOVE, r -> rooms.removeMember(r).map(Ack.DONE))

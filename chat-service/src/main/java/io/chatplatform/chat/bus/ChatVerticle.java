@@ -59,7 +59,7 @@ public final class ChatVerticle extends VerticleBase {
     Messaging messaging = new Messaging(rooms, users, history, events, config.limits(), System::currentTimeMillis);
     Receipts receipts = new Receipts(rooms, history, events, config.limits());
     return Future.all(users.createIndexes(), roomStore.prepare(), roomCache.start())
-        .compose(x -> new ChatHandlers(accounts, rooms, messaging, receipts).serve(vertx.eventBus()));
+        .compose(x -> new ChatHandlers(accounts, rooms, messaging, receipts, config.roomListMaxBytes()).serve(vertx.eventBus()));
   }
 
   @Override

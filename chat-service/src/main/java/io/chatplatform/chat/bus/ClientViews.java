@@ -2,6 +2,7 @@ package io.chatplatform.chat.bus;
 
 import io.chatplatform.chat.domain.Room;
 import io.chatplatform.chat.domain.RoomView;
+import io.chatplatform.chat.domain.Rooms;
 import io.chatplatform.chat.domain.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +22,29 @@ final class ClientViews {
   }
 
   /** {@code {roomId, type, name, members:[{userId, role, username, displayName}], createdAt, version, lastSeq, unread}}. */
+  /**
+   * A page of {@code GET /rooms}: its rooms while their JSON stays within {@code maxBytes} (one
+   * room at least, so a client always advances); {@code next} then points after the last one
+   * given, so rooms left out come on the next page. A room carries its members' profiles, so
+   * 100 rooms of 1,000 members would otherwise be megabytes.
+   */
+  static JsonObject roomPage(Rooms.RoomPage page, int maxBytes) {
+    JsonArray rooms = new JsonArray();
+    long bytes = 0;
+    String next = page.next();
+    for (RoomView view : page.rooms()) {
+      JsonObject room = room(view);
+      bytes += room.toBuffer().length() + 1;
+      if (bytes > maxBytes && !rooms.isEmpty()) {
+        next = rooms.getJsonObject(rooms.size() - 1).getString("roomId");
+        break;
+      }
+      rooms.add(room);
+    }
+    JsonObject reply = new JsonObject().put("rooms", rooms);
+    return next == null ? reply : reply.put("next", next);
+  }
+
   static JsonObject room(RoomView view) {
     Room room = view.room();
     JsonArray members = new JsonArray();
