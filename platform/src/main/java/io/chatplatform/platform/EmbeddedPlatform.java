@@ -97,6 +97,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return gateway.port();
   }
 
+  /** The port of the operations endpoints: the public one, for now. */
+  public int opsPort() {
+    return gateway.port();
+  }
+
   /** Stops the services, then the store (so every write is flushed). Blocking. */
   @Override
   public void close() {
