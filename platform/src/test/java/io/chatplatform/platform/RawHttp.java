@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -236,13 +238,18 @@ final class RawHttp implements AutoCloseable {
     return new Frame(head[0] & 0x0F, readExactly((int) length));
   }
 
-  /** Reads frames until a close frame, which it returns. */
+  /** Reads frames until a close frame, which it returns; fails when none came within {@link #READ_TIMEOUT_MS}. */
   Frame awaitCloseFrame() {
-    for (Frame frame = readFrame(); ; frame = readFrame()) {
+    long deadline = System.currentTimeMillis() + READ_TIMEOUT_MS;
+    List<Frame> before = new ArrayList<>();
+    while (System.currentTimeMillis() < deadline) {
+      Frame frame = readFrame();
       if (frame.opcode() == CLOSE) {
         return frame;
       }
+      before.add(frame);
     }
+    throw new AssertionError("no close frame within " + READ_TIMEOUT_MS + " ms; got " + before);
   }
 
   /** Drops the connection with a TCP reset, as a crashed client or a pulled cable does: no close frame, no FIN. */

@@ -8,7 +8,7 @@ import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.auth.Caller;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.chatplatform.gateway.web.ClientDrops;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,7 +16,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -186,9 +185,8 @@ final class SessionRegistry {
     private void failed(Throwable e) {
       if (CloseCodes.isMessageTooBig(e)) {
         channel.closeWith(CloseCodes.TOO_LARGE, CloseCodes.frameTooLarge(config.maxFrameBytes()));
-      } else if (e instanceof IOException || e instanceof CorruptedWebSocketFrameException) {
-        // The client dropped the connection without a close frame, or broke the protocol (Netty
-        // has closed it with 1002/1007): its doing, anyone can do it at any rate, not a WARN each.
+      } else if (ClientDrops.isClientDrop(e)) {
+        // Dropped without a close frame, or closed by Netty for a protocol violation (1002, 1007).
         LOG.debug("socket closed by its client: {}", e.toString());
       } else {
         LOG.warn("socket failed: {}", e.toString());

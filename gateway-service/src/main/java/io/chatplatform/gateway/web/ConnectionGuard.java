@@ -3,7 +3,6 @@ package io.chatplatform.gateway.web;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -17,7 +16,6 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -80,14 +78,9 @@ public final class ConnectionGuard {
     server.exceptionHandler(ConnectionGuard::connectionFailed);
   }
 
-  /**
-   * A connection's failure, before or without a WebSocket (whose failures its session sees). A
-   * client that drops its connection (reset, broken pipe) or fails its TLS handshake is no fault
-   * of the server, and anyone can cause any number of them: not worth a WARN each, which
-   * Vert.x would log (as ERROR) without this handler.
-   */
+  /** A connection's failure, before or without a WebSocket (whose failures its session sees). */
   private static void connectionFailed(Throwable e) {
-    if (e instanceof IOException || e instanceof DecoderException) {
+    if (ClientDrops.isClientDrop(e)) {
       LOG.debug("connection failed: {}", e.toString());
     } else {
       LOG.warn("connection failed: {}", e.toString());
