@@ -185,11 +185,14 @@ final class SessionRegistry {
     private void failed(Throwable e) {
       if (CloseCodes.isMessageTooBig(e)) {
         channel.closeWith(CloseCodes.TOO_LARGE, CloseCodes.frameTooLarge(config.maxFrameBytes()));
-      } else if (ClientDrops.isClientDrop(e)) {
-        // Dropped without a close frame, or closed by Netty for a protocol violation (1002, 1007).
-        LOG.debug("socket closed by its client: {}", e.toString());
       } else {
-        LOG.warn("socket failed: {}", e.toString());
+        // A client that dropped the connection, or broke the protocol (Netty has sent 1002 or
+        // 1007 first), is no server fault: DEBUG, not a WARN per dropped socket.
+        if (ClientDrops.isClientDrop(e)) {
+          LOG.debug("socket failed: {}", e.toString());
+        } else {
+          LOG.warn("socket failed: {}", e.toString());
+        }
         channel.close(CloseCodes.SERVER_ERROR, CloseCodes.CONNECTION_ERROR_REASON);
       }
     }
