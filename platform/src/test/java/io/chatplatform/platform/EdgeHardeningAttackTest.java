@@ -74,6 +74,12 @@ class EdgeHardeningAttackTest {
     return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n";
   }
 
+  /** A bridge frame asking {@code chat.sync} of nothing, its answer addressed to {@code replyAddress}. */
+  static String syncFrame(String replyAddress) {
+    return new JsonObject().put("type", "send").put("address", "chat.sync")
+        .put("body", new JsonObject().put("rooms", new JsonObject())).put("replyAddress", replyAddress).encode();
+  }
+
   // ---- slow and idle connections ---------------------------------------------------------------
 
   @Test
@@ -166,8 +172,7 @@ class EdgeHardeningAttackTest {
 
     /** Sends a {@code chat.sync} whose reply goes to {@code replyAddress} (xhr_send). */
     void send(String replyAddress) {
-      String frame = new JsonObject().put("type", "send").put("address", "chat.sync")
-          .put("body", new JsonObject().put("rooms", new JsonObject())).put("replyAddress", replyAddress).encode();
+      String frame = syncFrame(replyAddress);
       RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
           .setURI(path + "/xhr_send").putHeader("Content-Type", "text/plain");
       int status = Await.result(http.request(options).compose(r -> r.send(Buffer.buffer(new JsonArray().add(frame).encode())))
@@ -298,8 +303,7 @@ class EdgeHardeningAttackTest {
   void invalidUtf8RawSocket() {
     Api.User user = fx.newUser("utf8-raw");
     try (RawHttp ws = RawHttp.webSocket(fx.port(), "/eventbus/websocket?access_token=" + user.token())) {
-      ws.text(new JsonObject().put("type", "send").put("address", "chat.sync").put("body", new JsonObject().put("rooms", new JsonObject()))
-          .put("replyAddress", "valid").encode());
+      ws.text(syncFrame("valid"));
       assertThat(ws.readFrame().text()).as("a valid text frame is answered").contains("\"address\":\"valid\"");
       RawHttp.Frame close = ws.frame(RawHttp.TEXT, INVALID_UTF8).awaitCloseFrame();
       assertThat(close.closeCode()).as(close.toString()).isEqualTo(1007);
@@ -312,9 +316,7 @@ class EdgeHardeningAttackTest {
     Api.User user = fx.newUser("utf8-sockjs");
     try (RawHttp ws = RawHttp.webSocket(fx.port(), "/eventbus/000/utf8session/websocket?access_token=" + user.token())) {
       assertThat(ws.readFrame().text()).isEqualTo("o");
-      String frame = new JsonObject().put("type", "send").put("address", "chat.sync").put("body", new JsonObject().put("rooms", new JsonObject()))
-          .put("replyAddress", "valid").encode();
-      ws.text(new JsonArray().add(frame).encode());
+      ws.text(new JsonArray().add(syncFrame("valid")).encode());
       assertThat(ws.readFrame().text()).as("a valid text frame is answered").contains("valid");
       RawHttp.Frame close = ws.frame(RawHttp.TEXT, INVALID_UTF8).awaitCloseFrame();
       assertThat(close.closeCode()).as(close.toString()).isEqualTo(1007);
@@ -351,8 +353,7 @@ class EdgeHardeningAttackTest {
         dropped.add(RawHttp.connect(fx.port()).send("GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: "));
         dropped.add(RawHttp.connect(fx.port()).send("POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{\"user"));
         RawHttp raw = RawHttp.webSocket(fx.port(), "/eventbus/websocket?access_token=" + user.token());
-        raw.text(new JsonObject().put("type", "send").put("address", "chat.sync").put("body", new JsonObject().put("rooms", new JsonObject()))
-            .put("replyAddress", "r").encode());
+        raw.text(syncFrame("r"));
         raw.readFrame();
         dropped.add(raw);
         RawHttp sockJs = RawHttp.webSocket(fx.port(), "/eventbus/000/drop" + i + "/websocket?access_token=" + user.token());

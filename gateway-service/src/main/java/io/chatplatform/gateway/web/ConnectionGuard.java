@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * How long a public server's connection may take to send a request, and how many one address may
  * hold (docs/security.md, "Connections and HTTP parsing"). Vert.x has a connection idle timeout
- * but no request read timeout: a client sending a header byte now and then is never idle.
+ * but no request read timeout: a client sending a header byte now and then is never idle. Its idle
+ * timeout ({@code HttpServerOptions.setIdleTimeout}) is not used for keep-alive either: it would
+ * stay on a connection after a WebSocket upgrade and cut a socket the client pings less often
+ * than that, before the socket's own {@code SOCKET_IDLE_TIMEOUT_MS} could say why (4408).
  *
  * <ul>
  *   <li>A new connection's first request head must be complete within
