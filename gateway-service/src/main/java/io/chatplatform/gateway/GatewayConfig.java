@@ -2,6 +2,7 @@ package io.chatplatform.gateway;
 
 import io.chatplatform.gateway.auth.ExternalTokenConfig;
 import io.chatplatform.gateway.ratelimit.RateLimitConfig;
+import io.chatplatform.gateway.web.HttpEdgeConfig;
 import io.chatplatform.gateway.web.OriginPolicy;
 import io.chatplatform.runtime.Settings;
 import java.nio.file.Files;
@@ -13,7 +14,8 @@ import java.util.List;
  * Settings of the gateway; each is named after its environment variable.
  *
  * @param httpHost interface to listen on ({@code HTTP_HOST})
- * @param httpPort port of the page, REST, socket and operations endpoints ({@code HTTP_PORT})
+ * @param httpPort port of the page, REST and the socket ({@code HTTP_PORT}); the operations endpoints
+ *     have their own ({@link HttpEdgeConfig#opsPort})
  * @param jwtSecret HS256 key of the access tokens this platform issues; required ({@code JWT_SECRET})
  * @param jwtIssuer {@code iss} of issued tokens, checked on every token ({@code JWT_ISSUER})
  * @param accessTokenTtlSeconds access token lifetime ({@code ACCESS_TOKEN_TTL_SECONDS})
@@ -49,6 +51,7 @@ import java.util.List;
  *     and each connection holds the contexts' memory ({@code WEBSOCKET_COMPRESSION})
  * @param drainTimeoutMs when the gateway stops: the longest it waits for a socket's requests in
  *     flight to be answered before closing it (1012), and then for the sockets' closes ({@code DRAIN_TIMEOUT_MS})
+ * @param edge how the public servers hold connections, and the operations server (see {@link HttpEdgeConfig})
  */
 public record GatewayConfig(
     String httpHost,
@@ -74,7 +77,8 @@ public record GatewayConfig(
     Integer httpRedirectPort,
     long hstsMaxAgeSeconds,
     boolean webSocketCompression,
-    long drainTimeoutMs) {
+    long drainTimeoutMs,
+    HttpEdgeConfig edge) {
 
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
@@ -89,7 +93,7 @@ public record GatewayConfig(
         + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", socketSendQueueMax=" + socketSendQueueMax
         + ", maxSocketsPerUser=" + maxSocketsPerUser + ", rateLimits=" + rateLimits
         + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression
-        + ", drainTimeoutMs=" + drainTimeoutMs + "]";
+        + ", drainTimeoutMs=" + drainTimeoutMs + ", edge=" + edge + "]";
   }
 
   public static GatewayConfig from(Settings settings) {
@@ -148,7 +152,8 @@ public record GatewayConfig(
         redirectPort,
         settings.longValue("HSTS_MAX_AGE_SECONDS", 31_536_000),
         settings.bool("WEBSOCKET_COMPRESSION", false),
-        positive(settings, "DRAIN_TIMEOUT_MS", 10_000));
+        positive(settings, "DRAIN_TIMEOUT_MS", 10_000),
+        HttpEdgeConfig.from(settings));
   }
 
   private static int positive(Settings settings, String name, int defaultValue) {

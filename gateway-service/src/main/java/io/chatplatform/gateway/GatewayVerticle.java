@@ -11,6 +11,7 @@ import io.chatplatform.gateway.socket.LocalFanout;
 import io.chatplatform.gateway.socket.SocketEndpoints;
 import io.chatplatform.gateway.validation.RequestSchemas;
 import io.chatplatform.gateway.web.ApiOrigins;
+import io.chatplatform.gateway.web.ConnectionGuard;
 import io.chatplatform.gateway.web.HttpsRedirect;
 import io.chatplatform.gateway.web.MalformedRequests;
 import io.chatplatform.gateway.web.OriginPolicy;
@@ -19,16 +20,20 @@ import io.chatplatform.gateway.web.ServerOptions;
 import io.chatplatform.gateway.web.StaticPages;
 import io.chatplatform.runtime.Operations;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * gateway-service: the only edge. One HTTP server carries the web client, REST {@code /api/v1},
- * the socket at {@code /eventbus}, and the operations endpoints. It holds no business state
- * beyond its sockets.
+ * gateway-service: the only edge. One HTTP server carries the web client, REST {@code /api/v1}
+ * and the socket at {@code /eventbus}; the operations endpoints ({@code /health/*},
+ * {@code /metrics}) have a server of their own on {@code OPS_HTTP_PORT}, which stays on the
+ * private network. It holds no business state beyond its sockets.
  *
  * <p>With {@code TLS_CERT_FILE} and {@code TLS_KEY_FILE} that server speaks HTTPS (and WSS) only;
  * {@code HTTP_REDIRECT_PORT} then adds a plain-HTTP server that does nothing but send browsers to
@@ -40,6 +45,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final Operations operations;
   private HttpServer server;
   private HttpServer redirectServer;
+  private HttpServer operationsServer;
   private LocalFanout fanout;
   private SocketEndpoints sockets;
   private RateLimiter limiter;
@@ -80,10 +86,11 @@ public final class GatewayVerticle extends VerticleBase {
     fanout = new LocalFanout(vertx.eventBus());
     sockets = new SocketEndpoints(vertx, config, tokens, services, fanout, guards);
 
+    ConnectionGuard guard = new ConnectionGuard(vertx, config.edge(), operations.registry());
     Router router = Router.router(vertx);
+    guard.mount(router);
     router.route().handler(new SecurityHeaders(config.tls(), config.hstsMaxAgeSeconds()));
     MalformedRequests.mount(router);
-    operations.mount(vertx, router);
     ApiOrigins.mount(router, "/api/v1/*", origins, config.corsMaxAgeSeconds());
     router.route("/api/v1/*").subRouter(new RestApi(vertx, config, tokens, services, guards).router());
     sockets.mount(router, "/eventbus");
@@ -93,18 +100,36 @@ public final class GatewayVerticle extends VerticleBase {
         .start()
         .compose(x -> tokens.start())
         .compose(x -> disabledAccounts.start(sockets::closeSessionsOf))
-        .compose(x -> vertx.createHttpServer(ServerOptions.publicServer(config)).requestHandler(router).listen())
+        .compose(x -> serveOperations())
+        .compose(x -> listen(guard, ServerOptions.publicServer(config), router))
         .onSuccess(s -> server = s)
-        .compose(s -> config.httpRedirectPort() == null ? Future.succeededFuture() : serveRedirect())
-        .onSuccess(x -> LOG.info("gateway serving {} on port {}{}", config.tls() ? "https" : "http", server.actualPort(),
-            redirectServer == null ? "" : ", redirecting http on port " + redirectServer.actualPort()));
+        .compose(s -> config.httpRedirectPort() == null ? Future.succeededFuture() : serveRedirect(guard))
+        .onSuccess(x -> LOG.info("gateway serving {} on port {}{}, operations on {}:{}", config.tls() ? "https" : "http",
+            server.actualPort(), redirectServer == null ? "" : ", redirecting http on port " + redirectServer.actualPort(),
+            config.edge().opsHost(), operationsServer.actualPort()));
   }
 
-  private Future<HttpServer> serveRedirect() {
-    return vertx.createHttpServer(ServerOptions.redirectServer(config))
-        .requestHandler(new HttpsRedirect(server.actualPort()))
-        .listen()
-        .onSuccess(s -> redirectServer = s);
+  /** A public server: every connection it accepts is guarded. */
+  private Future<HttpServer> listen(ConnectionGuard guard, HttpServerOptions options, Handler<HttpServerRequest> requests) {
+    HttpServer created = vertx.createHttpServer(options);
+    guard.guard(created, options);
+    return created.requestHandler(requests).listen();
+  }
+
+  private Future<HttpServer> serveRedirect(ConnectionGuard guard) {
+    HttpsRedirect toHttps = new HttpsRedirect(server.actualPort());
+    Router redirect = Router.router(vertx);
+    guard.mount(redirect);
+    redirect.route().handler(ctx -> toHttps.handle(ctx.request()));
+    return listen(guard, ServerOptions.redirectServer(config), redirect).onSuccess(s -> redirectServer = s);
+  }
+
+  /** Health and metrics on {@code OPS_HTTP_HOST}:{@code OPS_HTTP_PORT}, and nowhere else. */
+  private Future<HttpServer> serveOperations() {
+    Router router = Router.router(vertx);
+    operations.mount(vertx, router);
+    return vertx.createHttpServer(ServerOptions.operationsServer(config)).requestHandler(router).listen()
+        .onSuccess(s -> operationsServer = s);
   }
 
   /**
@@ -120,6 +145,7 @@ public final class GatewayVerticle extends VerticleBase {
     return drained
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> redirectServer == null ? Future.succeededFuture() : redirectServer.close())
+        .eventually(() -> operationsServer == null ? Future.succeededFuture() : operationsServer.close())
         .eventually(() -> {
           if (tokens != null) {
             tokens.close();
@@ -132,6 +158,11 @@ public final class GatewayVerticle extends VerticleBase {
   /** The port actually bound (differs from the setting when it is 0). */
   public int port() {
     return server.actualPort();
+  }
+
+  /** The port of the operations server (differs from {@code OPS_HTTP_PORT} when it is 0). */
+  public int opsPort() {
+    return operationsServer.actualPort();
   }
 
   /** The port of the plain-HTTP redirect server, or -1 when there is none. */

@@ -44,6 +44,8 @@ public final class Cli {
 
   static {
     option("url", "http://127.0.0.1:8080", "server base URL (REST and socket)", CLIENT);
+    option("ops-url", null, "the server's operations endpoints (/health/ready, /metrics): the platform's OPS_HTTP_PORT, "
+        + "e.g. http://127.0.0.1:9090 (default: --url, where the baseline relay serves them)", CLIENT);
     option("rooms", "10", "rooms", EnumSet.of(Scenario.FANOUT));
     option("members", "10", "members per room, each with its own socket", EnumSet.of(Scenario.FANOUT));
     option("pairs", "100", "pairs of users, each pair in its direct room", EnumSet.of(Scenario.DIRECT));
@@ -147,6 +149,7 @@ public final class Cli {
     Options options = new Options(
         scenario,
         v.uri("url"),
+        v.uri(v.has("ops-url") ? "ops-url" : "url"),
         v.positiveInt("rooms"),
         v.positiveInt("members"),
         v.positiveInt("pairs"),

@@ -10,6 +10,7 @@ import java.util.List;
 public record Options(
     Scenario scenario,
     URI url,
+    URI opsUrl,
     int rooms,
     int members,
     int pairs,
@@ -60,6 +61,7 @@ public record Options(
     JsonObject json = new JsonObject()
         .put("scenario", scenario.cliName)
         .put("url", url.toString())
+        .put("opsUrl", opsUrl.toString())
         .put("eventLoops", eventLoops)
         .put("userPrefix", userPrefix)
         .put("userOffset", userOffset)

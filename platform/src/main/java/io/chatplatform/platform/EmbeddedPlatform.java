@@ -81,7 +81,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
       }
       throw e;
     }
-    LOG.info("platform serving on port {} with data in {}", gateway.port(), dataDir);
+    LOG.info("platform serving on port {} (operations on port {}) with data in {}", gateway.port(), gateway.opsPort(), dataDir);
     return new EmbeddedPlatform(node, mongo, gateway);
   }
 
@@ -95,6 +95,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
 
   public int port() {
     return gateway.port();
+  }
+
+  /** The port of the operations endpoints ({@code /health/*}, {@code /metrics}): {@code OPS_HTTP_PORT}, or the one picked. */
+  public int opsPort() {
+    return gateway.opsPort();
   }
 
   /** Stops the services, then the store (so every write is flushed). Blocking. */

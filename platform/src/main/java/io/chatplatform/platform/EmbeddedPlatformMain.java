@@ -17,7 +17,7 @@ public final class EmbeddedPlatformMain {
       long shutdownTimeoutMs = ServiceNode.shutdownTimeoutMs(settings);
       EmbeddedPlatform platform = EmbeddedPlatform.start(settings);
       ServiceNode.exitOnSignal("the platform", () -> platform.stop(shutdownTimeoutMs));
-      LOG.info("open http://localhost:{}/", platform.port());
+      LOG.info("open http://localhost:{}/ (health and metrics: port {})", platform.port(), platform.opsPort());
     } catch (Exception e) {
       LOG.error("the platform failed to start", e);
       System.exit(1);

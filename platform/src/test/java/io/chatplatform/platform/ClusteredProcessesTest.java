@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class ClusteredProcessesTest {
   static final int BASE_CLUSTER_PORT = 5841;
   static final int BASE_GATEWAY_PORT = 5895;
+  /** The gateways' operations ports ({@code OPS_HTTP_PORT}): /health/* and /metrics are not on the public one. */
+  static final int BASE_GATEWAY_OPS_PORT = 5897;
   static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   /**
    * How long the crash test waits for the offline event before failing: a failure timeout, not a
@@ -68,7 +70,7 @@ class ClusteredProcessesTest {
       boolean secondGateway = i == SERVICES.length - 1;
       // The other services' operations endpoints are not used here: any free port, bound at once.
       int httpPort = secondGateway ? doomedGatewayPort : SERVICES[i].equals("gateway-service") ? gatewayPort : 0;
-      processes.add(start(SERVICES[i] + (secondGateway ? "-b" : ""), SERVICES[i], Map.of(
+      Map<String, String> env = new java.util.HashMap<>(Map.of(
           "CLUSTER_NAME", "processes-test",
           "CLUSTER_SECRET", "processes-test-cluster-secret-0123456789",
           "CLUSTER_MEMBERS", members,
@@ -78,7 +80,11 @@ class ClusteredProcessesTest {
           "MONGO_URI", mongo.connectionString(),
           "REDIS_URL", redis.url(),
           "JWT_SECRET", "clustered-test-secret-clustered-test-secret",
-          "PASSWORD_HASH_ITERATIONS", "1000")));
+          "PASSWORD_HASH_ITERATIONS", "1000"));
+      if (SERVICES[i].equals("gateway-service")) {
+        env.put("OPS_HTTP_PORT", String.valueOf(secondGateway ? BASE_GATEWAY_OPS_PORT + 1 : BASE_GATEWAY_OPS_PORT));
+      }
+      processes.add(start(SERVICES[i] + (secondGateway ? "-b" : ""), SERVICES[i], env));
     }
     doomedGateway = processes.get(processes.size() - 1);
     // Ready when a request crosses each gateway → chat → history, and presence answers: the
@@ -161,7 +167,9 @@ class ClusteredProcessesTest {
       JsonObject history = api.get("/api/v1/rooms/" + room.getString("roomId") + "/messages", alice.token()).json();
       assertThat(history.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("text")))
           .containsExactly("hi bob", "hello alice");
-      assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
+      try (Api ops = new Api(vertx, BASE_GATEWAY_OPS_PORT)) {
+        assertThat(ops.get("/health/ready", null).status()).isEqualTo(200);
+      }
     }
   }
 

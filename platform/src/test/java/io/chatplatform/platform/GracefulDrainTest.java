@@ -40,6 +40,8 @@ class GracefulDrainTest {
   /** Fixed ports below the ephemeral range, apart from ClusteredProcessesTest's. */
   static final int STORE_PORT = 5961;
   static final int GATEWAY_PORT = 5962;
+  /** Its operations port ({@code OPS_HTTP_PORT}), where readiness is read. */
+  static final int OPS_PORT = 5963;
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   static final String JWT_SECRET = "graceful-drain-secret-graceful-drain-secret";
 
@@ -71,6 +73,7 @@ class GracefulDrainTest {
         Map.entry("DATA_DIR", dataDir.resolve("platform").toString()),
         Map.entry("MONGO_URI", "mongodb://127.0.0.1:" + STORE_PORT),
         Map.entry("HTTP_PORT", String.valueOf(GATEWAY_PORT)),
+        Map.entry("OPS_HTTP_PORT", String.valueOf(OPS_PORT)),
         Map.entry("HTTP_HOST", "127.0.0.1"),
         Map.entry("JWT_SECRET", JWT_SECRET),
         Map.entry("PASSWORD_HASH_ITERATIONS", "1000"),
@@ -83,11 +86,11 @@ class GracefulDrainTest {
         Map.entry("SHUTDOWN_TIMEOUT_MS", "40000"));
     Process platform = java("platform", "io.chatplatform.platform.EmbeddedPlatformMain", platformEnv);
 
-    try (Api api = new Api(vertx, GATEWAY_PORT)) {
+    try (Api api = new Api(vertx, GATEWAY_PORT); Api ops = new Api(vertx, OPS_PORT)) {
       Await.until("the platform to serve", START_TIMEOUT, () -> {
         assertThat(platform.isAlive()).as("platform process alive").isTrue();
         try {
-          return api.get("/health/ready", null).status() == 200;
+          return ops.get("/health/ready", null).status() == 200;
         } catch (RuntimeException e) {
           return false;
         }
@@ -114,7 +117,7 @@ class GracefulDrainTest {
       assertThat(raw.awaitEvent("reconnect").getString("reason")).isEqualTo("draining");
       JsonObject sockjsEvent = sockjs.awaitFrame(f -> isEvent(f, "reconnect"));
       assertThat(sockjsEvent.getJsonObject("body").getString("reason")).isEqualTo("draining");
-      Api.Response ready = api.get("/health/ready", null);
+      Api.Response ready = ops.get("/health/ready", null);
       assertThat(ready.status()).as("readiness while draining").isEqualTo(503);
       assertThat(ready.json().getJsonObject("checks").getString("gateway")).isEqualTo("DOWN");
       assertThat(raw.isClosed()).as("the raw socket waits for its in-flight send").isFalse();
@@ -133,6 +136,7 @@ class GracefulDrainTest {
     // The next gateway on the same store has the acknowledged message.
     Map<String, String> again = new java.util.HashMap<>(platformEnv);
     again.put("HTTP_PORT", "0");
+    again.put("OPS_HTTP_PORT", "0");
     try (EmbeddedPlatform next = EmbeddedPlatform.start(Settings.of(again));
         Api api = new Api(vertx, next.port())) {
       Api.User alice = api.login("drain-alice");

@@ -31,7 +31,7 @@ class LoadGeneratorSmokeTest {
       Path result = out.resolve("smoke.json");
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-          "fanout", "--url", "http://127.0.0.1:" + fx.port(), "--rooms", "2", "--members", "5",
+          "fanout", "--url", "http://127.0.0.1:" + fx.port(), "--ops-url", "http://127.0.0.1:" + fx.platform.opsPort(), "--rooms", "2", "--members", "5",
           "--rate", "2", "--duration", "2", "--warmup", "1", "--drain", "10", "--out", result.toString()));
       Process generator = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(out.resolve("generator.log").toFile()).start();

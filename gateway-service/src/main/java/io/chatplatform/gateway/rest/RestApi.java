@@ -1,5 +1,6 @@
 package io.chatplatform.gateway.rest;
 
+import io.chatplatform.gateway.web.MalformedRequests;
 import io.chatplatform.contracts.Endpoint;
 import io.chatplatform.contracts.chat.ChatApi;
 import io.chatplatform.contracts.presence.PresenceApi;
@@ -263,6 +264,10 @@ public final class RestApi {
 
   /** The one place REST failures become status codes and error bodies. */
   private static void failure(RoutingContext ctx) {
+    if (MalformedRequests.clientGone(ctx)) {
+      LOG.debug("{} {}: the client went away", ctx.request().method(), ctx.request().path());
+      return;
+    }
     ServiceException error;
     Throwable cause = ctx.failure();
     if (cause instanceof ServiceException se) {

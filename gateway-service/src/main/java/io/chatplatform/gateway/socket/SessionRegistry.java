@@ -8,6 +8,7 @@ import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.auth.Caller;
+import io.chatplatform.gateway.web.ClientDrops;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -195,7 +196,13 @@ final class SessionRegistry {
       if (CloseCodes.isMessageTooBig(e)) {
         channel.closeWith(CloseCodes.TOO_LARGE, CloseCodes.frameTooLarge(config.maxFrameBytes()));
       } else {
-        LOG.warn("socket failed: {}", e.toString());
+        // A client that dropped the connection, or broke the protocol (Netty has sent 1002 or
+        // 1007 first), is no server fault: DEBUG, not a WARN per dropped socket.
+        if (ClientDrops.isClientDrop(e)) {
+          LOG.debug("socket failed: {}", e.toString());
+        } else {
+          LOG.warn("socket failed: {}", e.toString());
+        }
         channel.close(CloseCodes.SERVER_ERROR, CloseCodes.CONNECTION_ERROR_REASON);
       }
     }

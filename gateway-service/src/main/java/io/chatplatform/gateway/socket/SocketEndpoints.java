@@ -15,6 +15,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -67,10 +70,10 @@ public final class SocketEndpoints {
   public void mount(Router router, String prefix) {
     this.prefix = prefix;
     sessions.start();
+    router.route(prefix + "/*").handler(this::refuseIframePage);
     router.route(prefix + "/*").handler(this::checkOrigin);
     // SockJS reads the frames a client sends by XHR (xhr_send) from the routing context's body.
     router.post(prefix + "/*").handler(BodyHandler.create(false).setBodyLimit(config.maxFrameBytes()));
-    router.getWithRegex(Pattern.quote(prefix) + "/iframe[^/]*\\.html").handler(ctx -> ctx.response().setStatusCode(404).end());
     router.get(prefix + "/websocket").handler(this::upgrade);
     SockJSHandlerOptions options =
         new SockJSHandlerOptions()
@@ -102,6 +105,29 @@ public final class SocketEndpoints {
    */
   public Future<Void> drain() {
     return sessions.drain(config.drainTimeoutMs());
+  }
+
+  /**
+   * 404 for SockJS's iframe page in every spelling that could reach it: vertx-web's SockJS handler
+   * answers {@code /iframe.html} with or without a trailing slash and {@code /iframe-<anything>.html},
+   * and the router decodes percent-escapes first. Any first segment under the prefix that reads
+   * {@code iframe…} once decoded and lower-cased is refused; SockJS's server ids are numbers.
+   */
+  private void refuseIframePage(RoutingContext ctx) {
+    String path = ctx.normalizedPath().substring(prefix.length());
+    for (int i = 0; i < 3 && path.contains("%"); i++) {
+      try {
+        path = URLDecoder.decode(path, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException malformed) {
+        break;
+      }
+    }
+    String first = path.replaceFirst("^/+", "").split("/", 2)[0].toLowerCase(Locale.ROOT);
+    if (first.startsWith("iframe")) {
+      ctx.response().setStatusCode(404).end();
+    } else {
+      ctx.next();
+    }
   }
 
   private void checkOrigin(RoutingContext ctx) {

@@ -35,7 +35,19 @@ public final class MalformedRequests {
     ctx.next();
   }
 
+  /**
+   * Whether the request failed because its client went away (a reset mid-body, say): nobody is
+   * left to answer, and it is not an error to log ({@link ClientDrops}).
+   */
+  public static boolean clientGone(RoutingContext ctx) {
+    return ClientDrops.isClientDrop(ctx.failure()) || ctx.response().closed();
+  }
+
   private static void failure(RoutingContext ctx) {
+    if (clientGone(ctx)) {
+      LOG.debug("{} {}: the client went away", ctx.request().method(), ctx.request().path());
+      return;
+    }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     if (status >= 500) {
       // path(), never uri(): the query string may carry a credential.

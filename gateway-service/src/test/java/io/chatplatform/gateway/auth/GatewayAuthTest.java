@@ -11,6 +11,7 @@ import io.chatplatform.gateway.socket.CloseCodes;
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.Settings;
 import io.chatplatform.testsupport.Await;
+import io.chatplatform.testsupport.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -10,6 +10,7 @@ import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.runtime.Settings;
 import io.chatplatform.testsupport.Await;
+import io.chatplatform.testsupport.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;

@@ -48,6 +48,8 @@ final class Harness implements AutoCloseable {
   final List<Lane> lanes;
   final Endpoint endpoint;
   final ChatApi api;
+  /** The server's operations endpoints (readiness, metrics): {@code --ops-url}. */
+  private final ChatApi operations;
   final ServerProbe probe;
   final WebSocketClient sockets;
   /** Errors outside a measured step: set-up, connects, closes between steps. */
@@ -63,7 +65,8 @@ final class Harness implements AutoCloseable {
     this.lanes = lanes;
     this.endpoint = Endpoint.of(options.url());
     this.api = new ChatApi(vertx, endpoint, errors);
-    this.probe = new ServerProbe(options.serverPid(), api);
+    this.operations = new ChatApi(vertx, Endpoint.of(options.opsUrl()), errors);
+    this.probe = new ServerProbe(options.serverPid(), operations);
     this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(MAX_SOCKETS)
         .setConnectTimeout(CONNECT_TIMEOUT_MS).setTcpNoDelay(true)
         .setMaxMessageSize(MAX_SERVER_MESSAGE_BYTES).setMaxFrameSize(MAX_SERVER_MESSAGE_BYTES));
@@ -81,7 +84,7 @@ final class Harness implements AutoCloseable {
   }
 
   void awaitServerReady() throws Exception {
-    Await.result(api.ready(), READY_TIMEOUT);
+    Await.result(operations.ready(), READY_TIMEOUT);
   }
 
   /** Logs a warning when this process may not open as many sockets as asked. */

@@ -75,6 +75,7 @@ final class WorkerFleet implements AutoCloseable {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadTestMain.class.getName(),
         Scenario.IDLE.cliName, "--worker",
         "--url", options.url().toString(),
+        "--ops-url", options.opsUrl().toString(),
         "--connections", Integer.toString(share.connections()),
         "--user-offset", Integer.toString(share.offset()),
         "--user-prefix", options.userPrefix(),

@@ -465,6 +465,8 @@ public final class ChaosMain {
   void gatewayDown(StringBuilder fig, String id, boolean kill) throws Exception {
     int clients = E_ROOMS * E_MEMBERS;
     try (LoadRun gen = LoadRun.start(topology, "loadtest-" + id, List.of("fanout", "--url", "http://127.0.0.1:" + topology.nginxPort(),
+        // Readiness from the gateway that stays up: operations are not served through nginx.
+        "--ops-url", "http://127.0.0.1:" + topology.opsPort("gateway-2"),
         "--rooms", String.valueOf(E_ROOMS), "--members", String.valueOf(E_MEMBERS), "--rate", "0.1", "--warmup", "3",
         "--duration", "20", "--drain", "20", "--label", "chaos " + id))) {
       gen.awaitLog("step 1:", Duration.ofSeconds(240));
@@ -762,6 +764,7 @@ public final class ChaosMain {
   void connectStorm(StringBuilder fig) throws Exception {
     topology.proc("gateway-2").stop();
     try (LoadRun gen = LoadRun.start(topology, "loadtest-h", List.of("fanout", "--url", "http://127.0.0.1:" + topology.nginxPort(),
+        "--ops-url", "http://127.0.0.1:" + topology.opsPort("gateway-1"),
         "--rooms", String.valueOf(H_CLIENTS / 10), "--members", "10", "--rate", "0.005", "--warmup", "0",
         "--duration", "120", "--drain", "20", "--concurrency", "50", "--label", "chaos h"))) {
       long s0 = System.nanoTime();

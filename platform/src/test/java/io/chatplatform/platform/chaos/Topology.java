@@ -63,23 +63,31 @@ final class Topology implements AutoCloseable {
     return basePort + 30 + Arrays.asList(MEMBERS).indexOf(member);
   }
 
+  /**
+   * Where a member serves {@code /health/*} and {@code /metrics}: a gateway on its
+   * {@code OPS_HTTP_PORT} (its {@code HTTP_PORT} is public), every other service on its {@code HTTP_PORT}.
+   */
+  int opsPort(String member) {
+    return member.startsWith("gateway-") ? basePort + 40 + Arrays.asList(MEMBERS).indexOf(member) : httpPort(member);
+  }
+
   /** One process of the topology: how to start it, and the one running now. */
   final class Proc {
     final String name;
     final List<String> command;
     final Map<String, String> env;
-    /** Checked by {@link #ready}: an HTTP path on httpPort, or a raw port that must accept. */
+    /** Checked by {@link #ready}: {@code healthPath} answering 200 on it, or (no path) a port that must accept. */
     final int port;
-    final boolean httpHealth;
+    final String healthPath;
     Process process;
     int starts;
 
-    Proc(String name, List<String> command, Map<String, String> env, int port, boolean httpHealth) {
+    Proc(String name, List<String> command, Map<String, String> env, int port, String healthPath) {
       this.name = name;
       this.command = command;
       this.env = env;
       this.port = port;
-      this.httpHealth = httpHealth;
+      this.healthPath = healthPath;
     }
 
     void start() throws IOException {
@@ -120,7 +128,7 @@ final class Topology implements AutoCloseable {
       if (!alive()) {
         return false;
       }
-      return httpHealth ? httpOk(port, "/health/ready") : name.equals("redis") ? redisPing(port) : accepts(port);
+      return healthPath != null ? httpOk(port, healthPath) : name.equals("redis") ? redisPing(port) : accepts(port);
     }
   }
 
@@ -139,11 +147,11 @@ final class Topology implements AutoCloseable {
     List<String> store = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-jar",
         root.resolve("embedded-store/target/chat-embedded-store.jar").toString()));
     add(new Proc("store", store, Map.of("STORE_PORT", String.valueOf(storePort()), "DATA_DIR", storeDir.toString()),
-        storePort(), false));
+        storePort(), null));
     // An empty Redis at every start (no RDB, no AOF): a restart loses its data, as a crashed cache node does.
     add(new Proc("redis", List.of("redis-server", "--port", String.valueOf(redisPort()), "--bind", "127.0.0.1",
         "--dir", redisDir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no",
-        "--logfile", ""), Map.of(), redisPort(), false));
+        "--logfile", ""), Map.of(), redisPort(), null));
 
     for (int i = 0; i < MEMBERS.length; i++) {
       String name = MEMBERS[i];
@@ -163,6 +171,12 @@ final class Topology implements AutoCloseable {
       env.put("EVENTBUS_PORT", String.valueOf(basePort + 20 + i));
       env.put("HTTP_PORT", String.valueOf(basePort + 30 + i));
       env.put("HTTP_HOST", "127.0.0.1");
+      if (service.equals("gateway-service")) {
+        env.put("OPS_HTTP_PORT", String.valueOf(opsPort(name)));
+        // nginx and every driver connect from 127.0.0.1: as nginx's address it is a trusted proxy,
+        // so the per-address connection cap does not stop scenario h's 5,000 sockets.
+        env.put("TRUSTED_PROXIES", "127.0.0.1");
+      }
       env.put("MONGO_URI", "mongodb://127.0.0.1:" + storePort());
       env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort());
       env.put("JWT_SECRET", "chaos-jwt-secret-chaos-jwt-secret-0123456789");
@@ -178,7 +192,7 @@ final class Topology implements AutoCloseable {
       command.addAll(jvmArgs);
       command.add("-jar");
       command.add(root.resolve(service + "/target/" + service + ".jar").toString());
-      add(new Proc(name, command, env, basePort + 30 + i, true));
+      add(new Proc(name, command, env, opsPort(name), "/health/ready"));
     }
 
     Path prefix = runDir.resolve("nginx");
@@ -201,7 +215,7 @@ final class Topology implements AutoCloseable {
     Files.writeString(prefix.resolve("nginx.conf"), conf);
     add(new Proc("nginx", List.of(System.getProperty("chaos.nginx", "nginx"), "-p", prefix.toString(),
         "-c", prefix.resolve("nginx.conf").toString(), "-e", "logs/error.log", "-g", "daemon off;"),
-        Map.of(), nginxPort(), true));
+        Map.of(), nginxPort(), "/eventbus/info"));
 
     StringBuilder description = new StringBuilder();
     procs.values().forEach(p -> description.append(p.name).append(": ").append(p.env).append(' ')
@@ -307,7 +321,7 @@ final class Topology implements AutoCloseable {
   /** The sum of a member's {@code /metrics} samples whose line matches (0 for none), or -1 when it does not answer. */
   long metricSum(String member, java.util.function.Predicate<String> line) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(member) + "/metrics"))
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort(member) + "/metrics"))
           .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         return -1;

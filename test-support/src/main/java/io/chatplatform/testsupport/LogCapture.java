@@ -1,4 +1,4 @@
-package io.chatplatform.gateway.auth;
+package io.chatplatform.testsupport;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -13,19 +13,19 @@ import org.slf4j.LoggerFactory;
  * Everything logged while it is open, at every level down to DEBUG (so that lines a production
  * level would hide are checked too), each event as its message plus its exception's text.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final Level previous = root.getLevel();
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-  LogCapture() {
+  public LogCapture() {
     appender.start();
     root.addAppender(appender);
     root.setLevel(Level.DEBUG);
   }
 
   /** Each event: level, logger, formatted message and, if any, the exception with its causes. */
-  List<String> lines() {
+  public List<String> lines() {
     synchronized (appender.list) {
       return appender.list.stream().map(LogCapture::text).toList();
     }
