@@ -42,8 +42,11 @@ class SyncBombAttackTest {
 
   static final int ROOMS = 20;
   static final int MESSAGES_PER_ROOM = 100;
-  /** The longest text allowed ({@code MESSAGE_MAX_TEXT_LENGTH}), of a character JSON writes as 6 bytes ({@code \u0001}). */
-  static final String INFLATING_TEXT = "\u0001".repeat(4000);
+  /**
+   * The longest text allowed ({@code MESSAGE_MAX_TEXT_LENGTH}), of a character JSON writes as 6
+   * bytes ({@code \u0001}), and one visible one (a text of nothing visible is refused).
+   */
+  static final String INFLATING_TEXT = "\u0001".repeat(3999) + "x";
 
   @TempDir static Path dataDir;
   static PlatformFixture fx;
