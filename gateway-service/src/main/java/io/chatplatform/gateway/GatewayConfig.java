@@ -46,6 +46,9 @@ import java.util.List;
  *     and each connection holds the contexts' memory ({@code WEBSOCKET_COMPRESSION})
  * @param drainTimeoutMs when the gateway stops: the longest it waits for a socket's requests in
  *     flight to be answered before closing it (1012), and then for the sockets' closes ({@code DRAIN_TIMEOUT_MS})
+ * @param sockJsSessionBindAddress a request of a SockJS HTTP session must come from the address
+ *     that opened the session, besides carrying its credential; off for clients whose address
+ *     changes between requests (a pool of proxies) ({@code SOCKJS_SESSION_BIND_ADDRESS})
  */
 public record GatewayConfig(
     String httpHost,
@@ -70,7 +73,8 @@ public record GatewayConfig(
     Integer httpRedirectPort,
     long hstsMaxAgeSeconds,
     boolean webSocketCompression,
-    long drainTimeoutMs) {
+    long drainTimeoutMs,
+    boolean sockJsSessionBindAddress) {
 
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
@@ -84,7 +88,7 @@ public record GatewayConfig(
         + ", socketIdleTimeoutMs=" + socketIdleTimeoutMs + ", presenceHeartbeatMs=" + presenceHeartbeatMs
         + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", socketSendQueueMax=" + socketSendQueueMax + ", rateLimits=" + rateLimits
         + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression
-        + ", drainTimeoutMs=" + drainTimeoutMs + "]";
+        + ", drainTimeoutMs=" + drainTimeoutMs + ", sockJsSessionBindAddress=" + sockJsSessionBindAddress + "]";
   }
 
   public static GatewayConfig from(Settings settings) {
@@ -142,7 +146,8 @@ public record GatewayConfig(
         redirectPort,
         settings.longValue("HSTS_MAX_AGE_SECONDS", 31_536_000),
         settings.bool("WEBSOCKET_COMPRESSION", false),
-        positive(settings, "DRAIN_TIMEOUT_MS", 10_000));
+        positive(settings, "DRAIN_TIMEOUT_MS", 10_000),
+        settings.bool("SOCKJS_SESSION_BIND_ADDRESS", true));
   }
 
   private static int positive(Settings settings, String name, int defaultValue) {

@@ -19,6 +19,15 @@ final class PlatformFixture implements AutoCloseable {
       "RATE_LIMIT_SOCKET_FRAMES_BURST", "1000000",
       "RATE_LIMIT_REST_WRITES_BURST", "1000000");
 
+  /**
+   * The production rate limits put back, for attack tests, except sign-ups per address: every test
+   * user signs up from 127.0.0.1.
+   */
+  static final Map<String, String> PRODUCTION_LIMITS = Map.of(
+      "RATE_LIMIT_SEND_BURST", "30",
+      "RATE_LIMIT_SOCKET_FRAMES_BURST", "100",
+      "RATE_LIMIT_REST_WRITES_BURST", "30");
+
   /** How long {@link #restart}'s graceful stop may take. */
   static final long SHUTDOWN_TIMEOUT_MS = 30_000;
 
