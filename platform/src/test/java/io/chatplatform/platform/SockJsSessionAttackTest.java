@@ -113,7 +113,7 @@ class SockJsSessionAttackTest {
 
   // ---- the SockJS HTTP protocol, by hand ------------------------------------------------------
 
-  /** A session id as sockjs-client makes one, long enough never to appear in a log by chance. */
+  /** A session id: sockjs-client's are 8 random characters; this one is longer, so it cannot be in a log by chance. */
   static String newSessionId() {
     return UUID.randomUUID().toString().replace("-", "");
   }
@@ -123,12 +123,12 @@ class SockJsSessionAttackTest {
         .compose(request -> body == null ? request.send() : request.send(body));
   }
 
-  /** A refused request's answer: its status and body. A stream is not read (it would not end). */
+  /** A request's answer: its status and body; an answered poll or stream (200) is not read, as a stream would not end. */
   record Reply(int status, String body) {
     static final Reply UNKNOWN_SESSION = new Reply(404, "");
   }
 
-  /** The transport's request: a stream's status only, or a whole answer. */
+  /** One request of the transport, with the session's path and the query string given. */
   static Reply ask(HttpClient http, String sessionPath, String transport, String query, String body) {
     HttpMethod method = transport.equals("eventsource") || transport.equals("htmlfile") || transport.equals("jsonp") ? HttpMethod.GET : HttpMethod.POST;
     return Await.result(request(http, method, sessionPath + "/" + transport + query, body)
