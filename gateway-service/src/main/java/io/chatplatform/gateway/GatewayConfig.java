@@ -52,6 +52,9 @@ import java.util.List;
  * @param drainTimeoutMs when the gateway stops: the longest it waits for a socket's requests in
  *     flight to be answered before closing it (1012), and then for the sockets' closes ({@code DRAIN_TIMEOUT_MS})
  * @param edge how the public servers hold connections, and the operations server (see {@link HttpEdgeConfig})
+ * @param sockJsSessionBindAddress a request of a SockJS HTTP session must come from the address
+ *     that opened the session, besides carrying its credential; off for clients whose address
+ *     changes between requests (a pool of proxies) ({@code SOCKJS_SESSION_BIND_ADDRESS})
  */
 public record GatewayConfig(
     String httpHost,
@@ -78,7 +81,8 @@ public record GatewayConfig(
     long hstsMaxAgeSeconds,
     boolean webSocketCompression,
     long drainTimeoutMs,
-    HttpEdgeConfig edge) {
+    HttpEdgeConfig edge,
+    boolean sockJsSessionBindAddress) {
 
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
@@ -93,7 +97,7 @@ public record GatewayConfig(
         + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", socketSendQueueMax=" + socketSendQueueMax
         + ", maxSocketsPerUser=" + maxSocketsPerUser + ", rateLimits=" + rateLimits
         + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression
-        + ", drainTimeoutMs=" + drainTimeoutMs + ", edge=" + edge + "]";
+        + ", drainTimeoutMs=" + drainTimeoutMs + ", edge=" + edge + ", sockJsSessionBindAddress=" + sockJsSessionBindAddress + "]";
   }
 
   public static GatewayConfig from(Settings settings) {
@@ -153,7 +157,8 @@ public record GatewayConfig(
         settings.longValue("HSTS_MAX_AGE_SECONDS", 31_536_000),
         settings.bool("WEBSOCKET_COMPRESSION", false),
         positive(settings, "DRAIN_TIMEOUT_MS", 10_000),
-        HttpEdgeConfig.from(settings));
+        HttpEdgeConfig.from(settings),
+        settings.bool("SOCKJS_SESSION_BIND_ADDRESS", true));
   }
 
   private static int positive(Settings settings, String name, int defaultValue) {

@@ -175,6 +175,11 @@ public final class GatewayVerticle extends VerticleBase {
     return sockets.openSessions();
   }
 
+  /** Sessions of SockJS's HTTP transports bound to the credential and address that opened them. */
+  public int sockJsSessionBindings() {
+    return sockets.sockJsSessionBindings();
+  }
+
   /** Rooms this node is subscribed to, one subscription each however many local members. */
   public int roomSubscriptions() {
     return fanout.localRoomSubscriptions();

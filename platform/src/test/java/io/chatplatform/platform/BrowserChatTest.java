@@ -289,4 +289,48 @@ class BrowserChatTest {
     erin.manage().logs().get(LogType.BROWSER).forEach(e -> console.add(e.getMessage()));
     assertThat(console).anySatisfy(line -> assertThat(line).contains("the server asked us to reconnect (draining)"));
   }
+
+  @Test
+  @DisplayName("the browser's sockjs-client works over each HTTP transport: it sends the session's ticket on every request, so the session answers it")
+  void sockJsHttpTransports() throws Exception {
+    try {
+      httpTransports();
+    } catch (Throwable t) {
+      keepEvidence();
+      throw t;
+    }
+  }
+
+  /**
+   * For each transport: a fresh ticket, a SockJS session limited to that transport, and a
+   * {@code chat.send} whose answer comes back over it; run in the page, with its sockjs-client.
+   */
+  void httpTransports() throws Exception {
+    Api.User user = fx.newUser("transports");
+    String roomId = fx.api.createRoom(user, "Fallbacks").getString("roomId");
+    WebDriver page = browser("transports");
+    page.get("http://127.0.0.1:" + fx.port() + "/");
+    String script = """
+        const [token, roomId, transport, done] = arguments;
+        (async () => {
+          const ticket = (await (await fetch('/api/v1/auth/ticket',
+              {method: 'POST', headers: {Authorization: 'Bearer ' + token}})).json()).ticket;
+          const sock = new SockJS('/eventbus?ticket=' + encodeURIComponent(ticket), null, {transports: [transport]});
+          sock.onopen = () => sock.send(JSON.stringify({type: 'send', address: 'chat.send', replyAddress: 'r-' + transport,
+              body: {roomId, clientMsgId: 'c-' + transport, text: 'over ' + transport}}));
+          sock.onmessage = (e) => {
+            const frame = JSON.parse(e.data);
+            if (frame.address === 'r-' + transport) {
+              done(sock.transport + ' ' + frame.type + ' ' + (frame.body && frame.body.senderId));
+              sock.close();
+            }
+          };
+          sock.onclose = (e) => done('closed ' + e.code + ' ' + e.reason);
+        })().catch((e) => done('failed ' + e));
+        """;
+    for (String transport : List.of("xhr-streaming", "xhr-polling", "eventsource")) {
+      Object answer = ((org.openqa.selenium.JavascriptExecutor) page).executeAsyncScript(script, user.token(), roomId, transport);
+      assertThat(answer).as(transport).isEqualTo(transport + " rec " + user.userId());
+    }
+  }
 }

@@ -170,11 +170,14 @@ class EdgeHardeningAttackTest {
       http.request(options).compose(r -> r.send()).onSuccess((HttpClientResponse response) -> response.handler(chunk -> body.append(chunk)));
     }
 
-    /** Sends a {@code chat.sync} whose reply goes to {@code replyAddress} (xhr_send). */
+    /**
+     * Sends a {@code chat.sync} whose reply goes to {@code replyAddress} (xhr_send), with the
+     * session's credential, as sockjs-client does (a session answers only the credential that opened it).
+     */
     void send(String replyAddress) {
       String frame = syncFrame(replyAddress);
       RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-          .setURI(path + "/xhr_send").putHeader("Content-Type", "text/plain");
+          .setURI(path + "/xhr_send?access_token=" + token).putHeader("Content-Type", "text/plain");
       int status = Await.result(http.request(options).compose(r -> r.send(Buffer.buffer(new JsonArray().add(frame).encode())))
           .map(HttpClientResponse::statusCode));
       assertThat(status).as("xhr_send").isEqualTo(204);

@@ -23,6 +23,14 @@ record ConnectParams(String ticket, String accessToken, String device) {
         device != null && DEVICE.matcher(device).matches() ? device : "unknown");
   }
 
+  /**
+   * The credential the socket is authenticated with ({@link SocketAuthenticator}), kind and value:
+   * {@code ticket:…} when a ticket is given, else {@code access_token:…}; null without either.
+   */
+  String credential() {
+    return ticket != null ? "ticket:" + ticket : accessToken != null ? "access_token:" + accessToken : null;
+  }
+
   /** Without the credentials. */
   @Override
   public String toString() {

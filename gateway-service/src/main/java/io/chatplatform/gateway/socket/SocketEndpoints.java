@@ -5,6 +5,7 @@ import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.Guards;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.auth.Tokens;
+import io.chatplatform.gateway.web.MalformedRequests;
 import io.chatplatform.gateway.web.OriginPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.Transport;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +46,8 @@ public final class SocketEndpoints {
   private final FrameRouter frames;
   /** Where the socket is mounted ({@link #mount}). */
   private String prefix;
+  /** Set by {@link #mount}: each session of SockJS's HTTP transports bound to what opened it. */
+  private SockJsSessionBindings bindings;
 
   public SocketEndpoints(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout, Guards guards) {
     this.vertx = vertx;
@@ -66,11 +70,21 @@ public final class SocketEndpoints {
    * tag) and htmlfile (a frame), and the iframe page of the iframe-based transports, which would
    * run SockJS's script from a CDN inside this origin and let any site frame it. Browsers since
    * IE 10 use WebSocket or XHR streaming and never need them.
+   *
+   * <p>A session of the HTTP transports answers only the credential and the address that opened
+   * it ({@link SockJsSessionBindings}); vertx-web's {@code JSESSIONID} cookie is not set (sessions
+   * are routed by the id in their path, and a cookie would be one more thing a browser sends by
+   * itself). A failure under the prefix is logged without the session's id.
    */
   public void mount(Router router, String prefix) {
     this.prefix = prefix;
+    this.bindings = new SockJsSessionBindings(prefix, config.sockJsSessionBindAddress());
     sessions.start();
     router.route(prefix + "/*").handler(this::refuseIframePage);
+    router.route(prefix + "/*").failureHandler(ctx -> {
+      ctx.put(MalformedRequests.LOGGED_PATH, bindings.forLog(ctx.normalizedPath()));
+      ctx.next();
+    });
     router.route(prefix + "/*").handler(this::checkOrigin);
     // SockJS reads the frames a client sends by XHR (xhr_send) from the routing context's body.
     router.post(prefix + "/*").handler(BodyHandler.create(false).setBodyLimit(config.maxFrameBytes()));
@@ -84,7 +98,14 @@ public final class SocketEndpoints {
     // SockJS's websocket transport is served here, bound as the raw WebSocket is (SockJsWebSocket).
     router.getWithRegex(Pattern.quote(prefix) + "/[^/.]+/[^/.]+/websocket")
         .handler(ctx -> upgrade(ctx, ws -> new SockJsWebSocket(vertx, ws, options.getHeartbeatInterval())));
-    router.route(prefix + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(s -> accept(ClientChannel.of(s))));
+    // Right before SockJS's handler: a session is created and bound in the same turn.
+    router.route(prefix + "/*").handler(bindings::guard);
+    router.route(prefix + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(this::acceptSockJs));
+  }
+
+  /** Sessions of SockJS's HTTP transports bound to what opened them: never more than those open. */
+  public int sockJsSessionBindings() {
+    return bindings == null ? 0 : bindings.size();
   }
 
   /** Sockets open on this node. */
@@ -158,6 +179,16 @@ public final class SocketEndpoints {
             ctx.response().setStatusCode(400).end("a WebSocket upgrade is expected");
           }
         });
+  }
+
+  /** A new session of SockJS's HTTP transports: bound to the request that opened it, then accepted. */
+  private void acceptSockJs(SockJSSocket socket) {
+    ClientChannel channel = ClientChannel.of(socket);
+    if (bindings.bind(socket)) {
+      accept(channel);
+    } else {
+      channel.close(CloseCodes.SERVER_ERROR, CloseCodes.CONNECTION_ERROR_REASON);
+    }
   }
 
   /** Paused until it is authenticated and set up; a channel that closes meanwhile is dropped. */

@@ -15,6 +15,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class MalformedRequests {
   private static final Logger LOG = LoggerFactory.getLogger(MalformedRequests.class);
+  /**
+   * Set by an earlier failure handler when the request's path holds a secret itself (a SockJS
+   * session's id): the path to log instead.
+   */
+  public static final String LOGGED_PATH = "malformedRequests.loggedPath";
 
   private MalformedRequests() {}
 
@@ -51,7 +56,7 @@ public final class MalformedRequests {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     if (status >= 500) {
       // path(), never uri(): the query string may carry a credential.
-      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      LOG.error("{} {} failed", ctx.request().method(), ctx.get(LOGGED_PATH, ctx.request().path()), ctx.failure());
     }
     if (ctx.response().headWritten()) {
       ctx.response().reset();

@@ -162,7 +162,10 @@ class SlowReaderTest {
     return c;
   }
 
-  /** A SockJS client on XHR streaming: one streaming request at a time, its frames sent by {@code xhr_send}. */
+  /**
+   * A SockJS client on XHR streaming: one streaming request at a time, its frames sent by
+   * {@code xhr_send}; every request carries the credential, as sockjs-client's do.
+   */
   final class XhrStreamingClient extends Client {
     final HttpClient http = clients.createHttpClient(new HttpClientOptions().setReceiveBufferSize(8 * 1024));
     final String base;
@@ -201,7 +204,7 @@ class SlowReaderTest {
 
     void send(String frames) {
       int status = Await.result(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-              .setPort(server.port()).setURI(base + "/xhr_send"))
+              .setPort(server.port()).setURI(base + "/xhr_send?access_token=" + token))
           .compose(request -> request.send(frames)).map(HttpClientResponse::statusCode));
       assertThat(status).as("xhr_send").isEqualTo(204);
     }

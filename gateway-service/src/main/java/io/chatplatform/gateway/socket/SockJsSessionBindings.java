@@ -1,0 +1,137 @@
+package io.chatplatform.gateway.socket;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Binds each session of SockJS's HTTP transports (XHR polling and streaming, EventSource, all
+ * served by vertx-web at {@code <prefix>/<server>/<session>/<transport>}) to the credential and
+ * the peer address of the request that opened it. vertx-web knows a session by its id alone, so
+ * anyone who learnt an id (from a proxy's log, say) could send as its user ({@code xhr_send}) and
+ * take its frames (a poll) until it closed. Here every later request of a session must present the
+ * same credential (SHA-256 digests compared in constant time; a ticket is not redeemed again, its
+ * possession is what is proven) from the same address; any other is answered 404, as a send to an
+ * unknown session is, before vertx-web sees it: it sends nothing, takes no frame, and does not
+ * detach the session's own request.
+ *
+ * <p>A binding is made when vertx-web hands a new session to the socket handler, in the same
+ * event-loop turn as the session was created ({@link #bind}), and dropped when the session closes:
+ * there are never more bindings than sessions. A request for an id without a binding is let
+ * through unless it sends: vertx-web then opens a new session (bound at once), or answers for a
+ * closed one, which has nothing left to give. Runs on the gateway's event loop only.
+ */
+final class SockJsSessionBindings {
+  private final String prefix;
+  /** Where a session's id is in the path, as vertx-web reads it: the normalized path, in full. */
+  private final Pattern sessionPath;
+  /** False: only the credential is checked ({@code SOCKJS_SESSION_BIND_ADDRESS}). */
+  private final boolean bindAddress;
+  private final Map<String, Binding> bindings = new HashMap<>();
+
+  SockJsSessionBindings(String prefix, boolean bindAddress) {
+    this.prefix = prefix;
+    this.sessionPath = Pattern.compile(Pattern.quote(prefix) + "/([^/.]+)/([^/.]+)/([^/.]+)");
+    this.bindAddress = bindAddress;
+  }
+
+  /**
+   * What opened a session, or what a later request presents. Never logged. No credential is
+   * bound as the empty one: such a session is refused at authentication, and its client may still
+   * poll for the reason ({@code unauthorized}) before it closes.
+   */
+  static final class Binding {
+    private final byte[] credentialDigest;
+    private final String address;
+
+    Binding(String credential, String address) {
+      this.credentialDigest = sha256(credential == null ? "" : credential);
+      this.address = address;
+    }
+
+    /** Whether {@code request} presents this credential and, if {@code withAddress}, from this address. */
+    boolean provenBy(Binding request, boolean withAddress) {
+      return MessageDigest.isEqual(credentialDigest, request.credentialDigest) && (!withAddress || address.equals(request.address));
+    }
+  }
+
+  /** The request's credential (as the socket is authenticated: a ticket, else an access token) and peer address. */
+  static Binding of(HttpServerRequest request) {
+    SocketAddress peer = request.remoteAddress();
+    String address = peer == null ? "" : peer.hostAddress() != null ? peer.hostAddress() : peer.host();
+    return new Binding(ConnectParams.parse(request.uri()).credential(), address);
+  }
+
+  /**
+   * In front of vertx-web's SockJS handler, right before it (nothing asynchronous in between, so
+   * that a session cannot be created between the check and its binding): lets a request of a
+   * session through only with the binding's proof, and a send only to a bound session; refuses
+   * anything else with 404. Other requests ({@code info}, CORS preflights, which touch no
+   * session) pass.
+   */
+  void guard(RoutingContext ctx) {
+    Matcher path = sessionPath.matcher(ctx.normalizedPath());
+    if (ctx.request().method() == HttpMethod.OPTIONS || !path.matches()) {
+      ctx.next();
+      return;
+    }
+    Binding bound = bindings.get(path.group(2));
+    boolean admitted = bound == null ? !path.group(3).endsWith("_send") : bound.provenBy(of(ctx.request()), bindAddress);
+    if (admitted) {
+      ctx.next();
+    } else {
+      ctx.response().setStatusCode(404).end();
+    }
+  }
+
+  /**
+   * Binds a session vertx-web has just created to the request that created it (its routing
+   * context is that request's), until the session closes. False when its id cannot be read from
+   * that request: the caller then closes it, as an unbound session would answer anyone.
+   */
+  boolean bind(SockJSSocket socket) {
+    Matcher path = sessionPath.matcher(socket.routingContext().normalizedPath());
+    if (!path.matches()) {
+      return false;
+    }
+    String id = path.group(2);
+    Binding binding = of(socket.routingContext().request());
+    bindings.put(id, binding);
+    // The end handler, which nothing else of a SockJS socket uses, runs when the session closes
+    // (closed by the server, timed out, or its client gone). Only this binding is removed: a new
+    // session of the same id may have been bound since.
+    socket.endHandler(v -> bindings.remove(id, binding));
+    return true;
+  }
+
+  /** Sessions bound now. */
+  int size() {
+    return bindings.size();
+  }
+
+  /**
+   * A path under the socket's prefix, fit for a log: a session's with its id replaced, any other
+   * as the prefix alone (it may hold an id in a shape vertx-web does not serve).
+   */
+  String forLog(String normalizedPath) {
+    Matcher m = sessionPath.matcher(normalizedPath);
+    return m.matches() ? normalizedPath.substring(0, m.start(2)) + "<session>" + normalizedPath.substring(m.end(2)) : prefix + "/…";
+  }
+
+  private static byte[] sha256(String credential) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(credential.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+}
