@@ -501,11 +501,20 @@ class BrowserUxTest {
   @Test
   @DisplayName("axe-core finds no serious or critical violation on the login and chat screens, light and dark")
   void accessibilityAudit() throws Exception {
-    Api.User nia = fx.newUser("ux-nia");
+    // A conversation with what the page draws: names, formatting, a link, code, a mention of the
+    // reader, her own message, the unread divider, a direct room (also docs/screenshot.png).
+    Api.User nia = userWithDisplayName("ux-nia", "Nia Reader");
     Api.User oli = userWithDisplayName("ux-oli", "Oli Author");
-    String roomId = fx.api.createRoom(oli, "Book club", nia).getString("roomId");
-    post(oli, roomId, "Chapter 3 is **wonderful**, see https://example.com/ch3");
-    post(oli, roomId, "@" + nia.username() + " what did you think?");
+    Api.User rae = userWithDisplayName("ux-rae", "Rae Designer");
+    String roomId = fx.api.createRoom(oli, "Book club", nia, rae).getString("roomId");
+    fx.api.directRoom(rae, nia);
+    fx.api.createRoom(rae, "Design reviews", nia);
+    post(oli, roomId, "Morning all! Chapter 3 is **wonderful**, my notes: https://example.com/book-club/ch3");
+    post(rae, roomId, "_Agreed._ The lighthouse scene 🌊 got me.");
+    post(nia, roomId, "I loved it too. Who brings snacks on Thursday?");
+    post(oli, roomId, "@" + nia.username() + " you said you would bake 🍪");
+    post(rae, roomId, "Remote folks: we meet in `room 4B`, or here: https://example.com/meet");
+    post(oli, roomId, "```\nThursday 18:30  chapters 4-5\nFriday     -     no meeting\n```");
     ChromeDriver page = pages.browser("a11y");
     Map<String, List<String>> found = new HashMap<>();
     for (String scheme : List.of("light", "dark")) {
