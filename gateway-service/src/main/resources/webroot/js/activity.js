@@ -97,8 +97,7 @@ export class Activity {
 
   /** The room list came from GET /rooms (at start and after every reconnect). */
   roomsLoaded() {
-    const open = this.store.rooms.get(this.store.openRoomId);
-    if (open && isVisible()) open.unread = 0;
+    // The open room's count is the server's too: it falls as messages come on screen.
     const userIds = [];
     for (const room of this.store.rooms.values()) {
       for (const m of room.members || []) userIds.push(m.userId);

@@ -129,6 +129,11 @@ class ApiClient {
     return this.call('POST', `/rooms/${encodeURIComponent(roomId)}/members`, { body: { userId } });
   }
 
+  /** Removes a member; my own id leaves the room. */
+  removeMember(roomId, userId) {
+    return this.call('DELETE', `/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}`);
+  }
+
   /**
    * One page of history, ascending seq: `before` for older pages, `after` for newer ones,
    * neither for the newest page. Resolves to {messages, hasMore, epoch}.

@@ -3,6 +3,9 @@
 import { api } from './api.js';
 import { AuthView } from './auth-view.js';
 import { ChatController } from './chat-controller.js';
+import { Notifier } from './notifier.js';
+import { wipeUserTraces } from './page-state.js';
+import { forgetRoomInUrl, onUrlChange, roomInUrl } from './router.js';
 import { Store } from './store.js';
 
 /** sessionStorage key of {accessToken, expiresAt}: a reload keeps you logged in, a new tab does not. */
@@ -11,6 +14,7 @@ const SESSION_KEY = 'chat.session';
 const EXPIRY_MARGIN_MS = 5_000;
 
 const store = new Store();
+const notifier = new Notifier();
 const chatScreen = document.getElementById('chat-screen');
 const meName = document.getElementById('me-name');
 let controller = null;
@@ -25,6 +29,12 @@ const authView = new AuthView({
 });
 
 document.getElementById('logout').addEventListener('click', () => logout());
+// Back, forward, or an edited address: the page shows the room the URL names.
+onUrlChange((roomId) => {
+  if (!controller || chatScreen.hidden) return;
+  if (roomId && store.rooms.has(roomId)) controller.openRoom(roomId);
+  else if (!roomId && store.openRoomId) controller.closeRoom();
+});
 api.onUnauthorized = () => logout('Your session has expired. Please log in again.');
 
 async function login(username, password) {
@@ -50,8 +60,14 @@ async function enter(session) {
   const me = await api.me();
   if (generation !== sessionGeneration) return;
   store.setMe(me);
+  notifier.setUser(me.userId);
 
-  controller = controller || new ChatController(store);
+  if (!controller) {
+    controller = new ChatController(store);
+    controller.sidebar.onUnreadTotal = (total) => notifier.setUnreadTotal(total);
+    controller.onMessageArrived = (arrival) => notifier.messageArrived(arrival);
+    notifier.onOpenRoom = (roomId) => controller.openRoom(roomId);
+  }
   await controller.start();
   if (generation !== sessionGeneration) return;
 
@@ -60,13 +76,24 @@ async function enter(session) {
   // Filled last: a non-empty #me-name means the app is ready to use.
   meName.textContent = me.username;
   meName.title = me.displayName && me.displayName !== me.username ? me.displayName : '';
+  openRoomInUrl();
+}
+
+/** After a reload (or a shared link): the room the URL names, if it is one of mine. */
+function openRoomInUrl() {
+  const roomId = roomInUrl();
+  if (!roomId) return;
+  if (store.rooms.has(roomId)) controller.openRoom(roomId);
+  else forgetRoomInUrl();
 }
 
 function logout(message = '') {
   sessionGeneration++;
   if (controller) controller.stop();
-  sessionStorage.removeItem(SESSION_KEY);
-  store.clearSavedNames();
+  // Everything this user left in the page goes: session, names, drafts, the room in the URL,
+  // caches, notifications (only the per-user sound/notification choice stays).
+  wipeUserTraces();
+  notifier.reset();
   api.setAccessToken(null);
   store.reset();
   meName.textContent = '';

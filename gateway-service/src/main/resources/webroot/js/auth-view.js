@@ -1,16 +1,20 @@
 // The login / register screen.
 
+import { humanError } from './errors.js';
 import { showError } from './util.js';
 
-/** Account rules of protocol v1; checked here too so mistakes are explained before a round trip. */
-export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
+/**
+ * Account rules of protocol v1; checked here too so mistakes are explained before a round trip.
+ * Capitals are fine: the server stores usernames lower case ("Alice" registers as alice).
+ */
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 export const DISPLAY_NAME_MAX = 64;
 
 export function validateRegistration(username, password, displayName) {
   if (!USERNAME_PATTERN.test(username)) {
-    return 'Username must be 3–32 characters of a–z, 0–9, “_”, “.” or “-”.';
+    return 'Username must be 3–32 characters of letters a–z (any case), 0–9, “_”, “.” or “-”.';
   }
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
     return `Password must be ${PASSWORD_MIN}–${PASSWORD_MAX} characters.`;
@@ -48,6 +52,11 @@ export class AuthView {
       this.run(() => onLogin(username, password));
     });
 
+    // An error about what was typed goes once the fields are cleared.
+    this.form.addEventListener('input', () => {
+      if (!this.username.value && !this.password.value && !this.displayName.value) this.showError('');
+    });
+
     this.registerButton.addEventListener('click', () => {
       const username = this.username.value.trim();
       const password = this.password.value;
@@ -67,7 +76,7 @@ export class AuthView {
     try {
       await action();
     } catch (error) {
-      this.showError(error.message || 'Something went wrong.');
+      this.showError(humanError(error));
     } finally {
       this.setBusy(false);
     }

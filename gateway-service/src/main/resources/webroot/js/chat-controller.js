@@ -6,6 +6,7 @@ import { Activity } from './activity.js';
 import { api, PAGE_SIZE } from './api.js';
 import { ChatView } from './chat-view.js';
 import { Connection, ConnectionState } from './connection.js';
+import { humanError } from './errors.js';
 import { SidebarView } from './sidebar-view.js';
 import { uuid } from './util.js';
 
@@ -15,6 +16,11 @@ const SYNC_PAGE_SIZE = 100;
 const SYNC_ROOMS_PER_REQUEST = 200;
 /** Safety stop for gap fills, should a server keep answering hasMore without progress. */
 const MAX_CATCH_UP_ROUNDS = 100;
+/**
+ * Opening a room with unread messages loads older pages until the first unread is held, at most
+ * this many (PAGE_SIZE each); beyond, the divider sits at the oldest held and scrolling up loads more.
+ */
+const MAX_UNREAD_PAGES = 20;
 
 const STATUS_TEXT = {
   [ConnectionState.CONNECTING]: 'Connecting…',
@@ -30,10 +36,14 @@ export class ChatController {
     this.run = 0; // bumps on stop, so a start still loading rooms knows it was cancelled
     this.searchSeq = 0; // answers to older user searches are dropped
     this.fetchingRooms = new Set(); // rooms we heard of through a message and are looking up
+    /** UI hook: ({message, room, title, reading}) for each new message of someone else. */
+    this.onMessageArrived = null;
 
     this.status = document.getElementById('connection-status');
     this.statusText = document.getElementById('connection-status-text');
     this.banner = document.getElementById('reconnect-banner');
+    this.bannerText = document.getElementById('reconnect-text');
+    document.getElementById('retry-now').addEventListener('click', () => this.reconnectNow());
 
     this.sidebar = new SidebarView(store, {
       onOpenRoom: (roomId) => this.openRoom(roomId),
@@ -49,6 +59,7 @@ export class ChatController {
       onAddMember: (username) => this.addMember(username),
       onComposerInput: (text) => this.activity.composerInput(text),
       onMessagesSeen: (seq) => this.activity.messagesSeen(seq),
+      onRemoveMember: (userId) => this.removeMember(userId),
     });
     this.activity = new Activity(store, {
       sidebar: this.sidebar,
@@ -106,10 +117,23 @@ export class ChatController {
     this.banner.hidden = !offline;
     if (offline) {
       const seconds = Math.round((info.retryInMs || 0) / 1000);
-      this.banner.textContent = seconds > 0
+      this.bannerText.textContent = seconds > 0
         ? `Connection lost — reconnecting in ${seconds} s…`
         : 'Connection lost — reconnecting…';
     }
+    // Without a live socket, others' presence may change unheard: shown as unknown until back.
+    const known = state === ConnectionState.ONLINE;
+    if (this.store.presenceKnown !== known) {
+      this.store.presenceKnown = known;
+      this.activity.refreshPresenceViews();
+    }
+  }
+
+  /** "Retry now": skips the rest of the backoff wait. */
+  reconnectNow() {
+    if (!this.connection) return;
+    this.bannerText.textContent = 'Reconnecting…';
+    this.connection.retryNow();
   }
 
   // --- live events on user.<me> ---
@@ -195,6 +219,7 @@ export class ChatController {
       if (!reading && !own) room.unread = (room.unread || 0) + 1;
       this.store.bump(roomId);
       this.sidebar.renderRooms();
+      if (!own && this.onMessageArrived) this.onMessageArrived({ message, room, title: this.store.roomName(room), reading });
     }
     this.activity.messageIngested(message, { own, isNew });
   }
@@ -338,19 +363,18 @@ export class ChatController {
     const room = this.store.rooms.get(roomId);
     if (!room) return;
     if (!reload && this.store.openRoomId === roomId && this.chat.screen.classList.contains('room-open')) return;
+    // What was unread when the room opened: the divider marks where it begins. The count then
+    // falls as messages come on screen (Activity.messagesSeen), not all at once.
+    const unread = room.unread || 0;
     this.store.openRoomId = roomId;
-    room.unread = 0;
     this.sidebar.renderRooms();
     this.chat.showRoom(room);
     this.activity.roomOpened(roomId);
 
     const timeline = this.store.timeline(roomId);
     if (timeline.loaded) {
-      this.chat.renderTimeline(timeline);
-      this.chat.setHistoryStatus(timeline.hasMoreOlder ? '' : 'This is the beginning of the conversation.');
       // A cached timeline relies on live events; if the room list knows of later seqs, fetch them.
       timeline.noteLatest(room.lastSeq);
-      if (timeline.hasGap()) this.fillGap(roomId);
     } else {
       this.chat.setHistoryStatus('Loading messages…');
       try {
@@ -360,17 +384,41 @@ export class ChatController {
         this.store.noteEpoch(roomId, page.epoch);
         if (!timeline.loaded) timeline.markLoaded(page);
       } catch (error) {
-        if (this.store.openRoomId === roomId) this.chat.setHistoryStatus(error.message);
+        if (this.store.openRoomId === roomId) this.chat.setHistoryStatus(humanError(error));
         return;
       } finally {
         timeline.loading = null;
       }
-      if (this.store.openRoomId !== roomId) return;
-      this.chat.renderTimeline(timeline);
-      this.chat.setHistoryStatus(timeline.hasMoreOlder ? '' : 'This is the beginning of the conversation.');
-      if (timeline.hasGap()) this.fillGap(roomId);
     }
+    if (this.store.openRoomId !== roomId) return;
+    const firstUnreadSeq = await this.loadBackTo(roomId, timeline, unread);
+    if (this.store.openRoomId !== roomId) return;
+    this.chat.renderTimeline(timeline, { firstUnreadSeq, unread });
+    this.chat.setHistoryStatus(timeline.hasMoreOlder ? '' : 'This is the beginning of the conversation.');
+    if (timeline.hasGap()) this.fillGap(roomId);
     if (this.chat.needsMoreHistory()) this.loadOlder();
+  }
+
+  /**
+   * Loads older pages until the timeline holds the first of `unread` messages (at most
+   * MAX_UNREAD_PAGES); returns that message's seq, or null when nothing is unread.
+   */
+  async loadBackTo(roomId, timeline, unread) {
+    let first = this.store.firstUnread(roomId, unread);
+    for (let page = 0; !first.complete && page < MAX_UNREAD_PAGES && timeline.hasMoreOlder; page++) {
+      this.chat.setHistoryStatus('Loading unread messages…');
+      let older;
+      try {
+        older = await api.messages(roomId, { before: timeline.lowestSeq, limit: PAGE_SIZE });
+      } catch (error) {
+        console.warn('could not load back to the first unread', error);
+        break;
+      }
+      if (this.store.openRoomId !== roomId || this.epochChanged(roomId, older.epoch)) break;
+      timeline.addOlder(older);
+      first = this.store.firstUnread(roomId, unread);
+    }
+    return first.seq;
   }
 
   closeRoom() {
@@ -391,7 +439,7 @@ export class ChatController {
     try {
       page = await api.messages(roomId, { before: timeline.lowestSeq, limit: PAGE_SIZE });
     } catch (error) {
-      if (this.store.openRoomId === roomId) this.chat.setHistoryStatus(error.message);
+      if (this.store.openRoomId === roomId) this.chat.setHistoryStatus(humanError(error));
       return;
     } finally {
       timeline.loadingOlder = false;
@@ -418,7 +466,7 @@ export class ChatController {
       const others = users.filter((u) => u.userId !== this.store.me?.userId);
       this.sidebar.showDirectResults(others, query);
     } catch (error) {
-      if (seq === this.searchSeq) this.sidebar.showDirectError(error.message);
+      if (seq === this.searchSeq) this.sidebar.showDirectError(error);
     }
   }
 
@@ -460,6 +508,21 @@ export class ChatController {
     const room = await api.getRoom(roomId);
     this.store.upsertRoom(room);
     this.activity.roomAdded(room);
+    if (this.store.openRoomId === roomId) this.chat.updateHeader(this.store.rooms.get(roomId));
+  }
+
+  /** Removes a member of the open room; my own id means leaving it. */
+  async removeMember(userId) {
+    const roomId = this.store.openRoomId;
+    if (!roomId) return;
+    await api.removeMember(roomId, userId);
+    if (userId === this.store.me?.userId) {
+      // The "left" event follows; the room goes from this page at once.
+      this.removeRoom(roomId);
+      return;
+    }
+    const room = await api.getRoom(roomId);
+    this.store.upsertRoom(room);
     if (this.store.openRoomId === roomId) this.chat.updateHeader(this.store.rooms.get(roomId));
   }
 
@@ -516,8 +579,8 @@ export class ChatController {
       if (error.code === 'disconnected') {
         this.setPendingState(pending, 'queued');
       } else {
-        this.setPendingState(pending, 'failed', error.message);
-        if (this.store.openRoomId === pending.roomId) this.chat.showComposerError(error.message);
+        this.setPendingState(pending, 'failed', humanError(error));
+        if (this.store.openRoomId === pending.roomId) this.chat.showComposerError(humanError(error));
       }
     }
   }

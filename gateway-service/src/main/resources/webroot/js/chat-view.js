@@ -1,7 +1,12 @@
-// The chat pane: header (with the peer's presence), message list (ordered by seq, pending ones
-// last, receipt marks on mine), the "… is typing" line and the composer.
+// The chat pane: header (with the peer's presence and the member list), message list (ordered
+// by seq, pending ones last, receipt marks on mine, a divider at the first unread), the
+// "… is typing" line and the composer (a draft per room, the length rule, emoji).
 
+import { EmojiPicker } from './emoji-picker.js';
+import { humanError } from './errors.js';
+import { renderText } from './format.js';
 import { isAround, presenceText } from './presence.js';
+import { showRoomInUrl } from './router.js';
 import { codePointLength, formatFullTime, formatTime, h, showError } from './util.js';
 
 /** Longest message text, in characters (code points), as the server counts it. */
@@ -10,6 +15,8 @@ export const MAX_TEXT_LENGTH = 4000;
 const COUNTER_FROM = 3500;
 /** Start loading older messages when scrolled this close to the top. */
 const LOAD_OLDER_THRESHOLD_PX = 48;
+/** Space left above the "new messages" divider when the pane opens there. */
+const DIVIDER_MARGIN_PX = 8;
 /** Follow new messages only when the reader is already (nearly) at the bottom. */
 const STICK_TO_BOTTOM_PX = 80;
 
@@ -22,6 +29,9 @@ const SEEN_THRESHOLDS = [0, 0.25, 0.5, 0.75, 1];
 /** My messages in direct rooms: ✓ delivered to the other, ✓✓ read by them. */
 const RECEIPT_GLYPH = { sent: '', delivered: '✓', read: '✓✓' };
 const RECEIPT_LABEL = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
+
+/** Roles that may remove members (with the global admin role); docs/protocol.md, DELETE members. */
+const MANAGER_ROLES = new Set(['owner', 'moderator']);
 
 const PENDING_STATUS = {
   sending: 'Sending…',
@@ -40,6 +50,7 @@ export class ChatView {
    * @param {(username: string) => Promise<void>} actions.onAddMember
    * @param {(text: string) => void} actions.onComposerInput every edit of the composer
    * @param {(seq: number) => void} actions.onMessagesSeen messages of others up to seq are on screen
+   * @param {(userId: string) => Promise<void>} actions.onRemoveMember removes a member (myself: leave)
    */
   constructor(store, actions) {
     this.store = store;
@@ -66,6 +77,17 @@ export class ChatView {
     this.addMemberInput = document.getElementById('add-member-username');
     this.addMemberButton = document.getElementById('add-member-submit');
     this.addMemberError = document.getElementById('add-member-error');
+    this.splitButton = document.getElementById('composer-split');
+    this.jumpButton = document.getElementById('jump-unread');
+    this.membersToggle = document.getElementById('members-toggle');
+    this.membersPanel = document.getElementById('members-panel');
+    this.memberList = document.getElementById('member-list');
+    this.membersError = document.getElementById('members-error');
+    this.leaveButton = document.getElementById('leave-room');
+    this.leaveConfirmRow = document.getElementById('leave-confirm-row');
+    this.emoji = new EmojiPicker(this.composer);
+    this.draftRoomId = null; // the room whose draft the composer holds
+    this.divider = null; // the "new messages" divider of the open room, if it has one
 
     // Messages of others on screen now (seqs), fed by an IntersectionObserver: what read
     // receipts are made of.
@@ -77,7 +99,6 @@ export class ChatView {
         })
       : null;
 
-    this.composer.maxLength = MAX_TEXT_LENGTH;
     this.bind();
     this.showNoRoom();
   }
@@ -95,18 +116,39 @@ export class ChatView {
       }
     });
     this.composer.addEventListener('input', () => {
+      if (this.draftRoomId) this.store.setDraft(this.draftRoomId, this.composer.value);
       this.updateCounter();
       this.actions.onComposerInput(this.composer.value);
     });
+    this.splitButton.addEventListener('click', () => this.sendSplit());
     this.scroller.addEventListener('scroll', () => {
       if (this.scroller.scrollTop <= LOAD_OLDER_THRESHOLD_PX) this.actions.onNearTop();
+      this.updateJumpButton();
     }, { passive: true });
+    this.jumpButton.addEventListener('click', () => this.scrollToDivider());
+    this.membersToggle.addEventListener('click', () => this.toggleMembers());
+    this.memberList.addEventListener('click', (event) => {
+      const button = event.target.closest('button.remove');
+      const li = button && button.closest('li[data-user-id]');
+      if (li) this.removeMember(li.dataset.userId, button);
+    });
+    this.leaveButton.addEventListener('click', () => this.askToLeave(true));
+    document.getElementById('leave-cancel').addEventListener('click', () => this.askToLeave(false));
+    document.getElementById('leave-confirm').addEventListener('click', (event) => {
+      this.removeMember(this.store.me?.userId, event.currentTarget);
+    });
+    this.addMemberInput.addEventListener('input', () => {
+      if (!this.addMemberInput.value.trim()) showError(this.addMemberError, '');
+    });
     this.list.addEventListener('click', (event) => {
       const retry = event.target.closest('button.retry');
       const li = retry && retry.closest('li[data-client-msg-id]');
       if (li) this.actions.onRetry(li.dataset.clientMsgId);
     });
-    document.getElementById('back-to-rooms').addEventListener('click', () => this.actions.onBack());
+    document.getElementById('back-to-rooms').addEventListener('click', () => {
+      showRoomInUrl(null);
+      this.actions.onBack();
+    });
     this.addMemberForm.addEventListener('submit', async (event) => {
       event.preventDefault();
       const username = this.addMemberInput.value.trim().replace(/^@/, '').toLowerCase();
@@ -117,7 +159,7 @@ export class ChatView {
         await this.actions.onAddMember(username);
         this.addMemberInput.value = '';
       } catch (error) {
-        showError(this.addMemberError, error.message);
+        showError(this.addMemberError, humanError(error));
       } finally {
         this.addMemberButton.disabled = false;
       }
@@ -127,24 +169,49 @@ export class ChatView {
   submit() {
     const text = this.composer.value;
     if (!text.trim() || !this.store.openRoomId) return;
-    if (codePointLength(text) > MAX_TEXT_LENGTH) {
-      this.showComposerError(`A message can have at most ${MAX_TEXT_LENGTH} characters.`);
+    const length = codePointLength(text);
+    if (length > MAX_TEXT_LENGTH) {
+      // Refused whole rather than cut: the writer decides what goes (shorten it, or split it).
+      const parts = splitMessage(text, MAX_TEXT_LENGTH);
+      this.showComposerError(
+        `This message has ${length} characters; one message can have at most ${MAX_TEXT_LENGTH}. `
+          + `Shorten it, or send it as ${parts.length} messages.`,
+      );
+      this.splitButton.textContent = `Send as ${parts.length} messages`;
+      this.splitButton.hidden = false;
       return;
     }
+    this.sendTexts([text]);
+  }
+
+  /** Sends the over-long text in parts, each within the limit, cut between paragraphs, lines or words. */
+  sendSplit() {
+    const text = this.composer.value;
+    if (!text.trim() || !this.store.openRoomId) return;
+    this.sendTexts(splitMessage(text, MAX_TEXT_LENGTH));
+  }
+
+  sendTexts(texts) {
     this.showComposerError('');
-    this.actions.onSend(text);
+    for (const text of texts) this.actions.onSend(text);
     this.composer.value = '';
+    if (this.draftRoomId) this.store.setDraft(this.draftRoomId, '');
     this.updateCounter();
     this.composer.focus();
   }
 
   updateCounter() {
     const length = codePointLength(this.composer.value);
+    const over = length > MAX_TEXT_LENGTH;
     this.counter.textContent = length >= COUNTER_FROM ? `${length} / ${MAX_TEXT_LENGTH}` : '';
+    this.counter.classList.toggle('over', over);
+    // An error about what was in the composer goes once the text is fixed or cleared.
+    if (!over) this.showComposerError('');
   }
 
   showComposerError(message) {
     showError(this.composerError, message);
+    if (!message) this.splitButton.hidden = true;
   }
 
   // --- header ---
@@ -160,9 +227,20 @@ export class ChatView {
     this.emptyHint.hidden = true;
     this.composer.disabled = true;
     this.sendButton.disabled = true;
+    this.emoji.disabled = true;
+    this.showDraft(null);
     this.addMemberForm.hidden = true;
+    this.membersToggle.hidden = true;
+    this.showMembers(false);
     showError(this.addMemberError, '');
     this.showComposerError('');
+  }
+
+  /** The composer shows the draft of `roomId` (none: empty). */
+  showDraft(roomId) {
+    this.draftRoomId = roomId;
+    this.composer.value = roomId ? this.store.draft(roomId) : '';
+    this.updateCounter();
   }
 
   /** Switches the pane to a room (messages are rendered separately). */
@@ -172,9 +250,13 @@ export class ChatView {
     this.clearMessages();
     this.composer.disabled = false;
     this.sendButton.disabled = false;
+    this.emoji.disabled = false;
     this.showComposerError('');
+    this.showDraft(room.roomId);
+    this.showMembers(false);
     showError(this.addMemberError, '');
     this.addMemberInput.value = '';
+    showRoomInUrl(room.roomId);
     // On a phone, focusing would pop the keyboard over the messages just opened.
     if (window.matchMedia('(min-width: 641px)').matches) this.composer.focus();
   }
@@ -193,7 +275,68 @@ export class ChatView {
     const me = this.store.me;
     const myRole = members.find((m) => m.userId === me?.userId)?.role;
     const isAdmin = Array.isArray(me?.roles) && me.roles.includes('admin');
-    this.addMemberForm.hidden = !(room.type === 'group' && (myRole === 'owner' || myRole === 'moderator' || isAdmin));
+    this.addMemberForm.hidden = !(room.type === 'group' && (MANAGER_ROLES.has(myRole) || isAdmin));
+    this.membersToggle.hidden = room.type !== 'group';
+    if (!this.membersPanel.hidden) this.renderMembers(room);
+  }
+
+  // --- members ---
+
+  toggleMembers() {
+    this.showMembers(this.membersPanel.hidden);
+  }
+
+  showMembers(show) {
+    const room = show ? this.store.rooms.get(this.store.openRoomId) : null;
+    this.membersPanel.hidden = !room;
+    this.membersToggle.setAttribute('aria-expanded', String(Boolean(room)));
+    this.askToLeave(false);
+    showError(this.membersError, '');
+    if (room) this.renderMembers(room);
+  }
+
+  /** Who is in the room, with their role; a Remove button where I may remove them. */
+  renderMembers(room) {
+    const me = this.store.me;
+    const members = Array.isArray(room.members) ? room.members : [];
+    const myRole = members.find((m) => m.userId === me?.userId)?.role;
+    const isAdmin = Array.isArray(me?.roles) && me.roles.includes('admin');
+    const canRemove = (m) => m.userId !== me?.userId
+      && (isAdmin || myRole === 'owner' || (myRole === 'moderator' && m.role !== 'owner'));
+    this.memberList.replaceChildren(...members.map((m) => {
+      const presence = this.store.presenceOf(m.userId);
+      const username = this.store.usernameOf(m.userId);
+      return h(
+        'li',
+        { className: 'member', dataset: { userId: m.userId } },
+        h('span', { className: 'presence-dot', 'aria-hidden': 'true', dataset: presence ? { status: presence.status } : {}, hidden: !presence }),
+        h('span', { className: 'member-name' }, this.store.nameOf(m.userId), m.userId === me?.userId ? ' (you)' : ''),
+        username ? h('span', { className: 'user-handle' }, `@${username}`) : null,
+        m.role !== 'member' ? h('span', { className: 'role' }, m.role) : null,
+        canRemove(m)
+          ? h('button', { type: 'button', className: 'remove', 'aria-label': `Remove ${this.store.nameOf(m.userId)}` }, 'Remove')
+          : null,
+      );
+    }));
+  }
+
+  askToLeave(ask) {
+    this.leaveButton.hidden = ask;
+    this.leaveConfirmRow.hidden = !ask;
+    if (ask) document.getElementById('leave-confirm').focus();
+  }
+
+  async removeMember(userId, button) {
+    if (!userId) return;
+    showError(this.membersError, '');
+    button.disabled = true;
+    try {
+      await this.actions.onRemoveMember(userId);
+    } catch (error) {
+      showError(this.membersError, humanError(error));
+    } finally {
+      button.disabled = false;
+    }
   }
 
   /**
@@ -202,15 +345,17 @@ export class ChatView {
    */
   updatePresence(room) {
     if (room.type === 'direct') {
-      this.showPresence(this.store.presence.get(this.store.directPeer(room)) || null);
+      this.showPresence(this.store.presenceOf(this.store.directPeer(room)));
       return;
     }
     this.showPresence(null);
     const members = Array.isArray(room.members) ? room.members : [];
     const me = this.store.me?.userId;
-    // Without any presence known (not loaded yet, or unavailable) a count would only mislead.
+    // Without any presence known (not loaded yet, unavailable, or we are offline) a count would
+    // only mislead.
+    if (!this.store.presenceKnown) return;
     if (!members.some((m) => m.userId !== me && this.store.presence.has(m.userId))) return;
-    const around = members.filter((m) => m.userId === me || isAround(this.store.presence.get(m.userId))).length;
+    const around = members.filter((m) => m.userId === me || isAround(this.store.presenceOf(m.userId))).length;
     this.presenceText.textContent = ` · ${around} online`;
   }
 
@@ -247,15 +392,26 @@ export class ChatView {
     this.nodes.clear();
     this.pendingNodes.clear();
     this.list.replaceChildren();
+    this.divider = null;
+    this.jumpButton.hidden = true;
   }
 
-  /** Renders a room's whole timeline (on open) and scrolls to the newest message. */
-  renderTimeline(timeline) {
+  /**
+   * Renders a room's whole timeline (on open). With `firstUnreadSeq`, a "new messages" divider
+   * goes above that message and the pane opens there, so only what comes on screen is read;
+   * otherwise it opens at the newest message.
+   */
+  renderTimeline(timeline, { firstUnreadSeq = null, unread = 0 } = {}) {
     this.clearMessages();
     const fragment = document.createDocumentFragment();
     const added = [];
     const marker = this.openRoomMarker();
     for (const message of timeline.sorted()) {
+      if (firstUnreadSeq !== null && message.seq === firstUnreadSeq) {
+        this.divider = h('li', { className: 'unread-divider', id: 'unread-divider' },
+          h('span', {}, unread > 1 ? `${unread} new messages` : 'New message'));
+        fragment.append(this.divider);
+      }
       const li = this.messageNode(message, marker);
       this.nodes.set(message.seq, li);
       fragment.append(li);
@@ -268,8 +424,29 @@ export class ChatView {
     }
     this.list.append(fragment);
     this.updateEmptyHint(timeline);
-    this.scrollToBottom();
+    if (this.divider) this.scrollToDivider();
+    else this.scrollToBottom();
     for (const [li, message] of added) this.watch(li, message);
+  }
+
+  /** Brings the "new messages" divider to the top of the pane. */
+  scrollToDivider() {
+    if (!this.divider) return;
+    const offset = this.divider.getBoundingClientRect().top - this.scroller.getBoundingClientRect().top;
+    this.scroller.scrollTop += offset - DIVIDER_MARGIN_PX;
+    this.updateJumpButton();
+  }
+
+  /** "Jump to first unread" shows while the divider is out of sight. */
+  updateJumpButton() {
+    if (!this.divider) {
+      this.jumpButton.hidden = true;
+      return;
+    }
+    const d = this.divider.getBoundingClientRect();
+    const s = this.scroller.getBoundingClientRect();
+    this.jumpButton.hidden = d.bottom > s.top && d.top < s.bottom;
+    this.jumpButton.textContent = d.top < s.top ? '↑ Jump to first unread' : '↓ Jump to first unread';
   }
 
   updateEmptyHint(timeline) {
@@ -389,6 +566,7 @@ export class ChatView {
     const classes = ['message'];
     if (own) classes.push('own');
     if (message.deleted) classes.push('deleted');
+    if (!own && this.mentionsMe(message)) classes.push('mentions-me');
     const attachments = Array.isArray(message.attachments) ? message.attachments : [];
     return h(
       'li',
@@ -405,7 +583,8 @@ export class ChatView {
         mark ? markNode(mark) : null,
       ),
       // dir=auto isolates the text: a bidi override in it cannot reorder the page around it.
-      h('div', { className: 'text', dir: 'auto' }, message.deleted ? 'This message was deleted.' : message.text || ''),
+      h('div', { className: 'text', dir: 'auto' },
+        message.deleted ? 'This message was deleted.' : renderText(message.text || '', { myUsername: this.store.me?.username })),
       attachments.length && !message.deleted
         ? h(
             'ul',
@@ -432,8 +611,14 @@ export class ChatView {
           failed && pending.error ? `${PENDING_STATUS.failed}: ${pending.error}` : PENDING_STATUS[pending.state] || ''),
         failed ? h('button', { type: 'button', className: 'retry' }, 'Retry') : null,
       ),
-      h('div', { className: 'text', dir: 'auto' }, pending.text),
+      h('div', { className: 'text', dir: 'auto' }, renderText(pending.text, { myUsername: this.store.me?.username })),
     );
+  }
+
+  /** The server lists the members a message mentions (docs/protocol.md, Mentions). */
+  mentionsMe(message) {
+    const me = this.store.me?.userId;
+    return Boolean(me) && Array.isArray(message.mentions) && message.mentions.includes(me);
   }
 
   /** Names may be learnt after messages were drawn (e.g. from a user search). */
@@ -497,4 +682,29 @@ function applyMark(node, mark) {
 function isoTime(ts) {
   const date = new Date(ts);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/**
+ * Cuts a text into parts of at most `max` code points, preferring to cut after a blank line,
+ * then a line, then a space; a part never starts or ends with the whitespace it was cut at.
+ */
+export function splitMessage(text, max) {
+  const parts = [];
+  let rest = [...text];
+  while (rest.length > max) {
+    const window = rest.slice(0, max + 1).join('');
+    let cut = -1;
+    for (const separator of ['\n\n', '\n', ' ']) {
+      const at = window.lastIndexOf(separator);
+      if (at > 0) {
+        cut = [...window.slice(0, at)].length;
+        break;
+      }
+    }
+    if (cut <= 0) cut = max; // one unbroken word: cut it
+    parts.push(rest.slice(0, cut).join('').trimEnd());
+    rest = [...rest.slice(cut).join('').trimStart()];
+  }
+  if (rest.length) parts.push(rest.join(''));
+  return parts.filter((part) => part.trim());
 }

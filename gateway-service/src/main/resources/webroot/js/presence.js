@@ -11,6 +11,7 @@ const LABEL = {
   away: 'Away',
   dnd: 'Do not disturb',
   offline: 'Offline',
+  unknown: 'Status unknown while you are offline',
 };
 
 /** "Online", "Away", "Do not disturb", "Last seen 5 minutes ago", or "Offline" without a time. */
@@ -24,5 +25,5 @@ export function presenceText(presence, now = Date.now()) {
 
 /** Anyone not offline counts as around (away and dnd users still get messages). */
 export function isAround(presence) {
-  return Boolean(presence) && presence.status !== 'offline';
+  return Boolean(presence) && presence.status !== 'offline' && presence.status !== 'unknown';
 }

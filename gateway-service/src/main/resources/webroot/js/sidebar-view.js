@@ -2,6 +2,7 @@
 // Lists are updated in place (keyed by id) rather than rebuilt, so an element a user (or a
 // test) is about to click is not swapped out underneath them by a live update.
 
+import { humanError } from './errors.js';
 import { presenceText } from './presence.js';
 import { debounce, h, showError } from './util.js';
 
@@ -23,6 +24,8 @@ export class SidebarView {
     this.roomList = document.getElementById('room-list');
     this.roomsEmpty = document.getElementById('room-list-empty');
     this.roomNodes = new Map(); // roomId → li
+    /** Called with the sum of all unread counts whenever the list is drawn (the tab title shows it). */
+    this.onUnreadTotal = null;
 
     this.directForm = document.getElementById('direct-form');
     this.directQuery = document.getElementById('direct-query');
@@ -45,16 +48,14 @@ export class SidebarView {
   // --- room list ---
 
   bindRoomList() {
-    const open = (event) => {
+    // Each room is a link to its URL (#/rooms/<id>), so it can be opened in a new tab too; a
+    // plain click opens it here directly (the address bar follows).
+    this.roomList.addEventListener('click', (event) => {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
       const li = event.target.closest('li[data-room-id]');
-      if (li) this.actions.onOpenRoom(li.dataset.roomId);
-    };
-    this.roomList.addEventListener('click', open);
-    this.roomList.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        open(event);
-      }
+      if (!li) return;
+      event.preventDefault();
+      this.actions.onOpenRoom(li.dataset.roomId);
     });
   }
 
@@ -83,17 +84,22 @@ export class SidebarView {
       }
     }
     this.roomsEmpty.hidden = rooms.length > 0;
+    if (this.onUnreadTotal) this.onUnreadTotal(rooms.reduce((sum, room) => sum + Math.max(0, Number(room.unread) || 0), 0));
   }
 
   createRoomNode(roomId) {
     return h(
       'li',
-      { className: 'room', dataset: { roomId }, tabindex: 0, role: 'button' },
-      // The avatar letter is drawn by CSS from a data attribute; the presence dot sits on the
-      // avatar (direct rooms only). Screen readers get both from the li's aria-label.
-      h('span', { className: 'room-avatar', 'aria-hidden': 'true' }, h('span', { className: 'presence-dot', hidden: true })),
-      h('span', { className: 'room-name' }),
-      h('span', { className: 'unread-badge', 'aria-hidden': 'true', hidden: true }),
+      { className: 'room', dataset: { roomId } },
+      h(
+        'a',
+        { className: 'room-link', href: `#/rooms/${encodeURIComponent(roomId)}` },
+        // The avatar letter is drawn by CSS from a data attribute; the presence dot sits on the
+        // avatar (direct rooms only). Screen readers get both from the link's aria-label.
+        h('span', { className: 'room-avatar', 'aria-hidden': 'true' }, h('span', { className: 'presence-dot', hidden: true })),
+        h('span', { className: 'room-name' }),
+        h('span', { className: 'unread-badge', 'aria-hidden': 'true', hidden: true }),
+      ),
     );
   }
 
@@ -104,13 +110,14 @@ export class SidebarView {
     li.querySelector('.room-avatar').dataset.initial = (name.trim()[0] || '#').toUpperCase();
     li.dataset.type = room.type || 'group';
 
-    const presence = this.store.presence.get(this.store.directPeer(room)) || null;
+    const presence = this.store.presenceOf(this.store.directPeer(room));
     const status = presence ? presenceText(presence) : '';
     const dot = li.querySelector('.presence-dot');
     dot.hidden = !presence;
     if (presence) dot.dataset.status = presence.status;
     else delete dot.dataset.status;
-    li.title = status ? `${name} · ${status}` : name;
+    const link = li.querySelector('.room-link');
+    link.title = status ? `${name} · ${status}` : name;
 
     const unread = Math.max(0, Number(room.unread) || 0);
     li.dataset.unread = String(unread);
@@ -119,33 +126,29 @@ export class SidebarView {
     if (badge.textContent !== count) badge.textContent = count;
     badge.hidden = unread === 0;
     li.classList.toggle('has-new', unread > 0);
-    li.setAttribute('aria-label', [name, status, unread > 0 ? `${unread} new` : ''].filter(Boolean).join(', '));
+    link.setAttribute('aria-label', [name, status, unread > 0 ? `${unread} new` : ''].filter(Boolean).join(', '));
     const active = room.roomId === this.store.openRoomId;
     li.classList.toggle('active', active);
-    if (active) li.setAttribute('aria-current', 'true');
-    else li.removeAttribute('aria-current');
+    if (active) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
   }
 
   // --- direct message search ---
 
   bindDirect() {
     const search = debounce(() => this.actions.onDirectSearch(this.directQuery.value.trim()), SEARCH_DEBOUNCE_MS);
-    this.directQuery.addEventListener('input', search);
+    this.directQuery.addEventListener('input', () => {
+      if (!this.directQuery.value.trim()) showError(this.directError, '');
+      search();
+    });
     this.directForm.addEventListener('submit', (event) => {
       event.preventDefault();
       search.cancel();
       this.actions.onDirectSearch(this.directQuery.value.trim());
     });
     this.directResults.addEventListener('click', (event) => {
-      const li = event.target.closest('li[data-user-id]');
+      const li = event.target.closest('button') && event.target.closest('li[data-user-id]');
       if (li) this.pickUser(li);
-    });
-    this.directResults.addEventListener('keydown', (event) => {
-      const li = event.target.closest('li[data-user-id]');
-      if (li && (event.key === 'Enter' || event.key === ' ')) {
-        event.preventDefault();
-        this.pickUser(li);
-      }
     });
   }
 
@@ -162,7 +165,7 @@ export class SidebarView {
       await this.actions.onDirectPick(user);
       this.clearDirect();
     } catch (error) {
-      showError(this.directError, error.message);
+      showError(this.directError, humanError(error));
     } finally {
       this.directResults.setAttribute('aria-busy', 'false');
     }
@@ -179,9 +182,10 @@ export class SidebarView {
       if (!li) {
         li = h(
           'li',
-          { className: 'user', dataset: { userId: user.userId }, tabindex: 0, role: 'button' },
-          h('span', { className: 'user-display' }),
-          h('span', { className: 'user-handle' }),
+          { className: 'user', dataset: { userId: user.userId } },
+          h('button', { type: 'button', className: 'user-pick' },
+            h('span', { className: 'user-display' }),
+            h('span', { className: 'user-handle' })),
         );
         this.userNodes.set(user.userId, li);
       }
@@ -189,7 +193,8 @@ export class SidebarView {
       li.dataset.displayName = user.displayName || '';
       const display = user.displayName || user.username;
       li.querySelector('.user-display').textContent = display;
-      li.querySelector('.user-handle').textContent = display === user.username ? '' : `@${user.username}`;
+      // The handle always shows: a display name alone may be shared by several people.
+      li.querySelector('.user-handle').textContent = `@${user.username}`;
       const expectedNext = previous ? previous.nextElementSibling : this.directResults.firstElementChild;
       if (expectedNext !== li) this.directResults.insertBefore(li, expectedNext);
       previous = li;
@@ -205,8 +210,8 @@ export class SidebarView {
     this.directHint.hidden = !noMatch;
   }
 
-  showDirectError(message) {
-    showError(this.directError, message);
+  showDirectError(error) {
+    showError(this.directError, typeof error === 'string' ? error : humanError(error));
   }
 
   clearDirect() {
@@ -218,6 +223,12 @@ export class SidebarView {
   // --- new group room ---
 
   bindNewRoom() {
+    // An error about these fields goes once both are cleared (or edited: see submit).
+    for (const input of [this.newRoomName, this.newRoomMembers]) {
+      input.addEventListener('input', () => {
+        if (!this.newRoomName.value.trim() && !this.newRoomMembers.value.trim()) showError(this.newRoomError, '');
+      });
+    }
     this.newRoomForm.addEventListener('submit', async (event) => {
       event.preventDefault();
       const name = this.newRoomName.value.trim();
@@ -240,7 +251,7 @@ export class SidebarView {
         this.newRoomName.value = '';
         this.newRoomMembers.value = '';
       } catch (error) {
-        showError(this.newRoomError, error.message);
+        showError(this.newRoomError, humanError(error));
       } finally {
         this.newRoomCreate.disabled = false;
       }

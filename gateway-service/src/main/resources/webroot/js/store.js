@@ -5,6 +5,8 @@
 import { shortId } from './util.js';
 
 const NAMES_KEY = 'chat.names';
+/** {userId, drafts: {roomId: text}}: a reload keeps my drafts; a log-out clears sessionStorage. */
+const DRAFTS_KEY = 'chat.drafts';
 /** Names are remembered for this tab only; the cap keeps sessionStorage small. */
 const MAX_REMEMBERED_NAMES = 2_000;
 
@@ -96,6 +98,9 @@ export class Store {
     this.presence = new Map(); // userId → {status, lastSeen}
     this.receipts = new Map(); // roomId → Map userId → {delivered, read} (watermarks, never lower)
     this.epochs = new Map(); // roomId → the epoch of the seqs we hold (docs/protocol.md, Epochs)
+    this.drafts = new Map(); // roomId → what I had typed there and not sent
+    // False while the page has no live socket: others' presence may have changed unseen.
+    this.presenceKnown = false;
     this.loadNames();
   }
 
@@ -104,6 +109,7 @@ export class Store {
   setMe(me) {
     this.me = me;
     this.rememberUsers([me]);
+    this.loadDrafts();
   }
 
   /** Returns true when something new was learnt (so names on screen may need a refresh). */
@@ -140,17 +146,46 @@ export class Store {
     }
   }
 
-  /** Drops the remembered names (on log-out). */
-  clearSavedNames() {
-    sessionStorage.removeItem(NAMES_KEY);
-  }
-
   saveNames() {
     try {
       const list = [...this.users.values()].slice(-MAX_REMEMBERED_NAMES);
       sessionStorage.setItem(NAMES_KEY, JSON.stringify(list));
     } catch {
       // Storage full or disabled: names are then known for this page only.
+    }
+  }
+
+  // --- drafts: one per room, of the user logged in ---
+
+  draft(roomId) {
+    return this.drafts.get(roomId) || '';
+  }
+
+  setDraft(roomId, text) {
+    if (!roomId) return;
+    if (text) this.drafts.set(roomId, text);
+    else this.drafts.delete(roomId);
+    this.saveDrafts();
+  }
+
+  loadDrafts() {
+    this.drafts.clear();
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(DRAFTS_KEY) || 'null');
+      // Another user's drafts (a tab whose log-out did not run) are never shown: they are dropped.
+      if (!saved || saved.userId !== this.me?.userId) return;
+      for (const [roomId, text] of Object.entries(saved.drafts || {})) if (typeof text === 'string') this.drafts.set(roomId, text);
+    } catch {
+      // A corrupt cache is only a cache.
+    }
+  }
+
+  saveDrafts() {
+    if (!this.me) return;
+    try {
+      sessionStorage.setItem(DRAFTS_KEY, JSON.stringify({ userId: this.me.userId, drafts: Object.fromEntries(this.drafts) }));
+    } catch {
+      // Storage full or disabled: drafts then last for this page only.
     }
   }
 
@@ -283,6 +318,25 @@ export class Store {
     return count + Math.max(0, room.lastSeq - Math.max(t.maxSeq, seq));
   }
 
+  /**
+   * The first of the last `unread` messages of others that the loaded timeline holds: where the
+   * "new messages" divider goes. `complete` is false when the timeline does not reach back that
+   * far (older pages not loaded yet); the seq is then the oldest message of others held after it.
+   */
+  firstUnread(roomId, unread) {
+    const t = this.timelines.get(roomId);
+    if (!t || !t.loaded || !(unread > 0)) return { seq: null, complete: true };
+    const me = this.me?.userId;
+    let counted = 0;
+    let seq = null;
+    for (const m of [...t.messages.values()].sort((a, b) => b.seq - a.seq)) {
+      if (m.senderId === me) continue;
+      seq = m.seq;
+      if (++counted === unread) return { seq, complete: true };
+    }
+    return { seq, complete: !t.hasMoreOlder };
+  }
+
   /** The seq up to which we have seen a room: what chat.sync should continue from. */
   lastSeenSeq(roomId) {
     const t = this.timelines.get(roomId);
@@ -298,6 +352,16 @@ export class Store {
     if (!room || room.type !== 'direct' || !Array.isArray(room.members)) return null;
     const other = room.members.find((m) => m.userId !== this.me?.userId);
     return other ? other.userId : null;
+  }
+
+  /**
+   * A user's presence as the page may show it: null when unknown to us; status `unknown` while
+   * the page is disconnected, since it may have changed without us hearing.
+   */
+  presenceOf(userId) {
+    const presence = userId ? this.presence.get(userId) : null;
+    if (!presence) return null;
+    return this.presenceKnown ? presence : { status: 'unknown', lastSeen: null };
   }
 
   /** Records a user's presence; returns true when it changed. */

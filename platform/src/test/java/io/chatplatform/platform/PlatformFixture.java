@@ -74,10 +74,14 @@ final class PlatformFixture implements AutoCloseable {
   void restart(Runnable whileDown) throws Exception {
     int port = port();
     platform.stop(SHUTDOWN_TIMEOUT_MS);
-    whileDown.run();
-    Map<String, String> again = new HashMap<>(settings);
-    again.put("HTTP_PORT", String.valueOf(port));
-    platform = EmbeddedPlatform.start(Settings.of(again));
+    try {
+      whileDown.run();
+    } finally {
+      // Up again even when whileDown failed, so the tests after it find a platform.
+      Map<String, String> again = new HashMap<>(settings);
+      again.put("HTTP_PORT", String.valueOf(port));
+      platform = EmbeddedPlatform.start(Settings.of(again));
+    }
   }
 
   /** A fresh user with a unique name. */
