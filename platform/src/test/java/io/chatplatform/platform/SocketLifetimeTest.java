@@ -47,8 +47,11 @@ class SocketLifetimeTest {
     try (PlatformFixture fx = new PlatformFixture(dataDir)) {
       Api.User user = fx.newUser("gone");
       fx.api.createRoom(user, "Left behind");
-      SocketClient first = fx.socket(user);
-      SocketClient second = fx.socket(user);
+      // Ready sockets (a sync round trip each): a socket counts as open while its room
+      // subscriptions are still being set up, so "2 open, 1 room" alone could be seen before the
+      // second socket joined the room, and closing the first would then drop the room.
+      SocketClient first = fx.readySocket(user);
+      SocketClient second = fx.readySocket(user);
       Await.until("both sockets to be open and subscribed", Await.TIMEOUT,
           () -> fx.platform.gateway().openSessions() == 2 && fx.platform.gateway().roomSubscriptions() == 1);
       first.close();
