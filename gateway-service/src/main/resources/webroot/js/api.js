@@ -129,6 +129,11 @@ class ApiClient {
     return this.call('POST', `/rooms/${encodeURIComponent(roomId)}/members`, { body: { userId } });
   }
 
+  /** Renames a group room (owners, moderators, admins); resolves to the room. */
+  renameRoom(roomId, name) {
+    return this.call('PATCH', `/rooms/${encodeURIComponent(roomId)}`, { body: { name } });
+  }
+
   /** Removes a member; my own id leaves the room. */
   removeMember(roomId, userId) {
     return this.call('DELETE', `/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}`);

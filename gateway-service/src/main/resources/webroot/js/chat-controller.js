@@ -60,6 +60,7 @@ export class ChatController {
       onComposerInput: (text) => this.activity.composerInput(text),
       onMessagesSeen: (seq) => this.activity.messagesSeen(seq),
       onRemoveMember: (userId) => this.removeMember(userId),
+      onRenameRoom: (name) => this.renameRoom(name),
     });
     this.activity = new Activity(store, {
       sidebar: this.sidebar,
@@ -508,6 +509,16 @@ export class ChatController {
     const room = await api.getRoom(roomId);
     this.store.upsertRoom(room);
     this.activity.roomAdded(room);
+    if (this.store.openRoomId === roomId) this.chat.updateHeader(this.store.rooms.get(roomId));
+  }
+
+  /** Renames the open room; the "room updated" event follows for the other members. */
+  async renameRoom(name) {
+    const roomId = this.store.openRoomId;
+    if (!roomId) return;
+    const room = await api.renameRoom(roomId, name);
+    this.store.upsertRoom(room);
+    this.sidebar.renderRooms();
     if (this.store.openRoomId === roomId) this.chat.updateHeader(this.store.rooms.get(roomId));
   }
 

@@ -51,6 +51,7 @@ export class ChatView {
    * @param {(text: string) => void} actions.onComposerInput every edit of the composer
    * @param {(seq: number) => void} actions.onMessagesSeen messages of others up to seq are on screen
    * @param {(userId: string) => Promise<void>} actions.onRemoveMember removes a member (myself: leave)
+   * @param {(name: string) => Promise<void>} actions.onRenameRoom renames the open group room
    */
   constructor(store, actions) {
     this.store = store;
@@ -83,6 +84,8 @@ export class ChatView {
     this.membersPanel = document.getElementById('members-panel');
     this.memberList = document.getElementById('member-list');
     this.membersError = document.getElementById('members-error');
+    this.renameForm = document.getElementById('rename-form');
+    this.renameInput = document.getElementById('rename-input');
     this.leaveButton = document.getElementById('leave-room');
     this.leaveConfirmRow = document.getElementById('leave-confirm-row');
     this.emoji = new EmojiPicker(this.composer);
@@ -131,6 +134,10 @@ export class ChatView {
       const button = event.target.closest('button.remove');
       const li = button && button.closest('li[data-user-id]');
       if (li) this.removeMember(li.dataset.userId, button);
+    });
+    this.renameForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.renameRoom(this.renameInput.value.trim(), this.renameForm.querySelector('button'));
     });
     this.leaveButton.addEventListener('click', () => this.askToLeave(true));
     document.getElementById('leave-cancel').addEventListener('click', () => this.askToLeave(false));
@@ -303,6 +310,10 @@ export class ChatView {
     const isAdmin = Array.isArray(me?.roles) && me.roles.includes('admin');
     const canRemove = (m) => m.userId !== me?.userId
       && (isAdmin || myRole === 'owner' || (myRole === 'moderator' && m.role !== 'owner'));
+    // Owners, moderators and admins rename a group; a direct room has no name.
+    const canRename = room.type === 'group' && (isAdmin || myRole === 'owner' || myRole === 'moderator');
+    this.renameForm.hidden = !canRename;
+    if (canRename && document.activeElement !== this.renameInput) this.renameInput.value = room.name || '';
     this.memberList.replaceChildren(...members.map((m) => {
       const presence = this.store.presenceOf(m.userId);
       const username = this.store.usernameOf(m.userId);
@@ -324,6 +335,22 @@ export class ChatView {
     this.leaveButton.hidden = ask;
     this.leaveConfirmRow.hidden = !ask;
     if (ask) document.getElementById('leave-confirm').focus();
+  }
+
+  async renameRoom(name, button) {
+    showError(this.membersError, '');
+    if (!name) {
+      showError(this.membersError, 'A room needs a name.');
+      return;
+    }
+    button.disabled = true;
+    try {
+      await this.actions.onRenameRoom(name);
+    } catch (error) {
+      showError(this.membersError, humanError(error));
+    } finally {
+      button.disabled = false;
+    }
   }
 
   async removeMember(userId, button) {

@@ -48,6 +48,7 @@ public final class Addresses {
     public static final String ROOM_GET = "svc.chat.rooms.get";
     public static final String ROOM_MEMBER_ADD = "svc.chat.rooms.members.add";
     public static final String ROOM_MEMBER_REMOVE = "svc.chat.rooms.members.remove";
+    public static final String ROOM_RENAME = "svc.chat.rooms.rename";
     /** The ids of the rooms a user belongs to; the gateway asks it when a socket opens. */
     public static final String ROOM_IDS_OF_USER = "svc.chat.rooms.ids-of-user";
 

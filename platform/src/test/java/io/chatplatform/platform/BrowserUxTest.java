@@ -411,7 +411,7 @@ class BrowserUxTest {
   // --- 6. rooms one manages ---
 
   @Test
-  @DisplayName("an owner sees the members, removes one; a member leaves")
+  @DisplayName("an owner sees the members, renames the room, removes one; a member cannot rename, and leaves")
   void membersRemoveAndLeave() throws Exception {
     Api.User owner = fx.newUser("ux-owner");
     Api.User kim = userWithDisplayName("ux-kim", "Kim Member");
@@ -428,16 +428,24 @@ class BrowserUxTest {
     assertThat(list.getText()).contains("Kim Member").contains("@" + kim.username()).contains("owner");
     screenshot(ownerPage, "members");
 
+    WebElement rename = ownerPage.findElement(By.id("rename-input"));
+    rename.clear();
+    rename.sendKeys("Book club");
+    ownerPage.findElement(By.cssSelector("#rename-form button")).click();
+    waiting(kimPage).until(ExpectedConditions.visibilityOfElementLocated(roomEntry("Book club")));
+    waiting(ownerPage).until(ExpectedConditions.textToBe(By.id("room-title"), "Book club"));
+
     ownerPage.findElement(By.cssSelector("#member-list li[data-user-id='" + kim.userId() + "'] button.remove")).click();
-    waiting(kimPage).until(ExpectedConditions.invisibilityOfElementLocated(roomEntry("Club")));
+    waiting(kimPage).until(ExpectedConditions.invisibilityOfElementLocated(roomEntry("Book club")));
     waiting(ownerPage).until(d -> d.findElements(By.cssSelector("#member-list li")).size() == 2);
 
-    openRoom(louPage, "Club");
+    openRoom(louPage, "Book club");
     louPage.findElement(By.id("members-toggle")).click();
     assertThat(louPage.findElements(By.cssSelector("#member-list button.remove"))).as("a plain member removes nobody").isEmpty();
+    assertThat(louPage.findElement(By.id("rename-form")).isDisplayed()).as("nor renames").isFalse();
     louPage.findElement(By.id("leave-room")).click();
     waiting(louPage).until(ExpectedConditions.elementToBeClickable(By.id("leave-confirm"))).click();
-    waiting(louPage).until(ExpectedConditions.invisibilityOfElementLocated(roomEntry("Club")));
+    waiting(louPage).until(ExpectedConditions.invisibilityOfElementLocated(roomEntry("Book club")));
     waiting(ownerPage).until(ExpectedConditions.textToBePresentInElementLocated(By.id("room-subtitle-text"), "1 member"));
   }
 

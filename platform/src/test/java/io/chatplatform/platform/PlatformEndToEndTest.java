@@ -428,6 +428,18 @@ class PlatformEndToEndTest {
       // Carol's already-open socket now gets the room's messages.
       a.ask("chat.send", send(room, "welcome", "welcome carol"));
       assertThat(c.awaitEvent("message").getJsonObject("message").getString("text")).isEqualTo("welcome carol");
+
+      // A rename reaches every member as "updated" with a higher version; a plain member may not rename.
+      String path = "/api/v1/rooms/" + room.getString("roomId");
+      Api.Response renamed = fx.api.call(io.vertx.core.http.HttpMethod.PATCH, path, alice.token(), new JsonObject().put("name", "Garden"));
+      assertThat(renamed.status()).isEqualTo(200);
+      assertThat(renamed.json().getString("name")).isEqualTo("Garden");
+      JsonObject updated = c.awaitEvent("room");
+      assertThat(updated.getString("event")).isEqualTo("updated");
+      assertThat(updated.getJsonObject("room").getString("name")).isEqualTo("Garden");
+      assertThat(updated.getJsonObject("room").getLong("version")).isGreaterThan(carolJoined.getJsonObject("room").getLong("version"));
+      assertThat(fx.api.call(io.vertx.core.http.HttpMethod.PATCH, path, carol.token(), new JsonObject().put("name", "Mine")).status()).isEqualTo(403);
+      assertThat(fx.api.call(io.vertx.core.http.HttpMethod.PATCH, path, alice.token(), new JsonObject().put("name", 5)).status()).isEqualTo(400);
     }
   }
 

@@ -51,6 +51,7 @@ final class ChatHandlers {
         .handle(ChatApi.ROOM_GET, (RoomRef r) -> rooms.get(r.callerId(), r.roomId()).map(ClientViews::room))
         .handle(ChatApi.ROOM_MEMBER_ADD, r -> rooms.addMember(r).map(Ack.DONE))
         .handle(ChatApi.ROOM_MEMBER_REMOVE, r -> rooms.removeMember(r).map(Ack.DONE))
+        .handle(ChatApi.ROOM_RENAME, r -> rooms.rename(r).map(ClientViews::room))
         .handle(ChatApi.ROOM_IDS_OF_USER, (Caller r) -> rooms.roomIdsOf(r.callerId()).map(RoomIds::new))
         .handle(ChatApi.ROOM_CHECK_MEMBER, (RoomRef r) -> rooms.memberRoom(r.roomId(), r.callerId()).map(Ack.DONE))
         .handle(ChatApi.RECEIPT_MARK, (Receipt r) -> receipts.mark(r).map(marked ->

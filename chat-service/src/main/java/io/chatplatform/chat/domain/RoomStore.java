@@ -37,6 +37,9 @@ public interface RoomStore {
   /** Removes a member if present; true when removed. */
   Future<Boolean> removeMember(String roomId, String userId);
 
+  /** Sets a room's name and raises its {@code version}. */
+  Future<Void> rename(String roomId, String name);
+
   /** Sets a member's role (used when ownership passes on). */
   Future<Void> setRole(String roomId, String userId, String role);
 }

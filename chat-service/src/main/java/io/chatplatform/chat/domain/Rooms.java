@@ -4,6 +4,7 @@ import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.chat.ChatApi.CreateRoom;
 import io.chatplatform.contracts.chat.ChatApi.MemberChange;
 import io.chatplatform.contracts.chat.ChatApi.OpenDirect;
+import io.chatplatform.contracts.chat.ChatApi.RenameRoom;
 import io.chatplatform.contracts.history.HistoryApi.RoomStates;
 import io.chatplatform.contracts.history.HistoryApi.RoomStatesQuery;
 import io.vertx.core.Future;
@@ -193,6 +194,32 @@ public final class Rooms {
         .removeMember(room.roomId(), target)
         .compose(removed -> removed ? handOverOwnership(room, target) : Future.succeededFuture())
         .compose(x -> announceChange(room.roomId(), Set.of(), Set.of(target)));
+  }
+
+  /**
+   * Owners, moderators and admins rename a group room; every member hears {@code updated} with
+   * the room's raised {@code version}. Renaming to the same name changes nothing.
+   */
+  public Future<RoomView> rename(RenameRoom request) {
+    String name = Rules.roomName(request.name(), limits.maxRoomNameLength());
+    return memberRoom(request.roomId(), request.callerId())
+        .compose(room -> accounts.isAdmin(request.callerId()).compose(admin -> {
+          if (room.isDirect()) {
+            return Future.failedFuture(ServiceException.badRequest("a direct room has no name"));
+          }
+          if (!room.canManageMembers(request.callerId(), admin)) {
+            return Future.failedFuture(ServiceException.forbidden("only owners and moderators rename a room"));
+          }
+          if (room.name().equals(name)) {
+            return view(room, request.callerId());
+          }
+          return rooms.rename(room.roomId(), name)
+              .compose(x -> rooms.get(room.roomId()))
+              .compose(renamed -> view(renamed, request.callerId()).map(view -> {
+                events.room(Room.UPDATED, renamed.memberIds(), view);
+                return view;
+              }));
+        }));
   }
 
   /** The room if {@code userId} is a member; otherwise {@code not_found}, as for a missing room. */

@@ -178,6 +178,12 @@ public final class MongoRoomStore implements RoomStore {
         .map(r -> changed(roomId, r.getDocModified() > 0));
   }
 
+  @Override
+  public Future<Void> rename(String roomId, String name) {
+    JsonObject update = new JsonObject().put("$set", new JsonObject().put("name", name)).put("$inc", new JsonObject().put("version", 1));
+    return mongo.updateCollection(ROOMS, new JsonObject().put("_id", roomId), update).map(r -> changed(roomId, true)).mapEmpty();
+  }
+
   /** Sets a member's role (used when ownership passes on). */
   @Override
   public Future<Void> setRole(String roomId, String userId, String role) {

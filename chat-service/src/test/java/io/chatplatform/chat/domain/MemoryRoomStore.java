@@ -50,6 +50,13 @@ final class MemoryRoomStore implements RoomStore {
   }
 
   @Override
+  public Future<Void> rename(String roomId, String name) {
+    Room room = rooms.get(roomId);
+    rooms.put(roomId, new Room(roomId, room.type(), name, room.members(), room.createdAt(), room.version() + 1));
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Void> indexMembers(Room room) {
     return Future.succeededFuture();
   }

@@ -87,6 +87,27 @@ class RoomsTest {
   }
 
   @Test
+  @DisplayName("owners and moderators rename a group: the version rises and every member hears updated; others may not")
+  void rename() {
+    RoomView created = result(chat.rooms.create(new CreateRoom(alice, "Team", List.of(bob))));
+    String roomId = created.room().roomId();
+    chat.events.rooms.clear();
+    RoomView renamed = result(chat.rooms.rename(new io.chatplatform.contracts.chat.ChatApi.RenameRoom(alice, roomId, "  Garden ")));
+    assertThat(renamed.room().name()).isEqualTo("Garden");
+    assertThat(renamed.room().version()).isEqualTo(created.room().version() + 1);
+    assertThat(chat.events.rooms).singleElement().satisfies(e -> {
+      assertThat(e.event()).isEqualTo(Room.UPDATED);
+      assertThat(e.userIds()).containsExactlyInAnyOrder(alice, bob);
+    });
+    assertCode(() -> result(chat.rooms.rename(new io.chatplatform.contracts.chat.ChatApi.RenameRoom(bob, roomId, "Mine"))), ErrorCode.FORBIDDEN);
+    assertCode(() -> result(chat.rooms.rename(new io.chatplatform.contracts.chat.ChatApi.RenameRoom(carol, roomId, "Mine"))), ErrorCode.NOT_FOUND);
+    assertCode(() -> result(chat.rooms.rename(new io.chatplatform.contracts.chat.ChatApi.RenameRoom(alice, roomId, "\u202E"))), ErrorCode.BAD_REQUEST);
+    String direct = result(chat.rooms.direct(new OpenDirect(alice, carol))).room().roomId();
+    assertCode(() -> result(chat.rooms.rename(new io.chatplatform.contracts.chat.ChatApi.RenameRoom(alice, direct, "Us"))), ErrorCode.BAD_REQUEST);
+    assertThat(result(chat.rooms.get(alice, roomId)).room().name()).isEqualTo("Garden");
+  }
+
+  @Test
   @DisplayName("open one direct room per pair, whoever opens it, announced once")
   void direct() {
     RoomView first = result(chat.rooms.direct(new OpenDirect(alice, bob)));

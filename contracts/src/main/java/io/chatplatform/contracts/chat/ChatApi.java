@@ -162,6 +162,17 @@ public final class ChatApi {
     }
   }
 
+  /** The caller renames a group room. */
+  public record RenameRoom(String callerId, String roomId, String name) {
+    static RenameRoom read(JsonObject json) {
+      return new RenameRoom(Fields.string(json, "callerId"), Fields.string(json, "roomId"), Fields.string(json, "name"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("roomId", roomId).put("name", name);
+    }
+  }
+
   public record RoomIds(List<String> roomIds) {
     public RoomIds {
       roomIds = List.copyOf(roomIds);
@@ -331,6 +342,9 @@ public final class ChatApi {
       Endpoint.of(Addresses.Chat.ROOM_MEMBER_ADD, MEMBER_CHANGE, Ack.SHAPE);
   public static final Endpoint<MemberChange, Ack> ROOM_MEMBER_REMOVE =
       Endpoint.of(Addresses.Chat.ROOM_MEMBER_REMOVE, MEMBER_CHANGE, Ack.SHAPE);
+  /** Reply: the room as it now is (the client-facing room object). */
+  public static final Endpoint<RenameRoom, JsonObject> ROOM_RENAME =
+      Endpoint.of(Addresses.Chat.ROOM_RENAME, Shape.of(RenameRoom.class, RenameRoom::read, RenameRoom::write), Shape.JSON);
   public static final Endpoint<Caller, RoomIds> ROOM_IDS_OF_USER =
       Endpoint.of(Addresses.Chat.ROOM_IDS_OF_USER, CALLER, Shape.of(RoomIds.class, RoomIds::read, RoomIds::write));
   /** Succeeds when the caller is a member; {@code not_found} otherwise, as for a missing room. */
@@ -352,7 +366,7 @@ public final class ChatApi {
 
   public static final List<Endpoint<?, ?>> ALL = List.of(
       USER_REGISTER, USER_AUTHENTICATE, USER_GET, USER_SEARCH, USER_SET_DISABLED, USERS_DISABLED_LIST, USER_CONTACTS,
-      ROOM_CREATE, ROOM_DIRECT, ROOM_LIST, ROOM_GET, ROOM_MEMBER_ADD, ROOM_MEMBER_REMOVE, ROOM_IDS_OF_USER,
+      ROOM_CREATE, ROOM_DIRECT, ROOM_LIST, ROOM_GET, ROOM_MEMBER_ADD, ROOM_MEMBER_REMOVE, ROOM_RENAME, ROOM_IDS_OF_USER,
       ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_PAGE, MESSAGE_SYNC, RECEIPT_MARK, RECEIPT_LIST);
 
   /** Payloads published rather than requested. */

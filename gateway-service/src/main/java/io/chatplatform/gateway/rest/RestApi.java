@@ -76,6 +76,7 @@ public final class RestApi {
     api.post("/rooms").handler(ctx -> forward(ctx, ChatApi.ROOM_CREATE, 201, c -> body(c, "rooms.create")));
     api.get("/rooms").handler(ctx -> forward(ctx, ChatApi.ROOM_LIST, 200, c -> queryParams(c, "limit", "after")));
     api.get("/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ROOM_GET, 200, c -> new JsonObject()));
+    api.patch("/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ROOM_RENAME, 200, c -> body(c, "rooms.rename")));
     api.post("/rooms/:roomId/members").handler(ctx -> forward(ctx, ChatApi.ROOM_MEMBER_ADD, 204, c -> body(c, "rooms.members.add")));
     api.delete("/rooms/:roomId/members/:userId").handler(ctx -> forward(ctx, ChatApi.ROOM_MEMBER_REMOVE, 204, c -> new JsonObject()));
     api.get("/rooms/:roomId/messages").handler(ctx -> forward(ctx, ChatApi.MESSAGE_PAGE, 200, RestApi::pageQuery));

@@ -22,7 +22,7 @@ public final class ApiOrigins {
       router.route(route).handler(
           CorsHandler.create()
               .addOrigins(origins.list())
-              .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
+              .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
               .allowedHeaders(Set.of(HttpHeaders.AUTHORIZATION.toString(), HttpHeaders.CONTENT_TYPE.toString()))
               // Bearer tokens, never cookies: browsers need not send credentials.
               .allowCredentials(false)
