@@ -37,7 +37,8 @@ class RoomsOnMongoTest {
   final MongoRoomStore roomStore = new MongoRoomStore(mongo, new RoomCache(vertx.eventBus(), 100, 60_000, System::currentTimeMillis));
   final ChatDomain memory = new ChatDomain();
   final Accounts accounts =
-      new Accounts(users, new PasswordHasher(ChatDomain.HASH_ITERATIONS), memory.inline, memory.events, Set.of(), 5, memory.now::get);
+      new Accounts(users, new PasswordHasher(ChatDomain.HASH_ITERATIONS), memory.inline, memory.events, memory.refreshTokens,
+          Set.of(), 5, memory.now::get);
   final Rooms rooms = new Rooms(roomStore, users, accounts, memory.history, memory.events, ChatDomain.LIMITS, memory.now::get);
 
   @AfterEach
