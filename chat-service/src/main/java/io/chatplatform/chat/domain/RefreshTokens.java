@@ -91,16 +91,21 @@ public final class RefreshTokens {
   /**
    * Exchanges the token of {@code tokenHash} for the one of {@code nextTokenHash}, in its family.
    * Unknown, revoked or expired: {@code unauthorized}. Already used (expired or not): the family
-   * is revoked, then {@code unauthorized}. The account disabled or gone: the family is revoked, then
-   * {@code forbidden} (or {@code unauthorized}).
+   * is revoked, then {@code unauthorized}. The account disabled: the family is revoked (if it was
+   * not yet), then {@code forbidden}; the account gone: the same with {@code unauthorized}.
    */
   public Future<Grant> rotate(String tokenHash, String nextTokenHash) {
     checkHash(tokenHash);
     checkHash(nextTokenHash);
     long now = clock.getAsLong();
     return store.get(tokenHash).compose(token -> {
-      if (token == null || token.revoked()) {
+      if (token == null) {
         return Future.failedFuture(invalid());
+      }
+      if (token.revoked()) {
+        // Disabling revokes every family: its holder then hears why, not merely "log in again".
+        return users.byId(token.userId())
+            .compose(user -> Future.failedFuture(user != null && user.disabled() ? accountDisabled() : invalid()));
       }
       // Before the expiry: a used token is evidence of a second holder even once it expired, as
       // long as it is still stored, and its family may live on.

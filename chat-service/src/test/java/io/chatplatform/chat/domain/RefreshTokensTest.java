@@ -144,11 +144,13 @@ class RefreshTokensTest {
 
     result(chat.accounts.setDisabled(new SetDisabled(root, bob, true)));
     assertThat(chat.refreshStore.byHash.values()).allMatch(RefreshToken::revoked);
-    refused(() -> result(refresh.rotate(hash("e2"), hash("e3"))), ErrorCode.UNAUTHORIZED);
+    // Revoked, and answered as the disabled account it is: the client can say so rather than "log in again".
+    refused(() -> result(refresh.rotate(hash("e2"), hash("e3"))), ErrorCode.FORBIDDEN);
     refused(() -> result(refresh.issue(bob, hash("f1"))), ErrorCode.FORBIDDEN);
 
     // A family started just before the mark (the revocation ran before its token was stored).
     result(chat.accounts.setDisabled(new SetDisabled(root, bob, false)));
+    refused(() -> result(refresh.rotate(hash("e2"), hash("e3"))), ErrorCode.UNAUTHORIZED);
     result(refresh.issue(bob, hash("g1")));
     result(chat.users.setDisabled(bob, true));
     refused(() -> result(refresh.rotate(hash("g1"), hash("g2"))), ErrorCode.FORBIDDEN);
