@@ -8,17 +8,13 @@ import io.chatplatform.chat.store.MongoUserStore;
 import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.chat.ChatApi.Register;
-import io.chatplatform.embeddedstore.EmbeddedMongo;
-import io.chatplatform.runtime.MongoConfig;
-import io.chatplatform.runtime.Settings;
+import io.chatplatform.contracts.chat.ChatApi.SetDisabled;
 import io.chatplatform.testsupport.Await;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,16 +29,16 @@ class RefreshTokensOnMongoTest {
   private static final Logger LOG = LoggerFactory.getLogger(RefreshTokensOnMongoTest.class);
   static final String COLLECTION = "refresh_tokens";
 
-  final Vertx vertx = Vertx.vertx();
-  final EmbeddedMongo embedded = EmbeddedMongo.inMemory();
-  final MongoClient mongo =
-      MongoClient.create(vertx, MongoConfig.from(Settings.of(Map.of("MONGO_URI", embedded.connectionString()))).clientConfig());
+  final OnEmbeddedMongo db = new OnEmbeddedMongo();
+  final MongoClient mongo = db.mongo;
   final MongoUserStore users = new MongoUserStore(mongo);
   final MongoRefreshTokenStore store = new MongoRefreshTokenStore(mongo);
   final ChatDomain memory = new ChatDomain();
-  final RefreshTokens refresh = new RefreshTokens(store, users, ChatDomain.REFRESH_TTL_SECONDS, ChatDomain.REFRESH_FAMILIES_MAX, memory.now::get);
+  final RefreshTokens refresh =
+      new RefreshTokens(store, users, ChatDomain.REFRESH_TTL_SECONDS, ChatDomain.REFRESH_FAMILIES_MAX, memory.now::get);
   final Accounts accounts =
-      new Accounts(users, new PasswordHasher(ChatDomain.HASH_ITERATIONS), memory.inline, memory.events, refresh, Set.of(), 5, memory.now::get);
+      new Accounts(users, new PasswordHasher(ChatDomain.HASH_ITERATIONS), memory.inline, memory.events, refresh, Set.of("root"), 5,
+          memory.now::get);
 
   @BeforeEach
   void prepare() {
@@ -52,8 +48,7 @@ class RefreshTokensOnMongoTest {
 
   @AfterEach
   void close() {
-    Await.result(vertx.close());
-    embedded.close();
+    db.close();
   }
 
   String user(String name) {
@@ -91,8 +86,7 @@ class RefreshTokensOnMongoTest {
   @Test
   @DisplayName("reuse of a used token revokes the family; logout revokes; disabling revokes every family")
   void reuseLogoutDisable() {
-    String root = Await.result(new Accounts(users, new PasswordHasher(ChatDomain.HASH_ITERATIONS), memory.inline, memory.events, refresh,
-        Set.of("root"), 5, memory.now::get).register(new Register("root", "password-root", null))).userId();
+    String root = user("root");
     String bob = user("bob");
     Await.result(refresh.issue(bob, hash("a1")));
     Await.result(refresh.rotate(hash("a1"), hash("a2")));
@@ -105,7 +99,7 @@ class RefreshTokensOnMongoTest {
 
     Await.result(refresh.issue(bob, hash("c1")));
     Await.result(refresh.issue(bob, hash("d1")));
-    Await.result(accounts.setDisabled(new io.chatplatform.contracts.chat.ChatApi.SetDisabled(root, bob, true)));
+    Await.result(accounts.setDisabled(new SetDisabled(root, bob, true)));
     assertThat(document("c1").getBoolean("revoked")).isTrue();
     assertThat(document("d1").getBoolean("revoked")).isTrue();
   }
