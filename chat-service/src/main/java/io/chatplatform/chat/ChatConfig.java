@@ -29,6 +29,10 @@ import java.util.stream.Collectors;
  * @param adminUsernames users who get the {@code admin} role when they register ({@code ADMIN_USERNAMES})
  * @param roomListMaxBytes most bytes of JSON in one page of {@code GET /rooms}; rooms beyond it come
  *     on the next page ({@code ROOM_LIST_MAX_BYTES})
+ * @param refreshTokenTtlSeconds lifetime of a refresh token from its issue; each exchange issues a
+ *     new one, so a login lasts while it is refreshed within this time ({@code REFRESH_TOKEN_TTL_SECONDS})
+ * @param refreshFamiliesPerUserMax live logins (refresh token families) one user may hold; a login
+ *     beyond it revokes the least recently refreshed ({@code REFRESH_FAMILIES_PER_USER_MAX})
  */
 public record ChatConfig(
     MongoConfig mongo,
@@ -38,7 +42,9 @@ public record ChatConfig(
     int roomCacheSize,
     long roomCacheTtlMs,
     Set<String> adminUsernames,
-    int roomListMaxBytes) {
+    int roomListMaxBytes,
+    long refreshTokenTtlSeconds,
+    int refreshFamiliesPerUserMax) {
 
   public static ChatConfig from(Settings settings) {
     return new ChatConfig(
@@ -61,6 +67,15 @@ public record ChatConfig(
             .map(String::trim)
             .filter(s -> !s.isEmpty())
             .collect(Collectors.toUnmodifiableSet()),
-        settings.integer("ROOM_LIST_MAX_BYTES", 1024 * 1024));
+        settings.integer("ROOM_LIST_MAX_BYTES", 1024 * 1024),
+        atLeastOne(settings.longValue("REFRESH_TOKEN_TTL_SECONDS", 30L * 24 * 3600), "REFRESH_TOKEN_TTL_SECONDS"),
+        (int) atLeastOne(settings.integer("REFRESH_FAMILIES_PER_USER_MAX", 50), "REFRESH_FAMILIES_PER_USER_MAX"));
+  }
+
+  private static long atLeastOne(long value, String name) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1");
+    }
+    return value;
   }
 }

@@ -19,6 +19,11 @@ public final class Addresses {
     public static final String CHAT_TYPING = "chat.typing";
     public static final String CHAT_RECEIPT = "chat.receipt";
     public static final String PRESENCE_SET = "presence.set";
+    /**
+     * {@code {accessToken}}: the socket's expiry moves to that token's, when it is a valid token
+     * of the socket's own user. Answered by the gateway itself, never forwarded.
+     */
+    public static final String AUTH_RENEW = "auth.renew";
     /** Prefix of a user's inbox; the full address is {@code user.<userId>}. */
     public static final String INBOX_PREFIX = "user.";
 
@@ -41,6 +46,13 @@ public final class Addresses {
     public static final String USERS_DISABLED_LIST = "svc.chat.users.disabled-list";
     /** Published {@code {userId, disabled}} when an account is disabled or enabled: every gateway node acts. */
     public static final String USER_DISABLED_CHANGED = "svc.chat.users.disabled-changed";
+
+    /** {@code {userId, tokenHash}} at login: a new family of refresh tokens for the user. */
+    public static final String REFRESH_ISSUE = "svc.chat.refresh.issue";
+    /** {@code {tokenHash, nextTokenHash}}: a refresh token is used, once, and replaced. */
+    public static final String REFRESH_ROTATE = "svc.chat.refresh.rotate";
+    /** {@code {tokenHash}} at logout: the token's whole family is revoked. */
+    public static final String REFRESH_REVOKE = "svc.chat.refresh.revoke";
 
     public static final String ROOM_CREATE = "svc.chat.rooms.create";
     public static final String ROOM_DIRECT = "svc.chat.rooms.direct";

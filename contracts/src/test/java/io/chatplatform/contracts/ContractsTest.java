@@ -47,6 +47,10 @@ class ContractsTest {
     assertThat(throughTheWire(ChatApi.MESSAGE_SYNC.request(), sync).rooms().keySet()).containsExactly("b", "a");
     Typing typing = new Typing("u1", "s1", "n1", "r1", true);
     assertThat(throughTheWire(PresenceApi.TYPING.request(), typing)).isEqualTo(typing);
+    ChatApi.RefreshGrant grant = new ChatApi.RefreshGrant("u1", "bob", List.of("user", "admin"), 2_592_000);
+    assertThat(throughTheWire(ChatApi.REFRESH_ROTATE.reply(), grant)).isEqualTo(grant);
+    ChatApi.RefreshRotate rotate = new ChatApi.RefreshRotate("hash-1", "hash-2");
+    assertThat(throughTheWire(ChatApi.REFRESH_ROTATE.request(), rotate)).isEqualTo(rotate);
   }
 
   @Test
@@ -88,10 +92,13 @@ class ContractsTest {
   }
 
   @Test
-  @DisplayName("never show a password in a request's text form")
+  @DisplayName("never show a password or a token hash in a request's text form")
   void noSecretsInText() {
     assertThat(new Credentials("bob", "hunter22-secret").toString()).doesNotContain("hunter22-secret");
     assertThat(new ChatApi.Register("bob", "hunter22-secret", null).toString()).doesNotContain("hunter22-secret");
     assertThat(new Send("u", "r", "c", "t", List.of(), null).toString()).contains("r");
+    assertThat(new ChatApi.RefreshIssue("u1", "the-token-hash").toString()).doesNotContain("the-token-hash");
+    assertThat(new ChatApi.RefreshRotate("the-token-hash", "the-next-hash").toString()).doesNotContain("hash");
+    assertThat(new ChatApi.RefreshRevoke("the-token-hash").toString()).doesNotContain("the-token-hash");
   }
 }

@@ -3,6 +3,7 @@ package io.chatplatform.chat.bus;
 import io.chatplatform.chat.domain.Accounts;
 import io.chatplatform.chat.domain.Messaging;
 import io.chatplatform.chat.domain.Receipts;
+import io.chatplatform.chat.domain.RefreshTokens;
 import io.chatplatform.chat.domain.Rooms;
 import io.chatplatform.contracts.Ack;
 import io.chatplatform.contracts.chat.ChatApi;
@@ -22,13 +23,15 @@ import io.vertx.core.json.JsonObject;
 /** chat-service's table of endpoints: each entry hands a typed request to the domain and shapes the reply. */
 final class ChatHandlers {
   private final Accounts accounts;
+  private final RefreshTokens refreshTokens;
   private final Rooms rooms;
   private final Messaging messaging;
   private final Receipts receipts;
   private final int roomListMaxBytes;
 
-  ChatHandlers(Accounts accounts, Rooms rooms, Messaging messaging, Receipts receipts, int roomListMaxBytes) {
+  ChatHandlers(Accounts accounts, RefreshTokens refreshTokens, Rooms rooms, Messaging messaging, Receipts receipts, int roomListMaxBytes) {
     this.accounts = accounts;
+    this.refreshTokens = refreshTokens;
     this.rooms = rooms;
     this.messaging = messaging;
     this.receipts = receipts;
@@ -44,6 +47,9 @@ final class ChatHandlers {
             new JsonObject().put("users", new JsonArray(users.stream().map(ClientViews::profile).toList()))))
         .handle(ChatApi.USER_SET_DISABLED, this::setDisabled)
         .handle(ChatApi.USERS_DISABLED_LIST, r -> accounts.disabledIds().map(UserIds::new))
+        .handle(ChatApi.REFRESH_ISSUE, r -> refreshTokens.issue(r.userId(), r.tokenHash()).map(ChatHandlers::grant))
+        .handle(ChatApi.REFRESH_ROTATE, r -> refreshTokens.rotate(r.tokenHash(), r.nextTokenHash()).map(ChatHandlers::grant))
+        .handle(ChatApi.REFRESH_REVOKE, r -> refreshTokens.revoke(r.tokenHash()).map(Ack.DONE))
         .handle(ChatApi.USER_CONTACTS, (UserRef r) -> rooms.contacts(r.userId()).map(UserIds::new))
         .handle(ChatApi.ROOM_CREATE, r -> rooms.create(r).map(ClientViews::room))
         .handle(ChatApi.ROOM_DIRECT, r -> rooms.direct(r).map(ClientViews::room))
@@ -61,6 +67,10 @@ final class ChatHandlers {
         .handle(ChatApi.MESSAGE_PAGE, messaging::page)
         .handle(ChatApi.MESSAGE_SYNC, messaging::sync)
         .completion();
+  }
+
+  private static ChatApi.RefreshGrant grant(RefreshTokens.Grant grant) {
+    return new ChatApi.RefreshGrant(grant.user().userId(), grant.user().username(), grant.user().roles(), grant.expiresIn());
   }
 
   /** Client-facing {@code {userId, disabled}}. */

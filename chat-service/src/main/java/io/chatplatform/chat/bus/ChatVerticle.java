@@ -8,7 +8,9 @@ import io.chatplatform.chat.domain.HistoryClient;
 import io.chatplatform.chat.domain.Messaging;
 import io.chatplatform.chat.domain.PasswordHasher;
 import io.chatplatform.chat.domain.Receipts;
+import io.chatplatform.chat.domain.RefreshTokens;
 import io.chatplatform.chat.domain.Rooms;
+import io.chatplatform.chat.store.MongoRefreshTokenStore;
 import io.chatplatform.chat.store.MongoRoomStore;
 import io.chatplatform.chat.store.MongoUserStore;
 import io.chatplatform.chat.store.RoomCache;
@@ -52,14 +54,18 @@ public final class ChatVerticle extends VerticleBase {
         return vertx.executeBlocking(work, false);
       }
     };
+    MongoRefreshTokenStore refreshStore = new MongoRefreshTokenStore(mongo);
+    RefreshTokens refreshTokens = new RefreshTokens(
+        refreshStore, users, config.refreshTokenTtlSeconds(), config.refreshFamiliesPerUserMax(), System::currentTimeMillis);
     Accounts accounts = new Accounts(
-        users, new PasswordHasher(config.passwordHashIterations()), blocking, events, config.adminUsernames(),
+        users, new PasswordHasher(config.passwordHashIterations()), blocking, events, refreshTokens, config.adminUsernames(),
         config.limits().userSearchLimit(), System::currentTimeMillis);
     Rooms rooms = new Rooms(roomStore, users, accounts, history, events, config.limits(), System::currentTimeMillis);
     Messaging messaging = new Messaging(rooms, users, history, events, config.limits(), System::currentTimeMillis);
     Receipts receipts = new Receipts(rooms, history, events, config.limits());
-    return Future.all(users.createIndexes(), roomStore.prepare(), roomCache.start())
-        .compose(x -> new ChatHandlers(accounts, rooms, messaging, receipts, config.roomListMaxBytes()).serve(vertx.eventBus()));
+    return Future.all(users.createIndexes(), roomStore.prepare(), refreshStore.createIndexes(), roomCache.start())
+        .compose(x -> new ChatHandlers(accounts, refreshTokens, rooms, messaging, receipts, config.roomListMaxBytes())
+            .serve(vertx.eventBus()));
   }
 
   @Override

@@ -17,17 +17,19 @@ public final class Accounts {
   private final PasswordHasher hasher;
   private final Blocking blocking;
   private final ChatEvents events;
+  private final RefreshTokens refreshTokens;
   private final Set<String> adminUsernames;
   private final int searchLimit;
   private final LongSupplier clock;
 
   public Accounts(
-      UserStore users, PasswordHasher hasher, Blocking blocking, ChatEvents events, Set<String> adminUsernames,
-      int searchLimit, LongSupplier clock) {
+      UserStore users, PasswordHasher hasher, Blocking blocking, ChatEvents events, RefreshTokens refreshTokens,
+      Set<String> adminUsernames, int searchLimit, LongSupplier clock) {
     this.users = users;
     this.hasher = hasher;
     this.blocking = blocking;
     this.events = events;
+    this.refreshTokens = refreshTokens;
     this.adminUsernames = Set.copyOf(adminUsernames);
     this.searchLimit = searchLimit;
     this.clock = clock;
@@ -85,8 +87,11 @@ public final class Accounts {
   }
 
   /**
-   * Admins disable an account (its sockets close, its tokens stop working, it cannot log in) or
-   * enable it again. Every gateway node hears of it.
+   * Admins disable an account (its sockets close, its tokens stop working, its refresh tokens are
+   * revoked, it cannot log in) or enable it again. Every gateway node hears of it. The mark is
+   * stored first and announced before the refresh tokens are revoked: should the revocation fail,
+   * the admin is told and retries (every step is idempotent), and meanwhile no refresh succeeds,
+   * as an exchange checks the mark ({@link RefreshTokens#rotate}).
    */
   public Future<Void> setDisabled(SetDisabled request) {
     if (request.callerId().equals(request.userId())) {
@@ -101,7 +106,7 @@ public final class Accounts {
             return Future.failedFuture(ServiceException.notFound("user not found"));
           }
           events.accountDisabled(request.userId(), request.disabled());
-          return Future.succeededFuture();
+          return request.disabled() ? refreshTokens.revokeAllOf(request.userId()) : Future.succeededFuture();
         });
   }
 

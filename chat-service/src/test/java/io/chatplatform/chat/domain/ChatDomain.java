@@ -14,12 +14,17 @@ final class ChatDomain {
   static final ChatLimits LIMITS = new ChatLimits(40, 4, 20, 5, 3, 100, 3, 6, 2);
   /** Few iterations: these tests check the rules, not the hash's cost. */
   static final int HASH_ITERATIONS = 1_000;
+  static final long REFRESH_TTL_SECONDS = 3_600;
+  static final int REFRESH_FAMILIES_MAX = 3;
 
   final AtomicLong now = new AtomicLong(1_000_000);
   final MemoryUserStore users = new MemoryUserStore();
   final MemoryRoomStore roomStore = new MemoryRoomStore();
   final MemoryHistory history = new MemoryHistory();
   final RecordedEvents events = new RecordedEvents();
+  final MemoryRefreshTokenStore refreshStore = new MemoryRefreshTokenStore();
+  final RefreshTokens refreshTokens =
+      new RefreshTokens(refreshStore, users, REFRESH_TTL_SECONDS, REFRESH_FAMILIES_MAX, now::get);
   final Blocking inline = new Blocking() {
     @Override
     public <T> Future<T> run(Callable<T> work) {
@@ -31,7 +36,8 @@ final class ChatDomain {
     }
   };
   final Accounts accounts =
-      new Accounts(users, new PasswordHasher(HASH_ITERATIONS), inline, events, Set.of("root"), LIMITS.userSearchLimit(), now::get);
+      new Accounts(
+          users, new PasswordHasher(HASH_ITERATIONS), inline, events, refreshTokens, Set.of("root"), LIMITS.userSearchLimit(), now::get);
   final Rooms rooms = new Rooms(roomStore, users, accounts, history, events, LIMITS, now::get);
   final Messaging messaging = new Messaging(rooms, users, history, events, LIMITS, now::get);
   final Receipts receipts = new Receipts(rooms, history, events, LIMITS);

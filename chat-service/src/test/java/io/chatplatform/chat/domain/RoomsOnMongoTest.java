@@ -9,15 +9,10 @@ import io.chatplatform.contracts.chat.ChatApi.CreateRoom;
 import io.chatplatform.contracts.chat.ChatApi.MemberChange;
 import io.chatplatform.contracts.chat.ChatApi.OpenDirect;
 import io.chatplatform.contracts.chat.ChatApi.Register;
-import io.chatplatform.embeddedstore.EmbeddedMongo;
-import io.chatplatform.runtime.MongoConfig;
-import io.chatplatform.runtime.Settings;
 import io.chatplatform.testsupport.Await;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -29,21 +24,19 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("Rooms over MongoDB")
 class RoomsOnMongoTest {
-  final Vertx vertx = Vertx.vertx();
-  final EmbeddedMongo embedded = EmbeddedMongo.inMemory();
-  final MongoClient mongo =
-      MongoClient.create(vertx, MongoConfig.from(Settings.of(Map.of("MONGO_URI", embedded.connectionString()))).clientConfig());
+  final OnEmbeddedMongo db = new OnEmbeddedMongo();
+  final MongoClient mongo = db.mongo;
   final MongoUserStore users = new MongoUserStore(mongo);
-  final MongoRoomStore roomStore = new MongoRoomStore(mongo, new RoomCache(vertx.eventBus(), 100, 60_000, System::currentTimeMillis));
+  final MongoRoomStore roomStore = new MongoRoomStore(mongo, new RoomCache(db.vertx.eventBus(), 100, 60_000, System::currentTimeMillis));
   final ChatDomain memory = new ChatDomain();
   final Accounts accounts =
-      new Accounts(users, new PasswordHasher(ChatDomain.HASH_ITERATIONS), memory.inline, memory.events, Set.of(), 5, memory.now::get);
+      new Accounts(users, new PasswordHasher(ChatDomain.HASH_ITERATIONS), memory.inline, memory.events, memory.refreshTokens,
+          Set.of(), 5, memory.now::get);
   final Rooms rooms = new Rooms(roomStore, users, accounts, memory.history, memory.events, ChatDomain.LIMITS, memory.now::get);
 
   @AfterEach
   void close() {
-    Await.result(vertx.close());
-    embedded.close();
+    db.close();
   }
 
   String user(String name) {

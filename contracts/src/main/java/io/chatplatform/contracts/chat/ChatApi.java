@@ -102,6 +102,78 @@ public final class ChatApi {
         a -> new JsonObject().put("userId", a.userId).put("disabled", a.disabled));
   }
 
+  /**
+   * At login: a new family of refresh tokens for the user, starting with the token whose SHA-256
+   * (base64url) is {@code tokenHash}. The gateway mints the token; chat-service only ever sees
+   * its hash.
+   */
+  public record RefreshIssue(String userId, String tokenHash) {
+    static RefreshIssue read(JsonObject json) {
+      return new RefreshIssue(Fields.string(json, "userId"), Fields.string(json, "tokenHash"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("userId", userId).put("tokenHash", tokenHash);
+    }
+
+    @Override
+    public String toString() {
+      return "RefreshIssue[userId=" + userId + ", tokenHash=" + HIDDEN + "]";
+    }
+  }
+
+  /** The refresh token of {@code tokenHash} is used (once) and replaced by the one of {@code nextTokenHash}. */
+  public record RefreshRotate(String tokenHash, String nextTokenHash) {
+    static RefreshRotate read(JsonObject json) {
+      return new RefreshRotate(Fields.string(json, "tokenHash"), Fields.string(json, "nextTokenHash"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("tokenHash", tokenHash).put("nextTokenHash", nextTokenHash);
+    }
+
+    @Override
+    public String toString() {
+      return "RefreshRotate[tokenHash=" + HIDDEN + ", nextTokenHash=" + HIDDEN + "]";
+    }
+  }
+
+  /** At logout: the family of the refresh token of {@code tokenHash} is revoked (nothing happens for an unknown one). */
+  public record RefreshRevoke(String tokenHash) {
+    static RefreshRevoke read(JsonObject json) {
+      return new RefreshRevoke(Fields.string(json, "tokenHash"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("tokenHash", tokenHash);
+    }
+
+    @Override
+    public String toString() {
+      return "RefreshRevoke[tokenHash=" + HIDDEN + "]";
+    }
+  }
+
+  /**
+   * The account a new refresh token stands for (what the gateway puts in the access token it
+   * issues with it), and how long that refresh token lives.
+   */
+  public record RefreshGrant(String userId, String username, List<String> roles, long expiresIn) {
+    public RefreshGrant {
+      roles = List.copyOf(roles);
+    }
+
+    static RefreshGrant read(JsonObject json) {
+      return new RefreshGrant(
+          Fields.string(json, "userId"), Fields.string(json, "username"),
+          Fields.strings(json, "roles", "roles must be a list"), json.getLong("expiresIn", 0L));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("userId", userId).put("username", username).put("roles", Fields.array(roles)).put("expiresIn", expiresIn);
+    }
+  }
+
   /** A request with nothing but its caller (the caller's rooms, the ids of the caller's rooms). */
   public record Caller(String callerId) {
     static Caller read(JsonObject json) {
@@ -321,6 +393,19 @@ public final class ChatApi {
   /** Reply: client-facing {@code {userId, disabled}}. */
   public static final Endpoint<SetDisabled, JsonObject> USER_SET_DISABLED =
       Endpoint.of(Addresses.Chat.USER_SET_DISABLED, Shape.of(SetDisabled.class, SetDisabled::read, SetDisabled::write), Shape.JSON);
+  private static final Shape<RefreshGrant> REFRESH_GRANT = Shape.of(RefreshGrant.class, RefreshGrant::read, RefreshGrant::write);
+  /** {@code forbidden} for a disabled account, {@code not_found} for an unknown one. */
+  public static final Endpoint<RefreshIssue, RefreshGrant> REFRESH_ISSUE =
+      Endpoint.of(Addresses.Chat.REFRESH_ISSUE, Shape.of(RefreshIssue.class, RefreshIssue::read, RefreshIssue::write), REFRESH_GRANT);
+  /**
+   * {@code unauthorized} for an unknown, expired, revoked or already used token (a used one
+   * revokes its family first); {@code forbidden} (family revoked) when the account is disabled.
+   */
+  public static final Endpoint<RefreshRotate, RefreshGrant> REFRESH_ROTATE =
+      Endpoint.of(Addresses.Chat.REFRESH_ROTATE, Shape.of(RefreshRotate.class, RefreshRotate::read, RefreshRotate::write), REFRESH_GRANT);
+  /** Idempotent: an unknown or revoked token is answered as a revoked one. */
+  public static final Endpoint<RefreshRevoke, Ack> REFRESH_REVOKE =
+      Endpoint.of(Addresses.Chat.REFRESH_REVOKE, Shape.of(RefreshRevoke.class, RefreshRevoke::read, RefreshRevoke::write), Ack.SHAPE);
   public static final Endpoint<Ack, UserIds> USERS_DISABLED_LIST =
       Endpoint.of(Addresses.Chat.USERS_DISABLED_LIST, Ack.SHAPE, USER_IDS);
   /** Everyone who shares a room with the user, the user left out. */
@@ -366,6 +451,7 @@ public final class ChatApi {
 
   public static final List<Endpoint<?, ?>> ALL = List.of(
       USER_REGISTER, USER_AUTHENTICATE, USER_GET, USER_SEARCH, USER_SET_DISABLED, USERS_DISABLED_LIST, USER_CONTACTS,
+      REFRESH_ISSUE, REFRESH_ROTATE, REFRESH_REVOKE,
       ROOM_CREATE, ROOM_DIRECT, ROOM_LIST, ROOM_GET, ROOM_MEMBER_ADD, ROOM_MEMBER_REMOVE, ROOM_RENAME, ROOM_IDS_OF_USER,
       ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_PAGE, MESSAGE_SYNC, RECEIPT_MARK, RECEIPT_LIST);
 

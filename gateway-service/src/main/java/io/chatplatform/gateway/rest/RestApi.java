@@ -1,5 +1,6 @@
 package io.chatplatform.gateway.rest;
 
+import io.chatplatform.contracts.Ack;
 import io.chatplatform.gateway.web.MalformedRequests;
 import io.chatplatform.contracts.Endpoint;
 import io.chatplatform.contracts.chat.ChatApi;
@@ -13,6 +14,7 @@ import io.chatplatform.gateway.Guards;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.auth.Caller;
 import io.chatplatform.gateway.auth.DisabledAccounts;
+import io.chatplatform.gateway.auth.RefreshSecrets;
 import io.chatplatform.gateway.auth.Tokens;
 import io.chatplatform.gateway.ratelimit.RateLimited;
 import io.chatplatform.gateway.ratelimit.RateLimiter;
@@ -48,6 +50,7 @@ public final class RestApi {
   private final RateLimiter limiter;
   private final RequestSchemas schemas;
   private final DisabledAccounts disabledAccounts;
+  private final RefreshSecrets refreshSecrets = new RefreshSecrets();
 
   public RestApi(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, Guards guards) {
     this.vertx = vertx;
@@ -66,6 +69,9 @@ public final class RestApi {
     api.post("/auth/*").handler(this::limitAuthPerIp);
     api.post("/auth/register").handler(ctx -> reply(ctx, 201, services.forward(ChatApi.USER_REGISTER, body(ctx, "auth.register"))));
     api.post("/auth/login").handler(this::login);
+    // Refresh and logout need no access token (it may have expired): the refresh token is the credential.
+    api.post("/auth/refresh").handler(this::refresh);
+    api.post("/auth/logout").handler(this::logout);
 
     api.route().handler(this::authenticate);
     api.route().handler(this::limitWrites);
@@ -98,6 +104,7 @@ public final class RestApi {
    * username from anywhere, whose bucket, once empty, only slows every login of the username
    * down. So one address guessing a password locks out only itself, and guesses spread over many
    * addresses are slowed, while the owner's right password from their own address still works.
+   * A logged-in user gets a refresh token too, the first of a new family ({@link #session}).
    */
   private void login(RoutingContext ctx) {
     JsonObject credentials = body(ctx, "auth.login");
@@ -121,21 +128,88 @@ public final class RestApi {
                     .onFailure(err -> LOG.warn("could not count a failed login: {}", err.getMessage()));
               }
             })
-            .map(
-                user ->
-                    new JsonObject()
-                        .put("accessToken", tokens.issue(user))
-                        .put("tokenType", "Bearer")
-                        .put("expiresIn", tokens.accessTokenTtlSeconds())
-                        .put("userId", user.getString("userId")));
+            .compose(user -> {
+              RefreshSecrets.Minted first = refreshSecrets.mint();
+              return services
+                  .request(ChatApi.REFRESH_ISSUE, new ChatApi.RefreshIssue(user.getString("userId"), first.hash()))
+                  .map(grant -> session(ctx, grant, first.token()));
+            });
     reply(ctx, 200, result);
+  }
+
+  /**
+   * Exchanges a refresh token (the body's {@code refreshToken}, else the {@code chat_refresh}
+   * cookie's) for a new access token and a new refresh token, which replaces the cookie. A
+   * refusal (401; 403 for a disabled account) clears the cookie, whose token will never work
+   * again; a failure to reach chat-service leaves it, as the same token may be tried again.
+   */
+  private void refresh(RoutingContext ctx) {
+    String presented = presentedRefreshToken(ctx, "auth.refresh");
+    Future<JsonObject> result;
+    if (RefreshSecrets.wellFormed(presented)) {
+      RefreshSecrets.Minted next = refreshSecrets.mint();
+      result = services
+          .request(ChatApi.REFRESH_ROTATE, new ChatApi.RefreshRotate(RefreshSecrets.hash(presented), next.hash()))
+          .map(grant -> session(ctx, grant, next.token()));
+    } else {
+      result = Future.failedFuture(ServiceException.unauthorized(presented == null ? "a refresh token is required" : "invalid or expired refresh token"));
+    }
+    reply(ctx, 200, result.onFailure(e -> {
+      ErrorCode code = ServiceException.from(e).code();
+      if (code == ErrorCode.UNAUTHORIZED || code == ErrorCode.FORBIDDEN) {
+        RefreshCookie.clear(ctx.response());
+      }
+    }));
+  }
+
+  /**
+   * Revokes the family of the refresh token (body or cookie) and clears the cookie; 204 also with
+   * no token or an unknown one. The access tokens already issued stay valid until they expire.
+   */
+  private void logout(RoutingContext ctx) {
+    String presented = presentedRefreshToken(ctx, "auth.logout");
+    Future<Ack> revoked = RefreshSecrets.wellFormed(presented)
+        ? services.request(ChatApi.REFRESH_REVOKE, new ChatApi.RefreshRevoke(RefreshSecrets.hash(presented)))
+        : Future.succeededFuture(Ack.DONE);
+    reply(ctx, 204, revoked.map(x -> {
+      RefreshCookie.clear(ctx.response());
+      return new JsonObject();
+    }));
+  }
+
+  /** The refresh token of the body or, when the body has none, of the cookie; null when neither has one. */
+  private String presentedRefreshToken(RoutingContext ctx, String operation) {
+    String fromBody = body(ctx, operation).getString("refreshToken");
+    return fromBody != null ? fromBody : RefreshCookie.read(ctx.request());
+  }
+
+  /**
+   * The answer of a login or a refresh: an access token for the granted account, and the new
+   * refresh token, in the body (for clients that are not browsers) and in the cookie.
+   */
+  private JsonObject session(RoutingContext ctx, ChatApi.RefreshGrant grant, String refreshToken) {
+    JsonObject user = new JsonObject()
+        .put("userId", grant.userId())
+        .put("username", grant.username())
+        .put("roles", new JsonArray(grant.roles()));
+    RefreshCookie.set(ctx.response(), refreshToken, grant.expiresIn());
+    return new JsonObject()
+        .put("accessToken", tokens.issue(user))
+        .put("tokenType", "Bearer")
+        .put("expiresIn", tokens.accessTokenTtlSeconds())
+        .put("userId", grant.userId())
+        .put("refreshToken", refreshToken)
+        .put("refreshExpiresIn", grant.expiresIn());
   }
 
   private void ticket(RoutingContext ctx) {
     reply(ctx, 200, tokens.issueTicket(caller(ctx)).map(t -> new JsonObject().put("ticket", t).put("expiresIn", tokens.ticketTtlSeconds())));
   }
 
-  /** Registrations and logins per client address, against password guessing and sign-up floods. */
+  /**
+   * Every {@code POST /auth/*} per client address (registrations, logins, refreshes, logouts,
+   * tickets), against password guessing and sign-up floods.
+   */
   private void limitAuthPerIp(RoutingContext ctx) {
     limit(ctx, config.rateLimits().authPerIp(), clientAddress(ctx), "sign-ins from this address");
   }
@@ -242,7 +316,8 @@ public final class RestApi {
   /** The request body as a JSON object: 415 when it is not JSON, 400 when it does not parse. */
   private static JsonObject jsonBody(RoutingContext ctx) {
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (ctx.body().length() == 0) {
+    // -1: no body at all (a POST without one, as a cookie-only refresh or logout sends it).
+    if (ctx.body().length() <= 0) {
       return new JsonObject();
     }
     if (type == null || !type.toLowerCase().startsWith("application/json")) {

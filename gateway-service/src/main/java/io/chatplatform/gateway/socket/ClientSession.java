@@ -38,6 +38,8 @@ final class ClientSession {
   /** Set at creation: the idle sweep may see the session while it is still being set up. */
   private long lastFrameAt = System.currentTimeMillis();
   private boolean closed;
+  /** When the socket's credential expires (epoch ms): the opening one's, then each renewal's. */
+  private long expiresAt;
   /** Every frame of this socket takes a token. */
   private final TokenBucket frames;
   /** Every refusal for a rate limit takes a token; none left: the socket is a flooder. */
@@ -71,6 +73,7 @@ final class ClientSession {
     this.caller = caller;
     this.inbox = Addresses.Client.inbox(caller.userId());
     this.device = device;
+    this.expiresAt = caller.expiresAt();
     long now = System.currentTimeMillis();
     this.frames = new TokenBucket(limits.socketFrames().burst(), now);
     this.refusals = new TokenBucket(limits.socketRefusals().burst(), now);
@@ -92,9 +95,14 @@ final class ClientSession {
     return device;
   }
 
-  /** When the credential that authenticated the socket expires (epoch ms). */
+  /** When the socket's credential expires (epoch ms). */
   long expiresAt() {
-    return caller.expiresAt();
+    return expiresAt;
+  }
+
+  /** The client renewed its credential ({@code auth.renew}): it now expires at {@code expiresAt}. */
+  void renewedUntil(long expiresAt) {
+    this.expiresAt = expiresAt;
   }
 
   boolean isClosed() {

@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * answered with an {@code err} frame; a socket that keeps collecting rate-limit refusals is closed
  * as a flooder (1008).
  *
+ * <p>A {@code send} to {@code auth.renew} is answered here, never forwarded: its access token is
+ * checked as at connect, and when it is the socket's own user's, the socket's expiry moves to the
+ * token's ({@link #renew}). So a client that refreshes its token keeps its socket open.
+ *
  * <p>A socket's {@code chat.send} frames to one room are forwarded one after the other, each once
  * the previous one is answered, so their {@code seq}s follow the socket's order; at most
  * {@code SOCKET_SEND_QUEUE_MAX} may wait or be unanswered, more are refused {@code rate_limited}.
@@ -68,9 +72,12 @@ final class FrameRouter {
   private final RateLimiter limiter;
   private final RequestSchemas schemas;
   private final SessionRegistry sessions;
+  private final SocketAuthenticator authenticator;
   private final String nodeId;
 
-  FrameRouter(GatewayConfig config, ServiceClient services, RateLimiter limiter, RequestSchemas schemas, SessionRegistry sessions) {
+  FrameRouter(
+      GatewayConfig config, ServiceClient services, RateLimiter limiter, RequestSchemas schemas, SessionRegistry sessions,
+      SocketAuthenticator authenticator) {
     this.maxFrameBytes = config.maxFrameBytes();
     this.maxReplyBytes = config.socketWriteQueueMaxBytes();
     this.sendQueueMax = config.socketSendQueueMax();
@@ -79,6 +86,7 @@ final class FrameRouter {
     this.limiter = limiter;
     this.schemas = schemas;
     this.sessions = sessions;
+    this.authenticator = authenticator;
     this.nodeId = sessions.nodeId();
   }
 
@@ -129,8 +137,9 @@ final class FrameRouter {
       return;
     }
     String replyTo = (String) replyAddress;
+    boolean renewal = Addresses.Client.AUTH_RENEW.equals(address);
     Endpoint<?, ?> target = ROUTES.get(address);
-    if (target == null) {
+    if (target == null && !renewal) {
       session.write(BridgeFrames.err(replyTo != null ? replyTo : address, denied("address not allowed: " + address)));
       return;
     }
@@ -142,6 +151,10 @@ final class FrameRouter {
       schemas.check(address, body);
     } catch (ServiceException e) {
       session.write(BridgeFrames.err(replyTo, e));
+      return;
+    }
+    if (renewal) {
+      renew(session, body.getString("accessToken"), replyTo);
       return;
     }
     // Who is asking comes from the socket, never from the body: these overwrite anything sent.
@@ -171,6 +184,31 @@ final class FrameRouter {
     });
     // Its answer (or refusal) is written first: a draining gateway closes the socket only after it.
     session.inFlight(forwarded);
+  }
+
+  /**
+   * {@code auth.renew}: a valid access token of the socket's own user moves the socket's expiry to
+   * the token's, answered {@code {expiresAt}}. Another user's token is {@code forbidden}, an
+   * invalid one (or a disabled account's) {@code unauthorized}; the socket then keeps its expiry.
+   */
+  private void renew(ClientSession session, String accessToken, String replyTo) {
+    Future<Void> answered = authenticator.verify(accessToken).transform(verified -> {
+      Buffer answer;
+      if (verified.failed()) {
+        answer = BridgeFrames.err(replyTo, ServiceException.from(verified.cause()));
+      } else if (!verified.result().userId().equals(session.userId())) {
+        answer = BridgeFrames.err(replyTo, ServiceException.forbidden("the token is another user's"));
+      } else {
+        long expiresAt = verified.result().expiresAt();
+        sessions.renew(session, expiresAt);
+        answer = BridgeFrames.rec(replyTo, new JsonObject().put("expiresAt", expiresAt));
+      }
+      if (replyTo != null) {
+        session.write(answer);
+      }
+      return Future.<Void>succeededFuture();
+    });
+    session.inFlight(answered);
   }
 
   /** Forwards an admitted request and writes the answer; completes (never fails) once it is answered. */

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every socket of this node from its handshake to its close, and the timers that end one: its
- * token's expiry (4403) and the idle sweep (4408); with them the node's bookkeeping, the room
+ * token's expiry (4403, moved by each {@code auth.renew}) and the idle sweep (4408); with them the node's bookkeeping, the room
  * index ({@link LocalFanout}) and the reports to presence-service ({@link PresenceReporter}).
  *
  * <p>A socket is indexed before it may speak: its session is known to {@link LocalFanout} before
@@ -210,14 +210,33 @@ final class SessionRegistry {
 
   private void start(ClientSession session, BiConsumer<ClientSession, Buffer> frames) {
     session.frameReceived(System.currentTimeMillis());
-    long untilExpiry = session.expiresAt() - System.currentTimeMillis();
-    long expiry = vertx.setTimer(Math.max(1, untilExpiry), id -> close(session, CloseCodes.EXPIRED, CloseCodes.tokenExpired()));
-    sessions.put(session, expiry);
+    sessions.put(session, expiryTimer(session));
     session.start(frame -> {
       session.frameReceived(System.currentTimeMillis());
       frames.accept(session, frame);
     });
     presence.opened(session);
+  }
+
+  /** The timer that closes the socket with 4403 when its credential expires. */
+  private long expiryTimer(ClientSession session) {
+    long untilExpiry = session.expiresAt() - System.currentTimeMillis();
+    return vertx.setTimer(Math.max(1, untilExpiry), id -> close(session, CloseCodes.EXPIRED, CloseCodes.tokenExpired()));
+  }
+
+  /**
+   * Moves the socket's 4403 to {@code expiresAt}, the expiry of the access token its client
+   * renewed it with ({@code auth.renew}); false, changing nothing, when the socket is closed.
+   */
+  boolean renew(ClientSession session, long expiresAt) {
+    Long timer = sessions.get(session);
+    if (timer == null || timer == NO_TIMER) {
+      return false;
+    }
+    vertx.cancelTimer(timer);
+    session.renewedUntil(expiresAt);
+    sessions.put(session, expiryTimer(session));
+    return true;
   }
 
   /** Closes the socket with a reason (sent first as an {@code err} frame) and forgets its session. */

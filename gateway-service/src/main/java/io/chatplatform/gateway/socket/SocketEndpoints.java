@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * <p>This is not the stock bridge: a client never reaches the event bus directly. It may register
  * only its own inbox, and may {@code send} only to the client addresses in
  * {@link FrameRouter#ROUTES}, each mapped to a service request that carries the socket's user as
- * {@code callerId}. Server events reach the socket through {@link LocalFanout}, not through
- * per-client cluster consumers.
+ * {@code callerId}, and to {@code auth.renew}, which the router answers itself. Server events
+ * reach the socket through {@link LocalFanout}, not through per-client cluster consumers.
  *
  * <p>Here are the transports and the origin check; each new channel is authenticated
  * ({@link SocketAuthenticator}), given a session ({@link SessionRegistry}), and its frames then go
@@ -55,7 +55,7 @@ public final class SocketEndpoints {
     this.origins = guards.origins();
     this.authenticator = new SocketAuthenticator(tokens, guards.disabledAccounts());
     this.sessions = new SessionRegistry(vertx, config, services, fanout);
-    this.frames = new FrameRouter(config, services, guards.limiter(), guards.schemas(), sessions);
+    this.frames = new FrameRouter(config, services, guards.limiter(), guards.schemas(), sessions, authenticator);
   }
 
   /**

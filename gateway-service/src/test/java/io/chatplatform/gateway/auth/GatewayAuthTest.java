@@ -177,7 +177,7 @@ class GatewayAuthTest {
   }
 
   @Test
-  @DisplayName("logs no token, ticket, password, Authorization header or socket query string, even at DEBUG")
+  @DisplayName("logs no token, refresh token, ticket, password, Authorization header or socket query string, even at DEBUG")
   void nothingSecretLogged() {
     // A login (its password), a ticket and its use, and every token above, accepted or refused.
     String password = "correct-horse-battery-staple";
@@ -196,6 +196,17 @@ class GatewayAuthTest {
     secrets.add(value);
     assertThat(socketClosedWith("ticket=" + value)).as("authenticated, but no chat-service").isEqualTo((short) CloseCodes.SERVER_ERROR);
     assertThat(socketClosedWith("ticket=" + value)).as("a used ticket").isEqualTo((short) CloseCodes.UNAUTHORIZED);
+
+    // A refresh token, in the body and in the cookie, to refresh and to log out.
+    String refreshToken = new RefreshSecrets().mint().token();
+    secrets.add(refreshToken);
+    for (String path : new String[] {"/api/v1/auth/refresh", "/api/v1/auth/logout"}) {
+      HttpResponse<Buffer> byBody = Await.result(http.post(port, "127.0.0.1", path)
+          .sendJsonObject(new JsonObject().put("refreshToken", refreshToken)));
+      assertThat(byBody.statusCode()).as(path + ": no chat-service").isEqualTo(503);
+      HttpResponse<Buffer> byCookie = Await.result(http.post(port, "127.0.0.1", path).putHeader("Cookie", "chat_refresh=" + refreshToken).send());
+      assertThat(byCookie.statusCode()).as(path + ": no chat-service").isEqualTo(503);
+    }
 
     refusedOnRest();
     refusedOnSocket();

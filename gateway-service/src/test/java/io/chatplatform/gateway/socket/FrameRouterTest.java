@@ -1,6 +1,7 @@
 package io.chatplatform.gateway.socket;
 
 import static io.chatplatform.gateway.socket.SocketNode.ALICE;
+import static io.chatplatform.gateway.socket.SocketNode.BOB;
 import static io.chatplatform.gateway.socket.SocketNode.caller;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -100,6 +101,48 @@ class FrameRouterTest {
     assertThat(new JsonObject(channel.nextFrame()).getString("address")).isEqualTo("a-1");
     assertThat(node.request(Addresses.Chat.MESSAGE_SEND).getString("clientMsgId")).isEqualTo("c-2");
     assertThat(new JsonObject(channel.nextFrame()).getString("address")).isEqualTo("a-2");
+  }
+
+  @Test
+  @DisplayName("auth.renew has a body schema too")
+  void renewHasASchema() {
+    assertThat(new RequestSchemas().knows(Addresses.Client.AUTH_RENEW)).isTrue();
+  }
+
+  static String renew(String replyAddress, String accessToken) {
+    return new JsonObject().put("type", "send").put("address", "auth.renew").put("replyAddress", replyAddress)
+        .put("body", new JsonObject().put("accessToken", accessToken)).encode();
+  }
+
+  @Test
+  @DisplayName("auth.renew with the user's own new token moves the socket's 4403 to that token's expiry; "
+      + "another user's token is forbidden, an invalid one unauthorized, and those sockets keep their expiry")
+  void renewMovesTheExpiry() throws Exception {
+    node = new SocketNode(Map.of());
+    long soon = System.currentTimeMillis() + 1_500;
+    FakeChannel renewed = node.connect(caller(ALICE, soon));
+    FakeChannel refused = node.connect(caller(ALICE, soon));
+    String alicesToken = node.tokens.issue(new JsonObject().put("userId", ALICE).put("username", "alice"));
+    String bobsToken = node.tokens.issue(new JsonObject().put("userId", BOB).put("username", "bob"));
+
+    node.run(() -> refused.send(renew("n-1", bobsToken)));
+    assertThat(refused.nextFrame()).isEqualTo(err("the token is another user's", "forbidden", 403, "n-1"));
+    node.run(() -> refused.send(renew("n-2", alicesToken.substring(0, alicesToken.length() - 4) + "AAAA")));
+    assertThat(refused.nextFrame()).isEqualTo(err("invalid or expired access token", "unauthorized", 401, "n-2"));
+
+    node.run(() -> renewed.send(renew("n-3", alicesToken)));
+    JsonObject reply = new JsonObject(renewed.nextFrame());
+    assertThat(reply.getString("type")).isEqualTo("rec");
+    assertThat(reply.getString("address")).isEqualTo("n-3");
+    long expiresAt = reply.getJsonObject("body").getLong("expiresAt");
+    assertThat(expiresAt).isEqualTo(node.onLoop(() -> node.tokens.verify(alicesToken)).expiresAt()).isGreaterThan(soon);
+
+    refused.assertClosedWith(CloseCodes.EXPIRED, "unauthorized: token expired");
+    // Past the first expiry, the renewed socket is open and still answers.
+    node.run(() -> renewed.send(renew("n-4", bobsToken)));
+    assertThat(renewed.nextFrame()).isEqualTo(err("the token is another user's", "forbidden", 403, "n-4"));
+    assertThat(renewed.closed).isNotDone();
+    assertThat(node.openSessions()).isEqualTo(1);
   }
 
   @Test

@@ -7,6 +7,8 @@ import io.chatplatform.contracts.presence.PresenceApi;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.auth.Caller;
+import io.chatplatform.gateway.auth.DisabledAccounts;
+import io.chatplatform.gateway.auth.Tokens;
 import io.chatplatform.gateway.ratelimit.MemoryRateLimiter;
 import io.chatplatform.gateway.validation.RequestSchemas;
 import io.chatplatform.runtime.Settings;
@@ -44,6 +46,8 @@ final class SocketNode implements AutoCloseable {
   final LocalFanout fanout;
   final SessionRegistry sessions;
   final FrameRouter frames;
+  /** Issues and checks the access tokens {@code auth.renew} takes. */
+  final Tokens tokens;
   /** Each user's rooms, as the stand-in chat-service answers them (none when absent). */
   final Map<String, List<String>> rooms = new ConcurrentHashMap<>();
   /** While set and not complete, the stand-in chat-service holds its answers about rooms back. */
@@ -68,7 +72,9 @@ final class SocketNode implements AutoCloseable {
       return held == null ? active : active.compose(x -> held);
     });
     sessions = new SessionRegistry(vertx, config, services, fanout);
-    frames = new FrameRouter(config, services, new MemoryRateLimiter(1_000, System::currentTimeMillis), new RequestSchemas(), sessions);
+    tokens = new Tokens(vertx, config);
+    frames = new FrameRouter(config, services, new MemoryRateLimiter(1_000, System::currentTimeMillis), new RequestSchemas(), sessions,
+        new SocketAuthenticator(tokens, new DisabledAccounts(vertx, services)));
     serve(Addresses.Chat.ROOM_IDS_OF_USER, request -> {
       JsonObject answer = new JsonObject().put("roomIds", new JsonArray(rooms.getOrDefault(request.getString("callerId"), List.of())));
       Future<Void> held = roomsHeld;

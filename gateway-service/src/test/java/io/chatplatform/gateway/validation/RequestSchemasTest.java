@@ -43,7 +43,7 @@ class RequestSchemasTest {
   @Test
   @DisplayName("every REST operation with a body has a schema (the socket's: FrameRouterTest)")
   void everyOperationHasOne() {
-    for (String op : new String[] {"auth.register", "auth.login", "rooms.create", "rooms.direct", "rooms.members.add", "messages.post", "admin.users.disabled"}) {
+    for (String op : new String[] {"auth.register", "auth.login", "auth.refresh", "auth.logout", "rooms.create", "rooms.direct", "rooms.members.add", "messages.post", "admin.users.disabled"}) {
       assertThat(schemas.knows(op)).as(op).isTrue();
     }
   }
