@@ -95,7 +95,6 @@ export class Store {
     this.openRoomId = null;
     this.presence = new Map(); // userId → {status, lastSeen}
     this.receipts = new Map(); // roomId → Map userId → {delivered, read} (watermarks, never lower)
-    this.epochs = new Map(); // roomId → the epoch of the seqs we hold (docs/protocol.md, Epochs)
     this.loadNames();
   }
 
@@ -216,7 +215,6 @@ export class Store {
   forgetRoom(roomId) {
     this.rooms.delete(roomId);
     this.timelines.delete(roomId);
-    this.epochs.delete(roomId);
     this.receipts.delete(roomId);
     if (this.openRoomId === roomId) this.openRoomId = null;
   }
@@ -227,18 +225,6 @@ export class Store {
 
   orderedRooms() {
     return this.order.map((id) => this.rooms.get(id)).filter(Boolean);
-  }
-
-  /**
-   * Notes the epoch an answer (sync, history page) brought for a room. Returns true when it
-   * differs from the one we held: the room's seqs started again, so what we hold of it is void.
-   * `null` (a room without messages) changes nothing.
-   */
-  noteEpoch(roomId, epoch) {
-    if (epoch === null || epoch === undefined) return false;
-    const known = this.epochs.get(roomId);
-    this.epochs.set(roomId, epoch);
-    return known !== undefined && known !== epoch;
   }
 
   /**
