@@ -24,11 +24,13 @@ const START_TIMEOUT_MS = 120_000;
  * The platform's production settings, except what these tests need room for:
  * - PASSWORD_HASH_ITERATIONS: every test registers users; the production cost only slows them.
  * - RATE_LIMIT_AUTH_IP_BURST: every test user registers and logs in from 127.0.0.1 (30 a burst).
- * - RATE_LIMIT_REST_WRITES_BURST: the sync test stores a few hundred messages over REST at once.
+ * - RATE_LIMIT_SEND_BURST, RATE_LIMIT_REST_WRITES_BURST: the sync test stores a few hundred
+ *   messages of one user over REST at once, for the client to catch up on.
  */
 const TEST_SETTINGS = {
   PASSWORD_HASH_ITERATIONS: '1000',
   RATE_LIMIT_AUTH_IP_BURST: '100000',
+  RATE_LIMIT_SEND_BURST: '100000',
   RATE_LIMIT_REST_WRITES_BURST: '100000',
 };
 

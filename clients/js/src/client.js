@@ -78,6 +78,7 @@ export class ChatClient {
     this.connection = null;
     this.roomsFresh = false; // the room list was read since the last catch-up: no need again
     this.filling = new Set(); // rooms whose gap is being filled
+    this.syncing = 0; // sync loops running: the gaps they close are not filled a second time
     this.api.observer = {
       roomList: (rooms) => {
         this.cursors.retain(rooms.map((r) => r.roomId));
@@ -265,12 +266,18 @@ export class ChatClient {
    * @param {Record<string, number>} [positions]
    */
   async sync(positions = this.cursors.positions()) {
-    if (this.isConnected) {
-      return syncRooms((body) => this.request('chat.sync', body), positions, (roomId, result) => this.takeRoom(roomId, result));
+    this.syncing++;
+    try {
+      if (this.isConnected) {
+        return await syncRooms((body) => this.request('chat.sync', body), positions, (roomId, result) => this.takeRoom(roomId, result));
+      }
+      let messages = 0;
+      for (const [roomId, seq] of Object.entries(positions)) messages += await this.syncOverRest(roomId, seq);
+      return { rounds: 0, messages, complete: true };
+    } finally {
+      // Gaps live events revealed meanwhile (or that this sync did not close) are filled now.
+      if (--this.syncing === 0) this.fillGaps();
     }
-    let messages = 0;
-    for (const [roomId, seq] of Object.entries(positions)) messages += await this.syncOverRest(roomId, seq);
-    return { rounds: 0, messages, complete: true };
   }
 
   /**
@@ -377,7 +384,7 @@ export class ChatClient {
     const isNew = this.cursors.accept(message);
     if (message.senderId === this.userId) this.outbox.acknowledge(message);
     if (isNew) this.emit({ type: 'message', message, source });
-    if (this.cursors.hasGap(message.roomId)) this.fillGap(message.roomId);
+    if (!this.syncing && this.cursors.hasGap(message.roomId)) this.fillGap(message.roomId);
   }
 
   /** One room's chat.sync answer; false when its epoch changed (not to be followed further). */
@@ -397,6 +404,12 @@ export class ChatClient {
       count += page.messages.length;
       if (!page.hasMore || page.messages.length === 0) return count;
       after = page.messages[page.messages.length - 1].seq;
+    }
+  }
+
+  fillGaps() {
+    for (const roomId of Object.keys(this.cursors.positions())) {
+      if (this.cursors.hasGap(roomId)) this.fillGap(roomId);
     }
   }
 

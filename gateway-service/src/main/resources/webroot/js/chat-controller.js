@@ -87,6 +87,8 @@ export class ChatController {
     on('receipt', (event) => this.activity.handleEvent(event));
     on('presence', (event) => this.activity.handleEvent(event));
     on('outbox', ({ item }) => this.outboxChanged(item));
+    // The gateway drains: the client comes back within a second, elsewhere. Not an error.
+    on('reconnect', ({ reason }) => console.info(`the server asked us to reconnect (${reason})`));
     on('connected', () => this.activity.connected());
     on('state', ({ state, retryInMs }) => {
       // offline: the session is ending; stop() shows what follows.
