@@ -173,8 +173,12 @@ export class ChatClient {
     return this.session.refresh();
   }
 
-  /** Ends the session here and on the server; emits `signedout` with reason `logout`. */
+  /**
+   * Ends the session here at once (socket closed, unsent messages dropped) and on the server (the
+   * refresh token's whole login is revoked); then emits `signedout` with reason `logout`.
+   */
   logout() {
+    this.stopAll(new ChatError('signed_out', 'Logged out.', { status: 401 }));
     return this.session.logout();
   }
 

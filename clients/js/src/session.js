@@ -101,11 +101,8 @@ export class Session {
    * @param {string} [refreshToken] memory mode: the token kept from an earlier run
    */
   async resume(refreshToken) {
-    if (refreshToken && this.refreshTokenIn === 'memory') {
-      this.state = { accessToken: '', expiresAt: 0, lifetimeMs: null, userId: null, refreshToken };
-    }
     try {
-      await this.refresh();
+      await this.run(refreshToken);
       return true;
     } catch (error) {
       if (error.code === 'signed_out') return false;
@@ -120,9 +117,14 @@ export class Session {
    * @returns {Promise<import('./types.js').SessionState>}
    */
   refresh() {
+    return this.run();
+  }
+
+  /** One refresh at a time; `refreshToken` (memory mode) instead of the one held. */
+  run(refreshToken) {
     if (!this.refreshing) {
       const generation = this.generation;
-      const attempt = () => this.refreshOnce(generation);
+      const attempt = () => this.refreshOnce(generation, refreshToken);
       const run = this.locks ? this.locks.request(REFRESH_LOCK, attempt) : attempt();
       this.refreshing = run.finally(() => {
         this.refreshing = null;
@@ -135,13 +137,14 @@ export class Session {
   async logout() {
     const refreshToken = this.state && this.state.refreshToken;
     this.end();
+    const generation = this.generation;
     try {
       await this.rest.logout(refreshToken);
     } catch (error) {
       // The local session is over anyway; an unrevoked refresh token still expires by itself.
       console.warn('logout could not reach the server:', error.code, error.message);
     }
-    this.onSignedOut('logout');
+    if (generation === this.generation) this.onSignedOut('logout'); // not if a new login came first
   }
 
   /** Forgets the session without telling the server or anyone (e.g. before another login). */
@@ -190,14 +193,14 @@ export class Session {
 
   // --- internals ---
 
-  async refreshOnce(generation) {
+  async refreshOnce(generation, refreshToken) {
     if (generation !== this.generation) throw signedOutError();
+    const memory = this.refreshTokenIn === 'memory';
+    const token = memory ? refreshToken ?? (this.state && this.state.refreshToken) : undefined;
     let result;
     try {
-      if (this.refreshTokenIn === 'memory' && !(this.state && this.state.refreshToken)) {
-        throw new ChatError('unauthorized', 'There is no refresh token: log in again.', { status: 401 });
-      }
-      result = await this.rest.refresh(this.refreshTokenIn === 'memory' ? this.state.refreshToken : undefined);
+      if (memory && !token) throw new ChatError('unauthorized', 'There is no refresh token: log in again.', { status: 401 });
+      result = await this.rest.refresh(token);
     } catch (error) {
       if (generation !== this.generation) throw signedOutError();
       if (!isRetryable(error) && (error.status === 401 || error.status === 403 || error.status === 400)) {

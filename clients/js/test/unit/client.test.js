@@ -20,6 +20,20 @@ function backend({ expiresIn = 3600 } = {}) {
   return { fetch, calls, refuseRefresh: () => (refreshWorks = false) };
 }
 
+/** Connects and resolves once the client is online. */
+async function online(client) {
+  const ready = client.next('state', (e) => e.state === 'online');
+  client.connect();
+  await ready;
+}
+
+/** Every connection state the client goes through from now on. */
+function statesOf(client) {
+  const states = [];
+  client.on('state', ({ state }) => states.push(state));
+  return states;
+}
+
 async function signedIn(t, gateway, server) {
   const client = new ChatClient({ baseUrl: 'http://gateway.test', fetch: server.fetch, WebSocket: gateway.WebSocket, device: 'test' });
   t.after(() => client.close());
@@ -30,11 +44,8 @@ async function signedIn(t, gateway, server) {
 test('every connection attempt gets a fresh ticket; "online" only once a request proved the socket', async (t) => {
   const gateway = fakeGateway();
   const client = await signedIn(t, gateway, backend());
-  const states = [];
-  client.on('state', ({ state }) => states.push(state));
-  const online = client.next('state', (e) => e.state === 'online');
-  client.connect();
-  await online;
+  const states = statesOf(client);
+  await online(client);
   const first = new URL(gateway.sockets[0].url);
   assert.equal(first.pathname, '/eventbus/websocket');
   assert.equal(first.searchParams.get('ticket'), 'ticket-1');
@@ -63,11 +74,8 @@ test('a socket that opens and is then refused (bad ticket) is not online; the ne
     },
   });
   const client = await signedIn(t, gateway, backend());
-  const states = [];
-  client.on('state', ({ state }) => states.push(state));
-  const online = client.next('state', (e) => e.state === 'online');
-  client.connect();
-  await online;
+  const states = statesOf(client);
+  await online(client);
   assert.deepEqual(states, ['connecting', 'reconnecting', 'online']);
   assert.deepEqual(gateway.sockets.map((s) => new URL(s.url).searchParams.get('ticket')), ['ticket-1', 'ticket-2']);
 });
@@ -81,9 +89,7 @@ test('a refreshed token renews the live socket with auth.renew', async (t) => {
     },
   });
   const client = await signedIn(t, gateway, backend());
-  const online = client.next('state', (e) => e.state === 'online');
-  client.connect();
-  await online;
+  await online(client);
   const renewed = client.next('renewed');
   await client.refresh();
   assert.deepEqual(await renewed, { type: 'renewed', expiresAt: 1_900_000_000_000 });
@@ -95,9 +101,7 @@ test('a refused refresh signs out: the socket closes, unsent messages fail with 
   const gateway = fakeGateway({ 'chat.send': () => {} }); // never acknowledged
   const server = backend();
   const client = await signedIn(t, gateway, server);
-  const online = client.next('state', (e) => e.state === 'online');
-  client.connect();
-  await online;
+  await online(client);
   const unsent = client.send('r1', 'hello');
   const signedOut = client.next('signedout');
   server.refuseRefresh();

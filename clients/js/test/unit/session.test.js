@@ -118,6 +118,38 @@ describe('Session', () => {
     s.close();
   });
 
+  test('memory mode: resume with a kept refresh token signs in; a bad one is false and ends nothing', async () => {
+    const { fetch, calls } = tokenServer();
+    const first = session(fetch);
+    await first.s.login('alice', 'pw');
+    const kept = first.s.state.refreshToken;
+    first.s.close();
+    const later = session(fetch);
+    assert.equal(await later.s.resume('refresh-forged'), false);
+    assert.deepEqual(later.signedOut, []);
+    assert.equal(await later.s.resume(kept), true);
+    assert.equal(later.s.userId, 'u1');
+    assert.deepEqual(calls.filter((c) => c.path === '/auth/refresh').map((c) => c.body.refreshToken), ['refresh-forged', kept]);
+    later.s.close();
+  });
+
+  test('a login while the logout is on its way is not ended by the logout\'s late answer', async () => {
+    let answer;
+    const { fetch } = fakeFetch({
+      'POST /auth/login': () => ({ status: 200, body: { accessToken: 'a', expiresIn: 3600, userId: 'u1', refreshToken: 'r' } }),
+      'POST /auth/logout': () => new Promise((resolve) => (answer = resolve)),
+    });
+    const { s, signedOut } = session(fetch);
+    await s.login('alice', 'pw');
+    const loggingOut = s.logout();
+    await s.login('alice', 'pw');
+    answer({ status: 204 });
+    await loggingOut;
+    assert.deepEqual(signedOut, []);
+    assert.equal(s.signedIn, true);
+    s.close();
+  });
+
   test('cookie mode: the body names no token, and scripts never see the refresh token', async () => {
     const { fetch, calls } = fakeFetch({
       'POST /auth/refresh': () => ({ status: 200, body: { accessToken: 'a', expiresIn: 3600, userId: 'u1', refreshToken: 'secret' } }),
