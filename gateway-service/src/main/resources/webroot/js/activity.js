@@ -5,7 +5,7 @@
 
 import { api } from './api.js';
 import { MY_STATUSES } from './presence.js';
-import { ReceiptSender } from './receipts.js';
+import { ReceiptSender } from './lib/chat-client.js';
 import { TypingSender, TypingTracker, typingText } from './typing.js';
 
 /** "Last seen 5 minutes ago" must keep up with the clock. */

@@ -1,6 +1,6 @@
-// Entry point: session handling (login, register, reload, log-out) and wiring of the parts.
+// Entry point: session handling (login, register, reload, a new tab, log-out) and wiring of the parts.
 
-import { api } from './api.js';
+import { api, client } from './api.js';
 import { AuthView } from './auth-view.js';
 import { ChatController } from './chat-controller.js';
 import { Notifier } from './notifier.js';
@@ -8,10 +8,18 @@ import { wipeUserTraces } from './page-state.js';
 import { forgetRoomInUrl, onUrlChange, roomInUrl } from './router.js';
 import { Store } from './store.js';
 
-/** sessionStorage key of {accessToken, expiresAt}: a reload keeps you logged in, a new tab does not. */
+/**
+ * sessionStorage key of the access token and its expiry: a reload keeps you logged in without a
+ * round trip. A new tab signs in with the refresh cookie instead (client.resume()).
+ */
 const SESSION_KEY = 'chat.session';
-/** Treat a token as expired a little early rather than fail mid-request. */
+/** Treat a kept token as expired a little early rather than fail mid-request. */
 const EXPIRY_MARGIN_MS = 5_000;
+
+const SIGNED_OUT_TEXT = {
+  expired: 'Your session has expired. Please log in again.',
+  disabled: 'This account is disabled.',
+};
 
 const store = new Store();
 const notifier = new Notifier();
@@ -19,6 +27,11 @@ const chatScreen = document.getElementById('chat-screen');
 const meName = document.getElementById('me-name');
 let controller = null;
 let sessionGeneration = 0; // bumps on log-out so a late login/startup step knows it is stale
+/**
+ * The revocation of the last log-out. A login waits for it: its answer clears the refresh cookie,
+ * and arriving after the login's answer it would clear the new user's cookie instead.
+ */
+let loggingOut = Promise.resolve();
 
 const authView = new AuthView({
   onLogin: (username, password) => login(username, password),
@@ -35,17 +48,19 @@ onUrlChange((roomId) => {
   if (roomId && store.rooms.has(roomId)) controller.openRoom(roomId);
   else if (!roomId && store.openRoomId) controller.closeRoom();
 });
-api.onUnauthorized = () => logout('Your session has expired. Please log in again.');
+// Every new access token (login, and each refresh before expiry) is kept for a reload.
+client.on('session', ({ session }) => sessionStorage.setItem(SESSION_KEY, JSON.stringify(session)));
+// The refresh was refused (expired, revoked by a log-out in another tab, account disabled):
+// back to the login screen, with this user's traces wiped as at a log-out.
+client.on('signedout', ({ reason }) => {
+  if (reason !== 'logout') endSession(SIGNED_OUT_TEXT[reason] || SIGNED_OUT_TEXT.expired);
+});
 
 async function login(username, password) {
-  const result = await api.login(username, password);
-  const session = {
-    accessToken: result.accessToken,
-    expiresAt: Number(result.expiresIn) > 0 ? Date.now() + Number(result.expiresIn) * 1000 : null,
-  };
-  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  await loggingOut;
+  await client.login(username, password);
   try {
-    await enter(session);
+    await enter();
   } catch (error) {
     // Logged in but could not start (e.g. rooms unavailable): back to a clean logged-out state.
     if (error.status !== 401) logout();
@@ -53,10 +68,9 @@ async function login(username, password) {
   }
 }
 
-/** Starts the logged-in app with a session; throws (for the auth screen to show) on failure. */
-async function enter(session) {
+/** Starts the logged-in app with the client's session; throws (for the auth screen to show) on failure. */
+async function enter() {
   const generation = ++sessionGeneration;
-  api.setAccessToken(session.accessToken);
   const me = await api.me();
   if (generation !== sessionGeneration) return;
   store.setMe(me);
@@ -87,14 +101,20 @@ function openRoomInUrl() {
   else forgetRoomInUrl();
 }
 
+/** Logs out here and on the server (the refresh cookie is revoked: other tabs follow). */
 function logout(message = '') {
+  loggingOut = client.logout(); // never rejects: an unreachable server is only logged
+  endSession(message);
+}
+
+function endSession(message = '') {
   sessionGeneration++;
   if (controller) controller.stop();
-  // Everything this user left in the page goes: session, names, drafts, the room in the URL,
-  // caches, notifications (only the per-user sound/notification choice stays).
+  // Everything this user left in the page goes: the session (SESSION_KEY with the rest of
+  // sessionStorage), names, drafts, the room in the URL, caches, notifications (only the
+  // per-user sound/notification choice stays).
   wipeUserTraces();
   notifier.reset();
-  api.setAccessToken(null);
   store.reset();
   meName.textContent = '';
   chatScreen.hidden = true;
@@ -112,18 +132,33 @@ function savedSession() {
   }
 }
 
+/**
+ * A reload finds its token in sessionStorage; a new tab (or a reload after the token expired)
+ * signs in with the refresh cookie; only without one is the login screen shown.
+ */
 async function boot() {
-  const session = savedSession();
-  if (!session) {
+  const saved = savedSession();
+  if (saved) {
+    client.useSession(saved);
+  } else {
     sessionStorage.removeItem(SESSION_KEY);
-    authView.show();
-    return;
+    let resumed;
+    try {
+      resumed = await client.resume();
+    } catch (error) {
+      authView.show(`Could not restore your session: ${error.message}`);
+      return;
+    }
+    if (!resumed) {
+      authView.show();
+      return;
+    }
   }
   try {
-    await enter(session);
+    await enter();
   } catch (error) {
-    // A 401 has already logged us out (api.onUnauthorized). Anything else (server down) keeps
-    // the session, so a later reload can pick it up again.
+    // A refused session has already ended (the `signedout` event). Anything else (server down)
+    // keeps the session, so a later reload can pick it up again.
     if (error.status !== 401) {
       if (controller) controller.stop();
       authView.show(`Could not restore your session: ${error.message}`);

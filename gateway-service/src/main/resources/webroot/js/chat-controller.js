@@ -1,19 +1,15 @@
-// What happens while logged in: rooms, messages, live events, sending and catching up.
-// It owns the socket connection for the session and keeps store and views in step; presence,
-// typing and receipts are delegated to Activity.
+// What happens while logged in: rooms, messages, live events and sending, on the page.
+// The client library (clients/js) owns the socket, the catch-up, the outbox and the token; this
+// class turns its events into store and view updates. Presence, typing and receipts are
+// delegated to Activity.
 
 import { Activity } from './activity.js';
-import { api, PAGE_SIZE } from './api.js';
+import { api, client, PAGE_SIZE } from './api.js';
 import { ChatView } from './chat-view.js';
-import { Connection, ConnectionState } from './connection.js';
 import { humanError } from './errors.js';
+import { ConnectionState, SYNC_PAGE_SIZE, uuid } from './lib/chat-client.js';
 import { SidebarView } from './sidebar-view.js';
-import { uuid } from './util.js';
 
-/** chat.sync returns at most this many messages per room and call; the REST fallback matches it. */
-const SYNC_PAGE_SIZE = 100;
-/** The server caps the rooms one chat.sync may name (SYNC_MAX_ROOMS); stay well below it. */
-const SYNC_ROOMS_PER_REQUEST = 200;
 /** Safety stop for gap fills, should a server keep answering hasMore without progress. */
 const MAX_CATCH_UP_ROUNDS = 100;
 /**
@@ -32,7 +28,7 @@ export class ChatController {
   /** @param {import('./store.js').Store} store */
   constructor(store) {
     this.store = store;
-    this.connection = null;
+    this.unsubscribe = []; // the client's listeners of this session
     this.run = 0; // bumps on stop, so a start still loading rooms knows it was cancelled
     this.searchSeq = 0; // answers to older user searches are dropped
     this.fetchingRooms = new Set(); // rooms we heard of through a message and are looking up
@@ -71,8 +67,7 @@ export class ChatController {
 
   /** A socket request; fails with code "disconnected" while there is no socket. */
   request(address, body) {
-    if (!this.connection) return Promise.reject(Object.assign(new Error('Not connected.'), { code: 'disconnected' }));
-    return this.connection.request(address, body);
+    return client.request(address, body);
   }
 
   // --- session life ---
@@ -88,22 +83,36 @@ export class ChatController {
     this.activity.start();
     this.activity.roomsLoaded();
 
-    const me = this.store.me;
-    this.connection = new Connection({
-      fetchTicket: async () => (await api.ticket()).ticket,
-      inbox: `user.${me.userId}`,
-      onEvent: (event) => this.handleEvent(event),
-      onConnected: (reconnect) => this.catchUp(reconnect),
-      onStateChange: (state, info) => this.setConnectionState(state, info),
-      isFatal: (error) => error.status === 401,
+    this.listen();
+    client.connect();
+  }
+
+  /** The client's events, for this session. */
+  listen() {
+    const on = (type, listener) => this.unsubscribe.push(client.on(type, listener));
+    on('message', ({ message }) => this.ingest(message));
+    on('message.updated', ({ message }) => this.ingest(message));
+    on('room', ({ event, room }) => this.handleRoomEvent(event, room));
+    on('rooms', ({ rooms }) => this.roomsReloaded(rooms));
+    on('epoch', ({ roomId }) => this.epochChanged(roomId));
+    on('typing', (event) => this.activity.handleEvent(event));
+    on('receipt', (event) => this.activity.handleEvent(event));
+    on('presence', (event) => this.activity.handleEvent(event));
+    on('outbox', ({ item }) => this.outboxChanged(item));
+    // The gateway drains: the client comes back within a second, elsewhere. Not an error.
+    on('reconnect', ({ reason }) => console.info(`the server asked us to reconnect (${reason})`));
+    on('connected', () => this.activity.connected());
+    on('state', ({ state, retryInMs }) => {
+      // offline: the session is ending; stop() shows what follows.
+      if (state !== ConnectionState.OFFLINE) this.setConnectionState(state, { retryInMs });
     });
-    this.connection.start();
+    on('error', ({ error, during }) => console.warn(`${during} failed:`, error.code, error.message));
   }
 
   stop() {
     this.run++;
-    if (this.connection) this.connection.stop();
-    this.connection = null;
+    for (const off of this.unsubscribe.splice(0)) off();
+    client.disconnect();
     this.searchSeq++;
     this.activity.stop();
     this.sidebar.reset();
@@ -132,32 +141,12 @@ export class ChatController {
 
   /** "Retry now": skips the rest of the backoff wait. */
   reconnectNow() {
-    if (!this.connection) return;
+    if (!client.signedIn) return;
     this.bannerText.textContent = 'Reconnecting…';
-    this.connection.retryNow();
+    client.retryNow();
   }
 
   // --- live events on user.<me> ---
-
-  handleEvent(event) {
-    switch (event.type) {
-      case 'message':
-      case 'message.updated':
-        if (event.message) this.ingest(event.message);
-        break;
-      case 'room':
-        if (event.room) this.handleRoomEvent(event.event, event.room);
-        break;
-      case 'typing':
-      case 'receipt':
-      case 'presence':
-        this.activity.handleEvent(event);
-        break;
-      default:
-        // moderation: not shown by this client yet.
-        break;
-    }
-  }
 
   handleRoomEvent(kind, room) {
     if (!room.roomId) return;
@@ -188,8 +177,9 @@ export class ChatController {
   }
 
   /**
-   * The single way a message enters the client (live event, send ack, sync, gap fill):
-   * drops seqs already held, resolves our pending copy, and tracks room activity.
+   * The single way a message enters the page (the client's `message` events: live, send ack,
+   * sync, its gap fills; and the page's own gap fill): drops seqs already held, resolves our
+   * pending copy, and tracks room activity.
    */
   ingest(message) {
     const { roomId } = message;
@@ -208,7 +198,7 @@ export class ChatController {
       }
       const result = timeline.put(message);
       if (result !== 'duplicate' && isOpen && timeline.loaded) this.chat.upsertMessage(message, timeline);
-      if (timeline.hasGap()) this.fillGap(roomId);
+      // A gap here is the client's to fill: it delivers the missing seqs as `message` events.
     }
 
     const isNew = message.seq > (room.lastSeq || 0);
@@ -231,7 +221,7 @@ export class ChatController {
     this.fetchingRooms.add(roomId);
     try {
       const room = await api.getRoom(roomId);
-      if (this.connection && !this.store.rooms.has(roomId)) {
+      if (client.signedIn && !this.store.rooms.has(roomId)) {
         // Asked for by me, so its unread count is mine.
         this.store.upsertRoom(room, { toTop: true, trustUnread: true });
         this.sidebar.renderRooms();
@@ -247,84 +237,33 @@ export class ChatController {
   // --- catching up ---
 
   /**
-   * After every (re)connect: refresh rooms we may have missed (and the presence and unread counts
-   * that changed meanwhile), sync messages, flush the outbox and the receipts.
+   * After a reconnect the client read the room list again (rooms joined or left meanwhile, and
+   * the presence and unread counts that changed); the catch-up of messages follows as events.
    */
-  async catchUp(reconnect) {
-    if (reconnect) {
-      try {
-        this.store.setRooms(await api.listRooms());
-        this.activity.roomsLoaded();
-        this.sidebar.renderRooms();
-        if (this.store.openRoomId === null && this.chat.screen.classList.contains('room-open')) this.chat.showNoRoom();
-      } catch (error) {
-        console.warn('room list refresh failed', error);
-      }
-    }
-    try {
-      await this.syncRooms(this.store.order);
-    } catch (error) {
-      // Live events still flow; a gap they reveal is filled on its own, the rest at next connect.
-      console.warn('chat.sync after connect failed', error);
-    }
-    this.flushOutbox();
-    this.activity.connected();
+  roomsReloaded(rooms) {
+    this.store.setRooms(rooms);
+    this.activity.roomsLoaded();
+    this.sidebar.renderRooms();
+    if (this.store.openRoomId === null && this.chat.screen.classList.contains('room-open')) this.chat.showNoRoom();
   }
 
   /**
-   * chat.sync from the last seq seen in each room; rooms answering hasMore are asked again from
-   * their new last seq until none is left. A reply holds at most SYNC_MAX_REPLY_BYTES, so a room
-   * it did not reach answers hasMore with no messages: it is asked again from where it was. The
-   * server puts at least one message in every reply that has any to give, so each round
-   * advances; a round that brings nothing while rooms still answer hasMore stops the loop.
+   * A room's seqs started again (docs/protocol.md, Epochs): the history store lost or replaced
+   * its messages. Drops every message held of the room and reloads it (its newest page when it
+   * is open; otherwise it loads when opened). Pending sends stay, with their clientMsgId.
    */
-  async syncRooms(roomIds) {
-    let cursors = Object.fromEntries(roomIds.map((id) => [id, this.store.lastSeenSeq(id)]));
-    if (roomIds.length === 0) {
-      // Nothing to catch up on, but one round trip still proves the socket (and the inbox
-      // registration sent before it) is live before we report "online".
-      await this.connection.request('chat.sync', { rooms: {} }).catch(() => {});
-      return;
-    }
-    while (Object.keys(cursors).length) {
-      const next = {};
-      let received = 0;
-      for (const chunk of chunks(Object.entries(cursors), SYNC_ROOMS_PER_REQUEST)) {
-        const reply = await this.connection.request('chat.sync', { rooms: Object.fromEntries(chunk) });
-        for (const [roomId, result] of Object.entries((reply && reply.rooms) || {})) {
-          // The room's seqs started again: what we held is dropped and the room reloaded.
-          if (result && this.epochChanged(roomId, result.epoch)) continue;
-          const messages = (result && result.messages) || [];
-          for (const message of messages) this.ingest({ roomId, ...message });
-          received += messages.length;
-          if (result && result.hasMore) next[roomId] = messages.length ? messages[messages.length - 1].seq : cursors[roomId];
-        }
-      }
-      if (received === 0 && Object.keys(next).length) {
-        console.warn('chat.sync answered hasMore without progress; the rest waits for the next sync');
-        return;
-      }
-      cursors = next;
-    }
-  }
-
-  /**
-   * Checks the epoch an answer brought for a room (docs/protocol.md, Epochs). When it changed,
-   * the history store lost or replaced the room's messages and its seqs started again: drops
-   * every message held of the room, keeps the new epoch, and reloads the room (its newest page
-   * when it is open; otherwise it loads when opened). Returns true then: the answer's messages
-   * continue the old timeline and must not be ingested. Pending sends stay, with their clientMsgId.
-   */
-  epochChanged(roomId, epoch) {
-    if (!this.store.noteEpoch(roomId, epoch)) return false;
+  epochChanged(roomId) {
+    if (!this.store.rooms.has(roomId)) return;
     console.info(`room ${roomId} has a new epoch: reloading it`);
     this.store.dropHistory(roomId);
     this.sidebar.renderRooms();
     if (this.store.openRoomId === roomId) this.openRoom(roomId, { reload: true });
-    return true;
   }
 
-  /** Fetches the seqs missing below a message that arrived early, for one room. */
+  /**
+   * Fetches the seqs a cached timeline misses below what the room list says the room reached
+   * (messages that came while this page held no timeline of the room) through the history API.
+   */
   async fillGap(roomId) {
     const timeline = this.store.timelines.get(roomId);
     if (!timeline || timeline.filling) return;
@@ -332,9 +271,9 @@ export class ChatController {
     try {
       for (let round = 0; round < MAX_CATCH_UP_ROUNDS && timeline.hasGap(); round++) {
         const from = timeline.contiguousSeq;
-        const page = await this.fetchAfter(roomId, from);
-        if (this.epochChanged(roomId, page.epoch)) break;
-        for (const message of page.messages) this.ingest({ roomId, ...message });
+        const page = await client.history(roomId, { after: from, limit: SYNC_PAGE_SIZE });
+        if (page.epochChanged) break; // the `epoch` event reloads the room
+        for (const message of page.messages) this.ingest(message);
         if (timeline.contiguousSeq === from) break; // no progress: leave it to the next sync
       }
     } catch (error) {
@@ -342,20 +281,6 @@ export class ChatController {
     } finally {
       timeline.filling = false;
     }
-  }
-
-  /** Messages after `seq`: chat.sync while the socket is up, the history API otherwise. */
-  async fetchAfter(roomId, seq) {
-    if (this.connection && this.connection.isConnected) {
-      try {
-        const reply = await this.connection.request('chat.sync', { rooms: { [roomId]: seq } });
-        const result = reply && reply.rooms && reply.rooms[roomId];
-        if (result) return { messages: result.messages || [], hasMore: Boolean(result.hasMore), epoch: result.epoch ?? null };
-      } catch (error) {
-        console.warn('chat.sync failed, using the history API', error);
-      }
-    }
-    return api.messages(roomId, { after: seq, limit: SYNC_PAGE_SIZE });
   }
 
   // --- rooms ---
@@ -379,10 +304,9 @@ export class ChatController {
     } else {
       this.chat.setHistoryStatus('Loading messages…');
       try {
-        timeline.loading ??= api.messages(roomId, { limit: PAGE_SIZE });
+        // The newest page starts the timeline afresh: the client holds its epoch from now on.
+        timeline.loading ??= client.history(roomId, { limit: PAGE_SIZE });
         const page = await timeline.loading;
-        // The newest page starts the timeline afresh: its epoch is the one we hold from now on.
-        this.store.noteEpoch(roomId, page.epoch);
         if (!timeline.loaded) timeline.markLoaded(page);
       } catch (error) {
         if (this.store.openRoomId === roomId) this.chat.setHistoryStatus(humanError(error));
@@ -410,12 +334,13 @@ export class ChatController {
       this.chat.setHistoryStatus('Loading unread messages…');
       let older;
       try {
-        older = await api.messages(roomId, { before: timeline.lowestSeq, limit: PAGE_SIZE });
+        older = await client.history(roomId, { before: timeline.lowestSeq, limit: PAGE_SIZE });
       } catch (error) {
         console.warn('could not load back to the first unread', error);
         break;
       }
-      if (this.store.openRoomId !== roomId || this.epochChanged(roomId, older.epoch)) break;
+      // A changed epoch: the `epoch` event reloads the room.
+      if (this.store.openRoomId !== roomId || older.epochChanged) break;
       timeline.addOlder(older);
       first = this.store.firstUnread(roomId, unread);
     }
@@ -438,14 +363,14 @@ export class ChatController {
     this.chat.setHistoryStatus('Loading older messages…');
     let page;
     try {
-      page = await api.messages(roomId, { before: timeline.lowestSeq, limit: PAGE_SIZE });
+      page = await client.history(roomId, { before: timeline.lowestSeq, limit: PAGE_SIZE });
     } catch (error) {
       if (this.store.openRoomId === roomId) this.chat.setHistoryStatus(humanError(error));
       return;
     } finally {
       timeline.loadingOlder = false;
     }
-    if (this.epochChanged(roomId, page.epoch)) return;
+    if (page.epochChanged) return; // the `epoch` event reloads the room
     timeline.addOlder(page);
     if (this.store.openRoomId !== roomId) return;
     this.chat.prependOlder(page.messages);
@@ -552,6 +477,10 @@ export class ChatController {
 
   // --- sending ---
 
+  /**
+   * The client's outbox keeps the message and its clientMsgId until the server has stored it,
+   * resending after a reconnect; the page shows it as pending meanwhile.
+   */
   send(text) {
     const roomId = this.store.openRoomId;
     if (!roomId) return;
@@ -559,61 +488,28 @@ export class ChatController {
     const pending = { clientMsgId: uuid(), roomId, text, state: 'sending', error: null };
     this.store.timeline(roomId).pending.set(pending.clientMsgId, pending);
     this.chat.addPending(pending);
-    this.deliver(pending);
+    // Its fate arrives as `outbox` and `message` events.
+    client.send(roomId, text, { clientMsgId: pending.clientMsgId }).catch(() => {});
   }
 
   retry(clientMsgId) {
-    const roomId = this.store.openRoomId;
-    const pending = roomId && this.store.timelines.get(roomId)?.pending.get(clientMsgId);
-    if (pending) this.deliver(pending);
+    client.retry(clientMsgId).catch(() => {});
   }
 
-  /**
-   * Sends one pending message. The clientMsgId makes any resend safe: the server answers a
-   * repeat with the stored message and delivers nothing twice.
-   */
-  async deliver(pending) {
-    if (!this.connection || !this.connection.isConnected) {
-      this.setPendingState(pending, 'queued'); // flushOutbox sends it once we are back
+  /** The client's outbox moved a message: sending, queued (no socket, or a retry waits), failed or sent. */
+  outboxChanged(item) {
+    const isOpen = this.store.openRoomId === item.roomId;
+    if (item.state === 'sent') {
+      // The stored message arrives as a `message` event, which removes the pending copy.
+      if (isOpen) this.chat.showComposerError('');
       return;
     }
-    this.setPendingState(pending, 'sending');
-    try {
-      const message = await this.connection.request('chat.send', {
-        roomId: pending.roomId,
-        clientMsgId: pending.clientMsgId,
-        text: pending.text,
-      });
-      this.ingest({ roomId: pending.roomId, clientMsgId: pending.clientMsgId, ...message });
-      if (this.store.openRoomId === pending.roomId) this.chat.showComposerError('');
-    } catch (error) {
-      if (error.code === 'disconnected') {
-        this.setPendingState(pending, 'queued');
-      } else {
-        this.setPendingState(pending, 'failed', humanError(error));
-        if (this.store.openRoomId === pending.roomId) this.chat.showComposerError(humanError(error));
-      }
-    }
+    const pending = this.store.timelines.get(item.roomId)?.pending.get(item.clientMsgId);
+    if (!pending) return; // already acknowledged
+    pending.state = item.state;
+    pending.error = item.state === 'failed' && item.error ? humanError(item.error) : null;
+    if (!isOpen) return;
+    this.chat.updatePending(pending);
+    if (item.state === 'failed') this.chat.showComposerError(pending.error || '');
   }
-
-  setPendingState(pending, state, error = null) {
-    const timeline = this.store.timelines.get(pending.roomId);
-    if (!timeline || !timeline.pending.has(pending.clientMsgId)) return; // already acknowledged
-    pending.state = state;
-    pending.error = error;
-    if (this.store.openRoomId === pending.roomId) this.chat.updatePending(pending);
-  }
-
-  /** Sends everything that waited for the connection. */
-  flushOutbox() {
-    for (const timeline of this.store.timelines.values()) {
-      for (const pending of timeline.pending.values()) {
-        if (pending.state === 'queued') this.deliver(pending);
-      }
-    }
-  }
-}
-
-function* chunks(list, size) {
-  for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
 }

@@ -21,6 +21,7 @@ const BY_CODE = {
   not_found: 'That room or user does not exist, or you are no longer a member.',
   conflict: 'That already exists.',
   unauthorized: 'Please log in again.',
+  signed_out: 'Please log in again.', // the client library's: the session ended
 };
 
 /**

@@ -97,7 +97,6 @@ export class Store {
     this.openRoomId = null;
     this.presence = new Map(); // userId → {status, lastSeen}
     this.receipts = new Map(); // roomId → Map userId → {delivered, read} (watermarks, never lower)
-    this.epochs = new Map(); // roomId → the epoch of the seqs we hold (docs/protocol.md, Epochs)
     this.drafts = new Map(); // roomId → what I had typed there and not sent
     // False while the page has no live socket: others' presence may have changed unseen.
     this.presenceKnown = false;
@@ -251,7 +250,6 @@ export class Store {
   forgetRoom(roomId) {
     this.rooms.delete(roomId);
     this.timelines.delete(roomId);
-    this.epochs.delete(roomId);
     this.receipts.delete(roomId);
     if (this.openRoomId === roomId) this.openRoomId = null;
   }
@@ -262,18 +260,6 @@ export class Store {
 
   orderedRooms() {
     return this.order.map((id) => this.rooms.get(id)).filter(Boolean);
-  }
-
-  /**
-   * Notes the epoch an answer (sync, history page) brought for a room. Returns true when it
-   * differs from the one we held: the room's seqs started again, so what we hold of it is void.
-   * `null` (a room without messages) changes nothing.
-   */
-  noteEpoch(roomId, epoch) {
-    if (epoch === null || epoch === undefined) return false;
-    const known = this.epochs.get(roomId);
-    this.epochs.set(roomId, epoch);
-    return known !== undefined && known !== epoch;
   }
 
   /**

@@ -1,26 +1,6 @@
 // Small helpers shared by the other modules. Nothing here touches app state.
 
 /**
- * A random UUID v4. crypto.randomUUID() only exists in secure contexts (https or localhost);
- * the app may be served over plain http inside a test network, so fall back to
- * crypto.getRandomValues(), which is available everywhere.
- */
-export function uuid() {
-  if (typeof crypto.randomUUID === 'function') {
-    try {
-      return crypto.randomUUID();
-    } catch {
-      // Some browsers expose the function but throw outside a secure context.
-    }
-  }
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40; // version 4
-  b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/**
  * Builds an element. User text only ever goes in as text nodes or attribute values, never as
  * markup, so nothing a user types can become HTML.
  *   h('li', { className: 'x', dataset: { seq: 3 }, title: 'y' }, 'text', childElement)

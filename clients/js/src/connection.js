@@ -1,15 +1,15 @@
-// Keeps one event bus socket alive for the logged-in user: fetches a fresh single-use ticket
-// for every attempt, registers the user's inbox, and reconnects with exponential backoff.
+// Keeps one socket alive: a fresh credential (single-use ticket) for every attempt, the inbox
+// registered, reconnects with jittered exponential backoff, and "online" only once the socket
+// has proved itself with the catch-up (an open socket is not yet an authenticated one: the
+// gateway refuses a bad ticket after the open, with an `err` frame and a close).
 
-import { EventBus, EventBusError } from './eventbus.js';
+import { EventBus } from './bridge.js';
+import { ChatError } from './errors.js';
+import { jitteredBackoff } from './util.js';
 
-const SOCKET_PATH = '/eventbus';
-/** Our label of the device, so the server can tell a user's web sessions from their phones. */
-const DEVICE = 'web';
 /**
  * Backoff after a failed or lost connection, with full jitter: a random wait between 0 and
- * 1 s, 2 s, 4 s, … capped at 15 s, so the clients of a gateway that went away do not all come
- * back at the same instant.
+ * 1 s, 2 s, 4 s, … capped at 15 s.
  */
 export const RECONNECT_BASE_MS = 1_000;
 export const RECONNECT_MAX_MS = 15_000;
@@ -18,66 +18,76 @@ export const RECONNECT_MAX_MS = 15_000;
  * gateway drains), reconnect after a random wait of 0 to this, without backoff: not an error.
  */
 export const PROMPT_RECONNECT_MAX_MS = 1_000;
-/** WebSocket's "service restart", the raw WebSocket's close code of a draining gateway. */
+/** WebSocket's "service restart": the raw WebSocket's close code of a draining gateway. */
 const CLOSE_SERVICE_RESTART = 1012;
 
-/** The values of #connection-status[data-state]. */
+/** The connection's states, as `state` events carry them. */
 export const ConnectionState = Object.freeze({
-  CONNECTING: 'connecting',
-  ONLINE: 'online',
-  RECONNECTING: 'reconnecting',
+  OFFLINE: 'offline', // not started, or stopped
+  CONNECTING: 'connecting', // the first attempt
+  ONLINE: 'online', // the inbox is live and the catch-up done
+  RECONNECTING: 'reconnecting', // lost; the next attempt is scheduled (retryInMs) or running
 });
 
 export class Connection {
   /**
    * @param {object} options
-   * @param {() => Promise<string>} options.fetchTicket a fresh ticket (tickets are single use)
-   * @param {string} options.inbox the user's own address, `user.<userId>`
+   * @param {() => Promise<import('./bridge.js').SocketLike>} options.openSocket a new socket, made
+   *   with a fresh credential (tickets are single use)
+   * @param {() => string} options.inbox the user's own address, `user.<userId>`
    * @param {(event: object) => void} options.onEvent every body received on the inbox
-   * @param {(reconnect: boolean) => Promise<void>} options.onConnected catch-up work (chat.sync);
-   *   the state turns `online` once it settles, so `online` means the inbox is live and caught up
+   * @param {(reconnect: boolean) => Promise<void>} options.onConnected catch-up work; the state
+   *   turns `online` once it settles
    * @param {(state: string, info: {retryInMs?: number}) => void} options.onStateChange
-   * @param {(error: Error) => boolean} [options.isFatal] errors after which retrying is pointless
-   *   (e.g. the session expired); the connection then stops
+   * @param {(error: Error) => boolean} [options.isFatal] failures after which retrying is
+   *   pointless (signed out): the connection then stops
+   * @param {{requestTimeoutMs?: number, pingIntervalMs?: number}} [options.bus]
    */
-  constructor({ fetchTicket, inbox, onEvent, onConnected, onStateChange, isFatal = () => false }) {
-    Object.assign(this, { fetchTicket, inbox, onEvent, onConnected, onStateChange, isFatal });
+  constructor({ openSocket, inbox, onEvent, onConnected, onStateChange, isFatal = () => false, bus = {} }) {
+    Object.assign(this, { openSocket, inbox, onEvent, onConnected, onStateChange, isFatal, busOptions: bus });
     this.bus = null;
-    this.state = null;
+    this.state = ConnectionState.OFFLINE;
     this.failures = 0; // consecutive failed attempts, for the backoff
     this.askedToReconnect = false; // the server said it is going away: come back promptly
     this.everOnline = false;
     this.retryTimer = null;
     this.stopped = true;
-    this.generation = 0; // bumps on stop/start so stale async work can tell it is stale
-    this.retryNow = () => {
-      // The browser says the network is back: skip the rest of the backoff wait.
-      if (!this.stopped && this.retryTimer) {
-        clearTimeout(this.retryTimer);
-        this.retryTimer = null;
-        this.connect();
-      }
-    };
+    this.generation = 0; // bumps on start/stop so stale async work can tell it is stale
+    this.lastError = null; // the reason the server gave before its last close
+    this.onNetworkBack = () => this.retryNow();
   }
 
   start() {
     if (!this.stopped) return;
     this.stopped = false;
     this.generation++;
-    window.addEventListener('online', this.retryNow);
+    globalThis.addEventListener?.('online', this.onNetworkBack);
     this.setState(ConnectionState.CONNECTING);
     this.connect();
   }
 
   stop() {
+    if (this.stopped) return;
     this.stopped = true;
     this.generation++;
-    window.removeEventListener('online', this.retryNow);
+    globalThis.removeEventListener?.('online', this.onNetworkBack);
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const bus = this.bus;
     this.bus = null;
     if (bus) bus.close();
+    this.setState(ConnectionState.OFFLINE);
+  }
+
+  /**
+   * Skips the rest of the backoff wait and connects now (the network is back, the user asked).
+   * Does nothing while a socket is open or an attempt runs.
+   */
+  retryNow() {
+    if (this.stopped || !this.retryTimer) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.connect();
   }
 
   /** The socket is open (requests can go out), even if the catch-up is still running. */
@@ -85,11 +95,9 @@ export class Connection {
     return Boolean(this.bus && this.bus.isOpen);
   }
 
-  /** A request over the socket; rejects with code "disconnected" while there is none. */
+  /** A request over the socket; rejects with code `disconnected` while there is none. */
   request(address, body, options) {
-    if (!this.bus || !this.bus.isOpen) {
-      return Promise.reject(new EventBusError('disconnected', 'Not connected.'));
-    }
+    if (!this.isConnected) return Promise.reject(new ChatError('disconnected', 'Not connected.'));
     return this.bus.request(address, body, options);
   }
 
@@ -98,9 +106,9 @@ export class Connection {
   async connect() {
     const generation = this.generation;
     this.retryTimer = null;
-    let ticket;
+    let socket;
     try {
-      ticket = await this.fetchTicket();
+      socket = await this.openSocket();
     } catch (error) {
       if (generation !== this.generation) return;
       if (this.isFatal(error)) {
@@ -110,33 +118,31 @@ export class Connection {
       this.scheduleRetry();
       return;
     }
-    if (generation !== this.generation) return;
-
-    let bus;
-    try {
-      bus = new EventBus(`${SOCKET_PATH}?ticket=${encodeURIComponent(ticket)}&device=${DEVICE}`, {
+    if (generation !== this.generation) {
+      socket.close();
+      return;
+    }
+    const bus = new EventBus(
+      socket,
+      {
         onOpen: () => this.handleOpen(bus, generation),
         onClose: (event) => this.handleClose(bus, event),
         onError: (error) => {
+          this.lastError = error;
           // A socket opened on a gateway that has begun draining is turned away with this reason.
           if (error.code === 'unavailable' && /^draining/.test(error.message)) this.askedToReconnect = true;
-          console.warn('event bus error:', error.code, error.message);
         },
-      });
-    } catch (error) {
-      console.error('cannot open the socket', error);
-      this.scheduleRetry();
-      return;
-    }
+      },
+      this.busOptions,
+    );
     this.bus = bus;
     this.askedToReconnect = false;
-    bus.register(this.inbox, (body) => {
+    this.lastError = null;
+    bus.register(this.inbox(), (body) => {
       if (!body || typeof body !== 'object') return;
       if (body.type === 'reconnect') {
         // The gateway drains: it answers what we sent, then closes. We go once it has.
-        console.info(`the server asked us to reconnect (${body.reason})`);
         if (bus === this.bus) this.askedToReconnect = true;
-        return;
       }
       this.onEvent(body);
     });
@@ -176,8 +182,7 @@ export class Connection {
       this.failures = 0;
       delay = Math.floor(Math.random() * PROMPT_RECONNECT_MAX_MS);
     } else {
-      const cap = Math.min(RECONNECT_BASE_MS * 2 ** this.failures, RECONNECT_MAX_MS);
-      delay = Math.floor(Math.random() * cap);
+      delay = jitteredBackoff(this.failures, RECONNECT_BASE_MS, RECONNECT_MAX_MS);
       this.failures++;
     }
     this.setState(ConnectionState.RECONNECTING, { retryInMs: delay });

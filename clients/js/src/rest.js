@@ -1,0 +1,294 @@
+// REST client for /api/v1 (docs/protocol.md, section 1). Every call has a timeout. Calls that
+// need a token get it from the session; a 401 makes the session refresh once, then the call is
+// repeated with the new token.
+
+import { ChatError, retryAfterFromText } from './errors.js';
+
+const API_PATH = '/api/v1';
+
+/** Default and largest page size of the history API. */
+export const PAGE_SIZE = 50;
+/** chat.sync brings at most this many messages per room; history pages used instead match it. */
+export const SYNC_PAGE_SIZE = 100;
+/** GET /presence takes at most this many user ids per call. */
+export const PRESENCE_BATCH = 200;
+/**
+ * How long a REST call may take. Login can be slowed to about 2 s on purpose when a username is
+ * under attack (LOGIN_SLOWDOWN_MS), and the protocol asks for at least 10 s.
+ */
+export const REST_TIMEOUT_MS = 15_000;
+
+// Fallback texts for answers without a JSON error body (proxies, crashes).
+const STATUS_TEXT = {
+  400: 'The request was not accepted.',
+  401: 'Please log in again.',
+  403: 'You are not allowed to do that.',
+  404: 'Not found.',
+  409: 'That already exists.',
+  413: 'That is too large.',
+  429: 'Too many requests, please slow down.',
+  503: 'The service is unavailable, please try again shortly.',
+};
+
+/**
+ * How the REST client gets its token, set by the Session.
+ * @typedef {object} TokenSource
+ * @property {() => Promise<string|null>} token the access token to send (refreshed first when it
+ *   is about to expire)
+ * @property {(rejected: string|null) => Promise<boolean>} unauthorized a call with `rejected`
+ *   answered 401: resolves true when a newer token is now there to try once more
+ */
+
+/**
+ * What ChatClient learns from answers as they pass (rooms and their lastSeq, page epochs).
+ * @typedef {object} RestObserver
+ * @property {(rooms: import('./types.js').Room[]) => void} [roomList] the complete room list
+ * @property {(room: import('./types.js').Room) => void} [room] one room as it is now
+ * @property {(roomId: string, page: import('./types.js').HistoryPage, cursor: {before?: number, after?: number}) => void} [page]
+ */
+
+export class RestClient {
+  /**
+   * @param {object} [options]
+   * @param {string} [options.baseUrl] the gateway's origin, e.g. `https://chat.example.com`;
+   *   `''` (default) for a page served by the gateway itself
+   * @param {typeof fetch} [options.fetch]
+   * @param {number} [options.timeoutMs]
+   */
+  constructor({ baseUrl = '', fetch, timeoutMs = REST_TIMEOUT_MS } = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    // Called unbound: browsers refuse fetch() with another `this` than the window.
+    this.fetch = fetch || ((...args) => globalThis.fetch(...args));
+    this.timeoutMs = timeoutMs;
+    /** @type {TokenSource|null} */
+    this.tokens = null;
+    /** @type {RestObserver} */
+    this.observer = {};
+  }
+
+  /**
+   * One call. Resolves with the parsed JSON answer (null for 204), rejects with a ChatError.
+   * @param {string} method
+   * @param {string} path below /api/v1, query string included
+   * @param {{body?: object, auth?: boolean}} [options] auth false: send no token (sign-in calls)
+   */
+  async call(method, path, { body, auth = true } = {}) {
+    const token = auth && this.tokens ? await this.tokens.token() : null;
+    try {
+      return await this.send(method, path, body, token);
+    } catch (error) {
+      if (!(auth && error.status === 401 && this.tokens && (await this.tokens.unauthorized(token)))) throw error;
+      return this.send(method, path, body, await this.tokens.token());
+    }
+  }
+
+  async send(method, path, body, token) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+    let response;
+    let payload;
+    try {
+      response = await this.fetch(this.baseUrl + API_PATH + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+        credentials: 'same-origin', // the refresh cookie, for a page served by the gateway
+        signal: abort.signal,
+      });
+      payload = await readJson(response);
+    } catch {
+      throw abort.signal.aborted
+        ? new ChatError('timeout', 'The server did not answer in time.')
+        : new ChatError('network', 'Cannot reach the server. Check your connection.');
+    } finally {
+      clearTimeout(timer);
+    }
+    if (response.ok) return payload;
+
+    const error = payload && payload.error;
+    const message = (error && error.message) || STATUS_TEXT[response.status] || `Request failed (HTTP ${response.status}).`;
+    const retryAfter = Number(response.headers.get('Retry-After'));
+    throw new ChatError((error && error.code) || `http_${response.status}`, message, {
+      status: response.status,
+      retryAfterMs: retryAfter > 0 ? retryAfter * 1000 : retryAfterFromText(message),
+    });
+  }
+
+  // --- sign-in (no access token) ---
+
+  /** @returns {Promise<import('./types.js').User>} */
+  register(username, password, displayName) {
+    const body = { username, password };
+    if (displayName) body.displayName = displayName;
+    return this.call('POST', '/auth/register', { body, auth: false });
+  }
+
+  /** {accessToken, tokenType, expiresIn, userId, refreshToken?, refreshExpiresIn?} */
+  login(username, password) {
+    return this.call('POST', '/auth/login', { body: { username, password }, auth: false });
+  }
+
+  /**
+   * A new access token (and a new refresh token: each works once). Without `refreshToken` the
+   * server reads the HttpOnly `chat_refresh` cookie, which only a browser sends.
+   * @param {string} [refreshToken]
+   */
+  refresh(refreshToken) {
+    return this.call('POST', '/auth/refresh', { body: refreshToken ? { refreshToken } : undefined, auth: false });
+  }
+
+  /** Revokes the refresh token's family (every token of that login) and clears the cookie. */
+  logout(refreshToken) {
+    return this.call('POST', '/auth/logout', { body: refreshToken ? { refreshToken } : undefined, auth: false });
+  }
+
+  /** A single-use ticket for opening one socket: {ticket, expiresIn}. */
+  ticket() {
+    return this.call('POST', '/auth/ticket');
+  }
+
+  // --- users ---
+
+  /** @returns {Promise<import('./types.js').User>} */
+  me() {
+    return this.call('GET', '/me');
+  }
+
+  /** @returns {Promise<import('./types.js').User[]>} */
+  async searchUsers(query) {
+    const result = await this.call('GET', `/users?query=${encodeURIComponent(query)}`);
+    return (result && result.users) || [];
+  }
+
+  // --- rooms ---
+
+  /**
+   * Every room of the user: the server answers in pages linked by `next`.
+   * @returns {Promise<import('./types.js').Room[]>}
+   */
+  async listRooms() {
+    const rooms = [];
+    let after = null;
+    do {
+      const result = await this.call('GET', after ? `/rooms?after=${encodeURIComponent(after)}` : '/rooms');
+      rooms.push(...((result && result.rooms) || []));
+      after = result && result.next;
+    } while (after);
+    this.observer.roomList?.(rooms);
+    return rooms;
+  }
+
+  /** @returns {Promise<import('./types.js').Room>} */
+  createRoom(name, memberIds = []) {
+    return this.observed(this.call('POST', '/rooms', { body: { name, members: memberIds } }));
+  }
+
+  /**
+   * The direct room with one user; the same pair always gets the same room.
+   * @returns {Promise<import('./types.js').Room>}
+   */
+  directRoom(userId) {
+    return this.observed(this.call('POST', '/rooms/direct', { body: { userId } }));
+  }
+
+  /** @returns {Promise<import('./types.js').Room>} */
+  getRoom(roomId) {
+    return this.observed(this.call('GET', `/rooms/${encodeURIComponent(roomId)}`));
+  }
+
+  addMember(roomId, userId) {
+    return this.call('POST', `/rooms/${encodeURIComponent(roomId)}/members`, { body: { userId } });
+  }
+
+  /**
+   * Renames a group room (owners, moderators and admins); every member gets `room` `updated`.
+   * @returns {Promise<import('./types.js').Room>} the room with its new name and a higher version
+   */
+  renameRoom(roomId, name) {
+    return this.observed(this.call('PATCH', `/rooms/${encodeURIComponent(roomId)}`, { body: { name } }));
+  }
+
+  /** Removes a member; `userId` = yourself means leave. */
+  removeMember(roomId, userId) {
+    return this.call('DELETE', `/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}`);
+  }
+
+  /**
+   * One page of history, ascending seq: `before` for older pages, `after` for newer ones,
+   * neither for the newest page. Only `hasMore` tells whether more follow (a page stops at a
+   * byte budget too).
+   * @param {string} roomId
+   * @param {{before?: number|null, after?: number|null, limit?: number}} [cursor]
+   * @returns {Promise<import('./types.js').HistoryPage>}
+   */
+  async messages(roomId, { before, after, limit = PAGE_SIZE } = {}) {
+    const query = new URLSearchParams({ limit: String(limit) });
+    const cursor = {};
+    if (before !== undefined && before !== null) query.set('before', String((cursor.before = before)));
+    if (after !== undefined && after !== null) query.set('after', String((cursor.after = after)));
+    const result = await this.call('GET', `/rooms/${encodeURIComponent(roomId)}/messages?${query}`);
+    const page = {
+      messages: ((result && result.messages) || []).map((m) => ({ roomId, ...m })),
+      hasMore: Boolean(result && result.hasMore),
+      epoch: (result && result.epoch) ?? null,
+    };
+    this.observer.page?.(roomId, page, cursor);
+    return page;
+  }
+
+  /**
+   * Sends a message over REST (the socket's chat.send is the usual way). A repeated
+   * clientMsgId answers the stored message.
+   * @returns {Promise<import('./types.js').Message>}
+   */
+  postMessage(roomId, { clientMsgId, text, replyTo }) {
+    const body = { clientMsgId, text };
+    if (replyTo !== undefined && replyTo !== null) body.replyTo = replyTo;
+    return this.call('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, { body });
+  }
+
+  /** Every member's delivered/read watermark in a room: [{userId, delivered, read}]. */
+  async receipts(roomId) {
+    const result = await this.call('GET', `/rooms/${encodeURIComponent(roomId)}/receipts`);
+    return (result && result.members) || [];
+  }
+
+  // --- presence ---
+
+  /**
+   * Presence of many users, asked in batches the server accepts.
+   * @param {string[]} userIds
+   * @returns {Promise<import('./types.js').Presence[]>}
+   */
+  async presence(userIds) {
+    const all = [];
+    for (let i = 0; i < userIds.length; i += PRESENCE_BATCH) {
+      // Ids are encoded one by one: the commas between them must stay separators.
+      const ids = userIds.slice(i, i + PRESENCE_BATCH).map(encodeURIComponent).join(',');
+      const result = await this.call('GET', `/presence?userIds=${ids}`);
+      all.push(...((result && result.presence) || []));
+    }
+    return all;
+  }
+
+  async observed(promise) {
+    const room = await promise;
+    if (room && room.roomId) this.observer.room?.(room);
+    return room;
+  }
+}
+
+async function readJson(response) {
+  if (response.status === 204) return null;
+  const text = await response.text().catch(() => '');
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null; // not JSON (an HTML error page from a proxy, say)
+  }
+}
