@@ -97,10 +97,17 @@ public final class Tokens {
     return external == null ? Future.failedFuture("no external issuer") : external.refresh();
   }
 
-  /** A signed access token for {@code user} ({@code {userId, username, roles}}). */
+  /**
+   * A signed access token for {@code user} ({@code {userId, username, roles}}). Its {@code jti}
+   * (16 random bytes) makes every token unique: two issued for one user in the same second
+   * (a login and another tab's refresh) are still two tokens.
+   */
   public String issue(JsonObject user) {
+    byte[] id = new byte[16];
+    random.nextBytes(id);
     JsonObject claims =
         new JsonObject()
+            .put("jti", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(id))
             .put("sub", user.getString("userId"))
             .put("username", user.getString("username"))
             .put("roles", user.getJsonArray("roles", new JsonArray()));

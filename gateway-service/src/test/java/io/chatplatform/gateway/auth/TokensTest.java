@@ -102,6 +102,8 @@ class TokensTest {
       assertThat(caller.username()).isEqualTo("alice");
       assertThat(caller.roles()).containsExactly("user");
       assertThat(caller.expiresAt()).isGreaterThan(System.currentTimeMillis());
+      JsonObject user = new JsonObject().put("userId", USER).put("username", "alice");
+      assertThat(tokens.issue(user)).as("two tokens issued in one second differ (jti)").isNotEqualTo(tokens.issue(user));
     }
 
     @Test
