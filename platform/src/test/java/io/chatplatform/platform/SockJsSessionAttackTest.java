@@ -410,7 +410,8 @@ class SockJsSessionAttackTest {
   }
 
   /** A client of SockJS's websocket transport, and what it reads. */
-  record WebSocketTransport(ClientWebSocket ws, SockJsFrames frames) {
+  /** {@code owner} is held as long as the socket: Vert.x closes a client nothing refers to when collected. */
+  record WebSocketTransport(io.vertx.core.http.WebSocketClient owner, ClientWebSocket ws, SockJsFrames frames) {
     void send(JsonObject bridgeFrame) {
       Await.result(ws.writeTextMessage(sendBody(bridgeFrame)));
     }
@@ -424,11 +425,12 @@ class SockJsSessionAttackTest {
   static WebSocketTransport webSocket(String sessionPath, String query) {
     for (int attempt = 1; ; attempt++) {
       SockJsFrames frames = new SockJsFrames(null);
-      ClientWebSocket ws = fx.clientVertx.createWebSocketClient().webSocket();
+      io.vertx.core.http.WebSocketClient owner = fx.clientVertx.createWebSocketClient();
+      ClientWebSocket ws = owner.webSocket();
       ws.textMessageHandler(frames::line);
       try {
         Await.result(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(fx.port()).setURI(sessionPath + "/websocket" + query)));
-        return new WebSocketTransport(ws, frames);
+        return new WebSocketTransport(owner, ws, frames);
       } catch (IllegalStateException e) {
         if (attempt == 5 || !"WebSocket is closed".equals(e.getMessage())) {
           throw e;

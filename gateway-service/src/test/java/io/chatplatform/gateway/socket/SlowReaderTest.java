@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.Json;
@@ -117,14 +118,20 @@ class SlowReaderTest {
 
   /** A WebSocket client, raw or SockJS's websocket transport. */
   static final class WsClient extends Client {
+    /**
+     * Held as long as the socket: Vert.x closes a client nothing refers to when the garbage
+     * collector finds it, which failed a connect now and then ("Client is closed").
+     */
+    WebSocketClient owner;
     ClientWebSocket ws;
   }
 
   WsClient connect(String uri, boolean sockJs, int maxMessage) {
     // A small receive buffer: the kernel holds little for a client that does not read.
-    ClientWebSocket ws = clients.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(8 * 1024)
-        .setMaxFrameSize(maxMessage).setMaxMessageSize(maxMessage)).webSocket();
     WsClient c = new WsClient();
+    c.owner = clients.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(8 * 1024)
+        .setMaxFrameSize(maxMessage).setMaxMessageSize(maxMessage));
+    ClientWebSocket ws = c.owner.webSocket();
     c.ws = ws;
     if (sockJs) {
       ws.textMessageHandler(c::sockJsFrame);
