@@ -36,8 +36,9 @@ class SocketLifetimeTest {
       Await.until("the socket's room to be subscribed", Await.TIMEOUT, () -> fx.platform.gateway().roomSubscriptions() == 1);
       assertThat(silent.awaitClose()).isEqualTo((short) 4408);
       silent.close();
-      Await.until("the gateway to drop the closed session", Await.TIMEOUT, () -> fx.platform.gateway().openSessions() == 0);
-      assertThat(fx.platform.gateway().roomSubscriptions()).isZero();
+      // Both counts awaited together: the gateway's loop updates them one after the other.
+      Await.until("the gateway to drop the closed session and its room", Await.TIMEOUT,
+          () -> fx.platform.gateway().openSessions() == 0 && fx.platform.gateway().roomSubscriptions() == 0);
     }
   }
 
@@ -58,8 +59,10 @@ class SocketLifetimeTest {
       Await.until("one socket to remain", Await.TIMEOUT, () -> fx.platform.gateway().openSessions() == 1);
       assertThat(fx.platform.gateway().roomSubscriptions()).isEqualTo(1);
       second.close();
-      Await.until("no socket to remain", Await.TIMEOUT, () -> fx.platform.gateway().openSessions() == 0);
-      assertThat(fx.platform.gateway().roomSubscriptions()).isZero();
+      // Both counts are read from the test's thread while the gateway's loop updates them one
+      // after the other (the session, then its rooms): await both rather than read one after the other.
+      Await.until("no socket and no room subscription to remain", Await.TIMEOUT,
+          () -> fx.platform.gateway().openSessions() == 0 && fx.platform.gateway().roomSubscriptions() == 0);
     }
   }
 }
