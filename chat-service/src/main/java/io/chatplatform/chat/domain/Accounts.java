@@ -45,9 +45,9 @@ public final class Accounts {
     if (adminUsernames.contains(username)) {
       roles.add(User.ROLE_ADMIN);
     }
-    boolean ownName = displayName.equals(username);
+    // A display name that looks like one's own username (the default among them) is one's own.
     String lookalike = UnicodeText.lookalikeKey(displayName);
-    return (ownName || lookalike.equals(UnicodeText.lookalikeKey(username)) ? Future.succeededFuture(false) : users.looksTaken(lookalike))
+    return (lookalike.equals(UnicodeText.lookalikeKey(username)) ? Future.succeededFuture(false) : users.looksTaken(lookalike))
         .compose(taken -> taken
             // Direct rooms are titled by display name: one that looks like someone else's
             // name (theirs, or their username) would let its holder pass for them.

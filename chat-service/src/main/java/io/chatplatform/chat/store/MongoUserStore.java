@@ -7,6 +7,7 @@ import io.chatplatform.runtime.MongoErrors;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
@@ -39,9 +40,12 @@ public final class MongoUserStore implements UserStore {
         .compose(x -> mongo.find(USERS, new JsonObject().put("$or", new JsonArray()
             .add(new JsonObject().put(LOOKALIKE_KEYS, new JsonObject().put("$exists", false)))
             .add(new JsonObject().put(SEARCH_TERMS, new JsonObject().put("$exists", false))))))
-        .compose(older -> Future.all(older.stream()
+        // One bulk write for them all, not one request each (once, for data stored before the fields).
+        .compose(older -> older.isEmpty()
+            ? Future.succeededFuture()
+            : mongo.bulkWrite(USERS, older.stream()
                 .map(MongoUserStore::fromDocument)
-                .map(user -> mongo.updateCollection(USERS, new JsonObject().put("_id", user.userId()),
+                .map(user -> BulkOperation.createUpdate(new JsonObject().put("_id", user.userId()),
                     new JsonObject().put("$set", derived(user))))
                 .toList()))
         .mapEmpty();

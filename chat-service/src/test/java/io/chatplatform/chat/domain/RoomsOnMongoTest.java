@@ -53,6 +53,18 @@ class RoomsOnMongoTest {
   }
 
   @Test
+  @DisplayName("accounts stored before the lookalike keys and search terms existed get them when the store starts")
+  void olderAccountsGetTheirDerivedFields() {
+    for (String[] older : new String[][] {{"u_older1", "jdoe", "Jane Doe"}, {"u_older2", "bob", "Bob"}}) {
+      Await.result(mongo.save("users", new JsonObject().put("_id", older[0]).put("username", older[1]).put("displayName", older[2])
+          .put("passwordHash", "x").put("roles", List.of("user")).put("disabled", false).put("createdAt", 0L)));
+    }
+    Await.result(users.createIndexes());
+    assertThat(Await.result(accounts.search("jane")).stream().map(User::username)).containsExactly("jdoe");
+    assertThat(Await.result(users.looksTaken(UnicodeText.lookalikeKey("BOB")))).isTrue();
+  }
+
+  @Test
   @DisplayName("user search over MongoDB: every word a prefix of the username or a display-name word, any case, by username")
   void searchOnMongo() {
     Await.result(accounts.register(new Register("jdoe", "password-jdoe", "Jane Doe")));
