@@ -17,6 +17,9 @@ public interface RoomStore {
   /** The user's rooms, oldest first. */
   Future<List<Room>> ofMember(String userId);
 
+  /** Those of {@code userIds} listed in at least {@code rooms} rooms: one question, however many users. */
+  Future<java.util.Set<String>> inAtLeast(java.util.Collection<String> userIds, int rooms);
+
   /** The ids of the user's rooms. */
   Future<List<String>> idsOfMember(String userId);
 

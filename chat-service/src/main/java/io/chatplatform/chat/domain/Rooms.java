@@ -323,18 +323,11 @@ public final class Rooms {
    * once); the per-room cap, by contrast, is exact ({@link RoomStore#addMember}).
    */
   private Future<Void> requireRoomSpace(String caller, java.util.Collection<String> userIds) {
-    List<Future<List<String>>> counts = userIds.stream().map(rooms::idsOfMember).toList();
-    return Future.all(counts).compose(x -> {
-      List<String> ids = List.copyOf(userIds);
-      for (int i = 0; i < ids.size(); i++) {
-        if (counts.get(i).result().size() >= limits.maxRoomsPerUser()) {
-          return Future.failedFuture(ServiceException.conflict(ids.get(i).equals(caller)
-              ? "you are in " + limits.maxRoomsPerUser() + " rooms, the most allowed: leave one first"
-              : "a member is in " + limits.maxRoomsPerUser() + " rooms, the most allowed"));
-        }
-      }
-      return Future.succeededFuture();
-    });
+    return rooms.inAtLeast(userIds, limits.maxRoomsPerUser()).compose(full -> full.isEmpty()
+        ? Future.succeededFuture()
+        : Future.failedFuture(ServiceException.conflict(full.contains(caller)
+            ? "you are in " + limits.maxRoomsPerUser() + " rooms, the most allowed: leave one first"
+            : "a member is in " + limits.maxRoomsPerUser() + " rooms, the most allowed")));
   }
 
   private Future<Void> requireUsers(Set<String> userIds) {

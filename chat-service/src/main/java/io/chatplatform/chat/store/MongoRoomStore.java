@@ -113,6 +113,20 @@ public final class MongoRoomStore implements RoomStore {
                     .toList());
   }
 
+  /**
+   * Asks only for the ids of the users whose list has an element at index {@code rooms - 1}, so
+   * no list is read, however long.
+   */
+  @Override
+  public Future<java.util.Set<String>> inAtLeast(java.util.Collection<String> userIds, int rooms) {
+    JsonObject query = new JsonObject()
+        .put("_id", new JsonObject().put("$in", new JsonArray(List.copyOf(userIds))))
+        .put("roomIds." + (rooms - 1), new JsonObject().put("$exists", true));
+    return mongo
+        .findWithOptions(MEMBERSHIPS, query, new FindOptions().setFields(new JsonObject().put("_id", 1)))
+        .map(docs -> docs.stream().map(doc -> doc.getString("_id")).collect(java.util.stream.Collectors.toSet()));
+  }
+
   @Override
   public Future<List<String>> idsOfMember(String userId) {
     return mongo

@@ -30,6 +30,13 @@ final class MemoryRoomStore implements RoomStore {
   }
 
   @Override
+  public Future<java.util.Set<String>> inAtLeast(java.util.Collection<String> userIds, int count) {
+    return Future.succeededFuture(userIds.stream()
+        .filter(id -> rooms.values().stream().filter(r -> r.hasMember(id)).count() >= count)
+        .collect(java.util.stream.Collectors.toSet()));
+  }
+
+  @Override
   public Future<List<String>> idsOfMember(String userId) {
     return ofMember(userId).map(list -> list.stream().map(Room::roomId).toList());
   }

@@ -65,6 +65,20 @@ class RoomsOnMongoTest {
   }
 
   @Test
+  @DisplayName("over MongoDB, a user in ROOMS_PER_USER_MAX rooms cannot create or be added to another; others can")
+  void roomsPerUserOnMongo() {
+    String alice = user("alice");
+    String bob = user("bob");
+    for (int i = 0; i < ChatDomain.LIMITS.maxRoomsPerUser(); i++) {
+      Await.result(rooms.create(new CreateRoom(alice, "Room " + i, List.of())));
+    }
+    assertThat(Await.failure(rooms.create(new CreateRoom(alice, "One more", List.of()))).getMessage()).contains("the most allowed");
+    assertThat(Await.failure(rooms.create(new CreateRoom(bob, "With alice", List.of(alice)))).getMessage())
+        .isEqualTo("a member is in " + ChatDomain.LIMITS.maxRoomsPerUser() + " rooms, the most allowed");
+    Await.result(rooms.create(new CreateRoom(bob, "Bob's", List.of())));
+  }
+
+  @Test
   @DisplayName("user search over MongoDB: every word a prefix of the username or a display-name word, any case, by username")
   void searchOnMongo() {
     Await.result(accounts.register(new Register("jdoe", "password-jdoe", "Jane Doe")));
