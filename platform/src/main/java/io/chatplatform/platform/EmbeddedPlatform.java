@@ -7,6 +7,10 @@ import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.GatewayVerticle;
 import io.chatplatform.history.HistoryConfig;
 import io.chatplatform.history.bus.HistoryVerticle;
+import io.chatplatform.notification.NotificationConfig;
+import io.chatplatform.notification.bus.NotificationVerticle;
+import io.chatplatform.notification.domain.HttpsOnlyEndpoints;
+import io.chatplatform.notification.domain.PushProvider;
 import io.chatplatform.presence.PresenceConfig;
 import io.chatplatform.presence.bus.PresenceVerticle;
 import io.chatplatform.runtime.ServiceNode;
@@ -52,6 +56,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
 
   /** Starts the platform; blocking, so call it from a main or test thread, not an event loop. */
   public static EmbeddedPlatform start(Settings base) throws Exception {
+    return start(base, List.of());
+  }
+
+  /** Starts the platform with these push providers (until the real ones are merged, tests give a recording one). */
+  public static EmbeddedPlatform start(Settings base, List<PushProvider> pushProviders) throws Exception {
     Path dataDir = Path.of(base.string("DATA_DIR", "./data")).toAbsolutePath();
     Files.createDirectories(dataDir);
     Map<String, String> resolved = new HashMap<>();
@@ -72,6 +81,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
                   new HistoryVerticle(HistoryConfig.from(settings), node.operations()),
                   new ChatVerticle(ChatConfig.from(settings), node.operations()),
                   new PresenceVerticle(PresenceConfig.from(settings), node.operations()),
+                  new NotificationVerticle(NotificationConfig.from(settings), node.operations(), pushProviders,
+                      new HttpsOnlyEndpoints(), () -> null),
                   gateway))
           .await();
     } catch (Exception e) {

@@ -134,6 +134,13 @@ public final class Rooms {
     return memberRoom(roomId, caller).compose(room -> view(room, caller));
   }
 
+  /** The room with its members' profiles, for notification-service (trusted: no caller); {@code not_found} when gone. */
+  public Future<RoomView> pushInfo(String roomId) {
+    return rooms.get(roomId).compose(room -> room == null
+        ? Future.failedFuture(ServiceException.notFound("room not found"))
+        : profiles(room).map(people -> new RoomView(room, 0, 0, people)));
+  }
+
   /** Everyone who shares a room with the user, without them. */
   public Future<List<String>> contacts(String userId) {
     return rooms.ofMember(userId).map(found -> {

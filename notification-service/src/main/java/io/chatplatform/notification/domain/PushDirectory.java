@@ -1,0 +1,21 @@
+package io.chatplatform.notification.domain;
+
+import io.chatplatform.contracts.chat.ChatApi.PushRoom;
+import io.vertx.core.Future;
+import java.util.Collection;
+import java.util.Map;
+
+/** What the other services know that a push decision needs; one request per room for each. */
+public interface PushDirectory {
+  /** The room's members and name (chat-service); fails {@code not_found} when it is gone. */
+  Future<PushRoom> room(String roomId);
+
+  /** userId → delivered watermark in the room (history-service). */
+  Future<Map<String, Long>> delivered(String roomId, Collection<String> userIds);
+
+  /** userId → presence status ({@code online}, {@code away}, {@code dnd}, {@code offline}), as {@code askerId} (a member) sees it. */
+  Future<Map<String, String>> statuses(String askerId, Collection<String> userIds);
+
+  /** Succeeds when the user is a member of the room; {@code not_found} otherwise. */
+  Future<Void> checkMember(String userId, String roomId);
+}
