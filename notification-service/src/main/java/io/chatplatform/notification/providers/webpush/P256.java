@@ -64,6 +64,13 @@ public final class P256 {
     }
   }
 
+  /** Whether {@code params} are P-256's (and not another 256-bit curve such as secp256k1). */
+  public static boolean isP256(ECParameterSpec params) {
+    return params.getCurve().equals(PARAMS.getCurve())
+        && params.getOrder().equals(PARAMS.getOrder())
+        && params.getGenerator().equals(PARAMS.getGenerator());
+  }
+
   /** The public key belonging to {@code privateKey} (d·G). */
   public static ECPublicKey publicKeyOf(ECPrivateKey privateKey) {
     return publicKey(CURVE.getG().multiply(privateKey.getS()).normalize());
