@@ -58,7 +58,7 @@ class PushyOnVertxNettyTest {
           client.sendNotification(new SimpleApnsPushNotification(deviceToken, "com.example.chat", "{\"aps\":{}}"))
               .get(20, TimeUnit.SECONDS);
       PushNotificationResponse<SimpleApnsPushNotification> rejected =
-          client.sendNotification(new SimpleApnsPushNotification("cd".repeat(32), "com.example.chat", "{\"aps\":{}}"))
+          client.sendNotification(new SimpleApnsPushNotification("cd".repeat(33), "com.example.chat", "{\"aps\":{}}"))
               .get(20, TimeUnit.SECONDS);
       System.out.println("accepted: " + accepted.isAccepted() + " " + accepted.getStatusCode());
       System.out.println("rejected: " + rejected.getStatusCode() + " " + rejected.getRejectionReason());
