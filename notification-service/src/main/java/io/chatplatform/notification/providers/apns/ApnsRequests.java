@@ -1,6 +1,7 @@
 package io.chatplatform.notification.providers.apns;
 
 import io.chatplatform.notification.domain.PushMessage;
+import io.chatplatform.notification.providers.PushTexts;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -52,7 +53,7 @@ public final class ApnsRequests {
     } else {
       aps.put("thread-id", message.roomId()).put("sound", "default");
       if (message.preview() != null) {
-        aps.put("alert", new JsonObject().put("title", title(message)).put("body", text(message)));
+        aps.put("alert", new JsonObject().put("title", PushTexts.title(message)).put("body", PushTexts.body(message)));
       } else {
         aps.put("alert", new JsonObject().put("body", GENERIC_ALERT)).put("mutable-content", 1);
       }
@@ -65,14 +66,5 @@ public final class ApnsRequests {
             : null;
     long expiration = nowMs / 1000 + Math.max(0, message.ttlSeconds());
     return new ApnsRequest(pushType, priority, expiration, collapseId, payload.put("aps", aps));
-  }
-
-  private static String title(PushMessage message) {
-    return message.roomName() == null || message.roomName().isEmpty() ? message.senderName() : message.roomName();
-  }
-
-  private static String text(PushMessage message) {
-    String line = title(message).equals(message.senderName()) ? message.preview() : message.senderName() + ": " + message.preview();
-    return message.count() > 1 ? line + " (+" + (message.count() - 1) + " more)" : line;
   }
 }

@@ -2,6 +2,7 @@ package io.chatplatform.notification.providers.fcm;
 
 import io.chatplatform.notification.domain.Device;
 import io.chatplatform.notification.domain.PushMessage;
+import io.chatplatform.notification.providers.PushTexts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -30,8 +31,8 @@ public final class FcmMessages {
             .put("headers", new JsonObject().put("TTL", Integer.toString(message.ttlSeconds())).put("Urgency", "high"));
     JsonObject fcm = new JsonObject().put("token", device.token());
     if (message.preview() != null) {
-      String title = title(message);
-      String body = text(message);
+      String title = PushTexts.title(message);
+      String body = PushTexts.body(message);
       data.put("roomName", message.roomName()).put("senderName", message.senderName());
       fcm.put("notification", new JsonObject().put("title", title).put("body", body));
       JsonObject androidNotification = new JsonObject().put("tag", message.collapseKey());
@@ -42,17 +43,6 @@ public final class FcmMessages {
       webpush.put("notification", new JsonObject().put("title", title).put("body", body).put("tag", message.collapseKey()));
     }
     return new JsonObject().put("message", fcm.put("android", android).put("webpush", webpush).put("data", data));
-  }
-
-  /** The room's name, or the sender's in a direct room (which has no name). */
-  static String title(PushMessage message) {
-    return message.roomName() == null || message.roomName().isEmpty() ? message.senderName() : message.roomName();
-  }
-
-  /** The preview, prefixed by the sender in a named room, with how many more messages it stands for. */
-  static String text(PushMessage message) {
-    String line = title(message).equals(message.senderName()) ? message.preview() : message.senderName() + ": " + message.preview();
-    return message.count() > 1 ? line + " (+" + (message.count() - 1) + " more)" : line;
   }
 
   /** FCM's error code for a refused send (details[].errorCode), or "" when it gave none. */
