@@ -1,6 +1,7 @@
 package io.chatplatform.notification;
 
 import io.chatplatform.notification.domain.PushPolicy;
+import io.chatplatform.notification.providers.ConfiguredProviders;
 import io.chatplatform.runtime.MongoConfig;
 import io.chatplatform.runtime.Settings;
 
@@ -18,10 +19,11 @@ import io.chatplatform.runtime.Settings;
  * @param maxDevicesPerUser devices one user may register; the oldest is dropped ({@code MAX_DEVICES_PER_USER})
  * @param serviceTimeoutMs how long a request to chat-, history- or presence-service may take ({@code PUSH_SERVICE_TIMEOUT_MS})
  * @param presenceQueryMaxUsers users per presence query, as presence-service allows ({@code PRESENCE_QUERY_MAX_USERS})
+ * @param providers the push providers' settings ({@code WEBPUSH_*}, {@code FCM_*}, {@code APNS_*})
  */
 public record NotificationConfig(
     MongoConfig mongo, PushPolicy policy, long pollMs, int claimBatch, int maxDevicesPerUser, long serviceTimeoutMs,
-    int presenceQueryMaxUsers) {
+    int presenceQueryMaxUsers, ConfiguredProviders providers) {
 
   public static NotificationConfig from(Settings settings) {
     String content = settings.string("PUSH_CONTENT", "preview");
@@ -45,7 +47,8 @@ public record NotificationConfig(
         (int) atLeast(settings.integer("PUSH_CLAIM_BATCH", 100), 1, "PUSH_CLAIM_BATCH"),
         (int) atLeast(settings.integer("MAX_DEVICES_PER_USER", 10), 1, "MAX_DEVICES_PER_USER"),
         atLeast(settings.longValue("PUSH_SERVICE_TIMEOUT_MS", 4_000), 1, "PUSH_SERVICE_TIMEOUT_MS"),
-        (int) atLeast(settings.integer("PRESENCE_QUERY_MAX_USERS", 200), 1, "PRESENCE_QUERY_MAX_USERS"));
+        (int) atLeast(settings.integer("PRESENCE_QUERY_MAX_USERS", 200), 1, "PRESENCE_QUERY_MAX_USERS"),
+        ConfiguredProviders.from(settings));
   }
 
   private static long atLeast(long value, long min, String name) {

@@ -9,7 +9,6 @@ import io.chatplatform.history.HistoryConfig;
 import io.chatplatform.history.bus.HistoryVerticle;
 import io.chatplatform.notification.NotificationConfig;
 import io.chatplatform.notification.bus.NotificationVerticle;
-import io.chatplatform.notification.domain.HttpsOnlyEndpoints;
 import io.chatplatform.notification.domain.PushProvider;
 import io.chatplatform.presence.PresenceConfig;
 import io.chatplatform.presence.bus.PresenceVerticle;
@@ -59,7 +58,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return start(base, List.of());
   }
 
-  /** Starts the platform with these push providers (until the real ones are merged, tests give a recording one). */
+  /**
+   * Starts the platform with some push providers replaced: each serves its kind instead of the one
+   * the settings configure (tests and benchmarks record pushes without a push service).
+   */
   public static EmbeddedPlatform start(Settings base, List<PushProvider> pushProviders) throws Exception {
     Path dataDir = Path.of(base.string("DATA_DIR", "./data")).toAbsolutePath();
     Files.createDirectories(dataDir);
@@ -81,8 +83,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
                   new HistoryVerticle(HistoryConfig.from(settings), node.operations()),
                   new ChatVerticle(ChatConfig.from(settings), node.operations()),
                   new PresenceVerticle(PresenceConfig.from(settings), node.operations()),
-                  new NotificationVerticle(NotificationConfig.from(settings), node.operations(), pushProviders,
-                      new HttpsOnlyEndpoints(), () -> null),
+                  new NotificationVerticle(NotificationConfig.from(settings), node.operations(), pushProviders),
                   gateway))
           .await();
     } catch (Exception e) {

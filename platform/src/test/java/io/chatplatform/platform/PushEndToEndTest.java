@@ -92,7 +92,9 @@ class PushEndToEndTest {
     String deviceId = registered.json().getString("deviceId");
     assertThat(registered.json().containsKey("token")).as("a token is never echoed").isFalse();
     assertThat(api.get("/api/v1/devices", bob.token()).json().getJsonArray("devices")).hasSize(1);
-    assertThat(api.get("/api/v1/push/webpush-key", bob.token()).status()).as("no Web Push provider yet").isEqualTo(503);
+    Api.Response key = api.get("/api/v1/push/webpush-key", bob.token());
+    assertThat(key.status()).isEqualTo(200);
+    assertThat(key.json().getString("publicKey")).as("an uncompressed P-256 point, base64url").matches("B[A-Za-z0-9_-]{86}");
 
     for (int i = 1; i <= 3; i++) {
       Api.Response sent = api.post("/api/v1/rooms/" + roomId + "/messages", alice.token(),

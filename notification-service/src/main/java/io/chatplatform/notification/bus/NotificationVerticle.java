@@ -2,7 +2,6 @@ package io.chatplatform.notification.bus;
 
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.Codecs;
-import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.notification.NotificationApi;
 import io.chatplatform.contracts.notification.NotificationApi.NewMessage;
@@ -28,10 +27,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,30 +45,41 @@ public final class NotificationVerticle extends VerticleBase {
 
   private final NotificationConfig config;
   private final Operations operations;
-  private final List<PushProvider> providers;
-  private final EndpointPolicy endpoints;
-  private final Supplier<String> vapidPublicKey;
+  private final List<PushProvider> replacements;
+  private List<PushProvider> providers = List.of();
   private MongoClient mongo;
   private long poller = -1;
   private boolean polling;
 
+  /** The service with the providers its settings configure. */
+  public NotificationVerticle(NotificationConfig config, Operations operations) {
+    this(config, operations, List.of());
+  }
+
   /**
-   * @param providers the push providers (none: devices register, pushes are decided, and each send is {@code Failed})
-   * @param endpoints which Web Push endpoints may be registered
-   * @param vapidPublicKey the Web Push VAPID public key, null when Web Push is not configured
+   * The service with some providers replaced: each of {@code replacements} serves its kind instead
+   * of the configured one (tests and benchmarks count what would be sent without a push service).
    */
-  public NotificationVerticle(
-      NotificationConfig config, Operations operations, List<PushProvider> providers, EndpointPolicy endpoints,
-      Supplier<String> vapidPublicKey) {
+  public NotificationVerticle(NotificationConfig config, Operations operations, List<PushProvider> replacements) {
     this.config = config;
     this.operations = operations;
-    this.providers = List.copyOf(providers);
-    this.endpoints = endpoints;
-    this.vapidPublicKey = vapidPublicKey;
+    this.replacements = List.copyOf(replacements);
   }
 
   @Override
   public Future<?> start() {
+    return config.providers().start(vertx, operations.registry()).compose(started -> {
+      Set<String> replaced = replacements.stream().map(PushProvider::kind).collect(Collectors.toSet());
+      List<PushProvider> running = new ArrayList<>(replacements);
+      started.all().stream().filter(p -> !replaced.contains(p.kind())).forEach(running::add);
+      started.all().stream().filter(p -> replaced.contains(p.kind())).forEach(PushProvider::close);
+      providers = List.copyOf(running);
+      return serve(started.webPush().publicKey());
+    });
+  }
+
+  private Future<?> serve(String vapidPublicKey) {
+    EndpointPolicy endpoints = config.providers().webPush().allowedEndpoints();
     mongo = MongoClient.create(vertx, config.mongo().clientConfig());
     operations.addReadinessCheck("notification-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
     MongoDeviceStore deviceStore = new MongoDeviceStore(mongo);
@@ -92,12 +103,7 @@ public final class NotificationVerticle extends VerticleBase {
                 new JsonObject().put("devices", new JsonArray(found.stream().map(NotificationVerticle::view).toList()))))
             .handle(NotificationApi.DEVICE_DELETE, r -> devices.delete(r.callerId(), r.deviceId()))
             .handle(NotificationApi.ROOM_MODE_SET, r -> setMode(r, modes, directory))
-            .handle(NotificationApi.WEBPUSH_KEY, r -> {
-              String key = vapidPublicKey.get();
-              return key == null
-                  ? Future.failedFuture(new ServiceException(ErrorCode.UNAVAILABLE, "push not configured"))
-                  : Future.succeededFuture(new JsonObject().put("publicKey", key));
-            })
+            .handle(NotificationApi.WEBPUSH_KEY, r -> Future.succeededFuture(new JsonObject().put("publicKey", vapidPublicKey)))
             .completion())
         .onSuccess(x -> poller = vertx.setPeriodic(config.pollMs(), id -> poll(scheduler)));
   }
@@ -137,6 +143,10 @@ public final class NotificationVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(poller);
-    return mongo == null ? Future.succeededFuture() : mongo.close();
+    List<Future<Void>> closing = new ArrayList<>(providers.stream().map(PushProvider::close).toList());
+    if (mongo != null) {
+      closing.add(mongo.close());
+    }
+    return Future.join(closing);
   }
 }

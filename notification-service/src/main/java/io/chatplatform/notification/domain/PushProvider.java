@@ -9,4 +9,9 @@ public interface PushProvider {
 
   /** {@code "fcm"}, {@code "apns"} or {@code "webpush"}: the {@link Device#kind()} it serves. */
   String kind();
+
+  /** Releases its connections when the service stops. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 }

@@ -5,7 +5,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-/** The delay a push service asks for in its Retry-After header (seconds or an HTTP date). */
+/** The delay a push service asks for in its {@code Retry-After} header (RFC 9110: delay-seconds or an HTTP-date). */
 public final class RetryAfter {
   private RetryAfter() {}
 
@@ -15,15 +15,18 @@ public final class RetryAfter {
       return -1;
     }
     String value = header.trim();
-    try {
-      return Math.max(0, Long.parseLong(value)) * 1000;
-    } catch (NumberFormatException notSeconds) {
+    if (value.chars().allMatch(Character::isDigit)) {
       try {
-        long at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-        return Math.max(0, at - clock.millis());
-      } catch (DateTimeParseException notADate) {
+        return Math.multiplyExact(Long.parseLong(value), 1000L);
+      } catch (ArithmeticException | NumberFormatException tooLarge) {
         return -1;
       }
+    }
+    try {
+      long at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+      return Math.max(0, at - clock.millis());
+    } catch (DateTimeParseException notADate) {
+      return -1;
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.chatplatform.notification.domain;
 
+import io.chatplatform.notification.providers.webpush.WebPushEndpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.contracts.ServiceException;
@@ -17,7 +18,7 @@ class DevicesTest {
 
   final AtomicLong now = new AtomicLong(1000);
   final MemoryDeviceStore store = new MemoryDeviceStore();
-  final Devices devices = new Devices(store, new HttpsOnlyEndpoints(), 3, () -> now.incrementAndGet());
+  final Devices devices = new Devices(store, WebPushEndpoints.parse("https://push.example.com/,https://p.example.com/"), 3, () -> now.incrementAndGet());
 
   static byte[] key() {
     byte[] k = new byte[65];
@@ -59,6 +60,7 @@ class DevicesTest {
     assertThat(problem(new DeviceRegistration("u1", "fcm", "fcm-token-0123456789", "com.x", null, null, null, null))).contains("topic");
     assertThat(problem(webpush("u1", "http://push.example.com/abc"))).contains("endpoint");
     assertThat(problem(webpush("u1", "https://user@push.example.com/abc"))).contains("endpoint");
+    assertThat(problem(webpush("u1", "https://internal.example.org/abc"))).as("not on the allow-list").contains("endpoint");
     assertThat(problem(new DeviceRegistration("u1", "webpush", null, null, null, "https://p.example.com/a", "AAAA", AUTH))).contains("p256dh");
     assertThat(problem(new DeviceRegistration("u1", "webpush", null, null, null, "https://p.example.com/a", P256DH, "AAAA"))).contains("auth");
     assertThat(problem(new DeviceRegistration("u1", "sms", "x", null, null, null, null, null))).contains("kind");

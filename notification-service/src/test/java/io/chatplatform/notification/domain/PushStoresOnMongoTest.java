@@ -1,5 +1,6 @@
 package io.chatplatform.notification.domain;
 
+import io.chatplatform.notification.providers.webpush.WebPushEndpoints;
 import static io.chatplatform.notification.domain.PushWorld.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,7 +64,7 @@ class PushStoresOnMongoTest {
     MongoDeviceStore store = new MongoDeviceStore(mongo);
     Await.result(store.createIndexes());
     AtomicLong now = new AtomicLong(1000);
-    Devices devices = new Devices(store, new HttpsOnlyEndpoints(), 2, now::incrementAndGet);
+    Devices devices = new Devices(store, WebPushEndpoints.parse(WebPushEndpoints.DEFAULT), 2, now::incrementAndGet);
     Device a = Await.result(devices.register(DevicesTest.fcm("u1", "fcm-token-aaaaaaaaaa")));
     Await.result(devices.register(DevicesTest.fcm("u1", "fcm-token-bbbbbbbbbb")));
     Device again = Await.result(devices.register(DevicesTest.fcm("u2", "fcm-token-aaaaaaaaaa")));

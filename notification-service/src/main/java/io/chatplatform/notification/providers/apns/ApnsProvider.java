@@ -120,6 +120,7 @@ public final class ApnsProvider implements PushProvider {
     return new PushOutcome.Retry(-1, "apns unreachable: " + what);
   }
 
+  @Override
   public Future<Void> close() {
     return http.close();
   }

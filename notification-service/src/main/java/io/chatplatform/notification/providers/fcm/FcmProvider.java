@@ -91,6 +91,7 @@ public final class FcmProvider implements PushProvider {
     return new PushOutcome.Retry(-1, "fcm unreachable: " + what);
   }
 
+  @Override
   public Future<Void> close() {
     return http.close();
   }

@@ -1,5 +1,6 @@
 package io.chatplatform.notification.providers.webpush;
 
+import io.chatplatform.notification.domain.EndpointPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.Locale;
  * path that is not normalized ({@code .}, {@code ..}, {@code //}, an encoded dot), or a non-https
  * scheme (unless an entry names that scheme) is refused whatever the list says.
  */
-public final class WebPushEndpoints {
+public final class WebPushEndpoints implements EndpointPolicy {
   /** Chrome (FCM), Firefox (Mozilla autopush), Safari (Apple) and Edge (WNS). */
   public static final String DEFAULT =
       "https://fcm.googleapis.com/,https://updates.push.services.mozilla.com/,https://web.push.apple.com/,"
@@ -43,6 +44,7 @@ public final class WebPushEndpoints {
   }
 
   /** Whether the server may call {@code endpoint}: at registration, and again before every push. */
+  @Override
   public boolean allowed(String endpoint) {
     Parts parts = Parts.of(endpoint);
     return parts != null && prefixes.stream().anyMatch(prefix -> prefix.matches(parts));

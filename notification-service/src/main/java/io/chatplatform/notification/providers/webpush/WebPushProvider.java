@@ -4,6 +4,7 @@ import io.chatplatform.notification.domain.Device;
 import io.chatplatform.notification.domain.PushMessage;
 import io.chatplatform.notification.domain.PushOutcome;
 import io.chatplatform.notification.domain.PushProvider;
+import io.chatplatform.notification.providers.RetryAfter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
@@ -148,7 +150,7 @@ public final class WebPushProvider implements PushProvider {
       return new PushOutcome.InvalidDevice(reason);
     }
     if (status == 429 || status >= 500) {
-      return new PushOutcome.Retry(RetryAfter.millis(retryAfter, System.currentTimeMillis()), reason);
+      return new PushOutcome.Retry(RetryAfter.millis(retryAfter, Clock.systemUTC()), reason);
     }
     if (status >= 300 && status < 400) {
       return new PushOutcome.Failed(reason + " (redirects are not followed)");
@@ -181,6 +183,7 @@ public final class WebPushProvider implements PushProvider {
     }
   }
 
+  @Override
   public Future<Void> close() {
     return client.close();
   }
