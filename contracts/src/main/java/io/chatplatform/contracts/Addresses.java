@@ -125,6 +125,8 @@ public final class Addresses {
     public static final String SET = "svc.presence.set";
     public static final String TYPING = "svc.presence.typing";
     public static final String QUERY = "svc.presence.query";
+    /** Which users chose do-not-disturb, connected or not (for notification-service, never clients). */
+    public static final String DO_NOT_DISTURB = "svc.presence.dnd";
   }
 
   /**

@@ -7,12 +7,13 @@ import io.chatplatform.contracts.presence.PresenceApi;
 import io.chatplatform.notification.domain.PushDirectory;
 import io.chatplatform.runtime.ServiceClient;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** {@link PushDirectory} over the event bus; every request has the ServiceClient's timeout. */
 final class BusPushDirectory implements PushDirectory {
@@ -39,19 +40,16 @@ final class BusPushDirectory implements PushDirectory {
   }
 
   @Override
-  public Future<Map<String, String>> statuses(String askerId, Collection<String> userIds) {
+  public Future<Set<String>> inDoNotDisturb(Collection<String> userIds) {
     List<String> all = List.copyOf(userIds);
-    List<Future<JsonObject>> parts = new ArrayList<>();
+    List<Future<PresenceApi.DoNotDisturb>> parts = new ArrayList<>();
     for (int from = 0; from < all.size(); from += presenceBatch) {
-      parts.add(services.request(PresenceApi.QUERY, new PresenceApi.Query(askerId, all.subList(from, Math.min(all.size(), from + presenceBatch)))));
+      parts.add(services.request(PresenceApi.DO_NOT_DISTURB, new PresenceApi.DoNotDisturb(all.subList(from, Math.min(all.size(), from + presenceBatch)))));
     }
     return Future.all(parts).map(x -> {
-      Map<String, String> statuses = new HashMap<>();
-      parts.forEach(part -> part.result().getJsonArray("presence").forEach(o -> {
-        JsonObject p = (JsonObject) o;
-        statuses.put(p.getString("userId"), p.getString("status"));
-      }));
-      return statuses;
+      Set<String> dnd = new HashSet<>();
+      parts.forEach(part -> dnd.addAll(part.result().userIds()));
+      return dnd;
     });
   }
 

@@ -4,6 +4,7 @@ import io.chatplatform.contracts.chat.ChatApi.PushRoom;
 import io.chatplatform.notification.domain.Pending.RoomBatch;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Who gets a push for a room's batch, in three steps, each narrowing the list before the next
@@ -36,8 +37,8 @@ public final class PushDecider {
   }
 
   /** Those not in do-not-disturb. */
-  public List<String> reachable(List<String> members, Map<String, String> statuses) {
-    return members.stream().filter(id -> !"dnd".equals(statuses.get(id))).toList();
+  public List<String> reachable(List<String> members, Set<String> inDoNotDisturb) {
+    return members.stream().filter(id -> !inDoNotDisturb.contains(id)).toList();
   }
 
   /** The push {@code userId} gets: the messages past their delivered watermark, collapsed. */

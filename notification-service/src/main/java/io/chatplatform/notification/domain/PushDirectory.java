@@ -4,6 +4,7 @@ import io.chatplatform.contracts.chat.ChatApi.PushRoom;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 
 /** What the other services know that a push decision needs; one request per room for each. */
 public interface PushDirectory {
@@ -13,8 +14,8 @@ public interface PushDirectory {
   /** userId → delivered watermark in the room (history-service). */
   Future<Map<String, Long>> delivered(String roomId, Collection<String> userIds);
 
-  /** userId → presence status ({@code online}, {@code away}, {@code dnd}, {@code offline}), as {@code askerId} (a member) sees it. */
-  Future<Map<String, String>> statuses(String askerId, Collection<String> userIds);
+  /** Those of the users who chose do-not-disturb (presence-service), connected or not: an app in the background keeps its user's choice. */
+  Future<Set<String>> inDoNotDisturb(Collection<String> userIds);
 
   /** Succeeds when the user is a member of the room; {@code not_found} otherwise. */
   Future<Void> checkMember(String userId, String roomId);

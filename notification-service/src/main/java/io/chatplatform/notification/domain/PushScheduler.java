@@ -100,7 +100,7 @@ public final class PushScheduler {
             .map(chosen -> decider.wanted(batch, unacknowledged, chosen))
             .compose(wanted -> wanted.isEmpty()
                 ? Future.succeededFuture(List.<String>of())
-                : directory.statuses(batch.lastSenderId(), wanted).map(statuses -> decider.reachable(wanted, statuses)))
+                : directory.inDoNotDisturb(wanted).map(dnd -> decider.reachable(wanted, dnd)))
             .compose(recipients -> send(batch, room, delivered, recipients));
       });
     });

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The push domain on in-memory stores and a directory the test fills: no event bus, no network. */
@@ -62,11 +64,9 @@ final class PushWorld {
     }
 
     @Override
-    public Future<Map<String, String>> statuses(String askerId, Collection<String> userIds) {
+    public Future<Set<String>> inDoNotDisturb(Collection<String> userIds) {
       directoryRequests++;
-      Map<String, String> found = new HashMap<>();
-      userIds.forEach(id -> found.put(id, statuses.getOrDefault(id, "offline")));
-      return Future.succeededFuture(found);
+      return Future.succeededFuture(userIds.stream().filter(id -> "dnd".equals(statuses.get(id))).collect(Collectors.toSet()));
     }
 
     @Override
