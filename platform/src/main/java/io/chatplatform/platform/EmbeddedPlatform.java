@@ -46,11 +46,13 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private final ServiceNode node;
   private final EmbeddedMongo mongo;
   private final GatewayVerticle gateway;
+  private final Settings settings;
 
-  private EmbeddedPlatform(ServiceNode node, EmbeddedMongo mongo, GatewayVerticle gateway) {
+  private EmbeddedPlatform(ServiceNode node, EmbeddedMongo mongo, GatewayVerticle gateway, Settings settings) {
     this.node = node;
     this.mongo = mongo;
     this.gateway = gateway;
+    this.settings = settings;
   }
 
   /** Starts the platform; blocking, so call it from a main or test thread, not an event loop. */
@@ -94,7 +96,12 @@ public final class EmbeddedPlatform implements AutoCloseable {
       throw e;
     }
     LOG.info("platform serving on port {} (operations on port {}) with data in {}", gateway.port(), gateway.opsPort(), dataDir);
-    return new EmbeddedPlatform(node, mongo, gateway);
+    return new EmbeddedPlatform(node, mongo, gateway, settings);
+  }
+
+  /** The settings the services run with: the given ones plus the embedded store's address and the kept JWT secret. */
+  public Settings settings() {
+    return settings;
   }
 
   public ServiceNode node() {

@@ -23,14 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Push notifications through the whole platform: devices over REST, a message from one member,
- * a push to the other, who has no socket and so never acknowledges.
- *
- * <p>The real providers (FCM, APNs, Web Push) are built in parallel and not merged yet, so the
- * push service here is a recording {@link PushProvider} in test scope: the one stand-in of our
- * own interface, to be replaced by the real providers against their stand-in servers at merge.
- * PUSH_DELAY_MS and PUSH_POLL_MS are lowered (200 ms, 50 ms) so the test waits a fraction of a
- * second instead of the production 10 s; the decision is the same.
+ * Devices and room modes over REST, and the decision a push carries, with a recording
+ * {@link PushProvider} in place of FCM (the platform lets a test replace a provider by kind); the
+ * real providers against their stand-ins are {@link PushFlowsTest}'s. PUSH_DELAY_MS and
+ * PUSH_POLL_MS are lowered (200 ms, 50 ms) so the test waits a fraction of a second instead of
+ * the production 10 s; the decision is the same.
  */
 @DisplayName("Push end to end")
 class PushEndToEndTest {

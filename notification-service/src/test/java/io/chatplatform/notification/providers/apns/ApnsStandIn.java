@@ -32,16 +32,16 @@ import java.util.concurrent.TimeUnit;
  * Apple's stand-in: Pushy's MockApnsServer over TLS + HTTP/2, validating the ES256 provider token
  * against the team's public key, the topic, the device token and the headers like APNs does.
  */
-final class ApnsStandIn {
+public final class ApnsStandIn {
   /** A request the server saw: its headers (lower-case names) and payload, and the rejection (Pushy's RejectionReason name) if any. */
-  record Seen(Map<String, String> headers, String payload, String rejection) {}
+  public record Seen(Map<String, String> headers, String payload, String rejection) {}
 
-  final List<Seen> seen = new CopyOnWriteArrayList<>();
-  final Path trustFile;
-  final int port;
+  public final List<Seen> seen = new CopyOnWriteArrayList<>();
+  public final Path trustFile;
+  public final int port;
   private final MockApnsServer server;
 
-  ApnsStandIn(Path dir, ECPublicKey teamKey, String keyId, String teamId, String topic, Set<String> devices, Map<String, Instant> unregistered)
+  public ApnsStandIn(Path dir, ECPublicKey teamKey, String keyId, String teamId, String topic, Set<String> devices, Map<String, Instant> unregistered)
       throws Exception {
     KeyPair tls = TestKeys.p256();
     X509Certificate certificate = TestKeys.localhostCertificate(tls);
@@ -73,7 +73,7 @@ final class ApnsStandIn {
     port = server.start(0).get(20, TimeUnit.SECONDS);
   }
 
-  void close() throws Exception {
+  public void close() throws Exception {
     server.shutdown().get(20, TimeUnit.SECONDS);
   }
 

@@ -24,19 +24,19 @@ import java.util.function.Function;
  * public key and its claims, then issues an access token with expires_in; the send endpoint
  * accepts only a bearer token it issued. FCM's answer per device token is scripted.
  */
-final class FcmStandIn {
+public final class FcmStandIn {
   /** A scripted FCM answer for one device token. */
-  record Answer(int status, String retryAfter, JsonObject body) {}
+  public record Answer(int status, String retryAfter, JsonObject body) {}
 
   /** Google checks this audience whichever URL the assertion was posted to (google-auth always sets it). */
-  static final String GOOGLE_AUDIENCE = "https://oauth2.googleapis.com/token";
+  public static final String GOOGLE_AUDIENCE = "https://oauth2.googleapis.com/token";
 
-  static final Answer OK = new Answer(200, null, new JsonObject().put("name", "projects/p/messages/1"));
+  public static final Answer OK = new Answer(200, null, new JsonObject().put("name", "projects/p/messages/1"));
 
-  final AtomicInteger tokenRequests = new AtomicInteger();
-  final List<String> assertionErrors = new CopyOnWriteArrayList<>();
-  final List<JsonObject> sends = new CopyOnWriteArrayList<>();
-  final List<String> bearers = new CopyOnWriteArrayList<>();
+  public final AtomicInteger tokenRequests = new AtomicInteger();
+  public final List<String> assertionErrors = new CopyOnWriteArrayList<>();
+  public final List<JsonObject> sends = new CopyOnWriteArrayList<>();
+  public final List<String> bearers = new CopyOnWriteArrayList<>();
   private final Set<String> issued = ConcurrentHashMap.newKeySet();
   private final PublicKey serviceAccountKey;
   private final String clientEmail;
@@ -45,7 +45,7 @@ final class FcmStandIn {
   private volatile Function<String, Answer> answers = token -> OK;
   private final HttpServer server;
 
-  FcmStandIn(Vertx vertx, PublicKey serviceAccountKey, String clientEmail, String projectId, long expiresInSeconds) {
+  public FcmStandIn(Vertx vertx, PublicKey serviceAccountKey, String clientEmail, String projectId, long expiresInSeconds) {
     this.serviceAccountKey = serviceAccountKey;
     this.clientEmail = clientEmail;
     this.projectId = projectId;
@@ -57,19 +57,19 @@ final class FcmStandIn {
     server = Await.result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
-  String tokenUri() {
+  public String tokenUri() {
     return url() + "/token";
   }
 
-  void answer(Function<String, Answer> byDeviceToken) {
+  public void answer(Function<String, Answer> byDeviceToken) {
     answers = byDeviceToken;
   }
 
-  void close() {
+  public void close() {
     Await.result(server.close());
   }
 
@@ -155,7 +155,7 @@ final class FcmStandIn {
   }
 
   /** An error in FCM v1's shape: google.rpc.Status with an FcmError detail. */
-  static JsonObject error(int code, String status, String fcmErrorCode, JsonObject... moreDetails) {
+  public static JsonObject error(int code, String status, String fcmErrorCode, JsonObject... moreDetails) {
     io.vertx.core.json.JsonArray details = new io.vertx.core.json.JsonArray();
     if (fcmErrorCode != null) {
       details.add(new JsonObject().put("@type", "type.googleapis.com/google.firebase.fcm.v1.FcmError").put("errorCode", fcmErrorCode));
@@ -166,7 +166,7 @@ final class FcmStandIn {
     return new JsonObject().put("error", new JsonObject().put("code", code).put("message", "stand-in").put("status", status).put("details", details));
   }
 
-  static JsonObject badField(String field) {
+  public static JsonObject badField(String field) {
     return new JsonObject()
         .put("@type", "type.googleapis.com/google.rpc.BadRequest")
         .put("fieldViolations", new io.vertx.core.json.JsonArray().add(new JsonObject().put("field", field).put("description", "invalid")));

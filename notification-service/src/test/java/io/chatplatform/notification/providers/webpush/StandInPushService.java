@@ -21,27 +21,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * signature against the key in {@code k=}, then decrypts the body as the subscribed browser would.
  * The first path segment under {@code /sub/} picks the answer: ok (201), gone (410), notfound (404),
  * busy (429 with Retry-After: 7), down (503), bad (400), redirect (301 to an ok path), huge (400
- * with a body that never ends).
+ * with a body that never ends), flaky (503 the first time a path is asked, 201 after).
  */
-final class StandInPushService implements AutoCloseable {
+public final class StandInPushService implements AutoCloseable {
   /** What one request carried, as the stand-in understood it. */
-  record Received(String path, String topic, String ttl, String urgency, String contentEncoding,
+  public record Received(String path, String topic, String ttl, String urgency, String contentEncoding,
                   String vapidKey, JsonObject claims, byte[] body, byte[] plaintext) {}
 
   private final Vertx vertx;
   private final SubscriptionDecryptor browser;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<String> refusals = new CopyOnWriteArrayList<>();
+  private final List<Received> accepted = new CopyOnWriteArrayList<>();
+  private final java.util.Set<String> failedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
   private final Promise<Long> hugeClosed = Promise.promise();
   private HttpServer server;
 
-  StandInPushService(Vertx vertx, SubscriptionDecryptor browser) {
+  public StandInPushService(Vertx vertx, SubscriptionDecryptor browser) {
     this.vertx = vertx;
     this.browser = browser;
   }
 
-  StandInPushService start() {
+  public StandInPushService start() {
     server = Await.result(vertx.createHttpServer()
         .connectionHandler(connection -> connections.incrementAndGet())
         .requestHandler(request -> request.body().onSuccess(body -> answer(request, body)))
@@ -49,25 +51,30 @@ final class StandInPushService implements AutoCloseable {
     return this;
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + server.actualPort() + path;
   }
 
-  List<Received> received() {
+  public List<Received> received() {
     return received;
   }
 
+  /** The pushes it answered 201: those a browser shows. */
+  public List<Received> accepted() {
+    return accepted;
+  }
+
   /** Requests that failed the stand-in's checks (bad token, undecryptable body): none is expected. */
-  List<String> refusals() {
+  public List<String> refusals() {
     return refusals;
   }
 
-  int connections() {
+  public int connections() {
     return connections.get();
   }
 
   /** Completes with the bytes written when the client closed the endless answer. */
-  Future<Long> hugeClosed() {
+  public Future<Long> hugeClosed() {
     return hugeClosed.future();
   }
 
@@ -79,8 +86,13 @@ final class StandInPushService implements AutoCloseable {
       String key = authorization[1];
       JsonObject claims = verify(jwt, key);
       byte[] plaintext = browser.decrypt(body.getBytes());
-      received.add(new Received(request.path(), request.getHeader("Topic"), request.getHeader("TTL"),
-          request.getHeader("Urgency"), request.getHeader("Content-Encoding"), key, claims, body.getBytes(), plaintext));
+      Received push = new Received(request.path(), request.getHeader("Topic"), request.getHeader("TTL"),
+          request.getHeader("Urgency"), request.getHeader("Content-Encoding"), key, claims, body.getBytes(), plaintext);
+      received.add(push);
+      String mode = request.path().split("/")[2];
+      if (mode.equals("ok") || (mode.equals("flaky") && !failedOnce.add(request.path()))) {
+        accepted.add(push);
+      }
     } catch (RuntimeException e) {
       refusals.add(request.path() + ": " + e);
       response.setStatusCode(403).end();
@@ -89,6 +101,7 @@ final class StandInPushService implements AutoCloseable {
     String behaviour = request.path().split("/")[2];
     switch (behaviour) {
       case "ok" -> response.setStatusCode(201).end();
+      case "flaky" -> response.setStatusCode(accepted.stream().anyMatch(p -> p.path().equals(request.path())) ? 201 : 503).end();
       case "gone" -> response.setStatusCode(410).end();
       case "notfound" -> response.setStatusCode(404).end();
       case "busy" -> response.setStatusCode(429).putHeader("Retry-After", "7").end();

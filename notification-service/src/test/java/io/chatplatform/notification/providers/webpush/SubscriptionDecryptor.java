@@ -23,7 +23,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * production code and on other primitives (BouncyCastle's ECDH, HKDF and GCM instead of the JDK's),
  * so a shared mistake cannot make the two agree.
  */
-final class SubscriptionDecryptor {
+public final class SubscriptionDecryptor {
   private static final X9ECParameters CURVE = CustomNamedCurves.getByName("secp256r1");
   private static final ECDomainParameters DOMAIN =
       new ECDomainParameters(CURVE.getCurve(), CURVE.getG(), CURVE.getN(), CURVE.getH());
@@ -32,13 +32,13 @@ final class SubscriptionDecryptor {
   private final byte[] publicKey;
   private final byte[] authSecret;
 
-  SubscriptionDecryptor(byte[] privateScalar, byte[] publicKey, byte[] authSecret) {
+  public SubscriptionDecryptor(byte[] privateScalar, byte[] publicKey, byte[] authSecret) {
     this.privateScalar = privateScalar;
     this.publicKey = publicKey;
     this.authSecret = authSecret;
   }
 
-  byte[] decrypt(byte[] body) {
+  public byte[] decrypt(byte[] body) {
     ByteBuffer in = ByteBuffer.wrap(body);
     byte[] salt = new byte[16];
     in.get(salt);
