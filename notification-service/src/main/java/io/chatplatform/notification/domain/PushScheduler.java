@@ -120,11 +120,24 @@ public final class PushScheduler {
     });
   }
 
+  /**
+   * A retry happens minutes later: the member may have opened the app (their delivered watermark
+   * now covers the push) or chosen dnd meanwhile, and then it is dropped. Their room mode is not
+   * asked again: it was respected when the push was decided.
+   */
   private Future<Void> handle(MemberRetry retry) {
-    return devices.ofUsers(List.of(retry.userId())).compose(found -> {
-      List<Device> still = found.stream().filter(d -> retry.deviceIds().contains(d.deviceId())).toList();
-      return sendToMember(retry.userId(), still, retry.message(), retry.attempts());
-    });
+    String userId = retry.userId();
+    PushMessage message = retry.message();
+    return directory.delivered(message.roomId(), List.of(userId))
+        .compose(delivered -> delivered.getOrDefault(userId, 0L) >= message.seq()
+            ? Future.succeededFuture(false)
+            : directory.inDoNotDisturb(List.of(userId)).map(dnd -> !dnd.contains(userId)))
+        .compose(stillWanted -> !stillWanted
+            ? Future.succeededFuture()
+            : devices.ofUsers(List.of(userId)).compose(found -> {
+              List<Device> still = found.stream().filter(d -> retry.deviceIds().contains(d.deviceId())).toList();
+              return sendToMember(userId, still, message, retry.attempts());
+            }));
   }
 
   /** Sends to each device not yet marked sent; those a push service asks to retry become one retry record. */

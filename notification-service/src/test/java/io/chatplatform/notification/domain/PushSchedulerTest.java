@@ -142,6 +142,29 @@ class PushSchedulerTest {
   }
 
   @Test
+  @DisplayName("a retry is dropped when the member has meanwhile received the messages, and when they chose dnd")
+  void retryRechecksTheMember() {
+    world.fcm.outcomes.add(new PushOutcome.Retry(-1, "503"));
+    send(1, "alice", "hi");
+    pollAfterDelay();
+    assertThat(world.pending.dues()).hasSize(1);
+    world.delivered.put("bob", 1L);
+    world.now.set(world.pending.dues().get(0));
+    assertThat(Await.result(scheduler.poll(100))).isEqualTo(1);
+    assertThat(world.fcm.sent).as("bob's app fetched the message before the retry").hasSize(1);
+    assertThat(world.pending.size()).isZero();
+
+    world.fcm.outcomes.add(new PushOutcome.Retry(-1, "503"));
+    send(2, "alice", "again");
+    pollAfterDelay();
+    world.statuses.put("bob", "dnd");
+    world.now.set(world.pending.dues().get(0));
+    Await.result(scheduler.poll(100));
+    assertThat(world.fcm.sent).as("bob chose dnd before the retry").hasSize(2);
+    assertThat(world.pending.size()).isZero();
+  }
+
+  @Test
   @DisplayName("Retry is bounded by PUSH_MAX_ATTEMPTS")
   void retryBounded() {
     for (int i = 0; i < 5; i++) {
