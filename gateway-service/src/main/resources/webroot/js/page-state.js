@@ -1,6 +1,7 @@
 // What a user leaves in the page, and taking it all away at log-out, so the next person at this
 // tab finds nothing of theirs: drafts, remembered names, the session, the room in the URL,
-// caches and service workers (the page registers none; should one ever be added, it goes too).
+// caches and the service worker (sw.js, registered when the user turns on Web Push: unregistering
+// it also ends its push subscription, so this browser gets none of their pushes afterwards).
 
 import { PREFS_PREFIX } from './notifier.js';
 
