@@ -195,10 +195,14 @@ class BrowserPushTest {
       Await.until("the device is deleted", Duration.ofSeconds(20),
           () -> fx.api.get("/api/v1/devices", alice.token()).json().getJsonArray("devices").isEmpty());
 
-      // 8. On again, then a log-out: the device is deleted and the worker (with its subscription) is gone.
+      // 8. On again, then a log-out: the device is deleted, the subscription ended at the push
+      //    service, and the worker is gone.
       assertThat(clickPushButton(page)).as("the page's error: %s", pushError(page)).isEqualTo("on");
       assertThat(fx.api.get("/api/v1/devices", alice.token()).json().getJsonArray("devices")).hasSize(1);
+      long unsubscribed = gcm.unsubscriptions();
+      System.out.println("push service requests so far: " + gcm.registrations);
       page.findElement(By.id("logout")).click();
+      Await.until("the subscription ends at log-out", Duration.ofSeconds(20), () -> gcm.unsubscriptions() > unsubscribed);
       waiting(page).until(ExpectedConditions.visibilityOfElementLocated(By.id("auth-username")));
       Await.until("the device is deleted at log-out", Duration.ofSeconds(20),
           () -> fx.api.get("/api/v1/devices", alice.token()).json().getJsonArray("devices").isEmpty());

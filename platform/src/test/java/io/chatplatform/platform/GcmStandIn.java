@@ -93,6 +93,13 @@ final class GcmStandIn implements AutoCloseable {
         .toList();
   }
 
+  /** How many subscriptions Chromium unsubscribed here (deletion requests of a Web Push registration). */
+  long unsubscriptions() {
+    return registrations.stream()
+        .filter(f -> "true".equals(f.get("delete")) && f.getOrDefault("X-subtype", "").startsWith("wp:"))
+        .count();
+  }
+
   private static Map<String, String> form(String body) {
     Map<String, String> fields = new HashMap<>();
     for (String pair : body.split("&")) {
