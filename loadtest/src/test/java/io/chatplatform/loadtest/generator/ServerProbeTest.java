@@ -56,6 +56,30 @@ class ServerProbeTest {
   }
 
   @Test
+  void threadUseFromAnExtendedThreadDump() {
+    String dump = """
+        "main" #1 prio=5 os_prio=0 cpu=385.51ms elapsed=4.39s allocated=13137K defined_classes=1436 tid=0x00007fbc78018040 nid=0x235f waiting on condition  [0x00007fbc7fffe000]
+        "vert.x-eventloop-thread-3" #40 prio=5 os_prio=0 cpu=12000.00ms elapsed=90.00s allocated=1500M defined_classes=10 tid=0x1 nid=0x2a01 runnable
+        "GC Thread#0" os_prio=0 cpu=250.00ms elapsed=90.00s tid=0x00007fbc78040000 nid=0x2360 runnable
+        	at java.lang.Thread.sleep(java.base@17.0.15/Native Method)
+        """;
+    var threads = ServerProbe.parseThreads(dump);
+    assertThat(threads).hasSize(3);
+    assertThat(threads.get("0x235f").allocatedBytes()).isEqualTo(13137L * 1024);
+    assertThat(threads.get("0x235f").cpuMillis()).isEqualTo(385.51);
+    assertThat(threads.get("0x2a01").allocatedBytes()).isEqualTo(1500L * 1024 * 1024);
+    assertThat(threads.get("0x2a01").group()).isEqualTo("vert.x-eventloop-thread");
+    assertThat(threads.get("0x2360").allocatedBytes()).isZero();
+    assertThat(threads.get("0x2360").group()).isEqualTo("GC Thread");
+  }
+
+  @Test
+  void threadUseOfThisVeryProcess() throws Exception {
+    var threads = new ServerProbe(ProcessHandle.current().pid(), null).threads();
+    assertThat(threads).hasValueSatisfying(t -> assertThat(t.values()).anyMatch(u -> u.name().equals("main") && u.allocatedBytes() > 0));
+  }
+
+  @Test
   void clockTicksAreKnown() {
     assertThat(ServerProbe.clockTicksPerSecond()).isPositive();
   }
