@@ -197,7 +197,9 @@ final class PushOnlineScenario {
     Double decided = first.growth(last, PushRig.PUSH_SENT_METRIC);
     JsonObject push = new JsonObject().put("pushesAtStandIn", stray);
     if (batches != null) {
-      push.put("roomBatchesDecided", batches.longValue()).put("watermarkLists", watermarks.longValue()).put("pushesDecided", decided.longValue());
+      push.put("roomBatchesDecided", batches.longValue()).put("watermarkLists", watermarks.longValue()).put("pushesDecided", decided.longValue())
+          .put("roomLookupMeanMs", PushRig.meanRequestMillis(first, last, PushRig.PUSH_INFO_ADDRESS))
+          .put("watermarkListMeanMs", PushRig.meanRequestMillis(first, last, PushRig.WATERMARKS_ADDRESS));
     }
     json.put("push", push);
     ServerProbe.CpuUsage cpu = first.serverCpu(harness.probe, last);

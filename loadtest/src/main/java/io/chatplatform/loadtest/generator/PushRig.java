@@ -19,6 +19,8 @@ final class PushRig implements AutoCloseable {
   static final String PUSH_SENT_METRIC = "chat_push_sent_total";
   /** Requests to other services, timed by address: one {@code push-info} request per room batch decided. */
   static final String SERVICE_REQUESTS_METRIC = "chat_service_requests_seconds_count";
+  /** Their total time, in seconds: with the count, the mean time of a look-up. */
+  static final String SERVICE_REQUESTS_SECONDS = "chat_service_requests_seconds_sum";
   static final String PUSH_INFO_ADDRESS = "svc.chat.rooms.push-info";
   static final String WATERMARKS_ADDRESS = "svc.history.receipts.list";
 
@@ -64,6 +66,16 @@ final class PushRig implements AutoCloseable {
       return harness.api.registerWebPush(user, standIn.endpoint(user.index()), subscriber.p256dh(), subscriber.auth());
     }), SETUP_TIMEOUT);
     LOG.info("{} Web Push devices registered in {} s", users.size(), Harness.seconds(start));
+  }
+
+  /**
+   * The mean time in ms of the requests to {@code address} between two snapshots (the server's
+   * own timer, from the request until its answer); null when there were none or a scrape failed.
+   */
+  static Double meanRequestMillis(ServerSnapshot first, ServerSnapshot last, String address) {
+    Double count = first.growth(last, SERVICE_REQUESTS_METRIC, "address", address);
+    Double seconds = first.growth(last, SERVICE_REQUESTS_SECONDS, "address", address);
+    return count == null || seconds == null || count == 0 ? null : StepResult.round(seconds * 1000 / count);
   }
 
   /** count, p50, p95, p99, max (ms) of a latency distribution. */

@@ -33,7 +33,7 @@ final class PushReport {
   /** The push path's cost per message at one room size: with notification-service minus without. */
   record Cost(int roomSize, int rooms, double roomRate, long messages, double cpuWith, double cpuWithout, double cpuError,
               double bytesWith, double bytesWithout, long batches, long watermarkLists, long pushesDecided, long pushesAtStandIn,
-              Map<String, double[]> pools) {
+              Double roomLookupMs, Double watermarkListMs, Map<String, double[]> pools) {
     double cpu() {
       return cpuWith - cpuWithout;
     }
@@ -74,7 +74,7 @@ final class PushReport {
           threads(a).getLong("allocatedBytesPerMessage"), threads(b).getLong("allocatedBytesPerMessage"),
           push.getLong("roomBatchesDecided", 0L), push.getLong("watermarkLists", 0L), push.getLong("pushesDecided", 0L),
           push.getLong("pushesAtStandIn", 0L) + b.getJsonObject("push", new JsonObject()).getLong("pushesAtStandIn", 0L),
-          poolDifferences(a, b)));
+          push.getDouble("roomLookupMeanMs"), push.getDouble("watermarkListMeanMs"), poolDifferences(a, b)));
     }
     costs.sort(Comparator.comparingInt(Cost::roomSize).reversed());
     return costs;
@@ -188,13 +188,16 @@ final class PushReport {
             + "CPU without the JIT's threads (compilers and code sweeper: a fresh JVM's one-off work, still most of the CPU minutes "
             + "after start at this load), ± the standard error over slices of the window; allocation from the threads' own counters (`jcmd Thread.print "
             + "-e`). Per message sent in the window (").append(fmt(p.getDouble("durationSeconds"))).append(" s after ")
-        .append(fmt(p.getDouble("warmupSeconds"))).append(" s of warmup).\n\n");
+        .append(fmt(p.getDouble("warmupSeconds"))).append(" s of warmup). The look-ups' mean times are the server's own timers of its "
+            + "requests to chat-service (the room) and history-service (the members' watermarks), one of each per decision.\n\n");
     List<Cost> costs = costs(with.json(), without.json());
-    md.append("| room size | rooms | messages | batches decided | watermark lists | pushes | CPU µs/message with | without | push path "
-        + "| allocated/message with | without | push path |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append("| room size | rooms | messages | batches decided | watermark lists | room look-up, mean | watermark list, mean | pushes "
+        + "| CPU µs/message with | without | push path | allocated/message with | without | push path |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Cost c : costs) {
       md.append("| ").append(c.roomSize()).append(" | ").append(c.rooms()).append(" | ").append(fmt(c.messages())).append(" | ")
-          .append(fmt(c.batches())).append(" | ").append(fmt(c.watermarkLists())).append(" | ").append(fmt(c.pushesDecided() + c.pushesAtStandIn()))
+          .append(fmt(c.batches())).append(" | ").append(fmt(c.watermarkLists())).append(" | ").append(optionalMs(c.roomLookupMs()))
+          .append(" | ").append(optionalMs(c.watermarkListMs())).append(" | ").append(fmt(c.pushesDecided() + c.pushesAtStandIn()))
           .append(" | ").append(fmt(c.cpuWith())).append(" | ").append(fmt(c.cpuWithout())).append(" | **").append(fmt(c.cpu()))
           .append(" ± ").append(fmt(c.cpuError())).append("** | ").append(kib(c.bytesWith())).append(" | ").append(kib(c.bytesWithout()))
           .append(" | **").append(kib(c.bytes())).append("** |\n");
@@ -282,6 +285,10 @@ final class PushReport {
 
   private static String latency(JsonObject summary, String percentile) {
     Double value = summary.getDouble(percentile);
+    return value == null ? "—" : ms(value);
+  }
+
+  private static String optionalMs(Double value) {
     return value == null ? "—" : ms(value);
   }
 

@@ -22,7 +22,7 @@ class PushReportTest {
     return new JsonObject().put("roomSize", size).put("rooms", 20).put("roomRate", 0.4)
         .put("messages", new JsonObject().put("sent", 240).put("acked", 240).put("failed", 0))
         .put("push", new JsonObject().put("pushesAtStandIn", 0).put("roomBatchesDecided", batches).put("watermarkLists", batches)
-            .put("pushesDecided", 0))
+            .put("pushesDecided", 0).put("roomLookupMeanMs", size / 50.0).put("watermarkListMeanMs", size / 40.0))
         .put("serverCpu", new JsonObject().put("cpuMicrosPerMessage", cpuMicros * 2)
             .put("withoutJit", new JsonObject().put("cpuMicrosPerMessage", cpuMicros)
                 .put("slices", new JsonObject().put("standardError", standardError))))
@@ -90,8 +90,9 @@ class PushReportTest {
         "| 25 | 11.4 | 228 | **227** | 2.38 | 651 ms | 1,021 ms | 2,148 ms | 1,767 ms | 2,304 ms | 2,601 ms | 0.72 | 3,182 (2,475) "
             + "| 239,555 B (233.9 KiB) | 0 | 0 |");
     // (3,000 − 900) / 90 = 23.3 µs per member, ± hypot(500, 500) / 90 = 7.86; (1,000,000 − 360,000) / 90 = 7,111 bytes.
-    assertThat(text).contains("| 100 | 20 | 240 | 240 | 240 | 0 | 36,000 | 33,000 | **3,000 ± 500** | 11,718.8 KiB | 10,742.2 KiB | **976.6 KiB** |",
-        "| 10 | 20 | 240 | 240 | 240 | 0 | 10,000 | 9,100 | **900 ± 500** |",
+    assertThat(text).contains("| 100 | 20 | 240 | 240 | 240 | 2.00 ms | 2.50 ms | 0 | 36,000 | 33,000 | **3,000 ± 500** | 11,718.8 KiB | 10,742.2 KiB "
+            + "| **976.6 KiB** |",
+        "| 10 | 20 | 240 | 240 | 240 | 0.200 ms | 0.250 ms | 0 | 10,000 | 9,100 | **900 ± 500** |",
         "**23.3 µs ± 7.86 µs CPU and 7,111 bytes allocated per member per message**", "does **not** hold");
     assertThat(text).contains("| push decision where everyone is online and acknowledges: cost per member per message | nothing per member "
         + "| 23.3 µs ± 7.86 µs CPU and 7,111 B allocated per member (rooms of 10 → 100) | ❌ not met |");
