@@ -233,12 +233,21 @@ public final class ServerProbe {
     return pid == null ? Optional.empty() : jcmd("Thread.print", "-e").map(ServerProbe::parseThreads);
   }
 
+  /**
+   * A thread's pool, the same in every process: its name without its numbers and run-specific
+   * parts ("vert.x-eventloop-thread-3" → "vert.x-eventloop-thread", "AsyncGetter-4-thread-1" →
+   * "AsyncGetter-thread", a store writer's file path dropped). Idempotent.
+   */
+  public static String poolOf(String threadName) {
+    String pool = threadName.replaceAll("\\{.*}", "{}").replaceAll(" /.*", "").replaceAll("-[0-9]+-", "-")
+        .replaceAll("[-#_ ]?[0-9]+$", "");
+    return pool.isEmpty() ? threadName : pool;
+  }
+
   /** One thread's use so far: its name, CPU time and bytes allocated. */
   record ThreadUse(String name, double cpuMillis, long allocatedBytes) {
-    /** Its pool: the name without its number ("vert.x-eventloop-thread-3" → "vert.x-eventloop-thread"). */
     String group() {
-      String group = name.replaceAll("[-#_ ]?[0-9]+$", "");
-      return group.isEmpty() ? name : group;
+      return poolOf(name);
     }
   }
 

@@ -265,7 +265,7 @@ public final class BenchReport {
     }
     md.append(". Each part below says when it was measured: a partial run (`bin/bench idle`) replaces only its own part.\n\n");
 
-    md.append("### Machine\n\n");
+    md.append("### Machine of the last run\n\n");
     md.append("| | |\n|---|---|\n");
     md.append("| CPU | ").append(machine.cpuModel()).append(" (nproc ").append(machine.cores()).append(") |\n");
     md.append("| memory | ").append(machine.memory()).append(" |\n");
@@ -274,7 +274,8 @@ public final class BenchReport {
     md.append("| open files per process | ").append(machine.fileLimit()).append(" |\n");
     md.append("| date | ").append(machine.now()).append(" |\n\n");
     md.append("Server and generator run on this same machine and share its cores: the figures compare servers under the same "
-        + "conditions; they are not the capacity of a dedicated server.\n\n");
+        + "conditions; they are not the capacity of a dedicated server. A part measured on another machine says so where it "
+        + "says when it was measured (results written before the machine was recorded say nothing).\n\n");
 
     summary(md, results);
     Place place = Place.of(request.doc(), request.assets());
@@ -590,7 +591,10 @@ public final class BenchReport {
   }
 
   static void provenance(StringBuilder md, JsonObject json, Result result, Place place) {
-    md.append("_Measured ").append(when(json.getString("writtenAt"))).append(" (").append(label(json)).append("); result: [")
+    JsonObject machine = json.getJsonObject("machine");
+    md.append("_Measured ").append(when(json.getString("writtenAt")))
+        .append(machine == null ? "" : " on " + machine.getString("cpu") + " (nproc " + machine.getInteger("cores") + ")")
+        .append(" (").append(label(json)).append("); result: [")
         .append(result.fileName).append(JSON).append("](").append(place.link()).append('/').append(result.fileName).append(JSON)
         .append(")._\n\n");
   }
@@ -792,12 +796,17 @@ public final class BenchReport {
               + System.getProperty("java.vm.name") + ")");
       return new Machine(
           Runtime.getRuntime().availableProcessors(),
-          field("/proc/cpuinfo", "model name").orElse(System.getProperty("os.arch")),
+          cpu(),
           field("/proc/meminfo", "MemTotal").map(Machine::kilobytes).orElse("unknown"),
           System.getProperty("os.name") + " " + System.getProperty("os.version") + " (" + System.getProperty("os.arch") + ")",
           java,
           ServerProbe.ownOpenFilesLimit().orElse("unknown"),
           ZonedDateTime.now(ZoneOffset.UTC).format(WHEN));
+    }
+
+    /** This machine's CPU model (from /proc/cpuinfo), or its architecture. */
+    static String cpu() {
+      return field("/proc/cpuinfo", "model name").orElse(System.getProperty("os.arch"));
     }
 
     private static Optional<String> readFirst(Path path) {

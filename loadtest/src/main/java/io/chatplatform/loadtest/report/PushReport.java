@@ -3,6 +3,7 @@ package io.chatplatform.loadtest.report;
 import static io.chatplatform.loadtest.report.BenchReport.fmt;
 import static io.chatplatform.loadtest.report.BenchReport.ms;
 
+import io.chatplatform.loadtest.generator.ServerProbe;
 import io.chatplatform.loadtest.report.BenchReport.Place;
 import io.chatplatform.loadtest.report.BenchReport.Published;
 import io.chatplatform.loadtest.report.BenchReport.Result;
@@ -254,7 +255,8 @@ final class PushReport {
     long messages = Math.max(1, step.getJsonObject("messages").getLong("sent"));
     for (Object o : threads(step).getJsonArray("byPool", new JsonArray())) {
       JsonObject pool = (JsonObject) o;
-      double[] sum = pools.computeIfAbsent(pool.getString("threads"), k -> new double[2]);
+      // Pool names from an older result may still carry run-specific numbers: the same normalization again.
+      double[] sum = pools.computeIfAbsent(ServerProbe.poolOf(pool.getString("threads")), k -> new double[2]);
       sum[0] += sign * pool.getDouble("cpuMillis") * 1000 / messages;
       sum[1] += sign * pool.getLong("allocatedBytes") / (double) messages;
     }

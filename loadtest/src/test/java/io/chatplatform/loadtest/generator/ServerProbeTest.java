@@ -71,6 +71,12 @@ class ServerProbeTest {
     assertThat(threads.get("0x2a01").group()).isEqualTo("vert.x-eventloop-thread");
     assertThat(threads.get("0x2360").allocatedBytes()).isZero();
     assertThat(threads.get("0x2360").group()).isEqualTo("GC Thread");
+    assertThat(ServerProbe.poolOf("AsyncGetter-4-thread-1")).isEqualTo("AsyncGetter-thread").isEqualTo(ServerProbe.poolOf("AsyncGetter-3-thread-2"));
+    assertThat(ServerProbe.poolOf("MVStore background writer /tmp/tmp.x1/chat.mv.db")).isEqualTo("MVStore background writer");
+    assertThat(ServerProbe.poolOf("cluster-ClusterId{value='6b0e', description='null'}-127.0.0.1:40123"))
+        .isEqualTo(ServerProbe.poolOf("cluster-ClusterId{value='77aa', description='null'}-127.0.0.1:40999"));
+    assertThat(ServerProbe.poolOf("C2 CompilerThread0")).isEqualTo("C2 CompilerThread");
+    assertThat(ServerProbe.poolOf(ServerProbe.poolOf("AsyncGetter-4-thread-1"))).isEqualTo("AsyncGetter-thread");
   }
 
   @Test

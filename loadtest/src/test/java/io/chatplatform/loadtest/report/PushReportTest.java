@@ -62,6 +62,8 @@ class PushReportTest {
         .put("generatorCpu", new JsonObject().put("coresBusy", 0.4));
     write(run, "push-offline", Cli.parse("push-offline", "--rooms", "25", "--members", "20", "--room-rate", "1",
         "--label", "push-offline on platform, abc123"), figures);
+    JsonObject written = new JsonObject(Files.readString(run.resolve("push-offline.json")));
+    Files.writeString(run.resolve("push-offline.json"), written.put("machine", new JsonObject().put("cpu", "Test CPU").put("cores", 2)).encode());
   }
 
   private static String report(Path run, Path doc) {
@@ -86,6 +88,8 @@ class PushReportTest {
 
     assertThat(out).contains("push-offline", "push-online", "push-online-baseline");
     String text = Files.readString(doc);
+    assertThat(text).contains("_Measured 2026-12-01 01:00 UTC on Test CPU (nproc 2) (push-offline on platform, abc123)",
+        "_Measured 2026-12-01 01:00 UTC (push-online on platform, abc123)");
     assertThat(text).contains("### Push notifications", "#### Pushes to offline members",
         "| 25 | 11.4 | 228 | **227** | 2.38 | 651 ms | 1,021 ms | 2,148 ms | 1,767 ms | 2,304 ms | 2,601 ms | 0.72 | 3,182 (2,475) "
             + "| 239,555 B (233.9 KiB) | 0 | 0 |");
