@@ -78,7 +78,7 @@ public final class Addresses {
 
     public static final String RECEIPT_MARK = "svc.chat.receipts.mark";
     public static final String RECEIPT_LIST = "svc.chat.receipts.list";
-    /** {@code {roomId}} → the room's type, name and members with their usernames; notification-service asks it. */
+    /** {@code {roomId, named}} → the room's type, name and members, and the usernames of the named; notification-service asks it. */
     public static final String ROOM_PUSH_INFO = "svc.chat.rooms.push-info";
   }
 

@@ -14,12 +14,14 @@ import io.chatplatform.presence.PresenceConfig;
 import io.chatplatform.presence.bus.PresenceVerticle;
 import io.chatplatform.runtime.ServiceNode;
 import io.chatplatform.runtime.Settings;
+import io.vertx.core.Deployable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -79,15 +81,18 @@ public final class EmbeddedPlatform implements AutoCloseable {
     Settings settings = base.with(resolved);
     ServiceNode node = ServiceNode.standalone();
     GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.from(settings), node.operations());
+    List<Deployable> verticles = new ArrayList<>(List.of(
+        new HistoryVerticle(HistoryConfig.from(settings), node.operations()),
+        new ChatVerticle(ChatConfig.from(settings), node.operations()),
+        new PresenceVerticle(PresenceConfig.from(settings), node.operations())));
+    // Off: the platform as a cluster that runs no notification-service process (no devices, no
+    // pushes; chat-service's notices find no consumer). bin/bench measures the push path against it.
+    if (settings.bool("EMBEDDED_NOTIFICATION_SERVICE", true)) {
+      verticles.add(new NotificationVerticle(NotificationConfig.from(settings), node.operations(), pushProviders));
+    }
+    verticles.add(gateway);
     try {
-      node.deployAll(
-              List.of(
-                  new HistoryVerticle(HistoryConfig.from(settings), node.operations()),
-                  new ChatVerticle(ChatConfig.from(settings), node.operations()),
-                  new PresenceVerticle(PresenceConfig.from(settings), node.operations()),
-                  new NotificationVerticle(NotificationConfig.from(settings), node.operations(), pushProviders),
-                  gateway))
-          .await();
+      node.deployAll(verticles).await();
     } catch (Exception e) {
       node.close().await();
       if (mongo != null) {

@@ -63,7 +63,7 @@ final class ChatHandlers {
         .handle(ChatApi.RECEIPT_MARK, (Receipt r) -> receipts.mark(r).map(marked ->
             new JsonObject().put("delivered", marked.delivered()).put("read", marked.read())))
         .handle(ChatApi.RECEIPT_LIST, (RoomRef r) -> receipts.list(r.callerId(), r.roomId()))
-        .handle(ChatApi.ROOM_PUSH_INFO, r -> rooms.pushInfo(r.roomId()).map(ChatHandlers::pushRoom))
+        .handle(ChatApi.ROOM_PUSH_INFO, r -> rooms.pushInfo(r.roomId(), r.named()).map(ChatHandlers::pushRoom))
         .handle(ChatApi.MESSAGE_SEND, messaging::send)
         .handle(ChatApi.MESSAGE_PAGE, messaging::page)
         .handle(ChatApi.MESSAGE_SYNC, messaging::sync)
@@ -76,11 +76,9 @@ final class ChatHandlers {
 
   private static ChatApi.PushRoom pushRoom(io.chatplatform.chat.domain.RoomView view) {
     java.util.Map<String, String> usernames = new java.util.LinkedHashMap<>();
-    view.room().memberIds().forEach(id -> {
-      io.chatplatform.chat.domain.User user = view.people().get(id);
-      usernames.put(id, user == null ? "" : user.username());
-    });
-    return new ChatApi.PushRoom(view.room().roomId(), view.room().type(), view.room().isDirect() ? "" : view.room().name(), usernames);
+    view.people().forEach((id, user) -> usernames.put(id, user.username()));
+    return new ChatApi.PushRoom(view.room().roomId(), view.room().type(), view.room().isDirect() ? "" : view.room().name(),
+        view.room().memberIds(), usernames);
   }
 
   /** Client-facing {@code {userId, disabled}}. */

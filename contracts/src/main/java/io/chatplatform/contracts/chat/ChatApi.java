@@ -367,32 +367,46 @@ public final class ChatApi {
     }
   }
 
-  /** notification-service asks who is in a room (trusted: no caller, no membership check). */
-  public record PushInfoRequest(String roomId) {
+  /**
+   * notification-service asks who is in a room (trusted: no caller, no membership check) and the
+   * usernames of {@code named} only (the batch's last sender): a decision is made per batch, and
+   * reading every member's profile for it would cost per member what it never uses.
+   */
+  public record PushInfoRequest(String roomId, List<String> named) {
+    public PushInfoRequest {
+      named = List.copyOf(named);
+    }
+
     static PushInfoRequest read(JsonObject json) {
-      return new PushInfoRequest(Fields.string(json, "roomId"));
+      return new PushInfoRequest(Fields.string(json, "roomId"), Fields.strings(json, "named", "named must be a list of user ids"));
     }
 
     JsonObject write() {
-      return new JsonObject().put("roomId", roomId);
+      return new JsonObject().put("roomId", roomId).put("named", Fields.array(named));
     }
   }
 
-  /** A room as a push needs it: its type ({@code group}/{@code direct}), name, and members' usernames by id. */
-  public record PushRoom(String roomId, String type, String name, Map<String, String> usernames) {
+  /**
+   * A room as a push needs it: its type ({@code group}/{@code direct}), name, members, and the
+   * usernames of the members the request named (by id; a named user who is not a member is left out).
+   */
+  public record PushRoom(String roomId, String type, String name, List<String> memberIds, Map<String, String> usernames) {
     public PushRoom {
+      memberIds = List.copyOf(memberIds);
       usernames = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(usernames));
     }
 
     static PushRoom read(JsonObject json) {
       Map<String, String> usernames = new LinkedHashMap<>();
-      JsonObject members = json.getJsonObject("usernames", new JsonObject());
-      members.fieldNames().forEach(id -> usernames.put(id, members.getString(id, "")));
-      return new PushRoom(json.getString("roomId"), json.getString("type"), json.getString("name", ""), usernames);
+      JsonObject named = json.getJsonObject("usernames", new JsonObject());
+      named.fieldNames().forEach(id -> usernames.put(id, named.getString(id, "")));
+      return new PushRoom(json.getString("roomId"), json.getString("type"), json.getString("name", ""),
+          Fields.strings(json, "memberIds", "memberIds must be a list of user ids"), usernames);
     }
 
     JsonObject write() {
-      return new JsonObject().put("roomId", roomId).put("type", type).put("name", name).put("usernames", Fields.object(usernames));
+      return new JsonObject().put("roomId", roomId).put("type", type).put("name", name).put("memberIds", Fields.array(memberIds))
+          .put("usernames", Fields.object(usernames));
     }
   }
 

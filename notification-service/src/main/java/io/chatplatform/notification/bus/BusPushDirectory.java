@@ -26,8 +26,8 @@ final class BusPushDirectory implements PushDirectory {
   }
 
   @Override
-  public Future<PushRoom> room(String roomId) {
-    return services.request(ChatApi.ROOM_PUSH_INFO, new ChatApi.PushInfoRequest(roomId));
+  public Future<PushRoom> room(String roomId, String senderId) {
+    return services.request(ChatApi.ROOM_PUSH_INFO, new ChatApi.PushInfoRequest(roomId, senderId == null ? List.of() : List.of(senderId)));
   }
 
   @Override

@@ -21,7 +21,7 @@ public final class PushDecider {
 
   /** Members but the last sender whose delivered watermark is below the batch's last seq. */
   public List<String> unacknowledged(RoomBatch batch, PushRoom room, Map<String, Long> delivered) {
-    return room.usernames().keySet().stream()
+    return room.memberIds().stream()
         .filter(id -> !id.equals(batch.lastSenderId()))
         .filter(id -> delivered.getOrDefault(id, 0L) < batch.lastSeq())
         .toList();

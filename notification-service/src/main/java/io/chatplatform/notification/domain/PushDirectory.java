@@ -8,8 +8,11 @@ import java.util.Set;
 
 /** What the other services know that a push decision needs; one request per room for each. */
 public interface PushDirectory {
-  /** The room's members and name (chat-service); fails {@code not_found} when it is gone. */
-  Future<PushRoom> room(String roomId);
+  /**
+   * The room's members and name, and the username of {@code senderId} (chat-service: the one
+   * profile a push shows); fails {@code not_found} when the room is gone.
+   */
+  Future<PushRoom> room(String roomId, String senderId);
 
   /** userId → delivered watermark in the room (history-service). */
   Future<Map<String, Long>> delivered(String roomId, Collection<String> userIds);

@@ -86,8 +86,8 @@ public final class PushScheduler {
   }
 
   private Future<Void> handle(RoomBatch batch) {
-    return directory.room(batch.roomId()).compose(room -> {
-      List<String> others = room.usernames().keySet().stream().filter(id -> !id.equals(batch.lastSenderId())).toList();
+    return directory.room(batch.roomId(), batch.lastSenderId()).compose(room -> {
+      List<String> others = room.memberIds().stream().filter(id -> !id.equals(batch.lastSenderId())).toList();
       if (others.isEmpty()) {
         return Future.succeededFuture();
       }

@@ -49,10 +49,15 @@ final class PushWorld {
 
   final PushDirectory directory = new PushDirectory() {
     @Override
-    public Future<PushRoom> room(String roomId) {
+    public Future<PushRoom> room(String roomId, String senderId) {
       directoryRequests++;
       PushRoom room = rooms.get(roomId);
-      return room == null ? Future.failedFuture(ServiceException.notFound("room not found")) : Future.succeededFuture(room);
+      if (room == null) {
+        return Future.failedFuture(ServiceException.notFound("room not found"));
+      }
+      // As chat-service answers: the members, and the username of the sender only.
+      Map<String, String> named = room.usernames().containsKey(senderId) ? Map.of(senderId, room.usernames().get(senderId)) : Map.of();
+      return Future.succeededFuture(new PushRoom(room.roomId(), room.type(), room.name(), room.memberIds(), named));
     }
 
     @Override
@@ -72,7 +77,7 @@ final class PushWorld {
     @Override
     public Future<Void> checkMember(String userId, String roomId) {
       PushRoom room = rooms.get(roomId);
-      return room != null && room.usernames().containsKey(userId)
+      return room != null && room.memberIds().contains(userId)
           ? Future.succeededFuture() : Future.failedFuture(ServiceException.notFound("room not found"));
     }
   };
@@ -87,7 +92,7 @@ final class PushWorld {
     for (String m : members) {
       usernames.put(m, m);
     }
-    rooms.put(roomId, new PushRoom(roomId, "group", "Team", usernames));
+    rooms.put(roomId, new PushRoom(roomId, "group", "Team", List.of(members), usernames));
   }
 
   Device device(String userId) {
