@@ -275,6 +275,47 @@ export class RestClient {
     return all;
   }
 
+  // --- push notifications (docs/push.md) ---
+
+  /**
+   * The server's VAPID public key (base64url of the P-256 point), the `applicationServerKey` of
+   * PushManager.subscribe; 503 `unavailable` while the server has no Web Push.
+   * @returns {Promise<string>}
+   */
+  async webPushKey() {
+    const result = await this.call('GET', '/push/webpush-key');
+    return result && result.publicKey;
+  }
+
+  /**
+   * Registers a device for pushes, in one of the forms of POST /devices, e.g. a browser's
+   * `{kind: 'webpush', subscription: pushSubscription.toJSON()}`. Registering it again moves it to
+   * this user and never makes a second one.
+   * @returns {Promise<{deviceId: string, kind: string, createdAt: number}>} never the token or keys
+   */
+  registerDevice(device) {
+    return this.call('POST', '/devices', { body: device });
+  }
+
+  /** The user's own devices, newest first. */
+  async devices() {
+    const result = await this.call('GET', '/devices');
+    return (result && result.devices) || [];
+  }
+
+  /** Stops pushes to one of the user's devices; 404 when it is not (or no longer) theirs. */
+  deleteDevice(deviceId) {
+    return this.call('DELETE', `/devices/${encodeURIComponent(deviceId)}`);
+  }
+
+  /**
+   * Which messages of a room may push to the user's devices: `all`, `mentions` or `none`.
+   * @returns {Promise<{roomId: string, mode: string}>}
+   */
+  setRoomNotifications(roomId, mode) {
+    return this.call('PUT', `/rooms/${encodeURIComponent(roomId)}/notifications`, { body: { mode } });
+  }
+
   async observed(promise) {
     const room = await promise;
     if (room && room.roomId) this.observer.room?.(room);

@@ -52,3 +52,37 @@ test('removeMember is DELETE /rooms/{id}/members/{userId}', async () => {
   assert.equal(await rest.removeMember('r1', 'u2'), null);
   assert.equal(calls[0].method, 'DELETE');
 });
+
+test('Web Push: the key, a subscription registered as a device, the device deleted', async () => {
+  const subscription = { endpoint: 'https://push.example/sub/1', expirationTime: null, keys: { p256dh: 'BP', auth: 'AU' } };
+  const { rest, calls } = restWith({
+    'GET /push/webpush-key': () => ({ body: { publicKey: 'BKey' } }),
+    'POST /devices': (request) => ({ status: 201, body: { deviceId: 'd_1', kind: request.body.kind, createdAt: 1, endpointHost: 'push.example' } }),
+    'GET /devices': () => ({ body: { devices: [{ deviceId: 'd_1', kind: 'webpush' }] } }),
+    'DELETE /devices/d_1': () => ({ status: 204 }),
+  });
+
+  assert.equal(await rest.webPushKey(), 'BKey');
+  const device = await rest.registerDevice({ kind: 'webpush', subscription });
+  assert.equal(device.deviceId, 'd_1');
+  assert.deepEqual(calls[1].body, { kind: 'webpush', subscription });
+  assert.deepEqual((await rest.devices()).map((d) => d.deviceId), ['d_1']);
+  assert.equal(await rest.deleteDevice('d_1'), null);
+  assert.deepEqual(calls.map((c) => `${c.method} ${c.path}`), ['GET /push/webpush-key', 'POST /devices', 'GET /devices', 'DELETE /devices/d_1']);
+  assert.ok(calls.every((c) => c.headers.Authorization === 'Bearer access-1'));
+});
+
+test('a 503 of the Web Push key is an `unavailable` error with its status', async () => {
+  const { rest } = restWith({
+    'GET /push/webpush-key': () => ({ status: 503, body: { error: { code: 'unavailable', message: 'push not configured' } } }),
+  });
+
+  await assert.rejects(rest.webPushKey(), (error) => error.code === 'unavailable' && error.status === 503);
+});
+
+test('setRoomNotifications is PUT /rooms/{id}/notifications with the mode', async () => {
+  const { rest, calls } = restWith({ 'PUT /rooms/r%201/notifications': (request) => ({ body: { roomId: 'r 1', mode: request.body.mode } }) });
+
+  assert.deepEqual(await rest.setRoomNotifications('r 1', 'mentions'), { roomId: 'r 1', mode: 'mentions' });
+  assert.deepEqual(calls[0].body, { mode: 'mentions' });
+});

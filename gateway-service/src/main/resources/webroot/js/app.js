@@ -4,6 +4,7 @@ import { api, client } from './api.js';
 import { AuthView } from './auth-view.js';
 import { ChatController } from './chat-controller.js';
 import { Notifier } from './notifier.js';
+import { WebPush } from './push.js';
 import { wipeUserTraces } from './page-state.js';
 import { forgetRoomInUrl, onUrlChange, roomInUrl } from './router.js';
 import { Store } from './store.js';
@@ -25,6 +26,10 @@ const store = new Store();
 const notifier = new Notifier();
 const chatScreen = document.getElementById('chat-screen');
 const meName = document.getElementById('me-name');
+/** Web Push on this device; the worker asks it which room a visible, logged-in page shows. */
+const webPush = new WebPush({
+  currentRoom: () => (controller && !chatScreen.hidden && document.visibilityState === 'visible' ? store.openRoomId : null),
+});
 let controller = null;
 let sessionGeneration = 0; // bumps on log-out so a late login/startup step knows it is stale
 /**
@@ -75,6 +80,7 @@ async function enter() {
   if (generation !== sessionGeneration) return;
   store.setMe(me);
   notifier.setUser(me.userId);
+  webPush.setUser(me.userId);
 
   if (!controller) {
     controller = new ChatController(store);
@@ -103,6 +109,7 @@ function openRoomInUrl() {
 
 /** Logs out here and on the server (the refresh cookie is revoked: other tabs follow). */
 function logout(message = '') {
+  webPush.forget(); // first: its DELETE takes the session's token before the session ends
   loggingOut = client.logout(); // never rejects: an unreachable server is only logged
   endSession(message);
 }
@@ -115,6 +122,7 @@ function endSession(message = '') {
   // per-user sound/notification choice stays).
   wipeUserTraces();
   notifier.reset();
+  webPush.reset();
   store.reset();
   meName.textContent = '';
   chatScreen.hidden = true;

@@ -1,6 +1,7 @@
 // What a user leaves in the page, and taking it all away at log-out, so the next person at this
 // tab finds nothing of theirs: drafts, remembered names, the session, the room in the URL,
-// caches and service workers (the page registers none; should one ever be added, it goes too).
+// caches and the service worker (sw.js, registered when the user turns on Web Push: unregistering
+// it also ends its push subscription, so this browser gets none of their pushes afterwards).
 
 import { PREFS_PREFIX } from './notifier.js';
 
@@ -31,5 +32,14 @@ async function clearCaches() {
 
 async function unregisterServiceWorkers() {
   if (!navigator.serviceWorker) return;
-  for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
+  for (const registration of await navigator.serviceWorker.getRegistrations()) {
+    // The next person at this tab must be shown no push of the last user's, nor the
+    // notifications still on screen. Chromium ends the subscription at unregister(), but the Push
+    // API ties that to the registration being cleared, which waits until no open page uses the
+    // worker: so it is ended here first.
+    const subscription = registration.pushManager ? await registration.pushManager.getSubscription().catch(() => null) : null;
+    if (subscription) await subscription.unsubscribe().catch(() => false);
+    for (const shown of await registration.getNotifications().catch(() => [])) shown.close();
+    await registration.unregister();
+  }
 }

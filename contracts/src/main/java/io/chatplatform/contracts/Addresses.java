@@ -78,6 +78,23 @@ public final class Addresses {
 
     public static final String RECEIPT_MARK = "svc.chat.receipts.mark";
     public static final String RECEIPT_LIST = "svc.chat.receipts.list";
+    /** {@code {roomId, named}} → the room's type, name and members, and the usernames of the named; notification-service asks it. */
+    public static final String ROOM_PUSH_INFO = "svc.chat.rooms.push-info";
+  }
+
+  /**
+   * Addresses served by notification-service. {@link #MESSAGE} is sent (one way, never awaited)
+   * by chat-service once per stored message; the others come from clients through the gateway.
+   */
+  public static final class Notification {
+    private Notification() {}
+
+    public static final String MESSAGE = "svc.notification.message";
+    public static final String DEVICE_REGISTER = "svc.notification.devices.register";
+    public static final String DEVICE_LIST = "svc.notification.devices.list";
+    public static final String DEVICE_DELETE = "svc.notification.devices.delete";
+    public static final String ROOM_MODE_SET = "svc.notification.rooms.mode";
+    public static final String WEBPUSH_KEY = "svc.notification.webpush-key";
   }
 
   /** Request/reply addresses served by history-service; only chat-service calls them. */
@@ -108,6 +125,8 @@ public final class Addresses {
     public static final String SET = "svc.presence.set";
     public static final String TYPING = "svc.presence.typing";
     public static final String QUERY = "svc.presence.query";
+    /** Which users chose do-not-disturb, connected or not (for notification-service, never clients). */
+    public static final String DO_NOT_DISTURB = "svc.presence.dnd";
   }
 
   /**

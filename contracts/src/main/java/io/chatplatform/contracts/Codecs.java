@@ -2,6 +2,7 @@ package io.chatplatform.contracts;
 
 import io.chatplatform.contracts.chat.ChatApi;
 import io.chatplatform.contracts.history.HistoryApi;
+import io.chatplatform.contracts.notification.NotificationApi;
 import io.chatplatform.contracts.presence.PresenceApi;
 import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayList;
@@ -40,11 +41,13 @@ public final class Codecs {
     endpoints.addAll(ChatApi.ALL);
     endpoints.addAll(HistoryApi.ALL);
     endpoints.addAll(PresenceApi.ALL);
+    endpoints.addAll(NotificationApi.ALL);
     for (Endpoint<?, ?> endpoint : endpoints) {
       byType.putIfAbsent(endpoint.request().type(), endpoint.request());
       byType.putIfAbsent(endpoint.reply().type(), endpoint.reply());
     }
     ChatApi.PUBLISHED.forEach(shape -> byType.putIfAbsent(shape.type(), shape));
+    NotificationApi.PUBLISHED.forEach(shape -> byType.putIfAbsent(shape.type(), shape));
     byType.putIfAbsent(ClientEvents.ForUsers.class, ClientEvents.ForUsers.SHAPE);
     return byType.values().stream().filter(Shape::typed).toList();
   }

@@ -36,6 +36,9 @@ public final class Cli {
   private record Spec(String name, String defaultValue, String help, Set<Scenario> scenarios, boolean flag) {}
 
   private static final Set<Scenario> MESSAGING = EnumSet.of(Scenario.FANOUT, Scenario.DIRECT);
+  private static final Set<Scenario> PUSH = EnumSet.of(Scenario.PUSH_OFFLINE, Scenario.PUSH_ONLINE);
+  /** Scenarios with a warmup, a measured window and a drain. */
+  private static final Set<Scenario> TIMED = EnumSet.of(Scenario.FANOUT, Scenario.DIRECT, Scenario.PUSH_OFFLINE, Scenario.PUSH_ONLINE);
   private static final Set<Scenario> SOCKETS = EnumSet.of(Scenario.CONNECT_STORM, Scenario.IDLE);
   private static final Set<Scenario> CLIENT = EnumSet.complementOf(EnumSet.of(Scenario.RELAY));
   private static final int MAX_USERNAME_PREFIX = 20;
@@ -46,14 +49,23 @@ public final class Cli {
     option("url", "http://127.0.0.1:8080", "server base URL (REST and socket)", CLIENT);
     option("ops-url", null, "the server's operations endpoints (/health/ready, /metrics): the platform's OPS_HTTP_PORT, "
         + "e.g. http://127.0.0.1:9090 (default: --url, where the baseline relay serves them)", CLIENT);
-    option("rooms", "10", "rooms", EnumSet.of(Scenario.FANOUT));
-    option("members", "10", "members per room, each with its own socket", EnumSet.of(Scenario.FANOUT));
+    option("rooms", "10", "rooms (push-online: of each size)", EnumSet.of(Scenario.FANOUT, Scenario.PUSH_OFFLINE, Scenario.PUSH_ONLINE));
+    option("members", "10", "members per room: fanout, each with its own socket; push-offline, offline (no socket) besides "
+        + "the room's sender, each with one Web Push device", EnumSet.of(Scenario.FANOUT, Scenario.PUSH_OFFLINE));
     option("pairs", "100", "pairs of users, each pair in its direct room", EnumSet.of(Scenario.DIRECT));
     option("rate", "1", "messages/s each member sends (open loop)", MESSAGING);
     option("steps", null, "comma-separated per-member rates: one measured run each, charted", MESSAGING);
-    option("duration", "30", "measured seconds per step", MESSAGING);
-    option("warmup", "5", "seconds of sending before each measured window (excluded from figures)", MESSAGING);
-    option("drain", "5", "seconds to wait after sending stops for in-flight acks and deliveries", MESSAGING);
+    option("duration", "30", "measured seconds per step", TIMED);
+    option("warmup", "5", "seconds of sending before each measured window (excluded from figures)", TIMED);
+    option("drain", "5", "seconds to wait after sending stops for in-flight acks and deliveries (push-offline: and pushes)", TIMED);
+    option("room-rate", "0.4", "messages/s into each room, open loop (push-online: its members take turns)", PUSH);
+    option("room-sizes", "100,10", "room sizes, one measured step each (same sockets, rooms of each size)",
+        EnumSet.of(Scenario.PUSH_ONLINE));
+    option("push-port", "8099", "port on 127.0.0.1 of the generator's Web Push service stand-in, which every device's endpoint "
+        + "names (the server must allow http://127.0.0.1:<port>/ in WEBPUSH_ALLOWED_ENDPOINTS)", PUSH);
+    option("push-delay-ms", "10000", "the server's PUSH_DELAY_MS, recorded with the result (the server is started with it)", PUSH);
+    option("cpu-slices", "6", "slices of the measured window whose CPU per message gives the figure's spread",
+        EnumSet.of(Scenario.PUSH_ONLINE));
     option("message-size", "0", "pad message text to this many characters", MESSAGING);
     option("reconnect-base-ms", "500", "a socket the server closed reconnects after a random wait in [0, min(cap, base*2^attempt)] ms",
         MESSAGING);
@@ -179,7 +191,12 @@ public final class Cli {
         v.positiveInt("reconnect-base-ms"),
         v.positiveInt("reconnect-cap-ms"),
         v.nonNegativeInt("reconnect-attempts"),
-        v.has("tickets"));
+        v.has("tickets"),
+        v.port("push-port"),
+        v.positiveDouble("room-rate"),
+        v.sizeList("room-sizes"),
+        v.nonNegativeInt("push-delay-ms"),
+        v.positiveInt("cpu-slices"));
     if (options.reconnectCapMs() < options.reconnectBaseMs()) {
       throw new UsageException("--reconnect-cap-ms must not be below --reconnect-base-ms");
     }
@@ -203,6 +220,8 @@ public final class Cli {
           direct         --pairs N --rate <msgs/s per user> --duration <s> [--steps a,b,c]
           connect-storm  --connections N [--concurrency C]
           idle           --connections N [--room-size S] [--processes K] [--server-pid PID]
+          push-offline   --rooms R --members M --room-rate <msgs/s per room> --push-port P   (offline members, pushes to a stand-in)
+          push-online    --rooms R --room-sizes 100,10 --room-rate <msgs/s per room> --push-port P   (everyone online, acknowledging)
           relay          --port P   (the baseline relay; also: java -cp <jar> io.chatplatform.loadtest.relay.BaselineRelay --port P)
           report         --run-dir D [--doc F] [--assets D] …   (the results section of docs/benchmarks.md; see bin/bench, report --help)
         options:
@@ -276,6 +295,23 @@ public final class Cli {
         throw new UsageException("--" + name + " must not be negative");
       }
       return value;
+    }
+
+    List<Integer> sizeList(String name) {
+      List<Integer> sizes = new ArrayList<>();
+      for (String part : string(name).split(",")) {
+        int size;
+        try {
+          size = Integer.parseInt(part.trim());
+        } catch (NumberFormatException e) {
+          throw new UsageException("--" + name + " must be whole numbers: " + part);
+        }
+        if (size < 2) {
+          throw new UsageException("--" + name + " sizes must be at least 2 (a sender and someone to acknowledge)");
+        }
+        sizes.add(size);
+      }
+      return List.copyOf(sizes);
     }
 
     List<Double> rateList(String name) {

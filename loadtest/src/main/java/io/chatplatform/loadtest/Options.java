@@ -40,7 +40,12 @@ public record Options(
     long reconnectBaseMs,
     long reconnectCapMs,
     int reconnectAttempts,
-    boolean tickets) {
+    boolean tickets,
+    int pushPort,
+    double roomRate,
+    List<Integer> roomSizes,
+    long pushDelayMs,
+    int cpuSlices) {
 
   /** Whether the run is a series of steps (one run per rate, drawn as a chart). */
   boolean isStepSeries() {
@@ -53,6 +58,8 @@ public record Options(
       case FANOUT -> rooms * members;
       case DIRECT -> pairs * 2;
       case CONNECT_STORM, IDLE -> connections;
+      case PUSH_OFFLINE -> rooms * (members + 1);
+      case PUSH_ONLINE -> rooms * roomSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
       case RELAY -> 0;
     };
   }
@@ -74,6 +81,12 @@ public record Options(
       case IDLE -> json.put("connections", connections).put("roomSize", roomSize).put("holdSeconds", holdSeconds)
           .put("heapSamples", heapSamples).put("heapIntervalSeconds", heapIntervalSeconds).put("processes", processes);
       case RELAY -> json.put("port", port);
+      case PUSH_OFFLINE -> json.put("rooms", rooms).put("offlineMembersPerRoom", members);
+      case PUSH_ONLINE -> json.put("rooms", rooms).put("roomSizes", new JsonArray(List.copyOf(roomSizes))).put("cpuSlices", cpuSlices);
+    }
+    if (scenario == Scenario.PUSH_OFFLINE || scenario == Scenario.PUSH_ONLINE) {
+      json.put("roomRate", roomRate).put("durationSeconds", durationSeconds).put("warmupSeconds", warmupSeconds)
+          .put("drainSeconds", drainSeconds).put("pushPort", pushPort).put("pushDelayMs", pushDelayMs);
     }
     if (scenario == Scenario.FANOUT || scenario == Scenario.DIRECT) {
       json.put("ratePerSender", new JsonArray(List.copyOf(rates))).put("durationSeconds", durationSeconds)

@@ -9,6 +9,8 @@ public enum Scenario {
   DIRECT("direct"),
   CONNECT_STORM("connect-storm"),
   IDLE("idle"),
+  PUSH_OFFLINE("push-offline"),
+  PUSH_ONLINE("push-online"),
   RELAY("relay");
 
   public final String cliName;

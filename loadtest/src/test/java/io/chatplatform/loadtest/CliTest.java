@@ -93,6 +93,28 @@ class CliTest {
   }
 
   @Test
+  void pushScenarios() {
+    Options offline = Cli.parse("push-offline", "--rooms", "25", "--members", "20", "--room-rate", "1", "--push-port", "18099",
+        "--push-delay-ms", "1000", "--warmup", "10", "--duration", "20", "--drain", "8");
+    assertThat(offline.userCount()).as("a sender and 20 offline members per room").isEqualTo(25 * 21);
+    assertThat(offline.roomRate()).isEqualTo(1.0);
+    assertThat(offline.pushPort()).isEqualTo(18099);
+    assertThat(offline.toJson().getLong("pushDelayMs")).isEqualTo(1000);
+    assertThat(offline.toJson().getInteger("offlineMembersPerRoom")).isEqualTo(20);
+
+    Options online = Cli.parse("push-online", "--rooms", "5", "--room-sizes", "100, 10", "--room-rate", "0.4");
+    assertThat(online.roomSizes()).containsExactly(100, 10);
+    assertThat(online.userCount()).as("the largest rooms' members, reused by the smaller ones").isEqualTo(500);
+    assertThat(online.cpuSlices()).isEqualTo(6);
+    assertThat(online.toJson().getJsonArray("roomSizes").getList()).containsExactly(100, 10);
+
+    assertThatThrownBy(() -> Cli.parse("push-online", "--room-sizes", "100,1")).isInstanceOf(Cli.UsageException.class);
+    assertThatThrownBy(() -> Cli.parse("push-online", "--members", "10")).isInstanceOf(Cli.UsageException.class);
+    assertThatThrownBy(() -> Cli.parse("fanout", "--room-rate", "1")).isInstanceOf(Cli.UsageException.class);
+    assertThatThrownBy(() -> Cli.parse("push-offline", "--push-port", "70000")).isInstanceOf(Cli.UsageException.class);
+  }
+
+  @Test
   void refusesWhatCannotBeRun() {
     List<String[]> bad = List.of(
         new String[] {},

@@ -7,16 +7,21 @@ import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.GatewayVerticle;
 import io.chatplatform.history.HistoryConfig;
 import io.chatplatform.history.bus.HistoryVerticle;
+import io.chatplatform.notification.NotificationConfig;
+import io.chatplatform.notification.bus.NotificationVerticle;
+import io.chatplatform.notification.domain.PushProvider;
 import io.chatplatform.presence.PresenceConfig;
 import io.chatplatform.presence.bus.PresenceVerticle;
 import io.chatplatform.runtime.ServiceNode;
 import io.chatplatform.runtime.Settings;
+import io.vertx.core.Deployable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -43,15 +48,25 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private final ServiceNode node;
   private final EmbeddedMongo mongo;
   private final GatewayVerticle gateway;
+  private final Settings settings;
 
-  private EmbeddedPlatform(ServiceNode node, EmbeddedMongo mongo, GatewayVerticle gateway) {
+  private EmbeddedPlatform(ServiceNode node, EmbeddedMongo mongo, GatewayVerticle gateway, Settings settings) {
     this.node = node;
     this.mongo = mongo;
     this.gateway = gateway;
+    this.settings = settings;
   }
 
   /** Starts the platform; blocking, so call it from a main or test thread, not an event loop. */
   public static EmbeddedPlatform start(Settings base) throws Exception {
+    return start(base, List.of());
+  }
+
+  /**
+   * Starts the platform with some push providers replaced: each serves its kind instead of the one
+   * the settings configure (tests and benchmarks record pushes without a push service).
+   */
+  public static EmbeddedPlatform start(Settings base, List<PushProvider> pushProviders) throws Exception {
     Path dataDir = Path.of(base.string("DATA_DIR", "./data")).toAbsolutePath();
     Files.createDirectories(dataDir);
     Map<String, String> resolved = new HashMap<>();
@@ -66,14 +81,18 @@ public final class EmbeddedPlatform implements AutoCloseable {
     Settings settings = base.with(resolved);
     ServiceNode node = ServiceNode.standalone();
     GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.from(settings), node.operations());
+    List<Deployable> verticles = new ArrayList<>(List.of(
+        new HistoryVerticle(HistoryConfig.from(settings), node.operations()),
+        new ChatVerticle(ChatConfig.from(settings), node.operations()),
+        new PresenceVerticle(PresenceConfig.from(settings), node.operations())));
+    // Off: the platform as a cluster that runs no notification-service process (no devices, no
+    // pushes; chat-service's notices find no consumer). bin/bench measures the push path against it.
+    if (settings.bool("EMBEDDED_NOTIFICATION_SERVICE", true)) {
+      verticles.add(new NotificationVerticle(NotificationConfig.from(settings), node.operations(), pushProviders));
+    }
+    verticles.add(gateway);
     try {
-      node.deployAll(
-              List.of(
-                  new HistoryVerticle(HistoryConfig.from(settings), node.operations()),
-                  new ChatVerticle(ChatConfig.from(settings), node.operations()),
-                  new PresenceVerticle(PresenceConfig.from(settings), node.operations()),
-                  gateway))
-          .await();
+      node.deployAll(verticles).await();
     } catch (Exception e) {
       node.close().await();
       if (mongo != null) {
@@ -82,7 +101,12 @@ public final class EmbeddedPlatform implements AutoCloseable {
       throw e;
     }
     LOG.info("platform serving on port {} (operations on port {}) with data in {}", gateway.port(), gateway.opsPort(), dataDir);
-    return new EmbeddedPlatform(node, mongo, gateway);
+    return new EmbeddedPlatform(node, mongo, gateway, settings);
+  }
+
+  /** The settings the services run with: the given ones plus the embedded store's address and the kept JWT secret. */
+  public Settings settings() {
+    return settings;
   }
 
   public ServiceNode node() {

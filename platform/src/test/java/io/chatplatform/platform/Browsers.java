@@ -51,6 +51,15 @@ final class Browsers implements AutoCloseable {
   }
 
   ChromeDriver browser(String name, int width, int height) throws Exception {
+    return browser(name, width, height, List.of());
+  }
+
+  /** A browser started with more command-line switches (e.g. where its push service is). */
+  ChromeDriver browser(String name, List<String> switches) throws Exception {
+    return browser(name, 1280, 900, switches);
+  }
+
+  private ChromeDriver browser(String name, int width, int height, List<String> switches) throws Exception {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
     options.addArguments(
@@ -58,6 +67,7 @@ final class Browsers implements AutoCloseable {
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--no-first-run", "--disable-quic", "--window-size=" + width + "," + height,
         "--user-data-dir=" + Files.createDirectories(profiles.resolve(name)));
+    options.addArguments(switches);
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);

@@ -3,10 +3,13 @@ package io.chatplatform.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -25,20 +28,9 @@ class LoadGeneratorSmokeTest {
   @Test
   @DisplayName("a short fan-out (2 rooms x 5 members) delivers every message to every member exactly once")
   void fanoutSmoke() throws Exception {
-    Path jar = Path.of("..", "loadtest", "target", "chat-loadtest.jar").toAbsolutePath().normalize();
-    assertThat(jar).as("the build packages the load generator before the platform's tests").exists();
     try (PlatformFixture fx = new PlatformFixture(dataDir)) {
-      Path result = out.resolve("smoke.json");
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-          "fanout", "--url", "http://127.0.0.1:" + fx.port(), "--ops-url", "http://127.0.0.1:" + fx.platform.opsPort(), "--rooms", "2", "--members", "5",
-          "--rate", "2", "--duration", "2", "--warmup", "1", "--drain", "10", "--out", result.toString()));
-      Process generator = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(out.resolve("generator.log").toFile()).start();
-      assertThat(generator.waitFor(120, TimeUnit.SECONDS)).as("the generator finishes").isTrue();
-      assertThat(generator.exitValue()).as(Files.readString(out.resolve("generator.log"))).isZero();
-
-      JsonObject step = new JsonObject(Files.readString(result)).getJsonArray("steps").getJsonObject(0);
+      JsonObject step = generator(fx, "fanout", "--rooms", "2", "--members", "5", "--rate", "2", "--duration", "2", "--warmup", "1",
+          "--drain", "10").getJsonArray("steps").getJsonObject(0);
       JsonObject deliveries = step.getJsonObject("deliveries");
       JsonObject messages = step.getJsonObject("messages");
       assertThat(messages.getLong("sent")).isPositive();
@@ -50,4 +42,74 @@ class LoadGeneratorSmokeTest {
     }
   }
 
+  /**
+   * bin/bench's push part, small: the server lets the generator's Web Push stand-in be called
+   * (WEBPUSH_ALLOWED_ENDPOINTS) and decides after 200 ms instead of 10 s (PUSH_DELAY_MS, polling
+   * every 50 ms) so the run lasts seconds. The stand-in verifies every VAPID token against the
+   * server's key and decrypts every push as the browser would: none may be refused.
+   */
+  @Test
+  @DisplayName("push-offline (2 rooms x 3 offline members): every member is pushed every message once, through the Web Push stand-in")
+  void pushOfflineSmoke() throws Exception {
+    int pushPort = freePort();
+    try (PlatformFixture fx = new PlatformFixture(dataDir, Map.of("WEBPUSH_ALLOWED_ENDPOINTS", "http://127.0.0.1:" + pushPort + "/",
+        "PUSH_DELAY_MS", "200", "PUSH_POLL_MS", "50"))) {
+      JsonObject figures = generator(fx, "push-offline", "--rooms", "2", "--members", "3", "--room-rate", "2", "--duration", "2",
+          "--warmup", "1", "--drain", "10", "--push-port", String.valueOf(pushPort), "--push-delay-ms", "200").getJsonObject("figures");
+      JsonObject ledger = figures.getJsonObject("ledger");
+      JsonObject pushes = figures.getJsonObject("pushes");
+      assertThat(ledger.getLong("owed")).isPositive();
+      assertThat(ledger.getLong("lost")).isZero();
+      assertThat(ledger.getLong("duplicated")).isZero();
+      assertThat(pushes.getLong("sent")).isPositive();
+      assertThat(figures.getJsonObject("standInRefused")).as("every token verified, every push decrypted").isEmpty();
+      assertThat(figures.getJsonObject("windowErrors")).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("push-online (rooms of 4 and 2, everyone acknowledging): decisions are made and nobody is pushed")
+  void pushOnlineSmoke() throws Exception {
+    int pushPort = freePort();
+    // 1 s to acknowledge: the receipts of this small run come back in milliseconds.
+    try (PlatformFixture fx = new PlatformFixture(dataDir, Map.of("WEBPUSH_ALLOWED_ENDPOINTS", "http://127.0.0.1:" + pushPort + "/",
+        "PUSH_DELAY_MS", "1000", "PUSH_POLL_MS", "100"))) {
+      JsonObject figures = generator(fx, "push-online", "--rooms", "2", "--room-sizes", "4,2", "--room-rate", "2", "--duration", "3",
+          "--warmup", "1", "--drain", "5", "--push-port", String.valueOf(pushPort), "--push-delay-ms", "1000").getJsonObject("figures");
+      assertThat(figures.getBoolean("notificationService")).isTrue();
+      for (Object o : figures.getJsonArray("steps")) {
+        JsonObject step = (JsonObject) o;
+        JsonObject receipts = step.getJsonObject("receipts");
+        assertThat(step.getJsonObject("messages").getLong("acked")).isPositive();
+        assertThat(receipts.getLong("answered")).as("every receipt answered").isEqualTo(receipts.getLong("asked")).isPositive();
+        assertThat(step.getJsonObject("push").getLong("roomBatchesDecided")).isPositive();
+        assertThat(step.getJsonObject("push").getLong("pushesDecided")).isZero();
+        assertThat(step.getJsonObject("push").getLong("pushesAtStandIn")).isZero();
+        assertThat(step.getJsonObject("errors")).isEmpty();
+      }
+    }
+  }
+
+  /** Runs the generator jar the build made against the platform; answers its result JSON. */
+  private JsonObject generator(PlatformFixture fx, String... arguments) throws Exception {
+    Path jar = Path.of("..", "loadtest", "target", "chat-loadtest.jar").toAbsolutePath().normalize();
+    assertThat(jar).as("the build packages the load generator before the platform's tests").exists();
+    Path result = out.resolve(arguments[0] + ".json");
+    Path log = out.resolve(arguments[0] + "-generator.log");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        jar.toString()));
+    command.addAll(List.of(arguments));
+    command.addAll(List.of("--url", "http://127.0.0.1:" + fx.port(), "--ops-url", "http://127.0.0.1:" + fx.platform.opsPort(),
+        "--out", result.toString()));
+    Process generator = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertThat(generator.waitFor(120, TimeUnit.SECONDS)).as("the generator finishes").isTrue();
+    assertThat(generator.exitValue()).as(Files.readString(log)).isZero();
+    return new JsonObject(Files.readString(result));
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
 }

@@ -1,11 +1,13 @@
 package io.chatplatform.platform;
 
+import io.chatplatform.notification.domain.PushProvider;
 import io.chatplatform.runtime.Settings;
 import io.chatplatform.testsupport.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,6 +41,7 @@ final class PlatformFixture implements AutoCloseable {
 
   final Path dataDir;
   private final Map<String, String> settings = new HashMap<>();
+  private final List<PushProvider> pushProviders;
   EmbeddedPlatform platform;
   final Vertx clientVertx = Vertx.vertx();
   final Api api;
@@ -48,7 +51,13 @@ final class PlatformFixture implements AutoCloseable {
   }
 
   PlatformFixture(Path dataDir, Map<String, String> extra) throws Exception {
+    this(dataDir, extra, List.of());
+  }
+
+  /** With push providers replaced by the test's (see {@link EmbeddedPlatform#start(Settings, List)}). */
+  PlatformFixture(Path dataDir, Map<String, String> extra, List<PushProvider> pushProviders) throws Exception {
     this.dataDir = dataDir;
+    this.pushProviders = pushProviders;
     settings.put("DATA_DIR", dataDir.toString());
     settings.put("HTTP_PORT", "0");
     settings.put("HTTP_HOST", "127.0.0.1");
@@ -58,7 +67,7 @@ final class PlatformFixture implements AutoCloseable {
     // throughput limits are lifted here, and the security tests put them back to test them.
     settings.putAll(LIFTED_LIMITS);
     settings.putAll(extra);
-    this.platform = EmbeddedPlatform.start(Settings.of(settings));
+    this.platform = EmbeddedPlatform.start(Settings.of(settings), pushProviders);
     this.api = new Api(clientVertx, platform.port());
   }
 
@@ -80,7 +89,7 @@ final class PlatformFixture implements AutoCloseable {
       // Up again even when whileDown failed, so the tests after it find a platform.
       Map<String, String> again = new HashMap<>(settings);
       again.put("HTTP_PORT", String.valueOf(port));
-      platform = EmbeddedPlatform.start(Settings.of(again));
+      platform = EmbeddedPlatform.start(Settings.of(again), pushProviders);
     }
   }
 

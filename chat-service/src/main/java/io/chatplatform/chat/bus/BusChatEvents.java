@@ -6,6 +6,7 @@ import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ClientEvents;
 import io.chatplatform.contracts.chat.ChatApi.AccountDisabled;
 import io.chatplatform.contracts.history.Message;
+import io.chatplatform.contracts.notification.NotificationApi.NewMessage;
 import io.chatplatform.runtime.Fanout;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -25,6 +26,10 @@ final class BusChatEvents implements ChatEvents {
   @Override
   public void message(Message message) {
     fanout.toRoom(message.roomId(), ClientEvents.message(message.write()));
+    // One notice per message (never per member), sent one way: chat delivery never waits for
+    // notification-service, and without one running the notice is simply dropped.
+    eventBus.send(Addresses.Notification.MESSAGE,
+        new NewMessage(message.roomId(), message.seq(), message.senderId(), message.mentions(), message.text()));
   }
 
   @Override

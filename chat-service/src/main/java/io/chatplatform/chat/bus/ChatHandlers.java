@@ -63,6 +63,7 @@ final class ChatHandlers {
         .handle(ChatApi.RECEIPT_MARK, (Receipt r) -> receipts.mark(r).map(marked ->
             new JsonObject().put("delivered", marked.delivered()).put("read", marked.read())))
         .handle(ChatApi.RECEIPT_LIST, (RoomRef r) -> receipts.list(r.callerId(), r.roomId()))
+        .handle(ChatApi.ROOM_PUSH_INFO, r -> rooms.pushInfo(r.roomId(), r.named()).map(ChatHandlers::pushRoom))
         .handle(ChatApi.MESSAGE_SEND, messaging::send)
         .handle(ChatApi.MESSAGE_PAGE, messaging::page)
         .handle(ChatApi.MESSAGE_SYNC, messaging::sync)
@@ -71,6 +72,13 @@ final class ChatHandlers {
 
   private static ChatApi.RefreshGrant grant(RefreshTokens.Grant grant) {
     return new ChatApi.RefreshGrant(grant.user().userId(), grant.user().username(), grant.user().roles(), grant.expiresIn());
+  }
+
+  private static ChatApi.PushRoom pushRoom(io.chatplatform.chat.domain.RoomView view) {
+    java.util.Map<String, String> usernames = new java.util.LinkedHashMap<>();
+    view.people().forEach((id, user) -> usernames.put(id, user.username()));
+    return new ChatApi.PushRoom(view.room().roomId(), view.room().type(), view.room().isDirect() ? "" : view.room().name(),
+        view.room().memberIds(), usernames);
   }
 
   /** Client-facing {@code {userId, disabled}}. */

@@ -9,6 +9,7 @@ import io.chatplatform.contracts.history.HistoryApi.RoomStates;
 import io.chatplatform.contracts.history.HistoryApi.RoomStatesQuery;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -132,6 +133,22 @@ public final class Rooms {
 
   public Future<RoomView> get(String caller, String roomId) {
     return memberRoom(roomId, caller).compose(room -> view(room, caller));
+  }
+
+  /**
+   * The room, with the profiles of those of {@code named} who are members, for notification-service
+   * (trusted: no caller); {@code not_found} when gone. Only the named: it asks once per push
+   * decision, for the sender's name, and every member's profile would be read for nothing.
+   */
+  public Future<RoomView> pushInfo(String roomId, Collection<String> named) {
+    return rooms.get(roomId).compose(room -> {
+      if (room == null) {
+        return Future.failedFuture(ServiceException.notFound("room not found"));
+      }
+      List<String> members = named.stream().distinct().filter(room::hasMember).toList();
+      return (members.isEmpty() ? Future.succeededFuture(Map.<String, User>of()) : users.byIds(members).map(Rooms::byId))
+          .map(people -> new RoomView(room, 0, 0, people));
+    });
   }
 
   /** Everyone who shares a room with the user, without them. */

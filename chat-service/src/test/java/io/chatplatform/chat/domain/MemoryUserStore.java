@@ -7,10 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@link UserStore} in memory, with the same uniqueness of usernames as the MongoDB one. */
 final class MemoryUserStore implements UserStore {
   final Map<String, User> byId = new LinkedHashMap<>();
+  /** Profiles looked up by id so far: what a caller's read costs, per user. */
+  final AtomicInteger profilesRead = new AtomicInteger();
 
   @Override
   public Future<Boolean> insert(User user) {
@@ -23,6 +26,7 @@ final class MemoryUserStore implements UserStore {
 
   @Override
   public Future<User> byId(String userId) {
+    profilesRead.incrementAndGet();
     return Future.succeededFuture(byId.get(userId));
   }
 
@@ -33,6 +37,7 @@ final class MemoryUserStore implements UserStore {
 
   @Override
   public Future<List<User>> byIds(Collection<String> userIds) {
+    profilesRead.addAndGet(userIds.size());
     return Future.succeededFuture(userIds.stream().map(byId::get).filter(Objects::nonNull).toList());
   }
 

@@ -193,4 +193,22 @@ class RoomsTest {
     assertThat(chat.events.rooms).extracting(RecordedEvents.RoomEvent::event, RecordedEvents.RoomEvent::userIds)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(Room.LEFT, List.of(bob)));
   }
+
+  @Test
+  @DisplayName("push info: the room's members and the sender's profile only, never every member's (a push decision reads it per batch)")
+  void pushInfoReadsTheSendersProfileOnly() {
+    String roomId = result(chat.rooms.create(new CreateRoom(alice, "Team", List.of(bob, carol)))).room().roomId();
+    chat.users.profilesRead.set(0);
+    RoomView info = result(chat.rooms.pushInfo(roomId, List.of(bob)));
+    assertThat(info.room().memberIds()).containsExactly(alice, bob, carol);
+    assertThat(info.people().keySet()).containsExactly(bob);
+    assertThat(info.people().get(bob).username()).isEqualTo("bob");
+    assertThat(chat.users.profilesRead).as("profiles read for one push decision").hasValue(1);
+
+    String dave = chat.user("dave");
+    chat.users.profilesRead.set(0);
+    assertThat(result(chat.rooms.pushInfo(roomId, List.of(dave))).people()).as("not a member: not named").isEmpty();
+    assertThat(chat.users.profilesRead).hasValue(0);
+    assertCode(() -> result(chat.rooms.pushInfo("r_gone", List.of(bob))), ErrorCode.NOT_FOUND);
+  }
 }

@@ -367,6 +367,49 @@ public final class ChatApi {
     }
   }
 
+  /**
+   * notification-service asks who is in a room (trusted: no caller, no membership check) and the
+   * usernames of {@code named} only (the batch's last sender): a decision is made per batch, and
+   * reading every member's profile for it would cost per member what it never uses.
+   */
+  public record PushInfoRequest(String roomId, List<String> named) {
+    public PushInfoRequest {
+      named = List.copyOf(named);
+    }
+
+    static PushInfoRequest read(JsonObject json) {
+      return new PushInfoRequest(Fields.string(json, "roomId"), Fields.strings(json, "named", "named must be a list of user ids"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("roomId", roomId).put("named", Fields.array(named));
+    }
+  }
+
+  /**
+   * A room as a push needs it: its type ({@code group}/{@code direct}), name, members, and the
+   * usernames of the members the request named (by id; a named user who is not a member is left out).
+   */
+  public record PushRoom(String roomId, String type, String name, List<String> memberIds, Map<String, String> usernames) {
+    public PushRoom {
+      memberIds = List.copyOf(memberIds);
+      usernames = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(usernames));
+    }
+
+    static PushRoom read(JsonObject json) {
+      Map<String, String> usernames = new LinkedHashMap<>();
+      JsonObject named = json.getJsonObject("usernames", new JsonObject());
+      named.fieldNames().forEach(id -> usernames.put(id, named.getString(id, "")));
+      return new PushRoom(json.getString("roomId"), json.getString("type"), json.getString("name", ""),
+          Fields.strings(json, "memberIds", "memberIds must be a list of user ids"), usernames);
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("roomId", roomId).put("type", type).put("name", name).put("memberIds", Fields.array(memberIds))
+          .put("usernames", Fields.object(usernames));
+    }
+  }
+
   /** Published on {@link Addresses.Chat#ROOM_CHANGED}: every chat-service instance drops its copy. */
   public record RoomChanged(String roomId) {
     public static final Shape<RoomChanged> SHAPE = Shape.of(RoomChanged.class,
@@ -449,11 +492,16 @@ public final class ChatApi {
       Endpoint.of(Addresses.Chat.RECEIPT_MARK, Shape.of(Receipt.class, Receipt::read, Receipt::write), Shape.JSON);
   public static final Endpoint<RoomRef, RoomMarks> RECEIPT_LIST = Endpoint.of(Addresses.Chat.RECEIPT_LIST, ROOM_REF, RoomMarks.SHAPE);
 
+  /** {@code not_found} for a room that no longer exists. */
+  public static final Endpoint<PushInfoRequest, PushRoom> ROOM_PUSH_INFO =
+      Endpoint.of(Addresses.Chat.ROOM_PUSH_INFO, Shape.of(PushInfoRequest.class, PushInfoRequest::read, PushInfoRequest::write),
+          Shape.of(PushRoom.class, PushRoom::read, PushRoom::write));
+
   public static final List<Endpoint<?, ?>> ALL = List.of(
       USER_REGISTER, USER_AUTHENTICATE, USER_GET, USER_SEARCH, USER_SET_DISABLED, USERS_DISABLED_LIST, USER_CONTACTS,
       REFRESH_ISSUE, REFRESH_ROTATE, REFRESH_REVOKE,
       ROOM_CREATE, ROOM_DIRECT, ROOM_LIST, ROOM_GET, ROOM_MEMBER_ADD, ROOM_MEMBER_REMOVE, ROOM_RENAME, ROOM_IDS_OF_USER,
-      ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_PAGE, MESSAGE_SYNC, RECEIPT_MARK, RECEIPT_LIST);
+      ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_PAGE, MESSAGE_SYNC, RECEIPT_MARK, RECEIPT_LIST, ROOM_PUSH_INFO);
 
   /** Payloads published rather than requested. */
   public static final List<Shape<?>> PUBLISHED = List.of(AccountDisabled.SHAPE, RoomChanged.SHAPE);

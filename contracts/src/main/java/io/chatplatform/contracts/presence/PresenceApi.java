@@ -95,6 +95,27 @@ public final class PresenceApi {
     }
   }
 
+  /**
+   * Which of these users chose {@code dnd}, whether or not a socket of theirs is connected: a push
+   * must respect the choice of a user whose phone app went to the background. Answered for
+   * services only (no gateway route reaches it), so no contact check.
+   */
+  public record DoNotDisturb(List<String> userIds) {
+    public DoNotDisturb {
+      userIds = List.copyOf(userIds);
+    }
+
+    static DoNotDisturb read(JsonObject json) {
+      return new DoNotDisturb(Fields.strings(json, "userIds", "userIds must be user ids"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("userIds", Fields.array(userIds));
+    }
+  }
+
+  private static final Shape<DoNotDisturb> USERS = Shape.of(DoNotDisturb.class, DoNotDisturb::read, DoNotDisturb::write);
+
   private static final Shape<Session> SESSION = Shape.of(Session.class, Session::read, Session::write);
 
   public static final Endpoint<Session, Ack> CONNECT = Endpoint.of(Addresses.Presence.CONNECT, SESSION, Ack.SHAPE);
@@ -109,5 +130,7 @@ public final class PresenceApi {
   public static final Endpoint<Query, JsonObject> QUERY =
       Endpoint.of(Addresses.Presence.QUERY, Shape.of(Query.class, Query::read, Query::write), Shape.JSON);
 
-  public static final List<Endpoint<?, ?>> ALL = List.of(CONNECT, DISCONNECT, HEARTBEAT, SET, TYPING, QUERY);
+  /** The request names users; the answer, those of them in dnd. */
+  public static final Endpoint<DoNotDisturb, DoNotDisturb> DO_NOT_DISTURB = Endpoint.of(Addresses.Presence.DO_NOT_DISTURB, USERS, USERS);
+  public static final List<Endpoint<?, ?>> ALL = List.of(CONNECT, DISCONNECT, HEARTBEAT, SET, TYPING, QUERY, DO_NOT_DISTURB);
 }

@@ -4,6 +4,7 @@ import io.chatplatform.contracts.Ack;
 import io.chatplatform.gateway.web.MalformedRequests;
 import io.chatplatform.contracts.Endpoint;
 import io.chatplatform.contracts.chat.ChatApi;
+import io.chatplatform.contracts.notification.NotificationApi;
 import io.chatplatform.contracts.presence.PresenceApi;
 
 import io.chatplatform.contracts.Addresses;
@@ -92,6 +93,11 @@ public final class RestApi {
     api.get("/rooms/:roomId/receipts").handler(ctx -> forward(ctx, ChatApi.RECEIPT_LIST, 200, c -> new JsonObject()));
     api.put("/admin/users/:userId/disabled").handler(ctx -> forward(ctx, ChatApi.USER_SET_DISABLED, 200, c -> body(c, "admin.users.disabled")));
     api.get("/presence").handler(ctx -> forward(ctx, PresenceApi.QUERY, 200, RestApi::userIdsQuery));
+    api.post("/devices").handler(ctx -> forward(ctx, NotificationApi.DEVICE_REGISTER, 201, c -> body(c, "devices.register")));
+    api.get("/devices").handler(ctx -> forward(ctx, NotificationApi.DEVICE_LIST, 200, c -> new JsonObject()));
+    api.delete("/devices/:deviceId").handler(ctx -> forward(ctx, NotificationApi.DEVICE_DELETE, 204, c -> new JsonObject()));
+    api.put("/rooms/:roomId/notifications").handler(ctx -> forward(ctx, NotificationApi.ROOM_MODE_SET, 200, c -> body(c, "rooms.notifications")));
+    api.get("/push/webpush-key").handler(ctx -> forward(ctx, NotificationApi.WEBPUSH_KEY, 200, c -> new JsonObject()));
 
     api.route().handler(ctx -> ctx.fail(ServiceException.notFound("no such endpoint")));
     api.route().failureHandler(RestApi::failure);

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +52,25 @@ class SecurityHeadersTest {
       assertThat(response.getHeader("Referrer-Policy")).as(path).isEqualTo("no-referrer");
       assertThat(response.getHeader("X-Frame-Options")).as(path).isEqualTo("DENY");
       assertThat(response.getHeader("Strict-Transport-Security")).as(path + ": no HSTS over plain HTTP").isNull();
+    }
+  }
+
+  /**
+   * The page registers /sw.js with scope "/": browsers accept it only as JavaScript (nosniff is on)
+   * and under the page's CSP, where a worker falls back from worker-src to script-src 'self'. A
+   * script at the root needs no Service-Worker-Allowed header for that scope.
+   */
+  @Test
+  @DisplayName("the service worker is served from the root as JavaScript, under a CSP that lets the page register it")
+  void serviceWorkerHeaders() {
+    HttpResponse<Buffer> worker = get("/sw.js");
+    assertThat(worker.statusCode()).isEqualTo(200);
+    assertThat(worker.getHeader("Content-Type")).matches("(text|application)/javascript(;.*)?");
+    assertThat(worker.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
+    for (HttpResponse<Buffer> response : List.of(get("/"), worker)) {
+      String csp = response.getHeader("Content-Security-Policy");
+      assertThat(csp).contains("script-src 'self'");
+      assertThat(csp).as("no worker-src narrower than script-src").doesNotContain("worker-src", "child-src");
     }
   }
 

@@ -73,6 +73,19 @@ final class ChatApi {
     return retrying(() -> post("/api/v1/rooms/direct", a.accessToken(), body, 200)).map(r -> r.bodyAsJsonObject().getString("roomId"));
   }
 
+  /** The server's VAPID public key ({@code GET /api/v1/push/webpush-key}); not retried: a 503 means no notification-service. */
+  Future<String> webPushKey(TestUser user) {
+    return http.get("/api/v1/push/webpush-key").timeout(REQUEST_TIMEOUT_MS).bearerTokenAuthentication(user.accessToken()).send()
+        .compose(r -> r.statusCode() == 200 ? Future.succeededFuture(r.bodyAsJsonObject().getString("publicKey")) : failed(r));
+  }
+
+  /** Registers a Web Push subscription as the user's device; returns its deviceId. */
+  Future<String> registerWebPush(TestUser user, String endpoint, String p256dh, String auth) {
+    JsonObject body = new JsonObject().put("kind", "webpush").put("subscription", new JsonObject().put("endpoint", endpoint)
+        .put("keys", new JsonObject().put("p256dh", p256dh).put("auth", auth)));
+    return retrying(() -> post("/api/v1/devices", user.accessToken(), body, 201)).map(r -> r.bodyAsJsonObject().getString("deviceId"));
+  }
+
   Future<Void> ready() {
     return get("/health/ready").mapEmpty();
   }

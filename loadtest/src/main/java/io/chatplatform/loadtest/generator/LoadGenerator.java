@@ -19,6 +19,8 @@ public final class LoadGenerator {
         case FANOUT, DIRECT -> new MessagingScenario(harness).run();
         case CONNECT_STORM -> new ConnectStormScenario(harness).run();
         case IDLE -> new IdleScenario(harness).run();
+        case PUSH_OFFLINE -> new PushOfflineScenario(harness).run();
+        case PUSH_ONLINE -> new PushOnlineScenario(harness).run();
         case RELAY -> throw new IllegalArgumentException("the relay is not a scenario");
       };
       Boolean alive = harness.probe.alive();

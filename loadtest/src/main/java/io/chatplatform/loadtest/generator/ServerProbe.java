@@ -7,10 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,9 @@ public final class ServerProbe {
   private static final long BYTES_PER_KB = 1024;
   private static final long JCMD_TIMEOUT_S = 120;
   private static final String OPEN_FILES_LIMIT = "Max open files";
+  /** A thread's header line of {@code Thread.print -e}: "name" … cpu=12.34ms … allocated=5678K … nid=0x1a2b. */
+  private static final Pattern THREAD_LINE = Pattern.compile(
+      "^\"(.*)\" .*?cpu=([0-9.]+)ms .*?(?:allocated=([0-9]+)([BKMG]) .*?)?nid=(0x[0-9a-f]+)");
 
   private final Long pid;
   private final int clockTicks;
@@ -54,6 +61,38 @@ public final class ServerProbe {
       LOG.warn("cannot read CPU time of process {}: {}", pid, e.toString());
       return OptionalLong.empty();
     }
+  }
+
+  /**
+   * Server CPU time so far of its live threads but the JIT's (C1, C2 compilers, code sweeper), in clock ticks;
+   * empty without a pid. Compiling is a fresh JVM's one-off work, not what a message costs, and on
+   * a lightly loaded server it takes minutes to end: left in, it would be most of a window's CPU.
+   */
+  OptionalLong cpuTicksWithoutJit() {
+    if (pid == null) {
+      return OptionalLong.empty();
+    }
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc", pid.toString(), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          if (!isJitThread(Files.readString(task.resolve("comm")).trim())) {
+            ticks += parseCpuTicks(Files.readString(task.resolve("stat")));
+          }
+        } catch (IOException e) {
+          // the thread ended meanwhile: its time is gone from the sum, as it is from a later reading
+        }
+      }
+      return OptionalLong.of(ticks);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot read the threads of process {}: {}", pid, e.toString());
+      return OptionalLong.empty();
+    }
+  }
+
+  /** HotSpot's compiler threads and code cache sweeper, as /proc names them (15 characters: "C2 CompilerThre"). */
+  static boolean isJitThread(String comm) {
+    return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre") || comm.equals("Sweeper thread");
   }
 
   /** This process's own CPU time so far (user + system, every thread), in clock ticks. */
@@ -176,28 +215,92 @@ public final class ServerProbe {
 
   /** Runs {@code jcmd <pid> GC.run} and waits for it; false (logged) when it did not succeed. */
   boolean forceGc() throws InterruptedException {
-    List<String> command = List.of(jcmd(), pid.toString(), "GC.run");
+    long start = System.nanoTime();
+    if (jcmd("GC.run").isEmpty()) {
+      return false;
+    }
+    LOG.info("forced a full GC in process {} ({} ms)", pid, (System.nanoTime() - start) / 1_000_000);
+    return true;
+  }
+
+  /**
+   * Every thread's CPU time and allocated bytes so far, by native thread id, from {@code jcmd <pid>
+   * Thread.print -e} (the JVM's own per-thread accounting: exact CPU, allocation from the TLABs);
+   * empty without a pid or when jcmd fails. The VM's own threads (GC, compiler) have CPU and no
+   * allocation.
+   */
+  Optional<Map<String, ThreadUse>> threads() throws InterruptedException {
+    return pid == null ? Optional.empty() : jcmd("Thread.print", "-e").map(ServerProbe::parseThreads);
+  }
+
+  /**
+   * A thread's pool, the same in every process: its name without its numbers and run-specific
+   * parts ("vert.x-eventloop-thread-3" → "vert.x-eventloop-thread", "AsyncGetter-4-thread-1" →
+   * "AsyncGetter-thread", a store writer's file path dropped). Idempotent.
+   */
+  public static String poolOf(String threadName) {
+    String pool = threadName.replaceAll("\\{.*}", "{}").replaceAll(" /.*", "").replaceAll("-[0-9]+-", "-")
+        .replaceAll("[-#_ ]?[0-9]+$", "");
+    return pool.isEmpty() ? threadName : pool;
+  }
+
+  /** One thread's use so far: its name, CPU time and bytes allocated. */
+  record ThreadUse(String name, double cpuMillis, long allocatedBytes) {
+    String group() {
+      return poolOf(name);
+    }
+  }
+
+  static Map<String, ThreadUse> parseThreads(String dump) {
+    Map<String, ThreadUse> threads = new HashMap<>();
+    for (String line : dump.split("\n")) {
+      Matcher m = THREAD_LINE.matcher(line);
+      if (m.find()) {
+        long allocated = m.group(3) == null ? 0 : Long.parseLong(m.group(3)) * switch (m.group(4)) {
+          case "K" -> 1024L;
+          case "M" -> 1024L * 1024;
+          case "G" -> 1024L * 1024 * 1024;
+          default -> 1L;
+        };
+        threads.put(m.group(5), new ThreadUse(m.group(1), Double.parseDouble(m.group(2)), allocated));
+      }
+    }
+    return threads;
+  }
+
+  /** The server's /metrics page (Prometheus text), or empty when unreadable. */
+  Optional<ServerMetrics> metrics() {
     try {
-      long start = System.nanoTime();
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      return Optional.of(new ServerMetrics(Await.result(api.get("/metrics"), METRICS_TIMEOUT)));
+    } catch (Exception e) {
+      LOG.warn("cannot read the server's /metrics: {}", e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** {@code jcmd <pid> <command…>}'s output; empty (logged) when it did not succeed. */
+  private Optional<String> jcmd(String... command) throws InterruptedException {
+    List<String> line = new java.util.ArrayList<>(List.of(jcmd(), pid.toString()));
+    line.addAll(List.of(command));
+    try {
+      Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
       String output;
       try (InputStream out = process.getInputStream()) {
         output = new String(out.readAllBytes(), StandardCharsets.UTF_8).trim();
       }
       if (!process.waitFor(JCMD_TIMEOUT_S, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        LOG.warn("{} did not finish within {} s", String.join(" ", command), JCMD_TIMEOUT_S);
-        return false;
+        LOG.warn("{} did not finish within {} s", String.join(" ", line), JCMD_TIMEOUT_S);
+        return Optional.empty();
       }
       if (process.exitValue() != 0) {
-        LOG.warn("{} failed ({}): {}", String.join(" ", command), process.exitValue(), output);
-        return false;
+        LOG.warn("{} failed ({}): {}", String.join(" ", line), process.exitValue(), output);
+        return Optional.empty();
       }
-      LOG.info("forced a full GC in process {} ({} ms)", pid, (System.nanoTime() - start) / 1_000_000);
-      return true;
+      return Optional.of(output);
     } catch (IOException e) {
-      LOG.warn("cannot run {}: {}", String.join(" ", command), e.toString());
-      return false;
+      LOG.warn("cannot run {}: {}", String.join(" ", line), e.toString());
+      return Optional.empty();
     }
   }
 

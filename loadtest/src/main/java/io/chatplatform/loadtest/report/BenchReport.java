@@ -66,7 +66,10 @@ public final class BenchReport {
     FANOUT_RELAY("efficiency", "fanout-relay"),
     ACK("ack", "ack"),
     IDLE("idle", "idle"),
-    STORM("storm", "storm");
+    STORM("storm", "storm"),
+    PUSH_OFFLINE("push", "push-offline"),
+    PUSH_ONLINE("push", "push-online"),
+    PUSH_ONLINE_BASELINE("push", "push-online-baseline");
 
     final String part;
     final String fileName;
@@ -262,7 +265,7 @@ public final class BenchReport {
     }
     md.append(". Each part below says when it was measured: a partial run (`bin/bench idle`) replaces only its own part.\n\n");
 
-    md.append("### Machine\n\n");
+    md.append("### Machine of the last run\n\n");
     md.append("| | |\n|---|---|\n");
     md.append("| CPU | ").append(machine.cpuModel()).append(" (nproc ").append(machine.cores()).append(") |\n");
     md.append("| memory | ").append(machine.memory()).append(" |\n");
@@ -271,7 +274,8 @@ public final class BenchReport {
     md.append("| open files per process | ").append(machine.fileLimit()).append(" |\n");
     md.append("| date | ").append(machine.now()).append(" |\n\n");
     md.append("Server and generator run on this same machine and share its cores: the figures compare servers under the same "
-        + "conditions; they are not the capacity of a dedicated server.\n\n");
+        + "conditions; they are not the capacity of a dedicated server. A part measured on another machine says so where it "
+        + "says when it was measured (results written before the machine was recorded say nothing).\n\n");
 
     summary(md, results);
     Place place = Place.of(request.doc(), request.assets());
@@ -280,6 +284,7 @@ public final class BenchReport {
     ack(md, results.get(Result.ACK), place);
     idle(md, results.get(Result.IDLE), place);
     storm(md, results.get(Result.STORM), place);
+    PushReport.section(md, results, place);
     md.append(END);
     return md.toString();
   }
@@ -365,6 +370,7 @@ public final class BenchReport {
     } else {
       md.append("| connect storm | ≥ 2,000 connections/s | ").append(missing(storm)).append(" | — |\n");
     }
+    PushReport.summaryRow(md, results);
     md.append('\n');
   }
 
@@ -549,7 +555,7 @@ public final class BenchReport {
   }
 
   /** The run's own remarks: stopped early, server gone, errors outside the steps. */
-  private static void notes(StringBuilder md, JsonObject json) {
+  static void notes(StringBuilder md, JsonObject json) {
     JsonObject f = json.getJsonObject("figures", new JsonObject());
     List<String> notes = new ArrayList<>();
     if (f.getString("stoppedEarly") != null) {
@@ -575,7 +581,7 @@ public final class BenchReport {
   }
 
   /** A part's heading, then when and on what it was measured: its JSON, or null (having said why) when missing or failed. */
-  private static JsonObject open(StringBuilder md, String heading, Published published, Result result, Place place) {
+  static JsonObject open(StringBuilder md, String heading, Published published, Result result, Place place) {
     md.append(heading).append("\n\n");
     if (!present(md, published, result.part)) {
       return null;
@@ -584,8 +590,11 @@ public final class BenchReport {
     return published.json();
   }
 
-  private static void provenance(StringBuilder md, JsonObject json, Result result, Place place) {
-    md.append("_Measured ").append(when(json.getString("writtenAt"))).append(" (").append(label(json)).append("); result: [")
+  static void provenance(StringBuilder md, JsonObject json, Result result, Place place) {
+    JsonObject machine = json.getJsonObject("machine");
+    md.append("_Measured ").append(when(json.getString("writtenAt")))
+        .append(machine == null ? "" : " on " + machine.getString("cpu") + " (nproc " + machine.getInteger("cores") + ")")
+        .append(" (").append(label(json)).append("); result: [")
         .append(result.fileName).append(JSON).append("](").append(place.link()).append('/').append(result.fileName).append(JSON)
         .append(")._\n\n");
   }
@@ -596,7 +605,7 @@ public final class BenchReport {
   }
 
   /** False (and says why) when a result is missing or failed. */
-  private static boolean present(StringBuilder md, Published published, String part) {
+  static boolean present(StringBuilder md, Published published, String part) {
     if (published == null) {
       md.append("_Not measured yet: run `bin/bench ").append(part).append("`._\n\n");
       return false;
@@ -609,7 +618,7 @@ public final class BenchReport {
     return true;
   }
 
-  private static String missing(Published published) {
+  static String missing(Published published) {
     return published == null ? "not measured" : published.ok() ? "—" : "run failed";
   }
 
@@ -732,7 +741,7 @@ public final class BenchReport {
     return value == null ? "—" : bytes(value);
   }
 
-  private static String mib(Long value) {
+  static String mib(Long value) {
     return value == null ? "—" : String.format(Locale.ROOT, "%,.1f MiB", value / MIB);
   }
 
@@ -787,12 +796,17 @@ public final class BenchReport {
               + System.getProperty("java.vm.name") + ")");
       return new Machine(
           Runtime.getRuntime().availableProcessors(),
-          field("/proc/cpuinfo", "model name").orElse(System.getProperty("os.arch")),
+          cpu(),
           field("/proc/meminfo", "MemTotal").map(Machine::kilobytes).orElse("unknown"),
           System.getProperty("os.name") + " " + System.getProperty("os.version") + " (" + System.getProperty("os.arch") + ")",
           java,
           ServerProbe.ownOpenFilesLimit().orElse("unknown"),
           ZonedDateTime.now(ZoneOffset.UTC).format(WHEN));
+    }
+
+    /** This machine's CPU model (from /proc/cpuinfo), or its architecture. */
+    static String cpu() {
+      return field("/proc/cpuinfo", "model name").orElse(System.getProperty("os.arch"));
     }
 
     private static Optional<String> readFirst(Path path) {

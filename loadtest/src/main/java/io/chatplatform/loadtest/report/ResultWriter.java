@@ -34,7 +34,8 @@ public final class ResultWriter {
         : DEFAULT_DIRECTORY.resolve(result.options().scenario().cliName + "-" + LocalDateTime.now().format(STAMP) + JSON);
     Path parent = json.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    JsonObject document = result.toJson().put("writtenAt", Instant.now().toString());
+    JsonObject document = result.toJson().put("writtenAt", Instant.now().toString())
+        .put("machine", new JsonObject().put("cpu", BenchReport.Machine.cpu()).put("cores", Runtime.getRuntime().availableProcessors()));
     Files.writeString(json, document.encodePrettily() + "\n", StandardCharsets.UTF_8);
     Path svg = null;
     if (result.steps().size() > 1) {

@@ -56,6 +56,36 @@ class ServerProbeTest {
   }
 
   @Test
+  void threadUseFromAnExtendedThreadDump() {
+    String dump = """
+        "main" #1 prio=5 os_prio=0 cpu=385.51ms elapsed=4.39s allocated=13137K defined_classes=1436 tid=0x00007fbc78018040 nid=0x235f waiting on condition  [0x00007fbc7fffe000]
+        "vert.x-eventloop-thread-3" #40 prio=5 os_prio=0 cpu=12000.00ms elapsed=90.00s allocated=1500M defined_classes=10 tid=0x1 nid=0x2a01 runnable
+        "GC Thread#0" os_prio=0 cpu=250.00ms elapsed=90.00s tid=0x00007fbc78040000 nid=0x2360 runnable
+        	at java.lang.Thread.sleep(java.base@17.0.15/Native Method)
+        """;
+    var threads = ServerProbe.parseThreads(dump);
+    assertThat(threads).hasSize(3);
+    assertThat(threads.get("0x235f").allocatedBytes()).isEqualTo(13137L * 1024);
+    assertThat(threads.get("0x235f").cpuMillis()).isEqualTo(385.51);
+    assertThat(threads.get("0x2a01").allocatedBytes()).isEqualTo(1500L * 1024 * 1024);
+    assertThat(threads.get("0x2a01").group()).isEqualTo("vert.x-eventloop-thread");
+    assertThat(threads.get("0x2360").allocatedBytes()).isZero();
+    assertThat(threads.get("0x2360").group()).isEqualTo("GC Thread");
+    assertThat(ServerProbe.poolOf("AsyncGetter-4-thread-1")).isEqualTo("AsyncGetter-thread").isEqualTo(ServerProbe.poolOf("AsyncGetter-3-thread-2"));
+    assertThat(ServerProbe.poolOf("MVStore background writer /tmp/tmp.x1/chat.mv.db")).isEqualTo("MVStore background writer");
+    assertThat(ServerProbe.poolOf("cluster-ClusterId{value='6b0e', description='null'}-127.0.0.1:40123"))
+        .isEqualTo(ServerProbe.poolOf("cluster-ClusterId{value='77aa', description='null'}-127.0.0.1:40999"));
+    assertThat(ServerProbe.poolOf("C2 CompilerThread0")).isEqualTo("C2 CompilerThread");
+    assertThat(ServerProbe.poolOf(ServerProbe.poolOf("AsyncGetter-4-thread-1"))).isEqualTo("AsyncGetter-thread");
+  }
+
+  @Test
+  void threadUseOfThisVeryProcess() throws Exception {
+    var threads = new ServerProbe(ProcessHandle.current().pid(), null).threads();
+    assertThat(threads).hasValueSatisfying(t -> assertThat(t.values()).anyMatch(u -> u.name().equals("main") && u.allocatedBytes() > 0));
+  }
+
+  @Test
   void clockTicksAreKnown() {
     assertThat(ServerProbe.clockTicksPerSecond()).isPositive();
   }

@@ -73,6 +73,7 @@ public final class PresenceVerticle extends VerticleBase {
           .handle(PresenceApi.SET, tracker::setStatus)
           .handle(PresenceApi.TYPING, tracker::typing)
           .handle(PresenceApi.QUERY, query -> tracker.query(query).map(PresenceVerticle::presenceReply))
+          .handle(PresenceApi.DO_NOT_DISTURB, tracker::doNotDisturb)
           .completion();
     });
   }

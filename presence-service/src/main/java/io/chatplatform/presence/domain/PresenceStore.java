@@ -2,6 +2,7 @@ package io.chatplatform.presence.domain;
 
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The registry of sockets (sessions) and the state derived from it: each user's shown status,
@@ -56,6 +57,9 @@ public interface PresenceStore {
 
   /** The presence of each user, in the order asked. */
   Future<List<Presence>> get(List<String> userIds);
+
+  /** Those of the users whose chosen status is {@code dnd}, whether or not a socket of theirs is connected. */
+  Future<Set<String>> inDoNotDisturb(List<String> userIds);
 
   /**
    * What others were last shown of the user: the status last announced ({@code offline} if none),

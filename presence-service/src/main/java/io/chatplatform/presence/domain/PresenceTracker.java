@@ -2,6 +2,7 @@ package io.chatplatform.presence.domain;
 
 import io.chatplatform.contracts.Ack;
 import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.presence.PresenceApi.DoNotDisturb;
 import io.chatplatform.contracts.presence.PresenceApi.Heartbeat;
 import io.chatplatform.contracts.presence.PresenceApi.HeartbeatReply;
 import io.chatplatform.contracts.presence.PresenceApi.Query;
@@ -195,6 +196,18 @@ public final class PresenceTracker {
         return ids.stream().map(id -> byId.getOrDefault(id, new Presence(id, Presence.UNKNOWN, null))).toList();
       });
     });
+  }
+
+  /** Which of the users chose dnd, connected or not; for services (notification-service), so no contact check. */
+  public Future<DoNotDisturb> doNotDisturb(DoNotDisturb request) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (String id : request.userIds()) {
+      ids.add(id(id, "userIds"));
+    }
+    if (ids.size() > config.queryMaxUsers()) {
+      throw ServiceException.badRequest("at most " + config.queryMaxUsers() + " userIds per query");
+    }
+    return store.inDoNotDisturb(List.copyOf(ids)).map(dnd -> new DoNotDisturb(ids.stream().filter(dnd::contains).toList()));
   }
 
   /** Drops the sessions of gateway nodes that stopped sending heartbeats, and settles their users. */

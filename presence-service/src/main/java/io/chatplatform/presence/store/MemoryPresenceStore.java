@@ -123,6 +123,13 @@ public final class MemoryPresenceStore implements PresenceStore {
   }
 
   @Override
+  public Future<Set<String>> inDoNotDisturb(List<String> userIds) {
+    Set<String> dnd = new HashSet<>();
+    userIds.stream().filter(id -> users.containsKey(id) && Presence.DND.equals(users.get(id).chosen)).forEach(dnd::add);
+    return Future.succeededFuture(dnd);
+  }
+
+  @Override
   public Future<List<Presence>> get(List<String> userIds) {
     return Future.succeededFuture(userIds.stream().map(id -> presenceOf(id, users.get(id))).toList());
   }

@@ -16,7 +16,9 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import io.chatplatform.runtime.RedisScript;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -187,6 +189,25 @@ public final class RedisPresenceStore implements PresenceStore {
               }
               return result;
             });
+  }
+
+  /** One HGET per user in one batch: a single round trip however many users are asked. */
+  @Override
+  public Future<Set<String>> inDoNotDisturb(List<String> userIds) {
+    if (userIds.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    List<Request> reads = userIds.stream().map(id -> Request.cmd(Command.HGET).arg(user(id)).arg("status")).toList();
+    return guarded(() -> redis.batch(reads)).map(statuses -> {
+      Set<String> dnd = new HashSet<>();
+      for (int i = 0; i < userIds.size(); i++) {
+        Response status = statuses.get(i);
+        if (status != null && Presence.DND.equals(status.toString())) {
+          dnd.add(userIds.get(i));
+        }
+      }
+      return dnd;
+    });
   }
 
   @Override

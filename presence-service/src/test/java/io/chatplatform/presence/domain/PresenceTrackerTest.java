@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.presence.PresenceApi.DoNotDisturb;
 import io.chatplatform.contracts.presence.PresenceApi.Query;
 import io.chatplatform.contracts.presence.PresenceApi.Session;
 import io.chatplatform.contracts.presence.PresenceApi.SetStatus;
@@ -155,6 +156,17 @@ class PresenceTrackerTest {
     assertThatThrownBy(() -> tracker.query(new Query("bob", List.of()))).isInstanceOf(ServiceException.class);
     assertThatThrownBy(() -> tracker.query(new Query("bob", List.of("a", "b", "c", "d")))).isInstanceOf(ServiceException.class);
     assertThatThrownBy(() -> tracker.query(new Query("bob", List.of("has space")))).isInstanceOf(ServiceException.class);
+  }
+
+  @Test
+  @DisplayName("tells a service who chose dnd, connected or not, for at most the configured number of valid ids")
+  void doNotDisturb() {
+    result(tracker.connect(socket("carol", "s2")));
+    result(tracker.setStatus(new SetStatus("carol", Presence.DND)));
+    result(tracker.disconnect(socket("carol", "s2")));
+    assertThat(result(tracker.doNotDisturb(new DoNotDisturb(List.of("alice", "carol")))).userIds()).containsExactly("carol");
+    assertThatThrownBy(() -> tracker.doNotDisturb(new DoNotDisturb(List.of("a", "b", "c", "d")))).isInstanceOf(ServiceException.class);
+    assertThatThrownBy(() -> tracker.doNotDisturb(new DoNotDisturb(List.of("has space")))).isInstanceOf(ServiceException.class);
   }
 
   @Test

@@ -99,6 +99,25 @@ abstract class PresenceStoreContract {
   }
 
   @Test
+  @DisplayName("dnd is known for a push whether or not the user is connected; away, online and strangers are not dnd")
+  void doNotDisturbWhileOffline() throws Exception {
+    Await.result(store.connect(session("dora", "s1", "n1"), now()));
+    Await.result(store.setStatus("dora", Presence.DND, now()));
+    Await.result(store.connect(session("eve", "s1", "n1"), now()));
+    Await.result(store.setStatus("eve", Presence.AWAY, now()));
+    assertThat(Await.result(store.inDoNotDisturb(List.of("dora", "eve", "nobody")))).containsExactly("dora");
+
+    Await.result(store.disconnect(session("dora", "s1", "n1"), now()));
+    Await.result(store.settle("dora"));
+    assertThat(Await.result(store.get(List.of("dora"))).get(0).status()).isEqualTo(Presence.OFFLINE);
+    assertThat(Await.result(store.inDoNotDisturb(List.of("dora", "eve")))).as("the choice outlives the socket").containsExactly("dora");
+
+    Await.result(store.setStatus("dora", Presence.ONLINE, now()));
+    assertThat(Await.result(store.inDoNotDisturb(List.of("dora", "eve")))).isEmpty();
+    assertThat(Await.result(store.inDoNotDisturb(List.of()))).isEmpty();
+  }
+
+  @Test
   @DisplayName("shown is what others were last shown: online through the offline grace, then offline with lastSeen")
   void shownIsWhatOthersSaw() throws Exception {
     assertThat(Await.result(store.shown("frank"))).as("never seen").isEqualTo(new Presence("frank", Presence.OFFLINE, null));

@@ -1,0 +1,152 @@
+package io.chatplatform.notification.bus;
+
+import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.Codecs;
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.notification.NotificationApi;
+import io.chatplatform.contracts.notification.NotificationApi.NewMessage;
+import io.chatplatform.contracts.notification.NotificationApi.RoomMode;
+import io.chatplatform.notification.NotificationConfig;
+import io.chatplatform.notification.domain.Device;
+import io.chatplatform.notification.domain.Devices;
+import io.chatplatform.notification.domain.EndpointPolicy;
+import io.chatplatform.notification.domain.PushDirectory;
+import io.chatplatform.notification.domain.PushProvider;
+import io.chatplatform.notification.domain.PushScheduler;
+import io.chatplatform.notification.domain.RoomModes;
+import io.chatplatform.notification.store.MongoDeviceStore;
+import io.chatplatform.notification.store.MongoPendingStore;
+import io.chatplatform.notification.store.MongoRoomModes;
+import io.chatplatform.runtime.Operations;
+import io.chatplatform.runtime.ServiceClient;
+import io.chatplatform.runtime.ServiceHandlers;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * notification-service: wires config → stores → domain, serves the device and mode endpoints,
+ * takes chat-service's one-way message notices, and polls for due pushes every {@code PUSH_POLL_MS}.
+ */
+public final class NotificationVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(NotificationVerticle.class);
+  private static final Set<String> MODES = Set.of(RoomModes.ALL, RoomModes.MENTIONS, RoomModes.NONE);
+
+  private final NotificationConfig config;
+  private final Operations operations;
+  private final List<PushProvider> replacements;
+  private List<PushProvider> providers = List.of();
+  private MongoClient mongo;
+  private long poller = -1;
+  private boolean polling;
+
+  /** The service with the providers its settings configure. */
+  public NotificationVerticle(NotificationConfig config, Operations operations) {
+    this(config, operations, List.of());
+  }
+
+  /**
+   * The service with some providers replaced: each of {@code replacements} serves its kind instead
+   * of the configured one (tests and benchmarks count what would be sent without a push service).
+   */
+  public NotificationVerticle(NotificationConfig config, Operations operations, List<PushProvider> replacements) {
+    this.config = config;
+    this.operations = operations;
+    this.replacements = List.copyOf(replacements);
+  }
+
+  @Override
+  public Future<?> start() {
+    return config.providers().start(vertx, operations.registry()).compose(started -> {
+      Set<String> replaced = replacements.stream().map(PushProvider::kind).collect(Collectors.toSet());
+      List<PushProvider> running = new ArrayList<>(replacements);
+      started.all().stream().filter(p -> !replaced.contains(p.kind())).forEach(running::add);
+      started.all().stream().filter(p -> replaced.contains(p.kind())).forEach(PushProvider::close);
+      providers = List.copyOf(running);
+      return serve(started.webPush().publicKey());
+    });
+  }
+
+  private Future<?> serve(String vapidPublicKey) {
+    EndpointPolicy endpoints = config.providers().webPush().allowedEndpoints();
+    mongo = MongoClient.create(vertx, config.mongo().clientConfig());
+    operations.addReadinessCheck("notification-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
+    MongoDeviceStore deviceStore = new MongoDeviceStore(mongo);
+    MongoPendingStore pending = new MongoPendingStore(mongo);
+    RoomModes modes = new MongoRoomModes(mongo);
+    PushDirectory directory =
+        new BusPushDirectory(new ServiceClient(vertx.eventBus(), config.serviceTimeoutMs(), operations.registry()), config.presenceQueryMaxUsers());
+    Devices devices = new Devices(deviceStore, endpoints, config.maxDevicesPerUser(), System::currentTimeMillis);
+    PushScheduler scheduler = new PushScheduler(
+        pending, deviceStore, modes, directory, providers, config.policy(), System::currentTimeMillis,
+        () -> ThreadLocalRandom.current().nextDouble());
+    Codecs.register(vertx.eventBus());
+    MessageConsumer<Object> messages = vertx.eventBus().consumer(Addresses.Notification.MESSAGE, m -> {
+      NewMessage message = m.body() instanceof NewMessage typed ? typed : NewMessage.SHAPE.read().apply((JsonObject) m.body());
+      scheduler.onMessage(message).onFailure(e -> LOG.warn("message {}#{} not queued for push: {}", message.roomId(), message.seq(), e.getMessage()));
+    });
+    return Future.all(deviceStore.createIndexes(), pending.createIndexes(), messages.completion())
+        .compose(x -> ServiceHandlers.on(vertx.eventBus())
+            .handle(NotificationApi.DEVICE_REGISTER, r -> devices.register(r).map(NotificationVerticle::view))
+            .handle(NotificationApi.DEVICE_LIST, r -> devices.list(r.callerId()).map(found ->
+                new JsonObject().put("devices", new JsonArray(found.stream().map(NotificationVerticle::view).toList()))))
+            .handle(NotificationApi.DEVICE_DELETE, r -> devices.delete(r.callerId(), r.deviceId()))
+            .handle(NotificationApi.ROOM_MODE_SET, r -> setMode(r, modes, directory))
+            .handle(NotificationApi.WEBPUSH_KEY, r -> Future.succeededFuture(new JsonObject().put("publicKey", vapidPublicKey)))
+            .completion())
+        .onSuccess(x -> poller = vertx.setPeriodic(config.pollMs(), id -> poll(scheduler)));
+  }
+
+  /** One poll at a time: a slow one is not overtaken by the next tick. */
+  private void poll(PushScheduler scheduler) {
+    if (polling) {
+      return;
+    }
+    polling = true;
+    scheduler.poll(config.claimBatch())
+        .onFailure(e -> LOG.warn("push poll failed: {}", e.getMessage()))
+        .onComplete(x -> polling = false);
+  }
+
+  private static Future<JsonObject> setMode(RoomMode request, RoomModes modes, PushDirectory directory) {
+    if (request.mode() == null || !MODES.contains(request.mode())) {
+      throw ServiceException.badRequest("mode must be all, mentions or none");
+    }
+    return directory.checkMember(request.callerId(), request.roomId())
+        .compose(x -> modes.set(request.callerId(), request.roomId(), request.mode()))
+        .map(x -> new JsonObject().put("roomId", request.roomId()).put("mode", request.mode()));
+  }
+
+  /** The client-facing device: never its token or keys; a Web Push device shows its push service's host. */
+  static JsonObject view(Device d) {
+    JsonObject view = new JsonObject().put("deviceId", d.deviceId()).put("kind", d.kind()).put("createdAt", d.createdAt());
+    if (Devices.APNS.equals(d.kind())) {
+      view.put("topic", d.apnsTopic()).put("environment", d.apnsEnvironment());
+    }
+    if (Devices.WEBPUSH.equals(d.kind())) {
+      view.put("endpointHost", URI.create(d.token()).getHost());
+    }
+    return view;
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(poller);
+    List<Future<Void>> closing = new ArrayList<>(providers.stream().map(PushProvider::close).toList());
+    if (mongo != null) {
+      closing.add(mongo.close());
+    }
+    return Future.join(closing);
+  }
+}

@@ -1,0 +1,129 @@
+package io.chatplatform.notification.store;
+
+import io.chatplatform.contracts.notification.NotificationApi.NewMessage;
+import io.chatplatform.notification.domain.Pending;
+import io.chatplatform.notification.domain.Pending.MemberRetry;
+import io.chatplatform.notification.domain.Pending.RoomBatch;
+import io.chatplatform.notification.domain.PendingStore;
+import io.chatplatform.notification.domain.PushMessage;
+import io.chatplatform.runtime.MongoErrors;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.IndexOptions;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.UpdateOptions;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pending pushes in {@code push_pending}, sent markers in {@code push_sent}.
+ *
+ * <p>A room's open batch is the record whose unique {@code slot} is the roomId: a message is one
+ * upsert on {@code {slot: roomId, lastSeq < seq}}, so a seq already counted matches nothing and
+ * its insert hits the unique slot (ignored). A claim is one {@code findOneAndUpdate} on
+ * {@code due <= now, claimUntil <= now}, setting a fresh claim id, the lease end, and a slot of
+ * its own: the batch stops being the room's open one, and later messages open a new batch.
+ */
+public final class MongoPendingStore implements PendingStore {
+  static final String PENDING = "push_pending";
+  static final String SENT = "push_sent";
+  private final MongoClient mongo;
+
+  public MongoPendingStore(MongoClient mongo) {
+    this.mongo = mongo;
+  }
+
+  public Future<Void> createIndexes() {
+    return mongo.createIndexWithOptions(PENDING, new JsonObject().put("slot", 1), new IndexOptions().unique(true).name("slot_1"))
+        .compose(x -> mongo.createIndex(PENDING, new JsonObject().put("due", 1)))
+        .compose(x -> mongo.createIndexWithOptions(SENT, new JsonObject().put("expiresAt", 1),
+            new IndexOptions().name("expiresAt_ttl").expireAfter(0L, TimeUnit.SECONDS)));
+  }
+
+  @Override
+  public Future<Void> add(NewMessage m, String preview, long due) {
+    JsonObject filter = new JsonObject().put("slot", m.roomId()).put("lastSeq", new JsonObject().put("$lt", m.seq()));
+    JsonObject update = new JsonObject()
+        .put("$setOnInsert", new JsonObject()
+            .put("_id", UUID.randomUUID().toString()).put("kind", "room").put("roomId", m.roomId())
+            .put("firstSeq", m.seq()).put("due", due).put("claimUntil", 0L))
+        .put("$set", new JsonObject().put("lastSeq", m.seq()).put("lastSenderId", m.senderId()).put("preview", preview))
+        .put("$inc", new JsonObject().put("count", 1))
+        .put("$addToSet", new JsonObject().put("mentions", new JsonObject().put("$each", new JsonArray(m.mentions()))));
+    return mongo.updateCollectionWithOptions(PENDING, filter, update, new UpdateOptions().setUpsert(true))
+        .<Void>mapEmpty()
+        .recover(e -> MongoErrors.isDuplicateKey(e) ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  @Override
+  public Future<Pending> claim(long now, long leaseMs) {
+    String claim = UUID.randomUUID().toString();
+    JsonObject filter = new JsonObject()
+        .put("due", new JsonObject().put("$lte", now))
+        .put("claimUntil", new JsonObject().put("$lte", now));
+    JsonObject update = new JsonObject().put("$set", new JsonObject()
+        .put("claim", claim).put("claimUntil", now + leaseMs).put("slot", "claimed:" + claim));
+    return mongo.findOneAndUpdateWithOptions(PENDING, filter, update,
+            new FindOptions().setSort(new JsonObject().put("due", 1)), new UpdateOptions().setReturningNewDocument(true))
+        .map(doc -> doc == null ? null : pending(doc));
+  }
+
+  @Override
+  public Future<Void> done(Pending pending) {
+    return mongo.removeDocument(PENDING, new JsonObject().put("_id", pending.id()).put("claim", pending.claim())).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> retry(String userId, List<String> deviceIds, PushMessage message, int attempts, long due) {
+    String id = UUID.randomUUID().toString();
+    JsonObject doc = new JsonObject()
+        .put("_id", id).put("slot", "retry:" + id).put("kind", "retry").put("userId", userId)
+        .put("deviceIds", new JsonArray(deviceIds)).put("message", message(message)).put("attempts", attempts)
+        .put("due", due).put("claimUntil", 0L);
+    return mongo.insert(PENDING, doc).mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> wasSent(String key) {
+    return mongo.findOne(SENT, new JsonObject().put("_id", key), new JsonObject().put("_id", 1)).map(doc -> doc != null);
+  }
+
+  @Override
+  public Future<Void> markSent(String key, long now, long keepMs) {
+    JsonObject doc = new JsonObject().put("_id", key).put("expiresAt", new JsonObject().put("$date", Instant.ofEpochMilli(now + keepMs).toString()));
+    return mongo.save(SENT, doc).mapEmpty();
+  }
+
+  private static Pending pending(JsonObject doc) {
+    String id = doc.getString("_id");
+    String claim = doc.getString("claim");
+    if ("retry".equals(doc.getString("kind"))) {
+      return new MemberRetry(id, claim, doc.getString("userId"),
+          doc.getJsonArray("deviceIds", new JsonArray()).stream().map(String::valueOf).toList(),
+          message(doc.getJsonObject("message")), doc.getInteger("attempts", 0));
+    }
+    Set<String> mentions = new HashSet<>();
+    doc.getJsonArray("mentions", new JsonArray()).forEach(m -> mentions.add(String.valueOf(m)));
+    return new RoomBatch(id, claim, doc.getString("roomId"), doc.getLong("firstSeq", 0L), doc.getLong("lastSeq", 0L),
+        doc.getInteger("count", 1), doc.getString("lastSenderId"), mentions, doc.getString("preview"));
+  }
+
+  private static JsonObject message(PushMessage m) {
+    return new JsonObject()
+        .put("roomId", m.roomId()).put("roomName", m.roomName()).put("seq", m.seq()).put("count", m.count())
+        .put("senderName", m.senderName()).put("preview", m.preview()).put("collapseKey", m.collapseKey())
+        .put("mentioned", m.mentioned()).put("badge", m.badge()).put("ttlSeconds", m.ttlSeconds());
+  }
+
+  private static PushMessage message(JsonObject j) {
+    return new PushMessage(j.getString("roomId"), j.getString("roomName", ""), j.getLong("seq", 0L), j.getInteger("count", 1),
+        j.getString("senderName", ""), j.getString("preview"), j.getString("collapseKey"), j.getBoolean("mentioned", false),
+        j.getInteger("badge"), j.getInteger("ttlSeconds", 0));
+  }
+}

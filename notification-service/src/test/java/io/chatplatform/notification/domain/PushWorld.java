@@ -1,0 +1,108 @@
+package io.chatplatform.notification.domain;
+
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.chat.ChatApi.PushRoom;
+import io.chatplatform.contracts.notification.NotificationApi.NewMessage;
+import io.vertx.core.Future;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The push domain on in-memory stores and a directory the test fills: no event bus, no network. */
+final class PushWorld {
+  static final PushPolicy POLICY = new PushPolicy(10_000, 60_000, 3, 1_000, 60_000, false, 20, 3600, 86_400_000);
+
+  final AtomicLong now = new AtomicLong(1_000_000);
+  final MemoryPendingStore pending = new MemoryPendingStore();
+  final MemoryDeviceStore devices = new MemoryDeviceStore();
+  final RecordingProvider fcm = new RecordingProvider("fcm");
+  final Map<String, PushRoom> rooms = new HashMap<>();
+  final Map<String, Long> delivered = new HashMap<>();
+  final Map<String, String> statuses = new HashMap<>();
+  final Map<String, String> modeByUserRoom = new HashMap<>();
+  int directoryRequests;
+
+  final RoomModes modes = new RoomModes() {
+    @Override
+    public Future<Void> set(String userId, String roomId, String mode) {
+      modeByUserRoom.put(userId + "|" + roomId, mode);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Map<String, String>> of(String roomId, Collection<String> userIds) {
+      Map<String, String> found = new HashMap<>();
+      userIds.forEach(id -> {
+        String mode = modeByUserRoom.get(id + "|" + roomId);
+        if (mode != null) {
+          found.put(id, mode);
+        }
+      });
+      return Future.succeededFuture(found);
+    }
+  };
+
+  final PushDirectory directory = new PushDirectory() {
+    @Override
+    public Future<PushRoom> room(String roomId, String senderId) {
+      directoryRequests++;
+      PushRoom room = rooms.get(roomId);
+      if (room == null) {
+        return Future.failedFuture(ServiceException.notFound("room not found"));
+      }
+      // As chat-service answers: the members, and the username of the sender only.
+      Map<String, String> named = room.usernames().containsKey(senderId) ? Map.of(senderId, room.usernames().get(senderId)) : Map.of();
+      return Future.succeededFuture(new PushRoom(room.roomId(), room.type(), room.name(), room.memberIds(), named));
+    }
+
+    @Override
+    public Future<Map<String, Long>> delivered(String roomId, Collection<String> userIds) {
+      directoryRequests++;
+      Map<String, Long> found = new HashMap<>();
+      userIds.forEach(id -> found.put(id, delivered.getOrDefault(id, 0L)));
+      return Future.succeededFuture(found);
+    }
+
+    @Override
+    public Future<Set<String>> inDoNotDisturb(Collection<String> userIds) {
+      directoryRequests++;
+      return Future.succeededFuture(userIds.stream().filter(id -> "dnd".equals(statuses.get(id))).collect(Collectors.toSet()));
+    }
+
+    @Override
+    public Future<Void> checkMember(String userId, String roomId) {
+      PushRoom room = rooms.get(roomId);
+      return room != null && room.memberIds().contains(userId)
+          ? Future.succeededFuture() : Future.failedFuture(ServiceException.notFound("room not found"));
+    }
+  };
+
+  PushScheduler scheduler() {
+    return new PushScheduler(pending, devices, modes, directory, List.of(fcm), POLICY, now::get, () -> 0.5);
+  }
+
+  /** A group room "Team" of these users (userId = username). */
+  void room(String roomId, String... members) {
+    Map<String, String> usernames = new LinkedHashMap<>();
+    for (String m : members) {
+      usernames.put(m, m);
+    }
+    rooms.put(roomId, new PushRoom(roomId, "group", "Team", List.of(members), usernames));
+  }
+
+  Device device(String userId) {
+    Device d = new Device("d_" + userId + "_" + devices.byId.size(), userId, "fcm", "token-" + userId + "-" + devices.byId.size(),
+        null, null, null, null, now.get());
+    devices.byId.put(d.deviceId(), d);
+    return d;
+  }
+
+  static NewMessage message(String roomId, long seq, String senderId, String text, String... mentions) {
+    return new NewMessage(roomId, seq, senderId, List.of(mentions), text);
+  }
+}
