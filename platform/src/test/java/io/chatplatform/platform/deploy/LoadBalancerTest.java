@@ -234,8 +234,30 @@ class LoadBalancerTest {
     return Await.result(web.post(front.port(), "127.0.0.1", path).sendBuffer(Buffer.buffer(body)));
   }
 
-  static int sockets() {
-    return gateways.stream().mapToInt(GatewayVerticle::openSessions).sum();
+  /** {@code count} sockets of {@code user} through {@code front}, each upgraded and answering a request. */
+  static List<SocketClient> connect(Front front, Api.User user, int count) {
+    List<SocketClient> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(SocketClient.withToken(client, front.port(), user));
+      }
+      sockets.forEach(s -> s.ask("chat.sync", new JsonObject().put("rooms", new JsonObject())));
+      return sockets;
+    } catch (RuntimeException | Error e) {
+      sockets.forEach(SocketClient::close);
+      throw e;
+    }
+  }
+
+  static void closeAll(List<SocketClient> sockets) {
+    sockets.forEach(SocketClient::close);
+  }
+
+  /** Sets HAProxy's server {@code server} to {@code state} (drain, ready) in every backend. */
+  static void setState(Front front, String server, String state) {
+    for (String backend : List.of("gateways", "gateways_ws", "gateways_sockjs")) {
+      adminCommand(front, "set server " + backend + "/" + server + " state " + state);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
@@ -248,13 +270,9 @@ class LoadBalancerTest {
       assertThat(get(front, path).statusCode()).as(name + " refuses " + path).isEqualTo(404);
     }
     int[] before = gateways.stream().mapToInt(GatewayVerticle::openSessions).toArray();
-    List<SocketClient> sockets = new ArrayList<>();
+    List<SocketClient> sockets = new ArrayList<>(connect(front, alice, 2));
     try {
-      for (int i = 0; i < 4; i++) {
-        sockets.add(SocketClient.withToken(client, front.port(), i % 2 == 0 ? alice : bob));
-      }
-      // Each socket answers a request through the proxy: it was upgraded.
-      sockets.forEach(s -> s.ask("chat.sync", new JsonObject().put("rooms", new JsonObject())));
+      sockets.addAll(connect(front, bob, 2));
       int[] after = gateways.stream().mapToInt(GatewayVerticle::openSessions).toArray();
       System.out.println(name + ": 4 sockets, per gateway " + (after[0] - before[0]) + " and " + (after[1] - before[1]));
       String text = "through " + name;
@@ -264,7 +282,7 @@ class LoadBalancerTest {
         assertThat(s.awaitEvent("message").getJsonObject("message").getString("text")).isEqualTo(text);
       }
     } finally {
-      sockets.forEach(SocketClient::close);
+      closeAll(sockets);
     }
   }
 
@@ -304,22 +322,14 @@ class LoadBalancerTest {
     Await.until("HAProxy sees both gateways UP", Duration.ofSeconds(20), () -> serverStates(front).values().stream().allMatch("UP"::equals));
     // The earlier tests' sockets and SockJS sessions are gone (a session outlives its last request by SockJS's timeout).
     Await.until("gateway 2 holds no socket", Duration.ofSeconds(20), () -> gateways.get(1).openSessions() == 0);
-    for (String backend : List.of("gateways", "gateways_ws", "gateways_sockjs")) {
-      adminCommand(front, "set server " + backend + "/gw2 state drain");
-    }
-    List<SocketClient> sockets = new ArrayList<>();
+    setState(front, "gw2", "drain");
     try {
-      for (int i = 0; i < 6; i++) {
-        sockets.add(SocketClient.withToken(client, front.port(), dave));
-      }
-      sockets.forEach(s -> s.ask("chat.sync", new JsonObject().put("rooms", new JsonObject())));
+      List<SocketClient> sockets = connect(front, dave, 6);
       assertThat(gateways.get(1).openSessions()).as("sockets on the drained gateway").isZero();
       assertThat(gateways.get(0).openSessions()).as("sockets on the other").isGreaterThanOrEqualTo(6);
+      closeAll(sockets);
     } finally {
-      sockets.forEach(SocketClient::close);
-      for (String backend : List.of("gateways", "gateways_ws", "gateways_sockjs")) {
-        adminCommand(front, "set server " + backend + "/gw2 state ready");
-      }
+      setState(front, "gw2", "ready");
     }
     assertThat(serverStates(front)).containsEntry("gateways_ws/gw2", "UP");
   }
@@ -333,17 +343,10 @@ class LoadBalancerTest {
     Await.until("HAProxy marks the stopped gateway DOWN", Duration.ofSeconds(20),
         () -> serverStates(haproxy).get("gateways_ws/gw2").startsWith("DOWN"));
     for (Front front : fronts.values()) {
-      List<SocketClient> sockets = new ArrayList<>();
-      try {
-        // Each connects and answers: the handshake that met the stopped gateway went on to the other.
-        for (int i = 0; i < 4; i++) {
-          sockets.add(SocketClient.withToken(client, front.port(), erin));
-        }
-        sockets.forEach(s -> s.ask("chat.sync", new JsonObject().put("rooms", new JsonObject())));
-        assertThat(gateways.get(0).openSessions()).as(front.name() + ": the new sockets are on the gateway left").isGreaterThanOrEqualTo(4);
-      } finally {
-        sockets.forEach(SocketClient::close);
-      }
+      // Each connects and answers: a handshake that met the stopped gateway went on to the other.
+      List<SocketClient> sockets = connect(front, erin, 4);
+      assertThat(gateways.get(0).openSessions()).as(front.name() + ": the new sockets are on the gateway left").isGreaterThanOrEqualTo(4);
+      closeAll(sockets);
     }
   }
 
