@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * @param host the address this member binds and advertises, for Hazelcast and the event bus ({@code CLUSTER_HOST})
  * @param port Hazelcast port; the next free one is taken when busy ({@code CLUSTER_PORT})
  * @param eventBusPort event bus TCP port, 0 for any free one ({@code EVENTBUS_PORT})
- * @param kubernetesService headless service for Hazelcast Kubernetes discovery; replaces the member list when set ({@code CLUSTER_KUBERNETES_SERVICE})
+ * @param kubernetesService headless service for Hazelcast Kubernetes discovery; replaces the member list when set
+ *     ({@code CLUSTER_KUBERNETES_SERVICE}, with {@code CLUSTER_DISCOVERY=kubernetes})
  * @param tlsFiles the operator's certificate, key and authority for the event bus instead of the
  *     ones derived from the secret; null to derive them
  */
@@ -52,8 +53,35 @@ public record ClusterConfig(
         host,
         port,
         settings.integer("EVENTBUS_PORT", 0),
-        settings.optional("CLUSTER_KUBERNETES_SERVICE"),
+        kubernetesService(settings),
         TlsFiles.from(settings));
+  }
+
+  /**
+   * {@code CLUSTER_DISCOVERY}: {@code members} (the {@code CLUSTER_MEMBERS} list) or
+   * {@code kubernetes} (a DNS lookup of the headless service {@code CLUSTER_KUBERNETES_SERVICE});
+   * unset, {@code kubernetes} when that service is named, as before the setting existed. A
+   * contradiction refuses to start rather than guess which of the two the operator meant.
+   *
+   * @return the headless service when discovery is {@code kubernetes}, else null
+   */
+  static String kubernetesService(Settings settings) {
+    String service = settings.optional("CLUSTER_KUBERNETES_SERVICE");
+    String discovery = settings.string("CLUSTER_DISCOVERY", service == null ? "members" : "kubernetes");
+    switch (discovery) {
+      case "members":
+        if (service != null) {
+          throw new IllegalArgumentException("CLUSTER_KUBERNETES_SERVICE is set but CLUSTER_DISCOVERY is members");
+        }
+        return null;
+      case "kubernetes":
+        if (service == null) {
+          throw new IllegalArgumentException("CLUSTER_DISCOVERY=kubernetes needs CLUSTER_KUBERNETES_SERVICE (the headless service)");
+        }
+        return service;
+      default:
+        throw new IllegalArgumentException("CLUSTER_DISCOVERY must be members or kubernetes, not " + discovery);
+    }
   }
 
   /**

@@ -333,7 +333,7 @@ public final class ServiceNode {
     return new MicrometerMetricsFactory(operations.registry());
   }
 
-  private static Config hazelcastConfig(ClusterConfig cluster, ClusterSecret secret) {
+  static Config hazelcastConfig(ClusterConfig cluster, ClusterSecret secret) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
     // The product never phones home, and a member joins only the members it is told about.
@@ -362,7 +362,11 @@ public final class ServiceNode {
     join.getAutoDetectionConfig().setEnabled(false);
     if (cluster.kubernetesService() != null) {
       join.getTcpIpConfig().setEnabled(false);
-      join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", cluster.kubernetesService());
+      // DNS lookup mode: the headless service's A records are the members (no API access, no
+      // RBAC); each is contacted on this member's port, not Hazelcast's default 5701.
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", cluster.kubernetesService())
+          .setProperty("service-port", String.valueOf(cluster.port()));
     } else {
       join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
     }
