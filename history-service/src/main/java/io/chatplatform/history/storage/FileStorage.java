@@ -24,6 +24,11 @@ public interface FileStorage {
    */
   Future<Long> write(String key, ReadStream<Buffer> bytes);
 
+  /** {@link #write(String, ReadStream)} of bytes already in memory (a thumbnail). */
+  default Future<Long> write(String key, Buffer bytes) {
+    return write(key, new BufferStream(bytes));
+  }
+
   /**
    * {@code length} bytes of the object from {@code offset}, streamed as the reader asks for them.
    * The caller knows the object's size (it stored it) and asks only within it.
