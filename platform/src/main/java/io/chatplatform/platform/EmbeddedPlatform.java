@@ -43,11 +43,13 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private final ServiceNode node;
   private final EmbeddedMongo mongo;
   private final GatewayVerticle gateway;
+  private final String mongoUri;
 
-  private EmbeddedPlatform(ServiceNode node, EmbeddedMongo mongo, GatewayVerticle gateway) {
+  private EmbeddedPlatform(ServiceNode node, EmbeddedMongo mongo, GatewayVerticle gateway, String mongoUri) {
     this.node = node;
     this.mongo = mongo;
     this.gateway = gateway;
+    this.mongoUri = mongoUri;
   }
 
   /** Starts the platform; blocking, so call it from a main or test thread, not an event loop. */
@@ -82,7 +84,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
       throw e;
     }
     LOG.info("platform serving on port {} (operations on port {}) with data in {}", gateway.port(), gateway.opsPort(), dataDir);
-    return new EmbeddedPlatform(node, mongo, gateway);
+    return new EmbeddedPlatform(node, mongo, gateway, settings.optional("MONGO_URI"));
   }
 
   public ServiceNode node() {
@@ -95,6 +97,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
 
   public int port() {
     return gateway.port();
+  }
+
+  /** The MongoDB the services use (the embedded one unless {@code MONGO_URI} was given); never logged, it may hold a password. */
+  public String mongoUri() {
+    return mongoUri;
   }
 
   /** The port of the operations endpoints ({@code /health/*}, {@code /metrics}): {@code OPS_HTTP_PORT}, or the one picked. */

@@ -1,0 +1,323 @@
+package io.chatplatform.gateway.files;
+
+import io.chatplatform.contracts.ErrorCode;
+import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.history.FileInfo;
+import io.chatplatform.contracts.history.FileTransfer;
+import io.chatplatform.contracts.history.HistoryApi;
+import io.chatplatform.contracts.history.HistoryApi.DownloadGrantRequest;
+import io.chatplatform.contracts.history.HistoryApi.UploadGrant;
+import io.chatplatform.contracts.history.HistoryApi.UploadGrantRequest;
+import io.chatplatform.gateway.auth.Caller;
+import io.chatplatform.gateway.web.ConnectionGuard;
+import io.chatplatform.runtime.ServiceClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerFileUpload;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The file routes of REST {@code /api/v1}. The gateway holds no file: it asks history-service for
+ * a grant over the event bus (history-service checks membership and quota), then pipes the bytes
+ * between the client and that instance's files endpoint ({@link FileTransfer}) with back-pressure
+ * both ways: a slow side pauses the other, so a transfer holds a few buffers, never the file.
+ *
+ * <ul>
+ *   <li>{@code POST /rooms/{roomId}/files}: the multipart body is decoded as it arrives (no body
+ *       handler buffers it); the part named {@code file} is streamed on, and history-service's answer
+ *       (201 with the file, or its refusal) is the client's, with signed links added.
+ *   <li>{@code GET /files/{fileId}} and {@code /thumbnail}: the client's {@code Range} and
+ *       {@code If-None-Match} go on, the answer's file headers come back ({@link FileTransfer#FORWARDED_RESPONSE_HEADERS})
+ *       with {@code Content-Security-Policy: sandbox}.
+ *   <li>{@code GET /files/links?fileIds=a,b}: signed links ({@link FileLinks}), made here alone.
+ * </ul>
+ */
+public final class FileRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(FileRoutes.class);
+  /** Files are never documents of this site: no script, no plugin, no same-origin access, even when opened in place. */
+  static final String FILE_POLICY = "sandbox";
+  /** The one multipart field an upload's file is read from. */
+  public static final String FIELD = "file";
+
+  private final FilesConfig config;
+  private final ServiceClient services;
+  private final FileLinks links;
+  private final Function<RoutingContext, Caller> callers;
+  private final HttpClient client;
+
+  public FileRoutes(Vertx vertx, FilesConfig config, ServiceClient services, FileLinks links, Function<RoutingContext, Caller> callers) {
+    this.config = config;
+    this.services = services;
+    this.links = links;
+    this.callers = callers;
+    this.client = vertx.createHttpClient(new HttpClientOptions()
+        .setConnectTimeout((int) config.internalTimeoutMs())
+        .setKeepAlive(true));
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  /** Whether the request is an upload, whose body must not go through a body handler. */
+  public static boolean isUpload(HttpServerRequest request) {
+    return request.method() == HttpMethod.POST && request.path().matches("/api/v1/rooms/[^/]+/files");
+  }
+
+  // ---- upload ---------------------------------------------------------------------------------
+
+  /**
+   * Streams the request's {@code file} part to history-service. The request was paused when it
+   * arrived (nothing of its body is lost while the caller is authenticated and the grant fetched).
+   * Whatever the outcome, a request whose body was not read to its end has its connection closed
+   * after the answer: the rest of its bytes will never be read.
+   */
+  public void upload(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    ctx.addEndHandler(x -> {
+      if (!request.isEnded()) {
+        request.connection().close();
+      }
+    });
+    Caller caller = callers.apply(ctx);
+    services.request(HistoryApi.FILE_UPLOAD_GRANT, new UploadGrantRequest(caller.userId(), ctx.pathParam("roomId"), declaredLength(request)))
+        .onFailure(ctx::fail)
+        .onSuccess(grant -> new Relay(ctx, caller, grant).start());
+  }
+
+  private static Long declaredLength(HttpServerRequest request) {
+    try {
+      String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+      return length == null ? null : Long.parseLong(length);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** One upload's way from the client to history-service and the answer back. */
+  private final class Relay {
+    private final RoutingContext ctx;
+    private final Caller caller;
+    private final UploadGrant grant;
+    private boolean started;
+    private boolean answered;
+    private HttpClientRequest toHistory;
+
+    Relay(RoutingContext ctx, Caller caller, UploadGrant grant) {
+      this.ctx = ctx;
+      this.caller = caller;
+      this.grant = grant;
+    }
+
+    void start() {
+      HttpServerRequest request = ctx.request();
+      ConnectionGuard.allowSlowBody(request, config.uploadTimeoutMs());
+      try {
+        request.setExpectMultipart(true);
+      } catch (IllegalStateException e) {
+        fail(ServiceException.badRequest("send the file as multipart/form-data"));
+        return;
+      }
+      request.uploadHandler(this::part);
+      request.exceptionHandler(e -> cutOff());
+      request.endHandler(x -> {
+        if (!started) {
+          fail(ServiceException.badRequest("the multipart body has no part named " + FIELD));
+        }
+      });
+      request.resume();
+    }
+
+    /** The first part named {@code file} is the upload; any other file part is refused (and reset what started). */
+    private void part(HttpServerFileUpload upload) {
+      if (started || !FIELD.equals(upload.name())) {
+        upload.pause();
+        if (toHistory != null) {
+          toHistory.reset();
+        }
+        fail(ServiceException.badRequest("send one file, in the part named " + FIELD));
+        return;
+      }
+      started = true;
+      upload.pause();
+      RequestOptions options = new RequestOptions()
+          .setMethod(HttpMethod.POST)
+          .setAbsoluteURI(grant.url())
+          .setIdleTimeout(config.internalTimeoutMs())
+          .putHeader(FileTransfer.GRANT_HEADER, grant.grantId())
+          .putHeader(FileTransfer.NAME_HEADER, URLEncoder.encode(upload.filename() == null ? "" : upload.filename(), StandardCharsets.UTF_8));
+      client.request(options)
+          .onFailure(e -> unavailable(e))
+          .onSuccess(out -> {
+            toHistory = out;
+            out.setChunked(true);
+            out.response().onComplete(answer -> {
+              if (answer.succeeded()) {
+                answer(answer.result());
+              } else {
+                unavailable(answer.cause());
+              }
+            });
+            upload.pipe().endOnFailure(false).to(out).onFailure(e -> {
+              // The client went away or the part could not be decoded: history-service must not
+              // take what came as the whole file.
+              LOG.debug("an upload stopped: {}", e.toString());
+              out.reset();
+            });
+          });
+    }
+
+    /** history-service's answer is the client's: 201 with links added, or its refusal as it is. */
+    private void answer(HttpClientResponse response) {
+      response.body().onComplete(body -> {
+        if (body.failed()) {
+          unavailable(body.cause());
+          return;
+        }
+        JsonObject json;
+        try {
+          json = body.result().toJsonObject();
+        } catch (DecodeException e) {
+          unavailable(e);
+          return;
+        }
+        if (response.statusCode() == 201) {
+          respond(201, withLinks(FileInfo.read(json), caller.userId()));
+        } else {
+          respond(response.statusCode(), json);
+        }
+      });
+    }
+
+    private void respond(int status, JsonObject body) {
+      if (answered || ctx.response().ended()) {
+        return;
+      }
+      answered = true;
+      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
+    }
+
+    private void fail(ServiceException error) {
+      if (!answered && !ctx.response().ended()) {
+        answered = true;
+        ctx.fail(error);
+      }
+    }
+
+    private void unavailable(Throwable cause) {
+      LOG.warn("an upload to history-service failed: {}", cause.toString());
+      fail(new ServiceException(ErrorCode.UNAVAILABLE, "the file could not be stored, try again"));
+    }
+
+    private void cutOff() {
+      answered = true;
+      if (toHistory != null) {
+        toHistory.reset();
+      }
+    }
+  }
+
+  /** The file object with its signed links: {@code url}, and {@code thumbnailUrl} for images with a thumbnail. */
+  private JsonObject withLinks(FileInfo file, String userId) {
+    FileLinks.Signed signed = links.sign(file.fileId(), userId);
+    JsonObject json = file.write().put("url", FileLinks.url(file.fileId(), false, signed));
+    if (file.hasThumbnail()) {
+      json.put("thumbnailUrl", FileLinks.url(file.fileId(), true, signed));
+    }
+    return json;
+  }
+
+  // ---- download -------------------------------------------------------------------------------
+
+  /** Streams a file ({@code thumbnail}: its thumbnail) to a member of its room; anyone else gets 404. */
+  public void download(RoutingContext ctx, boolean thumbnail) {
+    Caller caller = callers.apply(ctx);
+    HttpServerRequest request = ctx.request();
+    services.request(HistoryApi.FILE_DOWNLOAD_GRANT, new DownloadGrantRequest(caller.userId(), ctx.pathParam("fileId"), thumbnail))
+        .compose(grant -> {
+          RequestOptions options = new RequestOptions()
+              .setMethod(HttpMethod.GET)
+              .setAbsoluteURI(grant.url())
+              .setIdleTimeout(config.internalTimeoutMs())
+              .putHeader(FileTransfer.GRANT_HEADER, grant.grantId());
+          copy(request, options, "Range");
+          copy(request, options, HttpHeaders.IF_NONE_MATCH.toString());
+          return client.request(options).compose(HttpClientRequest::send);
+        })
+        .onFailure(e -> ctx.fail(e instanceof ServiceException ? e : new ServiceException(ErrorCode.UNAVAILABLE, "the file cannot be read now, try again")))
+        .onSuccess(file -> {
+          HttpServerResponse response = ctx.response().setStatusCode(file.statusCode());
+          FileTransfer.FORWARDED_RESPONSE_HEADERS.forEach(name -> {
+            String value = file.getHeader(name);
+            if (value != null) {
+              response.putHeader(name, value);
+            }
+          });
+          response.putHeader("Content-Security-Policy", FILE_POLICY);
+          file.pipeTo(response).onFailure(e -> {
+            LOG.debug("a download stopped: {}", e.toString());
+            if (!response.closed()) {
+              response.reset();
+            }
+          });
+        });
+  }
+
+  private static void copy(HttpServerRequest request, RequestOptions options, String header) {
+    String value = request.getHeader(header);
+    if (value != null) {
+      options.putHeader(header, value);
+    }
+  }
+
+  // ---- links ----------------------------------------------------------------------------------
+
+  /**
+   * {@code ?fileIds=a,b} → {@code {"links":[{"fileId","url","thumbnailUrl"}],"expiresAt"}}, signed
+   * for the caller. Nothing is looked up: a link lets its user try the file as they could with their
+   * token, and every download checks membership. {@code thumbnailUrl} serves only files that have
+   * a thumbnail (those with {@code width} and {@code height}).
+   */
+  public JsonObject links(RoutingContext ctx) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (String id : ctx.request().getParam("fileIds", "").split(",")) {
+      if (!id.isBlank()) {
+        ids.add(id.trim());
+      }
+    }
+    if (ids.isEmpty() || ids.size() > config.linksMax()) {
+      throw ServiceException.badRequest("fileIds must list 1-" + config.linksMax() + " file ids, comma-separated");
+    }
+    String userId = callers.apply(ctx).userId();
+    JsonArray list = new JsonArray();
+    long expiresAt = 0;
+    for (String id : ids) {
+      if (!FileLinks.FILE_ID.matcher(id).matches()) {
+        throw ServiceException.badRequest("fileIds: " + id + " is not a file id");
+      }
+      FileLinks.Signed signed = links.sign(id, userId);
+      expiresAt = signed.expiresAt();
+      list.add(new JsonObject().put("fileId", id).put("url", FileLinks.url(id, false, signed)).put("thumbnailUrl", FileLinks.url(id, true, signed)));
+    }
+    return new JsonObject().put("links", list).put("expiresAt", expiresAt * 1000);
+  }
+}
