@@ -13,6 +13,7 @@ import io.chatplatform.gateway.web.ConnectionGuard;
 import io.chatplatform.runtime.ServiceClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -29,7 +30,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -121,6 +124,7 @@ public final class FileRoutes {
     private boolean started;
     private boolean answered;
     private HttpClientRequest toHistory;
+    private boolean cutOff;
 
     Relay(RoutingContext ctx, Caller caller, UploadGrant grant) {
       this.ctx = ctx;
@@ -131,17 +135,25 @@ public final class FileRoutes {
     void start() {
       HttpServerRequest request = ctx.request();
       ConnectionGuard.allowSlowBody(request, config.uploadTimeoutMs());
-      try {
-        request.setExpectMultipart(true);
-      } catch (IllegalStateException e) {
+      String closeDelimiter = closeDelimiter(request.getHeader(HttpHeaders.CONTENT_TYPE));
+      if (closeDelimiter == null) {
         fail(ServiceException.badRequest("send the file as multipart/form-data"));
         return;
       }
+      request.setExpectMultipart(true);
       request.uploadHandler(this::part);
+      // The raw body, beside the multipart decoder: its end tells whether the part was closed.
+      BodyTail tail = new BodyTail(closeDelimiter);
+      request.handler(tail::add);
       request.exceptionHandler(e -> cutOff());
       request.endHandler(x -> {
         if (!started) {
           fail(ServiceException.badRequest("the multipart body has no part named " + FIELD));
+        } else if (!tail.closed()) {
+          // The body ended inside the part (no closing boundary): the decoder will never end the
+          // part, and history-service must not keep what came.
+          fail(ServiceException.badRequest("the multipart body ends inside the file: no closing boundary"));
+          cutOff();
         }
       });
       request.resume();
@@ -169,6 +181,8 @@ public final class FileRoutes {
           .onFailure(e -> unavailable(e))
           .onSuccess(out -> {
             toHistory = out;
+            // Its failures are answered through its response, below.
+            out.exceptionHandler(e -> LOG.debug("an upload to history-service stopped: {}", e.toString()));
             out.setChunked(true);
             out.response().onComplete(answer -> {
               if (answer.succeeded()) {
@@ -177,12 +191,9 @@ public final class FileRoutes {
                 unavailable(answer.cause());
               }
             });
-            upload.pipe().endOnFailure(false).to(out).onFailure(e -> {
-              // The client went away or the part could not be decoded: history-service must not
-              // take what came as the whole file.
-              LOG.debug("an upload stopped: {}", e.toString());
-              out.reset();
-            });
+            // Not ended when the pipe fails: a client that went away is reset above (cutOff), and
+            // history-service, when it refuses midway, answers before it closes.
+            upload.pipe().endOnFailure(false).to(out).onFailure(e -> LOG.debug("an upload stopped: {}", e.toString()));
           });
     }
 
@@ -224,15 +235,70 @@ public final class FileRoutes {
     }
 
     private void unavailable(Throwable cause) {
+      if (answered || cutOff) {
+        // Reset on purpose: the client was answered already, or is gone.
+        LOG.debug("an upload to history-service ended: {}", cause.toString());
+        return;
+      }
       LOG.warn("an upload to history-service failed: {}", cause.toString());
       fail(new ServiceException(ErrorCode.UNAVAILABLE, "the file could not be stored, try again"));
     }
 
+    /** The client went away or sent a body that cannot be whole: history-service discards the upload. */
     private void cutOff() {
-      answered = true;
+      cutOff = true;
       if (toHistory != null) {
         toHistory.reset();
       }
+    }
+  }
+
+  /** {@code --boundary--} of a multipart Content-Type, or null when it is not one. */
+  static String closeDelimiter(String contentType) {
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      return null;
+    }
+    for (String parameter : contentType.split(";")) {
+      String p = parameter.trim();
+      if (p.regionMatches(true, 0, "boundary=", 0, 9)) {
+        String boundary = p.substring(9).trim();
+        if (boundary.length() > 1 && boundary.startsWith("\"") && boundary.endsWith("\"")) {
+          boundary = boundary.substring(1, boundary.length() - 1);
+        }
+        return boundary.isEmpty() || boundary.length() > 70 ? null : "--" + boundary + "--";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The last bytes of a multipart body, to see whether it ended with its close delimiter. An
+   * epilogue after it (RFC 2046 allows one; browsers send none) longer than the window reads as a
+   * body that was cut off.
+   */
+  static final class BodyTail {
+    private static final int EPILOGUE_MAX = 256;
+    private final byte[] delimiter;
+    private Buffer tail = Buffer.buffer();
+
+    BodyTail(String delimiter) {
+      this.delimiter = delimiter.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    void add(Buffer data) {
+      int keep = delimiter.length + EPILOGUE_MAX;
+      Buffer joined = tail.copy().appendBuffer(data.length() > keep ? data.getBuffer(data.length() - keep, data.length()) : data);
+      tail = joined.length() > keep ? joined.getBuffer(joined.length() - keep, joined.length()) : joined;
+    }
+
+    boolean closed() {
+      byte[] bytes = tail.getBytes();
+      for (int i = 0; i + delimiter.length <= bytes.length; i++) {
+        if (Arrays.equals(bytes, i, i + delimiter.length, delimiter, 0, delimiter.length)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 

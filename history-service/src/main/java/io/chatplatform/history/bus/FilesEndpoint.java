@@ -244,10 +244,8 @@ public final class FilesEndpoint {
         .onSuccess(file -> request.response().setStatusCode(201)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
             .end(file.info().write().toBuffer()))
-        .onFailure(failure -> {
-          discard(upload);
-          answerFailure(request, grant, failure);
-        });
+        // The refusal is answered once nothing of the upload is left.
+        .onFailure(failure -> discard(upload).onComplete(x -> answerFailure(request, grant, failure)));
   }
 
   /** What an upload has made so far, to be deleted if it fails. */
@@ -294,7 +292,7 @@ public final class FilesEndpoint {
   }
 
   /** Deletes what a failed upload made: its bytes, its thumbnail, its record (which reserved quota). */
-  private void discard(Upload upload) {
+  private Future<Void> discard(Upload upload) {
     Future<Void> gone = Future.succeededFuture();
     if (upload.stored) {
       gone = gone.compose(x -> storage.delete(upload.storageId));
@@ -305,7 +303,7 @@ public final class FilesEndpoint {
     if (upload.reserved) {
       gone = gone.compose(x -> catalog.remove(upload.fileId));
     }
-    gone.onFailure(e -> LOG.warn("could not delete the remains of a failed upload {}; the sweep will: {}", upload.fileId, e.toString()));
+    return gone.onFailure(e -> LOG.warn("could not delete the remains of a failed upload {}; the sweep will: {}", upload.fileId, e.toString()));
   }
 
   private void answerFailure(HttpServerRequest request, UploadBinding grant, Throwable failure) {
