@@ -206,6 +206,8 @@ public final class GridFsStorage implements FileStorage {
     private final long end;
     private long demand = Long.MAX_VALUE;
     private boolean reading;
+    /** A chunk read before the reader paused, delivered when it asks again. */
+    private Buffer held;
     private boolean ended;
     private Handler<Buffer> handler;
     private Handler<Void> endHandler;
@@ -259,6 +261,12 @@ public final class GridFsStorage implements FileStorage {
       if (reading || ended || handler == null || demand <= 0) {
         return;
       }
+      if (held != null) {
+        Buffer slice = held;
+        held = null;
+        deliver(slice);
+        return;
+      }
       if (position >= end) {
         ended = true;
         if (endHandler != null) {
@@ -283,12 +291,20 @@ public final class GridFsStorage implements FileStorage {
             }
             Buffer slice = data.getBuffer((int) within, (int) Math.min(data.length(), within + end - position));
             position += slice.length();
-            if (demand != Long.MAX_VALUE) {
-              demand--;
+            if (demand > 0) {
+              deliver(slice);
+            } else {
+              held = slice;
             }
-            handler.handle(slice);
-            pump();
           });
+    }
+
+    private void deliver(Buffer slice) {
+      if (demand != Long.MAX_VALUE) {
+        demand--;
+      }
+      handler.handle(slice);
+      pump();
     }
 
     private Buffer bytes(JsonObject chunk) {
