@@ -3,6 +3,7 @@ package io.chatplatform.history.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chatplatform.history.HistoryConfig;
 import io.chatplatform.runtime.Settings;
 import java.time.Duration;
 import java.util.Map;
@@ -45,6 +46,14 @@ class FileConfigTest {
       assertThatThrownBy(() -> config(Map.of("UPLOAD_ALLOWED_TYPES", type))).as(type)
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never accepted");
     }
+  }
+
+  @Test
+  @DisplayName("history-service reads them at start-up: a wrong one stops it there, not at the first upload")
+  void readAtStartUp() {
+    assertThat(HistoryConfig.from(Settings.of(Map.of())).files().maxUploadBytes()).isEqualTo(25L * 1024 * 1024);
+    assertThatThrownBy(() -> HistoryConfig.from(Settings.of(Map.of("UPLOAD_ALLOWED_TYPES", "image/svg+xml"))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never accepted");
   }
 
   @Test
