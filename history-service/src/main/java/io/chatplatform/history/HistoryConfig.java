@@ -23,7 +23,7 @@ import io.chatplatform.runtime.Settings;
  * @param seqCacheRooms rooms whose last {@code seq} is remembered in memory ({@code HISTORY_SEQ_CACHE_ROOMS})
  * @param unreadScanMax unread messages per room whose sender is checked when counting unread;
  *     older ones count unchecked ({@code HISTORY_UNREAD_SCAN_MAX})
- * @param files the limits of uploaded files ({@link FileConfig})
+ * @param files limits of uploaded files, read here so that a wrong one stops the service at start-up
  * @param transfer the files endpoint, grants and the sweep ({@link FileTransferConfig})
  */
 public record HistoryConfig(

@@ -14,6 +14,9 @@ import java.util.Set;
  *     ({@code USER_STORAGE_QUOTA_BYTES}, 1 GiB)
  * @param maxImagePixels an image whose header declares more pixels (width × height) is refused
  *     before it is decoded ({@code MAX_IMAGE_PIXELS}, 40 million)
+ * @param maxWebpPixels the same for WebP, lower: its decoder (TwelveMonkeys) decodes the whole
+ *     image before subsampling, about 6 bytes a pixel, so this bounds the memory one WebP takes
+ *     (~100 MB at the default) ({@code MAX_WEBP_PIXELS}, 16,777,216 = 4096 × 4096)
  * @param thumbnailMaxSide longest side of a thumbnail in pixels ({@code THUMBNAIL_MAX_SIDE}, 320)
  * @param allowedTypes the media types an upload may be, canonical Tika names; an alias
  *     ({@code audio/wav}) in the setting stands for its canonical type ({@code audio/vnd.wave})
@@ -30,6 +33,7 @@ public record FileConfig(
     long maxUploadBytes,
     long userStorageQuotaBytes,
     long maxImagePixels,
+    long maxWebpPixels,
     int thumbnailMaxSide,
     Set<String> allowedTypes,
     int nameMaxChars,
@@ -61,6 +65,7 @@ public record FileConfig(
     atLeastOne("MAX_UPLOAD_BYTES", maxUploadBytes);
     atLeastOne("USER_STORAGE_QUOTA_BYTES", userStorageQuotaBytes);
     atLeastOne("MAX_IMAGE_PIXELS", maxImagePixels);
+    atLeastOne("MAX_WEBP_PIXELS", maxWebpPixels);
     atLeastOne("THUMBNAIL_MAX_SIDE", thumbnailMaxSide);
     // Room for a base name beside the longest extension kept whole (FileNames.MAX_EXTENSION_CHARS).
     if (nameMaxChars < 2 * FileNames.MAX_EXTENSION_CHARS) {
@@ -82,6 +87,7 @@ public record FileConfig(
         settings.longValue("MAX_UPLOAD_BYTES", 25L * 1024 * 1024),
         settings.longValue("USER_STORAGE_QUOTA_BYTES", 1024L * 1024 * 1024),
         settings.longValue("MAX_IMAGE_PIXELS", 40_000_000L),
+        settings.longValue("MAX_WEBP_PIXELS", 4096L * 4096),
         settings.integer("THUMBNAIL_MAX_SIDE", 320),
         FileTypePolicy.canonicalTypes(Arrays.asList(types.split(","))),
         settings.integer("UPLOAD_NAME_MAX_CHARS", 200),

@@ -35,9 +35,10 @@ import net.coobird.thumbnailator.util.exif.Orientation;
  * <p>In order: the image's header is read for its declared width and height (ImageIO's reader,
  * {@code getWidth(0)}/{@code getHeight(0)}, which decode nothing; for a GIF also its logical screen,
  * which is what a browser allocates), and an image of more than {@code MAX_IMAGE_PIXELS} is refused
- * there. Then it is decoded with source subsampling: the decoder keeps every n-th pixel of every
- * n-th row, so the pixels held are about 2–4 × the thumbnail's side squared (at most a few MB),
- * whatever the image's size. A JPEG's Exif orientation is applied ({@link ExifOrientation}). The
+ * there. Then it is decoded with source subsampling: the JPEG, PNG and GIF decoders keep every
+ * n-th pixel of every n-th row, so the pixels held are about 2–4 × the thumbnail's side squared (a
+ * few MB) whatever the image's size. The WebP decoder decodes the whole image first (about 6 bytes
+ * a pixel), so WebP has its own, lower limit, {@code MAX_WEBP_PIXELS}. A JPEG's Exif orientation is applied ({@link ExifOrientation}). The
  * thumbnail is a new image, longest side at most {@code THUMBNAIL_MAX_SIDE} (never enlarged),
  * encoded from pixels alone, so it carries no metadata: no Exif, no GPS position, no comments.
  * It is JPEG (quality {@value #JPEG_QUALITY}) when every pixel is opaque, else PNG.
@@ -81,14 +82,21 @@ public final class ImageInspector {
   public record Thumbnail(byte[] bytes, String contentType, int width, int height) {}
 
   private final long maxPixels;
+  private final long maxWebpPixels;
   private final int maxSide;
 
   public ImageInspector(FileConfig config) {
-    this(config.maxImagePixels(), config.thumbnailMaxSide());
+    this(config.maxImagePixels(), config.maxWebpPixels(), config.thumbnailMaxSide());
   }
 
-  public ImageInspector(long maxPixels, int maxSide) {
+  /**
+   * @param maxPixels {@code MAX_IMAGE_PIXELS}
+   * @param maxWebpPixels {@code MAX_WEBP_PIXELS}: WebP is decoded whole, then subsampled
+   * @param maxSide {@code THUMBNAIL_MAX_SIDE}
+   */
+  public ImageInspector(long maxPixels, long maxWebpPixels, int maxSide) {
     this.maxPixels = maxPixels;
+    this.maxWebpPixels = maxWebpPixels;
     this.maxSide = maxSide;
   }
 
@@ -135,7 +143,7 @@ public final class ImageInspector {
       int orientation = contentType.equals("image/jpeg") ? ExifOrientation.read(in) : ExifOrientation.AS_STORED;
       int[] gifScreen = contentType.equals("image/gif") ? gifScreen(in) : null;
       if (gifScreen != null) {
-        refuseBomb(gifScreen[0], gifScreen[1]);
+        refuseBomb(gifScreen[0], gifScreen[1], maxPixels, "MAX_IMAGE_PIXELS");
       }
       in.seek(0);
       reader.setInput(in, true, true);
@@ -150,7 +158,11 @@ public final class ImageInspector {
       if (width < 1 || height < 1) {
         throw new RefusedFileException(Reason.IMAGE_UNREADABLE, "the image declares no pixels");
       }
-      refuseBomb(width, height);
+      if (contentType.equals("image/webp")) {
+        refuseBomb(width, height, Math.min(maxPixels, maxWebpPixels), "MAX_WEBP_PIXELS");
+      } else {
+        refuseBomb(width, height, maxPixels, "MAX_IMAGE_PIXELS");
+      }
       Thumbnail thumbnail = thumbnail(decode(reader, width, height, contentType), orientation);
       if (gifScreen != null && gifScreen[0] > 0 && gifScreen[1] > 0) {
         return new ImageInfo(gifScreen[0], gifScreen[1], thumbnail);
@@ -162,10 +174,10 @@ public final class ImageInspector {
     }
   }
 
-  private void refuseBomb(long width, long height) throws RefusedFileException {
-    if (width * height > maxPixels) {
+  private static void refuseBomb(long width, long height, long limit, String setting) throws RefusedFileException {
+    if (width * height > limit) {
       throw new RefusedFileException(Reason.IMAGE_TOO_LARGE, "the image declares " + width + " × " + height
-          + " pixels, more than " + maxPixels);
+          + " pixels, more than " + limit + " (" + setting + ")");
     }
   }
 

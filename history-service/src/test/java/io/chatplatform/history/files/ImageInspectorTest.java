@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("Image dimensions, pixel bombs and thumbnails")
 class ImageInspectorTest {
   static final long MAX_PIXELS = 40_000_000L;
+  static final long MAX_WEBP_PIXELS = 4096L * 4096;
   static final int MAX_SIDE = 320;
-  final ImageInspector inspector = new ImageInspector(MAX_PIXELS, MAX_SIDE);
+  final ImageInspector inspector = new ImageInspector(MAX_PIXELS, MAX_WEBP_PIXELS, MAX_SIDE);
 
   @TempDir
   Path dir;
@@ -138,6 +139,12 @@ class ImageInspectorTest {
 
     ImageInfo info = inspect(photo, "image/jpeg");
 
+    byte[] thumbnail = info.thumbnail().bytes();
+    assertThat(TestImages.jpegMarkers(thumbnail)).as("no APP1 (Exif/XMP) segment").doesNotContain(0xE1)
+        .as("no comment").doesNotContain(0xFE);
+    assertThat(contains(thumbnail, "Exif".getBytes(StandardCharsets.US_ASCII))).isFalse();
+    assertThat(contains(thumbnail, secret.getBytes(StandardCharsets.US_ASCII))).isFalse();
+
     assertThat(info.width()).as("as displayed: turned a quarter").isEqualTo(200);
     assertThat(info.height()).isEqualTo(400);
     BufferedImage small = decode(info.thumbnail());
@@ -146,12 +153,6 @@ class ImageInspectorTest {
     // Orientation 6: the stored left edge (red) is the displayed top.
     assertThat(near(small.getRGB(80, 20), Color.RED)).as("top red").isTrue();
     assertThat(near(small.getRGB(80, 300), Color.BLUE)).as("bottom blue").isTrue();
-
-    byte[] thumbnail = info.thumbnail().bytes();
-    assertThat(TestImages.jpegMarkers(thumbnail)).as("no APP1 (Exif/XMP) segment").doesNotContain(0xE1)
-        .as("no comment").doesNotContain(0xFE);
-    assertThat(contains(thumbnail, "Exif".getBytes(StandardCharsets.US_ASCII))).isFalse();
-    assertThat(contains(thumbnail, secret.getBytes(StandardCharsets.US_ASCII))).isFalse();
   }
 
   @Test
@@ -222,7 +223,7 @@ class ImageInspectorTest {
 
     byte[] lossless = TestImages.resource("alpha-lossless.webp");
     // VP8L header after "VP8L" and its size (offset 20): 0x2F, then 14 bits width-1, 14 bits height-1, little-endian bits.
-    ByteBuffer header = ByteBuffer.wrap(lossless, 21, 4).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer header = ByteBuffer.wrap(lossless).order(ByteOrder.LITTLE_ENDIAN);
     int bits = header.getInt(21);
     header.putInt(21, (bits & 0xF0000000) | 0x3FFF | (0x3FFF << 14));
     assertTooLarge(lossless, "image/webp");
@@ -235,9 +236,38 @@ class ImageInspectorTest {
   }
 
   @Test
+  @DisplayName("WebP, decoded whole, has the lower MAX_WEBP_PIXELS: 5000 × 5000 is refused though under MAX_IMAGE_PIXELS")
+  void webpLimit() {
+    byte[] lossless = TestImages.resource("alpha-lossless.webp");
+    ByteBuffer header = ByteBuffer.wrap(lossless).order(ByteOrder.LITTLE_ENDIAN);
+    int bits = header.getInt(21);
+    header.putInt(21, (bits & 0xF0000000) | (5000 - 1) | ((5000 - 1) << 14));
+    assertThatThrownBy(() -> inspect(lossless, "image/webp"))
+        .isInstanceOfSatisfying(RefusedFileException.class, e -> assertThat(e.reason()).isEqualTo(Reason.IMAGE_TOO_LARGE))
+        .hasMessageContaining("5000 × 5000").hasMessageContaining("MAX_WEBP_PIXELS");
+  }
+
+  @Test
+  @DisplayName("a 36-megapixel PNG is decoded subsampled: a few MB allocated, not the 144 MB of its pixels")
+  void largeImagesAreSubsampled() throws Exception {
+    Path file = dir.resolve("36mp.png");
+    Files.write(file, TestImages.gradientPng(6000, 6000));
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+
+    ImageInfo info = inspector.inspect(file, "image/png");
+
+    long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+    System.out.printf("36 MP PNG (%d bytes): %d MB allocated while inspecting%n", Files.size(file), allocated >> 20);
+    assertThat(info.width()).isEqualTo(6000);
+    assertThat(info.thumbnail().width()).isEqualTo(320);
+    assertThat(allocated).as("bytes allocated; the full image would be 6000 × 6000 × 4").isLessThan(48L << 20);
+  }
+
+  @Test
   @DisplayName("MAX_IMAGE_PIXELS is the limit: that many pixels pass, one row more does not")
   void limitIsTheSetting() throws Exception {
-    ImageInspector small = new ImageInspector(100 * 50, MAX_SIDE);
+    ImageInspector small = new ImageInspector(100 * 50, 100 * 50, MAX_SIDE);
     assertThat(small.inspect(new ByteArrayInputStream(TestImages.png(100, 50)), "image/png").width()).isEqualTo(100);
     assertThatThrownBy(() -> small.inspect(new ByteArrayInputStream(TestImages.png(100, 51)), "image/png"))
         .isInstanceOfSatisfying(RefusedFileException.class, e -> assertThat(e.reason()).isEqualTo(Reason.IMAGE_TOO_LARGE));

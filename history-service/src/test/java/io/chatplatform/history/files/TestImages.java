@@ -127,6 +127,28 @@ final class TestImages {
         chunk("IDAT", java.util.Arrays.copyOf(compressed, length)), chunk("IEND", new byte[0]));
   }
 
+  /** A real RGB PNG of a colour gradient, deflated row by row (no image of that size is held). */
+  static byte[] gradientPng(int width, int height) {
+    ByteArrayOutputStream idat = new ByteArrayOutputStream();
+    Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+    try (java.util.zip.DeflaterOutputStream out = new java.util.zip.DeflaterOutputStream(idat, deflater, 1 << 16)) {
+      byte[] row = new byte[1 + 3 * width];
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          row[1 + 3 * x] = (byte) (x * 255 / width);
+          row[2 + 3 * x] = (byte) (y * 255 / height);
+          row[3 + 3 * x] = (byte) 128;
+        }
+        out.write(row);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      deflater.end();
+    }
+    return concat(PNG_SIGNATURE, ihdr(width, height), chunk("IDAT", idat.toByteArray()), chunk("IEND", new byte[0]));
+  }
+
   /**
    * A PNG declaring {@code width × height} whose IDAT is {@code idatBytes} of zeros, produced as
    * they are read and counted: what a decoder would have to read of a bomb.
