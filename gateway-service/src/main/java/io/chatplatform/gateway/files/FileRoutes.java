@@ -35,6 +35,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,7 @@ public final class FileRoutes {
   static final String FILE_POLICY = "sandbox";
   /** The one multipart field an upload's file is read from. */
   public static final String FIELD = "file";
+  private static final Pattern UPLOAD_PATH = Pattern.compile("/api/v1/rooms/[^/]+/files");
 
   private final FilesConfig config;
   private final ServiceClient services;
@@ -83,7 +85,7 @@ public final class FileRoutes {
 
   /** Whether the request is an upload, whose body must not go through a body handler. */
   public static boolean isUpload(HttpServerRequest request) {
-    return request.method() == HttpMethod.POST && request.path().matches("/api/v1/rooms/[^/]+/files");
+    return request.method() == HttpMethod.POST && UPLOAD_PATH.matcher(request.path()).matches();
   }
 
   // ---- upload ---------------------------------------------------------------------------------
@@ -91,20 +93,41 @@ public final class FileRoutes {
   /**
    * Streams the request's {@code file} part to history-service. The request was paused when it
    * arrived (nothing of its body is lost while the caller is authenticated and the grant fetched).
-   * Whatever the outcome, a request whose body was not read to its end has its connection closed
-   * after the answer: the rest of its bytes will never be read.
+   * A request whose body was not read to its end when it is answered: refused before its file was
+   * read (no grant), the rest is read and dropped up to {@code FILE_REFUSED_BODY_READ_MAX_BYTES},
+   * so that a client still sending reads the answer; otherwise its connection is closed.
    */
   public void upload(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    boolean[] relayed = {false};
     ctx.addEndHandler(x -> {
       if (!request.isEnded()) {
-        request.connection().close();
+        if (relayed[0]) {
+          request.connection().close();
+        } else {
+          drop(request, config.refusedBodyReadMaxBytes());
+        }
       }
     });
     Caller caller = callers.apply(ctx);
     services.request(HistoryApi.FILE_UPLOAD_GRANT, new UploadGrantRequest(caller.userId(), ctx.pathParam("roomId"), declaredLength(request)))
         .onFailure(ctx::fail)
-        .onSuccess(grant -> new Relay(ctx, caller, grant).start());
+        .onSuccess(grant -> {
+          relayed[0] = true;
+          new Relay(ctx, caller, grant).start();
+        });
+  }
+
+  /** Reads and drops the rest of a refused request's body, closing its connection past {@code max} bytes. */
+  private static void drop(HttpServerRequest request, long max) {
+    long[] read = {0};
+    request.handler(data -> {
+      read[0] += data.length();
+      if (read[0] > max) {
+        request.connection().close();
+      }
+    });
+    request.resume();
   }
 
   private static Long declaredLength(HttpServerRequest request) {

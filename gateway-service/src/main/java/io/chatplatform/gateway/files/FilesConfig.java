@@ -15,15 +15,20 @@ import io.chatplatform.runtime.Settings;
  * @param uploadTimeoutMs an upload's body must have arrived this long after its head; it replaces
  *     {@code HTTP_REQUEST_READ_TIMEOUT_MS} for uploads, which take longer than a REST body
  *     ({@code FILE_UPLOAD_TIMEOUT_MS}, 10 minutes: 25 MiB at 350 kbit/s)
+ * @param refusedBodyReadMaxBytes an upload refused before its file was read (no grant: not a
+ *     member, no quota left, over the write limit) has this much of its body read and dropped, so
+ *     that its client, still sending, reads the answer; a longer body has its connection closed
+ *     ({@code FILE_REFUSED_BODY_READ_MAX_BYTES})
  */
-public record FilesConfig(long linkTtlSeconds, int linksMax, long internalTimeoutMs, long uploadTimeoutMs) {
+public record FilesConfig(long linkTtlSeconds, int linksMax, long internalTimeoutMs, long uploadTimeoutMs, long refusedBodyReadMaxBytes) {
 
   public static FilesConfig from(Settings settings) {
     return new FilesConfig(
         positive(settings, "FILE_URL_TTL_SECONDS", 600),
         (int) positive(settings, "FILE_LINKS_MAX", 100),
         positive(settings, "FILES_INTERNAL_TIMEOUT_MS", 30_000),
-        positive(settings, "FILE_UPLOAD_TIMEOUT_MS", 600_000));
+        positive(settings, "FILE_UPLOAD_TIMEOUT_MS", 600_000),
+        positive(settings, "FILE_REFUSED_BODY_READ_MAX_BYTES", 1024 * 1024));
   }
 
   private static long positive(Settings settings, String name, long defaultValue) {
