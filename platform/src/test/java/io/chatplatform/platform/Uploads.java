@@ -26,8 +26,12 @@ final class Uploads implements AutoCloseable {
   private final MongoClient mongo;
 
   Uploads(Vertx vertx, Api api, EmbeddedPlatform platform) {
+    this(vertx, api, platform.mongoUri());
+  }
+
+  Uploads(Vertx vertx, Api api, String mongoUri) {
     this.api = api;
-    this.mongo = MongoClient.create(vertx, new JsonObject().put("connection_string", platform.mongoUri()).put("db_name", "chat"));
+    this.mongo = MongoClient.create(vertx, new JsonObject().put("connection_string", mongoUri).put("db_name", "chat"));
   }
 
   /** {@code POST /rooms/{roomId}/files} with one part, {@code file}, as a browser's form sends it. */
