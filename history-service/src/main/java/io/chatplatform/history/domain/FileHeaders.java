@@ -1,14 +1,16 @@
 package io.chatplatform.history.domain;
 
+import io.chatplatform.history.files.ImageInspector;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * How a stored file is presented to a browser. Only images, audio and video may be shown in
- * place ({@code inline}); everything else is a download ({@code attachment}), and so is any type
- * a browser runs script in, should one ever be stored (SVG, HTML, XML: the upload policy refuses
- * them, this is the second line). The gateway adds {@code Content-Security-Policy: sandbox} and
+ * How a stored file is presented to a browser. Only the images the server decoded
+ * ({@link ImageInspector#READABLE_TYPES}), audio and video may be shown in place ({@code inline});
+ * everything else is a download ({@code attachment}): other image types an operator allows, and
+ * any type a browser runs script in, should one ever be stored (SVG, HTML, XML: the upload policy
+ * refuses them, this is the second line). The gateway adds {@code Content-Security-Policy: sandbox} and
  * {@code nosniff}, so even a file opened in place cannot run script as the site's origin.
  */
 public final class FileHeaders {
@@ -20,7 +22,7 @@ public final class FileHeaders {
     if (type.contains("svg") || type.contains("xml") || type.contains("html")) {
       return false;
     }
-    return type.startsWith("image/") || type.startsWith("audio/") || type.startsWith("video/");
+    return ImageInspector.READABLE_TYPES.contains(type) || type.startsWith("audio/") || type.startsWith("video/");
   }
 
   /**

@@ -8,12 +8,12 @@ import org.junit.jupiter.api.Test;
 @DisplayName("How files are presented")
 class FileHeadersTest {
   @Test
-  @DisplayName("images, audio and video in place; everything else, SVG and HTML above all, as a download")
+  @DisplayName("inspected images, audio and video in place; everything else, SVG, HTML and uninspected images above all, as a download")
   void disposition() {
     for (String type : new String[] {"image/png", "image/jpeg", "audio/ogg", "video/mp4"}) {
       assertThat(FileHeaders.contentDisposition("a.bin", type)).as(type).startsWith("inline;");
     }
-    for (String type : new String[] {"image/svg+xml", "text/html", "application/xhtml+xml", "application/pdf", "text/plain",
+    for (String type : new String[] {"image/svg+xml", "image/bmp", "image/tiff", "text/html", "application/xhtml+xml", "application/pdf", "text/plain",
         "application/zip", "application/xml", null}) {
       assertThat(FileHeaders.contentDisposition("a.bin", type)).as(String.valueOf(type)).startsWith("attachment;");
     }
