@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  *     watermark moves; in larger ones only the reader's own devices are, as receipt events
  *     would grow with the square of the room ({@code RECEIPT_EVENTS_MAX_MEMBERS}), most rooms
  *     (group and direct) one user may be in ({@code ROOMS_PER_USER_MAX}), and most rooms in one
- *     page of {@code GET /rooms} ({@code ROOM_LIST_PAGE_MAX})
+ *     page of {@code GET /rooms} ({@code ROOM_LIST_PAGE_MAX}), and most files one message may carry
+ *     ({@code MESSAGE_MAX_ATTACHMENTS})
  * @param historyTimeoutMs how long chat-service waits for history-service; below the gateway's
  *     {@code SERVICE_TIMEOUT_MS} so the client hears the real failure ({@code HISTORY_TIMEOUT_MS})
  * @param roomCacheSize rooms an instance keeps in memory ({@code ROOM_CACHE_SIZE})
@@ -59,7 +60,8 @@ public record ChatConfig(
             settings.integer("HISTORY_MAX_PAGE_SIZE", 100),
             settings.integer("RECEIPT_EVENTS_MAX_MEMBERS", 50),
             settings.integer("ROOMS_PER_USER_MAX", 1000),
-            settings.integer("ROOM_LIST_PAGE_MAX", 100)),
+            settings.integer("ROOM_LIST_PAGE_MAX", 100),
+            settings.integer("MESSAGE_MAX_ATTACHMENTS", 10)),
         settings.longValue("HISTORY_TIMEOUT_MS", 4000),
         settings.integer("ROOM_CACHE_SIZE", 10_000),
         settings.longValue("ROOM_CACHE_TTL_MS", 60_000),

@@ -97,7 +97,11 @@ public final class Addresses {
     public static final String WEBPUSH_KEY = "svc.notification.webpush-key";
   }
 
-  /** Request/reply addresses served by history-service; only chat-service calls them. */
+  /**
+   * Request/reply addresses served by history-service. chat-service calls the message and receipt
+   * ones; the gateway calls only the two file grants, which history-service answers after asking
+   * chat-service whether the user is a member of the room.
+   */
   public static final class History {
     private History() {}
 
@@ -108,6 +112,10 @@ public final class Addresses {
     public static final String ROOM_STATES = "svc.history.room-states";
     public static final String RECEIPT_MARK = "svc.history.receipts.mark";
     public static final String RECEIPT_LIST = "svc.history.receipts.list";
+    /** {@code {userId, roomId, declaredBytes}} → {@code {grantId, url, maxBytes}}: one upload to the files endpoint. */
+    public static final String FILE_UPLOAD_GRANT = "svc.history.files.upload-grant";
+    /** {@code {userId, fileId, thumbnail}} → {@code {grantId, url}}: one download from the files endpoint. */
+    public static final String FILE_DOWNLOAD_GRANT = "svc.history.files.download-grant";
   }
 
   /**

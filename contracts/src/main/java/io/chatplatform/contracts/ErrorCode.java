@@ -13,7 +13,11 @@ public enum ErrorCode {
   NOT_FOUND(404, "not_found"),
   CONFLICT(409, "conflict"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large"),
+  /** An upload that would take its user past their storage quota (declared after PAYLOAD_TOO_LARGE: a bare 413 reads as that). */
+  QUOTA_EXCEEDED(413, "quota_exceeded"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+  /** A {@code Range} no byte of the file is in. */
+  RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable"),
   RATE_LIMITED(429, "rate_limited"),
   INTERNAL(500, "internal"),
   UNAVAILABLE(503, "unavailable");

@@ -7,10 +7,12 @@ import io.chatplatform.contracts.chat.ChatApi;
 import io.chatplatform.contracts.chat.ChatApi.Credentials;
 import io.chatplatform.contracts.chat.ChatApi.Send;
 import io.chatplatform.contracts.chat.ChatApi.SyncRequest;
+import io.chatplatform.contracts.history.FileInfo;
 import io.chatplatform.contracts.history.HistoryApi;
 import io.chatplatform.contracts.history.HistoryApi.Append;
 import io.chatplatform.contracts.history.HistoryApi.RoomState;
 import io.chatplatform.contracts.history.HistoryApi.RoomStates;
+import io.chatplatform.contracts.history.Message;
 import io.chatplatform.contracts.presence.PresenceApi;
 import io.chatplatform.contracts.presence.PresenceApi.Typing;
 import io.vertx.core.Vertx;
@@ -51,6 +53,28 @@ class ContractsTest {
     assertThat(throughTheWire(ChatApi.REFRESH_ROTATE.reply(), grant)).isEqualTo(grant);
     ChatApi.RefreshRotate rotate = new ChatApi.RefreshRotate("hash-1", "hash-2");
     assertThat(throughTheWire(ChatApi.REFRESH_ROTATE.request(), rotate)).isEqualTo(rotate);
+  }
+
+  @Test
+  @DisplayName("files: messages carry file objects (dimensions only when known), grants cross the cluster whole")
+  void files() {
+    FileInfo photo = new FileInfo("f_1", "cat.jpg", 48021, "image/jpeg", 1600, 1200);
+    FileInfo notes = new FileInfo("f_2", "notes.pdf", 900, "application/pdf", null, null);
+    Message message = new Message("r1", 7, "m7", "u1", "c1", "", List.of(photo, notes), null, List.of(), 42, null, false);
+    assertThat(throughTheWire(Message.SHAPE, message)).isEqualTo(message);
+    assertThat(message.write().getJsonArray("attachments").getJsonObject(1).fieldNames())
+        .containsExactly("fileId", "name", "size", "contentType");
+    assertThat(photo.hasThumbnail()).isTrue();
+    assertThat(notes.hasThumbnail()).isFalse();
+
+    HistoryApi.UploadGrantRequest ask = new HistoryApi.UploadGrantRequest("u1", "r1", 48213L);
+    assertThat(throughTheWire(HistoryApi.FILE_UPLOAD_GRANT.request(), ask)).isEqualTo(ask);
+    HistoryApi.UploadGrant upload = new HistoryApi.UploadGrant("g1", "http://10.0.0.5:8091/files", 26_214_400);
+    assertThat(throughTheWire(HistoryApi.FILE_UPLOAD_GRANT.reply(), upload)).isEqualTo(upload);
+    HistoryApi.DownloadGrantRequest fetch = new HistoryApi.DownloadGrantRequest("u1", "f_1", true);
+    assertThat(throughTheWire(HistoryApi.FILE_DOWNLOAD_GRANT.request(), fetch)).isEqualTo(fetch);
+    HistoryApi.DownloadGrant download = new HistoryApi.DownloadGrant("g2", "http://10.0.0.5:8091/files/download");
+    assertThat(throughTheWire(HistoryApi.FILE_DOWNLOAD_GRANT.reply(), download)).isEqualTo(download);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.chatplatform.gateway;
 
 import io.chatplatform.gateway.auth.ExternalTokenConfig;
+import io.chatplatform.gateway.files.FilesConfig;
 import io.chatplatform.gateway.ratelimit.RateLimitConfig;
 import io.chatplatform.gateway.web.HttpEdgeConfig;
 import io.chatplatform.gateway.web.OriginPolicy;
@@ -55,6 +56,7 @@ import java.util.List;
  * @param sockJsSessionBindAddress a request of a SockJS HTTP session must come from the address
  *     that opened the session, besides carrying its credential; off for clients whose address
  *     changes between requests (a pool of proxies) ({@code SOCKJS_SESSION_BIND_ADDRESS})
+ * @param files the file routes: signed links, the files endpoints' timeouts (see {@link FilesConfig})
  */
 public record GatewayConfig(
     String httpHost,
@@ -82,7 +84,8 @@ public record GatewayConfig(
     boolean webSocketCompression,
     long drainTimeoutMs,
     HttpEdgeConfig edge,
-    boolean sockJsSessionBindAddress) {
+    boolean sockJsSessionBindAddress,
+    FilesConfig files) {
 
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
@@ -97,7 +100,8 @@ public record GatewayConfig(
         + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", socketSendQueueMax=" + socketSendQueueMax
         + ", maxSocketsPerUser=" + maxSocketsPerUser + ", rateLimits=" + rateLimits
         + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression
-        + ", drainTimeoutMs=" + drainTimeoutMs + ", edge=" + edge + ", sockJsSessionBindAddress=" + sockJsSessionBindAddress + "]";
+        + ", drainTimeoutMs=" + drainTimeoutMs + ", edge=" + edge + ", sockJsSessionBindAddress=" + sockJsSessionBindAddress
+        + ", files=" + files + "]";
   }
 
   public static GatewayConfig from(Settings settings) {
@@ -158,7 +162,8 @@ public record GatewayConfig(
         settings.bool("WEBSOCKET_COMPRESSION", false),
         positive(settings, "DRAIN_TIMEOUT_MS", 10_000),
         HttpEdgeConfig.from(settings),
-        settings.bool("SOCKJS_SESSION_BIND_ADDRESS", true));
+        settings.bool("SOCKJS_SESSION_BIND_ADDRESS", true),
+        FilesConfig.from(settings));
   }
 
   private static int positive(Settings settings, String name, int defaultValue) {

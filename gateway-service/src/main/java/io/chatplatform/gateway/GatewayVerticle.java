@@ -50,6 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
   private SocketEndpoints sockets;
   private RateLimiter limiter;
   private Tokens tokens;
+  private RestApi rest;
   /** Set when the verticle stops: readiness is DOWN from then on. */
   private volatile boolean draining;
 
@@ -92,7 +93,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.route().handler(new SecurityHeaders(config.tls(), config.hstsMaxAgeSeconds()));
     MalformedRequests.mount(router);
     ApiOrigins.mount(router, "/api/v1/*", origins, config.corsMaxAgeSeconds());
-    router.route("/api/v1/*").subRouter(new RestApi(vertx, config, tokens, services, guards).router());
+    rest = new RestApi(vertx, config, tokens, services, guards);
+    router.route("/api/v1/*").subRouter(rest.router());
     sockets.mount(router, "/eventbus");
     StaticPages.mount(router);
 
@@ -146,6 +148,7 @@ public final class GatewayVerticle extends VerticleBase {
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> redirectServer == null ? Future.succeededFuture() : redirectServer.close())
         .eventually(() -> operationsServer == null ? Future.succeededFuture() : operationsServer.close())
+        .eventually(() -> rest == null ? Future.succeededFuture() : rest.close())
         .eventually(() -> {
           if (tokens != null) {
             tokens.close();

@@ -1,5 +1,6 @@
 package io.chatplatform.history;
 
+import io.chatplatform.history.files.FileConfig;
 import io.chatplatform.runtime.MongoConfig;
 import io.chatplatform.runtime.Settings;
 
@@ -22,6 +23,8 @@ import io.chatplatform.runtime.Settings;
  * @param seqCacheRooms rooms whose last {@code seq} is remembered in memory ({@code HISTORY_SEQ_CACHE_ROOMS})
  * @param unreadScanMax unread messages per room whose sender is checked when counting unread;
  *     older ones count unchecked ({@code HISTORY_UNREAD_SCAN_MAX})
+ * @param files limits of uploaded files, read here so that a wrong one stops the service at start-up
+ * @param transfer the files endpoint, grants and the sweep ({@link FileTransferConfig})
  */
 public record HistoryConfig(
     MongoConfig mongo, int syncPageSize, int maxPageSize,
@@ -31,7 +34,9 @@ public record HistoryConfig(
     int appendQueueMax,
     long appendMaxWaitMs,
     int seqCacheRooms,
-    int unreadScanMax) {
+    int unreadScanMax,
+    FileConfig files,
+    FileTransferConfig transfer) {
 
   public static HistoryConfig from(Settings settings) {
     return new HistoryConfig(
@@ -46,7 +51,9 @@ public record HistoryConfig(
         settings.integer("HISTORY_APPEND_QUEUE_MAX", 5_000),
         settings.longValue("HISTORY_APPEND_MAX_WAIT_MS", 3_000),
         settings.integer("HISTORY_SEQ_CACHE_ROOMS", 100_000),
-        settings.integer("HISTORY_UNREAD_SCAN_MAX", 1_000));
+        settings.integer("HISTORY_UNREAD_SCAN_MAX", 1_000),
+        FileConfig.from(settings),
+        FileTransferConfig.from(settings));
   }
 
   private static int positive(Settings settings, String name, int defaultValue) {

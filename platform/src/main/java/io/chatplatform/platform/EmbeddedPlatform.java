@@ -121,6 +121,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return gateway.port();
   }
 
+  /** The MongoDB the services use (the embedded one unless {@code MONGO_URI} was given); never logged, it may hold a password. */
+  public String mongoUri() {
+    return settings.optional("MONGO_URI");
+  }
+
   /** The port of the operations endpoints ({@code /health/*}, {@code /metrics}): {@code OPS_HTTP_PORT}, or the one picked. */
   public int opsPort() {
     return gateway.opsPort();

@@ -6,6 +6,7 @@ import io.chatplatform.embeddedstore.EmbeddedMongo;
 import io.chatplatform.testsupport.Await;
 import io.chatplatform.testsupport.RedisServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
@@ -170,6 +171,26 @@ class ClusteredProcessesTest {
       try (Api ops = new Api(vertx, BASE_GATEWAY_OPS_PORT)) {
         assertThat(ops.get("/health/ready", null).status()).isEqualTo(200);
       }
+    }
+  }
+
+  @Test
+  @DisplayName("a file goes from a gateway process to history-service's files endpoint and back, whole and by range, and into a message")
+  void filesAcrossProcesses() {
+    try (Api api = new Api(vertx, gatewayPort); Uploads files = new Uploads(vertx, api, mongo.connectionString())) {
+      Api.User alice = api.register("f-alice");
+      Api.User bob = api.register("f-bob");
+      String roomId = api.createRoom(alice, "files", bob).getString("roomId");
+      byte[] bytes = Uploads.pdf(1_000_000, 30);
+      JsonObject file = files.uploaded(alice.token(), roomId, "across.pdf", bytes);
+      assertThat(files.get(file.getString("url"), null, Map.of()).body().getBytes()).isEqualTo(bytes);
+      Api.Response part = files.get("/api/v1/files/" + file.getString("fileId"), bob.token(), Map.of("Range", "bytes=300000-300009"));
+      assertThat(part.status()).isEqualTo(206);
+      assertThat(part.body().getBytes()).isEqualTo(Arrays.copyOfRange(bytes, 300_000, 300_010));
+      Api.Response sent = api.post("/api/v1/rooms/" + roomId + "/messages", alice.token(),
+          new JsonObject().put("clientMsgId", "f1").put("attachments", new JsonArray().add(file.getString("fileId"))));
+      assertThat(sent.status()).isEqualTo(201);
+      assertThat(sent.json().getJsonArray("attachments").getJsonObject(0).getString("name")).isEqualTo("across.pdf");
     }
   }
 

@@ -136,6 +136,16 @@ final class RawHttp implements AutoCloseable {
     return new Response(status, head, new String(body, StandardCharsets.UTF_8));
   }
 
+  /** A response's head alone, its body left to {@link #read}. */
+  String head() {
+    return readHead();
+  }
+
+  /** The next {@code n} bytes (of a body whose head was read). */
+  byte[] read(int n) {
+    return readExactly(n);
+  }
+
   private String readHead() {
     StringBuilder head = new StringBuilder();
     try {

@@ -10,4 +10,5 @@ public record ChatLimits(
     int maxPageSize,
     int receiptEventsMaxMembers,
     int maxRoomsPerUser,
-    int roomListPageMax) {}
+    int roomListPageMax,
+    int maxAttachments) {}

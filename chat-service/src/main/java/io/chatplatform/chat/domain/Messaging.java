@@ -50,7 +50,7 @@ public final class Messaging {
     String caller = request.callerId();
     String clientMsgId = Rules.clientMsgId(request.clientMsgId());
     String text = Rules.text(request.text(), limits.maxTextLength());
-    Rules.content(text, request.attachments());
+    Rules.content(text, request.attachments(), limits.maxAttachments());
     return rooms
         .memberRoom(request.roomId(), caller)
         .compose(room -> mentions(room, text))

@@ -129,14 +129,19 @@ public final class Rules {
 
   /**
    * A message needs text someone can see, or attachments; text of only spaces and invisible
-   * characters is none. No file id can be valid until files exist.
+   * characters is none. At most {@code maxAttachments} files, each once. Whether each file may be
+   * attached (uploaded by the sender to this room, not attached elsewhere) is history-service's
+   * to check: it owns the files.
    */
-  public static void content(String text, List<String> attachments) {
+  public static void content(String text, List<String> attachments, int maxAttachments) {
     if (!UnicodeText.hasVisible(text) && attachments.isEmpty()) {
       throw ServiceException.badRequest("a message needs text or attachments");
     }
-    if (!attachments.isEmpty()) {
-      throw ServiceException.badRequest("unknown file in attachments");
+    if (attachments.size() > maxAttachments) {
+      throw ServiceException.badRequest("at most " + maxAttachments + " attachments");
+    }
+    if (Set.copyOf(attachments).size() != attachments.size()) {
+      throw ServiceException.badRequest("a file is attached twice");
     }
   }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * moves. Everything completes synchronously, so a test reads each result at once.
  */
 final class ChatDomain {
-  static final ChatLimits LIMITS = new ChatLimits(40, 4, 20, 5, 3, 100, 3, 6, 2);
+  static final ChatLimits LIMITS = new ChatLimits(40, 4, 20, 5, 3, 100, 3, 6, 2, 3);
   /** Few iterations: these tests check the rules, not the hash's cost. */
   static final int HASH_ITERATIONS = 1_000;
   static final long REFRESH_TTL_SECONDS = 3_600;

@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.chatplatform.contracts.history.HistoryApi.MemberMarks;
 import io.chatplatform.contracts.history.HistoryApi.RoomMarks;
 import io.chatplatform.contracts.history.HistoryApi.SyncPages;
+import io.chatplatform.contracts.history.FileInfo;
 import io.chatplatform.contracts.history.Message;
 import io.chatplatform.contracts.history.MessagePage;
 import java.util.LinkedHashMap;
@@ -37,6 +38,11 @@ final class MemoryHistory implements HistoryClient {
   /** "room user" → {delivered, read}. */
   private final Map<String, long[]> marks = new HashMap<>();
 
+  /** history-service describes each attached file from its own records; here every id names a small text file. */
+  static FileInfo uploaded(String fileId) {
+    return new FileInfo(fileId, fileId + ".txt", 1, "text/plain", null, null);
+  }
+
   @Override
   public Future<Appended> append(Append m) {
     String key = m.roomId() + " " + m.senderId() + " " + m.clientMsgId();
@@ -49,7 +55,7 @@ final class MemoryHistory implements HistoryClient {
       return Future.failedFuture(ServiceException.badRequest("replyTo must be the seq of an earlier message"));
     }
     Message message = new Message(m.roomId(), room.size() + 1, "m" + (room.size() + 1), m.senderId(), m.clientMsgId(),
-        m.text(), m.attachments(), m.replyTo(), m.mentions(), m.ts(), null, false);
+        m.text(), m.attachments().stream().map(MemoryHistory::uploaded).toList(), m.replyTo(), m.mentions(), m.ts(), null, false);
     room.add(message);
     byClientKey.put(key, message);
     return Future.succeededFuture(new Appended(message, false));

@@ -11,6 +11,7 @@ import io.chatplatform.contracts.chat.ChatApi.PageRequest;
 import io.chatplatform.contracts.chat.ChatApi.Send;
 import io.chatplatform.contracts.chat.ChatApi.SyncRequest;
 import io.chatplatform.contracts.history.HistoryApi.SyncPages;
+import io.chatplatform.contracts.history.FileInfo;
 import io.chatplatform.contracts.history.Message;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,15 @@ class MessagingTest {
   }
 
   @Test
+  @DisplayName("send files without text, leaving it to history-service to check and describe them")
+  void attachmentsWithoutText() {
+    Message message = result(chat.messaging.send(new Send(alice, roomId, "m1", "", List.of("f_1", "f_2"), null)));
+    assertThat(message.attachments()).extracting(FileInfo::fileId).containsExactly("f_1", "f_2");
+    assertThat(message.text()).isEmpty();
+    assertThat(chat.events.messages).containsExactly(message);
+  }
+
+  @Test
   @DisplayName("record as mentions only the named users who are members of the room")
   void mentions() {
     Message message = result(chat.messaging.send(send(alice, "m1", "@bob and @carol, see @nobody")));
@@ -62,7 +72,7 @@ class MessagingTest {
   }
 
   @Test
-  @DisplayName("refuse non-members, blank and over-long texts, attachments and bad ids before storing anything")
+  @DisplayName("refuse non-members, blank and over-long texts, too many attachments and bad ids before storing anything")
   void refusals() {
     assertThatThrownBy(() -> result(chat.messaging.send(send(carol, "m1", "hi"))))
         .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
@@ -70,7 +80,7 @@ class MessagingTest {
         send(alice, "m1", "   "),
         send(alice, "m1", "x".repeat(ChatDomain.LIMITS.maxTextLength() + 1)),
         send(alice, "has space", "hi"),
-        new Send(alice, roomId, "m1", "hi", List.of("f_1"), null))) {
+        new Send(alice, roomId, "m1", "", List.of("f_1", "f_2", "f_3", "f_4"), null))) {
       assertThatThrownBy(() -> result(chat.messaging.send(bad)))
           .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
     }

@@ -83,10 +83,10 @@ class RulesTest {
   @DisplayName("a message of only spaces and invisible characters has no text")
   void invisibleText() {
     for (String invisible : new String[] {" \n", "\u200B", "\u200B\u200D\u2060\uFEFF", "\u3164", "\u2800 \u2800", "\u202E\u202C"}) {
-      assertThatThrownBy(() -> Rules.content(invisible, List.of())).as(invisible).isInstanceOf(ServiceException.class);
+      assertThatThrownBy(() -> Rules.content(invisible, List.of(), 10)).as(invisible).isInstanceOf(ServiceException.class);
     }
-    Rules.content("\u202Eok", List.of());
-    Rules.content("😀", List.of());
+    Rules.content("\u202Eok", List.of(), 10);
+    Rules.content("😀", List.of(), 10);
   }
 
   @Test
@@ -110,11 +110,14 @@ class RulesTest {
   }
 
   @Test
-  @DisplayName("a message needs text or attachments, and no file id is known yet")
+  @DisplayName("a message needs text or attachments, at most the limit of distinct files")
   void content() {
-    Rules.content("hi", List.of());
-    assertThatThrownBy(() -> Rules.content(" \n", List.of())).isInstanceOf(ServiceException.class);
-    assertThatThrownBy(() -> Rules.content("", List.of("f_1"))).isInstanceOf(ServiceException.class);
+    Rules.content("hi", List.of(), 10);
+    Rules.content("", List.of("f_1"), 10);
+    Rules.content(" ", List.of("f_1", "f_2"), 2);
+    assertThatThrownBy(() -> Rules.content(" \n", List.of(), 10)).hasMessage("a message needs text or attachments");
+    assertThatThrownBy(() -> Rules.content("", List.of("f_1", "f_2", "f_3"), 2)).hasMessage("at most 2 attachments");
+    assertThatThrownBy(() -> Rules.content("", List.of("f_1", "f_1"), 10)).hasMessage("a file is attached twice");
   }
 
   @Test

@@ -230,6 +230,61 @@ public final class HistoryApi {
     }
   }
 
+  /**
+   * The gateway asks to stream one upload of {@code userId} into {@code roomId}.
+   *
+   * @param declaredBytes the client's {@code Content-Length} (the whole multipart body, so an upper
+   *     bound of the file's size), or null when it sent none: what the upload reserves of the quota
+   */
+  public record UploadGrantRequest(String userId, String roomId, Long declaredBytes) {
+    static UploadGrantRequest read(JsonObject json) {
+      return new UploadGrantRequest(Fields.string(json, "userId"), Fields.string(json, "roomId"), Fields.optWhole(json, "declaredBytes"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("userId", userId).put("roomId", roomId).put("declaredBytes", declaredBytes);
+    }
+  }
+
+  /**
+   * One use of the files endpoint of the history-service instance that issued it, within
+   * {@code FILE_GRANT_TTL_MS}: send the bytes to {@code url} with the grant (see {@link FileTransfer}).
+   *
+   * @param maxBytes the most the upload may carry, its quota and {@code MAX_UPLOAD_BYTES} counted
+   */
+  public record UploadGrant(String grantId, String url, long maxBytes) {
+    static UploadGrant read(JsonObject json) {
+      return new UploadGrant(json.getString("grantId"), json.getString("url"), json.getLong("maxBytes", 0L));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("grantId", grantId).put("url", url).put("maxBytes", maxBytes);
+    }
+  }
+
+  /** The gateway asks to stream a file (or its thumbnail) to {@code userId}. */
+  public record DownloadGrantRequest(String userId, String fileId, boolean thumbnail) {
+    static DownloadGrantRequest read(JsonObject json) {
+      return new DownloadGrantRequest(
+          Fields.string(json, "userId"), Fields.string(json, "fileId"), Fields.bool(json, "thumbnail", "thumbnail must be true or false"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("userId", userId).put("fileId", fileId).put("thumbnail", thumbnail);
+    }
+  }
+
+  /** One download from the files endpoint at {@code url}, within {@code FILE_GRANT_TTL_MS}. */
+  public record DownloadGrant(String grantId, String url) {
+    static DownloadGrant read(JsonObject json) {
+      return new DownloadGrant(json.getString("grantId"), json.getString("url"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("grantId", grantId).put("url", url);
+    }
+  }
+
   public static final Endpoint<Append, Appended> APPEND =
       Endpoint.of(Addresses.History.APPEND, Shape.of(Append.class, Append::read, Append::write),
           Shape.of(Appended.class, Appended::read, Appended::write));
@@ -248,5 +303,15 @@ public final class HistoryApi {
       Endpoint.of(Addresses.History.RECEIPT_LIST, Shape.of(ListReceipts.class, ListReceipts::read, ListReceipts::write),
           RoomMarks.SHAPE);
 
-  public static final List<Endpoint<?, ?>> ALL = List.of(APPEND, PAGE, SYNC, ROOM_STATES, RECEIPT_MARK, RECEIPT_LIST);
+  public static final Endpoint<UploadGrantRequest, UploadGrant> FILE_UPLOAD_GRANT =
+      Endpoint.of(Addresses.History.FILE_UPLOAD_GRANT,
+          Shape.of(UploadGrantRequest.class, UploadGrantRequest::read, UploadGrantRequest::write),
+          Shape.of(UploadGrant.class, UploadGrant::read, UploadGrant::write));
+  public static final Endpoint<DownloadGrantRequest, DownloadGrant> FILE_DOWNLOAD_GRANT =
+      Endpoint.of(Addresses.History.FILE_DOWNLOAD_GRANT,
+          Shape.of(DownloadGrantRequest.class, DownloadGrantRequest::read, DownloadGrantRequest::write),
+          Shape.of(DownloadGrant.class, DownloadGrant::read, DownloadGrant::write));
+
+  public static final List<Endpoint<?, ?>> ALL =
+      List.of(APPEND, PAGE, SYNC, ROOM_STATES, RECEIPT_MARK, RECEIPT_LIST, FILE_UPLOAD_GRANT, FILE_DOWNLOAD_GRANT);
 }

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A stored message, as clients see it (docs/protocol.md, "Message"). {@code seq} is gap-free per
  * room; {@code messageId} is the server's id; {@link #SHAPE} writes the documented JSON, field
- * for field and in the documented order.
+ * for field and in the documented order. {@code attachments} are the files as they were when the
+ * message was stored.
  */
 public record Message(
     String roomId,
@@ -18,7 +19,7 @@ public record Message(
     String senderId,
     String clientMsgId,
     String text,
-    List<String> attachments,
+    List<FileInfo> attachments,
     Long replyTo,
     List<String> mentions,
     long ts,
@@ -40,7 +41,7 @@ public record Message(
         json.getString("senderId"),
         json.getString("clientMsgId"),
         json.getString("text", ""),
-        Fields.strings(json, "attachments", "attachments must be a list"),
+        FileInfo.readList(json.getJsonArray("attachments")),
         json.getLong("replyTo"),
         Fields.strings(json, "mentions", "mentions must be a list"),
         json.getLong("ts", 0L),
@@ -56,7 +57,7 @@ public record Message(
         .put("senderId", senderId)
         .put("clientMsgId", clientMsgId)
         .put("text", text)
-        .put("attachments", new JsonArray(attachments))
+        .put("attachments", FileInfo.writeList(attachments))
         .put("replyTo", replyTo)
         .put("mentions", new JsonArray(mentions))
         .put("ts", ts)

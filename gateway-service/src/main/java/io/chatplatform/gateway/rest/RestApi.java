@@ -17,6 +17,8 @@ import io.chatplatform.gateway.auth.Caller;
 import io.chatplatform.gateway.auth.DisabledAccounts;
 import io.chatplatform.gateway.auth.RefreshSecrets;
 import io.chatplatform.gateway.auth.Tokens;
+import io.chatplatform.gateway.files.FileLinks;
+import io.chatplatform.gateway.files.FileRoutes;
 import io.chatplatform.gateway.ratelimit.RateLimited;
 import io.chatplatform.gateway.ratelimit.RateLimiter;
 import io.chatplatform.gateway.validation.RequestSchemas;
@@ -24,6 +26,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,6 +55,8 @@ public final class RestApi {
   private final RequestSchemas schemas;
   private final DisabledAccounts disabledAccounts;
   private final RefreshSecrets refreshSecrets = new RefreshSecrets();
+  private final FileLinks fileLinks;
+  private final FileRoutes files;
 
   public RestApi(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, Guards guards) {
     this.vertx = vertx;
@@ -61,11 +66,27 @@ public final class RestApi {
     this.limiter = guards.limiter();
     this.schemas = guards.schemas();
     this.disabledAccounts = guards.disabledAccounts();
+    this.fileLinks = new FileLinks(config.jwtSecret(), config.files().linkTtlSeconds(), System::currentTimeMillis);
+    this.files = new FileRoutes(vertx, config.files(), services, fileLinks, RestApi::caller);
+  }
+
+  /** Closes the file routes' connections to history-service. */
+  public Future<Void> close() {
+    return files.close();
   }
 
   public Router router() {
     Router api = Router.router(vertx);
-    api.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    api.route().handler(ctx -> {
+      if (FileRoutes.isUpload(ctx.request())) {
+        // Streamed by FileRoutes, never buffered: paused until it is read, so no byte is lost meanwhile.
+        ctx.request().pause();
+        ctx.next();
+      } else {
+        bodies.handle(ctx);
+      }
+    });
 
     api.post("/auth/*").handler(this::limitAuthPerIp);
     api.post("/auth/register").handler(ctx -> reply(ctx, 201, services.forward(ChatApi.USER_REGISTER, body(ctx, "auth.register"))));
@@ -98,6 +119,10 @@ public final class RestApi {
     api.delete("/devices/:deviceId").handler(ctx -> forward(ctx, NotificationApi.DEVICE_DELETE, 204, c -> new JsonObject()));
     api.put("/rooms/:roomId/notifications").handler(ctx -> forward(ctx, NotificationApi.ROOM_MODE_SET, 200, c -> body(c, "rooms.notifications")));
     api.get("/push/webpush-key").handler(ctx -> forward(ctx, NotificationApi.WEBPUSH_KEY, 200, c -> new JsonObject()));
+    api.post("/rooms/:roomId/files").handler(files::upload);
+    api.get("/files/links").handler(ctx -> reply(ctx, 200, Future.future(p -> p.complete(files.links(ctx)))));
+    api.get("/files/:fileId").handler(ctx -> files.download(ctx, false));
+    api.get("/files/:fileId/thumbnail").handler(ctx -> files.download(ctx, true));
 
     api.route().handler(ctx -> ctx.fail(ServiceException.notFound("no such endpoint")));
     api.route().failureHandler(RestApi::failure);
@@ -239,11 +264,24 @@ public final class RestApi {
     RateLimited.admit(limiter, limit, key, what).onSuccess(x -> ctx.next()).onFailure(ctx::fail);
   }
 
+  /**
+   * The access token of the {@code Authorization} header; or, without that header, a signed file
+   * link, which stands for its user on its file's paths only ({@link FileLinks}).
+   */
   private void authenticate(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-    tokens
-        .verify(token)
+    Future<Caller> verified;
+    if (header == null && ctx.request().getParam("s") != null) {
+      HttpServerRequest request = ctx.request();
+      String userId = fileLinks.verify(request.path(), request.getParam("u"), request.getParam("e"), request.getParam("s"));
+      verified = userId == null
+          ? Future.failedFuture(ServiceException.unauthorized("invalid or expired file link"))
+          : Future.succeededFuture(new Caller(userId, null, new JsonArray(), Long.parseLong(request.getParam("e")) * 1000));
+    } else {
+      verified = tokens.verify(token);
+    }
+    verified
         .compose(disabledAccounts::admit)
         .onSuccess(
             caller -> {

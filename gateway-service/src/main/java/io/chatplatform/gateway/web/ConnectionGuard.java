@@ -141,6 +141,17 @@ public final class ConnectionGuard {
     ctx.next();
   }
 
+  /**
+   * Gives a request's body {@code ms} to arrive instead of {@code HTTP_REQUEST_READ_TIMEOUT_MS}: an
+   * upload, once authenticated, is larger than a REST body. Call on the connection's event loop.
+   */
+  public static void allowSlowBody(HttpServerRequest request, long ms) {
+    Deadline deadline = deadlineOf(request.connection());
+    if (deadline != null && !request.isEnded()) {
+      deadline.expectBody(ms);
+    }
+  }
+
   private static Deadline deadlineOf(HttpConnection conn) {
     return conn instanceof HttpServerConnection http ? http.channelHandlerContext().channel().attr(DEADLINE).get() : null;
   }
@@ -167,6 +178,10 @@ public final class ConnectionGuard {
           channel.close();
         }
       }, ms, TimeUnit.MILLISECONDS);
+    }
+
+    void expectBody(long ms) {
+      expect(ms, readTimeouts, "an upload's body");
     }
 
     long headArrived() {

@@ -3,12 +3,14 @@ package io.chatplatform.history.bus;
 import io.chatplatform.history.HistoryConfig;
 import io.chatplatform.history.domain.BudgetedSync;
 import io.chatplatform.history.domain.ReplyBudget;
+import io.chatplatform.history.storage.GridFsStorage;
+import io.chatplatform.history.store.Attachments;
+import io.chatplatform.history.store.FileCatalog;
+import io.chatplatform.history.store.FileSweeper;
 import io.chatplatform.history.store.MessageStore;
 import io.chatplatform.history.store.ReceiptStore;
 
 import io.chatplatform.contracts.history.HistoryApi;
-import io.chatplatform.contracts.history.HistoryApi.Append;
-import io.chatplatform.contracts.history.HistoryApi.Appended;
 import io.chatplatform.contracts.history.HistoryApi.ListReceipts;
 import io.chatplatform.contracts.history.HistoryApi.MarkReceipt;
 import io.chatplatform.contracts.history.HistoryApi.Page;
@@ -20,6 +22,7 @@ import io.chatplatform.contracts.history.HistoryApi.Sync;
 import io.chatplatform.contracts.history.HistoryApi.SyncPages;
 import io.chatplatform.contracts.history.MessagePage;
 import io.chatplatform.runtime.Operations;
+import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.runtime.ServiceHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -29,8 +32,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 
 /**
- * history-service: stores messages with their per-room {@code seq} and reads them back in pages.
- * Only chat-service calls it, after checking membership; bodies are trusted to be validated.
+ * history-service: stores messages with their per-room {@code seq} and reads them back in pages,
+ * and owns files: their records, their bytes in GridFS, the files endpoint that streams them, and
+ * the sweep of files no message owns. chat-service calls the message endpoints after checking
+ * membership (bodies are trusted to be validated); gateways call the two file grants, for which
+ * this asks chat-service about membership itself.
  */
 public final class HistoryVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HistoryVerticle.class);
@@ -40,6 +46,10 @@ public final class HistoryVerticle extends VerticleBase {
   private MessageStore store;
   private ReceiptStore receipts;
   private BudgetedSync syncs;
+  private Attachments attachments;
+  private FilesEndpoint files;
+  private FileSweeper sweeper;
+  private boolean sweeping;
 
   public HistoryVerticle(HistoryConfig config, Operations operations) {
     this.config = config;
@@ -53,13 +63,22 @@ public final class HistoryVerticle extends VerticleBase {
     store = new MessageStore(mongo, config, operations.registry());
     receipts = new ReceiptStore(mongo, store, config.unreadScanMax());
     syncs = new BudgetedSync(store, config.syncPageSize(), config.syncMaxReplyBytes());
+    FileCatalog catalog = new FileCatalog(mongo);
+    GridFsStorage storage = new GridFsStorage(mongo);
+    attachments = new Attachments(catalog, store);
+    sweeper = new FileSweeper(catalog, store, storage, config.files().orphanAge(), config.transfer().sweepBatch(), System::currentTimeMillis);
+    ServiceClient chat = new ServiceClient(vertx.eventBus(), config.transfer().chatTimeoutMs(), operations.registry());
+    files = new FilesEndpoint(vertx, config.files(), config.transfer(), catalog, storage, chat, System::currentTimeMillis);
     operations.addReadinessCheck("history-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
-    return store
-        .createIndexes()
+    return Future.all(store.createIndexes(), catalog.createIndexes(), storage.createIndexes())
+        .compose(x -> files.start())
+        .onSuccess(x -> vertx.setPeriodic(config.transfer().sweepIntervalMs(), id -> sweep()))
         .compose(
             x ->
                 ServiceHandlers.on(vertx.eventBus())
-                    .handle(HistoryApi.APPEND, this::append)
+                    .handle(HistoryApi.APPEND, attachments::append)
+                    .handle(HistoryApi.FILE_UPLOAD_GRANT, files::uploadGrant)
+                    .handle(HistoryApi.FILE_DOWNLOAD_GRANT, files::downloadGrant)
                     .handle(HistoryApi.PAGE, this::page)
                     .handle(HistoryApi.SYNC, this::sync)
                     .handle(HistoryApi.ROOM_STATES, this::roomStates)
@@ -70,11 +89,19 @@ public final class HistoryVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return mongo == null ? Future.succeededFuture() : mongo.close();
+    Future<Void> endpoint = files == null ? Future.succeededFuture() : files.stop();
+    return endpoint.eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
   }
 
-  private Future<Appended> append(Append append) {
-    return store.append(append);
+  /** One sweep at a time; a failed one is tried again at the next interval. */
+  private void sweep() {
+    if (sweeping) {
+      return;
+    }
+    sweeping = true;
+    sweeper.sweep()
+        .onFailure(e -> LOG.warn("the sweep of unattached files failed, it runs again in {} ms: {}", config.transfer().sweepIntervalMs(), e.toString()))
+        .onComplete(x -> sweeping = false);
   }
 
   /** At most {@code limit} messages and {@code HISTORY_PAGE_MAX_BYTES} of JSON, the messages nearest the cursor. */

@@ -5,6 +5,7 @@ import io.chatplatform.history.domain.RoomHistory;
 
 import io.chatplatform.contracts.history.HistoryApi.Append;
 import io.chatplatform.contracts.history.HistoryApi.Appended;
+import io.chatplatform.contracts.history.FileInfo;
 import io.chatplatform.contracts.history.Message;
 import io.chatplatform.contracts.history.MessagePage;
 
@@ -112,12 +113,14 @@ public final class MessageStore implements RoomHistory {
   /** An append waiting for the writer. */
   private static final class Pending {
     final Append message;
+    final List<FileInfo> files;
     final Promise<Appended> promise = Promise.promise();
     final long enqueuedAt = System.nanoTime();
     int attempts;
 
-    Pending(Append message) {
+    Pending(Append message, List<FileInfo> files) {
       this.message = message;
+      this.files = files;
     }
 
     String roomId() {
@@ -136,11 +139,19 @@ public final class MessageStore implements RoomHistory {
    * one's hints are being written.
    */
   public Future<Appended> append(Append message) {
+    return append(message, List.of());
+  }
+
+  /**
+   * {@link #append(Append)} of a message whose attachments were checked and claimed
+   * ({@code Attachments}): the message stores {@code files}, the files as they are now.
+   */
+  public Future<Appended> append(Append message, List<FileInfo> files) {
     if (waiting.size() >= config.appendQueueMax()) {
       // Admission control: past this backlog every append would time out anyway.
       return Future.failedFuture(overloaded());
     }
-    Pending pending = new Pending(message);
+    Pending pending = new Pending(message, files);
     waiting.add(pending);
     if (!writing) {
       drain();
@@ -216,7 +227,7 @@ public final class MessageStore implements RoomHistory {
         continue;
       }
       next.put(roomId, last + 1);
-      docs.add(document(pending.message, last + 1, UUID.randomUUID().toString().replace("-", "")));
+      docs.add(document(pending.message, pending.files, last + 1, UUID.randomUUID().toString().replace("-", "")));
       written.add(pending);
     }
     if (docs.isEmpty()) {
@@ -329,13 +340,15 @@ public final class MessageStore implements RoomHistory {
   }
 
   private Future<Appended> findByClientKey(String clientKey) {
-    return mongo
-        .findOne(MESSAGES, new JsonObject().put("clientKey", clientKey), null)
-        .compose(
-            doc ->
-                doc == null
-                    ? Future.failedFuture(new ServiceException(ErrorCode.UNAVAILABLE, "try again"))
-                    : Future.succeededFuture(new Appended(toClient(doc), true)));
+    return storedUnder(clientKey)
+        .compose(message -> message == null
+            ? Future.failedFuture(new ServiceException(ErrorCode.UNAVAILABLE, "try again"))
+            : Future.succeededFuture(new Appended(message, true)));
+  }
+
+  /** The message stored under the idempotency key {@link #clientKey}, or null when there is none. */
+  public Future<Message> storedUnder(String clientKey) {
+    return mongo.findOne(MESSAGES, new JsonObject().put("clientKey", clientKey), null).map(doc -> doc == null ? null : toClient(doc));
   }
 
   /** Raises the rooms' last-seq hints (never lowers them) and remembers them here. */
@@ -466,12 +479,12 @@ public final class MessageStore implements RoomHistory {
   }
 
   /** The unique idempotency key of a message; the separator cannot occur in ids. */
-  static String clientKey(Append message) {
+  public static String clientKey(Append message) {
     return message.roomId() + "\u001f" + message.senderId() + "\u001f" + message.clientMsgId();
   }
 
   /** The stored form of a message: its client-facing fields, plus the keys it is found by. */
-  static JsonObject document(Append message, long seq, String messageId) {
+  static JsonObject document(Append message, List<FileInfo> files, long seq, String messageId) {
     return new JsonObject()
         .put("_id", messageKey(message.roomId(), seq))
         .put("clientKey", clientKey(message))
@@ -481,7 +494,7 @@ public final class MessageStore implements RoomHistory {
         .put("senderId", message.senderId())
         .put("clientMsgId", message.clientMsgId())
         .put("text", message.text())
-        .put("attachments", new JsonArray(message.attachments()))
+        .put("attachments", FileInfo.writeList(files))
         .put("replyTo", message.replyTo())
         .put("mentions", new JsonArray(message.mentions()))
         .put("ts", message.ts())

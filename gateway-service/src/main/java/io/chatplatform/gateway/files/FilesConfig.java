@@ -1,0 +1,41 @@
+package io.chatplatform.gateway.files;
+
+import io.chatplatform.runtime.Settings;
+
+/**
+ * The gateway's file routes; each setting is named after its environment variable.
+ *
+ * @param linkTtlSeconds a signed download link lives between this and twice this long: links are
+ *     cut to windows of this length, so one file gets the same link (and the browser's cached copy)
+ *     all through a window ({@code FILE_URL_TTL_SECONDS})
+ * @param linksMax most files one {@code GET /files/links} may name ({@code FILE_LINKS_MAX})
+ * @param internalTimeoutMs connecting to a history-service files endpoint, and any silence of one
+ *     of its transfers, at most this long ({@code FILES_INTERNAL_TIMEOUT_MS}); keep it above the
+ *     longest image inspection (history-service answers an upload only after it)
+ * @param uploadTimeoutMs an upload's body must have arrived this long after its head; it replaces
+ *     {@code HTTP_REQUEST_READ_TIMEOUT_MS} for uploads, which take longer than a REST body
+ *     ({@code FILE_UPLOAD_TIMEOUT_MS}, 10 minutes: 25 MiB at 350 kbit/s)
+ * @param refusedBodyReadMaxBytes an upload refused before its file was read (no grant: not a
+ *     member, no quota left, over the write limit) has this much of its body read and dropped, so
+ *     that its client, still sending, reads the answer; a longer body has its connection closed
+ *     ({@code FILE_REFUSED_BODY_READ_MAX_BYTES})
+ */
+public record FilesConfig(long linkTtlSeconds, int linksMax, long internalTimeoutMs, long uploadTimeoutMs, long refusedBodyReadMaxBytes) {
+
+  public static FilesConfig from(Settings settings) {
+    return new FilesConfig(
+        positive(settings, "FILE_URL_TTL_SECONDS", 600),
+        (int) positive(settings, "FILE_LINKS_MAX", 100),
+        positive(settings, "FILES_INTERNAL_TIMEOUT_MS", 30_000),
+        positive(settings, "FILE_UPLOAD_TIMEOUT_MS", 600_000),
+        positive(settings, "FILE_REFUSED_BODY_READ_MAX_BYTES", 1024 * 1024));
+  }
+
+  private static long positive(Settings settings, String name, long defaultValue) {
+    long value = settings.longValue(name, defaultValue);
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1");
+    }
+    return value;
+  }
+}

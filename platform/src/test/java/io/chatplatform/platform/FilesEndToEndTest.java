@@ -1,0 +1,140 @@
+package io.chatplatform.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Files through a running platform: upload, download, links, and messages that carry them. */
+@DisplayName("Files end to end")
+class FilesEndToEndTest {
+  @TempDir static Path dataDir;
+  static PlatformFixture fx;
+  static Uploads files;
+
+  @BeforeAll
+  static void start() throws Exception {
+    fx = new PlatformFixture(dataDir);
+    files = new Uploads(fx.clientVertx, fx.api, fx.platform);
+  }
+
+  @AfterAll
+  static void stop() {
+    files.close();
+    fx.close();
+  }
+
+  @Test
+  @DisplayName("a file comes back byte for byte, whole and by ranges, with its headers, and 304 for its tag")
+  void roundTrip() {
+    Api.User alice = fx.newUser("alice");
+    String roomId = fx.api.createRoom(alice, "files").getString("roomId");
+    byte[] bytes = Uploads.pdf(3 * 1024 * 1024 + 17, 1);
+    JsonObject file = files.uploaded(alice.token(), roomId, "report.pdf", bytes);
+    assertThat(file.getString("fileId")).startsWith("f_");
+    assertThat(file.getString("name")).isEqualTo("report.pdf");
+    assertThat(file.getLong("size")).isEqualTo(bytes.length);
+    assertThat(file.getString("contentType")).isEqualTo("application/pdf");
+    assertThat(file.containsKey("thumbnailUrl")).isFalse();
+    String path = "/api/v1/files/" + file.getString("fileId");
+
+    Api.Response whole = files.get(path, alice.token(), Map.of());
+    assertThat(whole.status()).isEqualTo(200);
+    assertThat(whole.body().getBytes()).isEqualTo(bytes);
+    assertThat(whole.raw().getHeader("Content-Type")).isEqualTo("application/pdf");
+    assertThat(whole.raw().getHeader("Content-Disposition")).startsWith("attachment;").contains("report.pdf");
+    assertThat(whole.raw().getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
+    assertThat(whole.raw().getHeader("Content-Security-Policy")).isEqualTo("sandbox");
+    assertThat(whole.raw().getHeader("Cache-Control")).startsWith("private");
+    String etag = whole.raw().getHeader("ETag");
+    assertThat(etag).isNotBlank();
+
+    Api.Response part = files.get(path, alice.token(), Map.of("Range", "bytes=1000000-1999999"));
+    assertThat(part.status()).isEqualTo(206);
+    assertThat(part.raw().getHeader("Content-Range")).isEqualTo("bytes 1000000-1999999/" + bytes.length);
+    assertThat(part.body().getBytes()).isEqualTo(Arrays.copyOfRange(bytes, 1_000_000, 2_000_000));
+    Api.Response tail = files.get(path, alice.token(), Map.of("Range", "bytes=-10"));
+    assertThat(tail.body().getBytes()).isEqualTo(Arrays.copyOfRange(bytes, bytes.length - 10, bytes.length));
+
+    Api.Response beyond = files.get(path, alice.token(), Map.of("Range", "bytes=" + bytes.length + "-"));
+    assertThat(beyond.status()).isEqualTo(416);
+    assertThat(beyond.raw().getHeader("Content-Range")).isEqualTo("bytes */" + bytes.length);
+
+    Api.Response unchanged = files.get(path, alice.token(), Map.of("If-None-Match", etag));
+    assertThat(unchanged.status()).isEqualTo(304);
+    assertThat(unchanged.body() == null ? 0 : unchanged.body().length()).isZero();
+  }
+
+  @Test
+  @DisplayName("an image gets its size and a small thumbnail, both shown through signed links without a token")
+  void imageAndLinks() throws Exception {
+    Api.User alice = fx.newUser("alice");
+    String roomId = fx.api.createRoom(alice, "pictures").getString("roomId");
+    byte[] png = Uploads.image("png", 1200, 800);
+    JsonObject file = files.uploaded(alice.token(), roomId, "holiday.png", png);
+    assertThat(file.getInteger("width")).isEqualTo(1200);
+    assertThat(file.getInteger("height")).isEqualTo(800);
+    assertThat(file.getString("url")).contains("&s=").doesNotContain(alice.token());
+
+    Api.Response shown = files.get(file.getString("url"), null, Map.of());
+    assertThat(shown.status()).isEqualTo(200);
+    assertThat(shown.body().getBytes()).isEqualTo(png);
+    assertThat(shown.raw().getHeader("Content-Disposition")).startsWith("inline;");
+
+    Api.Response thumbnail = files.get(file.getString("thumbnailUrl"), null, Map.of());
+    assertThat(thumbnail.status()).isEqualTo(200);
+    assertThat(thumbnail.raw().getHeader("Content-Type")).startsWith("image/");
+    BufferedImage small = ImageIO.read(new ByteArrayInputStream(thumbnail.body().getBytes()));
+    assertThat(Math.max(small.getWidth(), small.getHeight())).isEqualTo(320);
+    assertThat(small.getWidth()).isGreaterThan(small.getHeight());
+
+    JsonObject links = fx.api.get("/api/v1/files/links?fileIds=" + file.getString("fileId"), alice.token()).json();
+    assertThat(links.getJsonArray("links").getJsonObject(0).getString("url")).isEqualTo(file.getString("url"));
+  }
+
+  @Test
+  @DisplayName("a message with files and no text reaches the room's sockets with the file objects, and pages keep them")
+  void messageWithAttachments() {
+    Api.User alice = fx.newUser("alice");
+    Api.User bob = fx.newUser("bob");
+    String roomId = fx.api.createRoom(alice, "shared", bob).getString("roomId");
+    JsonObject photo = files.uploaded(alice.token(), roomId, "cat.jpg", Uploads.image("jpg", 640, 480));
+    JsonObject notes = files.uploaded(alice.token(), roomId, "notes.pdf", Uploads.pdf(2000, 2));
+    try (SocketClient bobs = fx.readySocket(bob); SocketClient alices = fx.readySocket(alice)) {
+      JsonObject sent = alices.ask("chat.send", new JsonObject().put("roomId", roomId).put("clientMsgId", "c1")
+          .put("attachments", new JsonArray().add(photo.getString("fileId")).add(notes.getString("fileId"))));
+      assertThat(sent.getString("text")).isEmpty();
+
+      JsonObject message = bobs.awaitEvent("message").getJsonObject("message");
+      JsonArray attached = message.getJsonArray("attachments");
+      assertThat(attached).hasSize(2);
+      JsonObject first = attached.getJsonObject(0);
+      assertThat(first.getString("fileId")).isEqualTo(photo.getString("fileId"));
+      assertThat(first.getString("name")).isEqualTo("cat.jpg");
+      assertThat(first.getString("contentType")).isEqualTo("image/jpeg");
+      assertThat(first.getInteger("width")).isEqualTo(640);
+      assertThat(first.getInteger("height")).isEqualTo(480);
+      assertThat(first.getLong("size")).isEqualTo(photo.getLong("size"));
+      assertThat(attached.getJsonObject(1).containsKey("width")).isFalse();
+      assertThat(first.containsKey("url")).as("fan-out signs nothing per recipient").isFalse();
+
+      // Bob, a member, reads it by his own link.
+      String bobsLink = fx.api.get("/api/v1/files/links?fileIds=" + first.getString("fileId"), bob.token()).json()
+          .getJsonArray("links").getJsonObject(0).getString("thumbnailUrl");
+      assertThat(files.get(bobsLink, null, Map.of()).status()).isEqualTo(200);
+    }
+    JsonObject page = fx.api.get("/api/v1/rooms/" + roomId + "/messages", bob.token()).json();
+    assertThat(page.getJsonArray("messages").getJsonObject(0).getJsonArray("attachments")).hasSize(2);
+  }
+}
