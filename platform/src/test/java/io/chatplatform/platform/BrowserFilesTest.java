@@ -8,11 +8,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -20,8 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
@@ -64,8 +73,25 @@ class BrowserFilesTest {
     return file;
   }
 
-  static void attach(WebDriver driver, Path file) {
-    driver.findElement(By.id("attach-input")).sendKeys(file.toAbsolutePath().toString());
+  /** One second of a 440 Hz tone, 8 kHz mono 16-bit WAV. */
+  static Path wav(String name) throws Exception {
+    int rate = 8000;
+    byte[] samples = new byte[rate * 2];
+    for (int i = 0; i < rate; i++) {
+      short v = (short) (Math.sin(2 * Math.PI * 440 * i / rate) * 8000);
+      samples[2 * i] = (byte) v;
+      samples[2 * i + 1] = (byte) (v >> 8);
+    }
+    AudioFormat format = new AudioFormat(rate, 16, 1, true, false);
+    Path file = files.resolve(name);
+    AudioSystem.write(new AudioInputStream(new ByteArrayInputStream(samples), format, rate), AudioFileFormat.Type.WAVE, file.toFile());
+    return file;
+  }
+
+  /** Chooses files in the composer's file input (several: one path a line, as the attach button's dialog would). */
+  static void attach(WebDriver driver, Path... chosen) {
+    driver.findElement(By.id("attach-input")).sendKeys(
+        Arrays.stream(chosen).map(f -> f.toAbsolutePath().toString()).collect(Collectors.joining("\n")));
   }
 
   static By storedImage(String name) {
@@ -73,7 +99,7 @@ class BrowserFilesTest {
   }
 
   @Test
-  @DisplayName("erin sends an image with a caption; frank sees its thumbnail and opens the full image")
+  @DisplayName("erin sends an image, a sound and a text file with a caption; frank sees the thumbnail and opens the full image, gets a player and a download link, and axe finds no serious violation")
   void imageSentAndSeen() throws Exception {
     try {
       sendImage();
@@ -90,11 +116,13 @@ class BrowserFilesTest {
     pages.registerOnPage(frank, "frank-web");
     openDirect(erin, "frank-web");
 
-    attach(erin, png("sunset.png"));
-    // The upload finishes: its progress bar goes and the file stays listed, ready to go.
+    Path notes = files.resolve("notes.txt");
+    Files.writeString(notes, "bring snacks\n");
+    attach(erin, png("sunset.png"), wav("gull.wav"), notes);
+    // The uploads finish: their progress bars go and the files stay listed, ready to go.
     By ready = By.cssSelector("#composer-files li.composer-file:not(.uploading)");
-    waiting(erin).until(ExpectedConditions.visibilityOfElementLocated(ready));
-    assertThat(erin.findElement(ready).getText()).contains("sunset.png");
+    waiting(erin).until(d -> d.findElements(ready).size() == 3);
+    assertThat(erin.findElement(By.id("composer-files")).getText()).contains("sunset.png", "gull.wav", "notes.txt");
     erin.findElement(By.id("composer")).sendKeys("look at this");
     erin.findElement(By.id("send")).click();
     awaitMessage(erin, "look at this");
@@ -111,10 +139,24 @@ class BrowserFilesTest {
     // A signed link, never a token.
     assertThat(src).contains("/thumbnail?").contains("s=").doesNotContain("access").doesNotContain("Bearer");
 
+    // The sound plays in the browser's own player (its metadata read through the signed link);
+    // the text file is a download link named after it.
+    WebElement player = frank.findElement(By.cssSelector("#messages li.message[data-seq] li.attachment audio"));
+    assertThat(player.getAttribute("aria-label")).startsWith("gull.wav (");
+    waiting(frank).until(d -> ((Number) js(d).executeScript("return arguments[0].readyState", player)).intValue() >= 1);
+    System.out.println("audio duration " + js(frank).executeScript("return arguments[0].duration", player) + " s");
+    WebElement download = frank.findElement(By.cssSelector("#messages li.message[data-seq] li.attachment.file a"));
+    waiting(frank).until(d -> download.getAttribute("href") != null);
+    assertThat(download.getAttribute("download")).isEqualTo("notes.txt");
+    assertThat(download.getText()).isEqualTo("📎 notes.txt (13 bytes)");
+    List<String> violations = BrowserUxTest.audit((ChromeDriver) frank);
+    System.out.println("axe serious/critical violations with attachments: " + violations);
+    assertThat(violations).isEmpty();
+
     // Opening it (keyboard: focus the link, Enter) shows the full image in a new tab.
     List<String> before = new ArrayList<>(frank.getWindowHandles());
     WebElement open = frank.findElement(By.xpath(xpathOf(storedImage("sunset.png")) + "/ancestor::a[1]"));
-    open.sendKeys(org.openqa.selenium.Keys.ENTER);
+    open.sendKeys(Keys.ENTER);
     waiting(frank).until(d -> d.getWindowHandles().size() > before.size());
     String tab = frank.getWindowHandles().stream().filter(h -> !before.contains(h)).findFirst().orElseThrow();
     frank.switchTo().window(tab);
