@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.security.MessageDigest;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -18,13 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Files through a running platform: upload, download, links, and messages that carry them. */
 @DisplayName("Files end to end")
 class FilesEndToEndTest {
-  private static final Logger LOG = LoggerFactory.getLogger(FilesEndToEndTest.class);
   @TempDir static Path dataDir;
   static PlatformFixture fx;
   static Uploads files;
@@ -107,73 +101,6 @@ class FilesEndToEndTest {
 
     JsonObject links = fx.api.get("/api/v1/files/links?fileIds=" + file.getString("fileId"), alice.token()).json();
     assertThat(links.getJsonArray("links").getJsonObject(0).getString("url")).isEqualTo(file.getString("url"));
-  }
-
-  /**
-   * The server's heap (the whole platform runs in this JVM) while a 24 MiB upload is all sent but
-   * its closing boundary, and while a download of it is half read and stalled: measured after a
-   * full collection, against a baseline taken after the same transfers once (the embedded store's
-   * page cache is then as full as it gets). A server that held the file would hold 24 MiB more.
-   */
-  @Test
-  @DisplayName("a 24 MiB upload and its download hold a few buffers of the server's heap, never the file")
-  void heapDuringTransfers() throws Exception {
-    Api.User alice = fx.newUser("heap");
-    String roomId = fx.api.createRoom(alice, "big files").getString("roomId");
-    int size = 24 * 1024 * 1024;
-    byte[] bytes = Uploads.pdf(size, 20);
-    String warm = files.uploaded(alice.token(), roomId, "warm-up.pdf", bytes).getString("fileId");
-    assertThat(files.get("/api/v1/files/" + warm, alice.token(), Map.of()).body().length()).isEqualTo(size);
-    long baseline = heapAfterGc();
-
-    String boundary = "----heap-test";
-    String partHead = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n"
-        + "Content-Type: application/pdf\r\n\r\n";
-    String close = "\r\n--" + boundary + "--\r\n";
-    String fileId;
-    long duringUpload;
-    try (RawHttp raw = RawHttp.connect(fx.port())) {
-      raw.send("POST /api/v1/rooms/" + roomId + "/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + alice.token()
-          + "\r\nContent-Type: multipart/form-data; boundary=" + boundary
-          + "\r\nContent-Length: " + (partHead.length() + size + close.length()) + "\r\n\r\n" + partHead);
-      raw.send(bytes);
-      duringUpload = heapAfterGc();
-      raw.send(close);
-      RawHttp.Response answer = raw.response();
-      assertThat(answer.status()).as(answer.body()).isEqualTo(201);
-      fileId = new JsonObject(answer.body()).getString("fileId");
-    }
-
-    long duringDownload;
-    try (RawHttp raw = RawHttp.connect(fx.port())) {
-      raw.send("GET /api/v1/files/" + fileId + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + alice.token() + "\r\n\r\n");
-      assertThat(raw.head()).startsWith("HTTP/1.1 200");
-      // Read into a digest, not kept: the test's own copy would count in the heap measured.
-      MessageDigest received = MessageDigest.getInstance("SHA-256");
-      int half = size / 2;
-      for (int read = 0; read < half; read += 64 * 1024) {
-        received.update(raw.read(Math.min(64 * 1024, half - read)));
-      }
-      duringDownload = heapAfterGc();
-      for (int read = half; read < size; read += 64 * 1024) {
-        received.update(raw.read(Math.min(64 * 1024, size - read)));
-      }
-      assertThat(received.digest()).as("byte for byte").isEqualTo(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-    long mib = 1024 * 1024;
-    LOG.info("heap after full GC: baseline {} MiB; all of a {} MiB upload sent: {} MiB ({} MiB from the baseline); half of its download read: {} MiB ({} MiB from the baseline)",
-        baseline / mib, size / mib, duringUpload / mib, (duringUpload - baseline) / mib, duringDownload / mib, (duringDownload - baseline) / mib);
-    assertThat(duringUpload - baseline).as("heap growth during the upload").isLessThan(size / 3);
-    assertThat(duringDownload - baseline).as("heap growth during the download").isLessThan(size / 3);
-  }
-
-  /** Heap in use after full collections (this JVM runs the whole platform). */
-  static long heapAfterGc() {
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-    }
-    return memory.getHeapMemoryUsage().getUsed();
   }
 
   @Test
