@@ -246,11 +246,12 @@ export class ChatClient {
    * as `bad_request`, or after its automatic retries): `retry(clientMsgId)` tries again.
    * @param {string} roomId
    * @param {string} text
-   * @param {{replyTo?: number, clientMsgId?: string}} [options] clientMsgId: your own idempotency key
+   * @param {{replyTo?: number, clientMsgId?: string, attachments?: string[]}} [options] clientMsgId:
+   *   your own idempotency key; attachments: fileIds of uploads (`api.uploadFile`), text may then be empty
    * @returns {Promise<import('./types.js').Message>}
    */
-  send(roomId, text, { replyTo = null, clientMsgId } = {}) {
-    return this.outbox.add({ roomId, text, replyTo, clientMsgId });
+  send(roomId, text, { replyTo = null, clientMsgId, attachments = [] } = {}) {
+    return this.outbox.add({ roomId, text, replyTo, clientMsgId, attachments });
   }
 
   /** Sends a failed message again, with its clientMsgId. */
@@ -503,8 +504,9 @@ export class ChatClient {
   }
 }
 
-function chatSendBody({ roomId, clientMsgId, text, replyTo }) {
+function chatSendBody({ roomId, clientMsgId, text, replyTo, attachments }) {
   const body = { roomId, clientMsgId, text };
   if (replyTo !== null && replyTo !== undefined) body.replyTo = replyTo;
+  if (attachments && attachments.length) body.attachments = attachments;
   return body;
 }

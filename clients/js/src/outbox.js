@@ -29,13 +29,13 @@ export class Outbox {
   /**
    * Queues a message and sends it at once when connected. Resolves with the stored message;
    * rejects with the ChatError that made it `failed` (it then stays listed for retry()).
-   * @param {{roomId: string, text: string, replyTo?: number|null, clientMsgId?: string}} message
+   * @param {{roomId: string, text: string, replyTo?: number|null, clientMsgId?: string, attachments?: string[]}} message
    * @returns {Promise<import('./types.js').Message>}
    */
-  add({ roomId, text, replyTo = null, clientMsgId = uuid() }) {
+  add({ roomId, text, replyTo = null, clientMsgId = uuid(), attachments = [] }) {
     const existing = this.items.get(clientMsgId);
     if (existing) return this.wait(existing);
-    const item = { clientMsgId, roomId, text, replyTo, state: 'queued', error: null, attempts: 0, waiters: [], timer: null, retries: 0 };
+    const item = { clientMsgId, roomId, text, replyTo, attachments, state: 'queued', error: null, attempts: 0, waiters: [], timer: null, retries: 0 };
     this.items.set(clientMsgId, item);
     const done = this.wait(item);
     this.deliver(item);
@@ -144,6 +144,7 @@ export class Outbox {
   }
 }
 
-function publicView({ clientMsgId, roomId, text, replyTo, state, error, attempts, message }) {
-  return message ? { clientMsgId, roomId, text, replyTo, state, error, attempts, message } : { clientMsgId, roomId, text, replyTo, state, error, attempts };
+function publicView({ clientMsgId, roomId, text, replyTo, attachments, state, error, attempts, message }) {
+  const view = { clientMsgId, roomId, text, replyTo, attachments, state, error, attempts };
+  return message ? { ...view, message } : view;
 }

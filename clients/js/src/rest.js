@@ -17,6 +17,10 @@ export const PRESENCE_BATCH = 200;
  * under attack (LOGIN_SLOWDOWN_MS), and the protocol asks for at least 10 s.
  */
 export const REST_TIMEOUT_MS = 15_000;
+/** How long one upload may take in all: a large file on a slow line, never forever. */
+export const UPLOAD_TIMEOUT_MS = 10 * 60_000;
+/** GET /files/links takes at most this many file ids per call (FILE_LINKS_MAX). */
+export const LINKS_BATCH = 100;
 
 // Fallback texts for answers without a JSON error body (proxies, crashes).
 const STATUS_TEXT = {
@@ -26,6 +30,7 @@ const STATUS_TEXT = {
   404: 'Not found.',
   409: 'That already exists.',
   413: 'That is too large.',
+  415: 'That type of file cannot be sent.',
   429: 'Too many requests, please slow down.',
   503: 'The service is unavailable, please try again shortly.',
 };
@@ -54,12 +59,15 @@ export class RestClient {
    *   `''` (default) for a page served by the gateway itself
    * @param {typeof fetch} [options.fetch]
    * @param {number} [options.timeoutMs]
+   * @param {typeof XMLHttpRequest} [options.XMLHttpRequest] for uploads: fetch() cannot report
+   *   upload progress, XMLHttpRequest can (the browser's by default)
    */
-  constructor({ baseUrl = '', fetch, timeoutMs = REST_TIMEOUT_MS } = {}) {
+  constructor({ baseUrl = '', fetch, timeoutMs = REST_TIMEOUT_MS, XMLHttpRequest } = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     // Called unbound: browsers refuse fetch() with another `this` than the window.
     this.fetch = fetch || ((...args) => globalThis.fetch(...args));
     this.timeoutMs = timeoutMs;
+    this.XMLHttpRequest = XMLHttpRequest || globalThis.XMLHttpRequest;
     /** @type {TokenSource|null} */
     this.tokens = null;
     /** @type {RestObserver} */
@@ -108,14 +116,7 @@ export class RestClient {
       clearTimeout(timer);
     }
     if (response.ok) return payload;
-
-    const error = payload && payload.error;
-    const message = (error && error.message) || STATUS_TEXT[response.status] || `Request failed (HTTP ${response.status}).`;
-    const retryAfter = Number(response.headers.get('Retry-After'));
-    throw new ChatError((error && error.code) || `http_${response.status}`, message, {
-      status: response.status,
-      retryAfterMs: retryAfter > 0 ? retryAfter * 1000 : retryAfterFromText(message),
-    });
+    throw errorOf(response.status, payload, response.headers.get('Retry-After'));
   }
 
   // --- sign-in (no access token) ---
@@ -245,9 +246,10 @@ export class RestClient {
    * clientMsgId answers the stored message.
    * @returns {Promise<import('./types.js').Message>}
    */
-  postMessage(roomId, { clientMsgId, text, replyTo }) {
+  postMessage(roomId, { clientMsgId, text, replyTo, attachments }) {
     const body = { clientMsgId, text };
     if (replyTo !== undefined && replyTo !== null) body.replyTo = replyTo;
+    if (attachments && attachments.length) body.attachments = attachments;
     return this.call('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, { body });
   }
 
@@ -255,6 +257,91 @@ export class RestClient {
   async receipts(roomId) {
     const result = await this.call('GET', `/rooms/${encodeURIComponent(roomId)}/receipts`);
     return (result && result.members) || [];
+  }
+
+  // --- files ---
+
+  /**
+   * Uploads one file to a room (multipart field `file`); its answer is the file object with
+   * signed links (`url`, `thumbnailUrl` for images), and its `fileId` goes in a message's
+   * `attachments`. Rejects with a ChatError: `payload_too_large`, `quota_exceeded` (413),
+   * `unsupported_media_type` (415), `rate_limited`, or `aborted` when `signal` aborted it.
+   * @param {string} roomId
+   * @param {Blob} file a File (its name is sent) or a Blob
+   * @param {{onProgress?: (sent: number, total: number) => void, signal?: AbortSignal, name?: string}} [options]
+   * @returns {Promise<import('./types.js').FileInfo>}
+   */
+  async uploadFile(roomId, file, { onProgress, signal, name } = {}) {
+    const path = `/rooms/${encodeURIComponent(roomId)}/files`;
+    const token = this.tokens ? await this.tokens.token() : null;
+    const once = (t) => this.sendFile(path, file, name || file.name || 'file', t, onProgress, signal);
+    try {
+      return await once(token);
+    } catch (error) {
+      // A Blob can be sent again whole, so an expired token costs one more try, as with call().
+      if (!(error.status === 401 && this.tokens && (await this.tokens.unauthorized(token)))) throw error;
+      return once(await this.tokens.token());
+    }
+  }
+
+  sendFile(path, file, name, token, onProgress, signal) {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new ChatError('aborted', 'The upload was cancelled.'));
+        return;
+      }
+      const xhr = new this.XMLHttpRequest();
+      xhr.open('POST', this.baseUrl + API_PATH + path);
+      xhr.timeout = UPLOAD_TIMEOUT_MS;
+      xhr.setRequestHeader('Accept', 'application/json');
+      if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      const abort = () => xhr.abort();
+      signal?.addEventListener('abort', abort);
+      const done = () => signal?.removeEventListener('abort', abort);
+      if (onProgress && xhr.upload) {
+        xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
+      }
+      xhr.onload = () => {
+        done();
+        const payload = parseJson(xhr.responseText);
+        if (xhr.status >= 200 && xhr.status < 300) resolve(payload);
+        else reject(errorOf(xhr.status, payload, xhr.getResponseHeader('Retry-After')));
+      };
+      xhr.onerror = () => {
+        done();
+        reject(new ChatError('network', 'Cannot reach the server. Check your connection.'));
+      };
+      xhr.ontimeout = () => {
+        done();
+        reject(new ChatError('timeout', 'The upload did not finish in time.'));
+      };
+      xhr.onabort = () => {
+        done();
+        reject(new ChatError('aborted', 'The upload was cancelled.'));
+      };
+      const form = new FormData();
+      form.append('file', file, name);
+      xhr.send(form);
+    });
+  }
+
+  /**
+   * Fresh signed links of files (signed links expire; stored messages carry none): asked in
+   * batches the server accepts. Resolves with `{links: Map<fileId, {url, thumbnailUrl}>, expiresAt}`,
+   * expiresAt the earliest of the batches (ms since the epoch).
+   * @param {string[]} fileIds
+   */
+  async fileLinks(fileIds) {
+    const links = new Map();
+    let expiresAt = Infinity;
+    for (let i = 0; i < fileIds.length; i += LINKS_BATCH) {
+      // Ids are encoded one by one: the commas between them must stay separators.
+      const ids = fileIds.slice(i, i + LINKS_BATCH).map(encodeURIComponent).join(',');
+      const result = await this.call('GET', `/files/links?fileIds=${ids}`);
+      for (const link of (result && result.links) || []) links.set(link.fileId, { url: link.url, thumbnailUrl: link.thumbnailUrl });
+      if (result && result.expiresAt) expiresAt = Math.min(expiresAt, result.expiresAt);
+    }
+    return { links, expiresAt: expiresAt === Infinity ? 0 : expiresAt };
   }
 
   // --- presence ---
@@ -323,9 +410,23 @@ export class RestClient {
   }
 }
 
+/** The ChatError of a refused call: the server's code and text, or one of the status. */
+function errorOf(status, payload, retryAfterHeader) {
+  const error = payload && payload.error;
+  const message = (error && error.message) || STATUS_TEXT[status] || `Request failed (HTTP ${status}).`;
+  const retryAfter = Number(retryAfterHeader);
+  return new ChatError((error && error.code) || `http_${status}`, message, {
+    status,
+    retryAfterMs: retryAfter > 0 ? retryAfter * 1000 : retryAfterFromText(message),
+  });
+}
+
 async function readJson(response) {
   if (response.status === 204) return null;
-  const text = await response.text().catch(() => '');
+  return parseJson(await response.text().catch(() => ''));
+}
+
+function parseJson(text) {
   if (!text) return null;
   try {
     return JSON.parse(text);

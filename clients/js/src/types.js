@@ -10,12 +10,26 @@
  * @property {string} senderId
  * @property {string} [clientMsgId] the sender's idempotency key
  * @property {string} text
- * @property {string[]} attachments always empty today
+ * @property {FileInfo[]} attachments the files sent with it (their links are fetched with RestClient.fileLinks)
  * @property {number|null} replyTo the seq of an earlier message of the room
  * @property {string[]} mentions user ids named as `@username`
  * @property {number} ts epoch ms when chat-service accepted it (show it, never order by it)
  * @property {number|null} editedAt
  * @property {boolean} deleted
+ */
+
+/**
+ * A stored file (docs/protocol.md, "File object"). `width`/`height` only for images the server
+ * decoded, which alone have a thumbnail. An upload's answer adds signed links, which expire.
+ * @typedef {object} FileInfo
+ * @property {string} fileId
+ * @property {string} name
+ * @property {number} size bytes
+ * @property {string} contentType as detected from its bytes
+ * @property {number} [width]
+ * @property {number} [height]
+ * @property {string} [url] signed, short-lived (upload answers only)
+ * @property {string} [thumbnailUrl]
  */
 
 /**

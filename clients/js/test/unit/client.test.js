@@ -146,3 +146,25 @@ test('catch-up after a reconnect: room list, chat.sync from the last seq, then t
   assert.deepEqual(messages, ['4:sync', '5:send']);
   assert.equal(server.calls.filter((c) => c.path === '/rooms').length, 2, 'listed by the app, then once on the reconnect');
 });
+
+test('send passes attachments on in chat.send, with empty text allowed; without them the frame has none', async (t) => {
+  const frames = [];
+  const gateway = fakeGateway({
+    'chat.sync': (socket, frame) => socket.reply(frame, { rooms: {} }),
+    'chat.send': (socket, frame) => {
+      frames.push(frame.body);
+      socket.reply(frame, { roomId: 'r1', seq: frames.length, senderId: 'u1', clientMsgId: frame.body.clientMsgId, text: frame.body.text });
+    },
+  });
+  const client = await signedIn(t, gateway, backend());
+  const online = client.next('connected');
+  client.connect();
+  await online;
+
+  await client.send('r1', '', { clientMsgId: 'c1', attachments: ['f_1', 'f_2'] });
+  await client.send('r1', 'plain', { clientMsgId: 'c2' });
+
+  assert.deepEqual(frames[0].attachments, ['f_1', 'f_2']);
+  assert.equal(frames[0].text, '');
+  assert.equal('attachments' in frames[1], false);
+});

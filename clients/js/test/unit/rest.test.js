@@ -86,3 +86,125 @@ test('setRoomNotifications is PUT /rooms/{id}/notifications with the mode', asyn
   assert.deepEqual(await rest.setRoomNotifications('r 1', 'mentions'), { roomId: 'r 1', mode: 'mentions' });
   assert.deepEqual(calls[0].body, { mode: 'mentions' });
 });
+
+/** An XMLHttpRequest the test answers: it records what was sent and replies when told. */
+function fakeXhrClass() {
+  const sent = [];
+  class FakeXhr {
+    constructor() {
+      this.headers = {};
+      this.upload = {};
+      sent.push(this);
+    }
+    open(method, url) {
+      Object.assign(this, { method, url });
+    }
+    setRequestHeader(name, value) {
+      this.headers[name] = value;
+    }
+    getResponseHeader(name) {
+      return (this.responseHeaders || {})[name] ?? null;
+    }
+    send(body) {
+      this.body = body;
+    }
+    abort() {
+      this.onabort();
+    }
+    answer(status, body, responseHeaders = {}) {
+      Object.assign(this, { status, responseText: JSON.stringify(body), responseHeaders });
+      this.onload();
+    }
+  }
+  return { FakeXhr, sent };
+}
+
+function uploaderWith(tokens = { token: async () => 'access-1', unauthorized: async () => false }) {
+  const { FakeXhr, sent } = fakeXhrClass();
+  const rest = new RestClient({ baseUrl: 'http://gateway.test', fetch: fakeFetch({}).fetch, XMLHttpRequest: FakeXhr });
+  rest.tokens = tokens;
+  return { rest, sent };
+}
+
+/** Resolves once the fake has an upload in flight (the token is awaited first). */
+async function flight(sent, count = 1) {
+  while (sent.length < count) await new Promise((resolve) => setImmediate(resolve));
+  return sent[count - 1];
+}
+
+test('uploadFile posts the file as multipart field `file` with the token, reports progress and answers the file', async () => {
+  const { rest, sent } = uploaderWith();
+  const progress = [];
+  const file = new Blob(['12345678'], { type: 'image/png' });
+
+  const done = rest.uploadFile('r 1', file, { name: 'cat.png', onProgress: (sent, total) => progress.push([sent, total]) });
+  const xhr = await flight(sent);
+  xhr.upload.onprogress({ loaded: 4, total: 8, lengthComputable: true });
+  xhr.answer(201, { fileId: 'f_1', name: 'cat.png', size: 8, contentType: 'image/png', url: '/api/v1/files/f_1?s=x' });
+
+  const answer = await done;
+  assert.equal(xhr.method, 'POST');
+  assert.equal(xhr.url, 'http://gateway.test/api/v1/rooms/r%201/files');
+  assert.equal(xhr.headers.Authorization, 'Bearer access-1');
+  assert.equal(xhr.body.get('file').name, 'cat.png');
+  assert.equal(await xhr.body.get('file').text(), '12345678');
+  assert.deepEqual(progress, [[4, 8]]);
+  assert.equal(answer.fileId, 'f_1');
+});
+
+test('uploadFile rejects with the server\'s code: quota_exceeded (413), unsupported_media_type (415), rate_limited with its wait', async () => {
+  const { rest, sent } = uploaderWith();
+  const refusals = [
+    [413, 'quota_exceeded', {}],
+    [415, 'unsupported_media_type', {}],
+    [429, 'rate_limited', { 'Retry-After': '3' }],
+  ];
+  for (const [i, [status, code, headers]] of refusals.entries()) {
+    const done = rest.uploadFile('r1', new Blob(['x']), { name: 'a.svg' });
+    (await flight(sent, i + 1)).answer(status, { error: { code, message: `refused: ${code}` } }, headers);
+    await assert.rejects(done, (error) => error.code === code && error.status === status);
+  }
+  const limited = rest.uploadFile('r1', new Blob(['x']));
+  (await flight(sent, 4)).answer(429, { error: { code: 'rate_limited', message: 'slow down' } }, { 'Retry-After': '3' });
+  await assert.rejects(limited, (error) => error.retryAfterMs === 3000);
+});
+
+test('uploadFile is cancelled by its AbortSignal', async () => {
+  const { rest, sent } = uploaderWith();
+  const cancel = new AbortController();
+  const done = rest.uploadFile('r1', new Blob(['x']), { signal: cancel.signal });
+  await flight(sent);
+  cancel.abort();
+  await assert.rejects(done, (error) => error.code === 'aborted');
+});
+
+test('uploadFile sends once more with a renewed token after a 401', async () => {
+  let token = 'old';
+  const { rest, sent } = uploaderWith({
+    token: async () => token,
+    unauthorized: async (rejected) => rejected === 'old' && (token = 'new') === 'new',
+  });
+  const done = rest.uploadFile('r1', new Blob(['x']));
+  (await flight(sent)).answer(401, { error: { code: 'unauthorized', message: 'expired' } });
+  const second = await flight(sent, 2);
+  second.answer(201, { fileId: 'f_2' });
+  assert.equal((await done).fileId, 'f_2');
+  assert.equal(second.headers.Authorization, 'Bearer new');
+});
+
+test('fileLinks asks GET /files/links in batches of 100 ids and keeps the earliest expiry', async () => {
+  const ids = Array.from({ length: 150 }, (_, i) => `f_${i}`);
+  const { rest, calls } = restWith({
+    'GET /files/links': (request) => {
+      const asked = new URL(request.url).searchParams.get('fileIds').split(',');
+      return { body: { links: asked.map((id) => ({ fileId: id, url: `/u/${id}`, thumbnailUrl: `/t/${id}` })), expiresAt: 1000 + asked.length } };
+    },
+  });
+
+  const { links, expiresAt } = await rest.fileLinks(ids);
+
+  assert.deepEqual(calls.map((c) => new URL(c.url).searchParams.get('fileIds').split(',').length), [100, 50]);
+  assert.equal(links.size, 150);
+  assert.deepEqual(links.get('f_149'), { url: '/u/f_149', thumbnailUrl: '/t/f_149' });
+  assert.equal(expiresAt, 1050);
+});

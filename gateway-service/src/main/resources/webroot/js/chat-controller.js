@@ -7,6 +7,7 @@ import { Activity } from './activity.js';
 import { api, client, PAGE_SIZE } from './api.js';
 import { ChatView } from './chat-view.js';
 import { humanError } from './errors.js';
+import { FileLinks } from './files.js';
 import { ConnectionState, SYNC_PAGE_SIZE, uuid } from './lib/chat-client.js';
 import { SidebarView } from './sidebar-view.js';
 
@@ -48,7 +49,9 @@ export class ChatController {
       onCreateRoom: (name, usernames) => this.createRoom(name, usernames),
     });
     this.chat = new ChatView(store, {
-      onSend: (text) => this.send(text),
+      onSend: (text, attachments) => this.send(text, attachments),
+      onUpload: (roomId, file, options) => api.uploadFile(roomId, file, options),
+      fileLinks: new FileLinks((fileIds) => api.fileLinks(fileIds)),
       onNearTop: () => this.loadOlder(),
       onRetry: (clientMsgId) => this.retry(clientMsgId),
       onBack: () => this.closeRoom(),
@@ -481,15 +484,15 @@ export class ChatController {
    * The client's outbox keeps the message and its clientMsgId until the server has stored it,
    * resending after a reconnect; the page shows it as pending meanwhile.
    */
-  send(text) {
+  send(text, attachments = []) {
     const roomId = this.store.openRoomId;
     if (!roomId) return;
     this.activity.messageSent(); // a sent message ends my typing at once, not after the idle wait
-    const pending = { clientMsgId: uuid(), roomId, text, state: 'sending', error: null };
+    const pending = { clientMsgId: uuid(), roomId, text, attachments, state: 'sending', error: null };
     this.store.timeline(roomId).pending.set(pending.clientMsgId, pending);
     this.chat.addPending(pending);
     // Its fate arrives as `outbox` and `message` events.
-    client.send(roomId, text, { clientMsgId: pending.clientMsgId }).catch(() => {});
+    client.send(roomId, text, { clientMsgId: pending.clientMsgId, attachments }).catch(() => {});
   }
 
   retry(clientMsgId) {

@@ -2,7 +2,9 @@
 // by seq, pending ones last, receipt marks on mine, a divider at the first unread), the
 // "… is typing" line and the composer (a draft per room, the length rule, emoji).
 
+import { ComposerFiles } from './composer-files.js';
 import { EmojiPicker } from './emoji-picker.js';
+import { attachmentNode } from './files.js';
 import { humanError } from './errors.js';
 import { renderText } from './format.js';
 import { isAround, presenceText } from './presence.js';
@@ -43,7 +45,9 @@ export class ChatView {
   /**
    * @param {import('./store.js').Store} store
    * @param {object} actions
-   * @param {(text: string) => void} actions.onSend
+   * @param {(text: string, attachments: string[]) => void} actions.onSend attachments: fileIds
+   * @param {Function} actions.onUpload uploads a file to a room (RestClient.uploadFile)
+   * @param {import('./files.js').FileLinks} actions.fileLinks signed links of attachments
    * @param {() => void} actions.onNearTop
    * @param {(clientMsgId: string) => void} actions.onRetry
    * @param {() => void} actions.onBack
@@ -89,6 +93,11 @@ export class ChatView {
     this.leaveButton = document.getElementById('leave-room');
     this.leaveConfirmRow = document.getElementById('leave-confirm-row');
     this.emoji = new EmojiPicker(this.composer);
+    this.files = new ComposerFiles({
+      upload: actions.onUpload,
+      roomId: () => this.store.openRoomId,
+      showError: (message) => this.showComposerError(message),
+    });
     this.draftRoomId = null; // the room whose draft the composer holds
     this.divider = null; // the "new messages" divider of the open room, if it has one
 
@@ -175,7 +184,12 @@ export class ChatView {
 
   submit() {
     const text = this.composer.value;
-    if (!text.trim() || !this.store.openRoomId) return;
+    if (!this.store.openRoomId) return;
+    if (this.files.busy) {
+      this.showComposerError('Please wait until the files are uploaded, or cancel them.');
+      return;
+    }
+    if (!text.trim() && !this.files.fileIds.length) return;
     const length = codePointLength(text);
     if (length > MAX_TEXT_LENGTH) {
       // Refused whole rather than cut: the writer decides what goes (shorten it, or split it).
@@ -200,7 +214,10 @@ export class ChatView {
 
   sendTexts(texts) {
     this.showComposerError('');
-    for (const text of texts) this.actions.onSend(text);
+    // The files go with the first part: they belong to what is said first.
+    const attachments = this.files.fileIds;
+    texts.forEach((text, i) => this.actions.onSend(text, i === 0 ? attachments : []));
+    this.files.clear();
     this.composer.value = '';
     if (this.draftRoomId) this.store.setDraft(this.draftRoomId, '');
     this.updateCounter();
@@ -235,6 +252,8 @@ export class ChatView {
     this.composer.disabled = true;
     this.sendButton.disabled = true;
     this.emoji.disabled = true;
+    this.files.disabled = true;
+    this.files.clear();
     this.showDraft(null);
     this.addMemberForm.hidden = true;
     this.membersToggle.hidden = true;
@@ -258,6 +277,8 @@ export class ChatView {
     this.composer.disabled = false;
     this.sendButton.disabled = false;
     this.emoji.disabled = false;
+    this.files.disabled = false;
+    this.files.clear(); // files chosen for another room do not follow to this one
     this.showComposerError('');
     this.showDraft(room.roomId);
     this.showMembers(false);
@@ -616,7 +637,7 @@ export class ChatView {
         ? h(
             'ul',
             { className: 'attachments' },
-            attachments.map((file) => h('li', { className: 'attachment' }, `📎 ${file.name || file.fileId || 'file'}`)),
+            attachments.map((file) => attachmentNode(file, this.actions.fileLinks)),
           )
         : null,
     );
@@ -639,6 +660,9 @@ export class ChatView {
         failed ? h('button', { type: 'button', className: 'retry' }, 'Retry') : null,
       ),
       h('div', { className: 'text', dir: 'auto' }, renderText(pending.text, { myUsername: this.store.me?.username })),
+      pending.attachments && pending.attachments.length
+        ? h('div', { className: 'attachments' }, `📎 ${pending.attachments.length} file${pending.attachments.length === 1 ? '' : 's'}`)
+        : null,
     );
   }
 
