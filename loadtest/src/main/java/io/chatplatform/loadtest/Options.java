@@ -40,7 +40,11 @@ public record Options(
     long reconnectBaseMs,
     long reconnectCapMs,
     int reconnectAttempts,
-    boolean tickets) {
+    boolean tickets,
+    int uploaders,
+    int fileSize,
+    int filesPerUploader,
+    int sequentialFiles) {
 
   /** Whether the run is a series of steps (one run per rate, drawn as a chart). */
   boolean isStepSeries() {
@@ -53,6 +57,7 @@ public record Options(
       case FANOUT -> rooms * members;
       case DIRECT -> pairs * 2;
       case CONNECT_STORM, IDLE -> connections;
+      case FILES -> uploaders;
       case RELAY -> 0;
     };
   }
@@ -73,6 +78,8 @@ public record Options(
       case CONNECT_STORM -> json.put("connections", connections);
       case IDLE -> json.put("connections", connections).put("roomSize", roomSize).put("holdSeconds", holdSeconds)
           .put("heapSamples", heapSamples).put("heapIntervalSeconds", heapIntervalSeconds).put("processes", processes);
+      case FILES -> json.put("uploaders", uploaders).put("fileSize", fileSize).put("filesPerUploader", filesPerUploader)
+          .put("sequentialFiles", sequentialFiles).put("heapIntervalSeconds", heapIntervalSeconds).put("forceGc", forceGc);
       case RELAY -> json.put("port", port);
     }
     if (scenario == Scenario.FANOUT || scenario == Scenario.DIRECT) {

@@ -9,6 +9,7 @@ public enum Scenario {
   DIRECT("direct"),
   CONNECT_STORM("connect-storm"),
   IDLE("idle"),
+  FILES("files"),
   RELAY("relay");
 
   public final String cliName;

@@ -19,6 +19,7 @@ public final class LoadGenerator {
         case FANOUT, DIRECT -> new MessagingScenario(harness).run();
         case CONNECT_STORM -> new ConnectStormScenario(harness).run();
         case IDLE -> new IdleScenario(harness).run();
+        case FILES -> new FilesScenario(harness).run();
         case RELAY -> throw new IllegalArgumentException("the relay is not a scenario");
       };
       Boolean alive = harness.probe.alive();

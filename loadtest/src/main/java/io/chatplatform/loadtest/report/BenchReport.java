@@ -66,7 +66,8 @@ public final class BenchReport {
     FANOUT_RELAY("efficiency", "fanout-relay"),
     ACK("ack", "ack"),
     IDLE("idle", "idle"),
-    STORM("storm", "storm");
+    STORM("storm", "storm"),
+    FILES("files", "files");
 
     final String part;
     final String fileName;
@@ -280,6 +281,7 @@ public final class BenchReport {
     ack(md, results.get(Result.ACK), place);
     idle(md, results.get(Result.IDLE), place);
     storm(md, results.get(Result.STORM), place);
+    FilesReport.section(md, results.get(Result.FILES), place);
     md.append(END);
     return md.toString();
   }
@@ -365,6 +367,7 @@ public final class BenchReport {
     } else {
       md.append("| connect storm | ≥ 2,000 connections/s | ").append(missing(storm)).append(" | — |\n");
     }
+    FilesReport.summaryRow(md, results.get(Result.FILES));
     md.append('\n');
   }
 
@@ -549,7 +552,7 @@ public final class BenchReport {
   }
 
   /** The run's own remarks: stopped early, server gone, errors outside the steps. */
-  private static void notes(StringBuilder md, JsonObject json) {
+  static void notes(StringBuilder md, JsonObject json) {
     JsonObject f = json.getJsonObject("figures", new JsonObject());
     List<String> notes = new ArrayList<>();
     if (f.getString("stoppedEarly") != null) {
@@ -575,7 +578,7 @@ public final class BenchReport {
   }
 
   /** A part's heading, then when and on what it was measured: its JSON, or null (having said why) when missing or failed. */
-  private static JsonObject open(StringBuilder md, String heading, Published published, Result result, Place place) {
+  static JsonObject open(StringBuilder md, String heading, Published published, Result result, Place place) {
     md.append(heading).append("\n\n");
     if (!present(md, published, result.part)) {
       return null;
@@ -584,7 +587,7 @@ public final class BenchReport {
     return published.json();
   }
 
-  private static void provenance(StringBuilder md, JsonObject json, Result result, Place place) {
+  static void provenance(StringBuilder md, JsonObject json, Result result, Place place) {
     md.append("_Measured ").append(when(json.getString("writtenAt"))).append(" (").append(label(json)).append("); result: [")
         .append(result.fileName).append(JSON).append("](").append(place.link()).append('/').append(result.fileName).append(JSON)
         .append(")._\n\n");
@@ -596,7 +599,7 @@ public final class BenchReport {
   }
 
   /** False (and says why) when a result is missing or failed. */
-  private static boolean present(StringBuilder md, Published published, String part) {
+  static boolean present(StringBuilder md, Published published, String part) {
     if (published == null) {
       md.append("_Not measured yet: run `bin/bench ").append(part).append("`._\n\n");
       return false;
@@ -609,7 +612,7 @@ public final class BenchReport {
     return true;
   }
 
-  private static String missing(Published published) {
+  static String missing(Published published) {
     return published == null ? "not measured" : published.ok() ? "—" : "run failed";
   }
 
@@ -732,7 +735,7 @@ public final class BenchReport {
     return value == null ? "—" : bytes(value);
   }
 
-  private static String mib(Long value) {
+  static String mib(Long value) {
     return value == null ? "—" : String.format(Locale.ROOT, "%,.1f MiB", value / MIB);
   }
 
