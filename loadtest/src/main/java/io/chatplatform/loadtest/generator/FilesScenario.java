@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *       downloads them the same way: what one transfer gets (and the server's JIT warms up).
  *   <li>Concurrent: {@code --uploaders} users, all in one room, each upload {@code --files} files
  *       back to back (so that many uploads are always in flight), while the server's heap is read
- *       from its {@code /metrics} every {@code --heap-interval} seconds; with {@code --force-gc}
- *       each reading follows a full GC ({@code jcmd <pid> GC.run}), so it is what the server holds
+ *       every {@code --heap-interval} seconds: from its {@code /metrics}, or with {@code --force-gc}
+ *       the total of a class histogram taken inside a full GC ({@code jcmd <pid>
+ *       GC.class_histogram}, see {@link ServerProbe#liveHeapBytes()}), so it is what the server holds
  *       live while the uploads run, not garbage waiting for a collection. Then every file is
  *       downloaded once, {@code --uploaders} at a time.
  * </ol>
@@ -166,10 +167,9 @@ final class FilesScenario {
     return new Phase(fileIds.size(), complete, bytes, seconds, inFlight, latencies, List.of());
   }
 
-  /** The server's heap after a forced full GC (with {@code --force-gc}), else its lowest of two plain readings. */
+  /** The server's live heap (with {@code --force-gc}), else its lowest of two plain readings. */
   private OptionalLong liveHeap() throws InterruptedException {
-    Duration pause = Duration.ofMillis(200);
-    return options.forceGc() ? harness.probe.heapBytesAfterGc(1, pause) : harness.probe.lowestHeapBytes(2, pause);
+    return options.forceGc() ? harness.probe.liveHeapBytes() : harness.probe.lowestHeapBytes(2, Duration.ofMillis(200));
   }
 
   private static JsonObject withCpu(JsonObject phase, ServerProbe.CpuUsage cpu, long bytes) {
@@ -245,7 +245,7 @@ final class FilesScenario {
     private void sample() {
       try {
         do {
-          OptionalLong heap = forceGc ? probe.heapBytesAfterGc(1, Duration.ZERO) : probe.heapBytes();
+          OptionalLong heap = forceGc ? probe.liveHeapBytes() : probe.heapBytes();
           heap.ifPresent(readings::add);
         } while (!stop.await(interval.toMillis(), TimeUnit.MILLISECONDS));
       } catch (InterruptedException e) {

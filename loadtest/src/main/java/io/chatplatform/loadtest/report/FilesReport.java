@@ -66,11 +66,12 @@ final class FilesReport {
     row(md, "**upload, many at once**", concurrent.getJsonObject("upload"));
     row(md, "**download, many at once**", concurrent.getJsonObject("download"));
     md.append('\n');
-    md.append("Server heap (`jvm_memory_used_bytes{area=\"heap\"}` of its `/metrics`) while the ")
+    md.append("Server heap while the ")
         .append(concurrent.getJsonObject("upload").getInteger("inFlight")).append(" uploads ran: ").append(heap.getInteger("samples", 0))
         .append(" readings every ").append(fmt(heap.getDouble("intervalSeconds", 0.0))).append(" s")
-        .append(gc ? ", each right after a full GC forced with `jcmd <pid> GC.run` (the live set: what the server holds, not garbage)"
-            : " (plain readings: they include garbage not yet collected)")
+        .append(gc ? ", each the total of `jcmd <pid> GC.class_histogram`, taken inside a full GC (the live set: what the server holds, "
+            + "not garbage, and nothing allocated after the collection)"
+            : " of `jvm_memory_used_bytes{area=\"heap\"}` from its `/metrics` (plain readings: they include garbage not yet collected)")
         .append(".\n\n");
     md.append("| before the uploads | during: max | during: mean | after the downloads | RSS at the end |\n|---|---|---|---|---|\n")
         .append("| ").append(mib(heap.getLong("liveBeforeBytes"))).append(" | **").append(mib(heap.getLong("maxBytes"))).append("**")
