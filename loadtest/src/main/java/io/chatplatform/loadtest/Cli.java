@@ -79,7 +79,14 @@ public final class Cli {
     option("room-size", "10", "members per room; each user is in two rooms", EnumSet.of(Scenario.IDLE));
     option("hold", "10", "seconds to hold the sockets open before measuring", EnumSet.of(Scenario.IDLE));
     option("heap-samples", "2", "reads of the server's /metrics heap; the lowest counts", EnumSet.of(Scenario.IDLE));
-    option("heap-interval", "5", "seconds between heap reads", EnumSet.of(Scenario.IDLE));
+    option("heap-interval", "5", "seconds between heap reads (files: between the samples taken while the concurrent uploads run)",
+        EnumSet.of(Scenario.IDLE, Scenario.FILES));
+    option("uploaders", "20", "users uploading (and then downloading) at once, each its own transfer", EnumSet.of(Scenario.FILES));
+    option("file-size", "5242880", "bytes of each file: a PDF head and random bytes", EnumSet.of(Scenario.FILES));
+    option("files", "5", "files each uploader uploads in the concurrent run (then every file is downloaded once)",
+        EnumSet.of(Scenario.FILES));
+    option("sequential-files", "10", "files uploaded, then downloaded, one at a time before the concurrent run "
+        + "(single-transfer throughput; also warms the server up)", EnumSet.of(Scenario.FILES));
     option("processes", "1", "generator processes sharing the connections (each may open ~20,000 files)",
         EnumSet.of(Scenario.IDLE));
     option("server-pid", null, "server process id: CPU time (and RSS for idle) read from /proc", CLIENT);
@@ -90,7 +97,7 @@ public final class Cli {
         "generator event loops (sockets and senders are spread over them)", CLIENT);
     option("out", null, "result JSON (default loadtest/results/<scenario>-<timestamp>.json; the chart goes beside it)", CLIENT);
     flag("force-gc", "before each heap read, run jcmd <server-pid> GC.run so the heap read is the live set (needs --server-pid)",
-        EnumSet.of(Scenario.IDLE));
+        EnumSet.of(Scenario.IDLE, Scenario.FILES));
     option("label", null, "free text stored in the result JSON (what the run is for, the server's revision…)", CLIENT);
     flag("worker", "internal: run as a child process of --processes", EnumSet.of(Scenario.IDLE));
     option("port", "8090", "port to listen on", EnumSet.of(Scenario.RELAY));
@@ -196,7 +203,11 @@ public final class Cli {
         v.positiveDouble("room-rate"),
         v.sizeList("room-sizes"),
         v.nonNegativeInt("push-delay-ms"),
-        v.positiveInt("cpu-slices"));
+        v.positiveInt("cpu-slices"),
+        v.positiveInt("uploaders"),
+        v.positiveInt("file-size"),
+        v.positiveInt("files"),
+        v.nonNegativeInt("sequential-files"));
     if (options.reconnectCapMs() < options.reconnectBaseMs()) {
       throw new UsageException("--reconnect-cap-ms must not be below --reconnect-base-ms");
     }
@@ -222,6 +233,7 @@ public final class Cli {
           idle           --connections N [--room-size S] [--processes K] [--server-pid PID]
           push-offline   --rooms R --members M --room-rate <msgs/s per room> --push-port P   (offline members, pushes to a stand-in)
           push-online    --rooms R --room-sizes 100,10 --room-rate <msgs/s per room> --push-port P   (everyone online, acknowledging)
+          files          --uploaders N --file-size B --files F [--sequential-files S] [--server-pid PID [--force-gc]]
           relay          --port P   (the baseline relay; also: java -cp <jar> io.chatplatform.loadtest.relay.BaselineRelay --port P)
           report         --run-dir D [--doc F] [--assets D] …   (the results section of docs/benchmarks.md; see bin/bench, report --help)
         options:

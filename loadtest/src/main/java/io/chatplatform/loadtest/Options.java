@@ -45,7 +45,11 @@ public record Options(
     double roomRate,
     List<Integer> roomSizes,
     long pushDelayMs,
-    int cpuSlices) {
+    int cpuSlices,
+    int uploaders,
+    int fileSize,
+    int filesPerUploader,
+    int sequentialFiles) {
 
   /** Whether the run is a series of steps (one run per rate, drawn as a chart). */
   boolean isStepSeries() {
@@ -60,6 +64,7 @@ public record Options(
       case CONNECT_STORM, IDLE -> connections;
       case PUSH_OFFLINE -> rooms * (members + 1);
       case PUSH_ONLINE -> rooms * roomSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+      case FILES -> uploaders;
       case RELAY -> 0;
     };
   }
@@ -80,6 +85,8 @@ public record Options(
       case CONNECT_STORM -> json.put("connections", connections);
       case IDLE -> json.put("connections", connections).put("roomSize", roomSize).put("holdSeconds", holdSeconds)
           .put("heapSamples", heapSamples).put("heapIntervalSeconds", heapIntervalSeconds).put("processes", processes);
+      case FILES -> json.put("uploaders", uploaders).put("fileSize", fileSize).put("filesPerUploader", filesPerUploader)
+          .put("sequentialFiles", sequentialFiles).put("heapIntervalSeconds", heapIntervalSeconds).put("forceGc", forceGc);
       case RELAY -> json.put("port", port);
       case PUSH_OFFLINE -> json.put("rooms", rooms).put("offlineMembersPerRoom", members);
       case PUSH_ONLINE -> json.put("rooms", rooms).put("roomSizes", new JsonArray(List.copyOf(roomSizes))).put("cpuSlices", cpuSlices);

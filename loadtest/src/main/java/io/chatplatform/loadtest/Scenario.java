@@ -11,6 +11,7 @@ public enum Scenario {
   IDLE("idle"),
   PUSH_OFFLINE("push-offline"),
   PUSH_ONLINE("push-online"),
+  FILES("files"),
   RELAY("relay");
 
   public final String cliName;

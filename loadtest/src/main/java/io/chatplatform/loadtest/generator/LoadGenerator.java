@@ -21,6 +21,7 @@ public final class LoadGenerator {
         case IDLE -> new IdleScenario(harness).run();
         case PUSH_OFFLINE -> new PushOfflineScenario(harness).run();
         case PUSH_ONLINE -> new PushOnlineScenario(harness).run();
+        case FILES -> new FilesScenario(harness).run();
         case RELAY -> throw new IllegalArgumentException("the relay is not a scenario");
       };
       Boolean alive = harness.probe.alive();

@@ -69,7 +69,8 @@ public final class BenchReport {
     STORM("storm", "storm"),
     PUSH_OFFLINE("push", "push-offline"),
     PUSH_ONLINE("push", "push-online"),
-    PUSH_ONLINE_BASELINE("push", "push-online-baseline");
+    PUSH_ONLINE_BASELINE("push", "push-online-baseline"),
+    FILES("files", "files");
 
     final String part;
     final String fileName;
@@ -285,6 +286,7 @@ public final class BenchReport {
     idle(md, results.get(Result.IDLE), place);
     storm(md, results.get(Result.STORM), place);
     PushReport.section(md, results, place);
+    FilesReport.section(md, results.get(Result.FILES), place);
     md.append(END);
     return md.toString();
   }
@@ -371,6 +373,7 @@ public final class BenchReport {
       md.append("| connect storm | ≥ 2,000 connections/s | ").append(missing(storm)).append(" | — |\n");
     }
     PushReport.summaryRow(md, results);
+    FilesReport.summaryRow(md, results.get(Result.FILES));
     md.append('\n');
   }
 

@@ -35,6 +35,20 @@ class ServerProbeTest {
   }
 
   @Test
+  void liveHeapIsTheTotalOfTheClassHistogram() {
+    String histogram = """
+        12345:
+         num     #instances         #bytes  class name (module)
+        -------------------------------------------------------
+           1:         62370       40709888  [B (java.base@17.0.15)
+           2:         56821        1363704  java.lang.String (java.base@17.0.15)
+        Total        323189       53133392
+        """;
+    assertThat(ServerProbe.parseHistogramTotalBytes(histogram)).isEqualTo(OptionalLong.of(53_133_392));
+    assertThat(ServerProbe.parseHistogramTotalBytes("12345:\nCould not attach\n")).isEmpty();
+  }
+
+  @Test
   void theStateLetterFollowsTheProcessName() {
     assertThat(ServerProbe.parseState("4242 (java (my) app) Z 1 4242")).isEqualTo('Z');
     assertThat(ServerProbe.parseState("7 (java) S 1 7")).isEqualTo('S');
