@@ -116,23 +116,10 @@ class LoadGeneratorSmokeTest {
   @Test
   @DisplayName("a short files run (2 uploaders) uploads every file whole and downloads every byte of it")
   void filesSmoke() throws Exception {
-    Path jar = Path.of("..", "loadtest", "target", "chat-loadtest.jar").toAbsolutePath().normalize();
-    assertThat(jar).as("the build packages the load generator before the platform's tests").exists();
     int size = 64 * 1024;
     try (PlatformFixture fx = new PlatformFixture(dataDir)) {
-      Path result = out.resolve("files.json");
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-          "files", "--url", "http://127.0.0.1:" + fx.port(), "--ops-url", "http://127.0.0.1:" + fx.platform.opsPort(),
-          "--uploaders", "2", "--file-size", Integer.toString(size), "--files", "2", "--sequential-files", "2",
-          "--heap-interval", "0.2", "--out", result.toString()));
-      Process generator = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(out.resolve("generator.log").toFile()).start();
-      assertThat(generator.waitFor(120, TimeUnit.SECONDS)).as("the generator finishes").isTrue();
-      String log = Files.readString(out.resolve("generator.log"));
-      assertThat(generator.exitValue()).as(log).isZero();
-
-      JsonObject json = new JsonObject(Files.readString(result));
+      JsonObject json = generator(fx, "files", "--uploaders", "2", "--file-size", Integer.toString(size), "--files", "2",
+          "--sequential-files", "2", "--heap-interval", "0.2");
       assertThat(json.getJsonObject("errors").isEmpty()).as("errors: " + json.getJsonObject("errors")).isTrue();
       JsonObject figures = json.getJsonObject("figures");
       assertWhole(figures.getJsonObject("sequential").getJsonObject("upload"), 2, size);

@@ -4,6 +4,7 @@ import io.chatplatform.notification.domain.Device;
 import io.chatplatform.notification.domain.PushMessage;
 import io.chatplatform.notification.domain.PushOutcome;
 import io.chatplatform.notification.domain.PushProvider;
+import io.chatplatform.notification.providers.PushMetrics;
 import io.chatplatform.notification.providers.RetryAfter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -69,7 +70,7 @@ public final class WebPushProvider implements PushProvider {
     // (measured by bin/bench push): on a worker thread, so no event loop waits for them.
     return vertx.executeBlocking(() -> seal(device, message, endpoint), false).compose(sealed -> {
       if (sealed.refusal() != null) {
-        return counted(sealed.refusal(), sealed.result());
+        return counted(sealed.refusal(), PushMetrics.result(sealed.refusal()));
       }
       RequestOptions request = new RequestOptions()
           .setMethod(HttpMethod.POST)
@@ -83,12 +84,12 @@ public final class WebPushProvider implements PushProvider {
           .putHeader("Content-Encoding", "aes128gcm")
           .putHeader("Content-Type", "application/octet-stream")
           .putHeader("Authorization", sealed.authorization());
-      return exchange(request, Buffer.buffer(sealed.body())).compose(outcome -> counted(outcome, result(outcome)));
+      return exchange(request, Buffer.buffer(sealed.body())).compose(outcome -> counted(outcome, PushMetrics.result(outcome)));
     });
   }
 
   /** The encrypted body and the VAPID header, or the outcome when the push cannot be made. */
-  private record Sealed(byte[] body, String authorization, PushOutcome refusal, String result) {}
+  private record Sealed(byte[] body, String authorization, PushOutcome refusal) {}
 
   private Sealed seal(Device device, PushMessage message, String endpoint) {
     try {
@@ -96,12 +97,12 @@ public final class WebPushProvider implements PushProvider {
       byte[] plaintext = WebPushPayload.encode(message, maxPlaintext);
       byte[] body = WebPushEncryption.encrypt(plaintext, B64URL.decode(device.webPushP256dh()), B64URL.decode(device.webPushAuth()),
           WebPushPayload.padding(plaintext.length, maxPlaintext));
-      return new Sealed(body, vapid.authorization(WebPushEndpoints.origin(endpoint), System.currentTimeMillis()), null, null);
+      return new Sealed(body, vapid.authorization(WebPushEndpoints.origin(endpoint), System.currentTimeMillis()), null);
     } catch (IllegalArgumentException | NullPointerException e) {
       // Keys that are not a P-256 point and a 16-byte secret will never work: the subscription is broken.
-      return new Sealed(null, null, new PushOutcome.InvalidDevice("bad subscription keys"), "invalid_device");
+      return new Sealed(null, null, new PushOutcome.InvalidDevice("bad subscription keys"));
     } catch (WebPushPayload.TooLarge e) {
-      return new Sealed(null, null, new PushOutcome.Failed("payload too large"), "failed");
+      return new Sealed(null, null, new PushOutcome.Failed("payload too large"));
     }
   }
 
@@ -172,18 +173,8 @@ public final class WebPushProvider implements PushProvider {
     return new PushOutcome.Failed(reason + (answer.length() == 0 ? "" : ", " + answer.length() + " bytes of explanation"));
   }
 
-  private static String result(PushOutcome outcome) {
-    if (outcome instanceof PushOutcome.Delivered) {
-      return "delivered";
-    }
-    if (outcome instanceof PushOutcome.InvalidDevice) {
-      return "invalid_device";
-    }
-    return outcome instanceof PushOutcome.Retry ? "retry" : "failed";
-  }
-
   private Future<PushOutcome> counted(PushOutcome outcome, String result) {
-    metrics.counter("chat.push.sent", "provider", kind(), "result", result).increment();
+    metrics.counter(PushMetrics.SENT_METRIC, "provider", kind(), "result", result).increment();
     return Future.succeededFuture(outcome);
   }
 
