@@ -67,12 +67,12 @@ class LoadBalancerTest {
   static final List<ServiceNode> nodes = new ArrayList<>();
   static final List<GatewayVerticle> gateways = new ArrayList<>();
   static Vertx client;
+  static final Map<String, Api.User> sockJsUsers = new HashMap<>();
   static WebClient web;
   static final Map<String, Front> fronts = new HashMap<>();
   static Api.User alice;
   static Api.User bob;
   /** Users of their own for the later tests: a user holds at most MAX_SOCKETS_PER_USER (20) sockets per gateway. */
-  static Api.User carol;
   static Api.User dave;
   static Api.User erin;
   static String roomId;
@@ -107,9 +107,12 @@ class LoadBalancerTest {
     Api api = new Api(client, gateways.get(0).port());
     alice = api.register("lb-alice");
     bob = api.register("lb-bob");
-    carol = api.register("lb-carol");
     dave = api.register("lb-dave");
     erin = api.register("lb-erin");
+    // A user of its own per front: both fronts' SockJS sessions of one user could put more than
+    // MAX_SOCKETS_PER_USER (20) on one gateway before the first front's sessions time out.
+    sockJsUsers.put("nginx", api.register("lb-carol-nginx"));
+    sockJsUsers.put("haproxy", api.register("lb-carol-haproxy"));
     roomId = api.createRoom(alice, "Behind a proxy", bob).getString("roomId");
     api.close();
     fronts.put("nginx", nginx());
@@ -293,7 +296,7 @@ class LoadBalancerTest {
   void sockJsAffinity(String name) {
     Front front = fronts.get(name);
     int[] before = gateways.stream().mapToInt(GatewayVerticle::sockJsSessionBindings).toArray();
-    String query = "?access_token=" + carol.token();
+    String query = "?access_token=" + sockJsUsers.get(name).token();
     for (int i = 0; i < SOCKJS_SESSIONS; i++) {
       String path = "/eventbus/" + (100 + i) + "/" + UUID.randomUUID().toString().replace("-", "");
       HttpResponse<Buffer> open = post(front, path + "/xhr" + query, "");
