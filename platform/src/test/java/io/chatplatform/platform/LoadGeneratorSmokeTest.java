@@ -71,11 +71,14 @@ class LoadGeneratorSmokeTest {
   @DisplayName("push-online (rooms of 4 and 2, everyone acknowledging): decisions are made and nobody is pushed")
   void pushOnlineSmoke() throws Exception {
     int pushPort = freePort();
-    // 1 s to acknowledge: the receipts of this small run come back in milliseconds.
+    // PUSH_DELAY_MS lowered from the production 10 s so that decisions fall inside the 4 s window:
+    // 2.5 s to acknowledge. The receipts of this small run come back in milliseconds, but a clean
+    // clone's build once held one back past a 1 s delay (a pause of the busy machine), and a member
+    // that has not acknowledged in time is rightly pushed.
     try (PlatformFixture fx = new PlatformFixture(dataDir, Map.of("WEBPUSH_ALLOWED_ENDPOINTS", "http://127.0.0.1:" + pushPort + "/",
-        "PUSH_DELAY_MS", "1000", "PUSH_POLL_MS", "100"))) {
-      JsonObject figures = generator(fx, "push-online", "--rooms", "2", "--room-sizes", "4,2", "--room-rate", "2", "--duration", "3",
-          "--warmup", "1", "--drain", "5", "--push-port", String.valueOf(pushPort), "--push-delay-ms", "1000").getJsonObject("figures");
+        "PUSH_DELAY_MS", "2500", "PUSH_POLL_MS", "100"))) {
+      JsonObject figures = generator(fx, "push-online", "--rooms", "2", "--room-sizes", "4,2", "--room-rate", "2", "--duration", "4",
+          "--warmup", "1", "--drain", "5", "--push-port", String.valueOf(pushPort), "--push-delay-ms", "2500").getJsonObject("figures");
       assertThat(figures.getBoolean("notificationService")).isTrue();
       for (Object o : figures.getJsonArray("steps")) {
         JsonObject step = (JsonObject) o;
