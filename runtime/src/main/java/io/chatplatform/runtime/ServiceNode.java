@@ -333,6 +333,12 @@ public final class ServiceNode {
     return new MicrometerMetricsFactory(operations.registry());
   }
 
+  static final int REGISTRY_BACKUPS = 2;
+  /** vertx-hazelcast's structures, named in its default-cluster.xml. */
+  static final String SUBSCRIPTIONS_MAP = "__vertx.subs";
+  static final String NODE_INFO_MAP = "__vertx.nodeInfo";
+  static final String HA_INFO_MAP = "__vertx.haInfo";
+
   static Config hazelcastConfig(ClusterConfig cluster, ClusterSecret secret) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
@@ -341,6 +347,12 @@ public final class ServiceNode {
     config.setProperty("hazelcast.logging.type", "slf4j");
     // ServiceNode leaves the cluster after Vert.x has closed, not Hazelcast's own hook before it.
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // Who consumes which address (and each node's event bus address) is kept on two more members
+    // than its owner, not one: two members lost at once (two pods of one Kubernetes node) no
+    // longer take registrations of live services with them until those republish theirs.
+    config.getMultiMapConfig(SUBSCRIPTIONS_MAP).setBackupCount(REGISTRY_BACKUPS);
+    config.getMapConfig(NODE_INFO_MAP).setBackupCount(REGISTRY_BACKUPS);
+    config.getMapConfig(HA_INFO_MAP).setBackupCount(REGISTRY_BACKUPS);
     // Vert.x's cluster manager reads its node id from this attribute of a member it did not start.
     config.getMemberAttributeConfig().setAttribute("__vertx.nodeId", java.util.UUID.randomUUID().toString());
     // The join proof (ClusterGuard checks it).

@@ -48,6 +48,18 @@ class ClusterDiscoveryTest {
   }
 
   @Test
+  @DisplayName("the event bus registry survives two members lost at once")
+  void lossTolerance() {
+    ClusterConfig cluster = config(Map.of());
+    Config config = ServiceNode.hazelcastConfig(cluster, new ClusterSecret(cluster.secret(), cluster.name()));
+    // vertx-hazelcast's default-cluster.xml keeps one backup of each; the names must still be its.
+    assertThat(config.getMultiMapConfig("__vertx.subs").getBackupCount()).isEqualTo(2);
+    assertThat(config.getMultiMapConfig("__vertx.subs").getValueCollectionType().name()).isEqualTo("SET");
+    assertThat(config.getMapConfig("__vertx.nodeInfo").getBackupCount()).isEqualTo(2);
+    assertThat(config.getMapConfig("__vertx.haInfo").getBackupCount()).isEqualTo(2);
+  }
+
+  @Test
   @DisplayName("members (the default): the TCP-IP member list, no Kubernetes")
   void members() {
     ClusterConfig cluster = config(Map.of("CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2:5701"));

@@ -157,7 +157,8 @@ public final class ChaosMain {
   // ---- a ----------------------------------------------------------------------------------
 
   /** How many times scenario a's owner sends the DELETE while it answers 503 unavailable. */
-  static final int DELETE_ATTEMPTS = 3;
+  static final int DELETE_ATTEMPTS = 5;
+  static final long DELETE_RETRY_MS = 500;
 
   void removalWhileHistoryDown(StringBuilder fig) throws Exception {
     Api.User owner = api.register("a_owner");
@@ -191,6 +192,9 @@ public final class ChaosMain {
         long a0 = System.nanoTime();
         removed = api.delete("/api/v1/rooms/" + roomId + "/members/" + gone.userId(), owner.token());
         answers.add(removed.status() + " in " + millisSince(a0) + " ms");
+        if (removed.status() == 503 && answers.size() < DELETE_ATTEMPTS) {
+          Await.result(vertx.timer(DELETE_RETRY_MS, TimeUnit.MILLISECONDS)); // the client's back-off
+        }
       } while (removed.status() == 503 && answers.size() < DELETE_ATTEMPTS);
       fig.append("DELETE answered ").append(String.join(", then ", answers));
       boolean done = removed.status() == 204 || (answers.size() > 1 && removed.status() == 404);
