@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded MongoDB-wire store as a process of its own, for demos and tests of the clustered
- * mode on one machine (bin/chaos starts it, stops it and starts it again): {@code java -jar
+ * mode on one machine (bin/cluster starts it with the services; bin/chaos starts it, stops it and
+ * starts it again): {@code java -jar
  * embedded-store/target/chat-embedded-store.jar}.
  *
  * <p>It listens on 127.0.0.1:{@code STORE_PORT} (default 27017) only, keeps its data in
@@ -19,6 +20,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreMain {
   static final String FILE = "chat.mv.db";
+  /** Logged at every start, framed so that nobody mistakes this process for a database. */
+  static final String BANNER = String.join("\n",
+      "",
+      "  ************************************************************************************",
+      "  *  NOT FOR PRODUCTION. This is the embedded MongoDB-wire store (mongo-java-server *",
+      "  *  on an H2 file), for demos (bin/cluster) and tests (bin/chaos) only: no         *",
+      "  *  authentication, no replication, no $text, compound indexes ignored, the last   *",
+      "  *  second of writes lost on kill -9. Production runs a real MongoDB (MONGO_URI).  *",
+      "  ************************************************************************************");
 
   private StoreMain() {}
 
@@ -43,9 +53,7 @@ public final class StoreMain {
       System.exit(1);
       return;
     }
-    log.warn("This is the embedded MongoDB-wire store (mongo-java-server on an H2 file), for demos"
-        + " and tests only, never production: no authentication, no replication, no $text, compound"
-        + " indexes ignored. Use a real MongoDB (MONGO_URI) in production.");
+    log.warn(BANNER);
     log.info("store listening on {} with its data in {}", store.connectionString(), file);
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -202,7 +202,7 @@ public final class ServiceNode {
       long shutdownTimeoutMs = shutdownTimeoutMs(settings);
       exitOnSignal(serviceName, () -> node.stop().await(shutdownTimeoutMs, TimeUnit.MILLISECONDS));
       if (serveOperations) {
-        node.serveOperations(settings.string("HTTP_HOST", "0.0.0.0"), settings.integer("HTTP_PORT", 8080)).await();
+        node.serveOperations(operationsHost(settings), settings.integer("HTTP_PORT", 8080)).await();
       }
       node.deployAll(verticles.apply(new StartContext(settings, node))).await();
       LOG.info("{} started", serviceName);
@@ -210,6 +210,15 @@ public final class ServiceNode {
       LOG.error("{} failed to start", serviceName, e);
       System.exit(1);
     }
+  }
+
+  /**
+   * {@code HTTP_HOST} of a service whose {@code HTTP_PORT} serves only health and metrics: the
+   * loopback interface unless told otherwise, like the gateway's {@code OPS_HTTP_HOST}; an
+   * orchestrator that probes from outside names the private address (deploy/kubernetes: the pod's).
+   */
+  public static String operationsHost(Settings settings) {
+    return settings.string("HTTP_HOST", "127.0.0.1");
   }
 
   /** What a service needs to build its verticles. */
@@ -347,12 +356,15 @@ public final class ServiceNode {
     config.setProperty("hazelcast.logging.type", "slf4j");
     // ServiceNode leaves the cluster after Vert.x has closed, not Hazelcast's own hook before it.
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
-    // Who consumes which address (and each node's event bus address) is kept on two more members
-    // than its owner, not one: two members lost at once (two pods of one Kubernetes node) no
+    // Who consumes which address (and each node's event bus address) is backed up on two members
+    // besides its owner, not one: two members lost at once (two pods of one Kubernetes node) no
     // longer take registrations of live services with them until those republish theirs.
     config.getMultiMapConfig(SUBSCRIPTIONS_MAP).setBackupCount(REGISTRY_BACKUPS);
     config.getMapConfig(NODE_INFO_MAP).setBackupCount(REGISTRY_BACKUPS);
     config.getMapConfig(HA_INFO_MAP).setBackupCount(REGISTRY_BACKUPS);
+    // The member port listens on CLUSTER_HOST only: by default Hazelcast binds every interface and
+    // uses the interface list only to pick the address it advertises.
+    config.setProperty("hazelcast.socket.bind.any", "false");
     // Vert.x's cluster manager reads its node id from this attribute of a member it did not start.
     config.getMemberAttributeConfig().setAttribute("__vertx.nodeId", java.util.UUID.randomUUID().toString());
     // The join proof (ClusterGuard checks it).

@@ -228,6 +228,7 @@ class DeployManifestsTest {
         assertThat(fieldPath(container, "OPS_HTTP_HOST")).as("probes and Prometheus reach the pod's address").isEqualTo("status.podIP");
       } else {
         ops = Integer.parseInt(env.get("HTTP_PORT"));
+        assertThat(fieldPath(container, "HTTP_HOST")).as(who + ": probes and Prometheus reach the pod's address").isEqualTo("status.podIP");
         assertThat(container.getPorts()).extracting(ContainerPort::getName).doesNotContain("http");
       }
       assertThat(port(container, "ops")).as(who + "'s operations port").isEqualTo(ops);
