@@ -21,6 +21,7 @@ import io.chatplatform.runtime.Settings;
  * @param opsHost interface of the operations server ({@code OPS_HTTP_HOST})
  * @param opsPort port of the operations server: {@code /health/live}, {@code /health/ready},
  *     {@code /metrics} ({@code OPS_HTTP_PORT}; 0 picks a free port)
+ * @param neededServices the services the gateway's readiness pings ({@code GATEWAY_READINESS_SERVICES})
  */
 public record HttpEdgeConfig(
     long requestReadTimeoutMs,
@@ -29,7 +30,8 @@ public record HttpEdgeConfig(
     TrustedProxies trustedProxies,
     ClientAddresses clientAddresses,
     String opsHost,
-    int opsPort) {
+    int opsPort,
+    NeededServices neededServices) {
 
   /** The operations port when {@code OPS_HTTP_PORT} is unset and {@code HTTP_PORT} is not 0. */
   public static final int DEFAULT_OPS_PORT = 9090;
@@ -49,7 +51,8 @@ public record HttpEdgeConfig(
             ClientAddresses.Header.named(settings.string("FORWARDED_HEADER", "X-Forwarded-For")),
             (int) positive(settings, "FORWARDED_HEADER_MAX_CHARS", 1024)),
         settings.string("OPS_HTTP_HOST", "127.0.0.1"),
-        settings.integer("OPS_HTTP_PORT", defaultOpsPort));
+        settings.integer("OPS_HTTP_PORT", defaultOpsPort),
+        NeededServices.parse(settings.string("GATEWAY_READINESS_SERVICES", NeededServices.DEFAULT)));
   }
 
   private static long positive(Settings settings, String name, long defaultValue) {
