@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.testsupport.Await;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -107,5 +108,31 @@ class ForwardedAddressAttackTest {
       assertThat(signIn(trusted, malformed)).as("X-Forwarded-For: '" + malformed + "'").isEqualTo(429);
     }
     assertThat(signIn(trusted, "203.0.113.22")).as("a well-formed one is its own client").isEqualTo(204);
+  }
+
+  /** A POST from 127.0.0.1 forwarded for {@code forwardedFor}; its status and body. */
+  static io.vertx.ext.web.client.HttpResponse<Buffer> post(String uri, String forwardedFor, String body) {
+    return Await.result(trusted.api.client.post(uri).putHeader("X-Forwarded-For", forwardedFor)
+        .putHeader("Content-Type", uri.startsWith("/api/") ? "application/json" : "text/plain").sendBuffer(Buffer.buffer(body)));
+  }
+
+  @Test
+  @DisplayName("behind a trusted proxy a SockJS session is bound to its forwarded client address: another client's request with its credential is refused")
+  void sockJsSessionBoundToForwardedAddress() {
+    String client = "198.51.100.50";
+    String name = "fwd-sockjs-" + ProcessHandle.current().pid();
+    JsonObject credentials = new JsonObject().put("username", name).put("password", "correct-horse");
+    assertThat(post("/api/v1/auth/register", client, credentials.encode()).statusCode()).isEqualTo(201);
+    String token = post("/api/v1/auth/login", client, credentials.encode()).bodyAsJsonObject().getString("accessToken");
+    String session = "/eventbus/123/" + java.util.UUID.randomUUID().toString().replace("-", "");
+    String query = "?access_token=" + token;
+    io.vertx.ext.web.client.HttpResponse<Buffer> opened = post(session + "/xhr" + query, client, "");
+    assertThat(opened.statusCode()).isEqualTo(200);
+    assertThat(opened.bodyAsString()).startsWith("o");
+    String ping = new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "ping").encode()).encode();
+    assertThat(post(session + "/xhr_send" + query, "198.51.100.51", ping).statusCode())
+        .as("the same credential from another client behind the proxy").isEqualTo(404);
+    assertThat(post(session + "/xhr_send" + query, "6.6.6.6, " + client, ping).statusCode())
+        .as("the session's own client, a spoofed entry in front").isEqualTo(204);
   }
 }
