@@ -36,6 +36,8 @@ public final class Addresses {
   public static final class Chat {
     private Chat() {}
 
+    /** Answered at once, empty: the gateway's readiness asks whether chat-service is there. */
+    public static final String PING = "svc.chat.ping";
     public static final String USER_REGISTER = "svc.chat.users.register";
     public static final String USER_AUTHENTICATE = "svc.chat.users.authenticate";
     public static final String USER_GET = "svc.chat.users.get";
@@ -89,6 +91,8 @@ public final class Addresses {
   public static final class Notification {
     private Notification() {}
 
+    /** Answered at once, empty: the gateway's readiness may ask whether notification-service is there. */
+    public static final String PING = "svc.notification.ping";
     public static final String MESSAGE = "svc.notification.message";
     public static final String DEVICE_REGISTER = "svc.notification.devices.register";
     public static final String DEVICE_LIST = "svc.notification.devices.list";
@@ -105,6 +109,8 @@ public final class Addresses {
   public static final class History {
     private History() {}
 
+    /** Answered at once, empty: the gateway's readiness asks whether history-service is there. */
+    public static final String PING = "svc.history.ping";
     public static final String APPEND = "svc.history.append";
     public static final String PAGE = "svc.history.page";
     public static final String SYNC = "svc.history.sync";
@@ -126,6 +132,8 @@ public final class Addresses {
   public static final class Presence {
     private Presence() {}
 
+    /** Answered at once, empty: the gateway's readiness asks whether presence-service is there. */
+    public static final String PING = "svc.presence.ping";
     public static final String CONNECT = "svc.presence.connect";
     public static final String DISCONNECT = "svc.presence.disconnect";
     /** A gateway node's "I am alive"; its sessions expire when these stop. */

@@ -68,6 +68,7 @@ public final class GatewayVerticle extends VerticleBase {
     operations.addReadinessCheck(READINESS_CHECK, () -> draining
         ? Future.failedFuture("draining")
         : Future.succeededFuture());
+    config.edge().neededServices().check(operations, vertx.eventBus());
     return openRateLimiter().compose(opened -> {
       limiter = opened;
       return serve();
@@ -143,6 +144,8 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     draining = true;
+    // Unready at once, before the first socket is told to go: no check is waited for.
+    operations.drain(READINESS_CHECK);
     Future<Void> drained = sockets == null ? Future.succeededFuture() : sockets.drain();
     return drained
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())

@@ -79,7 +79,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
       resolved.put("MONGO_URI", mongo.connectionString());
     }
     Settings settings = base.with(resolved);
-    ServiceNode node = ServiceNode.standalone();
+    ServiceNode node = ServiceNode.standalone(settings);
     GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.from(settings), node.operations());
     List<Deployable> verticles = new ArrayList<>(List.of(
         new HistoryVerticle(HistoryConfig.from(settings), node.operations()),

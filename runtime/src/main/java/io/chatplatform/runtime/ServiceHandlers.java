@@ -45,6 +45,12 @@ public final class ServiceHandlers {
     return this;
   }
 
+  /** Answers pings on {@code address} at once, empty ({@link ServicePing}), until the verticle is undeployed. */
+  public ServiceHandlers answerPings(String address) {
+    consumers.add(eventBus.consumer(address, message -> message.reply(null)));
+    return this;
+  }
+
   /** Completes when every consumer is registered (cluster-wide in clustered mode). */
   public Future<Void> completion() {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();

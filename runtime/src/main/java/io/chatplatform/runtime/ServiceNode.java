@@ -92,7 +92,15 @@ public final class ServiceNode {
 
   /** A node whose event bus stays inside this JVM (the embedded default, tests). */
   public static ServiceNode standalone() {
-    Operations operations = new Operations();
+    return standalone(new Operations());
+  }
+
+  /** A standalone node whose readiness checks take {@code READINESS_CHECK_TIMEOUT_MS} of {@code settings}. */
+  public static ServiceNode standalone(Settings settings) {
+    return standalone(new Operations(Operations.readinessTimeoutMs(settings)));
+  }
+
+  private static ServiceNode standalone(Operations operations) {
     Vertx vertx = Vertx.builder().with(options()).withMetrics(metrics(operations)).build();
     return new ServiceNode(vertx, operations, null);
   }
@@ -106,12 +114,12 @@ public final class ServiceNode {
    * cluster, this node closes itself (see {@link #launch} for processes).
    */
   public static Future<ServiceNode> clustered(ClusterConfig cluster) {
-    return clustered(cluster, node -> node.close());
+    return clustered(cluster, node -> node.close(), new Operations());
   }
 
-  private static Future<ServiceNode> clustered(ClusterConfig cluster, java.util.function.Consumer<ServiceNode> onStranger) {
+  private static Future<ServiceNode> clustered(
+      ClusterConfig cluster, java.util.function.Consumer<ServiceNode> onStranger, Operations operations) {
     ClusterSecret secret = new ClusterSecret(cluster.secret(), cluster.name());
-    Operations operations = new Operations();
     VertxOptions options = options();
     options.setEventBusOptions(EventBusTls.configure(
         new EventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort()), EventBusTls.material(cluster, secret)));
@@ -133,6 +141,7 @@ public final class ServiceNode {
               .withClusterManager(new HazelcastClusterManager(hazelcast))
               .buildClustered()
               .map(vertx -> new ServiceNode(vertx, operations, hazelcast))
+              .onSuccess(node -> operations.addReadinessCheck(ClusterMembership.CHECK, () -> ClusterMembership.check(hazelcast)))
               .onSuccess(node -> stranger.future().onSuccess(m -> onStranger.accept(node)))
               .recover(e -> shutdown(hazelcast).transform(x -> Future.<ServiceNode>failedFuture(e)));
         });
@@ -198,7 +207,8 @@ public final class ServiceNode {
     try {
       // A stranger in the cluster ends the process: its supervisor restarts it and it joins
       // again, or fails to while the stranger is there.
-      ServiceNode node = clustered(ClusterConfig.from(settings), n -> exitAfterClose(n, serviceName)).await();
+      ServiceNode node = clustered(ClusterConfig.from(settings), n -> exitAfterClose(n, serviceName),
+          new Operations(Operations.readinessTimeoutMs(settings))).await();
       long shutdownTimeoutMs = shutdownTimeoutMs(settings);
       exitOnSignal(serviceName, () -> node.stop().await(shutdownTimeoutMs, TimeUnit.MILLISECONDS));
       if (serveOperations) {

@@ -95,6 +95,35 @@ class OperationsTest {
   }
 
   @Test
+  @DisplayName("a draining process is unready at once, naming the draining check, without waiting for a silent check; liveness stays UP")
+  void drainingAnswersAtOnce() {
+    operations.addReadinessCheck("store", () -> Future.succeededFuture());
+    operations.addReadinessCheck("silent", () -> Promise.promise().future());
+    serve();
+    long start = System.nanoTime();
+    assertThat(get("/health/ready").status()).isEqualTo(503);
+    long checkedMs = (System.nanoTime() - start) / 1_000_000;
+
+    operations.drain("gateway");
+    start = System.nanoTime();
+    Answer ready = get("/health/ready");
+    long drainingMs = (System.nanoTime() - start) / 1_000_000;
+    System.out.printf("readiness with a silent check: %d ms (READINESS_CHECK_TIMEOUT_MS %d); while draining: %d ms%n",
+        checkedMs, operations.readinessTimeoutMs(), drainingMs);
+    assertThat(ready.status()).isEqualTo(503);
+    assertThat(ready.json()).isEqualTo(new JsonObject().put("status", "DOWN").put("checks", new JsonObject().put("gateway", "DOWN")));
+    assertThat(get("/health/live").status()).as("liveness is the process alone").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("READINESS_CHECK_TIMEOUT_MS is 2000 by default, at least 1")
+  void readinessTimeoutSetting() {
+    assertThat(Operations.readinessTimeoutMs(Settings.of(java.util.Map.of()))).isEqualTo(2_000);
+    assertThat(Operations.readinessTimeoutMs(Settings.of(java.util.Map.of("READINESS_CHECK_TIMEOUT_MS", "300")))).isEqualTo(300);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Operations(0)).hasMessageContaining("READINESS_CHECK_TIMEOUT_MS");
+  }
+
+  @Test
   @DisplayName("/metrics is Prometheus text with the JVM's meters")
   void metrics() {
     serve();

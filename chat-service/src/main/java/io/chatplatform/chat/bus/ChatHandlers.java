@@ -1,5 +1,6 @@
 package io.chatplatform.chat.bus;
 
+import io.chatplatform.contracts.Addresses;
 import io.chatplatform.chat.domain.Accounts;
 import io.chatplatform.chat.domain.Messaging;
 import io.chatplatform.chat.domain.Receipts;
@@ -67,6 +68,7 @@ final class ChatHandlers {
         .handle(ChatApi.MESSAGE_SEND, messaging::send)
         .handle(ChatApi.MESSAGE_PAGE, messaging::page)
         .handle(ChatApi.MESSAGE_SYNC, messaging::sync)
+        .answerPings(Addresses.Chat.PING)
         .completion();
   }
 

@@ -245,8 +245,9 @@ public final class RestApi {
     limit(ctx, config.rateLimits().authPerIp(), clientAddress(ctx), "sign-ins from this address");
   }
 
-  private static String clientAddress(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+  /** The client's address: the peer's, or behind a trusted proxy the one it forwarded. */
+  private String clientAddress(RoutingContext ctx) {
+    return config.edge().clientAddresses().of(ctx.request());
   }
 
   /** Writes (POST, PUT, PATCH, DELETE) per user. */

@@ -1,8 +1,8 @@
 package io.chatplatform.gateway.socket;
 
+import io.chatplatform.gateway.web.ClientAddresses;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.nio.charset.StandardCharsets;
@@ -36,10 +36,13 @@ final class SockJsSessionBindings {
   private final Pattern sessionPath;
   /** False: only the credential is checked ({@code SOCKJS_SESSION_BIND_ADDRESS}). */
   private final boolean bindAddress;
+  /** A session's address is its client's: behind a proxy, the forwarded one (its proxies may differ). */
+  private final ClientAddresses clientAddresses;
   private final Map<String, Binding> bindings = new HashMap<>();
 
-  SockJsSessionBindings(String prefix, boolean bindAddress) {
+  SockJsSessionBindings(String prefix, boolean bindAddress, ClientAddresses clientAddresses) {
     this.prefix = prefix;
+    this.clientAddresses = clientAddresses;
     this.sessionPath = Pattern.compile(Pattern.quote(prefix) + "/([^/.]+)/([^/.]+)/([^/.]+)");
     this.bindAddress = bindAddress;
   }
@@ -65,10 +68,8 @@ final class SockJsSessionBindings {
   }
 
   /** The request's credential (as the socket is authenticated: a ticket, else an access token) and peer address. */
-  static Binding of(HttpServerRequest request) {
-    SocketAddress peer = request.remoteAddress();
-    String address = peer == null ? "" : peer.hostAddress() != null ? peer.hostAddress() : peer.host();
-    return new Binding(ConnectParams.parse(request.uri()).credential(), address);
+  Binding of(HttpServerRequest request) {
+    return new Binding(ConnectParams.parse(request.uri()).credential(), clientAddresses.of(request));
   }
 
   /**

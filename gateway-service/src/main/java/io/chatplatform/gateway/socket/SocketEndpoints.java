@@ -78,7 +78,7 @@ public final class SocketEndpoints {
    */
   public void mount(Router router, String prefix) {
     this.prefix = prefix;
-    this.bindings = new SockJsSessionBindings(prefix, config.sockJsSessionBindAddress());
+    this.bindings = new SockJsSessionBindings(prefix, config.sockJsSessionBindAddress(), config.edge().clientAddresses());
     sessions.start();
     router.route(prefix + "/*").handler(this::refuseIframePage);
     router.route(prefix + "/*").failureHandler(ctx -> {

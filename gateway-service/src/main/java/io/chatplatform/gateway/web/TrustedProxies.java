@@ -1,20 +1,15 @@
 package io.chatplatform.gateway.web;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The proxies in front of the gateway ({@code TRUSTED_PROXIES}): IP addresses and CIDR ranges,
  * IPv4 or IPv6, comma-separated. Every client of a proxy arrives from the proxy's address, so a
- * per-address limit must not count it as one client.
+ * per-address limit must not count it as one client: a trusted proxy is exempt from the
+ * per-address connection cap, and only its forwarded header is believed ({@link ClientAddresses}).
  */
 public final class TrustedProxies {
-  /** An IPv4 literal, or anything with a colon (IPv6): never a name, which would need DNS. */
-  private static final Pattern LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
-
   private record Range(byte[] network, int prefixBits) {
     boolean contains(byte[] address) {
       if (address.length != network.length) {
@@ -73,10 +68,8 @@ public final class TrustedProxies {
     if (ranges.isEmpty() || address == null) {
       return false;
     }
-    byte[] bytes;
-    try {
-      bytes = literal(address);
-    } catch (IllegalArgumentException notAnAddress) {
+    byte[] bytes = IpLiterals.parse(address);
+    if (bytes == null) {
       return false;
     }
     for (Range range : ranges) {
@@ -88,14 +81,11 @@ public final class TrustedProxies {
   }
 
   private static byte[] literal(String address) {
-    if (!LITERAL.matcher(address).matches()) {
+    byte[] bytes = IpLiterals.parse(address);
+    if (bytes == null) {
       throw new IllegalArgumentException("TRUSTED_PROXIES: '" + address + "' is not an IP address");
     }
-    try {
-      return InetAddress.getByName(address).getAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("TRUSTED_PROXIES: '" + address + "' is not an IP address");
-    }
+    return bytes;
   }
 
   @Override

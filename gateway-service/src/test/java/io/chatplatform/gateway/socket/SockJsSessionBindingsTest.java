@@ -39,7 +39,7 @@ class SockJsSessionBindingsTest {
   @Test
   @DisplayName("a session's path is logged without its id, and any other path under the socket as the prefix alone")
   void pathForLog() {
-    SockJsSessionBindings bindings = new SockJsSessionBindings("/eventbus", true);
+    SockJsSessionBindings bindings = new SockJsSessionBindings("/eventbus", true, null);
     assertThat(bindings.forLog("/eventbus/123/0a1b2c3d4e5f/xhr_send")).isEqualTo("/eventbus/123/<session>/xhr_send");
     assertThat(bindings.forLog("/eventbus/123/0a1b2c3d4e5f/xhr/more")).isEqualTo("/eventbus/…");
     assertThat(bindings.forLog("/eventbus/info")).isEqualTo("/eventbus/…");

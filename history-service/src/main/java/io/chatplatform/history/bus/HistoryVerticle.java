@@ -1,5 +1,6 @@
 package io.chatplatform.history.bus;
 
+import io.chatplatform.contracts.Addresses;
 import io.chatplatform.history.HistoryConfig;
 import io.chatplatform.history.domain.BudgetedSync;
 import io.chatplatform.history.domain.ReplyBudget;
@@ -84,6 +85,7 @@ public final class HistoryVerticle extends VerticleBase {
                     .handle(HistoryApi.ROOM_STATES, this::roomStates)
                     .handle(HistoryApi.RECEIPT_MARK, this::markReceipt)
                     .handle(HistoryApi.RECEIPT_LIST, this::listReceipts)
+                    .answerPings(Addresses.History.PING)
                     .completion());
   }
 

@@ -104,6 +104,7 @@ public final class NotificationVerticle extends VerticleBase {
             .handle(NotificationApi.DEVICE_DELETE, r -> devices.delete(r.callerId(), r.deviceId()))
             .handle(NotificationApi.ROOM_MODE_SET, r -> setMode(r, modes, directory))
             .handle(NotificationApi.WEBPUSH_KEY, r -> Future.succeededFuture(new JsonObject().put("publicKey", vapidPublicKey)))
+            .answerPings(Addresses.Notification.PING)
             .completion())
         .onSuccess(x -> poller = vertx.setPeriodic(config.pollMs(), id -> poll(scheduler)));
   }

@@ -1,5 +1,6 @@
 package io.chatplatform.presence.bus;
 
+import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.presence.PresenceApi;
 import io.chatplatform.presence.PresenceConfig;
 import io.chatplatform.presence.domain.Presence;
@@ -74,6 +75,7 @@ public final class PresenceVerticle extends VerticleBase {
           .handle(PresenceApi.TYPING, tracker::typing)
           .handle(PresenceApi.QUERY, query -> tracker.query(query).map(PresenceVerticle::presenceReply))
           .handle(PresenceApi.DO_NOT_DISTURB, tracker::doNotDisturb)
+          .answerPings(Addresses.Presence.PING)
           .completion();
     });
   }
