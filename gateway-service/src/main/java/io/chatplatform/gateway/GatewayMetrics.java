@@ -5,7 +5,6 @@ import io.chatplatform.runtime.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import java.util.Set;
@@ -102,10 +101,10 @@ public final class GatewayMetrics {
 
   /** A socket request to {@code address} (a client address of the routes) was answered with {@code outcome} after {@code nanos}. */
   public void answered(String address, String outcome, long nanos) {
-    Timer timer = Meters.latency(registry, SOCKET_REQUESTS,
-        "Socket requests from the frame read to the answer written (chat.send: the ack), by client address and outcome",
-        "address", address, "outcome", outcome);
-    timer.record(nanos, TimeUnit.NANOSECONDS);
+    Meters.latency(registry, SOCKET_REQUESTS,
+            "Socket requests from the frame read to the answer written (chat.send: the ack), by client address and outcome",
+            "address", address, "outcome", outcome)
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** A request was refused for the limit named {@code limit}. */

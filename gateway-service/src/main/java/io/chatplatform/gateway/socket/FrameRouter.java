@@ -199,9 +199,10 @@ final class FrameRouter {
    * {@code auth.renew}: a valid access token of the socket's own user moves the socket's expiry to
    * the token's, answered {@code {expiresAt}}. Another user's token is {@code forbidden}, an
    * invalid one (or a disabled account's) {@code unauthorized}; the socket then keeps its expiry.
+   * Completes (never fails) once answered, with the outcome for the meters.
    */
   private Future<String> renew(ClientSession session, String accessToken, String replyTo) {
-    Future<String> answered = authenticator.verify(accessToken).transform(verified -> {
+    Future<String> outcome = authenticator.verify(accessToken).transform(verified -> {
       ServiceException refused = null;
       if (verified.failed()) {
         refused = ServiceException.from(verified.cause());
@@ -221,8 +222,8 @@ final class FrameRouter {
       }
       return Future.succeededFuture(refused == null ? Meters.OK : refused.code().word);
     });
-    session.inFlight(answered);
-    return answered;
+    session.inFlight(outcome);
+    return outcome;
   }
 
   /**
