@@ -162,6 +162,13 @@ public final class Addresses {
      * event goes to the typer's room-mates only).
      */
     public static final String EXCLUDE_USER_HEADER = "exclude-user";
+    /**
+     * Header of a room event: when it was published (epoch ms, the publisher's clock), for the
+     * gateway's fan-out latency ({@code chat.fanout.latency}).
+     */
+    public static final String PUBLISHED_AT_HEADER = "published-at";
+    /** Header of a room event: its {@code type} (message, typing…), so a gateway can tag its meters without parsing it. */
+    public static final String EVENT_TYPE_HEADER = "event-type";
 
     public static String room(String roomId) {
       return ROOM_PREFIX + roomId;

@@ -85,8 +85,9 @@ public final class GatewayVerticle extends VerticleBase {
     DisabledAccounts disabledAccounts = new DisabledAccounts(vertx, services);
     OriginPolicy origins = new OriginPolicy(config.allowedOrigins(), config.tls());
     Guards guards = new Guards(limiter, new RequestSchemas(), disabledAccounts, origins);
-    fanout = new LocalFanout(vertx.eventBus());
-    sockets = new SocketEndpoints(vertx, config, tokens, services, fanout, guards);
+    GatewayMetrics metrics = new GatewayMetrics(operations.registry());
+    fanout = new LocalFanout(vertx.eventBus(), metrics);
+    sockets = new SocketEndpoints(vertx, config, tokens, services, fanout, guards, metrics);
 
     ConnectionGuard guard = new ConnectionGuard(vertx, config.edge(), operations.registry());
     Router router = Router.router(vertx);
@@ -94,7 +95,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.route().handler(new SecurityHeaders(config.tls(), config.hstsMaxAgeSeconds()));
     MalformedRequests.mount(router);
     ApiOrigins.mount(router, "/api/v1/*", origins, config.corsMaxAgeSeconds());
-    rest = new RestApi(vertx, config, tokens, services, guards);
+    rest = new RestApi(vertx, config, tokens, services, guards, metrics);
     router.route("/api/v1/*").subRouter(rest.router());
     sockets.mount(router, "/eventbus");
     StaticPages.mount(router);

@@ -21,11 +21,11 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 
 /** Uploads and downloads of files for the platform tests, and what the store holds of them. */
-final class Uploads implements AutoCloseable {
+public final class Uploads implements AutoCloseable {
   private final Api api;
   private final MongoClient mongo;
 
-  Uploads(Vertx vertx, Api api, EmbeddedPlatform platform) {
+  public Uploads(Vertx vertx, Api api, EmbeddedPlatform platform) {
     this(vertx, api, platform.mongoUri());
   }
 
@@ -46,7 +46,7 @@ final class Uploads implements AutoCloseable {
   }
 
   /** An upload that must succeed: the file object answered. */
-  JsonObject uploaded(String token, String roomId, String name, byte[] bytes) {
+  public JsonObject uploaded(String token, String roomId, String name, byte[] bytes) {
     Api.Response response = upload(token, roomId, name, bytes);
     if (response.status() != 201) {
       throw new AssertionError("upload " + name + ": " + response.status() + " " + response.body());
@@ -82,7 +82,7 @@ final class Uploads implements AutoCloseable {
   }
 
   /** A PDF by its magic number, whatever follows: Tika types a file by its head. */
-  static byte[] pdf(int size, long seed) {
+  public static byte[] pdf(int size, long seed) {
     byte[] bytes = random(size, seed);
     byte[] magic = "%PDF-1.7\n".getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(magic, 0, bytes, 0, magic.length);

@@ -23,7 +23,7 @@ public final class EventBusFanout implements Fanout {
 
   @Override
   public void toRoom(String roomId, JsonObject event) {
-    eventBus.publish(Addresses.Fanout.room(roomId), event.toBuffer());
+    eventBus.publish(Addresses.Fanout.room(roomId), event.toBuffer(), stamped(event));
   }
 
   @Override
@@ -31,7 +31,14 @@ public final class EventBusFanout implements Fanout {
     eventBus.publish(
         Addresses.Fanout.room(roomId),
         event.toBuffer(),
-        new DeliveryOptions().addHeader(Addresses.Fanout.EXCLUDE_USER_HEADER, excludedUserId));
+        stamped(event).addHeader(Addresses.Fanout.EXCLUDE_USER_HEADER, excludedUserId));
+  }
+
+  /** When and what: the gateways time the fan-out and count deliveries by type without parsing the event. */
+  private static DeliveryOptions stamped(JsonObject event) {
+    return new DeliveryOptions()
+        .addHeader(Addresses.Fanout.PUBLISHED_AT_HEADER, Long.toString(System.currentTimeMillis()))
+        .addHeader(Addresses.Fanout.EVENT_TYPE_HEADER, String.valueOf(event.getValue(ClientEvents.TYPE)));
   }
 
   @Override

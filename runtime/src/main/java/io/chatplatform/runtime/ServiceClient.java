@@ -5,10 +5,12 @@ import io.chatplatform.contracts.Endpoint;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.Shape;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 
@@ -16,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  * Requests to other services, written once for every service: the typed payload goes as it is
  * (by reference in one JVM), the reply comes back typed, every call has the timeout given here,
  * and every failure comes back as a client-facing {@link ServiceException} ({@code unavailable}
- * for a timeout or a missing service). Each call is timed in {@code chat.service.requests} by
- * address and outcome.
+ * for a timeout or a missing service). Each call is timed in {@link Meters#SERVICE_REQUESTS} by
+ * address and outcome, and a call that got no answer in time is counted in
+ * {@link Meters#EVENT_BUS_TIMEOUTS} by address (endpoint addresses are constants: no ids).
  */
 public final class ServiceClient {
   private final EventBus eventBus;
@@ -38,6 +41,9 @@ public final class ServiceClient {
           if (result.failed()) {
             ServiceException failure = ServiceException.from(result.cause());
             record(endpoint, failure.code().word, started);
+            if (metrics != null && result.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+              timeouts(endpoint).increment();
+            }
             return Future.failedFuture(failure);
           }
           record(endpoint, "ok", started);
@@ -70,12 +76,18 @@ public final class ServiceClient {
 
   private void record(Endpoint<?, ?> endpoint, String outcome, long started) {
     if (metrics != null) {
-      Timer.builder("chat.service.requests")
-          .description("Requests to other services over the event bus, by address and outcome")
-          .tag("address", endpoint.address())
-          .tag("outcome", outcome)
-          .register(metrics)
+      Meters.latency(metrics, Meters.SERVICE_REQUESTS, "Requests to other services over the event bus, by address and outcome",
+              "address", endpoint.address(), "outcome", outcome)
           .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      // Created with the address's first request, at 0: the series exists before its first timeout.
+      timeouts(endpoint);
     }
+  }
+
+  private Counter timeouts(Endpoint<?, ?> endpoint) {
+    return Counter.builder(Meters.EVENT_BUS_TIMEOUTS)
+        .description("Requests to other services that got no answer within their timeout, by address")
+        .tag("address", endpoint.address())
+        .register(metrics);
   }
 }

@@ -9,6 +9,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceFactory;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -80,6 +81,11 @@ public final class ServiceNode {
     this.operations = operations;
     this.hazelcast = hazelcast;
     refuseJavaDeserialization(vertx);
+    // Hazelcast's member list is local state (no call to the cluster): a scrape may read it.
+    Gauge.builder(Meters.CLUSTER_MEMBERS, () -> hazelcast == null ? 1
+            : hazelcast.getLifecycleService().isRunning() ? hazelcast.getCluster().getMembers().size() : 0)
+        .description("Members of the cluster as this node sees them (1 for a node that is not clustered, 0 once it left)")
+        .register(operations.registry());
   }
 
   public Vertx vertx() {

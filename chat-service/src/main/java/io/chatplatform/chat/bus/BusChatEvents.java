@@ -1,5 +1,6 @@
 package io.chatplatform.chat.bus;
 
+import io.chatplatform.chat.ChatMetrics;
 import io.chatplatform.chat.domain.ChatEvents;
 import io.chatplatform.chat.domain.RoomView;
 import io.chatplatform.contracts.Addresses;
@@ -17,14 +18,17 @@ import java.util.List;
 final class BusChatEvents implements ChatEvents {
   private final Fanout fanout;
   private final EventBus eventBus;
+  private final ChatMetrics metrics;
 
-  BusChatEvents(Fanout fanout, EventBus eventBus) {
+  BusChatEvents(Fanout fanout, EventBus eventBus, ChatMetrics metrics) {
     this.fanout = fanout;
     this.eventBus = eventBus;
+    this.metrics = metrics;
   }
 
   @Override
   public void message(Message message) {
+    metrics.messageAccepted();
     fanout.toRoom(message.roomId(), ClientEvents.message(message.write()));
     // One notice per message (never per member), sent one way: chat delivery never waits for
     // notification-service, and without one running the notice is simply dropped.

@@ -1,6 +1,7 @@
 package io.chatplatform.chat.bus;
 
 import io.chatplatform.chat.ChatConfig;
+import io.chatplatform.chat.ChatMetrics;
 import io.chatplatform.chat.domain.Accounts;
 import io.chatplatform.chat.domain.Blocking;
 import io.chatplatform.chat.domain.ChatEvents;
@@ -20,6 +21,7 @@ import io.chatplatform.runtime.ServiceClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.chatplatform.runtime.TimedMongo;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -40,14 +42,14 @@ public final class ChatVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LOG.info("chat-service starting on {}", Thread.currentThread().getName());
-    mongo = MongoClient.create(vertx, config.mongo().clientConfig());
+    mongo = TimedMongo.wrap(MongoClient.create(vertx, config.mongo().clientConfig()), operations.registry());
     operations.addReadinessCheck("chat-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
     MongoUserStore users = new MongoUserStore(mongo);
     RoomCache roomCache = new RoomCache(vertx.eventBus(), config.roomCacheSize(), config.roomCacheTtlMs(), System::currentTimeMillis);
     MongoRoomStore roomStore = new MongoRoomStore(mongo, roomCache);
     HistoryClient history =
         new BusHistoryClient(new ServiceClient(vertx.eventBus(), config.historyTimeoutMs(), operations.registry()));
-    ChatEvents events = new BusChatEvents(new EventBusFanout(vertx.eventBus()), vertx.eventBus());
+    ChatEvents events = new BusChatEvents(new EventBusFanout(vertx.eventBus()), vertx.eventBus(), new ChatMetrics(operations.registry()));
     Blocking blocking = new Blocking() {
       @Override
       public <T> Future<T> run(Callable<T> work) {

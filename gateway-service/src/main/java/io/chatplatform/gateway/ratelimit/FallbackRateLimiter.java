@@ -1,5 +1,6 @@
 package io.chatplatform.gateway.ratelimit;
 
+import io.chatplatform.gateway.GatewayMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -18,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FallbackRateLimiter implements RateLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(FallbackRateLimiter.class);
-  static final String FALLBACK_METRIC = "chat.ratelimit.fallback";
 
   private final RateLimiter redis;
   private final MemoryRateLimiter memory;
@@ -37,7 +37,7 @@ public final class FallbackRateLimiter implements RateLimiter {
     this.retryMs = retryMs;
     this.clock = clock;
     this.fallbacks =
-        Counter.builder(FALLBACK_METRIC)
+        Counter.builder(GatewayMetrics.RATE_LIMIT_FALLBACK)
             .description("rate-limit decisions taken from this node's memory because Redis did not answer")
             .register(metrics);
   }

@@ -9,11 +9,19 @@ import org.slf4j.LoggerFactory;
 /** {@code rate_limited} (429) with when to retry: REST sends it as {@code Retry-After}. */
 public final class RateLimited extends ServiceException {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimited.class);
+  private final String limit;
   private final long retryAfterSeconds;
 
-  public RateLimited(String what, RateLimiter.Decision decision) {
+  /** Refused for the limit named {@code limit} (the meters' tag); {@code what} tells the client what it sent too much of. */
+  public RateLimited(String limit, String what, RateLimiter.Decision decision) {
     super(ErrorCode.RATE_LIMITED, "too many " + what + ", retry in " + decision.retryAfterSeconds() + " s");
+    this.limit = limit;
     this.retryAfterSeconds = decision.retryAfterSeconds();
+  }
+
+  /** The name of the limit that refused ({@link RateLimiter.Limit#name}). */
+  public String limit() {
+    return limit;
   }
 
   /** Whole seconds until the bucket has a token again, at least 1. */
@@ -33,6 +41,6 @@ public final class RateLimited extends ServiceException {
           LOG.warn("rate limiter unavailable: {}", e.getMessage());
           return Future.failedFuture(new ServiceException(ErrorCode.UNAVAILABLE, "service unavailable, try again"));
         })
-        .compose(decision -> decision.allowed() ? Future.succeededFuture() : Future.failedFuture(new RateLimited(what, decision)));
+        .compose(decision -> decision.allowed() ? Future.succeededFuture() : Future.failedFuture(new RateLimited(limit.name(), what, decision)));
   }
 }

@@ -11,6 +11,7 @@ import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.gateway.GatewayMetrics;
 import io.chatplatform.gateway.Guards;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.auth.Caller;
@@ -57,9 +58,11 @@ public final class RestApi {
   private final RefreshSecrets refreshSecrets = new RefreshSecrets();
   private final FileLinks fileLinks;
   private final FileRoutes files;
+  private final GatewayMetrics metrics;
 
-  public RestApi(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, Guards guards) {
+  public RestApi(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, Guards guards, GatewayMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.config = config;
     this.tokens = tokens;
     this.services = services;
@@ -125,7 +128,7 @@ public final class RestApi {
     api.get("/files/:fileId/thumbnail").handler(ctx -> files.download(ctx, true));
 
     api.route().handler(ctx -> ctx.fail(ServiceException.notFound("no such endpoint")));
-    api.route().failureHandler(RestApi::failure);
+    api.route().failureHandler(this::failure);
     return api;
   }
 
@@ -148,7 +151,7 @@ public final class RestApi {
             .take(perAddress, fromAddress, 0)
             .compose(open -> open.allowed()
                 ? limiter.take(perUser, username, 0)
-                : Future.failedFuture(new RateLimited("failed logins for this user from this address", open)))
+                : Future.failedFuture(new RateLimited(perAddress.name(), "failed logins for this user from this address", open)))
             .compose(open -> open.allowed()
                 ? Future.<Void>succeededFuture()
                 : vertx.timer(config.rateLimits().loginSlowdownMs()).<Void>mapEmpty())
@@ -384,7 +387,7 @@ public final class RestApi {
   }
 
   /** The one place REST failures become status codes and error bodies. */
-  private static void failure(RoutingContext ctx) {
+  private void failure(RoutingContext ctx) {
     if (MalformedRequests.clientGone(ctx)) {
       LOG.debug("{} {}: the client went away", ctx.request().method(), ctx.request().path());
       return;
@@ -406,6 +409,7 @@ public final class RestApi {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }
     if (error instanceof RateLimited limited) {
+      metrics.rateLimited(limited.limit());
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(limited.retryAfterSeconds()));
     }
     ctx.response().setStatusCode(error.code().status);

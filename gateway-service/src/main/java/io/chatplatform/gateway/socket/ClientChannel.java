@@ -1,6 +1,7 @@
 package io.chatplatform.gateway.socket;
 
 import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.gateway.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -18,6 +19,9 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 interface ClientChannel {
   /** The URI the client connected with, query string included (never to be logged). */
   String uri();
+
+  /** {@link GatewayMetrics#WEBSOCKET} or {@link GatewayMetrics#SOCKJS}: the meters' transport tag. */
+  String transport();
 
   /** Sends one frame; server frames go out as binary WebSocket messages, as the stock bridge does. */
   Future<Void> write(Buffer frame);
@@ -58,6 +62,7 @@ interface ClientChannel {
   static ClientChannel of(SockJSSocket socket) {
     return new ClientChannel() {
       @Override public String uri() { return socket.uri(); }
+      @Override public String transport() { return GatewayMetrics.SOCKJS; }
       @Override public Future<Void> write(Buffer frame) { return socket.write(frame); }
       @Override public boolean writeQueueFull() { return socket.writeQueueFull(); }
       @Override public void close(int code, String reason) { socket.close(code, reason); }
@@ -73,6 +78,7 @@ interface ClientChannel {
   static ClientChannel of(ServerWebSocket socket) {
     return new ClientChannel() {
       @Override public String uri() { return socket.uri(); }
+      @Override public String transport() { return GatewayMetrics.WEBSOCKET; }
       @Override public Future<Void> write(Buffer frame) { return socket.writeBinaryMessage(frame); }
       @Override public boolean writeQueueFull() { return socket.writeQueueFull(); }
       @Override public void close(int code, String reason) { socket.close((short) code, reason); }

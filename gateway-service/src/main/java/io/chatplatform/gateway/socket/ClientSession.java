@@ -95,6 +95,11 @@ final class ClientSession {
     return device;
   }
 
+  /** The channel's transport, for the meters. */
+  String transport() {
+    return channel.transport();
+  }
+
   /** When the socket's credential expires (epoch ms). */
   long expiresAt() {
     return expiresAt;
@@ -250,11 +255,13 @@ final class ClientSession {
     write(BridgeFrames.recEncoded(inbox, encodedEvent));
   }
 
-  /** Writes an event, already encoded, to the inbox if the client has registered it. */
-  void deliver(Buffer encodedEvent) {
-    if (inboxRegistered) {
-      write(BridgeFrames.recEncoded(inbox, encodedEvent));
+  /** Writes an event, already encoded, to the inbox if the client has registered it; true when it was handed on. */
+  boolean deliver(Buffer encodedEvent) {
+    if (!inboxRegistered || closed) {
+      return false;
     }
+    write(BridgeFrames.recEncoded(inbox, encodedEvent));
+    return true;
   }
 
   /**
@@ -263,19 +270,20 @@ final class ClientSession {
    * event reaches the client only once the room's subscription is active, so the room's messages
    * the client hears of after {@code joined} cannot be missed, and nothing overtakes it.
    */
-  void deliverWhen(Future<?> ready, Buffer encodedEvent) {
+  boolean deliverWhen(Future<?> ready, Buffer encodedEvent) {
     if (!inboxRegistered || closed) {
-      return;
+      return false;
     }
     Buffer frame = BridgeFrames.recEncoded(inbox, encodedEvent);
     if (held.isEmpty() && ready.isComplete()) {
       writeNow(frame);
-      return;
+      return true;
     }
     hold(new Held(ready, frame));
     if (held.size() == 1) {
       ready.onComplete(x -> release());
     }
+    return true;
   }
 
   /** A frame waiting behind a room subscription; {@code after} null: waiting only for the frames before it. */

@@ -8,6 +8,8 @@ import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.gateway.GatewayMetrics;
+import io.chatplatform.runtime.Meters;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.ratelimit.RateLimitConfig;
 import io.chatplatform.gateway.ratelimit.RateLimited;
@@ -61,6 +63,8 @@ final class FrameRouter {
 
   /** The refusal of a send over {@code SOCKET_SEND_QUEUE_MAX}: retry once the answers have come. */
   private static final RateLimiter.Decision SEND_QUEUE_FULL = new RateLimiter.Decision(false, 1_000);
+  /** The name of that limit in the meters, as the token-bucket limits have theirs. */
+  static final String SEND_QUEUE_LIMIT = "socket-send-queue";
 
   private static final Logger LOG = LoggerFactory.getLogger(FrameRouter.class);
 
@@ -74,10 +78,12 @@ final class FrameRouter {
   private final SessionRegistry sessions;
   private final SocketAuthenticator authenticator;
   private final String nodeId;
+  private final GatewayMetrics metrics;
 
   FrameRouter(
       GatewayConfig config, ServiceClient services, RateLimiter limiter, RequestSchemas schemas, SessionRegistry sessions,
-      SocketAuthenticator authenticator) {
+      SocketAuthenticator authenticator, GatewayMetrics metrics) {
+    this.metrics = metrics;
     this.maxFrameBytes = config.maxFrameBytes();
     this.maxReplyBytes = config.socketWriteQueueMaxBytes();
     this.sendQueueMax = config.socketSendQueueMax();
@@ -91,13 +97,14 @@ final class FrameRouter {
   }
 
   void onFrame(ClientSession session, Buffer data) {
+    long receivedAt = System.nanoTime();
     if (data.length() > maxFrameBytes) {
       sessions.close(session, CloseCodes.TOO_LARGE, CloseCodes.frameTooLarge(maxFrameBytes));
       return;
     }
     RateLimiter.Decision allowed = session.takeFrame(limits.socketFrames(), System.currentTimeMillis());
     if (!allowed.allowed()) {
-      refuseOverLimit(session, null, new RateLimited("frames on this socket", allowed));
+      refuseOverLimit(session, null, new RateLimited(limits.socketFrames().name(), "frames on this socket", allowed));
       return;
     }
     JsonObject frame;
@@ -117,7 +124,7 @@ final class FrameRouter {
       case "ping" -> {}
       case "register" -> register(session, (String) address, true);
       case "unregister" -> register(session, (String) address, false);
-      case "send" -> send(session, (String) address, frame);
+      case "send" -> send(session, (String) address, frame, receivedAt);
       case "publish" -> session.write(BridgeFrames.err((String) address, denied("publishing is not allowed")));
       default -> session.write(BridgeFrames.err(null, ServiceException.badRequest("unknown frame type")));
     }
@@ -129,7 +136,7 @@ final class FrameRouter {
     }
   }
 
-  private void send(ClientSession session, String address, JsonObject frame) {
+  private void send(ClientSession session, String address, JsonObject frame, long receivedAt) {
     Object replyAddress = frame.getValue("replyAddress");
     if (replyAddress != null
         && (!(replyAddress instanceof String reply) || reply.isEmpty() || reply.length() > MAX_REPLY_ADDRESS_LENGTH)) {
@@ -154,7 +161,7 @@ final class FrameRouter {
       return;
     }
     if (renewal) {
-      renew(session, body.getString("accessToken"), replyTo);
+      renew(session, body.getString("accessToken"), replyTo).onSuccess(outcome -> answered(address, outcome, receivedAt));
       return;
     }
     // Who is asking comes from the socket, never from the body: these overwrite anything sent.
@@ -165,7 +172,8 @@ final class FrameRouter {
             .put("callerNodeId", nodeId);
     boolean roomSend = Addresses.Client.CHAT_SEND.equals(address) && body.getValue("roomId") instanceof String;
     if (roomSend && session.sendsPending() >= sendQueueMax) {
-      refuseOverLimit(session, replyTo, new RateLimited("sends waiting on this socket", SEND_QUEUE_FULL));
+      refuseOverLimit(session, replyTo, new RateLimited(SEND_QUEUE_LIMIT, "sends waiting on this socket", SEND_QUEUE_FULL));
+      answered(address, ErrorCode.RATE_LIMITED.word, receivedAt);
       return;
     }
     RateLimiter.Limit perUser = perUserLimit(address);
@@ -173,14 +181,15 @@ final class FrameRouter {
     Future<Void> forwarded =
         roomSend
             // The next send of this socket to the room goes once this one is answered: seqs follow the socket's order.
-            ? session.sendInOrder(body.getString("roomId"), admitted, () -> forward(session, target, request, replyTo))
-            : admitted.compose(x -> forward(session, target, request, replyTo));
+            ? session.sendInOrder(body.getString("roomId"), admitted, () -> forward(session, address, target, request, replyTo, receivedAt))
+            : admitted.compose(x -> forward(session, address, target, request, replyTo, receivedAt));
     forwarded.onFailure(e -> {
       if (e instanceof RateLimited limited) {
         refuseOverLimit(session, replyTo, limited);
       } else {
         session.write(BridgeFrames.err(replyTo, ServiceException.from(e)));
       }
+      answered(address, ServiceException.from(e).code().word, receivedAt);
     });
     // Its answer (or refusal) is written first: a draining gateway closes the socket only after it.
     session.inFlight(forwarded);
@@ -190,14 +199,19 @@ final class FrameRouter {
    * {@code auth.renew}: a valid access token of the socket's own user moves the socket's expiry to
    * the token's, answered {@code {expiresAt}}. Another user's token is {@code forbidden}, an
    * invalid one (or a disabled account's) {@code unauthorized}; the socket then keeps its expiry.
+   * Completes (never fails) once answered, with the outcome for the meters.
    */
-  private void renew(ClientSession session, String accessToken, String replyTo) {
-    Future<Void> answered = authenticator.verify(accessToken).transform(verified -> {
-      Buffer answer;
+  private Future<String> renew(ClientSession session, String accessToken, String replyTo) {
+    Future<String> outcome = authenticator.verify(accessToken).transform(verified -> {
+      ServiceException refused = null;
       if (verified.failed()) {
-        answer = BridgeFrames.err(replyTo, ServiceException.from(verified.cause()));
+        refused = ServiceException.from(verified.cause());
       } else if (!verified.result().userId().equals(session.userId())) {
-        answer = BridgeFrames.err(replyTo, ServiceException.forbidden("the token is another user's"));
+        refused = ServiceException.forbidden("the token is another user's");
+      }
+      Buffer answer;
+      if (refused != null) {
+        answer = BridgeFrames.err(replyTo, refused);
       } else {
         long expiresAt = verified.result().expiresAt();
         sessions.renew(session, expiresAt);
@@ -206,13 +220,18 @@ final class FrameRouter {
       if (replyTo != null) {
         session.write(answer);
       }
-      return Future.<Void>succeededFuture();
+      return Future.succeededFuture(refused == null ? Meters.OK : refused.code().word);
     });
-    session.inFlight(answered);
+    session.inFlight(outcome);
+    return outcome;
   }
 
-  /** Forwards an admitted request and writes the answer; completes (never fails) once it is answered. */
-  private Future<Void> forward(ClientSession session, Endpoint<?, ?> target, JsonObject request, String replyTo) {
+  /**
+   * Forwards an admitted request and writes the answer; completes (never fails) once it is
+   * answered, timed from {@code receivedAt} (the nano time its frame to the client {@code address} was read).
+   */
+  private Future<Void> forward(
+      ClientSession session, String address, Endpoint<?, ?> target, JsonObject request, String replyTo, long receivedAt) {
     return services.forward(target, request).transform(result -> {
       if (replyTo != null) {
         session.write(
@@ -220,8 +239,14 @@ final class FrameRouter {
                 ? replyFrame(target, replyTo, result.result())
                 : BridgeFrames.err(replyTo, ServiceException.from(result.cause())));
       }
+      answered(address, result.succeeded() ? Meters.OK : ServiceException.from(result.cause()).code().word, receivedAt);
       return Future.<Void>succeededFuture();
     });
+  }
+
+  /** A socket request's answer (or refusal) was written {@code outcome}: timed from its frame's arrival. */
+  private void answered(String address, String outcome, long receivedAt) {
+    metrics.answered(address, outcome, System.nanoTime() - receivedAt);
   }
 
   /** The reply's {@code rec} frame, or a {@code payload_too_large} refusal when it is over {@code SOCKET_WRITE_QUEUE_MAX_BYTES}. */
@@ -255,7 +280,9 @@ final class FrameRouter {
    * refusal bucket holds) is closed as a flooder.
    */
   private void refuseOverLimit(ClientSession session, String replyTo, RateLimited refusal) {
+    metrics.rateLimited(refusal.limit());
     if (!session.takeRefusal(limits.socketRefusals(), System.currentTimeMillis())) {
+      metrics.rateLimited(limits.socketRefusals().name());
       sessions.close(session, CloseCodes.FLOODING, CloseCodes.flooding());
       return;
     }

@@ -4,9 +4,11 @@ import io.chatplatform.contracts.Codecs;
 
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ClientEvents;
+import io.chatplatform.gateway.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -39,6 +41,7 @@ public final class LocalFanout {
   private MessageConsumer<ClientEvents.ForUsers> userEvents;
   /** When a room subscription counts as active: its consumer's completion, or later (tests hold it). */
   private final UnaryOperator<Future<Void>> activation;
+  private final GatewayMetrics metrics;
 
   private static final class RoomSubscription {
     final Set<ClientSession> sessions = new LinkedHashSet<>();
@@ -47,14 +50,15 @@ public final class LocalFanout {
     Future<Void> active;
   }
 
-  public LocalFanout(EventBus eventBus) {
-    this(eventBus, UnaryOperator.identity());
+  public LocalFanout(EventBus eventBus, GatewayMetrics metrics) {
+    this(eventBus, UnaryOperator.identity(), metrics);
   }
 
   /** With {@code activation} deciding when a new room subscription counts as active (a test may hold it back). */
-  LocalFanout(EventBus eventBus, UnaryOperator<Future<Void>> activation) {
+  LocalFanout(EventBus eventBus, UnaryOperator<Future<Void>> activation, GatewayMetrics metrics) {
     this.eventBus = eventBus;
     this.activation = activation;
+    this.metrics = metrics;
   }
 
   /** Subscribes to the per-user events every node receives. */
@@ -103,7 +107,7 @@ public final class LocalFanout {
       subscription.consumer =
           eventBus.consumer(
               Addresses.Fanout.room(roomId),
-              message -> deliverToRoom(roomId, message.body(), message.headers().get(Addresses.Fanout.EXCLUDE_USER_HEADER)));
+              message -> deliverToRoom(roomId, message));
       subscription.active = activation.apply(subscription.consumer.completion());
       rooms.put(roomId, subscription);
     }
@@ -124,15 +128,32 @@ public final class LocalFanout {
     }
   }
 
-  /** Writes the event to the room's local member sockets, except those of {@code excludedUser}. */
-  private void deliverToRoom(String roomId, Buffer event, String excludedUser) {
+  /**
+   * Writes the event to the room's local member sockets, except those of the user its
+   * {@link Addresses.Fanout#EXCLUDE_USER_HEADER} names; counts them, and times the fan-out from
+   * the event's publication ({@link Addresses.Fanout#PUBLISHED_AT_HEADER}) to the last write here.
+   */
+  private void deliverToRoom(String roomId, Message<Buffer> message) {
     RoomSubscription subscription = rooms.get(roomId);
     if (subscription == null) {
       return;
     }
+    Buffer event = message.body();
+    String excludedUser = message.headers().get(Addresses.Fanout.EXCLUDE_USER_HEADER);
+    int delivered = 0;
     for (ClientSession session : subscription.sessions) {
-      if (excludedUser == null || !excludedUser.equals(session.userId())) {
-        session.deliver(event);
+      if ((excludedUser == null || !excludedUser.equals(session.userId())) && session.deliver(event)) {
+        delivered++;
+      }
+    }
+    String type = message.headers().get(Addresses.Fanout.EVENT_TYPE_HEADER);
+    metrics.delivered(type, delivered);
+    String publishedAt = message.headers().get(Addresses.Fanout.PUBLISHED_AT_HEADER);
+    if (delivered > 0 && publishedAt != null) {
+      try {
+        metrics.fannedOut(type, Long.parseLong(publishedAt));
+      } catch (NumberFormatException e) {
+        LOG.debug("a room event with an unreadable {} header", Addresses.Fanout.PUBLISHED_AT_HEADER);
       }
     }
   }
@@ -146,6 +167,7 @@ public final class LocalFanout {
     boolean joined = roomEvent && ClientEvents.ROOM_JOINED.equals(event.getString("event"));
     boolean left = roomEvent && ClientEvents.ROOM_LEFT.equals(event.getString("event"));
     long version = roomEvent ? event.getJsonObject(ClientEvents.ROOM).getLong("version", 0L) : 0L;
+    int delivered = 0;
     for (String id : envelope.userIds()) {
       Set<ClientSession> sessions = users.get(id);
       if (sessions == null) {
@@ -160,14 +182,19 @@ public final class LocalFanout {
           // Written once the subscription is active (cluster-wide), so no message of the room sent
           // after the client hears of it is missed; later frames to the socket wait behind it.
           Future<Void> active = join(session, roomId).onFailure(e -> LOG.warn("could not subscribe to room {}", roomId, e));
-          session.deliverWhen(active, encoded);
+          if (session.deliverWhen(active, encoded)) {
+            delivered++;
+          }
           continue;
         }
         if (left) {
           leave(session, roomId);
         }
-        session.deliver(encoded);
+        if (session.deliver(encoded)) {
+          delivered++;
+        }
       }
     }
+    metrics.delivered(event.getString(ClientEvents.TYPE), delivered);
   }
 }

@@ -6,6 +6,7 @@ import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ClientEvents;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.gateway.GatewayMetrics;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.auth.Caller;
 import io.chatplatform.gateway.web.ClientDrops;
@@ -44,6 +45,7 @@ final class SessionRegistry {
   private final ServiceClient services;
   private final LocalFanout fanout;
   private final PresenceReporter presence;
+  private final GatewayMetrics metrics;
   /** Every session, started or being set up, with its expiry timer ({@link #NO_TIMER} until it starts). */
   private final Map<ClientSession, Long> sessions = new HashMap<>();
   /** userId → how many of {@link #sessions} are theirs; absent at zero. */
@@ -53,8 +55,9 @@ final class SessionRegistry {
   private final Promise<Void> allEnded = Promise.promise();
   private long idleSweep = NO_TIMER;
 
-  SessionRegistry(Vertx vertx, GatewayConfig config, ServiceClient services, LocalFanout fanout) {
+  SessionRegistry(Vertx vertx, GatewayConfig config, ServiceClient services, LocalFanout fanout, GatewayMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.config = config;
     this.services = services;
     this.fanout = fanout;
@@ -162,6 +165,7 @@ final class SessionRegistry {
       }
       session = new ClientSession(channel, caller, device, config.rateLimits(), config.socketWriteQueueMaxBytes());
       sessions.put(session, NO_TIMER);
+      metrics.socketOpened(session.transport());
       sessionsPerUser.merge(caller.userId(), 1, Integer::sum);
       fanout.track(session);
       return roomIdsOf(caller).compose(rooms -> fanout.join(session, rooms));
@@ -269,6 +273,7 @@ final class SessionRegistry {
       return;
     }
     sessionsPerUser.computeIfPresent(session.userId(), (userId, count) -> count == 1 ? null : count - 1);
+    metrics.socketClosed(session.transport());
     session.markClosed();
     if (expiry != NO_TIMER) {
       vertx.cancelTimer(expiry);

@@ -1,5 +1,6 @@
 package io.chatplatform.gateway.socket;
 
+import io.chatplatform.gateway.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -47,6 +48,8 @@ final class SockJsWebSocket implements ClientChannel {
   }
 
   @Override public String uri() { return ws.uri(); }
+
+  @Override public String transport() { return GatewayMetrics.SOCKJS; }
 
   @Override
   public Future<Void> write(Buffer frame) {

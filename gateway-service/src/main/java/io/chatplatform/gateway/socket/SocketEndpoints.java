@@ -2,6 +2,7 @@ package io.chatplatform.gateway.socket;
 
 
 import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.gateway.GatewayMetrics;
 import io.chatplatform.gateway.Guards;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.auth.Tokens;
@@ -49,13 +50,14 @@ public final class SocketEndpoints {
   /** Set by {@link #mount}: each session of SockJS's HTTP transports bound to what opened it. */
   private SockJsSessionBindings bindings;
 
-  public SocketEndpoints(Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout, Guards guards) {
+  public SocketEndpoints(
+      Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout, Guards guards, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.origins = guards.origins();
     this.authenticator = new SocketAuthenticator(tokens, guards.disabledAccounts());
-    this.sessions = new SessionRegistry(vertx, config, services, fanout);
-    this.frames = new FrameRouter(config, services, guards.limiter(), guards.schemas(), sessions, authenticator);
+    this.sessions = new SessionRegistry(vertx, config, services, fanout, metrics);
+    this.frames = new FrameRouter(config, services, guards.limiter(), guards.schemas(), sessions, authenticator, metrics);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.chatplatform.gateway.web;
 
+import io.chatplatform.gateway.GatewayMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
@@ -52,8 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionGuard {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
   private static final AttributeKey<Deadline> DEADLINE = AttributeKey.valueOf("chat-gateway-request-deadline");
-  /** The meter of connections the gateway closed, by {@code reason}. */
-  public static final String CLOSED_METRIC = "gateway.http.connections.closed";
 
   private final HttpEdgeConfig config;
   private final AddressCounts counts;
@@ -70,7 +69,7 @@ public final class ConnectionGuard {
   }
 
   private static Counter closed(MeterRegistry registry, String reason) {
-    return Counter.builder(CLOSED_METRIC).tag("reason", reason)
+    return Counter.builder(GatewayMetrics.CONNECTIONS_CLOSED).tag("reason", reason)
         .description("connections the gateway closed: over the per-address cap, or too slow to send a request")
         .register(registry);
   }

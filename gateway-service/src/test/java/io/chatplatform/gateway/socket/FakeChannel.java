@@ -79,6 +79,11 @@ final class FakeChannel implements ClientChannel {
   }
 
   @Override
+  public String transport() {
+    return io.chatplatform.gateway.GatewayMetrics.WEBSOCKET;
+  }
+
+  @Override
   public Future<Void> write(Buffer frame) {
     written.add(frame.toString());
     return Future.succeededFuture();

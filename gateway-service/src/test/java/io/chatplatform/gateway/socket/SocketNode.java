@@ -6,6 +6,7 @@ import io.chatplatform.contracts.chat.ChatApi;
 import io.chatplatform.contracts.presence.PresenceApi;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.gateway.GatewayMetrics;
 import io.chatplatform.gateway.auth.Caller;
 import io.chatplatform.gateway.auth.DisabledAccounts;
 import io.chatplatform.gateway.auth.Tokens;
@@ -44,6 +45,8 @@ final class SocketNode implements AutoCloseable {
   final Context loop = vertx.getOrCreateContext();
   final GatewayConfig config;
   final LocalFanout fanout;
+  /** The node's meters, in a registry of its own. */
+  final GatewayMetrics metrics = GatewayMetrics.unregistered();
   final SessionRegistry sessions;
   final FrameRouter frames;
   /** Issues and checks the access tokens {@code auth.renew} takes. */
@@ -70,11 +73,11 @@ final class SocketNode implements AutoCloseable {
       subscriptionsRequested.add(active);
       Future<Void> held = subscriptionsHeld;
       return held == null ? active : active.compose(x -> held);
-    });
-    sessions = new SessionRegistry(vertx, config, services, fanout);
+    }, metrics);
+    sessions = new SessionRegistry(vertx, config, services, fanout, metrics);
     tokens = new Tokens(vertx, config);
     frames = new FrameRouter(config, services, new MemoryRateLimiter(1_000, System::currentTimeMillis), new RequestSchemas(), sessions,
-        new SocketAuthenticator(tokens, new DisabledAccounts(vertx, services)));
+        new SocketAuthenticator(tokens, new DisabledAccounts(vertx, services)), metrics);
     serve(Addresses.Chat.ROOM_IDS_OF_USER, request -> {
       JsonObject answer = new JsonObject().put("roomIds", new JsonArray(rooms.getOrDefault(request.getString("callerId"), List.of())));
       Future<Void> held = roomsHeld;

@@ -1,6 +1,7 @@
 package io.chatplatform.history.bus;
 
 import io.chatplatform.contracts.ErrorCode;
+import io.chatplatform.history.HistoryMetrics;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.chat.ChatApi;
 import io.chatplatform.contracts.history.FileTransfer;
@@ -76,6 +77,7 @@ public final class FilesEndpoint {
   private final FileStorage storage;
   private final ServiceClient chat;
   private final LongSupplier clock;
+  private final HistoryMetrics metrics;
   private final FileTypePolicy types;
   private final ImageInspector images;
   private final Grants<UploadBinding> uploads;
@@ -86,8 +88,9 @@ public final class FilesEndpoint {
   private String baseUrl;
 
   public FilesEndpoint(Vertx vertx, FileConfig limits, FileTransferConfig transfer, FileCatalog catalog, FileStorage storage,
-      ServiceClient chat, LongSupplier clock) {
+      ServiceClient chat, LongSupplier clock, HistoryMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.limits = limits;
     this.transfer = transfer;
     this.catalog = catalog;
@@ -221,6 +224,7 @@ public final class FilesEndpoint {
     request.pause();
     UploadBinding grant = uploads.take(request.getHeader(FileTransfer.GRANT_HEADER));
     if (grant == null) {
+      metrics.upload(ErrorCode.NOT_FOUND.word, 0);
       refuse(request, ServiceException.notFound("no such grant"), null);
       return;
     }
@@ -241,11 +245,14 @@ public final class FilesEndpoint {
         }))
         .compose(file -> ImageInspector.READABLE_TYPES.contains(file.contentType()) ? withThumbnail(upload, file) : Future.succeededFuture(file))
         .compose(catalog::complete)
-        .onSuccess(file -> request.response().setStatusCode(201)
-            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(file.info().write().toBuffer()))
+        .onSuccess(file -> {
+          metrics.upload(HistoryMetrics.STORED, body.received());
+          request.response().setStatusCode(201)
+              .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+              .end(file.info().write().toBuffer());
+        })
         // The refusal is answered once nothing of the upload is left.
-        .onFailure(failure -> discard(upload).onComplete(x -> answerFailure(request, grant, failure)));
+        .onFailure(failure -> discard(upload).onComplete(x -> metrics.upload(answerFailure(request, grant, failure), body.received())));
   }
 
   /** What an upload has made so far, to be deleted if it fails. */
@@ -306,22 +313,30 @@ public final class FilesEndpoint {
     return gone.onFailure(e -> LOG.warn("could not delete the remains of a failed upload {}; the sweep will: {}", upload.fileId, e.toString()));
   }
 
-  private void answerFailure(HttpServerRequest request, UploadBinding grant, Throwable failure) {
+  /** Answers an upload's failure; returns its outcome for the meters (the refusal's code, or {@code aborted}). */
+  private String answerFailure(HttpServerRequest request, UploadBinding grant, Throwable failure) {
+    ServiceException error;
+    String reason = null;
     if (failure instanceof UploadBody.TooLarge) {
-      refuse(request, grant.quotaBound() ? quotaExceeded()
-          : new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE, "the file is larger than " + grant.limit() + " bytes"), null);
+      error = grant.quotaBound() ? quotaExceeded()
+          : new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE, "the file is larger than " + grant.limit() + " bytes");
     } else if (failure instanceof RefusedFileException refused) {
       ErrorCode code = refused.reason() == Reason.IMAGE_TOO_LARGE ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.UNSUPPORTED_MEDIA_TYPE;
-      refuse(request, new ServiceException(code, refused.getMessage()), refused.reason().code());
+      error = new ServiceException(code, refused.getMessage());
+      reason = refused.reason().code();
     } else if (failure instanceof ServiceException refused) {
-      refuse(request, refused, null);
+      error = refused;
     } else if (request.response().closed() || request.connection() == null) {
       LOG.debug("an upload was cut off: {}", failure.toString());
+      return HistoryMetrics.ABORTED;
     } else {
       LOG.error("an upload failed", failure);
-      refuse(request, new ServiceException(ErrorCode.INTERNAL, "internal error"), null);
+      error = new ServiceException(ErrorCode.INTERNAL, "internal error");
     }
+    refuse(request, error, reason);
+    return error.code().word;
   }
+
 
   private static String decodedName(String header) {
     if (header == null) {

@@ -2,6 +2,7 @@ package io.chatplatform.history.bus;
 
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.history.HistoryConfig;
+import io.chatplatform.history.HistoryMetrics;
 import io.chatplatform.history.domain.BudgetedSync;
 import io.chatplatform.history.domain.ReplyBudget;
 import io.chatplatform.history.storage.GridFsStorage;
@@ -30,6 +31,7 @@ import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonObject;
+import io.chatplatform.runtime.TimedMongo;
 import io.vertx.ext.mongo.MongoClient;
 
 /**
@@ -60,7 +62,7 @@ public final class HistoryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LOG.info("history-service starting on {}", Thread.currentThread().getName());
-    mongo = MongoClient.create(vertx, config.mongo().clientConfig());
+    mongo = TimedMongo.wrap(MongoClient.create(vertx, config.mongo().clientConfig()), operations.registry());
     store = new MessageStore(mongo, config, operations.registry());
     receipts = new ReceiptStore(mongo, store, config.unreadScanMax());
     syncs = new BudgetedSync(store, config.syncPageSize(), config.syncMaxReplyBytes());
@@ -69,7 +71,8 @@ public final class HistoryVerticle extends VerticleBase {
     attachments = new Attachments(catalog, store);
     sweeper = new FileSweeper(catalog, store, storage, config.files().orphanAge(), config.transfer().sweepBatch(), System::currentTimeMillis);
     ServiceClient chat = new ServiceClient(vertx.eventBus(), config.transfer().chatTimeoutMs(), operations.registry());
-    files = new FilesEndpoint(vertx, config.files(), config.transfer(), catalog, storage, chat, System::currentTimeMillis);
+    files = new FilesEndpoint(vertx, config.files(), config.transfer(), catalog, storage, chat, System::currentTimeMillis,
+        new HistoryMetrics(operations.registry()));
     operations.addReadinessCheck("history-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
     return Future.all(store.createIndexes(), catalog.createIndexes(), storage.createIndexes())
         .compose(x -> files.start())

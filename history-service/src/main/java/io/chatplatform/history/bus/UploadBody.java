@@ -39,6 +39,11 @@ final class UploadBody implements ReadStream<Buffer> {
     this.limit = limit;
   }
 
+  /** Bytes of the body received so far. */
+  long received() {
+    return received;
+  }
+
   /** Reads until {@code bytes} came (or the body ended) and pauses; completes with what came. */
   Future<Buffer> head(int bytes) {
     Promise<Buffer> head = Promise.promise();

@@ -25,6 +25,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.chatplatform.notification.providers.PushMetrics;
+import io.chatplatform.runtime.TimedMongo;
 import io.vertx.ext.mongo.MongoClient;
 import java.net.URI;
 import java.util.ArrayList;
@@ -74,13 +76,14 @@ public final class NotificationVerticle extends VerticleBase {
       started.all().stream().filter(p -> !replaced.contains(p.kind())).forEach(running::add);
       started.all().stream().filter(p -> replaced.contains(p.kind())).forEach(PushProvider::close);
       providers = List.copyOf(running);
+      providers.forEach(p -> PushMetrics.register(operations.registry(), p.kind()));
       return serve(started.webPush().publicKey());
     });
   }
 
   private Future<?> serve(String vapidPublicKey) {
     EndpointPolicy endpoints = config.providers().webPush().allowedEndpoints();
-    mongo = MongoClient.create(vertx, config.mongo().clientConfig());
+    mongo = TimedMongo.wrap(MongoClient.create(vertx, config.mongo().clientConfig()), operations.registry());
     operations.addReadinessCheck("notification-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
     MongoDeviceStore deviceStore = new MongoDeviceStore(mongo);
     MongoPendingStore pending = new MongoPendingStore(mongo);

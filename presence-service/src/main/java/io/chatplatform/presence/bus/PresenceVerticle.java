@@ -3,6 +3,7 @@ package io.chatplatform.presence.bus;
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.presence.PresenceApi;
 import io.chatplatform.presence.PresenceConfig;
+import io.chatplatform.presence.PresenceMetrics;
 import io.chatplatform.presence.domain.Presence;
 import io.chatplatform.presence.domain.PresenceStore;
 import io.chatplatform.presence.domain.PresenceTracker;
@@ -43,7 +44,7 @@ public final class PresenceVerticle extends VerticleBase {
     boolean redis = config.redisUrl() != null;
     LOG.info("presence-service starting on {} with its registry in {}", Thread.currentThread().getName(), redis ? "Redis" : "memory");
     Future<PresenceStore> opened =
-        redis ? RedisPresenceStore.create(vertx, config) : Future.succeededFuture(new MemoryPresenceStore(config.nodeTtlMs()));
+        redis ? RedisPresenceStore.create(vertx, config, operations.registry()) : Future.succeededFuture(new MemoryPresenceStore(config.nodeTtlMs()));
     return opened.compose(s -> {
       store = s;
       operations.addReadinessCheck("presence-store", store::ping);
@@ -66,7 +67,12 @@ public final class PresenceVerticle extends VerticleBase {
           System::currentTimeMillis,
           config,
           operations.registry());
-      reaper = vertx.setPeriodic(config.reapIntervalMs(), id -> tracker.reapDeadNodes());
+      PresenceMetrics metrics = new PresenceMetrics(operations.registry());
+      metrics.refresh(store);
+      reaper = vertx.setPeriodic(config.reapIntervalMs(), id -> {
+        tracker.reapDeadNodes();
+        metrics.refresh(store);
+      });
       return ServiceHandlers.on(vertx.eventBus())
           .handle(PresenceApi.CONNECT, tracker::connect)
           .handle(PresenceApi.DISCONNECT, tracker::disconnect)

@@ -104,6 +104,13 @@ public interface PresenceStore {
    */
   Future<List<Change>> restore(List<Remembered> remembered);
 
+  /**
+   * The sockets registered, on every node (those of dead nodes until they are reaped), for the
+   * online gauge. Costs one step per node, not per socket; distinct users are not counted, which
+   * would cost one per socket.
+   */
+  Future<Long> sessionsOnline();
+
   /** Succeeds when the store answers (readiness). */
   Future<Void> ping();
 

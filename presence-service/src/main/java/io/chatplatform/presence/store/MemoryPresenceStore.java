@@ -194,6 +194,11 @@ public final class MemoryPresenceStore implements PresenceStore {
   }
 
   @Override
+  public Future<Long> sessionsOnline() {
+    return Future.succeededFuture(sessionsByNode.values().stream().mapToLong(Set::size).sum());
+  }
+
+  @Override
   public Future<Void> ping() {
     return Future.succeededFuture();
   }

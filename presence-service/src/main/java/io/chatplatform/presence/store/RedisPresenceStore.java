@@ -15,6 +15,8 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import io.chatplatform.runtime.RedisScript;
+import io.chatplatform.runtime.TimedRedis;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -62,7 +64,8 @@ public final class RedisPresenceStore implements PresenceStore {
     REGISTRY("registry"),
     RESTORE("restore"),
     TYPING_STARTED("typing-started"),
-    TYPING_EXPIRED("typing-expired");
+    TYPING_EXPIRED("typing-expired"),
+    SESSIONS_ONLINE("sessions-online");
 
     final RedisScript script;
 
@@ -92,15 +95,16 @@ public final class RedisPresenceStore implements PresenceStore {
     this.commandTimeoutMs = config.redisCommandTimeoutMs();
   }
 
-  /** Connects and loads the scripts; fails when Redis cannot be reached. */
-  public static Future<PresenceStore> create(Vertx vertx, PresenceConfig config) {
-    Redis redis =
+  /** Connects and loads the scripts; fails when Redis cannot be reached. Every command is timed in {@code metrics}. */
+  public static Future<PresenceStore> create(Vertx vertx, PresenceConfig config, MeterRegistry metrics) {
+    Redis redis = new TimedRedis(
         Redis.createClient(
             vertx,
             new RedisOptions()
                 .setConnectionString(config.redisUrl())
                 .setMaxPoolSize(config.redisMaxPoolSize())
-                .setMaxPoolWaiting(config.redisMaxPoolSize() * 256));
+                .setMaxPoolWaiting(config.redisMaxPoolSize() * 256)),
+        metrics);
     RedisPresenceStore store = new RedisPresenceStore(vertx, redis, config);
     return store.loadScripts()
         .compose(x -> store.registryLost()) // learns the marker; nothing to rebuild at start
@@ -273,6 +277,11 @@ public final class RedisPresenceStore implements PresenceStore {
       }
       return changes;
     });
+  }
+
+  @Override
+  public Future<Long> sessionsOnline() {
+    return run(Script.SESSIONS_ONLINE, List.of(nodes()), prefix).map(Response::toLong);
   }
 
   @Override

@@ -97,7 +97,7 @@ class RedisOutageTest {
         server.url(), CONFIG.redisKeyPrefix(), CONFIG.redisMaxPoolSize(), CONFIG.nodeTtlMs(), CONFIG.reapIntervalMs(),
         CONFIG.offlineGraceMs(), CONFIG.typingThrottleMs(), CONFIG.typingTimeoutMs(), CONFIG.queryMaxUsers(), CONFIG.coalesceMs(),
         CONFIG.chatTimeoutMs(), CONFIG.redisCommandTimeoutMs());
-    store = onLoop(() -> RedisPresenceStore.create(vertx, config));
+    store = onLoop(() -> RedisPresenceStore.create(vertx, config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     tracker = new PresenceTracker(store, chat, events, timers, now::get, config, new SimpleMeterRegistry());
   }
 

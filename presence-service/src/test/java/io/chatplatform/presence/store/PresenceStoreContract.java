@@ -44,6 +44,18 @@ abstract class PresenceStoreContract {
   }
 
   @Test
+  @DisplayName("sessionsOnline counts the sockets registered on every node, and drops one at its disconnect")
+  void sessionsOnline() {
+    assertThat(Await.result(store.sessionsOnline())).isZero();
+    Await.result(store.connect(session("alice", "phone", "n1"), now()));
+    Await.result(store.connect(session("alice", "laptop", "n2"), now()));
+    Await.result(store.connect(session("bob", "s1", "n1"), now()));
+    assertThat(Await.result(store.sessionsOnline())).isEqualTo(3);
+    Await.result(store.disconnect(session("alice", "phone", "n1"), now()));
+    assertThat(Await.result(store.sessionsOnline())).isEqualTo(2);
+  }
+
+  @Test
   @DisplayName("a user is online while any of their devices is connected, and offline with lastSeen after the last one")
   void multiDeviceStatus() throws Exception {
     Change first = Await.result(store.connect(session("alice", "phone", "n1"), now()));
