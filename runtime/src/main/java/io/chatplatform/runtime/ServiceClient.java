@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * (by reference in one JVM), the reply comes back typed, every call has the timeout given here,
  * and every failure comes back as a client-facing {@link ServiceException} ({@code unavailable}
  * for a timeout or a missing service). Each call is timed in {@code chat.service.requests} by
- * address and outcome.
+ * address and outcome. Each carries the correlation id of the request being handled
+ * ({@link Correlation}), so the service it reaches logs under the same id.
  */
 public final class ServiceClient {
   private final EventBus eventBus;
@@ -33,7 +34,7 @@ public final class ServiceClient {
   public <Q, R> Future<R> request(Endpoint<Q, R> endpoint, Q request) {
     long started = System.nanoTime();
     return eventBus
-        .<Object>request(endpoint.address(), request, options)
+        .<Object>request(endpoint.address(), request, Correlation.propagate(options))
         .transform(result -> {
           if (result.failed()) {
             ServiceException failure = ServiceException.from(result.cause());

@@ -12,6 +12,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request sent as JSON (a test, the bridge of an older member) is read through the
  * endpoint's shape, and answered in JSON too; a typed request gets the typed reply.
+ *
+ * <p>Each request is handled under the correlation id its sender put in the {@value
+ * Correlation#HEADER} header ({@link Correlation}): on every log line, and on every request the
+ * handler makes in turn.
  */
 public final class ServiceHandlers {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceHandlers.class);
@@ -51,6 +56,8 @@ public final class ServiceHandlers {
   }
 
   private static <Q, R> void dispatch(Endpoint<Q, R> endpoint, Function<Q, Future<R>> handler, Message<Object> message) {
+    // The caller's correlation id (a fresh one if it sent none) for everything this request does and logs.
+    Correlation.enter(Objects.requireNonNullElseGet(Correlation.of(message.headers()), Correlation::fresh));
     Object body = message.body();
     boolean json = body instanceof JsonObject && endpoint.request().typed();
     Future<R> reply;

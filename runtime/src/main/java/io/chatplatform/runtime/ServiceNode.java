@@ -70,16 +70,20 @@ public final class ServiceNode {
   private final Operations operations;
   /** The Hazelcast member of a clustered node (this class starts and stops it), else null. */
   private final HazelcastInstance hazelcast;
+  /** Its tracing (off unless configured); closed after Vert.x, so the last spans are exported. */
+  private final Telemetry telemetry;
   /** Deployment ids in the order {@link #deployAll} was given the verticles; {@link #stop} undeploys the last first. */
   private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** The one stop of this node, once asked for. */
   private Future<Void> stopping;
 
-  private ServiceNode(Vertx vertx, Operations operations, HazelcastInstance hazelcast) {
+  private ServiceNode(Vertx vertx, Operations operations, HazelcastInstance hazelcast, Telemetry telemetry) {
     this.vertx = vertx;
     this.operations = operations;
     this.hazelcast = hazelcast;
+    this.telemetry = telemetry;
     refuseJavaDeserialization(vertx);
+    LogContext.installCorrelation();
   }
 
   public Vertx vertx() {
@@ -92,9 +96,14 @@ public final class ServiceNode {
 
   /** A node whose event bus stays inside this JVM (the embedded default, tests). */
   public static ServiceNode standalone() {
+    return standalone(Telemetry.off());
+  }
+
+  /** A standalone node traced by {@code telemetry}. */
+  public static ServiceNode standalone(Telemetry telemetry) {
     Operations operations = new Operations();
-    Vertx vertx = Vertx.builder().with(options()).withMetrics(metrics(operations)).build();
-    return new ServiceNode(vertx, operations, null);
+    Vertx vertx = Vertx.builder().with(options()).withMetrics(metrics(operations)).withTracer(telemetry.tracerFactory()).build();
+    return new ServiceNode(vertx, operations, null, telemetry);
   }
 
   /**
@@ -106,10 +115,11 @@ public final class ServiceNode {
    * cluster, this node closes itself (see {@link #launch} for processes).
    */
   public static Future<ServiceNode> clustered(ClusterConfig cluster) {
-    return clustered(cluster, node -> node.close());
+    return clustered(cluster, Telemetry.off(), node -> node.close());
   }
 
-  private static Future<ServiceNode> clustered(ClusterConfig cluster, java.util.function.Consumer<ServiceNode> onStranger) {
+  private static Future<ServiceNode> clustered(
+      ClusterConfig cluster, Telemetry telemetry, java.util.function.Consumer<ServiceNode> onStranger) {
     ClusterSecret secret = new ClusterSecret(cluster.secret(), cluster.name());
     Operations operations = new Operations();
     VertxOptions options = options();
@@ -130,9 +140,10 @@ public final class ServiceNode {
           return Vertx.builder()
               .with(options)
               .withMetrics(metrics(operations))
+              .withTracer(telemetry.tracerFactory())
               .withClusterManager(new HazelcastClusterManager(hazelcast))
               .buildClustered()
-              .map(vertx -> new ServiceNode(vertx, operations, hazelcast))
+              .map(vertx -> new ServiceNode(vertx, operations, hazelcast, telemetry))
               .onSuccess(node -> stranger.future().onSuccess(m -> onStranger.accept(node)))
               .recover(e -> shutdown(hazelcast).transform(x -> Future.<ServiceNode>failedFuture(e)));
         });
@@ -196,9 +207,11 @@ public final class ServiceNode {
     // Vert.x and every verticle gets an event loop of its own.
     Settings settings = Settings.fromEnvironment();
     try {
+      LogContext.configure(settings, serviceName, true);
       // A stranger in the cluster ends the process: its supervisor restarts it and it joins
       // again, or fails to while the stranger is there.
-      ServiceNode node = clustered(ClusterConfig.from(settings), n -> exitAfterClose(n, serviceName)).await();
+      ServiceNode node = clustered(
+          ClusterConfig.from(settings), Telemetry.from(settings, serviceName), n -> exitAfterClose(n, serviceName)).await();
       long shutdownTimeoutMs = shutdownTimeoutMs(settings);
       exitOnSignal(serviceName, () -> node.stop().await(shutdownTimeoutMs, TimeUnit.MILLISECONDS));
       if (serveOperations) {
@@ -312,9 +325,13 @@ public final class ServiceNode {
     return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> s.actualPort());
   }
 
-  /** Closes Vert.x, then leaves the Hazelcast cluster (the cluster manager leaves a member it did not start running). */
+  /**
+   * Closes Vert.x, exports the last spans, then leaves the Hazelcast cluster (the cluster manager
+   * leaves a member it did not start running).
+   */
   public Future<Void> close() {
-    return hazelcast == null ? vertx.close() : vertx.close().eventually(() -> shutdown(hazelcast));
+    Future<Void> closed = vertx.close().eventually(telemetry::close);
+    return hazelcast == null ? closed : closed.eventually(() -> shutdown(hazelcast));
   }
 
   private static void exitAfterClose(ServiceNode node, String serviceName) {

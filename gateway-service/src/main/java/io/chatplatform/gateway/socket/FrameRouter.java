@@ -8,6 +8,7 @@ import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.runtime.Correlation;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.ratelimit.RateLimitConfig;
 import io.chatplatform.gateway.ratelimit.RateLimited;
@@ -117,7 +118,8 @@ final class FrameRouter {
       case "ping" -> {}
       case "register" -> register(session, (String) address, true);
       case "unregister" -> register(session, (String) address, false);
-      case "send" -> send(session, (String) address, frame);
+      // Each request frame is a request of its own: its own correlation id in the log, its own trace.
+      case "send" -> Correlation.scope(Correlation.fresh(), "socket " + address, () -> send(session, (String) address, frame));
       case "publish" -> session.write(BridgeFrames.err((String) address, denied("publishing is not allowed")));
       default -> session.write(BridgeFrames.err(null, ServiceException.badRequest("unknown frame type")));
     }
@@ -129,33 +131,33 @@ final class FrameRouter {
     }
   }
 
-  private void send(ClientSession session, String address, JsonObject frame) {
+  /** Handles a {@code send} frame; completes once it is answered. */
+  private Future<Void> send(ClientSession session, String address, JsonObject frame) {
     Object replyAddress = frame.getValue("replyAddress");
     if (replyAddress != null
         && (!(replyAddress instanceof String reply) || reply.isEmpty() || reply.length() > MAX_REPLY_ADDRESS_LENGTH)) {
       session.write(BridgeFrames.err(null, ServiceException.badRequest("replyAddress must be a short string")));
-      return;
+      return Future.succeededFuture();
     }
     String replyTo = (String) replyAddress;
     boolean renewal = Addresses.Client.AUTH_RENEW.equals(address);
     Endpoint<?, ?> target = ROUTES.get(address);
     if (target == null && !renewal) {
       session.write(BridgeFrames.err(replyTo != null ? replyTo : address, denied("address not allowed: " + address)));
-      return;
+      return Future.succeededFuture();
     }
     if (!(frame.getValue("body") instanceof JsonObject body)) {
       session.write(BridgeFrames.err(replyTo, ServiceException.badRequest("body must be a JSON object")));
-      return;
+      return Future.succeededFuture();
     }
     try {
       schemas.check(address, body);
     } catch (ServiceException e) {
       session.write(BridgeFrames.err(replyTo, e));
-      return;
+      return Future.succeededFuture();
     }
     if (renewal) {
-      renew(session, body.getString("accessToken"), replyTo);
-      return;
+      return renew(session, body.getString("accessToken"), replyTo);
     }
     // Who is asking comes from the socket, never from the body: these overwrite anything sent.
     JsonObject request =
@@ -166,14 +168,15 @@ final class FrameRouter {
     boolean roomSend = Addresses.Client.CHAT_SEND.equals(address) && body.getValue("roomId") instanceof String;
     if (roomSend && session.sendsPending() >= sendQueueMax) {
       refuseOverLimit(session, replyTo, new RateLimited("sends waiting on this socket", SEND_QUEUE_FULL));
-      return;
+      return Future.succeededFuture();
     }
     RateLimiter.Limit perUser = perUserLimit(address);
     Future<Void> admitted = session.admitInOrder(() -> RateLimited.admit(limiter, perUser, session.userId(), address));
     Future<Void> forwarded =
         roomSend
             // The next send of this socket to the room goes once this one is answered: seqs follow the socket's order.
-            ? session.sendInOrder(body.getString("roomId"), admitted, () -> forward(session, target, request, replyTo))
+            // It may start from the previous send's callback: it stays this frame's request all the same.
+            ? session.sendInOrder(body.getString("roomId"), admitted, Correlation.staying(() -> forward(session, target, request, replyTo)))
             : admitted.compose(x -> forward(session, target, request, replyTo));
     forwarded.onFailure(e -> {
       if (e instanceof RateLimited limited) {
@@ -184,6 +187,7 @@ final class FrameRouter {
     });
     // Its answer (or refusal) is written first: a draining gateway closes the socket only after it.
     session.inFlight(forwarded);
+    return forwarded.otherwiseEmpty();
   }
 
   /**
@@ -191,7 +195,7 @@ final class FrameRouter {
    * the token's, answered {@code {expiresAt}}. Another user's token is {@code forbidden}, an
    * invalid one (or a disabled account's) {@code unauthorized}; the socket then keeps its expiry.
    */
-  private void renew(ClientSession session, String accessToken, String replyTo) {
+  private Future<Void> renew(ClientSession session, String accessToken, String replyTo) {
     Future<Void> answered = authenticator.verify(accessToken).transform(verified -> {
       Buffer answer;
       if (verified.failed()) {
@@ -209,11 +213,15 @@ final class FrameRouter {
       return Future.<Void>succeededFuture();
     });
     session.inFlight(answered);
+    return answered;
   }
 
   /** Forwards an admitted request and writes the answer; completes (never fails) once it is answered. */
   private Future<Void> forward(ClientSession session, Endpoint<?, ?> target, JsonObject request, String replyTo) {
+    LOG.debug("a socket of user {} asks {}", session.userId(), target.address());
     return services.forward(target, request).transform(result -> {
+      LOG.debug("{} answered the socket of user {}: {}", target.address(), session.userId(),
+          result.succeeded() ? "ok" : ServiceException.from(result.cause()).code().word);
       if (replyTo != null) {
         session.write(
             result.succeeded()
