@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A request's path through the platform can be followed: every log line written for it, in the
- * gateway, chat-service and history-service, carries one correlation id, and its spans form one
+ * gateway, chat-service, history-service and notification-service, carries one correlation id, and its spans form one
  * trace, hop by hop. Neither the log nor a span holds the access token or the password. The
  * platform's spans go to an in-memory exporter through the same redaction as the OTLP one.
  */
@@ -67,7 +67,11 @@ class LogsAndTracesTest {
       }
       String messageId = stored.getString("messageId");
 
-      // The log: the gateway's lines for the frame, chat's and history's for the message, one id.
+      // The log: the gateway's lines for the frame, chat's and history's for the message, and
+      // notification-service's for the one-way notice chat sent about it: one id.
+      Predicate<Logged> noticed = l -> l.logger().endsWith("notification.bus.NotificationVerticle")
+          && l.message().contains(roomId + "#" + stored.getLong("seq"));
+      Await.until("notification-service hears of the message", Await.TIMEOUT, () -> log.logged().stream().anyMatch(noticed));
       List<Logged> lines = log.logged();
       Logged asked = one(lines, l -> l.logger().endsWith("FrameRouter") && l.message().contains("asks " + ChatApi.MESSAGE_SEND.address()));
       String id = asked.mdc().get("correlationId");
@@ -76,7 +80,8 @@ class LogsAndTracesTest {
       Logged answered = one(lines, l -> l.logger().endsWith("FrameRouter") && l.message().contains(ChatApi.MESSAGE_SEND.address() + " answered"));
       Logged chat = one(lines, l -> l.logger().endsWith("chat.domain.Messaging") && l.message().contains(messageId));
       Logged history = one(lines, l -> l.logger().endsWith("history.bus.HistoryVerticle") && l.message().contains(messageId));
-      assertThat(List.of(answered, chat, history)).extracting(l -> l.mdc().get("correlationId")).containsOnly(id);
+      Logged notification = one(lines, noticed);
+      assertThat(List.of(answered, chat, history, notification)).extracting(l -> l.mdc().get("correlationId")).containsOnly(id);
 
       // The trace: the frame's span is the root; chat's request and history's hang below it.
       Await.until("the frame's span is exported", Await.TIMEOUT, () -> {

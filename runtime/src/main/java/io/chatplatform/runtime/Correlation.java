@@ -10,6 +10,7 @@ import io.vertx.core.spi.tracing.VertxTracer;
 import io.vertx.core.tracing.TracingPolicy;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -77,6 +78,14 @@ public final class Correlation {
     if (context != null && context.isDuplicate() && id != null) {
       context.localContextData().put(KEY, id);
     }
+  }
+
+  /**
+   * Handles the received message, from here on, under the correlation id its headers carry (a
+   * fresh one when they carry none, or an unsafe one). Called first thing in a consumer.
+   */
+  public static void enterFrom(MultiMap headers) {
+    enter(Objects.requireNonNullElseGet(of(headers), Correlation::fresh));
   }
 
   /** The id a received message carries, when it is safe; null otherwise. */

@@ -12,7 +12,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +56,7 @@ public final class ServiceHandlers {
 
   private static <Q, R> void dispatch(Endpoint<Q, R> endpoint, Function<Q, Future<R>> handler, Message<Object> message) {
     // The caller's correlation id (a fresh one if it sent none) for everything this request does and logs.
-    Correlation.enter(Objects.requireNonNullElseGet(Correlation.of(message.headers()), Correlation::fresh));
+    Correlation.enterFrom(message.headers());
     Object body = message.body();
     boolean json = body instanceof JsonObject && endpoint.request().typed();
     Future<R> reply;
