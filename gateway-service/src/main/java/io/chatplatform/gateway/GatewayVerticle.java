@@ -15,6 +15,7 @@ import io.chatplatform.gateway.web.ConnectionGuard;
 import io.chatplatform.gateway.web.HttpsRedirect;
 import io.chatplatform.gateway.web.MalformedRequests;
 import io.chatplatform.gateway.web.OriginPolicy;
+import io.chatplatform.gateway.web.RequestIds;
 import io.chatplatform.gateway.web.SecurityHeaders;
 import io.chatplatform.gateway.web.ServerOptions;
 import io.chatplatform.gateway.web.StaticPages;
@@ -92,6 +93,7 @@ public final class GatewayVerticle extends VerticleBase {
     ConnectionGuard guard = new ConnectionGuard(vertx, config.edge(), operations.registry());
     Router router = Router.router(vertx);
     guard.mount(router);
+    router.route().handler(new RequestIds());
     router.route().handler(new SecurityHeaders(config.tls(), config.hstsMaxAgeSeconds()));
     MalformedRequests.mount(router);
     ApiOrigins.mount(router, "/api/v1/*", origins, config.corsMaxAgeSeconds());

@@ -14,6 +14,7 @@ import io.chatplatform.presence.PresenceConfig;
 import io.chatplatform.presence.bus.PresenceVerticle;
 import io.chatplatform.runtime.ServiceNode;
 import io.chatplatform.runtime.Settings;
+import io.chatplatform.runtime.Telemetry;
 import io.vertx.core.Deployable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,6 +45,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatform.class);
   static final String SECRET_FILE = "jwt-secret";
   static final String MONGO_FILE = "chat.mv.db";
+  /** Its {@code service} in the log and its {@code service.name} in traces (unless {@code OTEL_SERVICE_NAME}). */
+  public static final String SERVICE_NAME = "chat-platform";
 
   private final ServiceNode node;
   private final EmbeddedMongo mongo;
@@ -67,6 +70,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
    * the settings configure (tests and benchmarks record pushes without a push service).
    */
   public static EmbeddedPlatform start(Settings base, List<PushProvider> pushProviders) throws Exception {
+    return start(base, pushProviders, Telemetry.from(base, SERVICE_NAME));
+  }
+
+  /** Starts the platform traced by {@code telemetry} (a test's exporter; see {@link Telemetry#from} for the settings' one). */
+  public static EmbeddedPlatform start(Settings base, List<PushProvider> pushProviders, Telemetry telemetry) throws Exception {
     Path dataDir = Path.of(base.string("DATA_DIR", "./data")).toAbsolutePath();
     Files.createDirectories(dataDir);
     Map<String, String> resolved = new HashMap<>();
@@ -79,7 +87,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
       resolved.put("MONGO_URI", mongo.connectionString());
     }
     Settings settings = base.with(resolved);
-    ServiceNode node = ServiceNode.standalone(settings);
+    ServiceNode node = ServiceNode.standalone(settings, telemetry);
     GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.from(settings), node.operations());
     List<Deployable> verticles = new ArrayList<>(List.of(
         new HistoryVerticle(HistoryConfig.from(settings), node.operations()),

@@ -1,5 +1,6 @@
 package io.chatplatform.platform;
 
+import io.chatplatform.runtime.LogContext;
 import io.chatplatform.runtime.ServiceNode;
 import io.chatplatform.runtime.Settings;
 import org.slf4j.Logger;
@@ -14,6 +15,7 @@ public final class EmbeddedPlatformMain {
   public static void main(String[] args) {
     try {
       Settings settings = Settings.fromEnvironment();
+      LogContext.configure(settings, EmbeddedPlatform.SERVICE_NAME, false);
       long shutdownTimeoutMs = ServiceNode.shutdownTimeoutMs(settings);
       EmbeddedPlatform platform = EmbeddedPlatform.start(settings);
       ServiceNode.exitOnSignal("the platform", () -> platform.stop(shutdownTimeoutMs));

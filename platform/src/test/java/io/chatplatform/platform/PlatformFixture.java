@@ -2,6 +2,7 @@ package io.chatplatform.platform;
 
 import io.chatplatform.notification.domain.PushProvider;
 import io.chatplatform.runtime.Settings;
+import io.chatplatform.runtime.Telemetry;
 import io.chatplatform.testsupport.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -56,6 +57,11 @@ final class PlatformFixture implements AutoCloseable {
 
   /** With push providers replaced by the test's (see {@link EmbeddedPlatform#start(Settings, List)}). */
   PlatformFixture(Path dataDir, Map<String, String> extra, List<PushProvider> pushProviders) throws Exception {
+    this(dataDir, extra, pushProviders, null);
+  }
+
+  /** Traced by {@code telemetry} (a test's span exporter) when not null; a {@link #restart} is traced as the settings say. */
+  PlatformFixture(Path dataDir, Map<String, String> extra, List<PushProvider> pushProviders, Telemetry telemetry) throws Exception {
     this.dataDir = dataDir;
     this.pushProviders = pushProviders;
     settings.put("DATA_DIR", dataDir.toString());
@@ -67,7 +73,9 @@ final class PlatformFixture implements AutoCloseable {
     // throughput limits are lifted here, and the security tests put them back to test them.
     settings.putAll(LIFTED_LIMITS);
     settings.putAll(extra);
-    this.platform = EmbeddedPlatform.start(Settings.of(settings), pushProviders);
+    this.platform = telemetry == null
+        ? EmbeddedPlatform.start(Settings.of(settings), pushProviders)
+        : EmbeddedPlatform.start(Settings.of(settings), pushProviders, telemetry);
     this.api = new Api(clientVertx, platform.port());
   }
 

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * and every failure comes back as a client-facing {@link ServiceException} ({@code unavailable}
  * for a timeout or a missing service). Each call is timed in {@link Meters#SERVICE_REQUESTS} by
  * address and outcome, and a call that got no answer in time is counted in
- * {@link Meters#EVENT_BUS_TIMEOUTS} by address (endpoint addresses are constants: no ids).
+ * {@link Meters#EVENT_BUS_TIMEOUTS} by address (endpoint addresses are constants: no ids). Each
+ * carries the correlation id of the request being handled ({@link Correlation}), so the service it
+ * reaches logs under the same id.
  */
 public final class ServiceClient {
   private final EventBus eventBus;
@@ -36,7 +38,7 @@ public final class ServiceClient {
   public <Q, R> Future<R> request(Endpoint<Q, R> endpoint, Q request) {
     long started = System.nanoTime();
     return eventBus
-        .<Object>request(endpoint.address(), request, options)
+        .<Object>request(endpoint.address(), request, Correlation.propagate(options))
         .transform(result -> {
           if (result.failed()) {
             ServiceException failure = ServiceException.from(result.cause());

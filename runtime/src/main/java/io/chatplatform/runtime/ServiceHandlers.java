@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request sent as JSON (a test, the bridge of an older member) is read through the
  * endpoint's shape, and answered in JSON too; a typed request gets the typed reply.
+ *
+ * <p>Each request is handled under the correlation id its sender put in the {@value
+ * Correlation#HEADER} header ({@link Correlation}): on every log line, and on every request the
+ * handler makes in turn.
  */
 public final class ServiceHandlers {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceHandlers.class);
@@ -57,6 +61,8 @@ public final class ServiceHandlers {
   }
 
   private static <Q, R> void dispatch(Endpoint<Q, R> endpoint, Function<Q, Future<R>> handler, Message<Object> message) {
+    // The caller's correlation id (a fresh one if it sent none) for everything this request does and logs.
+    Correlation.enterFrom(message.headers());
     Object body = message.body();
     boolean json = body instanceof JsonObject && endpoint.request().typed();
     Future<R> reply;

@@ -71,21 +71,25 @@ public final class ServiceNode {
   private final Operations operations;
   /** The Hazelcast member of a clustered node (this class starts and stops it), else null. */
   private final HazelcastInstance hazelcast;
+  /** Its tracing (off unless configured); closed after Vert.x, so the last spans are exported. */
+  private final Telemetry telemetry;
   /** Deployment ids in the order {@link #deployAll} was given the verticles; {@link #stop} undeploys the last first. */
   private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** The one stop of this node, once asked for. */
   private Future<Void> stopping;
 
-  private ServiceNode(Vertx vertx, Operations operations, HazelcastInstance hazelcast) {
+  private ServiceNode(Vertx vertx, Operations operations, HazelcastInstance hazelcast, Telemetry telemetry) {
     this.vertx = vertx;
     this.operations = operations;
     this.hazelcast = hazelcast;
+    this.telemetry = telemetry;
     refuseJavaDeserialization(vertx);
     // Hazelcast's member list is local state (no call to the cluster): a scrape may read it.
     Gauge.builder(Meters.CLUSTER_MEMBERS, () -> hazelcast == null ? 1
             : hazelcast.getLifecycleService().isRunning() ? hazelcast.getCluster().getMembers().size() : 0)
         .description("Members of the cluster as this node sees them (1 for a node that is not clustered, 0 once it left)")
         .register(operations.registry());
+    LogContext.installCorrelation();
   }
 
   public Vertx vertx() {
@@ -98,17 +102,22 @@ public final class ServiceNode {
 
   /** A node whose event bus stays inside this JVM (the embedded default, tests). */
   public static ServiceNode standalone() {
-    return standalone(new Operations());
+    return standalone(new Operations(), Telemetry.off());
   }
 
-  /** A standalone node whose readiness checks take {@code READINESS_CHECK_TIMEOUT_MS} of {@code settings}. */
-  public static ServiceNode standalone(Settings settings) {
-    return standalone(new Operations(Operations.readinessTimeoutMs(settings)));
+  /** A standalone node whose readiness checks take {@code READINESS_CHECK_TIMEOUT_MS} of {@code settings}, traced by {@code telemetry}. */
+  public static ServiceNode standalone(Settings settings, Telemetry telemetry) {
+    return standalone(new Operations(Operations.readinessTimeoutMs(settings)), telemetry);
   }
 
-  private static ServiceNode standalone(Operations operations) {
-    Vertx vertx = Vertx.builder().with(options()).withMetrics(metrics(operations)).build();
-    return new ServiceNode(vertx, operations, null);
+  /** A standalone node traced by {@code telemetry}. */
+  public static ServiceNode standalone(Telemetry telemetry) {
+    return standalone(new Operations(), telemetry);
+  }
+
+  private static ServiceNode standalone(Operations operations, Telemetry telemetry) {
+    Vertx vertx = Vertx.builder().with(options()).withMetrics(metrics(operations)).withTracer(telemetry.tracerFactory()).build();
+    return new ServiceNode(vertx, operations, null, telemetry);
   }
 
   /**
@@ -120,11 +129,11 @@ public final class ServiceNode {
    * cluster, this node closes itself (see {@link #launch} for processes).
    */
   public static Future<ServiceNode> clustered(ClusterConfig cluster) {
-    return clustered(cluster, node -> node.close(), new Operations());
+    return clustered(cluster, Telemetry.off(), node -> node.close(), new Operations());
   }
 
   private static Future<ServiceNode> clustered(
-      ClusterConfig cluster, java.util.function.Consumer<ServiceNode> onStranger, Operations operations) {
+      ClusterConfig cluster, Telemetry telemetry, java.util.function.Consumer<ServiceNode> onStranger, Operations operations) {
     ClusterSecret secret = new ClusterSecret(cluster.secret(), cluster.name());
     VertxOptions options = options();
     options.setEventBusOptions(EventBusTls.configure(
@@ -144,9 +153,10 @@ public final class ServiceNode {
           return Vertx.builder()
               .with(options)
               .withMetrics(metrics(operations))
+              .withTracer(telemetry.tracerFactory())
               .withClusterManager(new HazelcastClusterManager(hazelcast))
               .buildClustered()
-              .map(vertx -> new ServiceNode(vertx, operations, hazelcast))
+              .map(vertx -> new ServiceNode(vertx, operations, hazelcast, telemetry))
               .onSuccess(node -> operations.addReadinessCheck(ClusterMembership.CHECK, () -> ClusterMembership.check(hazelcast)))
               .onSuccess(node -> stranger.future().onSuccess(m -> onStranger.accept(node)))
               .recover(e -> shutdown(hazelcast).transform(x -> Future.<ServiceNode>failedFuture(e)));
@@ -211,10 +221,11 @@ public final class ServiceNode {
     // Vert.x and every verticle gets an event loop of its own.
     Settings settings = Settings.fromEnvironment();
     try {
+      LogContext.configure(settings, serviceName, true);
       // A stranger in the cluster ends the process: its supervisor restarts it and it joins
       // again, or fails to while the stranger is there.
-      ServiceNode node = clustered(ClusterConfig.from(settings), n -> exitAfterClose(n, serviceName),
-          new Operations(Operations.readinessTimeoutMs(settings))).await();
+      ServiceNode node = clustered(ClusterConfig.from(settings), Telemetry.from(settings, serviceName),
+          n -> exitAfterClose(n, serviceName), new Operations(Operations.readinessTimeoutMs(settings))).await();
       long shutdownTimeoutMs = shutdownTimeoutMs(settings);
       exitOnSignal(serviceName, () -> node.stop().await(shutdownTimeoutMs, TimeUnit.MILLISECONDS));
       if (serveOperations) {
@@ -337,9 +348,13 @@ public final class ServiceNode {
     return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> s.actualPort());
   }
 
-  /** Closes Vert.x, then leaves the Hazelcast cluster (the cluster manager leaves a member it did not start running). */
+  /**
+   * Closes Vert.x, exports the last spans, then leaves the Hazelcast cluster (the cluster manager
+   * leaves a member it did not start running).
+   */
   public Future<Void> close() {
-    return hazelcast == null ? vertx.close() : vertx.close().eventually(() -> shutdown(hazelcast));
+    Future<Void> closed = vertx.close().eventually(telemetry::close);
+    return hazelcast == null ? closed : closed.eventually(() -> shutdown(hazelcast));
   }
 
   private static void exitAfterClose(ServiceNode node, String serviceName) {

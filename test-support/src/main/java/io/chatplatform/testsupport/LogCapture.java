@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -16,7 +17,15 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture implements AutoCloseable {
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final Level previous = root.getLevel();
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+    @Override
+    protected void append(ILoggingEvent event) {
+      // Takes the logging thread's MDC (the correlation id) now, as an asynchronous appender
+      // would: read later from the test's thread, it would be that thread's.
+      event.prepareForDeferredProcessing();
+      super.append(event);
+    }
+  };
 
   public LogCapture() {
     appender.start();
@@ -28,6 +37,18 @@ public final class LogCapture implements AutoCloseable {
   public List<String> lines() {
     synchronized (appender.list) {
       return appender.list.stream().map(LogCapture::text).toList();
+    }
+  }
+
+  /** One captured event with its MDC as it was when it was logged. */
+  public record Logged(String level, String logger, String message, Map<String, String> mdc) {}
+
+  /** Each event with its MDC (the request's correlation id, when it was logged for one). */
+  public List<Logged> logged() {
+    synchronized (appender.list) {
+      return appender.list.stream()
+          .map(e -> new Logged(e.getLevel().toString(), e.getLoggerName(), text(e), Map.copyOf(e.getMDCPropertyMap())))
+          .toList();
     }
   }
 

@@ -8,7 +8,9 @@ import io.chatplatform.contracts.ClientEvents;
 import io.chatplatform.contracts.chat.ChatApi.AccountDisabled;
 import io.chatplatform.contracts.history.Message;
 import io.chatplatform.contracts.notification.NotificationApi.NewMessage;
+import io.chatplatform.runtime.Correlation;
 import io.chatplatform.runtime.Fanout;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
@@ -16,6 +18,8 @@ import java.util.List;
 
 /** {@link ChatEvents} as client events through the {@link Fanout}, and cluster notices on the event bus. */
 final class BusChatEvents implements ChatEvents {
+  /** A notice's options: nothing but the correlation id of the request that caused it. */
+  private static final DeliveryOptions NOTICE = new DeliveryOptions();
   private final Fanout fanout;
   private final EventBus eventBus;
   private final ChatMetrics metrics;
@@ -33,7 +37,8 @@ final class BusChatEvents implements ChatEvents {
     // One notice per message (never per member), sent one way: chat delivery never waits for
     // notification-service, and without one running the notice is simply dropped.
     eventBus.send(Addresses.Notification.MESSAGE,
-        new NewMessage(message.roomId(), message.seq(), message.senderId(), message.mentions(), message.text()));
+        new NewMessage(message.roomId(), message.seq(), message.senderId(), message.mentions(), message.text()),
+        Correlation.propagate(NOTICE));
   }
 
   @Override

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sending and reading messages. Membership is checked here; history-service stores and assigns
@@ -26,6 +28,7 @@ import java.util.function.LongSupplier;
  * already have, so a second announcement costs a fan-out, never a duplicate on screen.
  */
 public final class Messaging {
+  private static final Logger LOG = LoggerFactory.getLogger(Messaging.class);
   /** Page size when the client gives no {@code limit} (protocol v1). */
   static final int DEFAULT_PAGE_SIZE = 50;
 
@@ -57,6 +60,7 @@ public final class Messaging {
         .compose(mentions -> history.append(new Append(
             request.roomId(), caller, clientMsgId, text, request.attachments(), request.replyTo(), mentions, clock.getAsLong())))
         .map(appended -> {
+          LOG.debug("message {} in room {} stored as seq {}", appended.message().messageId(), request.roomId(), appended.message().seq());
           events.message(appended.message());
           return appended.message();
         });

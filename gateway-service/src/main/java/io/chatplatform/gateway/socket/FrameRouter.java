@@ -9,6 +9,7 @@ import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.GatewayMetrics;
+import io.chatplatform.runtime.Correlation;
 import io.chatplatform.runtime.Meters;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.ratelimit.RateLimitConfig;
@@ -124,7 +125,8 @@ final class FrameRouter {
       case "ping" -> {}
       case "register" -> register(session, (String) address, true);
       case "unregister" -> register(session, (String) address, false);
-      case "send" -> send(session, (String) address, frame, receivedAt);
+      // Each request frame is a request of its own: its own correlation id in the log, its own trace.
+      case "send" -> Correlation.scope(Correlation.fresh(), "socket " + address, () -> send(session, (String) address, frame, receivedAt));
       case "publish" -> session.write(BridgeFrames.err((String) address, denied("publishing is not allowed")));
       default -> session.write(BridgeFrames.err(null, ServiceException.badRequest("unknown frame type")));
     }
@@ -136,33 +138,33 @@ final class FrameRouter {
     }
   }
 
-  private void send(ClientSession session, String address, JsonObject frame, long receivedAt) {
+  /** Handles a {@code send} frame; completes once it is answered. */
+  private Future<Void> send(ClientSession session, String address, JsonObject frame, long receivedAt) {
     Object replyAddress = frame.getValue("replyAddress");
     if (replyAddress != null
         && (!(replyAddress instanceof String reply) || reply.isEmpty() || reply.length() > MAX_REPLY_ADDRESS_LENGTH)) {
       session.write(BridgeFrames.err(null, ServiceException.badRequest("replyAddress must be a short string")));
-      return;
+      return Future.succeededFuture();
     }
     String replyTo = (String) replyAddress;
     boolean renewal = Addresses.Client.AUTH_RENEW.equals(address);
     Endpoint<?, ?> target = ROUTES.get(address);
     if (target == null && !renewal) {
       session.write(BridgeFrames.err(replyTo != null ? replyTo : address, denied("address not allowed: " + address)));
-      return;
+      return Future.succeededFuture();
     }
     if (!(frame.getValue("body") instanceof JsonObject body)) {
       session.write(BridgeFrames.err(replyTo, ServiceException.badRequest("body must be a JSON object")));
-      return;
+      return Future.succeededFuture();
     }
     try {
       schemas.check(address, body);
     } catch (ServiceException e) {
       session.write(BridgeFrames.err(replyTo, e));
-      return;
+      return Future.succeededFuture();
     }
     if (renewal) {
-      renew(session, body.getString("accessToken"), replyTo).onSuccess(outcome -> answered(address, outcome, receivedAt));
-      return;
+      return renew(session, body.getString("accessToken"), replyTo).onSuccess(outcome -> answered(address, outcome, receivedAt)).mapEmpty();
     }
     // Who is asking comes from the socket, never from the body: these overwrite anything sent.
     JsonObject request =
@@ -174,14 +176,16 @@ final class FrameRouter {
     if (roomSend && session.sendsPending() >= sendQueueMax) {
       refuseOverLimit(session, replyTo, new RateLimited(SEND_QUEUE_LIMIT, "sends waiting on this socket", SEND_QUEUE_FULL));
       answered(address, ErrorCode.RATE_LIMITED.word, receivedAt);
-      return;
+      return Future.succeededFuture();
     }
     RateLimiter.Limit perUser = perUserLimit(address);
     Future<Void> admitted = session.admitInOrder(() -> RateLimited.admit(limiter, perUser, session.userId(), address));
     Future<Void> forwarded =
         roomSend
             // The next send of this socket to the room goes once this one is answered: seqs follow the socket's order.
-            ? session.sendInOrder(body.getString("roomId"), admitted, () -> forward(session, address, target, request, replyTo, receivedAt))
+            // It may start from the previous send's callback: it stays this frame's request all the same.
+            ? session.sendInOrder(body.getString("roomId"), admitted,
+                Correlation.staying(() -> forward(session, address, target, request, replyTo, receivedAt)))
             : admitted.compose(x -> forward(session, address, target, request, replyTo, receivedAt));
     forwarded.onFailure(e -> {
       if (e instanceof RateLimited limited) {
@@ -193,6 +197,7 @@ final class FrameRouter {
     });
     // Its answer (or refusal) is written first: a draining gateway closes the socket only after it.
     session.inFlight(forwarded);
+    return forwarded.otherwiseEmpty();
   }
 
   /**
@@ -232,7 +237,10 @@ final class FrameRouter {
    */
   private Future<Void> forward(
       ClientSession session, String address, Endpoint<?, ?> target, JsonObject request, String replyTo, long receivedAt) {
+    LOG.debug("a socket of user {} asks {}", session.userId(), target.address());
     return services.forward(target, request).transform(result -> {
+      LOG.debug("{} answered the socket of user {}: {}", target.address(), session.userId(),
+          result.succeeded() ? "ok" : ServiceException.from(result.cause()).code().word);
       if (replyTo != null) {
         session.write(
             result.succeeded()

@@ -13,6 +13,8 @@ import io.chatplatform.history.store.MessageStore;
 import io.chatplatform.history.store.ReceiptStore;
 
 import io.chatplatform.contracts.history.HistoryApi;
+import io.chatplatform.contracts.history.HistoryApi.Append;
+import io.chatplatform.contracts.history.HistoryApi.Appended;
 import io.chatplatform.contracts.history.HistoryApi.ListReceipts;
 import io.chatplatform.contracts.history.HistoryApi.MarkReceipt;
 import io.chatplatform.contracts.history.HistoryApi.Page;
@@ -80,7 +82,7 @@ public final class HistoryVerticle extends VerticleBase {
         .compose(
             x ->
                 ServiceHandlers.on(vertx.eventBus())
-                    .handle(HistoryApi.APPEND, attachments::append)
+                    .handle(HistoryApi.APPEND, this::append)
                     .handle(HistoryApi.FILE_UPLOAD_GRANT, files::uploadGrant)
                     .handle(HistoryApi.FILE_DOWNLOAD_GRANT, files::downloadGrant)
                     .handle(HistoryApi.PAGE, this::page)
@@ -107,6 +109,11 @@ public final class HistoryVerticle extends VerticleBase {
     sweeper.sweep()
         .onFailure(e -> LOG.warn("the sweep of unattached files failed, it runs again in {} ms: {}", config.transfer().sweepIntervalMs(), e.toString()))
         .onComplete(x -> sweeping = false);
+  }
+
+  private Future<Appended> append(Append message) {
+    return attachments.append(message).onSuccess(appended -> LOG.debug("stored message {} in room {} as seq {}{}",
+        appended.message().messageId(), message.roomId(), appended.message().seq(), appended.duplicate() ? " (a retry)" : ""));
   }
 
   /** At most {@code limit} messages and {@code HISTORY_PAGE_MAX_BYTES} of JSON, the messages nearest the cursor. */

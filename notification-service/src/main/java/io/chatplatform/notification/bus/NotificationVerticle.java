@@ -17,6 +17,7 @@ import io.chatplatform.notification.domain.RoomModes;
 import io.chatplatform.notification.store.MongoDeviceStore;
 import io.chatplatform.notification.store.MongoPendingStore;
 import io.chatplatform.notification.store.MongoRoomModes;
+import io.chatplatform.runtime.Correlation;
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.runtime.ServiceHandlers;
@@ -96,8 +97,12 @@ public final class NotificationVerticle extends VerticleBase {
         () -> ThreadLocalRandom.current().nextDouble());
     Codecs.register(vertx.eventBus());
     MessageConsumer<Object> messages = vertx.eventBus().consumer(Addresses.Notification.MESSAGE, m -> {
+      // Logged under the correlation id of the send that stored the message.
+      Correlation.enterFrom(m.headers());
       NewMessage message = m.body() instanceof NewMessage typed ? typed : NewMessage.SHAPE.read().apply((JsonObject) m.body());
-      scheduler.onMessage(message).onFailure(e -> LOG.warn("message {}#{} not queued for push: {}", message.roomId(), message.seq(), e.getMessage()));
+      scheduler.onMessage(message)
+          .onSuccess(x -> LOG.debug("message {}#{} considered for push", message.roomId(), message.seq()))
+          .onFailure(e -> LOG.warn("message {}#{} not queued for push: {}", message.roomId(), message.seq(), e.getMessage()));
     });
     return Future.all(deviceStore.createIndexes(), pending.createIndexes(), messages.completion())
         .compose(x -> ServiceHandlers.on(vertx.eventBus())
