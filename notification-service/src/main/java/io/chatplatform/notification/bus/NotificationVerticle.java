@@ -75,10 +75,16 @@ public final class NotificationVerticle extends VerticleBase {
       Set<String> replaced = replacements.stream().map(PushProvider::kind).collect(Collectors.toSet());
       List<PushProvider> running = new ArrayList<>(replacements);
       started.all().stream().filter(p -> !replaced.contains(p.kind())).forEach(running::add);
-      started.all().stream().filter(p -> replaced.contains(p.kind())).forEach(PushProvider::close);
+      List<Future<Void>> closing = started.all().stream().filter(p -> replaced.contains(p.kind())).map(PushProvider::close).toList();
       providers = List.copyOf(running);
       providers.forEach(p -> PushMetrics.register(operations.registry(), p.kind()));
-      return serve(started.webPush().publicKey());
+      // A replaced provider that does not close cleanly costs nothing but its resources: start anyway.
+      return Future.all(closing).<Void>mapEmpty()
+          .recover(e -> {
+            LOG.warn("a replaced push provider did not close: {}", e.toString());
+            return Future.succeededFuture();
+          })
+          .compose(x -> serve(started.webPush().publicKey()));
     });
   }
 
