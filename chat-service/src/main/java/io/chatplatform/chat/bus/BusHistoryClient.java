@@ -36,6 +36,16 @@ final class BusHistoryClient implements HistoryClient {
   }
 
   @Override
+  public Future<io.chatplatform.contracts.history.Message> message(HistoryApi.MessageRef ref) {
+    return services.request(HistoryApi.MESSAGE_GET, ref);
+  }
+
+  @Override
+  public Future<HistoryApi.Changed> change(HistoryApi.Change change) {
+    return services.request(HistoryApi.MESSAGE_CHANGE, change);
+  }
+
+  @Override
   public Future<SyncPages> sync(Sync sync) {
     return services.request(HistoryApi.SYNC, sync);
   }
