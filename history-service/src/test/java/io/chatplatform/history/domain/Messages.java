@@ -57,6 +57,15 @@ final class Messages {
     }
 
     @Override
+    public Future<List<Message>> changedAfter(String roomId, long updatedSeq, int limit) {
+      return Future.succeededFuture(rooms.getOrDefault(roomId, List.of()).stream()
+          .filter(m -> m.updatedSeq() != null && m.updatedSeq() > updatedSeq)
+          .sorted(java.util.Comparator.comparing(Message::updatedSeq))
+          .limit(limit)
+          .toList());
+    }
+
+    @Override
     public Future<List<Message>> range(String roomId, long lower, long upper) {
       ranged.add(roomId);
       List<Message> all = rooms.getOrDefault(roomId, List.of());
