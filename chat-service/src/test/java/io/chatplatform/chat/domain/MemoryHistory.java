@@ -103,8 +103,12 @@ final class MemoryHistory implements HistoryClient {
         : Future.failedFuture(ServiceException.notFound("message not found"));
   }
 
+  /** The last sync asked of history, as chat-service passed it on. */
+  Sync lastSync;
+
   @Override
   public Future<SyncPages> sync(Sync sync) {
+    lastSync = sync;
     Map<String, MessagePage> result = new LinkedHashMap<>();
     sync.rooms().forEach((roomId, after) ->
         result.put(roomId, new MessagePage(rooms.getOrDefault(roomId, List.of()).stream().filter(m -> m.seq() > after).toList(), false, "e1")));

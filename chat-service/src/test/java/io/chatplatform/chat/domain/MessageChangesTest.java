@@ -9,11 +9,13 @@ import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.chat.ChatApi.CreateRoom;
 import io.chatplatform.contracts.chat.ChatApi.Delete;
 import io.chatplatform.contracts.chat.ChatApi.Edit;
-import io.chatplatform.contracts.chat.ChatApi.MemberChange;
 import io.chatplatform.contracts.chat.ChatApi.OpenDirect;
 import io.chatplatform.contracts.chat.ChatApi.Send;
+import io.chatplatform.contracts.chat.ChatApi.SyncRequest;
 import io.chatplatform.contracts.history.Message;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -124,5 +126,22 @@ class MessageChangesTest {
     Room direct = new Room(dm, Room.DIRECT, "", List.of(new Room.Member(alice, Room.MEMBER), new Room.Member(bob, Room.MEMBER)), 0);
     assertThat(direct.canDeleteOthersMessages(alice, true)).isTrue();
     assertThat(direct.canDeleteOthersMessages(alice, false)).isFalse();
+  }
+
+  @Test
+  @DisplayName("chat.sync passes on changes only for rooms the caller is in and also names in rooms")
+  void syncChangesOfOwnRooms() {
+    String elsewhere = result(chat.rooms.create(new CreateRoom(carol, "Elsewhere", List.of()))).room().roomId();
+    String otherOfBob = result(chat.rooms.create(new CreateRoom(bob, "Bob's", List.of()))).room().roomId();
+    Map<String, Long> rooms = new LinkedHashMap<>();
+    rooms.put(roomId, 0L);
+    rooms.put(elsewhere, 0L);
+    Map<String, Long> changes = new LinkedHashMap<>();
+    changes.put(roomId, 3L);
+    changes.put(elsewhere, 0L);
+    changes.put(otherOfBob, 0L);
+    result(chat.messaging.sync(new SyncRequest(bob, rooms, changes)));
+    assertThat(chat.history.lastSync.rooms()).containsOnlyKeys(roomId);
+    assertThat(chat.history.lastSync.changes()).containsExactly(Map.entry(roomId, 3L));
   }
 }
