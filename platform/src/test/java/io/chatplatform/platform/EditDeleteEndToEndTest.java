@@ -190,7 +190,7 @@ class EditDeleteEndToEndTest {
   }
 
   @Test
-  @DisplayName("a client away during an edit and a delete gets both from chat.sync with its last updatedSeq, and nothing once up to date; a client that does not ask gets no changes")
+  @DisplayName("a client away during an edit and a delete gets both from chat.sync with its last updatedSeq, and nothing once up to date; REST gives them too (changesAfter); a client that does not ask gets no changes")
   void syncBringsChanges() {
     Api.User alice = fx.newUser("alice");
     Api.User bob = fx.newUser("bob");
@@ -228,6 +228,12 @@ class EditDeleteEndToEndTest {
       assertThat(changes.getBoolean("hasMore")).isFalse();
       long now = changes.getLong("updatedSeq");
       assertThat(now).isEqualTo(changed.getJsonObject(1).getLong("updatedSeq"));
+
+      // The same through REST: a history "page" of the changes.
+      JsonObject restChanges = fx.api.get("/api/v1/rooms/" + roomId + "/messages?changesAfter=" + heldUpdatedSeq, bob.token()).json();
+      assertThat(restChanges.getJsonArray("messages")).isEmpty();
+      assertThat(restChanges.getJsonObject("changes")).isEqualTo(changes);
+      assertThat(fx.api.get("/api/v1/rooms/" + roomId + "/messages?changesAfter=0&before=2", bob.token()).status()).isEqualTo(400);
 
       JsonObject upToDate = bobSocket.ask("chat.sync", new JsonObject()
           .put("rooms", new JsonObject().put(roomId, second)).put("changes", new JsonObject().put(roomId, now)));

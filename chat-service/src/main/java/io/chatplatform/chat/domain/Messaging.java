@@ -133,8 +133,22 @@ public final class Messaging {
     return seq;
   }
 
-  /** A page of the room's messages. */
+  /**
+   * A page of the room's messages; or, with {@code changesAfter}, no messages and the room's
+   * {@code changes} after that {@code updatedSeq}, answered as {@code chat.sync} answers them.
+   */
   public Future<MessagePage> page(PageRequest request) {
+    if (request.changesAfter() != null) {
+      if (request.before() != null || request.after() != null || request.limit() != null) {
+        throw ServiceException.badRequest("give changesAfter alone");
+      }
+      // Past every seq the room can have: no new messages, only the changes.
+      Map<String, Long> noMessages = Map.of(request.roomId(), Long.MAX_VALUE);
+      return rooms
+          .memberRoom(request.roomId(), request.callerId())
+          .compose(room -> history.sync(new Sync(noMessages, Map.of(request.roomId(), request.changesAfter()))))
+          .map(pages -> pages.rooms().get(request.roomId()));
+    }
     if (request.before() != null && request.after() != null) {
       throw ServiceException.badRequest("give before or after, not both");
     }

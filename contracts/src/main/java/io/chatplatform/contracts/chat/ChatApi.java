@@ -334,16 +334,23 @@ public final class ChatApi {
     }
   }
 
-  public record PageRequest(String callerId, String roomId, Long before, Long after, Long limit) {
+  /** {@code changesAfter}: instead of a page, the room's messages changed after that {@code updatedSeq}. */
+  public record PageRequest(String callerId, String roomId, Long before, Long after, Long limit, Long changesAfter) {
+    public PageRequest(String callerId, String roomId, Long before, Long after, Long limit) {
+      this(callerId, roomId, before, after, limit, null);
+    }
+
     static PageRequest read(JsonObject json) {
       return new PageRequest(
           Fields.string(json, "callerId"), Fields.string(json, "roomId"),
-          Fields.optWhole(json, "before"), Fields.optWhole(json, "after"), Fields.optWhole(json, "limit"));
+          Fields.optWhole(json, "before"), Fields.optWhole(json, "after"), Fields.optWhole(json, "limit"),
+          Fields.optWhole(json, "changesAfter"));
     }
 
     JsonObject write() {
       return new JsonObject()
-          .put("callerId", callerId).put("roomId", roomId).put("before", before).put("after", after).put("limit", limit);
+          .put("callerId", callerId).put("roomId", roomId).put("before", before).put("after", after).put("limit", limit)
+          .put("changesAfter", changesAfter);
     }
   }
 

@@ -326,7 +326,7 @@ public final class RestApi {
   }
 
   private static JsonObject pageQuery(RoutingContext ctx) {
-    return queryParams(ctx, "before", "after", "limit");
+    return queryParams(ctx, "before", "after", "limit", "changesAfter");
   }
 
   /** The named query parameters that are present, as strings (the service checks their types). */
