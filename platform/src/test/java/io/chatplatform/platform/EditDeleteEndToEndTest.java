@@ -62,6 +62,12 @@ class EditDeleteEndToEndTest {
     return socket;
   }
 
+  /** The next {@code message} or {@code message.updated} event (presence and other events are skipped). */
+  static JsonObject nextMessageEvent(SocketClient socket) {
+    return socket.awaitFrame(f -> f.getString("address", "").startsWith("user.")
+        && f.getJsonObject("body").getString("type", "").startsWith("message"), Await.TIMEOUT).getJsonObject("body");
+  }
+
   static String errorWord(JsonObject errFrame) {
     assertThat(errFrame.getString("type")).isEqualTo("err");
     return errFrame.getString("body");
@@ -100,8 +106,7 @@ class EditDeleteEndToEndTest {
       assertThat(again.status()).isEqualTo(200);
       assertThat(again.json().getLong("editedAt")).isEqualTo(edited.getLong("editedAt"));
       aliceSocket.ask("chat.send", send(roomId, "next"));
-      JsonObject next = bobSocket.awaitFrame(f -> f.getString("address", "").startsWith("user."), Await.TIMEOUT).getJsonObject("body");
-      assertThat(next.getString("type")).isEqualTo("message");
+      assertThat(nextMessageEvent(bobSocket).getString("type")).isEqualTo("message");
 
       // Only the sender edits: the room's owner may not edit bob's message either.
       long bobsSeq = bobSocket.ask("chat.send", send(roomId, "bob's")).getLong("seq");
@@ -163,8 +168,7 @@ class EditDeleteEndToEndTest {
       assertThat(editGone.status()).isEqualTo(410);
       assertThat(editGone.errorCode()).isEqualTo("gone");
       aliceSocket.ask("chat.send", send(roomId, "next"));
-      JsonObject next = bobSocket.awaitFrame(f -> f.getString("address", "").startsWith("user."), Await.TIMEOUT).getJsonObject("body");
-      assertThat(next.getString("type")).isEqualTo("message");
+      assertThat(nextMessageEvent(bobSocket).getString("type")).isEqualTo("message");
     }
   }
 
@@ -260,6 +264,37 @@ class EditDeleteEndToEndTest {
       assertThat(late.status()).isEqualTo(403);
       assertThat(late.json().getJsonObject("error").getString("message")).contains("1 s");
       assertThat(windowed.api.delete(messagePath(roomId, seq), alice.token()).json().getBoolean("deleted")).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("edits and deletes take from the user's send limit: with the production burst (30, no refill), one send and 29 edits pass, then edits, deletes and PATCH are rate_limited")
+  void editsAreRateLimited(@TempDir Path limitedDir) throws Exception {
+    Map<String, String> production = new java.util.HashMap<>(PlatformFixture.PRODUCTION_BURSTS);
+    // One token per 1,000 s instead of 5 a second: what the user gets is exactly the burst, however slow the test runs.
+    production.put("RATE_LIMIT_SEND_PER_SECOND", "0.001");
+    try (PlatformFixture limited = new PlatformFixture(limitedDir, production)) {
+      Api.User alice = limited.newUser("alice");
+      String roomId = limited.api.createRoom(alice, "limited").getString("roomId");
+      try (SocketClient socket = limited.readySocket(alice)) {
+        long seq = socket.ask("chat.send", send(roomId, "text 0")).getLong("seq");
+        int admitted = 0;
+        int refused = 0;
+        for (int i = 1; i <= 40; i++) {
+          JsonObject answer = socket.request("chat.edit", new JsonObject().put("roomId", roomId).put("seq", seq).put("text", "text " + i));
+          if ("rec".equals(answer.getString("type"))) {
+            admitted++;
+          } else {
+            assertThat(answer.getString("message")).startsWith("rate_limited: too many chat.edit, retry in");
+            refused++;
+          }
+        }
+        System.out.printf("40 edits after one send, burst 30: %d admitted, %d refused%n", admitted, refused);
+        assertThat(admitted).isEqualTo(29);
+        assertThat(errorWord(socket.request("chat.delete", new JsonObject().put("roomId", roomId).put("seq", seq)))).isEqualTo("rate_limited");
+        Api.Response patch = limited.api.call(HttpMethod.PATCH, messagePath(roomId, seq), alice.token(), new JsonObject().put("text", "rest"));
+        assertThat(patch.status()).isEqualTo(429);
+      }
     }
   }
 }
