@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  *     would grow with the square of the room ({@code RECEIPT_EVENTS_MAX_MEMBERS}), most rooms
  *     (group and direct) one user may be in ({@code ROOMS_PER_USER_MAX}), and most rooms in one
  *     page of {@code GET /rooms} ({@code ROOM_LIST_PAGE_MAX}), and most files one message may carry
- *     ({@code MESSAGE_MAX_ATTACHMENTS})
+ *     ({@code MESSAGE_MAX_ATTACHMENTS}), and how long after sending a message its sender may edit
+ *     it, 0 for no limit ({@code EDIT_WINDOW_SECONDS})
  * @param historyTimeoutMs how long chat-service waits for history-service; below the gateway's
  *     {@code SERVICE_TIMEOUT_MS} so the client hears the real failure ({@code HISTORY_TIMEOUT_MS})
  * @param roomCacheSize rooms an instance keeps in memory ({@code ROOM_CACHE_SIZE})
@@ -61,7 +62,8 @@ public record ChatConfig(
             settings.integer("RECEIPT_EVENTS_MAX_MEMBERS", 50),
             settings.integer("ROOMS_PER_USER_MAX", 1000),
             settings.integer("ROOM_LIST_PAGE_MAX", 100),
-            settings.integer("MESSAGE_MAX_ATTACHMENTS", 10)),
+            settings.integer("MESSAGE_MAX_ATTACHMENTS", 10),
+            notNegative(settings.longValue("EDIT_WINDOW_SECONDS", 0), "EDIT_WINDOW_SECONDS")),
         settings.longValue("HISTORY_TIMEOUT_MS", 4000),
         settings.integer("ROOM_CACHE_SIZE", 10_000),
         settings.longValue("ROOM_CACHE_TTL_MS", 60_000),
@@ -72,6 +74,13 @@ public record ChatConfig(
         settings.integer("ROOM_LIST_MAX_BYTES", 1024 * 1024),
         atLeastOne(settings.longValue("REFRESH_TOKEN_TTL_SECONDS", 30L * 24 * 3600), "REFRESH_TOKEN_TTL_SECONDS"),
         (int) atLeastOne(settings.integer("REFRESH_FAMILIES_PER_USER_MAX", 50), "REFRESH_FAMILIES_PER_USER_MAX"));
+  }
+
+  private static long notNegative(long value, String name) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must be 0 (no limit) or more");
+    }
+    return value;
   }
 
   private static long atLeastOne(long value, String name) {

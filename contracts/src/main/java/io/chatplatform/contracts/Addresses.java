@@ -18,6 +18,10 @@ public final class Addresses {
     public static final String CHAT_SYNC = "chat.sync";
     public static final String CHAT_TYPING = "chat.typing";
     public static final String CHAT_RECEIPT = "chat.receipt";
+    /** {@code {roomId, seq, text}}: the caller edits their own message. */
+    public static final String CHAT_EDIT = "chat.edit";
+    /** {@code {roomId, seq}}: the caller deletes their own message, or any as the room's owner or moderator, or an admin. */
+    public static final String CHAT_DELETE = "chat.delete";
     public static final String PRESENCE_SET = "presence.set";
     /**
      * {@code {accessToken}}: the socket's expiry moves to that token's, when it is a valid token
@@ -72,6 +76,8 @@ public final class Addresses {
     public static final String MESSAGE_SEND = "svc.chat.messages.send";
     public static final String MESSAGE_PAGE = "svc.chat.messages.page";
     public static final String MESSAGE_SYNC = "svc.chat.messages.sync";
+    public static final String MESSAGE_EDIT = "svc.chat.messages.edit";
+    public static final String MESSAGE_DELETE = "svc.chat.messages.delete";
 
     /** {@code {callerId, roomId}} → {@code {}} when the caller is a member, {@code not_found} otherwise. */
     public static final String ROOM_CHECK_MEMBER = "svc.chat.rooms.check-member";
@@ -114,6 +120,10 @@ public final class Addresses {
     public static final String APPEND = "svc.history.append";
     public static final String PAGE = "svc.history.page";
     public static final String SYNC = "svc.history.sync";
+    /** {@code {roomId, seq}} → the stored message, {@code not_found} when there is none. */
+    public static final String MESSAGE_GET = "svc.history.messages.get";
+    /** An edit or a delete of one stored message, with its room's next {@code updatedSeq}. */
+    public static final String MESSAGE_CHANGE = "svc.history.messages.change";
     /** {@code {userId, roomIds}} → per room {@code lastSeq} and the user's {@code unread}. */
     public static final String ROOM_STATES = "svc.history.room-states";
     public static final String RECEIPT_MARK = "svc.history.receipts.mark";

@@ -14,6 +14,7 @@ public final class ClientEvents {
 
   public static final String TYPE = "type";
   public static final String MESSAGE = "message";
+  public static final String MESSAGE_UPDATED = "message.updated";
   public static final String ROOM = "room";
   public static final String TYPING = "typing";
   public static final String RECEIPT = "receipt";
@@ -30,6 +31,11 @@ public final class ClientEvents {
   /** {@code {"type":"message","message":…}}: a new message of one of the user's rooms. */
   public static JsonObject message(JsonObject message) {
     return new JsonObject().put(TYPE, MESSAGE).put(MESSAGE, message);
+  }
+
+  /** {@code {"type":"message.updated","message":…}}: a message was edited or deleted; the message as it now is. */
+  public static JsonObject messageUpdated(JsonObject message) {
+    return new JsonObject().put(TYPE, MESSAGE_UPDATED).put(MESSAGE, message);
   }
 
   /** {@code {"type":"room","event":…,"room":…}}: a membership or room change. */

@@ -12,6 +12,8 @@ public enum ErrorCode {
   ACCESS_DENIED(403, "access_denied"),
   NOT_FOUND(404, "not_found"),
   CONFLICT(409, "conflict"),
+  /** The message was deleted: it may no longer be edited. */
+  GONE(410, "gone"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large"),
   /** An upload that would take its user past their storage quota (declared after PAYLOAD_TOO_LARGE: a bare 413 reads as that). */
   QUOTA_EXCEEDED(413, "quota_exceeded"),

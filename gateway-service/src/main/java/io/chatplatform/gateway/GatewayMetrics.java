@@ -42,7 +42,8 @@ public final class GatewayMetrics {
   public static final String SOCKJS = "sockjs";
 
   private static final Set<String> EVENT_TYPES = Set.of(
-      ClientEvents.MESSAGE, ClientEvents.ROOM, ClientEvents.TYPING, ClientEvents.RECEIPT, ClientEvents.PRESENCE, ClientEvents.RECONNECT);
+      ClientEvents.MESSAGE, ClientEvents.MESSAGE_UPDATED, ClientEvents.ROOM, ClientEvents.TYPING, ClientEvents.RECEIPT,
+      ClientEvents.PRESENCE, ClientEvents.RECONNECT);
 
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> socketsOpen = new ConcurrentHashMap<>();

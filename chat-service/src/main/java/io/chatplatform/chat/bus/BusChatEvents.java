@@ -42,6 +42,11 @@ final class BusChatEvents implements ChatEvents {
   }
 
   @Override
+  public void messageUpdated(Message message) {
+    fanout.toRoom(message.roomId(), ClientEvents.messageUpdated(message.write()));
+  }
+
+  @Override
   public void room(String event, Collection<String> userIds, RoomView room) {
     fanout.toUsers(userIds, ClientEvents.room(event, ClientViews.room(room)));
   }

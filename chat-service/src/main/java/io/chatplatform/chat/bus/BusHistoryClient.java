@@ -16,6 +16,10 @@ import io.vertx.core.Future;
 import io.chatplatform.contracts.history.HistoryApi.RoomMarks;
 import io.chatplatform.contracts.history.HistoryApi.SyncPages;
 import io.chatplatform.contracts.history.MessagePage;
+import io.chatplatform.contracts.history.HistoryApi.Change;
+import io.chatplatform.contracts.history.HistoryApi.Changed;
+import io.chatplatform.contracts.history.HistoryApi.MessageRef;
+import io.chatplatform.contracts.history.Message;
 
 /** history-service over the event bus, each call with {@code HISTORY_TIMEOUT_MS}. */
 final class BusHistoryClient implements HistoryClient {
@@ -33,6 +37,16 @@ final class BusHistoryClient implements HistoryClient {
   @Override
   public Future<MessagePage> page(Page page) {
     return services.request(HistoryApi.PAGE, page);
+  }
+
+  @Override
+  public Future<Message> message(MessageRef ref) {
+    return services.request(HistoryApi.MESSAGE_GET, ref);
+  }
+
+  @Override
+  public Future<Changed> change(Change change) {
+    return services.request(HistoryApi.MESSAGE_CHANGE, change);
   }
 
   @Override

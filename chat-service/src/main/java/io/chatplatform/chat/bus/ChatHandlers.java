@@ -66,6 +66,8 @@ final class ChatHandlers {
         .handle(ChatApi.RECEIPT_LIST, (RoomRef r) -> receipts.list(r.callerId(), r.roomId()))
         .handle(ChatApi.ROOM_PUSH_INFO, r -> rooms.pushInfo(r.roomId(), r.named()).map(ChatHandlers::pushRoom))
         .handle(ChatApi.MESSAGE_SEND, messaging::send)
+        .handle(ChatApi.MESSAGE_EDIT, messaging::edit)
+        .handle(ChatApi.MESSAGE_DELETE, messaging::delete)
         .handle(ChatApi.MESSAGE_PAGE, messaging::page)
         .handle(ChatApi.MESSAGE_SYNC, messaging::sync)
         .answerPings(Addresses.Chat.PING)

@@ -11,6 +11,9 @@ public interface ChatEvents {
   /** A new message, to the whole room. */
   void message(Message message);
 
+  /** A message was edited or deleted, to the whole room: the message as it now is. */
+  void messageUpdated(Message message);
+
   /** A membership change ({@code joined}, {@code left}, {@code updated}) to the named users, with the room as it now is. */
   void room(String event, Collection<String> userIds, RoomView room);
 

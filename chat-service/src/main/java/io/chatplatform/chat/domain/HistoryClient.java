@@ -13,12 +13,22 @@ import io.vertx.core.Future;
 import io.chatplatform.contracts.history.HistoryApi.RoomMarks;
 import io.chatplatform.contracts.history.HistoryApi.SyncPages;
 import io.chatplatform.contracts.history.MessagePage;
+import io.chatplatform.contracts.history.HistoryApi.Change;
+import io.chatplatform.contracts.history.HistoryApi.Changed;
+import io.chatplatform.contracts.history.HistoryApi.MessageRef;
+import io.chatplatform.contracts.history.Message;
 
 /** history-service as chat-service uses it: stores messages and watermarks. */
 public interface HistoryClient {
   Future<Appended> append(Append message);
 
   Future<MessagePage> page(Page page);
+
+  /** The stored message; {@code not_found} when the room has none with that seq. */
+  Future<Message> message(MessageRef ref);
+
+  /** Edits or deletes a stored message; {@code gone} for an edit of a deleted one. */
+  Future<Changed> change(Change change);
 
   Future<SyncPages> sync(Sync sync);
 

@@ -1,7 +1,13 @@
 package io.chatplatform.chat.domain;
 
 import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.chat.ChatApi.Delete;
+import io.chatplatform.contracts.chat.ChatApi.Edit;
 import io.chatplatform.contracts.chat.ChatApi.PageRequest;
+import io.chatplatform.contracts.history.FileInfo;
+import io.chatplatform.contracts.history.HistoryApi.Change;
+import io.chatplatform.contracts.history.HistoryApi.Changed;
+import io.chatplatform.contracts.history.HistoryApi.MessageRef;
 import io.chatplatform.contracts.chat.ChatApi.Send;
 import io.chatplatform.contracts.chat.ChatApi.SyncRequest;
 import io.chatplatform.contracts.history.HistoryApi.Append;
@@ -26,6 +32,13 @@ import org.slf4j.LoggerFactory;
  * what delivers a message that was stored but never announced (chat-service died between the
  * two, or gave up waiting while history finished the write). Clients drop a {@code seq} they
  * already have, so a second announcement costs a fan-out, never a duplicate on screen.
+ *
+ * <p>Edits and deletes keep the message's {@code seq}: chat-service reads the stored message,
+ * decides whether the caller may touch it ({@link MessageRules}; its sender and {@code ts} never
+ * change, so that decision cannot go stale), and history-service applies the change, which gives
+ * the message its room's next {@code updatedSeq}. A change that changed something is announced to
+ * the room as {@code message.updated}; one that found the message already so (the same text, a
+ * deleted message deleted again) answers the message as it is and announces nothing.
  */
 public final class Messaging {
   private static final Logger LOG = LoggerFactory.getLogger(Messaging.class);
@@ -66,8 +79,80 @@ public final class Messaging {
         });
   }
 
-  /** A page of the room's messages. */
+  /** Edits the caller's own message: same text rules as a send; mentions computed from the new text. */
+  public Future<Message> edit(Edit request) {
+    String caller = request.callerId();
+    long seq = seqOf(request.seq());
+    if (request.text() == null) {
+      throw ServiceException.badRequest("text is required");
+    }
+    String text = Rules.text(request.text(), limits.maxTextLength());
+    long now = clock.getAsLong();
+    return rooms
+        .memberRoom(request.roomId(), caller)
+        .compose(room -> history.message(new MessageRef(request.roomId(), seq)).compose(message -> {
+          MessageRules.mayEdit(message, caller, now, limits.editWindowSeconds());
+          Rules.content(text, message.attachments().stream().map(FileInfo::fileId).toList(), limits.maxAttachments());
+          return mentions(room, text);
+        }))
+        .compose(mentions -> history.change(Change.edit(request.roomId(), seq, text, mentions, now)))
+        .map(this::announced);
+  }
+
+  /** Deletes a message: the caller's own, or any as the room's owner or moderator, or an admin. */
+  public Future<Message> delete(Delete request) {
+    String caller = request.callerId();
+    long seq = seqOf(request.seq());
+    return rooms
+        .memberRoom(request.roomId(), caller)
+        .compose(room -> history.message(new MessageRef(request.roomId(), seq)).compose(message -> {
+          // The admin look-up is needed only for someone else's message.
+          Future<Boolean> admin = message.senderId().equals(caller)
+              ? Future.succeededFuture(false)
+              : users.byId(caller).map(user -> user != null && user.isAdmin());
+          return admin.map(isAdmin -> {
+            MessageRules.mayDelete(room, message, caller, isAdmin);
+            return message;
+          });
+        }))
+        .compose(message -> history.change(Change.deletion(request.roomId(), seq, clock.getAsLong())))
+        .map(this::announced);
+  }
+
+  /** The message as it now is, announced to the room when this change changed it. */
+  private Message announced(Changed changed) {
+    if (changed.changed()) {
+      events.messageUpdated(changed.message());
+    }
+    return changed.message();
+  }
+
+  private static long seqOf(Long seq) {
+    if (seq == null) {
+      throw ServiceException.badRequest("seq is required");
+    }
+    if (seq < 1) {
+      throw ServiceException.notFound("message not found");
+    }
+    return seq;
+  }
+
+  /**
+   * A page of the room's messages; or, with {@code changesAfter}, no messages and the room's
+   * {@code changes} after that {@code updatedSeq}, answered as {@code chat.sync} answers them.
+   */
   public Future<MessagePage> page(PageRequest request) {
+    if (request.changesAfter() != null) {
+      if (request.before() != null || request.after() != null || request.limit() != null) {
+        throw ServiceException.badRequest("give changesAfter alone");
+      }
+      // Past every seq the room can have: no new messages, only the changes.
+      Map<String, Long> noMessages = Map.of(request.roomId(), Long.MAX_VALUE);
+      return rooms
+          .memberRoom(request.roomId(), request.callerId())
+          .compose(room -> history.sync(new Sync(noMessages, Map.of(request.roomId(), request.changesAfter()))))
+          .map(pages -> pages.rooms().get(request.roomId()));
+    }
     if (request.before() != null && request.after() != null) {
       throw ServiceException.badRequest("give before or after, not both");
     }
@@ -82,7 +167,8 @@ public final class Messaging {
   }
 
   /**
-   * What the caller missed in each room it names and is a member of. Rooms it is not (or no
+   * What the caller missed in each room it names and is a member of, and the edits and deletes
+   * since the {@code updatedSeq} it gives for a room in {@code changes}. Rooms it is not (or no
    * longer) in are left out of the answer.
    */
   public Future<SyncPages> sync(SyncRequest request) {
@@ -97,7 +183,14 @@ public final class Messaging {
           allowed.put(roomId, seen);
         }
       });
-      return history.sync(new Sync(allowed));
+      // Changes are answered for the rooms the request also names in rooms (so in their order).
+      Map<String, Long> changes = new LinkedHashMap<>();
+      request.changes().forEach((roomId, held) -> {
+        if (allowed.containsKey(roomId)) {
+          changes.put(roomId, held);
+        }
+      });
+      return history.sync(new Sync(allowed, changes));
     });
   }
 

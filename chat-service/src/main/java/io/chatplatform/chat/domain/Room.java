@@ -60,6 +60,15 @@ public record Room(String roomId, String type, String name, List<Member> members
     return isAdmin || member(userId).map(m -> OWNER.equals(m.role()) || MODERATOR.equals(m.role())).orElse(false);
   }
 
+  /**
+   * Whether {@code userId} may delete messages others sent: a group's owners and moderators (the
+   * roles that manage its members), and an admin in any room they are in (a direct room has no
+   * moderator, so only an admin there).
+   */
+  public boolean canDeleteOthersMessages(String userId, boolean isAdmin) {
+    return isAdmin || canManageMembers(userId, false);
+  }
+
   /** Whether {@code actor} may remove {@code target}: a moderator may not remove an owner. */
   public boolean canRemove(String actor, String target, boolean isAdmin) {
     if (actor.equals(target)) {

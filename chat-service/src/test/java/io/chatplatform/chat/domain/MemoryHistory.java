@@ -11,6 +11,9 @@ import io.chatplatform.contracts.history.HistoryApi.RoomState;
 import io.chatplatform.contracts.history.HistoryApi.RoomStates;
 import io.chatplatform.contracts.history.HistoryApi.RoomStatesQuery;
 import io.chatplatform.contracts.history.HistoryApi.Sync;
+import io.chatplatform.contracts.history.HistoryApi.Change;
+import io.chatplatform.contracts.history.HistoryApi.Changed;
+import io.chatplatform.contracts.history.HistoryApi.MessageRef;
 import io.vertx.core.Future;
 import io.chatplatform.contracts.history.HistoryApi.MemberMarks;
 import io.chatplatform.contracts.history.HistoryApi.RoomMarks;
@@ -35,6 +38,8 @@ final class MemoryHistory implements HistoryClient {
   /** While true, room states never answer (history-service hangs; the caller's timeout has not fired yet). */
   boolean hanging;
   private final Map<String, Message> byClientKey = new HashMap<>();
+  /** One counter for all rooms: enough for these tests, which look at one room. */
+  private final long[] updatedSeqs = {0};
   /** "room user" → {delivered, read}. */
   private final Map<String, long[]> marks = new HashMap<>();
 
@@ -66,8 +71,44 @@ final class MemoryHistory implements HistoryClient {
     return Future.succeededFuture(new MessagePage(rooms.getOrDefault(page.roomId(), List.of()), false, "e1"));
   }
 
+  /** Edits and deletes as history-service applies them: a deleted message cannot be edited, nothing changes twice. */
+  @Override
+  public Future<Changed> change(Change change) {
+    List<Message> room = rooms.getOrDefault(change.roomId(), List.of());
+    if (change.seq() > room.size()) {
+      return Future.failedFuture(ServiceException.notFound("message not found"));
+    }
+    Message now = room.get((int) change.seq() - 1);
+    if (now.deleted() && !change.delete()) {
+      return Future.failedFuture(new ServiceException(io.chatplatform.contracts.ErrorCode.GONE, "the message was deleted"));
+    }
+    if (now.deleted() || (!change.delete() && now.text().equals(change.text()))) {
+      return Future.succeededFuture(new Changed(now, false));
+    }
+    long updatedSeq = ++updatedSeqs[0];
+    Message changed = change.delete()
+        ? new Message(now.roomId(), now.seq(), now.messageId(), now.senderId(), now.clientMsgId(), "", List.of(), now.replyTo(),
+            List.of(), now.ts(), now.editedAt(), true, change.at(), updatedSeq)
+        : new Message(now.roomId(), now.seq(), now.messageId(), now.senderId(), now.clientMsgId(), change.text(), now.attachments(),
+            now.replyTo(), change.mentions(), now.ts(), change.at(), false, null, updatedSeq);
+    room.set((int) change.seq() - 1, changed);
+    return Future.succeededFuture(new Changed(changed, true));
+  }
+
+  @Override
+  public Future<Message> message(MessageRef ref) {
+    List<Message> room = rooms.getOrDefault(ref.roomId(), List.of());
+    return ref.seq() <= room.size()
+        ? Future.succeededFuture(room.get((int) ref.seq() - 1))
+        : Future.failedFuture(ServiceException.notFound("message not found"));
+  }
+
+  /** The last sync asked of history, as chat-service passed it on. */
+  Sync lastSync;
+
   @Override
   public Future<SyncPages> sync(Sync sync) {
+    lastSync = sync;
     Map<String, MessagePage> result = new LinkedHashMap<>();
     sync.rooms().forEach((roomId, after) ->
         result.put(roomId, new MessagePage(rooms.getOrDefault(roomId, List.of()).stream().filter(m -> m.seq() > after).toList(), false, "e1")));

@@ -15,6 +15,7 @@ final class RecordedEvents implements ChatEvents {
   record Disabled(String userId, boolean disabled) {}
 
   final List<Message> messages = new ArrayList<>();
+  final List<Message> updates = new ArrayList<>();
   final List<RoomEvent> rooms = new ArrayList<>();
   final List<Receipt> receipts = new ArrayList<>();
   final List<Disabled> disabled = new ArrayList<>();
@@ -22,6 +23,11 @@ final class RecordedEvents implements ChatEvents {
   @Override
   public void message(Message message) {
     messages.add(message);
+  }
+
+  @Override
+  public void messageUpdated(Message message) {
+    updates.add(message);
   }
 
   @Override

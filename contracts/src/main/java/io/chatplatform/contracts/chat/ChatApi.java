@@ -311,16 +311,46 @@ public final class ChatApi {
   }
 
   /** A page of a room's messages: before a seq, after one, or the newest. */
-  public record PageRequest(String callerId, String roomId, Long before, Long after, Long limit) {
+  /** {@code chat.edit} / {@code PATCH …/messages/{seq}}: the caller's new text of a message. */
+  public record Edit(String callerId, String roomId, Long seq, String text) {
+    static Edit read(JsonObject json) {
+      return new Edit(Fields.string(json, "callerId"), Fields.string(json, "roomId"), Fields.optWhole(json, "seq"),
+          Fields.optString(json, "text"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("roomId", roomId).put("seq", seq).put("text", text);
+    }
+  }
+
+  /** {@code chat.delete} / {@code DELETE …/messages/{seq}}. */
+  public record Delete(String callerId, String roomId, Long seq) {
+    static Delete read(JsonObject json) {
+      return new Delete(Fields.string(json, "callerId"), Fields.string(json, "roomId"), Fields.optWhole(json, "seq"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("roomId", roomId).put("seq", seq);
+    }
+  }
+
+  /** {@code changesAfter}: instead of a page, the room's messages changed after that {@code updatedSeq}. */
+  public record PageRequest(String callerId, String roomId, Long before, Long after, Long limit, Long changesAfter) {
+    public PageRequest(String callerId, String roomId, Long before, Long after, Long limit) {
+      this(callerId, roomId, before, after, limit, null);
+    }
+
     static PageRequest read(JsonObject json) {
       return new PageRequest(
           Fields.string(json, "callerId"), Fields.string(json, "roomId"),
-          Fields.optWhole(json, "before"), Fields.optWhole(json, "after"), Fields.optWhole(json, "limit"));
+          Fields.optWhole(json, "before"), Fields.optWhole(json, "after"), Fields.optWhole(json, "limit"),
+          Fields.optWhole(json, "changesAfter"));
     }
 
     JsonObject write() {
       return new JsonObject()
-          .put("callerId", callerId).put("roomId", roomId).put("before", before).put("after", after).put("limit", limit);
+          .put("callerId", callerId).put("roomId", roomId).put("before", before).put("after", after).put("limit", limit)
+          .put("changesAfter", changesAfter);
     }
   }
 
@@ -339,18 +369,26 @@ public final class ChatApi {
   }
 
   /** roomId → the last seq the caller has of it: what it missed since. */
-  public record SyncRequest(String callerId, Map<String, Long> rooms) {
+  /** {@code changes}: per room the {@code updatedSeq} the client holds, for the rooms whose edits and deletes it wants. */
+  public record SyncRequest(String callerId, Map<String, Long> rooms, Map<String, Long> changes) {
     public SyncRequest {
       rooms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rooms));
+      changes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(changes));
+    }
+
+    public SyncRequest(String callerId, Map<String, Long> rooms) {
+      this(callerId, rooms, Map.of());
     }
 
     static SyncRequest read(JsonObject json) {
       return new SyncRequest(
-          Fields.string(json, "callerId"), Fields.wholeNumbers(json, "rooms", "rooms must be an object of roomId: lastSeq"));
+          Fields.string(json, "callerId"), Fields.wholeNumbers(json, "rooms", "rooms must be an object of roomId: lastSeq"),
+          json.getValue("changes") == null ? Map.of()
+              : Fields.wholeNumbers(json, "changes", "changes must be an object of roomId: updatedSeq"));
     }
 
     JsonObject write() {
-      return new JsonObject().put("callerId", callerId).put("rooms", Fields.object(rooms));
+      return new JsonObject().put("callerId", callerId).put("rooms", Fields.object(rooms)).put("changes", Fields.object(changes));
     }
   }
 
@@ -482,6 +520,12 @@ public final class ChatApi {
   /** Reply: the stored message (the same one for a retry). */
   public static final Endpoint<Send, Message> MESSAGE_SEND =
       Endpoint.of(Addresses.Chat.MESSAGE_SEND, Shape.of(Send.class, Send::read, Send::write), Message.SHAPE);
+  /** Reply: the message as it now is (also when nothing changed: the same text again). */
+  public static final Endpoint<Edit, Message> MESSAGE_EDIT =
+      Endpoint.of(Addresses.Chat.MESSAGE_EDIT, Shape.of(Edit.class, Edit::read, Edit::write), Message.SHAPE);
+  /** Reply: the tombstone (also when it was deleted before). */
+  public static final Endpoint<Delete, Message> MESSAGE_DELETE =
+      Endpoint.of(Addresses.Chat.MESSAGE_DELETE, Shape.of(Delete.class, Delete::read, Delete::write), Message.SHAPE);
   public static final Endpoint<PageRequest, MessagePage> MESSAGE_PAGE =
       Endpoint.of(Addresses.Chat.MESSAGE_PAGE, Shape.of(PageRequest.class, PageRequest::read, PageRequest::write), MessagePage.SHAPE);
   public static final Endpoint<SyncRequest, SyncPages> MESSAGE_SYNC =
@@ -501,7 +545,7 @@ public final class ChatApi {
       USER_REGISTER, USER_AUTHENTICATE, USER_GET, USER_SEARCH, USER_SET_DISABLED, USERS_DISABLED_LIST, USER_CONTACTS,
       REFRESH_ISSUE, REFRESH_ROTATE, REFRESH_REVOKE,
       ROOM_CREATE, ROOM_DIRECT, ROOM_LIST, ROOM_GET, ROOM_MEMBER_ADD, ROOM_MEMBER_REMOVE, ROOM_RENAME, ROOM_IDS_OF_USER,
-      ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_PAGE, MESSAGE_SYNC, RECEIPT_MARK, RECEIPT_LIST, ROOM_PUSH_INFO);
+      ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_EDIT, MESSAGE_DELETE, MESSAGE_PAGE, MESSAGE_SYNC, RECEIPT_MARK, RECEIPT_LIST, ROOM_PUSH_INFO);
 
   /** Payloads published rather than requested. */
   public static final List<Shape<?>> PUBLISHED = List.of(AccountDisabled.SHAPE, RoomChanged.SHAPE);

@@ -82,18 +82,77 @@ public final class HistoryApi {
     }
   }
 
-  /** What came after the given seq in each room. */
-  public record Sync(Map<String, Long> rooms) {
+  /**
+   * What came after the given seq in each room; and, for the rooms named in {@code changes}, the
+   * messages changed after the given {@code updatedSeq}.
+   */
+  public record Sync(Map<String, Long> rooms, Map<String, Long> changes) {
     public Sync {
       rooms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rooms));
+      changes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(changes));
+    }
+
+    public Sync(Map<String, Long> rooms) {
+      this(rooms, Map.of());
     }
 
     static Sync read(JsonObject json) {
-      return new Sync(Fields.wholeNumbers(json, "rooms", "rooms must be an object"));
+      return new Sync(Fields.wholeNumbers(json, "rooms", "rooms must be an object"),
+          json.getValue("changes") == null ? Map.of() : Fields.wholeNumbers(json, "changes", "changes must be an object"));
     }
 
     JsonObject write() {
-      return new JsonObject().put("rooms", Fields.object(rooms));
+      return new JsonObject().put("rooms", Fields.object(rooms)).put("changes", Fields.object(changes));
+    }
+  }
+
+  /** One stored message of a room. */
+  public record MessageRef(String roomId, long seq) {
+    static MessageRef read(JsonObject json) {
+      return new MessageRef(Fields.string(json, "roomId"), json.getLong("seq", 0L));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("roomId", roomId).put("seq", seq);
+    }
+  }
+
+  /**
+   * An edit ({@code text} and its {@code mentions}) or, when {@code delete}, a delete of one
+   * stored message, permitted by chat-service; {@code at} is when it was accepted.
+   */
+  public record Change(String roomId, long seq, boolean delete, String text, List<String> mentions, long at) {
+    public Change {
+      mentions = List.copyOf(mentions);
+    }
+
+    public static Change edit(String roomId, long seq, String text, List<String> mentions, long at) {
+      return new Change(roomId, seq, false, text, mentions, at);
+    }
+
+    public static Change deletion(String roomId, long seq, long at) {
+      return new Change(roomId, seq, true, null, List.of(), at);
+    }
+
+    static Change read(JsonObject json) {
+      return new Change(Fields.string(json, "roomId"), json.getLong("seq", 0L), json.getBoolean("delete", false),
+          json.getString("text"), Fields.strings(json, "mentions", "mentions must be a list"), json.getLong("at", 0L));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("roomId", roomId).put("seq", seq).put("delete", delete).put("text", text)
+          .put("mentions", Fields.array(mentions)).put("at", at);
+    }
+  }
+
+  /** The message as it is after the change, and whether this call changed it (false: it already was so). */
+  public record Changed(Message message, boolean changed) {
+    static Changed read(JsonObject json) {
+      return new Changed(Message.read(json.getJsonObject("message")), json.getBoolean("changed", false));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("message", message.write()).put("changed", changed);
     }
   }
 
@@ -292,6 +351,11 @@ public final class HistoryApi {
       Endpoint.of(Addresses.History.PAGE, Shape.of(Page.class, Page::read, Page::write), MessagePage.SHAPE);
   public static final Endpoint<Sync, SyncPages> SYNC =
       Endpoint.of(Addresses.History.SYNC, Shape.of(Sync.class, Sync::read, Sync::write), SyncPages.SHAPE);
+  public static final Endpoint<MessageRef, Message> MESSAGE_GET =
+      Endpoint.of(Addresses.History.MESSAGE_GET, Shape.of(MessageRef.class, MessageRef::read, MessageRef::write), Message.SHAPE);
+  public static final Endpoint<Change, Changed> MESSAGE_CHANGE =
+      Endpoint.of(Addresses.History.MESSAGE_CHANGE, Shape.of(Change.class, Change::read, Change::write),
+          Shape.of(Changed.class, Changed::read, Changed::write));
   public static final Endpoint<RoomStatesQuery, RoomStates> ROOM_STATES =
       Endpoint.of(Addresses.History.ROOM_STATES,
           Shape.of(RoomStatesQuery.class, RoomStatesQuery::read, RoomStatesQuery::write),
@@ -313,5 +377,5 @@ public final class HistoryApi {
           Shape.of(DownloadGrant.class, DownloadGrant::read, DownloadGrant::write));
 
   public static final List<Endpoint<?, ?>> ALL =
-      List.of(APPEND, PAGE, SYNC, ROOM_STATES, RECEIPT_MARK, RECEIPT_LIST, FILE_UPLOAD_GRANT, FILE_DOWNLOAD_GRANT);
+      List.of(APPEND, PAGE, SYNC, MESSAGE_GET, MESSAGE_CHANGE, ROOM_STATES, RECEIPT_MARK, RECEIPT_LIST, FILE_UPLOAD_GRANT, FILE_DOWNLOAD_GRANT);
 }

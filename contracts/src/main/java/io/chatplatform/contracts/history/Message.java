@@ -11,6 +11,11 @@ import java.util.List;
  * room; {@code messageId} is the server's id; {@link #SHAPE} writes the documented JSON, field
  * for field and in the documented order. {@code attachments} are the files as they were when the
  * message was stored.
+ *
+ * <p>An edit sets {@code editedAt}; a delete leaves a tombstone ({@code deleted}, {@code deletedAt},
+ * no text, no files, no mentions). Both give the message its room's next {@code updatedSeq}, the
+ * second sequence of a room that {@code chat.sync} follows for changes; a message never changed
+ * has none (null, and the field is not written), so an unchanged message reads as it always did.
  */
 public record Message(
     String roomId,
@@ -24,10 +29,19 @@ public record Message(
     List<String> mentions,
     long ts,
     Long editedAt,
-    boolean deleted) {
+    boolean deleted,
+    Long deletedAt,
+    Long updatedSeq) {
   public Message {
     attachments = List.copyOf(attachments);
     mentions = List.copyOf(mentions);
+  }
+
+  /** A message as stored, never changed. */
+  public Message(
+      String roomId, long seq, String messageId, String senderId, String clientMsgId, String text, List<FileInfo> attachments,
+      Long replyTo, List<String> mentions, long ts, Long editedAt, boolean deleted) {
+    this(roomId, seq, messageId, senderId, clientMsgId, text, attachments, replyTo, mentions, ts, editedAt, deleted, null, null);
   }
 
   public static final Shape<Message> SHAPE = Shape.of(Message.class, Message::read, Message::write);
@@ -46,11 +60,13 @@ public record Message(
         Fields.strings(json, "mentions", "mentions must be a list"),
         json.getLong("ts", 0L),
         json.getLong("editedAt"),
-        json.getBoolean("deleted", false));
+        json.getBoolean("deleted", false),
+        json.getLong("deletedAt"),
+        json.getLong("updatedSeq"));
   }
 
   public JsonObject write() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("roomId", roomId)
         .put("seq", seq)
         .put("messageId", messageId)
@@ -63,5 +79,12 @@ public record Message(
         .put("ts", ts)
         .put("editedAt", editedAt)
         .put("deleted", deleted);
+    if (deletedAt != null) {
+      json.put("deletedAt", deletedAt);
+    }
+    if (updatedSeq != null) {
+      json.put("updatedSeq", updatedSeq);
+    }
+    return json;
   }
 }

@@ -12,10 +12,47 @@ import java.util.List;
  * when its history was lost or replaced (a store reset or restore), when seqs start again; a
  * client that sees a new epoch drops what it holds of the room and reloads it. Null for a room
  * without messages.
+ *
+ * <p>A {@code chat.sync} entry of a room whose changes the client asked for also carries
+ * {@code changes}: the messages edited or deleted since the client's {@code updatedSeq}; null (and
+ * not written) otherwise.
  */
-public record MessagePage(List<Message> messages, boolean hasMore, String epoch) {
+public record MessagePage(List<Message> messages, boolean hasMore, String epoch, Changes changes) {
   public MessagePage {
     messages = List.copyOf(messages);
+  }
+
+  public MessagePage(List<Message> messages, boolean hasMore, String epoch) {
+    this(messages, hasMore, epoch, null);
+  }
+
+  /**
+   * A room's messages changed after a client's {@code updatedSeq}, ascending by their own
+   * {@code updatedSeq}, as they are now; {@code hasMore} when more follow (ask again from the
+   * last one's); {@code updatedSeq} the room's current one (0 before its first change).
+   */
+  public record Changes(List<Message> messages, boolean hasMore, long updatedSeq) {
+    public Changes {
+      messages = List.copyOf(messages);
+    }
+
+    static Changes read(JsonObject json) {
+      List<Message> messages = new ArrayList<>();
+      for (Object m : json.getJsonArray("messages", new JsonArray())) {
+        messages.add(Message.read((JsonObject) m));
+      }
+      return new Changes(messages, json.getBoolean("hasMore", false), json.getLong("updatedSeq", 0L));
+    }
+
+    public JsonObject write() {
+      JsonArray list = new JsonArray(new ArrayList<>(messages.size()));
+      messages.forEach(m -> list.add(m.write()));
+      return new JsonObject().put("messages", list).put("hasMore", hasMore).put("updatedSeq", updatedSeq);
+    }
+  }
+
+  public MessagePage withChanges(Changes changes) {
+    return new MessagePage(messages, hasMore, epoch, changes);
   }
 
   public static final Shape<MessagePage> SHAPE = Shape.of(MessagePage.class, MessagePage::read, MessagePage::write);
@@ -25,13 +62,19 @@ public record MessagePage(List<Message> messages, boolean hasMore, String epoch)
     for (Object m : json.getJsonArray("messages", new JsonArray())) {
       messages.add(Message.read((JsonObject) m));
     }
-    return new MessagePage(messages, json.getBoolean("hasMore", false), json.getString("epoch"));
+    JsonObject changes = json.getJsonObject("changes");
+    return new MessagePage(messages, json.getBoolean("hasMore", false), json.getString("epoch"),
+        changes == null ? null : Changes.read(changes));
   }
 
-  /** {@code {messages, hasMore, epoch}}. */
+  /** {@code {messages, hasMore, epoch}}, and {@code changes} when there are. */
   public JsonObject write() {
     JsonArray list = new JsonArray(new ArrayList<>(messages.size()));
     messages.forEach(m -> list.add(m.write()));
-    return new JsonObject().put("messages", list).put("hasMore", hasMore).put("epoch", epoch);
+    JsonObject json = new JsonObject().put("messages", list).put("hasMore", hasMore).put("epoch", epoch);
+    if (changes != null) {
+      json.put("changes", changes.write());
+    }
+    return json;
   }
 }

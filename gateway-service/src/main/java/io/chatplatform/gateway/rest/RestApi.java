@@ -114,6 +114,12 @@ public final class RestApi {
     api.post("/rooms/:roomId/messages")
         .handler(ctx -> limit(ctx, config.rateLimits().send(), caller(ctx).userId(), "messages"))
         .handler(ctx -> forward(ctx, ChatApi.MESSAGE_SEND, 201, c -> body(c, "messages.post")));
+    api.patch("/rooms/:roomId/messages/:seq")
+        .handler(ctx -> limit(ctx, config.rateLimits().send(), caller(ctx).userId(), "messages"))
+        .handler(ctx -> forward(ctx, ChatApi.MESSAGE_EDIT, 200, c -> body(c, "messages.edit")));
+    api.delete("/rooms/:roomId/messages/:seq")
+        .handler(ctx -> limit(ctx, config.rateLimits().send(), caller(ctx).userId(), "messages"))
+        .handler(ctx -> forward(ctx, ChatApi.MESSAGE_DELETE, 200, c -> new JsonObject()));
     api.get("/rooms/:roomId/receipts").handler(ctx -> forward(ctx, ChatApi.RECEIPT_LIST, 200, c -> new JsonObject()));
     api.put("/admin/users/:userId/disabled").handler(ctx -> forward(ctx, ChatApi.USER_SET_DISABLED, 200, c -> body(c, "admin.users.disabled")));
     api.get("/presence").handler(ctx -> forward(ctx, PresenceApi.QUERY, 200, RestApi::userIdsQuery));
@@ -324,7 +330,7 @@ public final class RestApi {
   }
 
   private static JsonObject pageQuery(RoutingContext ctx) {
-    return queryParams(ctx, "before", "after", "limit");
+    return queryParams(ctx, "before", "after", "limit", "changesAfter");
   }
 
   /** The named query parameters that are present, as strings (the service checks their types). */

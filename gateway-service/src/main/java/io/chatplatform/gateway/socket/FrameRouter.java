@@ -60,6 +60,8 @@ final class FrameRouter {
           Addresses.Client.CHAT_SYNC, ChatApi.MESSAGE_SYNC,
           Addresses.Client.CHAT_TYPING, PresenceApi.TYPING,
           Addresses.Client.CHAT_RECEIPT, ChatApi.RECEIPT_MARK,
+          Addresses.Client.CHAT_EDIT, ChatApi.MESSAGE_EDIT,
+          Addresses.Client.CHAT_DELETE, ChatApi.MESSAGE_DELETE,
           Addresses.Client.PRESENCE_SET, PresenceApi.SET);
 
   /** The refusal of a send over {@code SOCKET_SEND_QUEUE_MAX}: retry once the answers have come. */
@@ -274,7 +276,8 @@ final class FrameRouter {
    */
   private RateLimiter.Limit perUserLimit(String address) {
     return switch (address) {
-      case Addresses.Client.CHAT_SEND -> limits.send();
+      // Edits and deletes are writes to a room as sends are: they take from the same bucket.
+      case Addresses.Client.CHAT_SEND, Addresses.Client.CHAT_EDIT, Addresses.Client.CHAT_DELETE -> limits.send();
       case Addresses.Client.CHAT_TYPING -> limits.typing();
       case Addresses.Client.CHAT_SYNC -> limits.sync();
       case Addresses.Client.CHAT_RECEIPT -> limits.receipts();

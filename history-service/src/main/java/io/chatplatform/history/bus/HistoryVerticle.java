@@ -15,6 +15,8 @@ import io.chatplatform.history.store.ReceiptStore;
 import io.chatplatform.contracts.history.HistoryApi;
 import io.chatplatform.contracts.history.HistoryApi.Append;
 import io.chatplatform.contracts.history.HistoryApi.Appended;
+import io.chatplatform.contracts.history.HistoryApi.Change;
+import io.chatplatform.contracts.history.HistoryApi.Changed;
 import io.chatplatform.contracts.history.HistoryApi.ListReceipts;
 import io.chatplatform.contracts.history.HistoryApi.MarkReceipt;
 import io.chatplatform.contracts.history.HistoryApi.Page;
@@ -87,6 +89,8 @@ public final class HistoryVerticle extends VerticleBase {
                     .handle(HistoryApi.FILE_DOWNLOAD_GRANT, files::downloadGrant)
                     .handle(HistoryApi.PAGE, this::page)
                     .handle(HistoryApi.SYNC, this::sync)
+                    .handle(HistoryApi.MESSAGE_GET, ref -> store.message(ref.roomId(), ref.seq()))
+                    .handle(HistoryApi.MESSAGE_CHANGE, this::change)
                     .handle(HistoryApi.ROOM_STATES, this::roomStates)
                     .handle(HistoryApi.RECEIPT_MARK, this::markReceipt)
                     .handle(HistoryApi.RECEIPT_LIST, this::listReceipts)
@@ -126,7 +130,18 @@ public final class HistoryVerticle extends VerticleBase {
 
   /** Per room what came after the given seq: {@code HISTORY_SYNC_PAGE_SIZE} a room, {@code SYNC_MAX_REPLY_BYTES} in all. */
   private Future<SyncPages> sync(Sync sync) {
-    return syncs.answer(sync.rooms());
+    return syncs.answer(sync.rooms(), sync.changes());
+  }
+
+  /**
+   * An edit or a delete. A delete then deletes the message's files, also when the message was
+   * deleted before: a delete whose files could not all be deleted fails ({@code unavailable}),
+   * and the client's retry, which finds the message deleted, finishes the files.
+   */
+  private Future<Changed> change(Change change) {
+    return store.change(change).compose(changed -> change.delete()
+        ? sweeper.deleteFilesOf(changed.message().messageId()).map(changed)
+        : Future.succeededFuture(changed));
   }
 
   private Future<RoomStates> roomStates(RoomStatesQuery query) {

@@ -7,9 +7,16 @@ import java.util.Map;
 
 /** What {@link BudgetedSync} reads of the stored messages; MongoDB in production, a map in tests. */
 public interface RoomHistory {
-  /** A room's last seq and the epoch of its sequence (null while the room has no message). */
-  record RoomSeq(long lastSeq, String epoch) {
-    public static final RoomSeq EMPTY = new RoomSeq(0, null);
+  /**
+   * A room's last seq, the epoch of its sequence (null while the room has no message), and its
+   * {@code updatedSeq}: how many edits and deletes it has had (0 before the first).
+   */
+  record RoomSeq(long lastSeq, String epoch, long updatedSeq) {
+    public static final RoomSeq EMPTY = new RoomSeq(0, null, 0);
+
+    public RoomSeq(long lastSeq, String epoch) {
+      this(lastSeq, epoch, 0);
+    }
   }
 
   /** The last seq and epoch of each room, in one read; rooms without messages may be missing. */
@@ -17,4 +24,7 @@ public interface RoomHistory {
 
   /** The room's messages from seq {@code lower} to {@code upper}, both included, ascending. */
   Future<List<Message>> range(String roomId, long lower, long upper);
+
+  /** At most {@code limit} of the room's messages changed after {@code updatedSeq}, ascending by their {@code updatedSeq}. */
+  Future<List<Message>> changedAfter(String roomId, long updatedSeq, int limit);
 }

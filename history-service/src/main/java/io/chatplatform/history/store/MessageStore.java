@@ -5,6 +5,8 @@ import io.chatplatform.history.domain.RoomHistory;
 
 import io.chatplatform.contracts.history.HistoryApi.Append;
 import io.chatplatform.contracts.history.HistoryApi.Appended;
+import io.chatplatform.contracts.history.HistoryApi.Change;
+import io.chatplatform.contracts.history.HistoryApi.Changed;
 import io.chatplatform.contracts.history.FileInfo;
 import io.chatplatform.contracts.history.Message;
 import io.chatplatform.contracts.history.MessagePage;
@@ -61,6 +63,8 @@ import java.util.UUID;
 public final class MessageStore implements RoomHistory {
   static final String MESSAGES = "messages";
   static final String ROOM_SEQS = "room_seqs";
+  /** The room's counter of changes (in its {@link #ROOM_SEQS} document), and a changed message's place in it. */
+  static final String UPDATED_SEQ = "updatedSeq";
 
   private final MongoClient mongo;
   private final HistoryConfig config;
@@ -106,7 +110,9 @@ public final class MessageStore implements RoomHistory {
             mongo.createIndexWithOptions(
                 MESSAGES, new JsonObject().put("clientKey", 1), new IndexOptions().unique(true).name("clientKey_1")),
             mongo.createIndexWithOptions(
-                MESSAGES, new JsonObject().put("roomId", 1).put("seq", 1), new IndexOptions().name("roomId_1_seq_1")))
+                MESSAGES, new JsonObject().put("roomId", 1).put("seq", 1), new IndexOptions().name("roomId_1_seq_1")),
+            mongo.createIndexWithOptions(
+                MESSAGES, new JsonObject().put("roomId", 1).put(UPDATED_SEQ, 1), new IndexOptions().name("roomId_1_updatedSeq_1")))
         .mapEmpty();
   }
 
@@ -380,7 +386,7 @@ public final class MessageStore implements RoomHistory {
             return Future.succeededFuture(new RoomSeq(0, null));
           }
           if (doc.getString("epoch") != null) {
-            return Future.succeededFuture(new RoomSeq(doc.getLong("lastSeq", 0L), doc.getString("epoch")));
+            return Future.succeededFuture(roomSeq(doc));
           }
           // A room stored before epochs existed gets one now, once (the first writer wins).
           return mongo
@@ -403,13 +409,17 @@ public final class MessageStore implements RoomHistory {
           for (JsonObject doc : docs) {
             String roomId = doc.getString("_id");
             if (doc.getString("epoch") != null) {
-              seqs.put(roomId, new RoomSeq(doc.getLong("lastSeq", 0L), doc.getString("epoch")));
+              seqs.put(roomId, roomSeq(doc));
             } else {
               withoutEpoch.add(readRoomSeq(roomId).onSuccess(seq -> seqs.put(roomId, seq)));
             }
           }
           return Future.all(withoutEpoch).map(x -> seqs);
         });
+  }
+
+  private static RoomSeq roomSeq(JsonObject doc) {
+    return new RoomSeq(doc.getLong("lastSeq", 0L), doc.getString("epoch"), doc.getLong(UPDATED_SEQ, 0L));
   }
 
   private static String newEpoch() {
@@ -467,6 +477,99 @@ public final class MessageStore implements RoomHistory {
     return mongo
         .findWithOptions(MESSAGES, new JsonObject().put("_id", new JsonObject().put("$in", ids)), options)
         .map(docs -> docs.stream().map(MessageStore::toClient).toList());
+  }
+
+  @Override
+  public Future<List<Message>> changedAfter(String roomId, long updatedSeq, int limit) {
+    JsonObject query = new JsonObject().put("roomId", roomId).put(UPDATED_SEQ, new JsonObject().put("$gt", updatedSeq));
+    FindOptions options = new FindOptions().setSort(new JsonObject().put(UPDATED_SEQ, 1)).setLimit(limit);
+    return mongo.findWithOptions(MESSAGES, query, options).map(docs -> docs.stream().map(MessageStore::toClient).toList());
+  }
+
+  /** The stored message with that seq; {@code not_found} when there is none. */
+  public Future<Message> message(String roomId, long seq) {
+    return mongo.findOne(MESSAGES, new JsonObject().put("_id", messageKey(roomId, seq)), null)
+        .compose(doc -> doc == null ? Future.failedFuture(ServiceException.notFound("message not found")) : Future.succeededFuture(toClient(doc)));
+  }
+
+  /**
+   * Edits or deletes a stored message, which keeps its {@code seq} and gets its room's next
+   * {@code updatedSeq}, taken from the room's counter with one atomic {@code $inc}, so two changes
+   * never share one, whichever instance makes them. The message is then written only if it holds
+   * a lower {@code updatedSeq} (and, for an edit, is not deleted): when two changes race, the one
+   * with the higher number wins, so the order of {@code updatedSeq}s is the order the changes
+   * took effect in, and a client that holds a room's {@code updatedSeq} holds every change up to
+   * it. The loser reads the message again and tries once more with a new number. A number taken
+   * and never written (a lost race, a crash) is a gap, which clients never wait for.
+   *
+   * <p>Idempotent: a change that finds the message already so (a delete of a deleted message, an
+   * edit to the text it has) answers it unchanged, taking no number. An edit of a deleted message
+   * is {@code gone}.
+   */
+  public Future<Changed> change(Change change) {
+    return change(change, 1);
+  }
+
+  private Future<Changed> change(Change change, int attempt) {
+    return message(change.roomId(), change.seq()).compose(now -> {
+      if (now.deleted()) {
+        return change.delete()
+            ? Future.succeededFuture(new Changed(now, false))
+            : Future.failedFuture(new ServiceException(ErrorCode.GONE, "the message was deleted"));
+      }
+      if (!change.delete() && now.text().equals(change.text())) {
+        return Future.succeededFuture(new Changed(now, false));
+      }
+      return nextUpdatedSeq(change.roomId())
+          .compose(updatedSeq -> mongo.findOneAndUpdateWithOptions(MESSAGES, unchangedSince(change, updatedSeq),
+              changeOf(change, updatedSeq), new FindOptions(), new UpdateOptions().setReturningNewDocument(true)))
+          .compose(written -> {
+            if (written != null) {
+              return Future.succeededFuture(new Changed(toClient(written), true));
+            }
+            if (attempt >= config.appendMaxAttempts()) {
+              return Future.failedFuture(new ServiceException(ErrorCode.UNAVAILABLE, "the message is changing, try again"));
+            }
+            return change(change, attempt + 1);
+          });
+    });
+  }
+
+  /** The room's next {@code updatedSeq}: one atomic increment of its counter. */
+  private Future<Long> nextUpdatedSeq(String roomId) {
+    return mongo.findOneAndUpdateWithOptions(ROOM_SEQS, new JsonObject().put("_id", roomId),
+            new JsonObject().put("$inc", new JsonObject().put(UPDATED_SEQ, 1)),
+            new FindOptions(), new UpdateOptions().setUpsert(true).setReturningNewDocument(true))
+        .map(doc -> doc.getLong(UPDATED_SEQ));
+  }
+
+  /** The message, not deleted, and not changed by a change numbered at or after {@code updatedSeq}. */
+  private static JsonObject unchangedSince(Change change, long updatedSeq) {
+    return new JsonObject()
+        .put("_id", messageKey(change.roomId(), change.seq()))
+        .put("deleted", false)
+        .put("$or", new JsonArray()
+            .add(new JsonObject().put(UPDATED_SEQ, new JsonObject().put("$exists", false)))
+            .add(new JsonObject().put(UPDATED_SEQ, new JsonObject().put("$lt", updatedSeq))));
+  }
+
+  /** An edit sets the text, its mentions and {@code editedAt}; a delete removes the text and detaches the files. */
+  private static JsonObject changeOf(Change change, long updatedSeq) {
+    if (change.delete()) {
+      return new JsonObject()
+          .put("$set", new JsonObject()
+              .put("deleted", true)
+              .put("deletedAt", change.at())
+              .put("attachments", new JsonArray())
+              .put("mentions", new JsonArray())
+              .put(UPDATED_SEQ, updatedSeq))
+          .put("$unset", new JsonObject().put("text", ""));
+    }
+    return new JsonObject().put("$set", new JsonObject()
+        .put("text", change.text())
+        .put("mentions", new JsonArray(change.mentions()))
+        .put("editedAt", change.at())
+        .put(UPDATED_SEQ, updatedSeq));
   }
 
   static String messageKey(String roomId, long seq) {

@@ -145,4 +145,50 @@ class BudgetedSyncTest {
     assertThat(pages.rooms().get("r_b").hasMore()).isFalse();
     assertThat(answer(new BudgetedSync(history, 5, 1024 * 1024), Map.of()).rooms()).isEmpty();
   }
+
+  @Test
+  @DisplayName("changes: 20 rooms x 30 edited inflated messages; every answer within the budget, asking again from the last "
+      + "updatedSeq received brings each change exactly once; rooms not asked for changes answer none")
+  void changesWithinTheBudget() {
+    MapHistory history = new MapHistory();
+    for (int r = 0; r < 20; r++) {
+      history.rooms.put("r_" + r, Messages.editedRoom("r_" + r, 30, inflating(500)));
+    }
+    history.with("quiet", 3, "unchanged");
+    int budget = 64 * 1024;
+    BudgetedSync sync = new BudgetedSync(history, PAGE_SIZE, budget);
+    Map<String, Long> held = new LinkedHashMap<>();
+    history.rooms.forEach((id, messages) -> held.put(id, (long) messages.size()));
+    Map<String, Long> changesFrom = new LinkedHashMap<>();
+    history.rooms.keySet().stream().filter(id -> id.startsWith("r_")).forEach(id -> changesFrom.put(id, 0L));
+    Map<String, TreeSet<Long>> received = new HashMap<>();
+    int rounds = 0;
+    while (!changesFrom.isEmpty()) {
+      rounds++;
+      SyncPages pages = sync.answer(held, changesFrom).result();
+      assertThat(sizeOf(pages)).as("round %d", rounds).isLessThanOrEqualTo(budget);
+      assertThat(pages.rooms().get("quiet").changes()).isNull();
+      Map<String, Long> next = new LinkedHashMap<>();
+      for (Map.Entry<String, Long> room : changesFrom.entrySet()) {
+        MessagePage.Changes changes = pages.rooms().get(room.getKey()).changes();
+        assertThat(pages.rooms().get(room.getKey()).messages()).isEmpty();
+        assertThat(changes.updatedSeq()).isEqualTo(30);
+        long last = room.getValue();
+        for (Message m : changes.messages()) {
+          assertThat(m.updatedSeq()).isGreaterThan(last);
+          assertThat(received.computeIfAbsent(room.getKey(), k -> new TreeSet<>()).add(m.seq())).isTrue();
+          last = m.updatedSeq();
+        }
+        if (changes.hasMore()) {
+          next.put(room.getKey(), last);
+        }
+      }
+      changesFrom.clear();
+      changesFrom.putAll(next);
+      assertThat(rounds).isLessThan(100);
+    }
+    System.out.printf("600 changes of 20 rooms in %d answers of at most %d bytes%n", rounds, budget);
+    assertThat(received).hasSize(20);
+    received.values().forEach(seqs -> assertThat(seqs).hasSize(30));
+  }
 }

@@ -22,6 +22,16 @@ final class Messages {
     return new Message(roomId, seq, "m" + seq, "u_sender", "c" + seq, text, List.of(), null, List.of(), 1_700_000_000_000L, null, false);
   }
 
+  /** The room's messages, each edited once: the nth gets updatedSeq n. */
+  static List<Message> editedRoom(String roomId, int count, String text) {
+    List<Message> messages = new ArrayList<>();
+    for (Message m : room(roomId, count, text)) {
+      messages.add(new Message(m.roomId(), m.seq(), m.messageId(), m.senderId(), m.clientMsgId(), m.text(), m.attachments(),
+          m.replyTo(), m.mentions(), m.ts(), m.ts() + 1, false, null, m.seq()));
+    }
+    return messages;
+  }
+
   static List<Message> room(String roomId, int count, String text) {
     List<Message> messages = new ArrayList<>();
     for (int seq = 1; seq <= count; seq++) {
@@ -52,8 +62,18 @@ final class Messages {
     @Override
     public Future<Map<String, RoomSeq>> roomSeqs(List<String> roomIds) {
       Map<String, RoomSeq> seqs = new LinkedHashMap<>();
-      roomIds.stream().filter(rooms::containsKey).forEach(id -> seqs.put(id, new RoomSeq(rooms.get(id).size(), "epoch-" + id)));
+      roomIds.stream().filter(rooms::containsKey).forEach(id -> seqs.put(id, new RoomSeq(rooms.get(id).size(), "epoch-" + id,
+          rooms.get(id).stream().map(Message::updatedSeq).filter(java.util.Objects::nonNull).max(Long::compare).orElse(0L))));
       return Future.succeededFuture(seqs);
+    }
+
+    @Override
+    public Future<List<Message>> changedAfter(String roomId, long updatedSeq, int limit) {
+      return Future.succeededFuture(rooms.getOrDefault(roomId, List.of()).stream()
+          .filter(m -> m.updatedSeq() != null && m.updatedSeq() > updatedSeq)
+          .sorted(java.util.Comparator.comparing(Message::updatedSeq))
+          .limit(limit)
+          .toList());
     }
 
     @Override
