@@ -23,7 +23,10 @@ import java.util.stream.Collectors;
  *     (group and direct) one user may be in ({@code ROOMS_PER_USER_MAX}), and most rooms in one
  *     page of {@code GET /rooms} ({@code ROOM_LIST_PAGE_MAX}), and most files one message may carry
  *     ({@code MESSAGE_MAX_ATTACHMENTS}), and how long after sending a message its sender may edit
- *     it, 0 for no limit ({@code EDIT_WINDOW_SECONDS})
+ *     it, 0 for no limit ({@code EDIT_WINDOW_SECONDS}), most distinct emoji reacted to one message
+ *     ({@code MAX_REACTIONS_PER_MESSAGE}), user ids shown per emoji ({@code REACTION_NAMES_SHOWN}),
+ *     longest emoji or shortcode ({@code REACTION_EMOJI_MAX_LENGTH}), and code points of the quoted
+ *     text a reply keeps ({@code REPLY_EXCERPT_CHARS})
  * @param historyTimeoutMs how long chat-service waits for history-service; below the gateway's
  *     {@code SERVICE_TIMEOUT_MS} so the client hears the real failure ({@code HISTORY_TIMEOUT_MS})
  * @param roomCacheSize rooms an instance keeps in memory ({@code ROOM_CACHE_SIZE})
@@ -63,7 +66,11 @@ public record ChatConfig(
             settings.integer("ROOMS_PER_USER_MAX", 1000),
             settings.integer("ROOM_LIST_PAGE_MAX", 100),
             settings.integer("MESSAGE_MAX_ATTACHMENTS", 10),
-            notNegative(settings.longValue("EDIT_WINDOW_SECONDS", 0), "EDIT_WINDOW_SECONDS")),
+            notNegative(settings.longValue("EDIT_WINDOW_SECONDS", 0), "EDIT_WINDOW_SECONDS"),
+            (int) atLeastOne(settings.integer("MAX_REACTIONS_PER_MESSAGE", 20), "MAX_REACTIONS_PER_MESSAGE"),
+            (int) notNegative(settings.integer("REACTION_NAMES_SHOWN", 10), "REACTION_NAMES_SHOWN"),
+            (int) atLeastOne(settings.integer("REACTION_EMOJI_MAX_LENGTH", 32), "REACTION_EMOJI_MAX_LENGTH"),
+            (int) notNegative(settings.integer("REPLY_EXCERPT_CHARS", 100), "REPLY_EXCERPT_CHARS")),
         settings.longValue("HISTORY_TIMEOUT_MS", 4000),
         settings.integer("ROOM_CACHE_SIZE", 10_000),
         settings.longValue("ROOM_CACHE_TTL_MS", 60_000),

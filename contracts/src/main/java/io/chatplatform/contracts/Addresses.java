@@ -22,6 +22,8 @@ public final class Addresses {
     public static final String CHAT_EDIT = "chat.edit";
     /** {@code {roomId, seq}}: the caller deletes their own message, or any as the room's owner or moderator, or an admin. */
     public static final String CHAT_DELETE = "chat.delete";
+    /** {@code {roomId, seq, emoji, on}}: the caller's reaction to a message, on or off. */
+    public static final String CHAT_REACT = "chat.react";
     public static final String PRESENCE_SET = "presence.set";
     /**
      * {@code {accessToken}}: the socket's expiry moves to that token's, when it is a valid token
@@ -78,6 +80,7 @@ public final class Addresses {
     public static final String MESSAGE_SYNC = "svc.chat.messages.sync";
     public static final String MESSAGE_EDIT = "svc.chat.messages.edit";
     public static final String MESSAGE_DELETE = "svc.chat.messages.delete";
+    public static final String MESSAGE_REACT = "svc.chat.messages.react";
 
     /** {@code {callerId, roomId}} → {@code {}} when the caller is a member, {@code not_found} otherwise. */
     public static final String ROOM_CHECK_MEMBER = "svc.chat.rooms.check-member";
@@ -124,6 +127,8 @@ public final class Addresses {
     public static final String MESSAGE_GET = "svc.history.messages.get";
     /** An edit or a delete of one stored message, with its room's next {@code updatedSeq}. */
     public static final String MESSAGE_CHANGE = "svc.history.messages.change";
+    /** One user's reaction to one stored message, on or off, with its room's next {@code updatedSeq}. */
+    public static final String MESSAGE_REACT = "svc.history.messages.react";
     /** {@code {userId, roomIds}} → per room {@code lastSeq} and the user's {@code unread}. */
     public static final String ROOM_STATES = "svc.history.room-states";
     public static final String RECEIPT_MARK = "svc.history.receipts.mark";

@@ -50,6 +50,11 @@ final class BusHistoryClient implements HistoryClient {
   }
 
   @Override
+  public Future<HistoryApi.Changed> react(HistoryApi.React react) {
+    return services.request(HistoryApi.MESSAGE_REACT, react);
+  }
+
+  @Override
   public Future<SyncPages> sync(Sync sync) {
     return services.request(HistoryApi.SYNC, sync);
   }

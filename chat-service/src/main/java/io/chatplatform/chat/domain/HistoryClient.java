@@ -30,6 +30,9 @@ public interface HistoryClient {
   /** Edits or deletes a stored message; {@code gone} for an edit of a deleted one. */
   Future<Changed> change(Change change);
 
+  /** Turns one user's reaction to a stored message on or off; {@code gone} for a deleted one. */
+  Future<Changed> react(io.chatplatform.contracts.history.HistoryApi.React react);
+
   Future<SyncPages> sync(Sync sync);
 
   Future<RoomStates> roomStates(RoomStatesQuery query);

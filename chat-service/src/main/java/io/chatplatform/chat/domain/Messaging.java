@@ -1,6 +1,10 @@
 package io.chatplatform.chat.domain;
 
+import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
+import io.chatplatform.contracts.chat.ChatApi.React;
+import io.chatplatform.contracts.history.HistoryApi;
+import io.chatplatform.contracts.history.Quote;
 import io.chatplatform.contracts.chat.ChatApi.Delete;
 import io.chatplatform.contracts.chat.ChatApi.Edit;
 import io.chatplatform.contracts.chat.ChatApi.PageRequest;
@@ -69,14 +73,50 @@ public final class Messaging {
     Rules.content(text, request.attachments(), limits.maxAttachments());
     return rooms
         .memberRoom(request.roomId(), caller)
-        .compose(room -> mentions(room, text))
-        .compose(mentions -> history.append(new Append(
-            request.roomId(), caller, clientMsgId, text, request.attachments(), request.replyTo(), mentions, clock.getAsLong())))
+        .compose(room -> quoteOf(request.roomId(), request.replyTo()).compose(quote -> mentions(room, text)
+            .compose(mentions -> history.append(new Append(
+                request.roomId(), caller, clientMsgId, text, request.attachments(), request.replyTo(), mentions, clock.getAsLong(), quote)))))
         .map(appended -> {
           LOG.debug("message {} in room {} stored as seq {}", appended.message().messageId(), request.roomId(), appended.message().seq());
           events.message(appended.message());
           return appended.message();
         });
+  }
+
+  /**
+   * What a reply shows of the message it answers ({@link Quotes}); none for a message that is not
+   * a reply. A {@code replyTo} naming no message of the room is {@code bad_request}, as history
+   * answers it. A retried send makes the quote again, but the stored message (and its first quote)
+   * is what it gets back.
+   */
+  private Future<Quote> quoteOf(String roomId, Long replyTo) {
+    if (replyTo == null) {
+      return Future.succeededFuture(null);
+    }
+    return history.message(new MessageRef(roomId, replyTo))
+        .recover(e -> Future.failedFuture(ServiceException.from(e).code() == ErrorCode.NOT_FOUND
+            ? ServiceException.badRequest("replyTo must be the seq of an earlier message")
+            : e))
+        .map(quoted -> Quotes.of(quoted, limits.replyExcerptChars()));
+  }
+
+  /**
+   * Turns the caller's reaction to a message on or off: members only ({@code not_found} otherwise,
+   * as for every room request), not on a deleted message ({@code gone}), one emoji
+   * ({@link ReactionRules}), at most {@code MAX_REACTIONS_PER_MESSAGE} distinct emoji a message.
+   * A reaction that changed the message is announced as {@code message.updated}; one already so
+   * (on twice) answers the message and announces nothing.
+   */
+  public Future<Message> react(React request) {
+    String caller = request.callerId();
+    long seq = seqOf(request.seq());
+    String emoji = ReactionRules.emoji(request.emoji(), limits.reactionEmojiMaxLength());
+    boolean on = request.on() == null || request.on();
+    return rooms
+        .memberRoom(request.roomId(), caller)
+        .compose(room -> history.react(new HistoryApi.React(
+            request.roomId(), seq, caller, emoji, on, limits.maxReactionEmoji(), limits.reactionNamesShown())))
+        .map(this::announced);
   }
 
   /** Edits the caller's own message: same text rules as a send; mentions computed from the new text. */

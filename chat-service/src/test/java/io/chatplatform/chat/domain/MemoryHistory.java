@@ -60,7 +60,8 @@ final class MemoryHistory implements HistoryClient {
       return Future.failedFuture(ServiceException.badRequest("replyTo must be the seq of an earlier message"));
     }
     Message message = new Message(m.roomId(), room.size() + 1, "m" + (room.size() + 1), m.senderId(), m.clientMsgId(),
-        m.text(), m.attachments().stream().map(MemoryHistory::uploaded).toList(), m.replyTo(), m.mentions(), m.ts(), null, false);
+        m.text(), m.attachments().stream().map(MemoryHistory::uploaded).toList(), m.replyTo(), m.mentions(), m.ts(), null, false,
+        null, null, List.of(), m.quote());
     room.add(message);
     byClientKey.put(key, message);
     return Future.succeededFuture(new Appended(message, false));
@@ -88,10 +89,50 @@ final class MemoryHistory implements HistoryClient {
     long updatedSeq = ++updatedSeqs[0];
     Message changed = change.delete()
         ? new Message(now.roomId(), now.seq(), now.messageId(), now.senderId(), now.clientMsgId(), "", List.of(), now.replyTo(),
-            List.of(), now.ts(), now.editedAt(), true, change.at(), updatedSeq)
+            List.of(), now.ts(), now.editedAt(), true, change.at(), updatedSeq, List.of(), now.quote())
         : new Message(now.roomId(), now.seq(), now.messageId(), now.senderId(), now.clientMsgId(), change.text(), now.attachments(),
-            now.replyTo(), change.mentions(), now.ts(), change.at(), false, null, updatedSeq);
+            now.replyTo(), change.mentions(), now.ts(), change.at(), false, null, updatedSeq, now.reactions(), now.quote());
     room.set((int) change.seq() - 1, changed);
+    return Future.succeededFuture(new Changed(changed, true));
+  }
+
+  /** "room seq" → emoji → who reacted, in order. */
+  private final Map<String, LinkedHashMap<String, List<String>>> reactions = new HashMap<>();
+
+  /** Reactions as history-service keeps them: a deleted message is gone, on twice changes nothing, the cap on distinct emoji. */
+  @Override
+  public Future<Changed> react(io.chatplatform.contracts.history.HistoryApi.React react) {
+    List<Message> room = rooms.getOrDefault(react.roomId(), List.of());
+    if (react.seq() > room.size()) {
+      return Future.failedFuture(ServiceException.notFound("message not found"));
+    }
+    Message now = room.get((int) react.seq() - 1);
+    if (now.deleted()) {
+      return Future.failedFuture(new ServiceException(io.chatplatform.contracts.ErrorCode.GONE, "the message was deleted"));
+    }
+    LinkedHashMap<String, List<String>> all = reactions.computeIfAbsent(react.roomId() + " " + react.seq(), k -> new LinkedHashMap<>());
+    List<String> users = all.getOrDefault(react.emoji(), new ArrayList<>());
+    if (react.on() == users.contains(react.userId())) {
+      return Future.succeededFuture(new Changed(now, false));
+    }
+    if (react.on() && users.isEmpty() && all.size() >= react.maxEmoji()) {
+      return Future.failedFuture(ServiceException.badRequest("a message may have at most " + react.maxEmoji() + " different reactions"));
+    }
+    if (react.on()) {
+      users.add(react.userId());
+      all.put(react.emoji(), users);
+    } else {
+      users.remove(react.userId());
+      if (users.isEmpty()) {
+        all.remove(react.emoji());
+      }
+    }
+    List<io.chatplatform.contracts.history.Reaction> view = new ArrayList<>();
+    all.forEach((emoji, who) -> view.add(new io.chatplatform.contracts.history.Reaction(
+        emoji, who.size(), who.subList(0, Math.min(react.namesShown(), who.size())))));
+    Message changed = new Message(now.roomId(), now.seq(), now.messageId(), now.senderId(), now.clientMsgId(), now.text(),
+        now.attachments(), now.replyTo(), now.mentions(), now.ts(), now.editedAt(), false, null, ++updatedSeqs[0], view, now.quote());
+    room.set((int) react.seq() - 1, changed);
     return Future.succeededFuture(new Changed(changed, true));
   }
 

@@ -335,6 +335,22 @@ public final class ChatApi {
   }
 
   /** {@code changesAfter}: instead of a page, the room's messages changed after that {@code updatedSeq}. */
+  /** {@code chat.react} / {@code PUT …/messages/{seq}/reactions}: the caller's reaction, on or off. */
+  public record React(String callerId, String roomId, Long seq, String emoji, Boolean on) {
+    static React read(JsonObject json) {
+      Object on = json.getValue("on");
+      if (on != null && !(on instanceof Boolean)) {
+        throw ServiceException.badRequest("on must be true or false");
+      }
+      return new React(Fields.string(json, "callerId"), Fields.string(json, "roomId"), Fields.optWhole(json, "seq"),
+          Fields.optString(json, "emoji"), (Boolean) on);
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("roomId", roomId).put("seq", seq).put("emoji", emoji).put("on", on);
+    }
+  }
+
   public record PageRequest(String callerId, String roomId, Long before, Long after, Long limit, Long changesAfter) {
     public PageRequest(String callerId, String roomId, Long before, Long after, Long limit) {
       this(callerId, roomId, before, after, limit, null);
@@ -526,6 +542,9 @@ public final class ChatApi {
   /** Reply: the tombstone (also when it was deleted before). */
   public static final Endpoint<Delete, Message> MESSAGE_DELETE =
       Endpoint.of(Addresses.Chat.MESSAGE_DELETE, Shape.of(Delete.class, Delete::read, Delete::write), Message.SHAPE);
+  /** Reply: the message as it now is, with its reactions (also when nothing changed). */
+  public static final Endpoint<React, Message> MESSAGE_REACT =
+      Endpoint.of(Addresses.Chat.MESSAGE_REACT, Shape.of(React.class, React::read, React::write), Message.SHAPE);
   public static final Endpoint<PageRequest, MessagePage> MESSAGE_PAGE =
       Endpoint.of(Addresses.Chat.MESSAGE_PAGE, Shape.of(PageRequest.class, PageRequest::read, PageRequest::write), MessagePage.SHAPE);
   public static final Endpoint<SyncRequest, SyncPages> MESSAGE_SYNC =
@@ -545,7 +564,7 @@ public final class ChatApi {
       USER_REGISTER, USER_AUTHENTICATE, USER_GET, USER_SEARCH, USER_SET_DISABLED, USERS_DISABLED_LIST, USER_CONTACTS,
       REFRESH_ISSUE, REFRESH_ROTATE, REFRESH_REVOKE,
       ROOM_CREATE, ROOM_DIRECT, ROOM_LIST, ROOM_GET, ROOM_MEMBER_ADD, ROOM_MEMBER_REMOVE, ROOM_RENAME, ROOM_IDS_OF_USER,
-      ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_EDIT, MESSAGE_DELETE, MESSAGE_PAGE, MESSAGE_SYNC, RECEIPT_MARK, RECEIPT_LIST, ROOM_PUSH_INFO);
+      ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_EDIT, MESSAGE_DELETE, MESSAGE_REACT, MESSAGE_PAGE, MESSAGE_SYNC, RECEIPT_MARK, RECEIPT_LIST, ROOM_PUSH_INFO);
 
   /** Payloads published rather than requested. */
   public static final List<Shape<?>> PUBLISHED = List.of(AccountDisabled.SHAPE, RoomChanged.SHAPE);

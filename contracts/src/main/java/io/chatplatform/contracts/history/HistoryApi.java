@@ -19,7 +19,10 @@ import java.util.Map;
 public final class HistoryApi {
   private HistoryApi() {}
 
-  /** A message to store: validated, sender authenticated. Idempotent by (room, sender, clientMsgId). */
+  /**
+   * A message to store: validated, sender authenticated. Idempotent by (room, sender, clientMsgId).
+   * A reply ({@code replyTo}) carries the {@code quote} chat-service made of the message it answers.
+   */
   public record Append(
       String roomId,
       String senderId,
@@ -28,10 +31,17 @@ public final class HistoryApi {
       List<String> attachments,
       Long replyTo,
       List<String> mentions,
-      long ts) {
+      long ts,
+      Quote quote) {
     public Append {
       attachments = List.copyOf(attachments);
       mentions = List.copyOf(mentions);
+    }
+
+    /** A message without a quote. */
+    public Append(String roomId, String senderId, String clientMsgId, String text, List<String> attachments, Long replyTo,
+        List<String> mentions, long ts) {
+      this(roomId, senderId, clientMsgId, text, attachments, replyTo, mentions, ts, null);
     }
 
     static Append read(JsonObject json) {
@@ -44,11 +54,13 @@ public final class HistoryApi {
           json.getLong("replyTo"),
           Fields.strings(json, "mentions", "mentions must be a list"),
           // Stamped by chat-service; a request without one (a tool, a test) is stamped on arrival.
-          json.getLong("ts", System.currentTimeMillis()));
+          json.getLong("ts", System.currentTimeMillis()),
+          Quote.read(json.getJsonObject("quote")));
     }
 
     JsonObject write() {
       return new JsonObject()
+          .put("quote", quote == null ? null : quote.write())
           .put("roomId", roomId)
           .put("senderId", senderId)
           .put("clientMsgId", clientMsgId)
@@ -142,6 +154,23 @@ public final class HistoryApi {
     JsonObject write() {
       return new JsonObject().put("roomId", roomId).put("seq", seq).put("delete", delete).put("text", text)
           .put("mentions", Fields.array(mentions)).put("at", at);
+    }
+  }
+
+  /**
+   * {@code userId}'s reaction with {@code emoji} to one stored message, {@code on} or off, permitted
+   * and validated by chat-service: at most {@code maxEmoji} distinct emoji on the message, and the
+   * client form shows the first {@code namesShown} user ids of each.
+   */
+  public record React(String roomId, long seq, String userId, String emoji, boolean on, int maxEmoji, int namesShown) {
+    static React read(JsonObject json) {
+      return new React(Fields.string(json, "roomId"), json.getLong("seq", 0L), Fields.string(json, "userId"),
+          Fields.string(json, "emoji"), json.getBoolean("on", true), json.getInteger("maxEmoji", 0), json.getInteger("namesShown", 0));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("roomId", roomId).put("seq", seq).put("userId", userId).put("emoji", emoji).put("on", on)
+          .put("maxEmoji", maxEmoji).put("namesShown", namesShown);
     }
   }
 
@@ -356,6 +385,9 @@ public final class HistoryApi {
   public static final Endpoint<Change, Changed> MESSAGE_CHANGE =
       Endpoint.of(Addresses.History.MESSAGE_CHANGE, Shape.of(Change.class, Change::read, Change::write),
           Shape.of(Changed.class, Changed::read, Changed::write));
+  public static final Endpoint<React, Changed> MESSAGE_REACT =
+      Endpoint.of(Addresses.History.MESSAGE_REACT, Shape.of(React.class, React::read, React::write),
+          Shape.of(Changed.class, Changed::read, Changed::write));
   public static final Endpoint<RoomStatesQuery, RoomStates> ROOM_STATES =
       Endpoint.of(Addresses.History.ROOM_STATES,
           Shape.of(RoomStatesQuery.class, RoomStatesQuery::read, RoomStatesQuery::write),
@@ -377,5 +409,5 @@ public final class HistoryApi {
           Shape.of(DownloadGrant.class, DownloadGrant::read, DownloadGrant::write));
 
   public static final List<Endpoint<?, ?>> ALL =
-      List.of(APPEND, PAGE, SYNC, MESSAGE_GET, MESSAGE_CHANGE, ROOM_STATES, RECEIPT_MARK, RECEIPT_LIST, FILE_UPLOAD_GRANT, FILE_DOWNLOAD_GRANT);
+      List.of(APPEND, PAGE, SYNC, MESSAGE_GET, MESSAGE_CHANGE, MESSAGE_REACT, ROOM_STATES, RECEIPT_MARK, RECEIPT_LIST, FILE_UPLOAD_GRANT, FILE_DOWNLOAD_GRANT);
 }

@@ -16,6 +16,10 @@ import java.util.List;
  * no text, no files, no mentions). Both give the message its room's next {@code updatedSeq}, the
  * second sequence of a room that {@code chat.sync} follows for changes; a message never changed
  * has none (null, and the field is not written), so an unchanged message reads as it always did.
+ *
+ * <p>{@code reactions} (written only when there are some) are its reactions per emoji; a reaction
+ * going on or off is a change too, with the next {@code updatedSeq}. {@code quote} (written only
+ * for a reply) is what the reply shows of the message {@code replyTo} names.
  */
 public record Message(
     String roomId,
@@ -31,10 +35,21 @@ public record Message(
     Long editedAt,
     boolean deleted,
     Long deletedAt,
-    Long updatedSeq) {
+    Long updatedSeq,
+    List<Reaction> reactions,
+    Quote quote) {
   public Message {
     attachments = List.copyOf(attachments);
     mentions = List.copyOf(mentions);
+    reactions = reactions == null ? List.of() : List.copyOf(reactions);
+  }
+
+  /** A message without reactions and not a reply with a quote. */
+  public Message(
+      String roomId, long seq, String messageId, String senderId, String clientMsgId, String text, List<FileInfo> attachments,
+      Long replyTo, List<String> mentions, long ts, Long editedAt, boolean deleted, Long deletedAt, Long updatedSeq) {
+    this(roomId, seq, messageId, senderId, clientMsgId, text, attachments, replyTo, mentions, ts, editedAt, deleted, deletedAt,
+        updatedSeq, List.of(), null);
   }
 
   /** A message as stored, never changed. */
@@ -62,7 +77,9 @@ public record Message(
         json.getLong("editedAt"),
         json.getBoolean("deleted", false),
         json.getLong("deletedAt"),
-        json.getLong("updatedSeq"));
+        json.getLong("updatedSeq"),
+        Reaction.readList(json.getJsonArray("reactions")),
+        Quote.read(json.getJsonObject("quote")));
   }
 
   public JsonObject write() {
@@ -84,6 +101,12 @@ public record Message(
     }
     if (updatedSeq != null) {
       json.put("updatedSeq", updatedSeq);
+    }
+    if (!reactions.isEmpty()) {
+      json.put("reactions", Reaction.writeList(reactions));
+    }
+    if (quote != null) {
+      json.put("quote", quote.write());
     }
     return json;
   }
