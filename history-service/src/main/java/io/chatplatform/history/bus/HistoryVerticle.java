@@ -91,6 +91,7 @@ public final class HistoryVerticle extends VerticleBase {
                     .handle(HistoryApi.SYNC, this::sync)
                     .handle(HistoryApi.MESSAGE_GET, ref -> store.message(ref.roomId(), ref.seq()))
                     .handle(HistoryApi.MESSAGE_CHANGE, this::change)
+                    .handle(HistoryApi.MESSAGE_REACT, store::react)
                     .handle(HistoryApi.ROOM_STATES, this::roomStates)
                     .handle(HistoryApi.RECEIPT_MARK, this::markReceipt)
                     .handle(HistoryApi.RECEIPT_LIST, this::listReceipts)
@@ -136,11 +137,14 @@ public final class HistoryVerticle extends VerticleBase {
   /**
    * An edit or a delete. A delete then deletes the message's files, also when the message was
    * deleted before: a delete whose files could not all be deleted fails ({@code unavailable}),
-   * and the client's retry, which finds the message deleted, finishes the files.
+   * and the client's retry, which finds the message deleted, finishes the files. The replies
+   * quoting it then show it deleted ({@link MessageStore#blankQuotesOf}), also finished by a retry.
    */
   private Future<Changed> change(Change change) {
     return store.change(change).compose(changed -> change.delete()
-        ? sweeper.deleteFilesOf(changed.message().messageId()).map(changed)
+        ? sweeper.deleteFilesOf(changed.message().messageId())
+            .compose(x -> store.blankQuotesOf(change.roomId(), change.seq()))
+            .map(changed)
         : Future.succeededFuture(changed));
   }
 

@@ -7,6 +7,9 @@ import io.chatplatform.contracts.history.HistoryApi.Append;
 import io.chatplatform.contracts.history.HistoryApi.Appended;
 import io.chatplatform.contracts.history.HistoryApi.Change;
 import io.chatplatform.contracts.history.HistoryApi.Changed;
+import io.chatplatform.contracts.history.HistoryApi.React;
+import io.chatplatform.contracts.history.Reaction;
+import io.chatplatform.history.domain.Reactions;
 import io.chatplatform.contracts.history.FileInfo;
 import io.chatplatform.contracts.history.Message;
 import io.chatplatform.contracts.history.MessagePage;
@@ -65,6 +68,8 @@ public final class MessageStore implements RoomHistory {
   static final String ROOM_SEQS = "room_seqs";
   /** The room's counter of changes (in its {@link #ROOM_SEQS} document), and a changed message's place in it. */
   static final String UPDATED_SEQ = "updatedSeq";
+  /** Storage only: per emoji every user who reacted ({@code reactions} holds what clients see of it). */
+  static final String REACTED_BY = "reactedBy";
 
   private final MongoClient mongo;
   private final HistoryConfig config;
@@ -112,7 +117,10 @@ public final class MessageStore implements RoomHistory {
             mongo.createIndexWithOptions(
                 MESSAGES, new JsonObject().put("roomId", 1).put("seq", 1), new IndexOptions().name("roomId_1_seq_1")),
             mongo.createIndexWithOptions(
-                MESSAGES, new JsonObject().put("roomId", 1).put(UPDATED_SEQ, 1), new IndexOptions().name("roomId_1_updatedSeq_1")))
+                MESSAGES, new JsonObject().put("roomId", 1).put(UPDATED_SEQ, 1), new IndexOptions().name("roomId_1_updatedSeq_1")),
+            // A delete finds the replies that quote the message by it (blankQuotesOf).
+            mongo.createIndexWithOptions(
+                MESSAGES, new JsonObject().put("roomId", 1).put("replyTo", 1), new IndexOptions().name("roomId_1_replyTo_1").sparse(true)))
         .mapEmpty();
   }
 
@@ -523,16 +531,93 @@ public final class MessageStore implements RoomHistory {
       return nextUpdatedSeq(change.roomId())
           .compose(updatedSeq -> mongo.findOneAndUpdateWithOptions(MESSAGES, unchangedSince(change, updatedSeq),
               changeOf(change, updatedSeq), new FindOptions(), new UpdateOptions().setReturningNewDocument(true)))
-          .compose(written -> {
-            if (written != null) {
-              return Future.succeededFuture(new Changed(toClient(written), true));
-            }
-            if (attempt >= config.appendMaxAttempts()) {
-              return Future.failedFuture(new ServiceException(ErrorCode.UNAVAILABLE, "the message is changing, try again"));
-            }
-            return change(change, attempt + 1);
-          });
+          .compose(written -> writtenOrAgain(written, attempt, () -> change(change, attempt + 1)));
     });
+  }
+
+  /**
+   * Turns one user's reaction to a message on or off ({@link Reactions#toggle}). The message gets
+   * its room's next {@code updatedSeq}, and is written only if it still holds the
+   * {@code updatedSeq} it was read with (and is not deleted): a compare-and-set on the whole
+   * reaction list, so of two members reacting at once one write lands and the other reads the
+   * message again and adds its reaction to that, up to {@code HISTORY_APPEND_MAX_ATTEMPTS} times;
+   * both count. A reaction already so (on twice) answers the message unchanged and takes no
+   * number. A deleted message is {@code gone}.
+   */
+  public Future<Changed> react(React react) {
+    return react(react, 1);
+  }
+
+  private Future<Changed> react(React react, int attempt) {
+    JsonObject id = new JsonObject().put("_id", messageKey(react.roomId(), react.seq()));
+    return mongo.findOne(MESSAGES, id, null).compose(doc -> {
+      if (doc == null) {
+        return Future.failedFuture(ServiceException.notFound("message not found"));
+      }
+      Message now = toClient(doc);
+      if (now.deleted()) {
+        return Future.failedFuture(new ServiceException(ErrorCode.GONE, "the message was deleted"));
+      }
+      List<Reactions.Entry> before = readReactedBy(doc.getJsonArray(REACTED_BY));
+      List<Reactions.Entry> after = Reactions.toggle(before, react.emoji(), react.userId(), react.on(), react.maxEmoji());
+      if (after.equals(before)) {
+        return Future.succeededFuture(new Changed(now, false));
+      }
+      Long held = doc.getLong(UPDATED_SEQ);
+      JsonObject unchanged = id.copy().put("deleted", false)
+          .put(UPDATED_SEQ, held == null ? new JsonObject().put("$exists", false) : held);
+      return nextUpdatedSeq(react.roomId())
+          .compose(updatedSeq -> mongo.findOneAndUpdateWithOptions(MESSAGES, unchanged,
+              new JsonObject().put("$set", new JsonObject()
+                  .put(REACTED_BY, writeReactedBy(after))
+                  .put("reactions", Reaction.writeList(Reactions.view(after, react.namesShown())))
+                  .put(UPDATED_SEQ, updatedSeq)),
+              new FindOptions(), new UpdateOptions().setReturningNewDocument(true)))
+          .compose(written -> writtenOrAgain(written, attempt, () -> react(react, attempt + 1)));
+    });
+  }
+
+  /**
+   * A conditional write's outcome: the written message, or (the condition failed: another change
+   * came first) the next attempt, up to {@code HISTORY_APPEND_MAX_ATTEMPTS}, then {@code unavailable}.
+   */
+  private Future<Changed> writtenOrAgain(JsonObject written, int attempt, java.util.function.Supplier<Future<Changed>> again) {
+    if (written != null) {
+      return Future.succeededFuture(new Changed(toClient(written), true));
+    }
+    if (attempt >= config.appendMaxAttempts()) {
+      return Future.failedFuture(new ServiceException(ErrorCode.UNAVAILABLE, "the message is changing, try again"));
+    }
+    return again.get();
+  }
+
+  private static List<Reactions.Entry> readReactedBy(JsonArray stored) {
+    if (stored == null) {
+      return List.of();
+    }
+    return stored.stream().map(o -> (JsonObject) o)
+        .map(e -> new Reactions.Entry(e.getString("emoji"), e.getJsonArray("userIds").stream().map(String.class::cast).toList()))
+        .toList();
+  }
+
+  private static JsonArray writeReactedBy(List<Reactions.Entry> all) {
+    JsonArray array = new JsonArray();
+    all.forEach(e -> array.add(new JsonObject().put("emoji", e.emoji()).put("userIds", new JsonArray(e.userIds()))));
+    return array;
+  }
+
+  /**
+   * After a delete: the replies quoting the message show it deleted (an empty excerpt). One
+   * indexed multi-update of the room's replies to that seq, repeated harmlessly by a retried
+   * delete. The replies keep their {@code updatedSeq}: clients learn of the delete from the
+   * quoted message's own change, and render a quote of a seq they hold deleted as deleted.
+   */
+  public Future<Void> blankQuotesOf(String roomId, long seq) {
+    JsonObject replies = new JsonObject().put("roomId", roomId).put("replyTo", seq).put("quote.deleted", false);
+    return mongo.updateCollectionWithOptions(MESSAGES, replies,
+            new JsonObject().put("$set", new JsonObject().put("quote.excerpt", "").put("quote.deleted", true)),
+            new UpdateOptions().setMulti(true))
+        .mapEmpty();
   }
 
   /** The room's next {@code updatedSeq}: one atomic increment of its counter. */
@@ -553,7 +638,7 @@ public final class MessageStore implements RoomHistory {
             .add(new JsonObject().put(UPDATED_SEQ, new JsonObject().put("$lt", updatedSeq))));
   }
 
-  /** An edit sets the text, its mentions and {@code editedAt}; a delete removes the text and detaches the files. */
+  /** An edit sets the text, its mentions and {@code editedAt}; a delete removes the text and the reactions and detaches the files. */
   private static JsonObject changeOf(Change change, long updatedSeq) {
     if (change.delete()) {
       return new JsonObject()
@@ -562,6 +647,8 @@ public final class MessageStore implements RoomHistory {
               .put("deletedAt", change.at())
               .put("attachments", new JsonArray())
               .put("mentions", new JsonArray())
+              .put("reactions", new JsonArray())
+              .put(REACTED_BY, new JsonArray())
               .put(UPDATED_SEQ, updatedSeq))
           .put("$unset", new JsonObject().put("text", ""));
     }
@@ -602,6 +689,7 @@ public final class MessageStore implements RoomHistory {
         .put("mentions", new JsonArray(message.mentions()))
         .put("ts", message.ts())
         .put("editedAt", null)
-        .put("deleted", false);
+        .put("deleted", false)
+        .put("quote", message.quote() == null ? null : message.quote().write());
   }
 }
