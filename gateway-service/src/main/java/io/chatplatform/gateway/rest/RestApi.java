@@ -120,6 +120,9 @@ public final class RestApi {
     api.delete("/rooms/:roomId/messages/:seq")
         .handler(ctx -> limit(ctx, config.rateLimits().send(), caller(ctx).userId(), "messages"))
         .handler(ctx -> forward(ctx, ChatApi.MESSAGE_DELETE, 200, c -> new JsonObject()));
+    api.put("/rooms/:roomId/messages/:seq/reactions")
+        .handler(ctx -> limit(ctx, config.rateLimits().send(), caller(ctx).userId(), "messages"))
+        .handler(ctx -> forward(ctx, ChatApi.MESSAGE_REACT, 200, c -> body(c, "messages.react")));
     api.get("/rooms/:roomId/receipts").handler(ctx -> forward(ctx, ChatApi.RECEIPT_LIST, 200, c -> new JsonObject()));
     api.put("/admin/users/:userId/disabled").handler(ctx -> forward(ctx, ChatApi.USER_SET_DISABLED, 200, c -> body(c, "admin.users.disabled")));
     api.get("/presence").handler(ctx -> forward(ctx, PresenceApi.QUERY, 200, RestApi::userIdsQuery));

@@ -62,6 +62,7 @@ final class FrameRouter {
           Addresses.Client.CHAT_RECEIPT, ChatApi.RECEIPT_MARK,
           Addresses.Client.CHAT_EDIT, ChatApi.MESSAGE_EDIT,
           Addresses.Client.CHAT_DELETE, ChatApi.MESSAGE_DELETE,
+          Addresses.Client.CHAT_REACT, ChatApi.MESSAGE_REACT,
           Addresses.Client.PRESENCE_SET, PresenceApi.SET);
 
   /** The refusal of a send over {@code SOCKET_SEND_QUEUE_MAX}: retry once the answers have come. */
@@ -276,8 +277,9 @@ final class FrameRouter {
    */
   private RateLimiter.Limit perUserLimit(String address) {
     return switch (address) {
-      // Edits and deletes are writes to a room as sends are: they take from the same bucket.
-      case Addresses.Client.CHAT_SEND, Addresses.Client.CHAT_EDIT, Addresses.Client.CHAT_DELETE -> limits.send();
+      // Edits, deletes and reactions are writes to a room as sends are: they take from the same bucket.
+      case Addresses.Client.CHAT_SEND, Addresses.Client.CHAT_EDIT, Addresses.Client.CHAT_DELETE, Addresses.Client.CHAT_REACT ->
+          limits.send();
       case Addresses.Client.CHAT_TYPING -> limits.typing();
       case Addresses.Client.CHAT_SYNC -> limits.sync();
       case Addresses.Client.CHAT_RECEIPT -> limits.receipts();
