@@ -117,8 +117,28 @@ public final class HistoryVerticle extends VerticleBase {
   }
 
   private Future<Appended> append(Append message) {
-    return attachments.append(message).onSuccess(appended -> LOG.debug("stored message {} in room {} as seq {}{}",
-        appended.message().messageId(), message.roomId(), appended.message().seq(), appended.duplicate() ? " (a retry)" : ""));
+    return attachments.append(message)
+        .compose(this::quoteStillLive)
+        .onSuccess(appended -> LOG.debug("stored message {} in room {} as seq {}{}",
+            appended.message().messageId(), message.roomId(), appended.message().seq(), appended.duplicate() ? " (a retry)" : ""));
+  }
+
+  /**
+   * A reply whose quote chat-service made while the quoted message was live: if that message has
+   * been deleted since, its delete may have blanked the quotes before this reply was stored, so
+   * the reply blanks them itself. A delete marks the message deleted before it blanks quotes and a
+   * reply is stored before it looks, so one of the two always sees the other. One point read per reply.
+   */
+  private Future<Appended> quoteStillLive(Appended appended) {
+    io.chatplatform.contracts.history.Message reply = appended.message();
+    if (reply.quote() == null || reply.quote().deleted()) {
+      return Future.succeededFuture(appended);
+    }
+    return store.message(reply.roomId(), reply.quote().seq()).compose(quoted -> quoted.deleted()
+        ? store.blankQuotesOf(reply.roomId(), quoted.seq())
+            .compose(x -> store.message(reply.roomId(), reply.seq()))
+            .map(blanked -> new Appended(blanked, appended.duplicate()))
+        : Future.succeededFuture(appended));
   }
 
   /** At most {@code limit} messages and {@code HISTORY_PAGE_MAX_BYTES} of JSON, the messages nearest the cursor. */

@@ -63,6 +63,21 @@ class HistoryServiceTest {
   }
 
   @Test
+  @DisplayName("a reply whose quote was made before its quoted message was deleted is stored with the quote deleted")
+  void replyRacingADelete(Vertx vertx, VertxTestContext ctx) {
+    JsonObject staleQuote = new JsonObject().put("seq", 1).put("senderId", "u1").put("excerpt", "t m1").put("deleted", false);
+    append(vertx, message("room-q", "u1", "m1"))
+        .compose(first -> vertx.eventBus().<JsonObject>request(Addresses.History.MESSAGE_CHANGE,
+            new JsonObject().put("roomId", "room-q").put("seq", 1).put("delete", true).put("mentions", new JsonArray()).put("at", 5)))
+        .compose(deleted -> append(vertx, message("room-q", "u2", "m2").put("replyTo", 1).put("quote", staleQuote)))
+        .onComplete(ctx.succeeding(appended -> ctx.verify(() -> {
+          assertThat(appended.getJsonObject("message").getJsonObject("quote"))
+              .isEqualTo(staleQuote.copy().put("excerpt", "").put("deleted", true));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("answers unavailable, within the store timeouts, when MongoDB is gone; never internal")
   void storeDownIsUnavailable(Vertx vertx, VertxTestContext ctx) {
     append(vertx, message("room-a", "u1", "m1"))
