@@ -11,6 +11,7 @@ import io.chatplatform.chat.domain.PasswordHasher;
 import io.chatplatform.chat.domain.Receipts;
 import io.chatplatform.chat.domain.RefreshTokens;
 import io.chatplatform.chat.domain.Rooms;
+import io.chatplatform.chat.store.MongoAuditLog;
 import io.chatplatform.chat.store.MongoRefreshTokenStore;
 import io.chatplatform.chat.store.MongoRoomStore;
 import io.chatplatform.chat.store.MongoUserStore;
@@ -56,6 +57,7 @@ public final class ChatVerticle extends VerticleBase {
         return vertx.executeBlocking(work, false);
       }
     };
+    MongoAuditLog audit = new MongoAuditLog(mongo);
     MongoRefreshTokenStore refreshStore = new MongoRefreshTokenStore(mongo);
     RefreshTokens refreshTokens = new RefreshTokens(
         refreshStore, users, config.refreshTokenTtlSeconds(), config.refreshFamiliesPerUserMax(), System::currentTimeMillis);
@@ -65,7 +67,7 @@ public final class ChatVerticle extends VerticleBase {
     Rooms rooms = new Rooms(roomStore, users, accounts, history, events, config.limits(), System::currentTimeMillis);
     Messaging messaging = new Messaging(rooms, users, history, events, config.limits(), System::currentTimeMillis);
     Receipts receipts = new Receipts(rooms, history, events, config.limits());
-    return Future.all(users.createIndexes(), roomStore.prepare(), refreshStore.createIndexes(), roomCache.start())
+    return Future.all(users.createIndexes(), roomStore.prepare(), refreshStore.createIndexes(), audit.createIndexes(), roomCache.start())
         .compose(x -> new ChatHandlers(accounts, refreshTokens, rooms, messaging, receipts, config.roomListMaxBytes())
             .serve(vertx.eventBus()));
   }
