@@ -133,6 +133,11 @@ public final class Addresses {
     public static final String ROOM_STATES = "svc.history.room-states";
     public static final String RECEIPT_MARK = "svc.history.receipts.mark";
     public static final String RECEIPT_LIST = "svc.history.receipts.list";
+    /**
+     * {@code {roomId, seq, version, memberIds?}} → the members whose delivered watermark is below
+     * {@code seq}, from the room's watermark index (notification-service's push decision).
+     */
+    public static final String RECEIPT_BEHIND = "svc.history.receipts.behind";
     /** {@code {userId, roomId, declaredBytes}} → {@code {grantId, url, maxBytes}}: one upload to the files endpoint. */
     public static final String FILE_UPLOAD_GRANT = "svc.history.files.upload-grant";
     /** {@code {userId, fileId, thumbnail}} → {@code {grantId, url}}: one download from the files endpoint. */

@@ -64,7 +64,7 @@ final class ChatHandlers {
         .handle(ChatApi.RECEIPT_MARK, (Receipt r) -> receipts.mark(r).map(marked ->
             new JsonObject().put("delivered", marked.delivered()).put("read", marked.read())))
         .handle(ChatApi.RECEIPT_LIST, (RoomRef r) -> receipts.list(r.callerId(), r.roomId()))
-        .handle(ChatApi.ROOM_PUSH_INFO, r -> rooms.pushInfo(r.roomId(), r.named()).map(ChatHandlers::pushRoom))
+        .handle(ChatApi.ROOM_PUSH_INFO, r -> rooms.pushInfo(r.roomId(), r.named()).map(view -> pushRoom(view, r.members())))
         .handle(ChatApi.MESSAGE_SEND, messaging::send)
         .handle(ChatApi.MESSAGE_EDIT, messaging::edit)
         .handle(ChatApi.MESSAGE_DELETE, messaging::delete)
@@ -79,11 +79,12 @@ final class ChatHandlers {
     return new ChatApi.RefreshGrant(grant.user().userId(), grant.user().username(), grant.user().roles(), grant.expiresIn());
   }
 
-  private static ChatApi.PushRoom pushRoom(io.chatplatform.chat.domain.RoomView view) {
+  /** The members only when asked: a decision needs them only to rebuild the room's delivered index. */
+  private static ChatApi.PushRoom pushRoom(io.chatplatform.chat.domain.RoomView view, boolean members) {
     java.util.Map<String, String> usernames = new java.util.LinkedHashMap<>();
     view.people().forEach((id, user) -> usernames.put(id, user.username()));
     return new ChatApi.PushRoom(view.room().roomId(), view.room().type(), view.room().isDirect() ? "" : view.room().name(),
-        view.room().memberIds(), usernames);
+        view.room().version(), members ? view.room().memberIds() : java.util.List.of(), usernames);
   }
 
   /** Client-facing {@code {userId, disabled}}. */

@@ -422,29 +422,34 @@ public final class ChatApi {
   }
 
   /**
-   * notification-service asks who is in a room (trusted: no caller, no membership check) and the
+   * notification-service asks about a room (trusted: no caller, no membership check) and the
    * usernames of {@code named} only (the batch's last sender): a decision is made per batch, and
-   * reading every member's profile for it would cost per member what it never uses.
+   * reading every member's profile for it would cost per member what it never uses. The member
+   * list comes only when {@code members} is asked: a decision needs it only when the room's
+   * watermark index is out of date (a membership changed since it was built).
    */
-  public record PushInfoRequest(String roomId, List<String> named) {
+  public record PushInfoRequest(String roomId, List<String> named, boolean members) {
     public PushInfoRequest {
       named = List.copyOf(named);
     }
 
     static PushInfoRequest read(JsonObject json) {
-      return new PushInfoRequest(Fields.string(json, "roomId"), Fields.strings(json, "named", "named must be a list of user ids"));
+      // Without the field (a sender older than the index): the members, as before.
+      return new PushInfoRequest(Fields.string(json, "roomId"), Fields.strings(json, "named", "named must be a list of user ids"),
+          json.getBoolean("members", true));
     }
 
     JsonObject write() {
-      return new JsonObject().put("roomId", roomId).put("named", Fields.array(named));
+      return new JsonObject().put("roomId", roomId).put("named", Fields.array(named)).put("members", members);
     }
   }
 
   /**
-   * A room as a push needs it: its type ({@code group}/{@code direct}), name, members, and the
+   * A room as a push needs it: its type ({@code group}/{@code direct}), name, membership
+   * {@code version} (raised by every membership change), members (empty unless asked), and the
    * usernames of the members the request named (by id; a named user who is not a member is left out).
    */
-  public record PushRoom(String roomId, String type, String name, List<String> memberIds, Map<String, String> usernames) {
+  public record PushRoom(String roomId, String type, String name, long version, List<String> memberIds, Map<String, String> usernames) {
     public PushRoom {
       memberIds = List.copyOf(memberIds);
       usernames = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(usernames));
@@ -454,13 +459,13 @@ public final class ChatApi {
       Map<String, String> usernames = new LinkedHashMap<>();
       JsonObject named = json.getJsonObject("usernames", new JsonObject());
       named.fieldNames().forEach(id -> usernames.put(id, named.getString(id, "")));
-      return new PushRoom(json.getString("roomId"), json.getString("type"), json.getString("name", ""),
+      return new PushRoom(json.getString("roomId"), json.getString("type"), json.getString("name", ""), json.getLong("version", 0L),
           Fields.strings(json, "memberIds", "memberIds must be a list of user ids"), usernames);
     }
 
     JsonObject write() {
-      return new JsonObject().put("roomId", roomId).put("type", type).put("name", name).put("memberIds", Fields.array(memberIds))
-          .put("usernames", Fields.object(usernames));
+      return new JsonObject().put("roomId", roomId).put("type", type).put("name", name).put("version", version)
+          .put("memberIds", Fields.array(memberIds)).put("usernames", Fields.object(usernames));
     }
   }
 

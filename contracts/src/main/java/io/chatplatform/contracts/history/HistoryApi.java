@@ -271,6 +271,49 @@ public final class HistoryApi {
     }
   }
 
+  /**
+   * Who in a room has not acknowledged up to {@code seq} (notification-service's push decision).
+   * Answered from the room's watermark index when it was built at membership {@code version};
+   * otherwise {@link Behind#current} is false and the caller asks again with every member in
+   * {@code memberIds}, which rebuilds the index at {@code version}. A {@code version} of 0 (not
+   * known) never matches an index.
+   */
+  public record BehindQuery(String roomId, long seq, long version, List<String> memberIds) {
+    public BehindQuery {
+      memberIds = List.copyOf(memberIds);
+    }
+
+    static BehindQuery read(JsonObject json) {
+      return new BehindQuery(json.getString("roomId"), json.getLong("seq", 0L), json.getLong("version", 0L),
+          Fields.strings(json, "memberIds", "memberIds must be a list"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("roomId", roomId).put("seq", seq).put("version", version).put("memberIds", Fields.array(memberIds));
+    }
+  }
+
+  /**
+   * {@code {current, members}}: when {@code current}, the members below the seq asked, with their
+   * watermarks as MongoDB holds them (the index only names the candidates); when not, nothing: the
+   * index was not built at the version asked.
+   */
+  public record Behind(boolean current, List<MemberMarks> members) {
+    public Behind {
+      members = List.copyOf(members);
+    }
+
+    public static final Behind OUT_OF_DATE = new Behind(false, List.of());
+
+    static Behind read(JsonObject json) {
+      return new Behind(json.getBoolean("current", false), RoomMarks.read(json).members());
+    }
+
+    JsonObject write() {
+      return new RoomMarks(members).write().put("current", current);
+    }
+  }
+
   /** roomId → what came after the seq asked for: {@code {rooms: {roomId: {messages, hasMore}}}}. */
   public record SyncPages(Map<String, MessagePage> rooms) {
     public SyncPages {
@@ -399,6 +442,10 @@ public final class HistoryApi {
       Endpoint.of(Addresses.History.RECEIPT_LIST, Shape.of(ListReceipts.class, ListReceipts::read, ListReceipts::write),
           RoomMarks.SHAPE);
 
+  public static final Endpoint<BehindQuery, Behind> RECEIPT_BEHIND =
+      Endpoint.of(Addresses.History.RECEIPT_BEHIND, Shape.of(BehindQuery.class, BehindQuery::read, BehindQuery::write),
+          Shape.of(Behind.class, Behind::read, Behind::write));
+
   public static final Endpoint<UploadGrantRequest, UploadGrant> FILE_UPLOAD_GRANT =
       Endpoint.of(Addresses.History.FILE_UPLOAD_GRANT,
           Shape.of(UploadGrantRequest.class, UploadGrantRequest::read, UploadGrantRequest::write),
@@ -409,5 +456,5 @@ public final class HistoryApi {
           Shape.of(DownloadGrant.class, DownloadGrant::read, DownloadGrant::write));
 
   public static final List<Endpoint<?, ?>> ALL =
-      List.of(APPEND, PAGE, SYNC, MESSAGE_GET, MESSAGE_CHANGE, MESSAGE_REACT, ROOM_STATES, RECEIPT_MARK, RECEIPT_LIST, FILE_UPLOAD_GRANT, FILE_DOWNLOAD_GRANT);
+      List.of(APPEND, PAGE, SYNC, MESSAGE_GET, MESSAGE_CHANGE, MESSAGE_REACT, ROOM_STATES, RECEIPT_MARK, RECEIPT_LIST, RECEIPT_BEHIND, FILE_UPLOAD_GRANT, FILE_DOWNLOAD_GRANT);
 }

@@ -3,8 +3,8 @@ package io.chatplatform.gateway.ratelimit;
 import io.chatplatform.runtime.RedisScript;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.chatplatform.runtime.RedisClients;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Response;
 import java.util.List;
 
@@ -24,9 +24,7 @@ public final class RedisRateLimiter implements RateLimiter {
   }
 
   public static Future<RateLimiter> create(Vertx vertx, String url, String prefix, int maxPoolSize) {
-    Redis redis =
-        Redis.createClient(
-            vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(maxPoolSize).setMaxPoolWaiting(maxPoolSize * 256));
+    Redis redis = RedisClients.pooled(vertx, url, maxPoolSize);
     return TOKEN_BUCKET.load(redis).map(x -> (RateLimiter) new RedisRateLimiter(redis, prefix)).onFailure(e -> redis.close());
   }
 

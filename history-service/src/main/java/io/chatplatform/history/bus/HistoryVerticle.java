@@ -1,16 +1,21 @@
 package io.chatplatform.history.bus;
 
 import io.chatplatform.contracts.Addresses;
+import io.chatplatform.history.DeliveredIndexConfig;
 import io.chatplatform.history.HistoryConfig;
 import io.chatplatform.history.HistoryMetrics;
+import io.chatplatform.history.domain.BehindMembers;
 import io.chatplatform.history.domain.BudgetedSync;
+import io.chatplatform.history.domain.DeliveredIndex;
 import io.chatplatform.history.domain.ReplyBudget;
 import io.chatplatform.history.storage.GridFsStorage;
 import io.chatplatform.history.store.Attachments;
 import io.chatplatform.history.store.FileCatalog;
 import io.chatplatform.history.store.FileSweeper;
+import io.chatplatform.history.store.MemoryDeliveredIndex;
 import io.chatplatform.history.store.MessageStore;
 import io.chatplatform.history.store.ReceiptStore;
+import io.chatplatform.history.store.RedisDeliveredIndex;
 
 import io.chatplatform.contracts.history.HistoryApi;
 import io.chatplatform.contracts.history.HistoryApi.Append;
@@ -28,6 +33,7 @@ import io.chatplatform.contracts.history.HistoryApi.Sync;
 import io.chatplatform.contracts.history.HistoryApi.SyncPages;
 import io.chatplatform.contracts.history.MessagePage;
 import io.chatplatform.runtime.Operations;
+import io.chatplatform.runtime.RedisClients;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.runtime.ServiceHandlers;
 import io.vertx.core.Future;
@@ -37,6 +43,7 @@ import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonObject;
 import io.chatplatform.runtime.TimedMongo;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.redis.client.Redis;
 
 /**
  * history-service: stores messages with their per-room {@code seq} and reads them back in pages,
@@ -50,8 +57,11 @@ public final class HistoryVerticle extends VerticleBase {
   private final HistoryConfig config;
   private final Operations operations;
   private MongoClient mongo;
+  private Redis redis;
   private MessageStore store;
   private ReceiptStore receipts;
+  private DeliveredIndex deliveredIndex;
+  private BehindMembers behind;
   private BudgetedSync syncs;
   private Attachments attachments;
   private FilesEndpoint files;
@@ -79,6 +89,7 @@ public final class HistoryVerticle extends VerticleBase {
         new HistoryMetrics(operations.registry()));
     operations.addReadinessCheck("history-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
     return Future.all(store.createIndexes(), catalog.createIndexes(), storage.createIndexes())
+        .compose(x -> openDeliveredIndex())
         .compose(x -> files.start())
         .onSuccess(x -> vertx.setPeriodic(config.transfer().sweepIntervalMs(), id -> sweep()))
         .compose(
@@ -95,6 +106,7 @@ public final class HistoryVerticle extends VerticleBase {
                     .handle(HistoryApi.ROOM_STATES, this::roomStates)
                     .handle(HistoryApi.RECEIPT_MARK, this::markReceipt)
                     .handle(HistoryApi.RECEIPT_LIST, this::listReceipts)
+                    .handle(HistoryApi.RECEIPT_BEHIND, query -> behind.find(query))
                     .answerPings(Addresses.History.PING)
                     .completion());
   }
@@ -102,7 +114,9 @@ public final class HistoryVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> endpoint = files == null ? Future.succeededFuture() : files.stop();
-    return endpoint.eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
+    return endpoint
+        .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
+        .eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
   }
 
   /** One sweep at a time; a failed one is tried again at the next interval. */
@@ -172,10 +186,37 @@ public final class HistoryVerticle extends VerticleBase {
     return receipts.roomStates(query.userId(), query.roomIds());
   }
 
+  /**
+   * Stores the receipt, then raises the member's entry in the delivered index without waiting
+   * for it: the index is a cache whose lag is safe ({@link DeliveredIndex}), and the receipt's
+   * answer should not wait for a second store.
+   */
   private Future<ReceiptMarked> markReceipt(MarkReceipt mark) {
     return receipts
         .mark(mark.roomId(), mark.userId(), mark.seq(), mark.kind())
+        .andThen(marked -> {
+          if (marked.succeeded() && marked.result().moved() != null) {
+            deliveredIndex.raise(mark.roomId(), mark.userId(), marked.result().now().delivered())
+                .onFailure(e -> LOG.debug("a delivered index raise failed (the entry lags, which is safe): {}", e.getMessage()));
+          }
+        })
         .map(m -> new ReceiptMarked(m.now().delivered(), m.now().read(), m.moved()));
+  }
+
+  /** Redis when {@code REDIS_URL} is set (shared by the instances), else this process's memory. */
+  private Future<Void> openDeliveredIndex() {
+    DeliveredIndexConfig index = config.deliveredIndex();
+    Future<DeliveredIndex> opened = index.redisUrl() == null
+        ? Future.succeededFuture(new MemoryDeliveredIndex(index.memoryRooms()))
+        : RedisDeliveredIndex.create(
+            redis = RedisClients.pooled(vertx, index.redisUrl(), index.redisMaxPoolSize(), operations.registry()),
+            index.keyPrefix(), index.ttlMs(), index.redisCommandTimeoutMs());
+    return opened.map(opening -> {
+      LOG.info("push decisions' delivered index in {}", index.redisUrl() == null ? "memory" : "Redis");
+      deliveredIndex = opening;
+      behind = new BehindMembers(opening, receipts::list);
+      return null;
+    });
   }
 
   private Future<RoomMarks> listReceipts(ListReceipts list) {

@@ -22,7 +22,8 @@ final class PushRig implements AutoCloseable {
   /** Their total time, in seconds: with the count, the mean time of a look-up. */
   static final String SERVICE_REQUESTS_SECONDS = "chat_service_requests_seconds_sum";
   static final String PUSH_INFO_ADDRESS = "svc.chat.rooms.push-info";
-  static final String WATERMARKS_ADDRESS = "svc.history.receipts.list";
+  /** Who is below a batch: one request per decision (two when the room's delivered index is rebuilt). */
+  static final String WATERMARKS_ADDRESS = "svc.history.receipts.behind";
 
   final WebPushSubscriber subscriber;
   final PushStandIn standIn;

@@ -182,7 +182,7 @@ final class PushReport {
     md.append("Rooms of each size, every member connected, with a Web Push device, and answering every message of others with a "
         + "`delivered` receipt; members take turns sending ").append(fmt(p.getDouble("roomRate"))).append(" msgs/s into each room. "
         + "The same run against the platform without notification-service (`EMBEDDED_NOTIFICATION_SERVICE=false`); the difference "
-        + "is the push path: the notice per message, its batch, the poll, the claim, the room and watermark look-ups, the decision. "
+        + "is the push path: the notice per message, its batch, the poll, the claim, the room and who-is-behind look-ups, the decision. "
         + "Server with `PUSH_DELAY_MS=").append(with.json().getJsonObject("figures").getLong("pushDelayMs"))
         .append("` and `PUSH_POLL_MS` 1000: under the gap between a room's messages, so every message is decided on its own, as in "
             + "any room quieter than one message per 10 s in production (in a busier room one decision covers several messages). "
@@ -190,9 +190,10 @@ final class PushReport {
             + "after start at this load), ± the standard error over slices of the window; allocation from the threads' own counters (`jcmd Thread.print "
             + "-e`). Per message sent in the window (").append(fmt(p.getDouble("durationSeconds"))).append(" s after ")
         .append(fmt(p.getDouble("warmupSeconds"))).append(" s of warmup). The look-ups' mean times are the server's own timers of its "
-            + "requests to chat-service (the room) and history-service (the members' watermarks), one of each per decision.\n\n");
+            + "requests to chat-service (the room) and history-service (who is behind, from its delivered index), one of each per decision, "
+            + "two when the index is rebuilt (after a membership change).\n\n");
     List<Cost> costs = costs(with.json(), without.json());
-    md.append("| room size | rooms | messages | batches decided | watermark lists | room look-up, mean | watermark list, mean | pushes "
+    md.append("| room size | rooms | messages | batches decided | who-is-behind requests | room look-up, mean | who-is-behind, mean | pushes "
         + "| CPU µs/message with | without | push path | allocated/message with | without | push path |\n"
         + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Cost c : costs) {

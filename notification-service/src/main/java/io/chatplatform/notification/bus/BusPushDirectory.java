@@ -26,8 +26,14 @@ final class BusPushDirectory implements PushDirectory {
   }
 
   @Override
-  public Future<PushRoom> room(String roomId, String senderId) {
-    return services.request(ChatApi.ROOM_PUSH_INFO, new ChatApi.PushInfoRequest(roomId, senderId == null ? List.of() : List.of(senderId)));
+  public Future<PushRoom> room(String roomId, String senderId, boolean members) {
+    return services.request(ChatApi.ROOM_PUSH_INFO,
+        new ChatApi.PushInfoRequest(roomId, senderId == null ? List.of() : List.of(senderId), members));
+  }
+
+  @Override
+  public Future<HistoryApi.Behind> behind(String roomId, long seq, long version, List<String> memberIds) {
+    return services.request(HistoryApi.RECEIPT_BEHIND, new HistoryApi.BehindQuery(roomId, seq, version, memberIds));
   }
 
   @Override

@@ -8,9 +8,10 @@ import java.util.Set;
 
 /**
  * Who gets a push for a room's batch, in three steps, each narrowing the list before the next
- * look-up (so members who are online and acknowledge cost one watermark each, in one request):
- * not the last sender, not who has a delivered receipt covering the batch; then not who chose
- * {@code none}, nor (in {@code mentions} mode) who is not mentioned; then not who is in dnd.
+ * look-up: not the last sender, not who has a delivered receipt covering the batch (history-service
+ * names only the members below it, so members who are online and acknowledge cost nothing here);
+ * then not who chose {@code none}, nor (in {@code mentions} mode) who is not mentioned; then not
+ * who is in dnd.
  */
 public final class PushDecider {
   private final PushPolicy policy;
@@ -19,11 +20,13 @@ public final class PushDecider {
     this.policy = policy;
   }
 
-  /** Members but the last sender whose delivered watermark is below the batch's last seq. */
-  public List<String> unacknowledged(RoomBatch batch, PushRoom room, Map<String, Long> delivered) {
-    return room.memberIds().stream()
-        .filter(id -> !id.equals(batch.lastSenderId()))
-        .filter(id -> delivered.getOrDefault(id, 0L) < batch.lastSeq())
+  /** Of the members below the batch's last seq (userId → delivered watermark), all but the last sender. */
+  public List<String> unacknowledged(RoomBatch batch, Map<String, Long> behind) {
+    return behind.entrySet().stream()
+        .filter(e -> !e.getKey().equals(batch.lastSenderId()))
+        .filter(e -> e.getValue() < batch.lastSeq())
+        .map(Map.Entry::getKey)
+        .sorted()
         .toList();
   }
 

@@ -102,13 +102,52 @@ class PushSchedulerTest {
   }
 
   @Test
-  @DisplayName("members who acknowledged cost no look-up beyond the room's one watermark request")
+  @DisplayName("members who acknowledged cost nothing: no member list, no watermark read, once the room's index is built")
   void acknowledgedCostNothing() {
     world.delivered.put("bob", 1L);
     world.delivered.put("carol", 1L);
     send(1, "alice", "hi");
     pollAfterDelay();
-    assertThat(world.directoryRequests).as("room + watermarks, no presence query").isEqualTo(2);
+    assertThat(world.memberListsFetched).as("the first decision builds the room's index").isEqualTo(1);
+
+    int requestsBefore = world.directoryRequests;
+    int readBefore = world.watermarksRead;
+    world.delivered.put("bob", 2L);
+    world.delivered.put("carol", 2L);
+    send(2, "alice", "again");
+    pollAfterDelay();
+    assertThat(world.memberListsFetched).as("no member list while the membership is unchanged").isEqualTo(1);
+    assertThat(world.watermarksRead - readBefore)
+        .as("no watermark read for members up to date: only alice's, who never acknowledges her own messages")
+        .isEqualTo(1);
+    assertThat(world.directoryRequests - requestsBefore).as("room + index, no presence query").isEqualTo(2);
+    assertThat(world.fcm.sent).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a membership change rebuilds the index once; a new member who never acknowledged is pushed")
+  void membershipChangeRebuildsTheIndex() {
+    world.delivered.put("bob", 1L);
+    world.delivered.put("carol", 1L);
+    send(1, "alice", "hi");
+    pollAfterDelay();
+    world.room("r1", "alice", "bob", "carol", "dave");
+    world.device("dave");
+
+    send(2, "alice", "welcome dave");
+    world.delivered.put("bob", 2L);
+    world.delivered.put("carol", 2L);
+    pollAfterDelay();
+    assertThat(world.memberListsFetched).as("one rebuild per membership version").isEqualTo(2);
+    assertThat(world.fcm.sent).extracting(s -> s.device().userId()).containsExactly("dave");
+
+    int readBefore = world.watermarksRead;
+    send(3, "alice", "still there?");
+    world.delivered.put("bob", 3L);
+    world.delivered.put("carol", 3L);
+    pollAfterDelay();
+    assertThat(world.memberListsFetched).isEqualTo(2);
+    assertThat(world.watermarksRead - readBefore).as("only dave, who is behind, and alice, the sender, are read").isEqualTo(2);
   }
 
   @Test

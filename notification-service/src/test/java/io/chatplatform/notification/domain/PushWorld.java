@@ -2,6 +2,8 @@ package io.chatplatform.notification.domain;
 
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.chat.ChatApi.PushRoom;
+import io.chatplatform.contracts.history.HistoryApi.Behind;
+import io.chatplatform.contracts.history.HistoryApi.MemberMarks;
 import io.chatplatform.contracts.notification.NotificationApi.NewMessage;
 import io.vertx.core.Future;
 import java.util.Collection;
@@ -25,7 +27,11 @@ final class PushWorld {
   final Map<String, Long> delivered = new HashMap<>();
   final Map<String, String> statuses = new HashMap<>();
   final Map<String, String> modeByUserRoom = new HashMap<>();
+  /** roomId → the membership version history-service's delivered index was built at. */
+  final Map<String, Long> indexVersions = new HashMap<>();
   int directoryRequests;
+  int memberListsFetched;
+  int watermarksRead;
 
   final RoomModes modes = new RoomModes() {
     @Override
@@ -49,20 +55,48 @@ final class PushWorld {
 
   final PushDirectory directory = new PushDirectory() {
     @Override
-    public Future<PushRoom> room(String roomId, String senderId) {
+    public Future<PushRoom> room(String roomId, String senderId, boolean members) {
       directoryRequests++;
       PushRoom room = rooms.get(roomId);
       if (room == null) {
         return Future.failedFuture(ServiceException.notFound("room not found"));
       }
-      // As chat-service answers: the members, and the username of the sender only.
+      if (members) {
+        memberListsFetched++;
+      }
+      // As chat-service answers: the members only when asked, and the username of the sender only.
       Map<String, String> named = room.usernames().containsKey(senderId) ? Map.of(senderId, room.usernames().get(senderId)) : Map.of();
-      return Future.succeededFuture(new PushRoom(room.roomId(), room.type(), room.name(), room.memberIds(), named));
+      return Future.succeededFuture(
+          new PushRoom(room.roomId(), room.type(), room.name(), room.version(), members ? room.memberIds() : List.of(), named));
+    }
+
+    /**
+     * As history-service answers: from an index built at a version, naming only the members below
+     * the seq; each watermark it reads counts in {@link #watermarksRead}.
+     */
+    @Override
+    public Future<Behind> behind(String roomId, long seq, long version, List<String> memberIds) {
+      directoryRequests++;
+      List<String> asked;
+      if (!memberIds.isEmpty()) {
+        indexVersions.put(roomId, version);
+        asked = memberIds;
+      } else if (indexVersions.getOrDefault(roomId, -1L) == version) {
+        asked = rooms.get(roomId).memberIds().stream().filter(id -> delivered.getOrDefault(id, 0L) < seq).toList();
+      } else {
+        return Future.succeededFuture(Behind.OUT_OF_DATE);
+      }
+      watermarksRead += asked.size();
+      return Future.succeededFuture(new Behind(true, asked.stream()
+          .filter(id -> delivered.getOrDefault(id, 0L) < seq)
+          .map(id -> new MemberMarks(id, delivered.getOrDefault(id, 0L), 0))
+          .toList()));
     }
 
     @Override
     public Future<Map<String, Long>> delivered(String roomId, Collection<String> userIds) {
       directoryRequests++;
+      watermarksRead += userIds.size();
       Map<String, Long> found = new HashMap<>();
       userIds.forEach(id -> found.put(id, delivered.getOrDefault(id, 0L)));
       return Future.succeededFuture(found);
@@ -86,13 +120,14 @@ final class PushWorld {
     return new PushScheduler(pending, devices, modes, directory, List.of(fcm), POLICY, now::get, () -> 0.5);
   }
 
-  /** A group room "Team" of these users (userId = username). */
+  /** A group room "Team" of these users (userId = username); again for a room: its membership changed. */
   void room(String roomId, String... members) {
     Map<String, String> usernames = new LinkedHashMap<>();
     for (String m : members) {
       usernames.put(m, m);
     }
-    rooms.put(roomId, new PushRoom(roomId, "group", "Team", List.of(members), usernames));
+    PushRoom before = rooms.get(roomId);
+    rooms.put(roomId, new PushRoom(roomId, "group", "Team", before == null ? 1 : before.version() + 1, List.of(members), usernames));
   }
 
   Device device(String userId) {

@@ -10,12 +10,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import io.chatplatform.runtime.RedisScript;
-import io.chatplatform.runtime.TimedRedis;
+import io.chatplatform.runtime.RedisClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -97,14 +96,7 @@ public final class RedisPresenceStore implements PresenceStore {
 
   /** Connects and loads the scripts; fails when Redis cannot be reached. Every command is timed in {@code metrics}. */
   public static Future<PresenceStore> create(Vertx vertx, PresenceConfig config, MeterRegistry metrics) {
-    Redis redis = new TimedRedis(
-        Redis.createClient(
-            vertx,
-            new RedisOptions()
-                .setConnectionString(config.redisUrl())
-                .setMaxPoolSize(config.redisMaxPoolSize())
-                .setMaxPoolWaiting(config.redisMaxPoolSize() * 256)),
-        metrics);
+    Redis redis = RedisClients.pooled(vertx, config.redisUrl(), config.redisMaxPoolSize(), metrics);
     RedisPresenceStore store = new RedisPresenceStore(vertx, redis, config);
     return store.loadScripts()
         .compose(x -> store.registryLost()) // learns the marker; nothing to rebuild at start
