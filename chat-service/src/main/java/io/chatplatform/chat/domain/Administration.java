@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What only global admins do: list accounts, grant and revoke admin, disable and enable accounts,
@@ -65,7 +66,7 @@ public final class Administration {
       String reason = reason(request.reason());
       String action = request.disabled() ? AuditEntry.USER_DISABLE : AuditEntry.USER_ENABLE;
       // Already so: no entry, but the act runs again, which finishes one that failed half-way.
-      return existing(request.userId())
+      return accounts.get(request.userId())
           .compose(user -> user.disabled() == request.disabled()
               ? Future.succeededFuture()
               : record(request.callerId(), action, request.userId(), null, reason, null))
@@ -84,7 +85,7 @@ public final class Administration {
       }
       String reason = reason(request.reason());
       String action = request.admin() ? AuditEntry.ADMIN_GRANT : AuditEntry.ADMIN_REVOKE;
-      return existing(request.userId()).compose(user -> user.isAdmin() == request.admin()
+      return accounts.get(request.userId()).compose(user -> user.isAdmin() == request.admin()
           ? Future.succeededFuture()
           : record(request.callerId(), action, request.userId(), null, reason, null)
               .compose(x -> users.setAdmin(request.userId(), request.admin()))
@@ -135,13 +136,9 @@ public final class Administration {
   }
 
   /** {@code work} when the caller holds the admin role; {@code forbidden} (and nothing checked or done) otherwise. */
-  private <T> Future<T> asAdmin(String callerId, String refusal, java.util.function.Supplier<Future<T>> work) {
+  private <T> Future<T> asAdmin(String callerId, String refusal, Supplier<Future<T>> work) {
     return accounts.isAdmin(callerId)
         .compose(admin -> admin ? work.get() : Future.failedFuture(ServiceException.forbidden(refusal)));
-  }
-
-  private Future<User> existing(String userId) {
-    return accounts.get(userId);
   }
 
   private Future<Void> record(String actorId, String action, String targetUserId, String roomId, String reason, String details) {
