@@ -1,5 +1,6 @@
 package io.chatplatform.chat;
 
+import io.chatplatform.chat.domain.AdminLimits;
 import io.chatplatform.chat.domain.ChatLimits;
 import io.chatplatform.runtime.MongoConfig;
 import io.chatplatform.runtime.Settings;
@@ -38,6 +39,7 @@ import java.util.stream.Collectors;
  *     new one, so a login lasts while it is refreshed within this time ({@code REFRESH_TOKEN_TTL_SECONDS})
  * @param refreshFamiliesPerUserMax live logins (refresh token families) one user may hold; a login
  *     beyond it revokes the least recently refreshed ({@code REFRESH_FAMILIES_PER_USER_MAX})
+ * @param adminLimits the bounds of the admin API's pages and reasons ({@link AdminLimits})
  */
 public record ChatConfig(
     MongoConfig mongo,
@@ -49,7 +51,8 @@ public record ChatConfig(
     Set<String> adminUsernames,
     int roomListMaxBytes,
     long refreshTokenTtlSeconds,
-    int refreshFamiliesPerUserMax) {
+    int refreshFamiliesPerUserMax,
+    AdminLimits adminLimits) {
 
   public static ChatConfig from(Settings settings) {
     return new ChatConfig(
@@ -80,7 +83,12 @@ public record ChatConfig(
             .collect(Collectors.toUnmodifiableSet()),
         settings.integer("ROOM_LIST_MAX_BYTES", 1024 * 1024),
         atLeastOne(settings.longValue("REFRESH_TOKEN_TTL_SECONDS", 30L * 24 * 3600), "REFRESH_TOKEN_TTL_SECONDS"),
-        (int) atLeastOne(settings.integer("REFRESH_FAMILIES_PER_USER_MAX", 50), "REFRESH_FAMILIES_PER_USER_MAX"));
+        (int) atLeastOne(settings.integer("REFRESH_FAMILIES_PER_USER_MAX", 50), "REFRESH_FAMILIES_PER_USER_MAX"),
+        new AdminLimits(
+            (int) atLeastOne(settings.integer("ADMIN_USER_PAGE_MAX", 100), "ADMIN_USER_PAGE_MAX"),
+            (int) atLeastOne(settings.integer("AUDIT_PAGE_MAX", 100), "AUDIT_PAGE_MAX"),
+            (int) atLeastOne(settings.integer("ADMIN_REPLY_MAX_BYTES", 256 * 1024), "ADMIN_REPLY_MAX_BYTES"),
+            (int) atLeastOne(settings.integer("ADMIN_REASON_MAX_LENGTH", 500), "ADMIN_REASON_MAX_LENGTH")));
   }
 
   private static long notNegative(long value, String name) {

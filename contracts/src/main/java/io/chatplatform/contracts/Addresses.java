@@ -54,6 +54,14 @@ public final class Addresses {
     public static final String USERS_DISABLED_LIST = "svc.chat.users.disabled-list";
     /** Published {@code {userId, disabled}} when an account is disabled or enabled: every gateway node acts. */
     public static final String USER_DISABLED_CHANGED = "svc.chat.users.disabled-changed";
+    /** {@code {callerId, userId, admin, reason}}: an admin grants or revokes the global admin role. */
+    public static final String USER_SET_ADMIN = "svc.chat.users.set-admin";
+    /** {@code {callerId, q, after, limit}}: an admin lists accounts with their admin and disabled flags. */
+    public static final String ADMIN_USERS_LIST = "svc.chat.admin.users.list";
+    /** {@code {callerId, roomId, reason}}: an admin deletes a group room. */
+    public static final String ADMIN_ROOM_DELETE = "svc.chat.admin.rooms.delete";
+    /** {@code {callerId, actor, target, roomId, action, from, to, before, limit}}: an admin reads the audit log. */
+    public static final String ADMIN_AUDIT_LIST = "svc.chat.admin.audit.list";
 
     /** {@code {userId, tokenHash}} at login: a new family of refresh tokens for the user. */
     public static final String REFRESH_ISSUE = "svc.chat.refresh.issue";

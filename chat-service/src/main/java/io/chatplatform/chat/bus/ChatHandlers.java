@@ -2,6 +2,7 @@ package io.chatplatform.chat.bus;
 
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.chat.domain.Accounts;
+import io.chatplatform.chat.domain.Administration;
 import io.chatplatform.chat.domain.Messaging;
 import io.chatplatform.chat.domain.Receipts;
 import io.chatplatform.chat.domain.RefreshTokens;
@@ -29,8 +30,14 @@ final class ChatHandlers {
   private final Messaging messaging;
   private final Receipts receipts;
   private final int roomListMaxBytes;
+  private final Administration administration;
+  private final int adminReplyMaxBytes;
 
-  ChatHandlers(Accounts accounts, RefreshTokens refreshTokens, Rooms rooms, Messaging messaging, Receipts receipts, int roomListMaxBytes) {
+  ChatHandlers(
+      Accounts accounts, RefreshTokens refreshTokens, Rooms rooms, Messaging messaging, Receipts receipts, int roomListMaxBytes,
+      Administration administration, int adminReplyMaxBytes) {
+    this.administration = administration;
+    this.adminReplyMaxBytes = adminReplyMaxBytes;
     this.accounts = accounts;
     this.refreshTokens = refreshTokens;
     this.rooms = rooms;
@@ -47,6 +54,10 @@ final class ChatHandlers {
         .handle(ChatApi.USER_SEARCH, r -> accounts.search(r.query()).map(users ->
             new JsonObject().put("users", new JsonArray(users.stream().map(ClientViews::profile).toList()))))
         .handle(ChatApi.USER_SET_DISABLED, this::setDisabled)
+        .handle(ChatApi.USER_SET_ADMIN, r -> administration.setAdmin(r).map(x -> new JsonObject().put("userId", r.userId()).put("admin", r.admin())))
+        .handle(ChatApi.ADMIN_USERS_LIST, r -> administration.users(r).map(page -> AdminViews.userPage(page, adminReplyMaxBytes)))
+        .handle(ChatApi.ADMIN_ROOM_DELETE, r -> administration.deleteRoom(r).map(Ack.DONE))
+        .handle(ChatApi.ADMIN_AUDIT_LIST, r -> administration.audit(r).map(page -> AdminViews.auditPage(page, adminReplyMaxBytes)))
         .handle(ChatApi.USERS_DISABLED_LIST, r -> accounts.disabledIds().map(UserIds::new))
         .handle(ChatApi.REFRESH_ISSUE, r -> refreshTokens.issue(r.userId(), r.tokenHash()).map(ChatHandlers::grant))
         .handle(ChatApi.REFRESH_ROTATE, r -> refreshTokens.rotate(r.tokenHash(), r.nextTokenHash()).map(ChatHandlers::grant))
@@ -89,7 +100,7 @@ final class ChatHandlers {
 
   /** Client-facing {@code {userId, disabled}}. */
   private Future<JsonObject> setDisabled(SetDisabled request) {
-    return accounts
+    return administration
         .setDisabled(request)
         .map(x -> new JsonObject().put("userId", request.userId()).put("disabled", request.disabled()));
   }

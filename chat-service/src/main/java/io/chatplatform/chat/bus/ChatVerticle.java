@@ -3,6 +3,7 @@ package io.chatplatform.chat.bus;
 import io.chatplatform.chat.ChatConfig;
 import io.chatplatform.chat.ChatMetrics;
 import io.chatplatform.chat.domain.Accounts;
+import io.chatplatform.chat.domain.Administration;
 import io.chatplatform.chat.domain.Blocking;
 import io.chatplatform.chat.domain.ChatEvents;
 import io.chatplatform.chat.domain.HistoryClient;
@@ -65,10 +66,13 @@ public final class ChatVerticle extends VerticleBase {
         users, new PasswordHasher(config.passwordHashIterations()), blocking, events, refreshTokens, config.adminUsernames(),
         config.limits().userSearchLimit(), System::currentTimeMillis);
     Rooms rooms = new Rooms(roomStore, users, accounts, history, events, config.limits(), System::currentTimeMillis);
-    Messaging messaging = new Messaging(rooms, users, history, events, config.limits(), System::currentTimeMillis);
+    Messaging messaging = new Messaging(rooms, users, history, events, config.limits(), audit, System::currentTimeMillis);
+    Administration administration =
+        new Administration(accounts, users, roomStore, events, audit, config.adminLimits(), System::currentTimeMillis);
     Receipts receipts = new Receipts(rooms, history, events, config.limits());
     return Future.all(users.createIndexes(), roomStore.prepare(), refreshStore.createIndexes(), audit.createIndexes(), roomCache.start())
-        .compose(x -> new ChatHandlers(accounts, refreshTokens, rooms, messaging, receipts, config.roomListMaxBytes())
+        .compose(x -> new ChatHandlers(accounts, refreshTokens, rooms, messaging, receipts, config.roomListMaxBytes(),
+                administration, config.adminLimits().replyMaxBytes())
             .serve(vertx.eventBus()));
   }
 

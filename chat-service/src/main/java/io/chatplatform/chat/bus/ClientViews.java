@@ -29,20 +29,7 @@ final class ClientViews {
    * 100 rooms of 1,000 members would otherwise be megabytes.
    */
   static JsonObject roomPage(Rooms.RoomPage page, int maxBytes) {
-    JsonArray rooms = new JsonArray();
-    long bytes = 0;
-    String next = page.next();
-    for (RoomView view : page.rooms()) {
-      JsonObject room = room(view);
-      bytes += room.toBuffer().length() + 1;
-      if (bytes > maxBytes && !rooms.isEmpty()) {
-        next = rooms.getJsonObject(rooms.size() - 1).getString("roomId");
-        break;
-      }
-      rooms.add(room);
-    }
-    JsonObject reply = new JsonObject().put("rooms", rooms);
-    return next == null ? reply : reply.put("next", next);
+    return CappedPage.of("rooms", page.rooms(), ClientViews::room, "roomId", page.next(), maxBytes);
   }
 
   static JsonObject room(RoomView view) {

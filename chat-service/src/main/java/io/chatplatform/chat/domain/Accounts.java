@@ -94,9 +94,7 @@ public final class Accounts {
    * as an exchange checks the mark ({@link RefreshTokens#rotate}).
    */
   public Future<Void> setDisabled(SetDisabled request) {
-    if (request.callerId().equals(request.userId())) {
-      throw ServiceException.badRequest("an admin cannot disable their own account");
-    }
+    requireNotSelf(request);
     return isAdmin(request.callerId())
         .compose(admin -> admin
             ? users.setDisabled(request.userId(), request.disabled())
@@ -108,6 +106,13 @@ public final class Accounts {
           events.accountDisabled(request.userId(), request.disabled());
           return request.disabled() ? refreshTokens.revokeAllOf(request.userId()) : Future.succeededFuture();
         });
+  }
+
+  /** An admin may not disable (or enable) their own account: {@code bad_request}. */
+  static void requireNotSelf(SetDisabled request) {
+    if (request.callerId().equals(request.userId())) {
+      throw ServiceException.badRequest("an admin cannot disable their own account");
+    }
   }
 
   public Future<List<String>> disabledIds() {

@@ -54,14 +54,17 @@ public final class Messaging {
   private final HistoryClient history;
   private final ChatEvents events;
   private final ChatLimits limits;
+  private final AuditLog audit;
   private final LongSupplier clock;
 
-  public Messaging(Rooms rooms, UserStore users, HistoryClient history, ChatEvents events, ChatLimits limits, LongSupplier clock) {
+  public Messaging(
+      Rooms rooms, UserStore users, HistoryClient history, ChatEvents events, ChatLimits limits, AuditLog audit, LongSupplier clock) {
     this.rooms = rooms;
     this.users = users;
     this.history = history;
     this.events = events;
     this.limits = limits;
+    this.audit = audit;
     this.clock = clock;
   }
 
@@ -139,23 +142,31 @@ public final class Messaging {
         .map(this::announced);
   }
 
-  /** Deletes a message: the caller's own, or any as the room's owner or moderator, or an admin. */
+  /**
+   * Deletes a message: the caller's own, or any as the room's owner or moderator, or an admin.
+   * Deleting someone else's message is an act of authority: it is written to the audit log
+   * before the message is deleted (none for a message already deleted), so it never happens
+   * unrecorded; should the deletion then fail, the retry records it again.
+   */
   public Future<Message> delete(Delete request) {
     String caller = request.callerId();
     long seq = seqOf(request.seq());
     return rooms
         .memberRoom(request.roomId(), caller)
         .compose(room -> history.message(new MessageRef(request.roomId(), seq)).compose(message -> {
+          if (message.senderId().equals(caller)) {
+            return Future.succeededFuture();
+          }
           // The admin look-up is needed only for someone else's message.
-          Future<Boolean> admin = message.senderId().equals(caller)
-              ? Future.succeededFuture(false)
-              : users.byId(caller).map(user -> user != null && user.isAdmin());
-          return admin.map(isAdmin -> {
+          return users.byId(caller).map(user -> user != null && user.isAdmin()).compose(isAdmin -> {
             MessageRules.mayDelete(room, message, caller, isAdmin);
-            return message;
+            return message.deleted()
+                ? Future.succeededFuture()
+                : audit.append(AuditEntry.of(
+                    clock.getAsLong(), caller, AuditEntry.MESSAGE_DELETE, message.senderId(), request.roomId(), seq, null, null));
           });
         }))
-        .compose(message -> history.change(Change.deletion(request.roomId(), seq, clock.getAsLong())))
+        .compose(x -> history.change(Change.deletion(request.roomId(), seq, clock.getAsLong())))
         .map(this::announced);
   }
 

@@ -45,4 +45,10 @@ public interface RoomStore {
 
   /** Sets a member's role (used when ownership passes on). */
   Future<Void> setRole(String roomId, String userId, String role);
+
+  /**
+   * Deletes the room: it leaves each member's list of rooms first and goes itself last, so a
+   * failure half-way leaves the room in place, and deleting it again finishes (idempotent).
+   */
+  Future<Void> delete(Room room);
 }

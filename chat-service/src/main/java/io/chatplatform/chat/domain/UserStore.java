@@ -21,7 +21,19 @@ public interface UserStore {
    * Users of whom each of {@code wordPrefixes} starts one of their {@link Rules#searchTerms}, by
    * username, at most {@code limit}.
    */
-  Future<List<User>> search(List<String> wordPrefixes, int limit);
+  default Future<List<User>> search(List<String> wordPrefixes, int limit) {
+    return page(wordPrefixes, null, limit);
+  }
+
+  /**
+   * Users of whom each of {@code wordPrefixes} starts one of their {@link Rules#searchTerms} (every
+   * user when there are none), by username, after {@code afterUsername} (null: from the first),
+   * at most {@code limit}.
+   */
+  Future<List<User>> page(List<String> wordPrefixes, String afterUsername, int limit);
+
+  /** Adds or removes the {@code admin} role; false when there is no such user. */
+  Future<Boolean> setAdmin(String userId, boolean admin);
 
   /** Sets or clears {@code disabled}; false when there is no such user. */
   Future<Boolean> setDisabled(String userId, boolean disabled);

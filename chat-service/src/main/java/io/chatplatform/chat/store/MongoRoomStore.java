@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.UpdateOptions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -205,6 +206,17 @@ public final class MongoRoomStore implements RoomStore {
     JsonObject update =
         new JsonObject().put("$set", new JsonObject().put("members.$.role", role)).put("$inc", new JsonObject().put("version", 1));
     return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, true)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> delete(Room room) {
+    JsonObject members = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(room.memberIds())));
+    JsonObject unlist = new JsonObject().put("$pull", new JsonObject().put("roomIds", room.roomId()));
+    return mongo
+        .updateCollectionWithOptions(MEMBERSHIPS, members, unlist, new UpdateOptions().setMulti(true))
+        .compose(x -> mongo.removeDocument(ROOMS, new JsonObject().put("_id", room.roomId())))
+        .map(x -> changed(room.roomId(), true))
+        .mapEmpty();
   }
 
   private static BulkOperation membershipAdd(String userId, String roomId) {

@@ -81,6 +81,14 @@ public final class MongoUserStore implements UserStore {
   }
 
   @Override
+  public Future<Boolean> setAdmin(String userId, boolean admin) {
+    JsonObject roles = new JsonObject().put("roles", User.ROLE_ADMIN);
+    return mongo
+        .updateCollection(USERS, new JsonObject().put("_id", userId), new JsonObject().put(admin ? "$addToSet" : "$pull", roles))
+        .map(result -> result.getDocMatched() > 0);
+  }
+
+  @Override
   public Future<List<String>> disabledIds() {
     return mongo
         .findWithOptions(USERS, new JsonObject().put("disabled", true), new FindOptions().setFields(new JsonObject().put("_id", 1)))
@@ -113,10 +121,14 @@ public final class MongoUserStore implements UserStore {
 
   /** Each word is quoted into an anchored regex: a prefix match that an index on the terms serves. */
   @Override
-  public Future<List<User>> search(List<String> wordPrefixes, int limit) {
+  public Future<List<User>> page(List<String> wordPrefixes, String afterUsername, int limit) {
     JsonArray all = new JsonArray();
     wordPrefixes.forEach(w -> all.add(new JsonObject().put(SEARCH_TERMS, new JsonObject().put("$regex", "^" + Pattern.quote(w)))));
-    JsonObject query = new JsonObject().put("$and", all);
+    if (afterUsername != null) {
+      all.add(new JsonObject().put("username", new JsonObject().put("$gt", afterUsername)));
+    }
+    // "$and" may not be empty: no condition at all is every user.
+    JsonObject query = all.isEmpty() ? new JsonObject() : new JsonObject().put("$and", all);
     FindOptions options = new FindOptions().setSort(new JsonObject().put("username", 1)).setLimit(limit);
     return mongo.findWithOptions(USERS, query, options).map(MongoUserStore::fromDocuments);
   }

@@ -87,4 +87,10 @@ final class MemoryRoomStore implements RoomStore {
     rooms.put(roomId, new Room(roomId, room.type(), room.name(), members, room.createdAt(), room.version() + 1));
     return Future.succeededFuture();
   }
+
+  @Override
+  public Future<Void> delete(Room room) {
+    rooms.remove(room.roomId());
+    return Future.succeededFuture();
+  }
 }

@@ -47,9 +47,10 @@ final class MemoryUserStore implements UserStore {
   }
 
   @Override
-  public Future<List<User>> search(List<String> wordPrefixes, int limit) {
+  public Future<List<User>> page(List<String> wordPrefixes, String afterUsername, int limit) {
     return Future.succeededFuture(byId.values().stream()
         .filter(u -> wordPrefixes.stream().allMatch(w -> Rules.searchTerms(u.username(), u.displayName()).stream().anyMatch(t -> t.startsWith(w))))
+        .filter(u -> afterUsername == null || u.username().compareTo(afterUsername) > 0)
         .sorted(Comparator.comparing(User::username))
         .limit(limit)
         .toList());
@@ -62,6 +63,21 @@ final class MemoryUserStore implements UserStore {
       return Future.succeededFuture(false);
     }
     byId.put(userId, new User(user.userId(), user.username(), user.displayName(), user.passwordHash(), user.roles(), disabled, user.createdAt()));
+    return Future.succeededFuture(true);
+  }
+
+  @Override
+  public Future<Boolean> setAdmin(String userId, boolean admin) {
+    User user = byId.get(userId);
+    if (user == null) {
+      return Future.succeededFuture(false);
+    }
+    java.util.List<String> roles = new java.util.ArrayList<>(user.roles());
+    roles.remove(User.ROLE_ADMIN);
+    if (admin) {
+      roles.add(User.ROLE_ADMIN);
+    }
+    byId.put(userId, new User(user.userId(), user.username(), user.displayName(), user.passwordHash(), roles, user.disabled(), user.createdAt()));
     return Future.succeededFuture(true);
   }
 

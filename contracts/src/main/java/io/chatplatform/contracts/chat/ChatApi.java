@@ -83,15 +83,77 @@ public final class ChatApi {
     }
   }
 
-  /** An admin disables an account or enables it again. */
-  public record SetDisabled(String callerId, String userId, boolean disabled) {
+  /** An admin disables an account or enables it again; {@code reason} (may be null) goes to the audit log. */
+  public record SetDisabled(String callerId, String userId, boolean disabled, String reason) {
+    public SetDisabled(String callerId, String userId, boolean disabled) {
+      this(callerId, userId, disabled, null);
+    }
+
     static SetDisabled read(JsonObject json) {
       boolean disabled = Fields.bool(json, "disabled", "disabled must be true or false");
-      return new SetDisabled(Fields.string(json, "callerId"), Fields.string(json, "userId"), disabled);
+      return new SetDisabled(Fields.string(json, "callerId"), Fields.string(json, "userId"), disabled, Fields.optString(json, "reason"));
     }
 
     JsonObject write() {
-      return new JsonObject().put("callerId", callerId).put("userId", userId).put("disabled", disabled);
+      return new JsonObject().put("callerId", callerId).put("userId", userId).put("disabled", disabled).put("reason", reason);
+    }
+  }
+
+  /** An admin grants ({@code admin} true) or revokes the global admin role; {@code reason} may be null. */
+  public record SetAdmin(String callerId, String userId, boolean admin, String reason) {
+    static SetAdmin read(JsonObject json) {
+      boolean admin = Fields.bool(json, "admin", "admin must be true or false");
+      return new SetAdmin(Fields.string(json, "callerId"), Fields.string(json, "userId"), admin, Fields.optString(json, "reason"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("userId", userId).put("admin", admin).put("reason", reason);
+    }
+  }
+
+  /**
+   * An admin lists accounts by username: those the words of {@code q} find (every account when
+   * empty or null), after the username {@code after}, at most {@code limit} (null: the largest page).
+   */
+  public record AdminUserList(String callerId, String q, String after, Long limit) {
+    static AdminUserList read(JsonObject json) {
+      return new AdminUserList(Fields.string(json, "callerId"), Fields.optString(json, "q"), Fields.optString(json, "after"),
+          Fields.optWhole(json, "limit"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("q", q).put("after", after).put("limit", limit);
+    }
+  }
+
+  /** An admin deletes a room; {@code reason} may be null. */
+  public record DeleteRoom(String callerId, String roomId, String reason) {
+    static DeleteRoom read(JsonObject json) {
+      return new DeleteRoom(Fields.string(json, "callerId"), Fields.string(json, "roomId"), Fields.optString(json, "reason"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("roomId", roomId).put("reason", reason);
+    }
+  }
+
+  /**
+   * An admin reads the audit log, newest first: entries matching every given filter ({@code actor},
+   * {@code target} user, {@code roomId}, {@code action}, {@code from} ≤ time &lt; {@code to} in epoch
+   * ms), with an id below {@code before} (the previous page's {@code next}), at most {@code limit}.
+   */
+  public record AuditQuery(
+      String callerId, String actor, String target, String roomId, String action, Long from, Long to, String before, Long limit) {
+    static AuditQuery read(JsonObject json) {
+      return new AuditQuery(
+          Fields.string(json, "callerId"), Fields.optString(json, "actor"), Fields.optString(json, "target"),
+          Fields.optString(json, "roomId"), Fields.optString(json, "action"), Fields.optWhole(json, "from"),
+          Fields.optWhole(json, "to"), Fields.optString(json, "before"), Fields.optWhole(json, "limit"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("actor", actor).put("target", target).put("roomId", roomId)
+          .put("action", action).put("from", from).put("to", to).put("before", before).put("limit", limit);
     }
   }
 
@@ -495,6 +557,18 @@ public final class ChatApi {
   /** Reply: client-facing {@code {userId, disabled}}. */
   public static final Endpoint<SetDisabled, JsonObject> USER_SET_DISABLED =
       Endpoint.of(Addresses.Chat.USER_SET_DISABLED, Shape.of(SetDisabled.class, SetDisabled::read, SetDisabled::write), Shape.JSON);
+  /** Reply: client-facing {@code {userId, admin}}. */
+  public static final Endpoint<SetAdmin, JsonObject> USER_SET_ADMIN =
+      Endpoint.of(Addresses.Chat.USER_SET_ADMIN, Shape.of(SetAdmin.class, SetAdmin::read, SetAdmin::write), Shape.JSON);
+  /** Reply: client-facing {@code {users:[{userId, username, displayName, admin, disabled, createdAt}], next}}. */
+  public static final Endpoint<AdminUserList, JsonObject> ADMIN_USERS_LIST =
+      Endpoint.of(Addresses.Chat.ADMIN_USERS_LIST, Shape.of(AdminUserList.class, AdminUserList::read, AdminUserList::write), Shape.JSON);
+  /** {@code not_found} for a room that does not exist (or no longer: a repeated delete). */
+  public static final Endpoint<DeleteRoom, Ack> ADMIN_ROOM_DELETE =
+      Endpoint.of(Addresses.Chat.ADMIN_ROOM_DELETE, Shape.of(DeleteRoom.class, DeleteRoom::read, DeleteRoom::write), Ack.SHAPE);
+  /** Reply: client-facing {@code {entries:[entry], next}}. */
+  public static final Endpoint<AuditQuery, JsonObject> ADMIN_AUDIT_LIST =
+      Endpoint.of(Addresses.Chat.ADMIN_AUDIT_LIST, Shape.of(AuditQuery.class, AuditQuery::read, AuditQuery::write), Shape.JSON);
   private static final Shape<RefreshGrant> REFRESH_GRANT = Shape.of(RefreshGrant.class, RefreshGrant::read, RefreshGrant::write);
   /** {@code forbidden} for a disabled account, {@code not_found} for an unknown one. */
   public static final Endpoint<RefreshIssue, RefreshGrant> REFRESH_ISSUE =
@@ -567,6 +641,7 @@ public final class ChatApi {
 
   public static final List<Endpoint<?, ?>> ALL = List.of(
       USER_REGISTER, USER_AUTHENTICATE, USER_GET, USER_SEARCH, USER_SET_DISABLED, USERS_DISABLED_LIST, USER_CONTACTS,
+      USER_SET_ADMIN, ADMIN_USERS_LIST, ADMIN_ROOM_DELETE, ADMIN_AUDIT_LIST,
       REFRESH_ISSUE, REFRESH_ROTATE, REFRESH_REVOKE,
       ROOM_CREATE, ROOM_DIRECT, ROOM_LIST, ROOM_GET, ROOM_MEMBER_ADD, ROOM_MEMBER_REMOVE, ROOM_RENAME, ROOM_IDS_OF_USER,
       ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_EDIT, MESSAGE_DELETE, MESSAGE_REACT, MESSAGE_PAGE, MESSAGE_SYNC, RECEIPT_MARK, RECEIPT_LIST, ROOM_PUSH_INFO);

@@ -125,6 +125,12 @@ public final class RestApi {
         .handler(ctx -> forward(ctx, ChatApi.MESSAGE_REACT, 200, c -> body(c, "messages.react")));
     api.get("/rooms/:roomId/receipts").handler(ctx -> forward(ctx, ChatApi.RECEIPT_LIST, 200, c -> new JsonObject()));
     api.put("/admin/users/:userId/disabled").handler(ctx -> forward(ctx, ChatApi.USER_SET_DISABLED, 200, c -> body(c, "admin.users.disabled")));
+    api.put("/admin/users/:userId/admin").handler(ctx -> forward(ctx, ChatApi.USER_SET_ADMIN, 200, c -> body(c, "admin.users.admin")));
+    api.get("/admin/users").handler(ctx -> forward(ctx, ChatApi.ADMIN_USERS_LIST, 200, c -> queryParams(c, "q", "after", "limit")));
+    api.delete("/admin/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ADMIN_ROOM_DELETE, 204, c -> queryParams(c, "reason")));
+    // Read only: no route writes to the audit log, so any other method on it is not_found.
+    api.get("/admin/audit").handler(ctx -> forward(ctx, ChatApi.ADMIN_AUDIT_LIST, 200,
+        c -> queryParams(c, "actor", "target", "roomId", "action", "from", "to", "before", "limit")));
     api.get("/presence").handler(ctx -> forward(ctx, PresenceApi.QUERY, 200, RestApi::userIdsQuery));
     api.post("/devices").handler(ctx -> forward(ctx, NotificationApi.DEVICE_REGISTER, 201, c -> body(c, "devices.register")));
     api.get("/devices").handler(ctx -> forward(ctx, NotificationApi.DEVICE_LIST, 200, c -> new JsonObject()));
