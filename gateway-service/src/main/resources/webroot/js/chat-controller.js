@@ -49,7 +49,7 @@ export class ChatController {
       onCreateRoom: (name, usernames) => this.createRoom(name, usernames),
     });
     this.chat = new ChatView(store, {
-      onSend: (text, attachments) => this.send(text, attachments),
+      onSend: (text, attachments, replyTo) => this.send(text, attachments, replyTo),
       onUpload: (roomId, file, options) => api.uploadFile(roomId, file, options),
       fileLinks: new FileLinks((fileIds) => api.fileLinks(fileIds)),
       onNearTop: () => this.loadOlder(),
@@ -60,6 +60,10 @@ export class ChatController {
       onMessagesSeen: (seq) => this.activity.messagesSeen(seq),
       onRemoveMember: (userId) => this.removeMember(userId),
       onRenameRoom: (name) => this.renameRoom(name),
+      onEdit: (seq, text) => this.changeMessage(() => client.edit(this.store.openRoomId, seq, text)),
+      onDelete: (seq) => this.changeMessage(() => client.deleteMessage(this.store.openRoomId, seq)),
+      onReact: (seq, emoji, on) => this.react(seq, emoji, on),
+      onJump: (seq) => this.showInContext(this.store.openRoomId, seq),
     });
     this.activity = new Activity(store, {
       sidebar: this.sidebar,
@@ -94,7 +98,8 @@ export class ChatController {
   listen() {
     const on = (type, listener) => this.unsubscribe.push(client.on(type, listener));
     on('message', ({ message }) => this.ingest(message));
-    on('message.updated', ({ message }) => this.ingest(message));
+    // Edits, deletes and reactions: live, caught up after a reconnect, or my own request's answer.
+    on('message.updated', ({ message }) => this.applyUpdate(message));
     on('room', ({ event, room }) => this.handleRoomEvent(event, room));
     on('rooms', ({ rooms }) => this.roomsReloaded(rooms));
     on('epoch', ({ roomId }) => this.epochChanged(roomId));
@@ -216,6 +221,55 @@ export class ChatController {
       if (!own && this.onMessageArrived) this.onMessageArrived({ message, room, title: this.store.roomName(room), reading });
     }
     this.activity.messageIngested(message, { own, isNew });
+  }
+
+  /**
+   * A changed message replaces the held copy of its seq when it is a newer version; a change of
+   * a message the page does not hold is dropped (it comes as it is now when its page loads).
+   */
+  applyUpdate(message) {
+    const timeline = this.store.timelines.get(message.roomId);
+    if (!timeline || !timeline.messages.has(message.seq)) return;
+    if (timeline.put(message) !== 'updated') return;
+    if (this.store.openRoomId !== message.roomId || !timeline.loaded) return;
+    this.chat.upsertMessage(message, timeline);
+    if (message.deleted) this.chat.redrawRepliesTo(message.seq);
+  }
+
+  /** An edit or delete of the open room's message; its answer is applied as it comes back. */
+  async changeMessage(request) {
+    if (!this.store.openRoomId) return;
+    await request();
+  }
+
+  /** My reaction on or off; remembered, since a long list of names may not show mine. */
+  async react(seq, emoji, on) {
+    const roomId = this.store.openRoomId;
+    if (!roomId) return;
+    const message = await client.react(roomId, seq, emoji, on);
+    this.store.setMyReaction(roomId, seq, emoji, on);
+    if (message) this.applyUpdate({ roomId, ...message });
+    // Idempotent answers change nothing held: draw the held copy with my reaction's new state.
+    this.chat.redraw(seq);
+  }
+
+  /**
+   * Shows a message of a room: opens the room, loads older pages back to it (at most
+   * MAX_UNREAD_PAGES) and brings it on screen. False when it could not be reached that way.
+   */
+  async showInContext(roomId, seq) {
+    if (!this.store.rooms.has(roomId)) return false;
+    if (this.store.openRoomId !== roomId || !this.chat.screen.classList.contains('room-open')) await this.openRoom(roomId);
+    const timeline = this.store.timelines.get(roomId);
+    for (let page = 0; timeline && timeline.loaded && !timeline.messages.has(seq) && timeline.hasMoreOlder && page < MAX_UNREAD_PAGES; page++) {
+      if (this.store.openRoomId !== roomId) return false;
+      const lowest = timeline.lowestSeq;
+      await this.loadOlder();
+      if (timeline.lowestSeq === lowest) break; // no progress (an error, or a load already running)
+    }
+    if (this.store.openRoomId !== roomId || !timeline || !timeline.messages.has(seq)) return false;
+    this.chat.jumpTo(seq);
+    return true;
   }
 
   /** A message for a room we do not list (its "joined" event is late or was missed). */
@@ -484,15 +538,15 @@ export class ChatController {
    * The client's outbox keeps the message and its clientMsgId until the server has stored it,
    * resending after a reconnect; the page shows it as pending meanwhile.
    */
-  send(text, attachments = []) {
+  send(text, attachments = [], replyTo = null) {
     const roomId = this.store.openRoomId;
     if (!roomId) return;
     this.activity.messageSent(); // a sent message ends my typing at once, not after the idle wait
-    const pending = { clientMsgId: uuid(), roomId, text, attachments, state: 'sending', error: null };
+    const pending = { clientMsgId: uuid(), roomId, text, attachments, replyTo, state: 'sending', error: null };
     this.store.timeline(roomId).pending.set(pending.clientMsgId, pending);
     this.chat.addPending(pending);
     // Its fate arrives as `outbox` and `message` events.
-    client.send(roomId, text, { clientMsgId: pending.clientMsgId, attachments }).catch(() => {});
+    client.send(roomId, text, { clientMsgId: pending.clientMsgId, attachments, replyTo }).catch(() => {});
   }
 
   retry(clientMsgId) {
