@@ -61,6 +61,7 @@ export class ChatView {
    * @param {(seq: number) => Promise<void>} actions.onDelete deletes a message of the open room
    * @param {(seq: number, emoji: string, on: boolean) => Promise<void>} actions.onReact my reaction on or off
    * @param {(seq: number) => void} actions.onJump shows a message of the open room that is not on screen
+   * @param {(userId: string, action: string) => Promise<void>} actions.onModerate a member menu's action
    */
   constructor(store, actions) {
     this.store = store;
@@ -107,6 +108,7 @@ export class ChatView {
     this.replyName = document.getElementById('reply-to-name');
     this.replyExcerpt = document.getElementById('reply-excerpt');
     this.panel = null; // {seq, kind: 'react'|'menu'|'confirm-delete'}: the one message panel open
+    this.memberMenu = null; // the userId whose moderation menu is open
     this.editing = null; // {seq, text, error}: my message being edited in place
     this.replyTo = null; // the message the composer answers: {seq, senderId, text}
     this.draftRoomId = null; // the room whose draft the composer holds
@@ -154,6 +156,9 @@ export class ChatView {
       const button = event.target.closest('button.remove');
       const li = button && button.closest('li[data-user-id]');
       if (li) this.removeMember(li.dataset.userId, button);
+      const control = event.target.closest('button[data-member-action]');
+      const member = control && control.closest('li[data-user-id]');
+      if (member) this.memberAction(member.dataset.userId, control);
     });
     this.renameForm.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -366,6 +371,7 @@ export class ChatView {
     const room = show ? this.store.rooms.get(this.store.openRoomId) : null;
     this.membersPanel.hidden = !room;
     this.membersToggle.setAttribute('aria-expanded', String(Boolean(room)));
+    this.memberMenu = null;
     this.askToLeave(false);
     showError(this.membersError, '');
     if (room) this.renderMembers(room);
@@ -393,11 +399,40 @@ export class ChatView {
         h('span', { className: 'member-name' }, this.store.nameOf(m.userId), m.userId === me?.userId ? ' (you)' : ''),
         username ? h('span', { className: 'user-handle' }, `@${username}`) : null,
         m.role !== 'member' ? h('span', { className: 'role' }, m.role) : null,
+        Number(m.mutedUntil) > Date.now() ? h('span', { className: 'muted', title: `Muted until ${formatFullTime(m.mutedUntil)}` }, 'muted') : null,
+        canRemove(m)
+          ? h('button', { type: 'button', className: 'ghost member-menu-button', dataset: { memberAction: 'open' }, 'aria-haspopup': 'menu',
+              'aria-expanded': String(this.memberMenu === m.userId), 'aria-label': `Moderate ${this.store.nameOf(m.userId)}` }, '⋯')
+          : null,
         canRemove(m)
           ? h('button', { type: 'button', className: 'remove', 'aria-label': `Remove ${this.store.nameOf(m.userId)}` }, 'Remove')
           : null,
+        canRemove(m) && this.memberMenu === m.userId ? memberMenuNode(m, { canSetRoles: isAdmin || myRole === 'owner' }) : null,
       );
     }));
+  }
+
+  /** A member menu's control: open or close it, or one of its moderation actions. */
+  async memberAction(userId, control) {
+    const action = control.dataset.memberAction;
+    const room = this.store.rooms.get(this.store.openRoomId);
+    if (action === 'open') {
+      this.memberMenu = this.memberMenu === userId ? null : userId;
+      if (room) this.renderMembers(room);
+      this.memberList.querySelector(`li[data-user-id="${CSS.escape(userId)}"] .member-menu button`)?.focus();
+      return;
+    }
+    showError(this.membersError, '');
+    control.disabled = true;
+    try {
+      await this.actions.onModerate(userId, action);
+      this.memberMenu = null;
+      const now = this.store.rooms.get(this.store.openRoomId);
+      if (now && !this.membersPanel.hidden) this.renderMembers(now);
+    } catch (error) {
+      showError(this.membersError, humanError(error));
+      control.disabled = false;
+    }
   }
 
   askToLeave(ask) {
@@ -1009,4 +1044,19 @@ export function splitMessage(text, max) {
   }
   if (rest.length) parts.push(rest.join(''));
   return parts.filter((part) => part.trim());
+}
+
+/** A member's moderation menu: mute for an hour, unmute, kick, ban, and (owners, admins) a role. */
+function memberMenuNode(member, { canSetRoles }) {
+  const item = (action, label, className) => h('button', { type: 'button', role: 'menuitem', className, dataset: { memberAction: action } }, label);
+  return h(
+    'div',
+    { className: 'member-menu', role: 'menu', 'aria-label': 'Moderation' },
+    item('mute', 'Mute for 1 hour'),
+    item('unmute', 'Unmute'),
+    item('kick', 'Kick from the room', 'danger-outline'),
+    item('ban', 'Ban from the room', 'danger-outline'),
+    canSetRoles && member.role !== 'moderator' ? item('make-moderator', 'Make moderator') : null,
+    canSetRoles && member.role === 'moderator' ? item('make-member', 'Make member') : null,
+  );
 }
