@@ -46,7 +46,8 @@ export class ChatView {
   /**
    * @param {import('./store.js').Store} store
    * @param {object} actions
-   * @param {(text: string, attachments: string[]) => void} actions.onSend attachments: fileIds
+   * @param {(text: string, attachments: string[], replyTo: number|null) => void} actions.onSend
+   *   attachments: fileIds; replyTo: the seq of the message answered
    * @param {Function} actions.onUpload uploads a file to a room (RestClient.uploadFile)
    * @param {import('./files.js').FileLinks} actions.fileLinks signed links of attachments
    * @param {() => void} actions.onNearTop

@@ -143,7 +143,7 @@ class BrowserMessagingTest {
   }
 
   @Test
-  @DisplayName("a user edits their message and reacts to another's: the other page shows the edit and the reaction's count and who")
+  @DisplayName("a user edits their message and reacts to another's: the other page shows the edit and the reaction's count and who; a reply carries its quote")
   void editAndReactShowOnTheOtherPage() throws Exception {
     Api.User writer = fx.newUser("edit-writer");
     Api.User reader = fx.newUser("edit-reader");
@@ -181,6 +181,16 @@ class BrowserMessagingTest {
     By mine = By.cssSelector("li.message[data-seq='" + question + "'] button.reaction.mine[data-emoji='👍']");
     assertThat(waiting(writerPage).until(ExpectedConditions.visibilityOfElementLocated(mine)).getAttribute("aria-pressed"))
         .isEqualTo("true");
+
+    // The reader answers the edited message: the quote shows above the composer, then above the reply.
+    clickOnMessage(readerPage, typo, "button[data-action='reply']");
+    waiting(readerPage).until(ExpectedConditions.visibilityOfElementLocated(By.id("reply-bar")));
+    assertThat(readerPage.findElement(By.id("reply-excerpt")).getText()).isEqualTo("see you at 6");
+    Browsers.send(readerPage, "great, I bring the cake");
+    WebElement reply = awaitMessage(writerPage, "great, I bring the cake");
+    assertThat(reply.findElement(By.cssSelector(".quote .quote-text")).getText()).isEqualTo("see you at 6");
+    assertThat(reply.findElement(By.cssSelector(".quote .quote-sender")).getText()).isEqualTo(writer.username());
+    assertThat(readerPage.findElement(By.id("reply-bar")).isDisplayed()).as("the reply bar goes with the send").isFalse();
     screenshot(readerPage, "messaging-edit-react-reader");
     screenshot(writerPage, "messaging-edit-react-writer");
   }
