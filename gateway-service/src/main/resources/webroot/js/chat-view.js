@@ -180,6 +180,12 @@ export class ChatView {
       const action = event.target.closest('[data-action]');
       const message = action && action.closest('li[data-seq]');
       if (message) this.messageAction(Number(message.dataset.seq), action);
+      // Touch screens have no hover: a tap on a message shows its actions (CSS, hover: none).
+      const tapped = !action && !event.target.closest('a, button, textarea') && event.target.closest('li.message[data-seq]');
+      if (tapped) {
+        for (const other of this.list.querySelectorAll('li.message.touched')) if (other !== tapped) other.classList.remove('touched');
+        tapped.classList.toggle('touched');
+      }
     });
     this.list.addEventListener('submit', (event) => {
       const message = event.target.closest('li[data-seq]');
