@@ -9,6 +9,9 @@
  * @property {Set<number>} early seqs above `held + 1` delivered ahead of a gap
  * @property {number} latest the highest seq the room is known to have reached
  * @property {string|null} epoch
+ * @property {number|null} updatedSeq the highest `updatedSeq` (docs/protocol.md, chat.sync, Edits
+ *   and deletes) up to which the room's changes were received; null while unknown (a room met
+ *   afresh: its first chat.sync asks from 0 once and takes where the room stands)
  */
 
 export class RoomCursors {
@@ -36,7 +39,7 @@ export class RoomCursors {
     const seq = Number.isInteger(lastSeq) && lastSeq > 0 ? lastSeq : 0;
     const room = this.rooms.get(roomId);
     if (!room) {
-      this.rooms.set(roomId, { held: seq, early: new Set(), latest: seq, epoch: null });
+      this.rooms.set(roomId, { held: seq, early: new Set(), latest: seq, epoch: null, updatedSeq: null });
     } else if (room.held === null) {
       room.held = seq;
       room.latest = Math.max(room.latest, seq);
@@ -100,7 +103,35 @@ export class RoomCursors {
     room.held = null;
     room.latest = 0;
     room.early.clear();
+    room.updatedSeq = null; // a new epoch numbers its changes afresh too
     return true;
+  }
+
+  /** @returns {number|null} the room's held `updatedSeq`, null while unknown */
+  updatedSeq(roomId) {
+    const room = this.rooms.get(roomId);
+    return room ? room.updatedSeq : null;
+  }
+
+  /**
+   * Raises the room's held `updatedSeq` (a `message.updated` event's, a change's, or a sync
+   * answer's `changes.updatedSeq`); it never goes back.
+   */
+  noteChange(roomId, updatedSeq) {
+    const room = this.rooms.get(roomId);
+    if (!room || !Number.isInteger(updatedSeq) || updatedSeq < 0) return;
+    room.updatedSeq = Math.max(room.updatedSeq ?? 0, updatedSeq);
+  }
+
+  /**
+   * Where chat.sync's `changes` continue, for the rooms of `positions()`: {roomId: updatedSeq},
+   * null for a room whose position is not known yet.
+   * @returns {Record<string, number|null>}
+   */
+  changePositions() {
+    const result = {};
+    for (const [roomId, room] of this.rooms) if (room.held !== null) result[roomId] = room.updatedSeq;
+    return result;
   }
 
   /**

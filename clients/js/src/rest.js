@@ -253,6 +253,52 @@ export class RestClient {
     return this.call('POST', `/rooms/${encodeURIComponent(roomId)}/messages`, { body });
   }
 
+  /**
+   * The messages around `seq` (the message in its context, e.g. a search result's), ascending.
+   * Not a page the client continues from: the epoch is not checked here.
+   * @returns {Promise<import('./types.js').HistoryPage>}
+   */
+  async messagesAround(roomId, seq) {
+    const result = await this.call('GET', `/rooms/${encodeURIComponent(roomId)}/messages?around=${encodeURIComponent(String(seq))}`);
+    return {
+      messages: ((result && result.messages) || []).map((m) => ({ roomId, ...m })),
+      hasMore: Boolean(result && result.hasMore),
+      epoch: (result && result.epoch) ?? null,
+    };
+  }
+
+  /**
+   * Searches the text of the messages of my rooms (or of one room), newest first; `before` pages
+   * on (the server's cursor). Resolves with the answer as it is: `{results: [{roomId, seq, text,
+   * …}], …}`.
+   * @param {string} query
+   * @param {{roomId?: string, before?: string|number}} [options]
+   */
+  search(query, { roomId, before } = {}) {
+    const params = new URLSearchParams({ q: query });
+    if (roomId) params.set('roomId', roomId);
+    if (before !== undefined && before !== null) params.set('before', String(before));
+    return this.call('GET', `/search?${params}`);
+  }
+
+  /** Gives a member of a group room the role `owner`, `moderator` or `member` (owners; admins). */
+  setMemberRole(roomId, userId, role) {
+    return this.call('PUT', `/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}/role`, { body: { role } });
+  }
+
+  /**
+   * A moderator's action on a member: `mute` (for `durationSec`), `unmute`, `kick`, `ban`,
+   * `unban`; `reason` is shown to them.
+   * @param {string} roomId
+   * @param {{action: 'mute'|'unmute'|'kick'|'ban'|'unban', userId: string, durationSec?: number, reason?: string}} action
+   */
+  moderate(roomId, { action, userId, durationSec, reason }) {
+    const body = { action, userId };
+    if (durationSec !== undefined && durationSec !== null) body.durationSec = durationSec;
+    if (reason) body.reason = reason;
+    return this.call('POST', `/rooms/${encodeURIComponent(roomId)}/moderation`, { body });
+  }
+
   /** Every member's delivered/read watermark in a room: [{userId, delivered, read}]. */
   async receipts(roomId) {
     const result = await this.call('GET', `/rooms/${encodeURIComponent(roomId)}/receipts`);
@@ -415,10 +461,13 @@ function errorOf(status, payload, retryAfterHeader) {
   const error = payload && payload.error;
   const message = (error && error.message) || STATUS_TEXT[status] || `Request failed (HTTP ${status}).`;
   const retryAfter = Number(retryAfterHeader);
-  return new ChatError((error && error.code) || `http_${status}`, message, {
+  const chatError = new ChatError((error && error.code) || `http_${status}`, message, {
     status,
     retryAfterMs: retryAfter > 0 ? retryAfter * 1000 : retryAfterFromText(message),
   });
+  // A muted member's refused send says until when (epoch ms).
+  if (error && Number.isFinite(error.mutedUntil)) chatError.mutedUntil = error.mutedUntil;
+  return chatError;
 }
 
 async function readJson(response) {

@@ -15,7 +15,26 @@
  * @property {string[]} mentions user ids named as `@username`
  * @property {number} ts epoch ms when chat-service accepted it (show it, never order by it)
  * @property {number|null} editedAt
+ * @property {boolean} deleted a tombstone: `text` is `""`, `deletedAt` says when
+ * @property {number} [deletedAt]
+ * @property {number} [updatedSeq] its place in the room's changes (edited, deleted or reacted to)
+ * @property {Quote} [quote] on a reply: what it shows of the message it answers
+ * @property {Reaction[]} [reactions] only when it has some
+ */
+
+/**
+ * @typedef {object} Quote
+ * @property {number} seq
+ * @property {string} senderId
+ * @property {string} excerpt the first code points of its text, `""` once it was deleted
  * @property {boolean} deleted
+ */
+
+/**
+ * @typedef {object} Reaction
+ * @property {string} emoji
+ * @property {number} count how many members reacted with it
+ * @property {string[]} userIds the first of them (at most REACTION_NAMES_SHOWN)
  */
 
 /**
@@ -109,7 +128,13 @@
 /** @typedef {{type:'message', message: Message, source: 'live'|'sync'|'send'}} MessageEvent
  *  A message the client had not delivered before (each seq once per epoch): live from the socket,
  *  from a catch-up or gap fill (`sync`), or the acknowledgement of our own send. */
-/** @typedef {{type:'message.updated', message: Message}} MessageUpdatedEvent an edit or delete */
+/**
+ * An edit, delete or reaction change: the message as it now is. Source `live` (the server's
+ * event), `sync` (a chat.sync's `changes` after a reconnect) or `request` (the answer to this
+ * client's own edit(), deleteMessage() or react()). The same change may come by more than one:
+ * keep the copy with the higher `updatedSeq`.
+ * @typedef {{type:'message.updated', message: Message, source: 'live'|'sync'|'request'}} MessageUpdatedEvent
+ */
 /** @typedef {{type:'room', event:'joined'|'left'|'updated', room: Room}} RoomEvent */
 /** @typedef {{type:'rooms', rooms: Room[], reconnect: boolean}} RoomsEvent the full room list,
  *  read again after a reconnect (rooms joined or left meanwhile) */

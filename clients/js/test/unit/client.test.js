@@ -168,3 +168,94 @@ test('send passes attachments on in chat.send, with empty text allowed; without 
   assert.equal(frames[0].text, '');
   assert.equal('attachments' in frames[1], false);
 });
+
+/** A gateway whose edit, delete and react answer like the server's, and that keeps every request. */
+function messagingGateway(frames) {
+  const stored = { roomId: 'r1', seq: 2, senderId: 'u1', text: 'hello', editedAt: null, deleted: false };
+  let updatedSeq = 0;
+  const answer = (socket, frame, changed) => {
+    frames.push({ address: frame.address, body: frame.body });
+    Object.assign(stored, changed, { updatedSeq: ++updatedSeq });
+    socket.reply(frame, { ...stored });
+  };
+  return fakeGateway({
+    'chat.edit': (socket, frame) => answer(socket, frame, { text: frame.body.text, editedAt: 1000 }),
+    'chat.delete': (socket, frame) => answer(socket, frame, { text: '', deleted: true }),
+    'chat.react': (socket, frame) => answer(socket, frame, { reactions: [{ emoji: frame.body.emoji, count: 1, userIds: ['u1'] }] }),
+    'chat.send': (socket, frame) => {
+      frames.push({ address: frame.address, body: frame.body });
+      socket.reply(frame, { roomId: 'r1', seq: 3, senderId: 'u1', clientMsgId: frame.body.clientMsgId, text: frame.body.text, replyTo: frame.body.replyTo });
+    },
+  });
+}
+
+test('edit, deleteMessage, react and reply send their requests; each answer is handed on as message.updated at once', async (t) => {
+  const frames = [];
+  const gateway = messagingGateway(frames);
+  const client = await signedIn(t, gateway, backend());
+  await online(client);
+  const updates = [];
+  client.on('message.updated', ({ message, source }) => updates.push(`${message.seq}:${message.updatedSeq}:${source}`));
+
+  assert.equal((await client.react('r1', 2, '👍')).reactions[0].emoji, '👍');
+  assert.equal((await client.react('r1', 2, '👍', false)).seq, 2);
+  assert.equal((await client.edit('r1', 2, 'hello, fixed')).text, 'hello, fixed');
+  assert.equal((await client.deleteMessage('r1', 2)).deleted, true);
+  const reply = await client.reply('r1', 2, 'answering', { clientMsgId: 'c9' });
+
+  assert.deepEqual(frames.map((f) => [f.address, f.body]), [
+    ['chat.react', { roomId: 'r1', seq: 2, emoji: '👍', on: true }],
+    ['chat.react', { roomId: 'r1', seq: 2, emoji: '👍', on: false }],
+    ['chat.edit', { roomId: 'r1', seq: 2, text: 'hello, fixed' }],
+    ['chat.delete', { roomId: 'r1', seq: 2 }],
+    ['chat.send', { roomId: 'r1', clientMsgId: 'c9', text: 'answering', replyTo: 2 }],
+  ]);
+  assert.equal(reply.replyTo, 2);
+  assert.deepEqual(updates, ['2:1:request', '2:2:request', '2:3:request', '2:4:request']);
+});
+
+test('a refused edit rejects with the server\'s code and hands nothing on', async (t) => {
+  const gateway = fakeGateway({ 'chat.edit': (socket, frame) => socket.fail(frame, 'forbidden', 'you may edit only your own messages', 403) });
+  const client = await signedIn(t, gateway, backend());
+  await online(client);
+  const updates = [];
+  client.on('message.updated', (event) => updates.push(event));
+  await assert.rejects(client.edit('r1', 2, 'not mine'), { code: 'forbidden' });
+  assert.deepEqual(updates, []);
+});
+
+test('catch-up asks chat.sync for changes: from 0 once for a room met afresh, then from where the last answer left; live events do not move it', async (t) => {
+  const syncs = [];
+  let round = 0;
+  const gateway = fakeGateway({
+    'chat.sync': (socket, frame) => {
+      syncs.push(frame.body);
+      round++;
+      const changes = round === 1
+        // The first answer: where the room stands (the change of seq 9, not held yet, is dropped).
+        ? { messages: [{ seq: 2, text: 'old edit', updatedSeq: 1 }, { seq: 9, text: 'far', updatedSeq: 2 }], hasMore: true, updatedSeq: 12 }
+        : { messages: [{ seq: 3, text: '', deleted: true, updatedSeq: 14 }], hasMore: false, updatedSeq: 14 };
+      socket.reply(frame, { rooms: { r1: { messages: [], hasMore: false, epoch: 'e', changes } } });
+    },
+  });
+  const client = await signedIn(t, gateway, backend());
+  const updates = [];
+  client.on('message.updated', ({ message, source }) => updates.push(`${message.roomId}:${message.seq}:${message.updatedSeq}:${source}`));
+  await client.api.listRooms(); // r1 at lastSeq 3
+  const first = client.next('connected');
+  client.connect();
+  await first;
+
+  // A live event of a later change, then the socket drops.
+  gateway.sockets[0].receive({ type: 'rec', address: 'user.u1', body: { type: 'message.updated', message: { roomId: 'r1', seq: 1, updatedSeq: 20 } } });
+  const back = client.next('connected');
+  gateway.sockets[0].serverClose(1006, 'lost');
+  await back;
+
+  assert.deepEqual(syncs, [
+    { rooms: { r1: 3 }, changes: { r1: 0 } },
+    { rooms: { r1: 3 }, changes: { r1: 12 } },
+  ]);
+  assert.deepEqual(updates, ['r1:2:1:sync', 'r1:1:20:live', 'r1:3:14:sync']);
+  assert.equal(client.cursors.updatedSeq('r1'), 14);
+});

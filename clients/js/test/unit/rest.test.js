@@ -208,3 +208,31 @@ test('fileLinks asks GET /files/links in batches of 100 ids and keeps the earlie
   assert.deepEqual(links.get('f_149'), { url: '/u/f_149', thumbnailUrl: '/t/f_149' });
   assert.equal(expiresAt, 1050);
 });
+
+test('search, messagesAround, setMemberRole and moderate call their endpoints; a refusal keeps mutedUntil', async () => {
+  const { rest, calls } = restWith({
+    'GET /search': () => ({ body: { results: [{ roomId: 'r1', seq: 4, text: 'found it' }] } }),
+    'GET /rooms/r1/messages': () => ({ body: { messages: [{ seq: 3 }, { seq: 4 }], hasMore: true, epoch: 'e' } }),
+    'PUT /rooms/r1/members/u2/role': () => ({ status: 204 }),
+    'POST /rooms/r1/moderation': (request) => (request.body.action === 'kick'
+      ? { status: 403, body: { error: { code: 'forbidden', message: 'you are muted', mutedUntil: 1_900_000_000_000 } } }
+      : { status: 204 }),
+  });
+
+  assert.equal((await rest.search('found it', { roomId: 'r1', before: 9 })).results[0].seq, 4);
+  assert.deepEqual((await rest.messagesAround('r1', 4)).messages.map((m) => `${m.roomId}:${m.seq}`), ['r1:3', 'r1:4']);
+  await rest.setMemberRole('r1', 'u2', 'moderator');
+  await rest.moderate('r1', { action: 'mute', userId: 'u2', durationSec: 3600, reason: 'calm down' });
+  await assert.rejects(rest.moderate('r1', { action: 'kick', userId: 'u2' }), { code: 'forbidden', mutedUntil: 1_900_000_000_000 });
+
+  assert.deepEqual(calls.map((c) => `${c.method} ${new URL(c.url).pathname}${new URL(c.url).search}`), [
+    'GET /api/v1/search?q=found+it&roomId=r1&before=9',
+    'GET /api/v1/rooms/r1/messages?around=4',
+    'PUT /api/v1/rooms/r1/members/u2/role',
+    'POST /api/v1/rooms/r1/moderation',
+    'POST /api/v1/rooms/r1/moderation',
+  ]);
+  assert.deepEqual(calls[2].body, { role: 'moderator' });
+  assert.deepEqual(calls[3].body, { action: 'mute', userId: 'u2', durationSec: 3600, reason: 'calm down' });
+  assert.deepEqual(calls[4].body, { action: 'kick', userId: 'u2' });
+});

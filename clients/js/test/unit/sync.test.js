@@ -63,3 +63,49 @@ test('no rooms: one empty chat.sync proves the socket; many rooms go in chunks',
   await syncRooms(async (body) => (asked.push(Object.keys(body.rooms).length), { rooms: {} }), cursors, () => true, { roomsPerRequest: 2 });
   assert.deepEqual(asked, [2, 2, 1]);
 });
+
+test('changes: asked from the held updatedSeq and followed from the last change; a room met afresh is asked from 0 once', async () => {
+  const asked = [];
+  const answers = [
+    {
+      rooms: {
+        a: { messages: [], hasMore: false, epoch: 'ea', changes: { messages: [{ seq: 2, updatedSeq: 6 }, { seq: 1, updatedSeq: 7 }], hasMore: true, updatedSeq: 9 } },
+        b: { messages: [], hasMore: false, epoch: 'eb', changes: { messages: [{ seq: 1, updatedSeq: 1 }], hasMore: true, updatedSeq: 40 } },
+      },
+    },
+    { rooms: { a: { messages: [], hasMore: false, epoch: 'ea', changes: { messages: [{ seq: 3, updatedSeq: 9 }], hasMore: false, updatedSeq: 9 } } } },
+  ];
+  const taken = [];
+  const result = await syncRooms(
+    async (body) => {
+      asked.push(body);
+      return answers.shift();
+    },
+    { a: 3, b: 1 },
+    () => true,
+    {
+      changes: { a: 5, b: null },
+      onChanges: (roomId, changes, settled) => taken.push(`${roomId}:${changes.messages.map((m) => m.updatedSeq).join(',')}:${settled}`),
+    },
+  );
+  assert.deepEqual(asked, [
+    { rooms: { a: 3, b: 1 }, changes: { a: 5, b: 0 } },
+    { rooms: { a: 3 }, changes: { a: 7 } },
+  ]);
+  assert.deepEqual(taken, ['a:6,7:false', 'b:1:true', 'a:9:true']);
+  assert.deepEqual(result, { rounds: 2, messages: 4, complete: true });
+});
+
+test('changes: a room the byte budget did not reach is asked again from the same updatedSeq; without changes none are asked', async () => {
+  const asked = [];
+  const answers = [
+    { rooms: { a: { messages: [], hasMore: true, epoch: null, changes: { messages: [], hasMore: true, updatedSeq: 4 } }, b: { messages: msgs(1, 1), hasMore: false, epoch: 'eb' } } },
+    { rooms: { a: { messages: msgs(2, 2), hasMore: false, epoch: 'ea', changes: { messages: [], hasMore: false, updatedSeq: 4 } } } },
+  ];
+  await syncRooms(async (body) => (asked.push(body), answers.shift()), { a: 1, b: 0 }, () => true, { changes: { a: 3 } });
+  assert.deepEqual(asked, [{ rooms: { a: 1, b: 0 }, changes: { a: 3 } }, { rooms: { a: 1 }, changes: { a: 3 } }]);
+
+  asked.length = 0;
+  await syncRooms(async (body) => (asked.push(body), { rooms: {} }), { a: 1 }, () => true);
+  assert.deepEqual(asked, [{ rooms: { a: 1 } }]);
+});

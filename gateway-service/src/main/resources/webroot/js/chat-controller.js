@@ -6,10 +6,12 @@
 import { Activity } from './activity.js';
 import { api, client, PAGE_SIZE } from './api.js';
 import { ChatView } from './chat-view.js';
-import { humanError } from './errors.js';
+import { humanError, isMissingEndpoint } from './errors.js';
 import { FileLinks } from './files.js';
 import { ConnectionState, SYNC_PAGE_SIZE, uuid } from './lib/chat-client.js';
+import { SearchView } from './search-view.js';
 import { SidebarView } from './sidebar-view.js';
+import { formatFullTime } from './util.js';
 
 /** Safety stop for gap fills, should a server keep answering hasMore without progress. */
 const MAX_CATCH_UP_ROUNDS = 100;
@@ -18,6 +20,9 @@ const MAX_CATCH_UP_ROUNDS = 100;
  * this many (PAGE_SIZE each); beyond, the divider sits at the oldest held and scrolling up loads more.
  */
 const MAX_UNREAD_PAGES = 20;
+
+/** "Mute 1 h" in the member menu. */
+const MUTE_SECONDS = 3600;
 
 const STATUS_TEXT = {
   [ConnectionState.CONNECTING]: 'Connecting…',
@@ -49,7 +54,7 @@ export class ChatController {
       onCreateRoom: (name, usernames) => this.createRoom(name, usernames),
     });
     this.chat = new ChatView(store, {
-      onSend: (text, attachments) => this.send(text, attachments),
+      onSend: (text, attachments, replyTo) => this.send(text, attachments, replyTo),
       onUpload: (roomId, file, options) => api.uploadFile(roomId, file, options),
       fileLinks: new FileLinks((fileIds) => api.fileLinks(fileIds)),
       onNearTop: () => this.loadOlder(),
@@ -60,7 +65,19 @@ export class ChatController {
       onMessagesSeen: (seq) => this.activity.messagesSeen(seq),
       onRemoveMember: (userId) => this.removeMember(userId),
       onRenameRoom: (name) => this.renameRoom(name),
+      onEdit: (seq, text) => this.changeMessage(() => client.edit(this.store.openRoomId, seq, text)),
+      onDelete: (seq) => this.changeMessage(() => client.deleteMessage(this.store.openRoomId, seq)),
+      onReact: (seq, emoji, on) => this.react(seq, emoji, on),
+      onJump: (seq) => this.showInContext(this.store.openRoomId, seq),
+      onModerate: (userId, action) => this.moderate(userId, action),
     });
+    this.search = new SearchView(store, {
+      onSearch: (query, options) => api.search(query, options),
+      onShowResult: (roomId, seq) => this.showSearchResult(roomId, seq),
+    });
+    this.notice = document.getElementById('moderation-notice');
+    this.noticeText = document.getElementById('moderation-notice-text');
+    document.getElementById('moderation-notice-close').addEventListener('click', () => this.showNotice(''));
     this.activity = new Activity(store, {
       sidebar: this.sidebar,
       chat: this.chat,
@@ -94,13 +111,15 @@ export class ChatController {
   listen() {
     const on = (type, listener) => this.unsubscribe.push(client.on(type, listener));
     on('message', ({ message }) => this.ingest(message));
-    on('message.updated', ({ message }) => this.ingest(message));
+    // Edits, deletes and reactions: live, caught up after a reconnect, or my own request's answer.
+    on('message.updated', ({ message }) => this.applyUpdate(message));
     on('room', ({ event, room }) => this.handleRoomEvent(event, room));
     on('rooms', ({ rooms }) => this.roomsReloaded(rooms));
     on('epoch', ({ roomId }) => this.epochChanged(roomId));
     on('typing', (event) => this.activity.handleEvent(event));
     on('receipt', (event) => this.activity.handleEvent(event));
     on('presence', (event) => this.activity.handleEvent(event));
+    on('moderation', (event) => this.moderationEvent(event));
     on('outbox', ({ item }) => this.outboxChanged(item));
     // The gateway drains: the client comes back within a second, elsewhere. Not an error.
     on('reconnect', ({ reason }) => console.info(`the server asked us to reconnect (${reason})`));
@@ -119,6 +138,9 @@ export class ChatController {
     this.searchSeq++;
     this.activity.stop();
     this.sidebar.reset();
+    this.search.reset();
+    this.search.roomChanged(null);
+    this.showNotice('');
     this.chat.showNoRoom();
     this.setConnectionState(ConnectionState.CONNECTING);
   }
@@ -218,6 +240,146 @@ export class ChatController {
     this.activity.messageIngested(message, { own, isNew });
   }
 
+  /**
+   * A changed message replaces the held copy of its seq when it is a newer version; a change of
+   * a message the page does not hold is dropped (it comes as it is now when its page loads).
+   */
+  applyUpdate(message) {
+    const timeline = this.store.timelines.get(message.roomId);
+    if (!timeline || !timeline.messages.has(message.seq)) return;
+    if (timeline.put(message) !== 'updated') return;
+    if (this.store.openRoomId !== message.roomId || !timeline.loaded) return;
+    this.chat.upsertMessage(message, timeline);
+    if (message.deleted) this.chat.redrawRepliesTo(message.seq);
+  }
+
+  /** An edit or delete of the open room's message; its answer is applied as it comes back. */
+  async changeMessage(request) {
+    if (!this.store.openRoomId) return;
+    await request();
+  }
+
+  /** My reaction on or off; remembered, since a long list of names may not show mine. */
+  async react(seq, emoji, on) {
+    const roomId = this.store.openRoomId;
+    if (!roomId) return;
+    const message = await client.react(roomId, seq, emoji, on);
+    this.store.setMyReaction(roomId, seq, emoji, on);
+    if (message) this.applyUpdate({ roomId, ...message });
+    // Idempotent answers change nothing held: draw the held copy with my reaction's new state.
+    this.chat.redraw(seq);
+  }
+
+  /**
+   * Shows a message of a room: opens the room, loads older pages back to it (at most
+   * MAX_UNREAD_PAGES) and brings it on screen. False when it could not be reached that way.
+   */
+  async showInContext(roomId, seq) {
+    if (!this.store.rooms.has(roomId)) return false;
+    if (this.store.openRoomId !== roomId || !this.chat.screen.classList.contains('room-open')) await this.openRoom(roomId);
+    const timeline = this.store.timelines.get(roomId);
+    for (let page = 0; timeline && timeline.loaded && !timeline.messages.has(seq) && timeline.hasMoreOlder && page < MAX_UNREAD_PAGES; page++) {
+      if (this.store.openRoomId !== roomId) return false;
+      const lowest = timeline.lowestSeq;
+      await this.loadOlder();
+      if (timeline.lowestSeq === lowest) break; // no progress (an error, or a load already running)
+    }
+    if (this.store.openRoomId !== roomId || !timeline || !timeline.messages.has(seq)) return false;
+    this.chat.jumpTo(seq);
+    return true;
+  }
+
+  /**
+   * A search result: the message in its room when it is held or can be loaded back to; else the
+   * messages around it (`?around=`) for the search panel to show. A server that does not know
+   * `around` answers its newest page, without the message: then only the room opens.
+   */
+  async showSearchResult(roomId, seq) {
+    if (await this.showInContextIfNear(roomId, seq)) return { shown: true };
+    let context = null;
+    try {
+      const page = await api.messagesAround(roomId, seq);
+      if (page.messages.some((m) => m.seq === seq)) context = page.messages;
+    } catch (error) {
+      if (!isMissingEndpoint(error)) throw error;
+    }
+    if (context) return { shown: false, context };
+    return { shown: await this.showInContext(roomId, seq) };
+  }
+
+  /** The room opened, and the message shown when the timeline already reaches it. */
+  async showInContextIfNear(roomId, seq) {
+    if (!this.store.rooms.has(roomId)) return false;
+    if (this.store.openRoomId !== roomId || !this.chat.screen.classList.contains('room-open')) await this.openRoom(roomId);
+    const timeline = this.store.timelines.get(roomId);
+    if (this.store.openRoomId !== roomId || !timeline || !timeline.messages.has(seq)) return false;
+    this.chat.jumpTo(seq);
+    return true;
+  }
+
+  // --- moderation ---
+
+  /**
+   * A moderator's action from the member list: mute for an hour, unmute, kick, ban, or a new
+   * role. The room's members are read again after it (the `room` event follows for the others).
+   */
+  async moderate(userId, action) {
+    const roomId = this.store.openRoomId;
+    if (!roomId) return;
+    try {
+      if (action === 'make-moderator' || action === 'make-member') {
+        await api.setMemberRole(roomId, userId, action === 'make-moderator' ? 'moderator' : 'member');
+      } else {
+        await api.moderate(roomId, { action, userId, durationSec: action === 'mute' ? MUTE_SECONDS : undefined });
+      }
+    } catch (error) {
+      if (isMissingEndpoint(error)) throw new Error('Moderation is not available on this server.');
+      throw error;
+    }
+    await this.reloadRoom(roomId);
+  }
+
+  /** Reads a room again (members, roles); a room no longer mine goes from the page. */
+  async reloadRoom(roomId) {
+    try {
+      const room = await api.getRoom(roomId);
+      this.store.upsertRoom(room);
+      this.sidebar.renderRooms();
+      if (this.store.openRoomId === roomId) this.chat.updateHeader(this.store.rooms.get(roomId));
+    } catch (error) {
+      if (error.code === 'not_found') this.removeRoom(roomId);
+    }
+  }
+
+  /**
+   * `moderation` event: about me, the page says what happened and why (until when, the
+   * reason); about another member, their role or presence in the room changed.
+   */
+  moderationEvent(event) {
+    const { roomId, userId, action } = event;
+    if (!roomId || !action) return;
+    const room = this.store.rooms.get(roomId);
+    if (userId && userId === this.store.me?.userId) {
+      const name = room ? `“${this.store.roomName(room)}”` : 'a room';
+      const until = Number(event.mutedUntil ?? event.until);
+      const reason = typeof event.reason === 'string' && event.reason ? ` Reason: ${event.reason}` : '';
+      const text = {
+        mute: `You were muted in ${name}${Number.isFinite(until) && until > 0 ? ` until ${formatFullTime(until)}` : ''}.`,
+        unmute: `You may write in ${name} again.`,
+        kick: `You were removed from ${name}.`,
+        ban: `You were banned from ${name}.`,
+        unban: `You are no longer banned from ${name}.`,
+      }[action];
+      if (text) this.showNotice(text + (action === 'unmute' || action === 'unban' ? '' : reason));
+    }
+    if (room) this.reloadRoom(roomId);
+  }
+
+  showNotice(text) {
+    this.noticeText.textContent = text;
+    this.notice.hidden = !text;
+  }
+
   /** A message for a room we do not list (its "joined" event is late or was missed). */
   async discoverRoom(roomId) {
     if (this.fetchingRooms.has(roomId)) return;
@@ -298,6 +460,7 @@ export class ChatController {
     this.store.openRoomId = roomId;
     this.sidebar.renderRooms();
     this.chat.showRoom(room);
+    this.search.roomChanged(roomId);
     this.activity.roomOpened(roomId);
 
     const timeline = this.store.timeline(roomId);
@@ -352,6 +515,7 @@ export class ChatController {
 
   closeRoom() {
     this.store.openRoomId = null;
+    this.search.roomChanged(null);
     this.activity.roomClosed();
     this.chat.showNoRoom();
     this.sidebar.renderRooms();
@@ -484,15 +648,15 @@ export class ChatController {
    * The client's outbox keeps the message and its clientMsgId until the server has stored it,
    * resending after a reconnect; the page shows it as pending meanwhile.
    */
-  send(text, attachments = []) {
+  send(text, attachments = [], replyTo = null) {
     const roomId = this.store.openRoomId;
     if (!roomId) return;
     this.activity.messageSent(); // a sent message ends my typing at once, not after the idle wait
-    const pending = { clientMsgId: uuid(), roomId, text, attachments, state: 'sending', error: null };
+    const pending = { clientMsgId: uuid(), roomId, text, attachments, replyTo, state: 'sending', error: null };
     this.store.timeline(roomId).pending.set(pending.clientMsgId, pending);
     this.chat.addPending(pending);
     // Its fate arrives as `outbox` and `message` events.
-    client.send(roomId, text, { clientMsgId: pending.clientMsgId, attachments }).catch(() => {});
+    client.send(roomId, text, { clientMsgId: pending.clientMsgId, attachments, replyTo }).catch(() => {});
   }
 
   retry(clientMsgId) {
@@ -510,9 +674,16 @@ export class ChatController {
     const pending = this.store.timelines.get(item.roomId)?.pending.get(item.clientMsgId);
     if (!pending) return; // already acknowledged
     pending.state = item.state;
-    pending.error = item.state === 'failed' && item.error ? humanError(item.error) : null;
+    pending.error = item.state === 'failed' && item.error ? sendError(item.error) : null;
     if (!isOpen) return;
     this.chat.updatePending(pending);
     if (item.state === 'failed') this.chat.showComposerError(pending.error || '');
   }
+}
+
+/** Why a send failed; a muted member is told until when (docs: the refusal's `mutedUntil`). */
+function sendError(error) {
+  const until = Number(error.mutedUntil);
+  if (error.code === 'forbidden' && Number.isFinite(until) && until > 0) return `You are muted in this room until ${formatFullTime(until)}.`;
+  return humanError(error);
 }

@@ -7,6 +7,7 @@ import { EmojiPicker } from './emoji-picker.js';
 import { attachmentNode } from './files.js';
 import { humanError } from './errors.js';
 import { renderText } from './format.js';
+import { actionsNode, DELETED_TEXT, editorNode, quoteNode, reactionsNode } from './message-parts.js';
 import { isAround, presenceText } from './presence.js';
 import { showRoomInUrl } from './router.js';
 import { codePointLength, formatFullTime, formatTime, h, showError } from './util.js';
@@ -45,7 +46,8 @@ export class ChatView {
   /**
    * @param {import('./store.js').Store} store
    * @param {object} actions
-   * @param {(text: string, attachments: string[]) => void} actions.onSend attachments: fileIds
+   * @param {(text: string, attachments: string[], replyTo: number|null) => void} actions.onSend
+   *   attachments: fileIds; replyTo: the seq of the message answered
    * @param {Function} actions.onUpload uploads a file to a room (RestClient.uploadFile)
    * @param {import('./files.js').FileLinks} actions.fileLinks signed links of attachments
    * @param {() => void} actions.onNearTop
@@ -56,6 +58,11 @@ export class ChatView {
    * @param {(seq: number) => void} actions.onMessagesSeen messages of others up to seq are on screen
    * @param {(userId: string) => Promise<void>} actions.onRemoveMember removes a member (myself: leave)
    * @param {(name: string) => Promise<void>} actions.onRenameRoom renames the open group room
+   * @param {(seq: number, text: string) => Promise<void>} actions.onEdit edits my message of the open room
+   * @param {(seq: number) => Promise<void>} actions.onDelete deletes a message of the open room
+   * @param {(seq: number, emoji: string, on: boolean) => Promise<void>} actions.onReact my reaction on or off
+   * @param {(seq: number) => void} actions.onJump shows a message of the open room that is not on screen
+   * @param {(userId: string, action: string) => Promise<void>} actions.onModerate a member menu's action
    */
   constructor(store, actions) {
     this.store = store;
@@ -98,6 +105,13 @@ export class ChatView {
       roomId: () => this.store.openRoomId,
       showError: (message) => this.showComposerError(message),
     });
+    this.replyBar = document.getElementById('reply-bar');
+    this.replyName = document.getElementById('reply-to-name');
+    this.replyExcerpt = document.getElementById('reply-excerpt');
+    this.panel = null; // {seq, kind: 'react'|'menu'|'confirm-delete'}: the one message panel open
+    this.memberMenu = null; // the userId whose moderation menu is open
+    this.editing = null; // {seq, text, error}: my message being edited in place
+    this.replyTo = null; // the message the composer answers: {seq, senderId, text}
     this.draftRoomId = null; // the room whose draft the composer holds
     this.divider = null; // the "new messages" divider of the open room, if it has one
 
@@ -143,6 +157,9 @@ export class ChatView {
       const button = event.target.closest('button.remove');
       const li = button && button.closest('li[data-user-id]');
       if (li) this.removeMember(li.dataset.userId, button);
+      const control = event.target.closest('button[data-member-action]');
+      const member = control && control.closest('li[data-user-id]');
+      if (member) this.memberAction(member.dataset.userId, control);
     });
     this.renameForm.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -160,6 +177,45 @@ export class ChatView {
       const retry = event.target.closest('button.retry');
       const li = retry && retry.closest('li[data-client-msg-id]');
       if (li) this.actions.onRetry(li.dataset.clientMsgId);
+      const action = event.target.closest('[data-action]');
+      const message = action && action.closest('li[data-seq]');
+      if (message) this.messageAction(Number(message.dataset.seq), action);
+      // Touch screens have no hover: a tap on a message shows its actions (CSS, hover: none).
+      const tapped = !action && !event.target.closest('a, button, textarea') && event.target.closest('li.message[data-seq]');
+      if (tapped) {
+        for (const other of this.list.querySelectorAll('li.message.touched')) if (other !== tapped) other.classList.remove('touched');
+        tapped.classList.toggle('touched');
+      }
+    });
+    this.list.addEventListener('submit', (event) => {
+      const message = event.target.closest('li[data-seq]');
+      if (!message) return;
+      event.preventDefault();
+      this.saveEdit(Number(message.dataset.seq), event.target);
+    });
+    this.list.addEventListener('keydown', (event) => {
+      const message = event.target.closest('li[data-seq]');
+      if (!message) return;
+      if (event.key === 'Escape' && (this.editing || this.panel)) {
+        event.preventDefault();
+        if (this.editing && event.target.matches('textarea.edit-text')) this.cancelEdit();
+        else this.closePanel();
+        return;
+      }
+      if (event.target.matches('textarea.edit-text') && event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.saveEdit(Number(message.dataset.seq), event.target.form);
+      }
+    });
+    // A click outside the open panel closes it.
+    document.addEventListener('pointerdown', (event) => {
+      if (!this.panel) return;
+      const li = this.nodes.get(this.panel.seq);
+      if (!li || !li.querySelector('.message-actions')?.contains(event.target)) this.closePanel();
+    });
+    document.getElementById('reply-cancel').addEventListener('click', () => {
+      this.setReplyTo(null);
+      this.composer.focus();
     });
     document.getElementById('back-to-rooms').addEventListener('click', () => {
       showRoomInUrl(null);
@@ -216,8 +272,10 @@ export class ChatView {
     this.showComposerError('');
     // The files go with the first part: they belong to what is said first.
     const attachments = this.files.fileIds;
-    texts.forEach((text, i) => this.actions.onSend(text, i === 0 ? attachments : []));
+    const replyTo = this.replyTo ? this.replyTo.seq : null;
+    texts.forEach((text, i) => this.actions.onSend(text, i === 0 ? attachments : [], i === 0 ? replyTo : null));
     this.files.clear();
+    this.setReplyTo(null);
     this.composer.value = '';
     if (this.draftRoomId) this.store.setDraft(this.draftRoomId, '');
     this.updateCounter();
@@ -254,6 +312,7 @@ export class ChatView {
     this.emoji.disabled = true;
     this.files.disabled = true;
     this.files.clear();
+    this.resetMessageState();
     this.showDraft(null);
     this.addMemberForm.hidden = true;
     this.membersToggle.hidden = true;
@@ -279,6 +338,7 @@ export class ChatView {
     this.emoji.disabled = false;
     this.files.disabled = false;
     this.files.clear(); // files chosen for another room do not follow to this one
+    this.resetMessageState(); // nor a reply, an edit or an open panel
     this.showComposerError('');
     this.showDraft(room.roomId);
     this.showMembers(false);
@@ -318,6 +378,7 @@ export class ChatView {
     const room = show ? this.store.rooms.get(this.store.openRoomId) : null;
     this.membersPanel.hidden = !room;
     this.membersToggle.setAttribute('aria-expanded', String(Boolean(room)));
+    this.memberMenu = null;
     this.askToLeave(false);
     showError(this.membersError, '');
     if (room) this.renderMembers(room);
@@ -345,11 +406,40 @@ export class ChatView {
         h('span', { className: 'member-name' }, this.store.nameOf(m.userId), m.userId === me?.userId ? ' (you)' : ''),
         username ? h('span', { className: 'user-handle' }, `@${username}`) : null,
         m.role !== 'member' ? h('span', { className: 'role' }, m.role) : null,
+        Number(m.mutedUntil) > Date.now() ? h('span', { className: 'muted', title: `Muted until ${formatFullTime(m.mutedUntil)}` }, 'muted') : null,
+        canRemove(m)
+          ? h('button', { type: 'button', className: 'ghost member-menu-button', dataset: { memberAction: 'open' }, 'aria-haspopup': 'menu',
+              'aria-expanded': String(this.memberMenu === m.userId), 'aria-label': `Moderate ${this.store.nameOf(m.userId)}` }, '⋯')
+          : null,
         canRemove(m)
           ? h('button', { type: 'button', className: 'remove', 'aria-label': `Remove ${this.store.nameOf(m.userId)}` }, 'Remove')
           : null,
+        canRemove(m) && this.memberMenu === m.userId ? memberMenuNode(m, { canSetRoles: isAdmin || myRole === 'owner' }) : null,
       );
     }));
+  }
+
+  /** A member menu's control: open or close it, or one of its moderation actions. */
+  async memberAction(userId, control) {
+    const action = control.dataset.memberAction;
+    const room = this.store.rooms.get(this.store.openRoomId);
+    if (action === 'open') {
+      this.memberMenu = this.memberMenu === userId ? null : userId;
+      if (room) this.renderMembers(room);
+      this.memberList.querySelector(`li[data-user-id="${CSS.escape(userId)}"] .member-menu button`)?.focus();
+      return;
+    }
+    showError(this.membersError, '');
+    control.disabled = true;
+    try {
+      await this.actions.onModerate(userId, action);
+      this.memberMenu = null;
+      const now = this.store.rooms.get(this.store.openRoomId);
+      if (now && !this.membersPanel.hidden) this.renderMembers(now);
+    } catch (error) {
+      showError(this.membersError, humanError(error));
+      control.disabled = false;
+    }
   }
 
   askToLeave(ask) {
@@ -504,8 +594,11 @@ export class ChatView {
   /** Adds a new message in seq order, or replaces the shown copy of an edited one. */
   upsertMessage(message, timeline) {
     const follow = this.isNearBottom() || message.senderId === this.store.me?.userId;
-    const li = this.messageNode(message);
     const old = this.nodes.get(message.seq);
+    // An edit in progress keeps what was typed when the message is drawn again.
+    const area = this.editing && this.editing.seq === message.seq && old ? old.querySelector('textarea.edit-text') : null;
+    if (area) this.editing.text = area.value;
+    const li = this.messageNode(message);
     if (old) {
       if (this.readObserver) this.readObserver.unobserve(old);
       old.replaceWith(li);
@@ -616,6 +709,9 @@ export class ChatView {
     if (message.deleted) classes.push('deleted');
     if (!own && this.mentionsMe(message)) classes.push('mentions-me');
     const attachments = Array.isArray(message.attachments) ? message.attachments : [];
+    const editing = this.editing && this.editing.seq === message.seq && own && !message.deleted ? this.editing : null;
+    const panel = this.panel && this.panel.seq === message.seq && !message.deleted ? this.panel.kind : null;
+    const reactions = Array.isArray(message.reactions) && !message.deleted ? message.reactions : [];
     return h(
       'li',
       {
@@ -630,9 +726,16 @@ export class ChatView {
         message.editedAt && !message.deleted ? h('span', { className: 'edited' }, '(edited)') : null,
         mark ? markNode(mark) : null,
       ),
+      message.quote && !message.deleted ? this.quoteOf(message.quote) : null,
       // dir=auto isolates the text: a bidi override in it cannot reorder the page around it.
-      h('div', { className: 'text', dir: 'auto' },
-        message.deleted ? 'This message was deleted.' : renderText(message.text || '', { myUsername: this.store.me?.username })),
+      editing
+        ? editorNode(editing.text, editing.error)
+        : h('div', { className: 'text', dir: 'auto' },
+            message.deleted ? DELETED_TEXT : renderText(message.text || '', { myUsername: this.store.me?.username })),
+      reactions.length
+        ? reactionsNode(reactions, { nameOf: (userId) => this.store.nameOf(userId), isMine: (r) => this.isMyReaction(message, r) })
+        : null,
+      message.deleted ? null : actionsNode({ canEdit: own, canDelete: this.mayDelete(message), panel }),
       attachments.length && !message.deleted
         ? h(
             'ul',
@@ -659,11 +762,201 @@ export class ChatView {
           failed && pending.error ? `${PENDING_STATUS.failed}: ${pending.error}` : PENDING_STATUS[pending.state] || ''),
         failed ? h('button', { type: 'button', className: 'retry' }, 'Retry') : null,
       ),
+      pending.replyTo ? this.quoteOf(this.quoteOfHeld(pending.replyTo)) : null,
       h('div', { className: 'text', dir: 'auto' }, renderText(pending.text, { myUsername: this.store.me?.username })),
       pending.attachments && pending.attachments.length
         ? h('div', { className: 'attachments' }, `📎 ${pending.attachments.length} file${pending.attachments.length === 1 ? '' : 's'}`)
         : null,
     );
+  }
+
+  // --- edits, deletes, reactions, replies ---
+
+  resetMessageState() {
+    this.panel = null;
+    this.editing = null;
+    this.setReplyTo(null);
+  }
+
+  /** The open room's held copy of a message. */
+  heldMessage(seq) {
+    return this.store.timelines.get(this.store.openRoomId)?.messages.get(seq) || null;
+  }
+
+  /** Draws a held message again (a panel opened or closed, an edit began or ended). */
+  redraw(seq) {
+    const message = this.heldMessage(seq);
+    if (message && this.nodes.has(seq)) this.upsertMessage(message);
+  }
+
+  /** Owners and moderators of a group, and admins, delete anyone's message; others their own. */
+  mayDelete(message) {
+    const me = this.store.me;
+    if (message.senderId === me?.userId) return true;
+    if (Array.isArray(me?.roles) && me.roles.includes('admin')) return true;
+    const room = this.store.rooms.get(this.store.openRoomId);
+    if (!room || room.type !== 'group') return false;
+    const myRole = (Array.isArray(room.members) ? room.members : []).find((m) => m.userId === me?.userId)?.role;
+    return MANAGER_ROLES.has(myRole);
+  }
+
+  /**
+   * Whether a reaction is mine: the server's list says so when it is complete; past
+   * REACTION_NAMES_SHOWN names it is cut, and what this page last set counts.
+   */
+  isMyReaction(message, reaction) {
+    const me = this.store.me?.userId;
+    const userIds = Array.isArray(reaction.userIds) ? reaction.userIds : [];
+    if (userIds.includes(me)) return true;
+    if (userIds.length >= reaction.count) return false;
+    return this.store.myReaction(message.roomId || this.store.openRoomId, message.seq, reaction.emoji) === true;
+  }
+
+  /** A quote as the server stored it; deleted when the page holds the quoted message deleted. */
+  quoteOf(quote) {
+    const held = this.heldMessage(quote.seq);
+    return quoteNode(quote, { senderName: this.store.nameOf(quote.senderId), deleted: Boolean(quote.deleted || held?.deleted) });
+  }
+
+  /** What a pending reply quotes, from the held message it answers. */
+  quoteOfHeld(seq) {
+    const held = this.heldMessage(seq);
+    return { seq, senderId: held?.senderId, excerpt: held ? [...(held.text || '')].slice(0, 100).join('') : '', deleted: Boolean(held?.deleted) };
+  }
+
+  /** Replies on screen to `seq` show their quote again (it was deleted). */
+  redrawRepliesTo(seq) {
+    for (const [replySeq] of this.nodes) {
+      if (this.heldMessage(replySeq)?.replyTo === seq) this.redraw(replySeq);
+    }
+  }
+
+  /** A click on one of a stored message's controls. */
+  messageAction(seq, control) {
+    const action = control.dataset.action;
+    const message = this.heldMessage(seq);
+    if (!message) return;
+    switch (action) {
+      case 'open-react':
+      case 'open-menu': {
+        const kind = action === 'open-react' ? 'react' : 'menu';
+        this.openPanel(this.panel && this.panel.seq === seq && this.panel.kind === kind ? null : { seq, kind });
+        break;
+      }
+      case 'close-panel':
+        this.closePanel();
+        break;
+      case 'react':
+        this.closePanel();
+        this.react(message, control.dataset.emoji, true);
+        break;
+      case 'toggle-reaction': {
+        const reaction = (message.reactions || []).find((r) => r.emoji === control.dataset.emoji);
+        if (reaction) this.react(message, reaction.emoji, !this.isMyReaction(message, reaction));
+        break;
+      }
+      case 'reply':
+        this.closePanel();
+        this.setReplyTo(message);
+        this.composer.focus();
+        break;
+      case 'edit':
+        this.panel = null;
+        this.editing = { seq, text: message.text || '', error: '' };
+        this.redraw(seq);
+        this.nodes.get(seq)?.querySelector('textarea.edit-text')?.focus();
+        break;
+      case 'cancel-edit':
+        this.cancelEdit();
+        break;
+      case 'delete':
+        this.openPanel({ seq, kind: 'confirm-delete' });
+        break;
+      case 'confirm-delete':
+        this.closePanel();
+        this.actions.onDelete(seq).catch((error) => this.showComposerError(`Could not delete the message: ${humanError(error)}`));
+        break;
+      case 'jump':
+        this.jumpTo(Number(control.dataset.quoteSeq));
+        break;
+      default:
+        break;
+    }
+  }
+
+  openPanel(panel) {
+    const previous = this.panel;
+    this.panel = panel;
+    if (previous && (!panel || previous.seq !== panel.seq)) this.redraw(previous.seq);
+    if (panel) {
+      this.redraw(panel.seq);
+      this.nodes.get(panel.seq)?.querySelector('.reaction-picker button, .message-menu button')?.focus();
+    }
+  }
+
+  closePanel() {
+    if (this.panel) this.openPanel(null);
+  }
+
+  react(message, emoji, on) {
+    this.actions.onReact(message.seq, emoji, on).catch((error) => this.showComposerError(`Could not react: ${humanError(error)}`));
+  }
+
+  cancelEdit() {
+    const seq = this.editing && this.editing.seq;
+    this.editing = null;
+    if (seq) {
+      this.redraw(seq);
+      this.nodes.get(seq)?.querySelector('button[data-action="open-menu"]')?.focus();
+    }
+  }
+
+  async saveEdit(seq, form) {
+    if (!this.editing || this.editing.seq !== seq) return;
+    const text = form.querySelector('textarea.edit-text').value;
+    const message = this.heldMessage(seq);
+    if (!message) return;
+    if (text === message.text) {
+      this.cancelEdit();
+      return;
+    }
+    this.editing.text = text;
+    if (codePointLength(text) > MAX_TEXT_LENGTH) {
+      this.editing.error = `A message can have at most ${MAX_TEXT_LENGTH} characters.`;
+      this.redraw(seq);
+      return;
+    }
+    for (const button of form.querySelectorAll('button')) button.disabled = true;
+    try {
+      await this.actions.onEdit(seq, text);
+      if (this.editing && this.editing.seq === seq) this.cancelEdit();
+    } catch (error) {
+      if (!this.editing || this.editing.seq !== seq) return;
+      this.editing.error = humanError(error);
+      this.redraw(seq);
+      this.nodes.get(seq)?.querySelector('textarea.edit-text')?.focus();
+    }
+  }
+
+  /** The message the composer answers (null: none); shown above the composer. */
+  setReplyTo(message) {
+    this.replyTo = message ? { seq: message.seq, senderId: message.senderId } : null;
+    this.replyBar.hidden = !message;
+    this.replyName.textContent = message ? this.store.nameOf(message.senderId) : '';
+    this.replyExcerpt.textContent = message ? (message.deleted ? DELETED_TEXT : [...(message.text || '')].slice(0, 100).join('')) : '';
+  }
+
+  /** Brings a message of the open room on screen, briefly marked; one not held is the controller's to load. */
+  jumpTo(seq) {
+    const li = this.nodes.get(seq);
+    if (!li) {
+      this.actions.onJump(seq);
+      return;
+    }
+    li.scrollIntoView({ block: 'center' });
+    li.classList.remove('highlight');
+    void li.offsetWidth; // restart the highlight's animation
+    li.classList.add('highlight');
   }
 
   /** The server lists the members a message mentions (docs/protocol.md, Mentions). */
@@ -758,4 +1051,19 @@ export function splitMessage(text, max) {
   }
   if (rest.length) parts.push(rest.join(''));
   return parts.filter((part) => part.trim());
+}
+
+/** A member's moderation menu: mute for an hour, unmute, kick, ban, and (owners, admins) a role. */
+function memberMenuNode(member, { canSetRoles }) {
+  const item = (action, label, className) => h('button', { type: 'button', role: 'menuitem', className, dataset: { memberAction: action } }, label);
+  return h(
+    'div',
+    { className: 'member-menu', role: 'menu', 'aria-label': 'Moderation' },
+    item('mute', 'Mute for 1 hour'),
+    item('unmute', 'Unmute'),
+    item('kick', 'Kick from the room', 'danger-outline'),
+    item('ban', 'Ban from the room', 'danger-outline'),
+    canSetRoles && member.role !== 'moderator' ? item('make-moderator', 'Make moderator') : null,
+    canSetRoles && member.role === 'moderator' ? item('make-member', 'Make member') : null,
+  );
 }

@@ -52,3 +52,13 @@ function capitalise(text) {
   const sentence = text.charAt(0).toUpperCase() + text.slice(1);
   return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }
+
+/**
+ * The server has no such endpoint (a feature this server does not have yet, or an older one):
+ * the page says "not available" rather than that a room or user is missing.
+ */
+export function isMissingEndpoint(error) {
+  if (!error) return false;
+  if (error.status === 405 || error.status === 501) return true;
+  return error.status === 404 && /no such endpoint/i.test(String(error.message || ''));
+}

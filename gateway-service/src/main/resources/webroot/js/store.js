@@ -77,8 +77,15 @@ export class Timeline {
   }
 }
 
-/** An edit or delete (`message.updated`) replaces the stored copy; a plain redelivery does not. */
+/**
+ * An edit, delete or reaction (`message.updated`) replaces the stored copy; a plain redelivery,
+ * or an older version arriving late (the same change comes live, by sync and as a request's
+ * answer), does not. Each change gives the message a higher `updatedSeq`.
+ */
 function isNewerVersion(incoming, existing) {
+  const incomingSeq = incoming.updatedSeq || 0;
+  const existingSeq = existing.updatedSeq || 0;
+  if (incomingSeq !== existingSeq) return incomingSeq > existingSeq;
   if (incoming.deleted && !existing.deleted) return true;
   return (incoming.editedAt || 0) > (existing.editedAt || 0);
 }
@@ -98,6 +105,9 @@ export class Store {
     this.presence = new Map(); // userId → {status, lastSeen}
     this.receipts = new Map(); // roomId → Map userId → {delivered, read} (watermarks, never lower)
     this.drafts = new Map(); // roomId → what I had typed there and not sent
+    // "roomId seq emoji" → my reaction as this page last set it: a reaction's list of names is
+    // cut past REACTION_NAMES_SHOWN, so it alone cannot always say whether I am among them.
+    this.myReactions = new Map();
     // False while the page has no live socket: others' presence may have changed unseen.
     this.presenceKnown = false;
     this.loadNames();
@@ -329,6 +339,16 @@ export class Store {
     if (t && t.loaded) return t.contiguousSeq;
     const room = this.rooms.get(roomId);
     return (room && room.lastSeq) || 0;
+  }
+
+  // --- my reactions ---
+
+  myReaction(roomId, seq, emoji) {
+    return this.myReactions.get(`${roomId} ${seq} ${emoji}`);
+  }
+
+  setMyReaction(roomId, seq, emoji, on) {
+    this.myReactions.set(`${roomId} ${seq} ${emoji}`, Boolean(on));
   }
 
   // --- presence ---
