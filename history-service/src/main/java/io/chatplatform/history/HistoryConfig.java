@@ -25,6 +25,7 @@ import io.chatplatform.runtime.Settings;
  *     older ones count unchecked ({@code HISTORY_UNREAD_SCAN_MAX})
  * @param files limits of uploaded files, read here so that a wrong one stops the service at start-up
  * @param transfer the files endpoint, grants and the sweep ({@link FileTransferConfig})
+ * @param search message search ({@link SearchConfig})
  */
 public record HistoryConfig(
     MongoConfig mongo, int syncPageSize, int maxPageSize,
@@ -36,7 +37,8 @@ public record HistoryConfig(
     int seqCacheRooms,
     int unreadScanMax,
     FileConfig files,
-    FileTransferConfig transfer) {
+    FileTransferConfig transfer,
+    SearchConfig search) {
 
   public static HistoryConfig from(Settings settings) {
     return new HistoryConfig(
@@ -53,7 +55,8 @@ public record HistoryConfig(
         settings.integer("HISTORY_SEQ_CACHE_ROOMS", 100_000),
         settings.integer("HISTORY_UNREAD_SCAN_MAX", 1_000),
         FileConfig.from(settings),
-        FileTransferConfig.from(settings));
+        FileTransferConfig.from(settings),
+        SearchConfig.from(settings));
   }
 
   private static int positive(Settings settings, String name, int defaultValue) {

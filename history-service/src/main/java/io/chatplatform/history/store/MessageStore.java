@@ -2,6 +2,8 @@ package io.chatplatform.history.store;
 
 import io.chatplatform.history.HistoryConfig;
 import io.chatplatform.history.domain.RoomHistory;
+import io.chatplatform.history.domain.SearchCursor;
+import io.chatplatform.history.domain.SearchTerms;
 
 import io.chatplatform.contracts.history.HistoryApi.Append;
 import io.chatplatform.contracts.history.HistoryApi.Appended;
@@ -70,6 +72,8 @@ public final class MessageStore implements RoomHistory {
   static final String UPDATED_SEQ = "updatedSeq";
   /** Storage only: per emoji every user who reacted ({@code reactions} holds what clients see of it). */
   static final String REACTED_BY = "reactedBy";
+  /** Storage only: the words a message is found by ({@link SearchTerms}); empty for a tombstone. */
+  static final String TERMS = "terms";
 
   private final MongoClient mongo;
   private final HistoryConfig config;
@@ -120,7 +124,12 @@ public final class MessageStore implements RoomHistory {
                 MESSAGES, new JsonObject().put("roomId", 1).put(UPDATED_SEQ, 1), new IndexOptions().name("roomId_1_updatedSeq_1")),
             // A delete finds the replies that quote the message by it (blankQuotesOf).
             mongo.createIndexWithOptions(
-                MESSAGES, new JsonObject().put("roomId", 1).put("replyTo", 1), new IndexOptions().name("roomId_1_replyTo_1").sparse(true)))
+                MESSAGES, new JsonObject().put("roomId", 1).put("replyTo", 1), new IndexOptions().name("roomId_1_replyTo_1").sparse(true)),
+            // A search: per room its messages by word, in the order results come in (newest
+            // first, the id breaking ties), so a page is read off the index without sorting.
+            mongo.createIndexWithOptions(
+                MESSAGES, new JsonObject().put("roomId", 1).put(TERMS, 1).put("ts", -1).put("_id", -1),
+                new IndexOptions().name("roomId_1_terms_1_ts_-1__id_-1")))
         .mapEmpty();
   }
 
@@ -241,7 +250,8 @@ public final class MessageStore implements RoomHistory {
         continue;
       }
       next.put(roomId, last + 1);
-      docs.add(document(pending.message, pending.files, last + 1, UUID.randomUUID().toString().replace("-", "")));
+      docs.add(document(pending.message, pending.files, last + 1, UUID.randomUUID().toString().replace("-", ""))
+          .put(TERMS, terms(pending.message.text())));
       written.add(pending);
     }
     if (docs.isEmpty()) {
@@ -494,6 +504,91 @@ public final class MessageStore implements RoomHistory {
     return mongo.findWithOptions(MESSAGES, query, options).map(docs -> docs.stream().map(MessageStore::toClient).toList());
   }
 
+  /**
+   * At most {@code max} messages of {@code roomIds} whose {@code terms} hold every one of
+   * {@code words} ({@link SearchTerms}), newest first ({@code ts}, then the id), older than
+   * {@code before} when given. Deleted messages have no terms, so they never match. One query,
+   * the same on MongoDB (served by the {@code roomId_1_terms_1_ts_-1__id_-1} multikey index) and on the
+   * embedded store (which scans: it has no index but the unique ones).
+   */
+  public Future<List<Message>> search(List<String> roomIds, List<String> words, SearchCursor before, int max) {
+    if (roomIds.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    JsonObject query = new JsonObject()
+        .put("roomId", new JsonObject().put("$in", new JsonArray(roomIds)))
+        .put(TERMS, new JsonObject().put("$all", new JsonArray(words)));
+    if (before != null) {
+      // (ts, _id) below the cursor's; the plain bound on ts lets the index skip what is newer.
+      query.put("ts", new JsonObject().put("$lte", before.ts()))
+          .put("$or", new JsonArray()
+              .add(new JsonObject().put("ts", new JsonObject().put("$lt", before.ts())))
+              .add(new JsonObject().put("_id", new JsonObject().put("$lt", before.id()))));
+    }
+    FindOptions options = new FindOptions().setSort(new JsonObject().put("ts", -1).put("_id", -1)).setLimit(max);
+    return mongo.findWithOptions(MESSAGES, query, options).map(docs -> docs.stream().map(MessageStore::toClient).toList());
+  }
+
+  /**
+   * A jump to a message: the message of {@code seq} and up to {@code each} messages on each side,
+   * ascending, with {@link MessagePage.Around} cursors (null at the room's ends); {@code not_found}
+   * for a seq the room does not have. Not yet cut to a budget ({@code ReplyBudget.fitAround}).
+   */
+  public Future<MessagePage> around(String roomId, long seq, int each) {
+    return readRoomSeq(roomId).compose(room -> {
+      if (seq < 1 || seq > room.lastSeq()) {
+        return Future.failedFuture(ServiceException.notFound("message not found"));
+      }
+      long lower = Math.max(1, seq - each);
+      long upper = Math.min(room.lastSeq(), seq + each);
+      MessagePage.Around around = new MessagePage.Around(seq, lower > 1 ? lower : null, upper < room.lastSeq() ? upper : null);
+      return range(roomId, lower, upper)
+          .map(list -> new MessagePage(list, around.before() != null || around.after() != null, room.epoch(), null, around));
+    });
+  }
+
+  /**
+   * Gives {@code terms} to the messages stored before search existed, {@code SEARCH_BACKFILL_BATCH}
+   * at a time in {@code _id} order, one read and one bulk write a batch; answers how many it
+   * indexed. Each write is conditional on the message still having no terms, so an edit made
+   * meanwhile (which sets them) is never overwritten, and several instances backfilling at once
+   * only repeat each other's work.
+   */
+  public Future<Long> backfillTerms() {
+    return backfillAfter(null, 0);
+  }
+
+  private Future<Long> backfillAfter(String afterId, long indexed) {
+    JsonObject query = new JsonObject().put(TERMS, new JsonObject().put("$exists", false));
+    if (afterId != null) {
+      query.put("_id", new JsonObject().put("$gt", afterId));
+    }
+    int batch = config.search().backfillBatch();
+    FindOptions options = new FindOptions()
+        .setFields(new JsonObject().put("_id", 1).put("text", 1).put("deleted", 1))
+        .setSort(new JsonObject().put("_id", 1))
+        .setLimit(batch);
+    return mongo.findWithOptions(MESSAGES, query, options).compose(docs -> {
+      if (docs.isEmpty()) {
+        return Future.succeededFuture(indexed);
+      }
+      List<BulkOperation> updates = docs.stream()
+          .map(doc -> BulkOperation.createUpdate(
+              new JsonObject().put("_id", doc.getString("_id")).put(TERMS, new JsonObject().put("$exists", false)),
+              new JsonObject().put("$set", new JsonObject().put(TERMS,
+                  doc.getBoolean("deleted", false) ? new JsonArray() : terms(doc.getString("text"))))))
+          .toList();
+      String last = docs.get(docs.size() - 1).getString("_id");
+      return mongo.bulkWrite(MESSAGES, updates)
+          .compose(x -> docs.size() < batch ? Future.succeededFuture(indexed + docs.size()) : backfillAfter(last, indexed + docs.size()));
+    });
+  }
+
+  /** What a message of {@code text} is found by. */
+  private JsonArray terms(String text) {
+    return new JsonArray(SearchTerms.of(text, config.search().termsPerMessage()));
+  }
+
   /** The stored message with that seq; {@code not_found} when there is none. */
   public Future<Message> message(String roomId, long seq) {
     return mongo.findOne(MESSAGES, new JsonObject().put("_id", messageKey(roomId, seq)), null)
@@ -530,7 +625,7 @@ public final class MessageStore implements RoomHistory {
       }
       return nextUpdatedSeq(change.roomId())
           .compose(updatedSeq -> mongo.findOneAndUpdateWithOptions(MESSAGES, unchangedSince(change, updatedSeq),
-              changeOf(change, updatedSeq), new FindOptions(), new UpdateOptions().setReturningNewDocument(true)))
+              changeOf(change, updatedSeq, terms(change.text())), new FindOptions(), new UpdateOptions().setReturningNewDocument(true)))
           .compose(written -> writtenOrAgain(written, attempt, () -> change(change, attempt + 1)));
     });
   }
@@ -638,8 +733,11 @@ public final class MessageStore implements RoomHistory {
             .add(new JsonObject().put(UPDATED_SEQ, new JsonObject().put("$lt", updatedSeq))));
   }
 
-  /** An edit sets the text, its mentions and {@code editedAt}; a delete removes the text and the reactions and detaches the files. */
-  private static JsonObject changeOf(Change change, long updatedSeq) {
+  /**
+   * An edit sets the text, its mentions, its {@code terms} and {@code editedAt}; a delete removes
+   * the text, the terms (a tombstone is never found) and the reactions and detaches the files.
+   */
+  private static JsonObject changeOf(Change change, long updatedSeq, JsonArray terms) {
     if (change.delete()) {
       return new JsonObject()
           .put("$set", new JsonObject()
@@ -649,12 +747,14 @@ public final class MessageStore implements RoomHistory {
               .put("mentions", new JsonArray())
               .put("reactions", new JsonArray())
               .put(REACTED_BY, new JsonArray())
+              .put(TERMS, new JsonArray())
               .put(UPDATED_SEQ, updatedSeq))
           .put("$unset", new JsonObject().put("text", ""));
     }
     return new JsonObject().put("$set", new JsonObject()
         .put("text", change.text())
         .put("mentions", new JsonArray(change.mentions()))
+        .put(TERMS, terms)
         .put("editedAt", change.at())
         .put(UPDATED_SEQ, updatedSeq));
   }
