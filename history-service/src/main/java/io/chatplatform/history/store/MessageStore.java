@@ -66,10 +66,16 @@ import java.util.UUID;
  * <p>Called on one event loop (its verticle's): the in-memory maps need no locking.
  */
 public final class MessageStore implements RoomHistory {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MessageStore.class);
   static final String MESSAGES = "messages";
   static final String ROOM_SEQS = "room_seqs";
   /** The room's counter of changes (in its {@link #ROOM_SEQS} document), and a changed message's place in it. */
   static final String UPDATED_SEQ = "updatedSeq";
+  /**
+   * Beside it, the changes numbered and not yet settled, {@code [{n, at}]}: sync answers changes
+   * only below the lowest ({@link #settled}).
+   */
+  static final String IN_FLIGHT = "updatesInFlight";
   /** Storage only: per emoji every user who reacted ({@code reactions} holds what clients see of it). */
   static final String REACTED_BY = "reactedBy";
   /** Storage only: the words a message is found by ({@link SearchTerms}); empty for a tombstone. */
@@ -77,6 +83,7 @@ public final class MessageStore implements RoomHistory {
 
   private final MongoClient mongo;
   private final HistoryConfig config;
+  private final java.util.function.LongSupplier clock;
   private final Map<String, Long> lastSeqCache;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
   private boolean writing;
@@ -93,8 +100,14 @@ public final class MessageStore implements RoomHistory {
   public static final String SEQ_CONFLICTS_METRIC = "chat.history.seq.conflicts";
 
   public MessageStore(MongoClient mongo, HistoryConfig config, MeterRegistry metrics) {
+    this(mongo, config, metrics, System::currentTimeMillis);
+  }
+
+  /** With {@code clock} (epoch ms) telling when a change in flight started and whether one has expired. */
+  MessageStore(MongoClient mongo, HistoryConfig config, MeterRegistry metrics, java.util.function.LongSupplier clock) {
     this.mongo = mongo;
     this.config = config;
+    this.clock = clock;
     this.seqConflicts =
         Counter.builder(SEQ_CONFLICTS_METRIC)
             .description("appends that found their seq taken by another instance and retried")
@@ -436,8 +449,29 @@ public final class MessageStore implements RoomHistory {
         });
   }
 
-  private static RoomSeq roomSeq(JsonObject doc) {
-    return new RoomSeq(doc.getLong("lastSeq", 0L), doc.getString("epoch"), doc.getLong(UPDATED_SEQ, 0L));
+  private RoomSeq roomSeq(JsonObject doc) {
+    return new RoomSeq(doc.getLong("lastSeq", 0L), doc.getString("epoch"), settled(doc));
+  }
+
+  /**
+   * The room's {@code updatedSeq} as sync may answer it: the highest number below every change
+   * still in flight (numbered, not yet settled, not expired), so every change up to it is written
+   * or never will be. Changes are numbered before they are written, so two of them can be written
+   * out of order; a client holding this number can never have passed a lower change still to come.
+   */
+  private long settled(JsonObject doc) {
+    long settled = doc.getLong(UPDATED_SEQ, 0L);
+    JsonArray inFlight = doc.getJsonArray(IN_FLIGHT);
+    if (inFlight != null) {
+      long expiredBefore = clock.getAsLong() - config.changeInFlightMaxMs();
+      for (Object entry : inFlight) {
+        JsonObject change = (JsonObject) entry;
+        if (change.getLong("at", 0L) >= expiredBefore) {
+          settled = Math.min(settled, change.getLong("n", settled + 1) - 1);
+        }
+      }
+    }
+    return settled;
   }
 
   private static String newEpoch() {
@@ -623,9 +657,10 @@ public final class MessageStore implements RoomHistory {
       if (!change.delete() && now.text().equals(change.text())) {
         return Future.succeededFuture(new Changed(now, false));
       }
-      return nextUpdatedSeq(change.roomId())
-          .compose(updatedSeq -> mongo.findOneAndUpdateWithOptions(MESSAGES, unchangedSince(change, updatedSeq),
-              changeOf(change, updatedSeq, terms(change.text())), new FindOptions(), new UpdateOptions().setReturningNewDocument(true)))
+      return allocateChange(change.roomId())
+          .compose(updatedSeq -> settledAfter(change.roomId(), updatedSeq,
+              mongo.findOneAndUpdateWithOptions(MESSAGES, unchangedSince(change, updatedSeq),
+                  changeOf(change, updatedSeq, terms(change.text())), new FindOptions(), new UpdateOptions().setReturningNewDocument(true))))
           .compose(written -> writtenOrAgain(written, attempt, () -> change(change, attempt + 1)));
     });
   }
@@ -661,13 +696,13 @@ public final class MessageStore implements RoomHistory {
       Long held = doc.getLong(UPDATED_SEQ);
       JsonObject unchanged = id.copy().put("deleted", false)
           .put(UPDATED_SEQ, held == null ? new JsonObject().put("$exists", false) : held);
-      return nextUpdatedSeq(react.roomId())
-          .compose(updatedSeq -> mongo.findOneAndUpdateWithOptions(MESSAGES, unchanged,
+      return allocateChange(react.roomId())
+          .compose(updatedSeq -> settledAfter(react.roomId(), updatedSeq, mongo.findOneAndUpdateWithOptions(MESSAGES, unchanged,
               new JsonObject().put("$set", new JsonObject()
                   .put(REACTED_BY, writeReactedBy(after))
                   .put("reactions", Reaction.writeList(Reactions.view(after, react.namesShown())))
                   .put(UPDATED_SEQ, updatedSeq)),
-              new FindOptions(), new UpdateOptions().setReturningNewDocument(true)))
+              new FindOptions(), new UpdateOptions().setReturningNewDocument(true))))
           .compose(written -> writtenOrAgain(written, attempt, () -> react(react, attempt + 1)));
     });
   }
@@ -715,12 +750,66 @@ public final class MessageStore implements RoomHistory {
         .mapEmpty();
   }
 
-  /** The room's next {@code updatedSeq}: one atomic increment of its counter. */
-  private Future<Long> nextUpdatedSeq(String roomId) {
-    return mongo.findOneAndUpdateWithOptions(ROOM_SEQS, new JsonObject().put("_id", roomId),
-            new JsonObject().put("$inc", new JsonObject().put(UPDATED_SEQ, 1)),
-            new FindOptions(), new UpdateOptions().setUpsert(true).setReturningNewDocument(true))
-        .map(doc -> doc.getLong(UPDATED_SEQ));
+  /**
+   * Numbers a change: the room's next {@code updatedSeq}, taken from its counter by a
+   * compare-and-set that also records the number as in flight ({@link #IN_FLIGHT}, with when it
+   * was taken), in one atomic update, so no reader ever sees the number taken and not in flight.
+   * A lost compare-and-set (another change numbered meanwhile) reads the counter again, up to
+   * {@code HISTORY_APPEND_MAX_ATTEMPTS} times. Every number taken is then settled
+   * ({@link #settleChange}) whether its write landed or not: see {@link #settled}.
+   */
+  Future<Long> allocateChange(String roomId) {
+    return allocateChange(roomId, 1);
+  }
+
+  private Future<Long> allocateChange(String roomId, int attempt) {
+    JsonObject room = new JsonObject().put("_id", roomId);
+    return mongo.findOne(ROOM_SEQS, room, new JsonObject().put(UPDATED_SEQ, 1)).compose(doc -> {
+      Long held = doc == null ? null : doc.getLong(UPDATED_SEQ);
+      long next = (held == null ? 0 : held) + 1;
+      JsonObject unchanged = room.copy().put(UPDATED_SEQ, held == null ? new JsonObject().put("$exists", false) : held);
+      JsonObject numbered = new JsonObject()
+          .put("$set", new JsonObject().put(UPDATED_SEQ, next))
+          .put("$push", new JsonObject().put(IN_FLIGHT, new JsonObject().put("n", next).put("at", clock.getAsLong())));
+      return mongo.updateCollectionWithOptions(ROOM_SEQS, unchanged, numbered, new UpdateOptions().setUpsert(doc == null))
+          .map(result -> result.getDocMatched() > 0 || result.getDocUpsertedId() != null)
+          // Two first changes of a room upserting at once: one insert wins, the other lost the race.
+          .recover(e -> MongoErrors.isDuplicateKey(e) ? Future.succeededFuture(false) : Future.failedFuture(e))
+          .compose(taken -> {
+            if (taken) {
+              return Future.succeededFuture(next);
+            }
+            return attempt >= config.appendMaxAttempts()
+                ? Future.failedFuture(new ServiceException(ErrorCode.UNAVAILABLE, "the room is changing, try again"))
+                : allocateChange(roomId, attempt + 1);
+          });
+    });
+  }
+
+  /**
+   * A numbered change is over (written, or lost its race and never will be): its number leaves
+   * the room's changes in flight, and so do any that expired ({@code HISTORY_CHANGE_IN_FLIGHT_MAX_MS}:
+   * their instance died before settling them). Never fails: an entry left behind expires.
+   */
+  Future<Void> settleChange(String roomId, long updatedSeq) {
+    JsonObject room = new JsonObject().put("_id", roomId);
+    long expiredBefore = clock.getAsLong() - config.changeInFlightMaxMs();
+    return mongo.bulkWrite(ROOM_SEQS, List.of(
+            BulkOperation.createUpdate(room, new JsonObject().put("$pull", new JsonObject().put(IN_FLIGHT, new JsonObject().put("n", updatedSeq)))),
+            BulkOperation.createUpdate(room, new JsonObject().put("$pull", new JsonObject().put(IN_FLIGHT,
+                new JsonObject().put("at", new JsonObject().put("$lt", expiredBefore)))))))
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("change {} of room {} stays in flight until it expires: {}", updatedSeq, roomId, e.toString());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** {@code write}'s outcome, once the change it writes ({@code updatedSeq}) is settled. */
+  private <T> Future<T> settledAfter(String roomId, long updatedSeq, Future<T> write) {
+    return write.transform(done -> settleChange(roomId, updatedSeq).transform(x -> done.succeeded()
+        ? Future.succeededFuture(done.result())
+        : Future.failedFuture(done.cause())));
   }
 
   /** The message, not deleted, and not changed by a change numbered at or after {@code updatedSeq}. */
