@@ -89,6 +89,8 @@ public final class Addresses {
     public static final String MESSAGE_EDIT = "svc.chat.messages.edit";
     public static final String MESSAGE_DELETE = "svc.chat.messages.delete";
     public static final String MESSAGE_REACT = "svc.chat.messages.react";
+    /** {@code {callerId, q, roomId?, before?, limit?}} → {@code {messages, next}}: the caller's rooms' messages with every word of q. */
+    public static final String MESSAGE_SEARCH = "svc.chat.messages.search";
 
     /** {@code {callerId, roomId}} → {@code {}} when the caller is a member, {@code not_found} otherwise. */
     public static final String ROOM_CHECK_MEMBER = "svc.chat.rooms.check-member";
@@ -137,6 +139,8 @@ public final class Addresses {
     public static final String MESSAGE_CHANGE = "svc.history.messages.change";
     /** One user's reaction to one stored message, on or off, with its room's next {@code updatedSeq}. */
     public static final String MESSAGE_REACT = "svc.history.messages.react";
+    /** {@code {roomIds, q, before, limit}} → {@code {messages, next}}: the rooms' messages with every word of q, newest first. */
+    public static final String SEARCH = "svc.history.search";
     /** {@code {userId, roomIds}} → per room {@code lastSeq} and the user's {@code unread}. */
     public static final String ROOM_STATES = "svc.history.room-states";
     public static final String RECEIPT_MARK = "svc.history.receipts.mark";

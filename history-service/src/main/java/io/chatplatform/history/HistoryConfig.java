@@ -26,6 +26,10 @@ import io.chatplatform.runtime.Settings;
  * @param files limits of uploaded files, read here so that a wrong one stops the service at start-up
  * @param transfer the files endpoint, grants and the sweep ({@link FileTransferConfig})
  * @param deliveredIndex where the push decision's index of delivered watermarks lives ({@link DeliveredIndexConfig})
+ * @param search message search ({@link SearchConfig})
+ * @param changeInFlightMaxMs how long a numbered edit, delete or reaction that was never settled
+ *     (its instance died between numbering and writing it) holds back the room's changes in
+ *     {@code chat.sync} ({@code HISTORY_CHANGE_IN_FLIGHT_MAX_MS})
  */
 public record HistoryConfig(
     MongoConfig mongo, int syncPageSize, int maxPageSize,
@@ -38,7 +42,9 @@ public record HistoryConfig(
     int unreadScanMax,
     FileConfig files,
     FileTransferConfig transfer,
-    DeliveredIndexConfig deliveredIndex) {
+    DeliveredIndexConfig deliveredIndex,
+    SearchConfig search,
+    long changeInFlightMaxMs) {
 
   public static HistoryConfig from(Settings settings) {
     return new HistoryConfig(
@@ -56,7 +62,10 @@ public record HistoryConfig(
         settings.integer("HISTORY_UNREAD_SCAN_MAX", 1_000),
         FileConfig.from(settings),
         FileTransferConfig.from(settings),
-        DeliveredIndexConfig.from(settings));
+        DeliveredIndexConfig.from(settings),
+        SearchConfig.from(settings),
+        // Far above a change's two writes (numbering, then the message), below what a waiting client notices.
+        positive(settings, "HISTORY_CHANGE_IN_FLIGHT_MAX_MS", 10_000));
   }
 
   private static int positive(Settings settings, String name, int defaultValue) {

@@ -40,6 +40,11 @@ final class BusHistoryClient implements HistoryClient {
   }
 
   @Override
+  public Future<io.chatplatform.contracts.history.SearchPage> search(HistoryApi.Search search) {
+    return services.request(HistoryApi.SEARCH, search);
+  }
+
+  @Override
   public Future<Message> message(MessageRef ref) {
     return services.request(HistoryApi.MESSAGE_GET, ref);
   }

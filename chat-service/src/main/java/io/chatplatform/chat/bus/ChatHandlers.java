@@ -81,6 +81,7 @@ final class ChatHandlers {
         .handle(ChatApi.MESSAGE_DELETE, messaging::delete)
         .handle(ChatApi.MESSAGE_REACT, messaging::react)
         .handle(ChatApi.MESSAGE_PAGE, messaging::page)
+        .handle(ChatApi.MESSAGE_SEARCH, messaging::search)
         .handle(ChatApi.MESSAGE_SYNC, messaging::sync)
         .answerPings(Addresses.Chat.PING)
         .completion();

@@ -24,6 +24,9 @@ public interface HistoryClient {
 
   Future<MessagePage> page(Page page);
 
+  /** Messages of the given rooms with every word of {@code q}; {@code bad_request} for a bad {@code q} or cursor. */
+  Future<io.chatplatform.contracts.history.SearchPage> search(io.chatplatform.contracts.history.HistoryApi.Search search);
+
   /** The stored message; {@code not_found} when the room has none with that seq. */
   Future<Message> message(MessageRef ref);
 

@@ -21,6 +21,9 @@ import io.vertx.core.Future;
 import io.chatplatform.contracts.history.HistoryApi.SyncPages;
 import io.chatplatform.contracts.history.Message;
 import io.chatplatform.contracts.history.MessagePage;
+import io.chatplatform.contracts.history.SearchPage;
+import io.chatplatform.contracts.history.HistoryApi.Search;
+import io.chatplatform.contracts.chat.ChatApi.SearchRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -207,14 +210,35 @@ public final class Messaging {
     if (request.before() != null && request.after() != null) {
       throw ServiceException.badRequest("give before or after, not both");
     }
-    Long limit = request.limit();
+    if (request.around() != null && (request.before() != null || request.after() != null)) {
+      throw ServiceException.badRequest("give around alone (with a limit or not)");
+    }
+    int size = pageSize(request.limit());
+    return rooms
+        .memberRoom(request.roomId(), request.callerId())
+        .compose(room -> history.page(new Page(request.roomId(), request.before(), request.after(), size, request.around())));
+  }
+
+  /** A page's {@code limit}: 1 to {@code HISTORY_MAX_PAGE_SIZE}, {@value #DEFAULT_PAGE_SIZE} when not given. */
+  private int pageSize(Long limit) {
     if (limit != null && (limit < 1 || limit > limits.maxPageSize())) {
       throw ServiceException.badRequest("limit must be 1-" + limits.maxPageSize());
     }
-    int size = limit == null ? Math.min(DEFAULT_PAGE_SIZE, limits.maxPageSize()) : limit.intValue();
-    return rooms
-        .memberRoom(request.roomId(), request.callerId())
-        .compose(room -> history.page(new Page(request.roomId(), request.before(), request.after(), size)));
+    return limit == null ? Math.min(DEFAULT_PAGE_SIZE, limits.maxPageSize()) : limit.intValue();
+  }
+
+  /**
+   * The caller's messages with every word of {@code q}, newest first: in {@code roomId} when
+   * given ({@code not_found} when the caller is not a member, as for every room request), else in
+   * every room the caller is in now (so not in a room it left). history-service checks {@code q}
+   * and the cursor.
+   */
+  public Future<SearchPage> search(SearchRequest request) {
+    int size = pageSize(request.limit());
+    Future<List<String>> scope = request.roomId() != null
+        ? rooms.memberRoom(request.roomId(), request.callerId()).map(room -> List.of(request.roomId()))
+        : rooms.roomIdsOf(request.callerId());
+    return scope.compose(roomIds -> history.search(new Search(roomIds, request.q(), request.before(), size)));
   }
 
   /**

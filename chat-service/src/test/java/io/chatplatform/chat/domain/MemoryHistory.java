@@ -67,6 +67,15 @@ final class MemoryHistory implements HistoryClient {
     return Future.succeededFuture(new Appended(message, false));
   }
 
+  /** The searches asked for, in order; answered with no results. */
+  final List<io.chatplatform.contracts.history.HistoryApi.Search> searches = new ArrayList<>();
+
+  @Override
+  public Future<io.chatplatform.contracts.history.SearchPage> search(io.chatplatform.contracts.history.HistoryApi.Search search) {
+    searches.add(search);
+    return Future.succeededFuture(io.chatplatform.contracts.history.SearchPage.EMPTY);
+  }
+
   @Override
   public Future<MessagePage> page(Page page) {
     return Future.succeededFuture(new MessagePage(rooms.getOrDefault(page.roomId(), List.of()), false, "e1"));

@@ -8,6 +8,8 @@ import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.chat.ChatApi.CreateRoom;
 import io.chatplatform.contracts.chat.ChatApi.PageRequest;
+import io.chatplatform.contracts.chat.ChatApi.SearchRequest;
+import io.chatplatform.contracts.history.HistoryApi.Search;
 import io.chatplatform.contracts.chat.ChatApi.Send;
 import io.chatplatform.contracts.chat.ChatApi.SyncRequest;
 import io.chatplatform.contracts.history.HistoryApi.SyncPages;
@@ -100,6 +102,24 @@ class MessagingTest {
     }
     assertThatThrownBy(() -> result(chat.messaging.page(new PageRequest(carol, roomId, null, null, null))))
         .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+  }
+
+  @Test
+  @DisplayName("search the caller's rooms only: every room it is in, or the one named if it is a member (not_found otherwise); around alone")
+  void searchScope() {
+    String bobsOther = result(chat.rooms.create(new CreateRoom(bob, "Other", List.of()))).room().roomId();
+    result(chat.messaging.search(new SearchRequest(bob, "hello", null, null, null)));
+    assertThat(chat.history.searches.get(0).roomIds()).containsExactlyInAnyOrder(roomId, bobsOther);
+    assertThat(chat.history.searches.get(0).limit()).isEqualTo(Messaging.DEFAULT_PAGE_SIZE);
+    result(chat.messaging.search(new SearchRequest(bob, "hello", bobsOther, "5:x", 3L)));
+    assertThat(chat.history.searches.get(1)).isEqualTo(new Search(List.of(bobsOther), "hello", "5:x", 3));
+    assertThatThrownBy(() -> result(chat.messaging.search(new SearchRequest(alice, "hello", bobsOther, null, null))))
+        .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    assertThatThrownBy(() -> result(chat.messaging.search(new SearchRequest(bob, "hello", null, null, 0L))))
+        .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+    assertThat(chat.history.searches).hasSize(2);
+    assertThatThrownBy(() -> result(chat.messaging.page(new PageRequest(bob, roomId, 1L, null, null, null, 2L))))
+        .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
   }
 
   @Test

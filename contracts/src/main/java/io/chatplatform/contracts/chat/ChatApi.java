@@ -10,6 +10,7 @@ import io.chatplatform.contracts.history.HistoryApi.RoomMarks;
 import io.chatplatform.contracts.history.HistoryApi.SyncPages;
 import io.chatplatform.contracts.history.Message;
 import io.chatplatform.contracts.history.MessagePage;
+import io.chatplatform.contracts.history.SearchPage;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -413,22 +414,42 @@ public final class ChatApi {
     }
   }
 
-  public record PageRequest(String callerId, String roomId, Long before, Long after, Long limit, Long changesAfter) {
+  /** {@code around}: instead of a page before or after a seq, the message of that seq and its neighbours (a jump to it). */
+  public record PageRequest(String callerId, String roomId, Long before, Long after, Long limit, Long changesAfter, Long around) {
     public PageRequest(String callerId, String roomId, Long before, Long after, Long limit) {
-      this(callerId, roomId, before, after, limit, null);
+      this(callerId, roomId, before, after, limit, null, null);
+    }
+
+    public PageRequest(String callerId, String roomId, Long before, Long after, Long limit, Long changesAfter) {
+      this(callerId, roomId, before, after, limit, changesAfter, null);
     }
 
     static PageRequest read(JsonObject json) {
       return new PageRequest(
           Fields.string(json, "callerId"), Fields.string(json, "roomId"),
           Fields.optWhole(json, "before"), Fields.optWhole(json, "after"), Fields.optWhole(json, "limit"),
-          Fields.optWhole(json, "changesAfter"));
+          Fields.optWhole(json, "changesAfter"), Fields.optWhole(json, "around"));
     }
 
     JsonObject write() {
       return new JsonObject()
           .put("callerId", callerId).put("roomId", roomId).put("before", before).put("after", after).put("limit", limit)
-          .put("changesAfter", changesAfter);
+          .put("changesAfter", changesAfter).put("around", around);
+    }
+  }
+
+  /**
+   * {@code GET /api/v1/search}: the caller's messages holding every word of {@code q}, in all
+   * their rooms or in {@code roomId} only, older than the cursor {@code before}, at most {@code limit}.
+   */
+  public record SearchRequest(String callerId, String q, String roomId, String before, Long limit) {
+    static SearchRequest read(JsonObject json) {
+      return new SearchRequest(Fields.string(json, "callerId"), Fields.optString(json, "q"), Fields.optString(json, "roomId"),
+          Fields.optString(json, "before"), Fields.optWhole(json, "limit"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("q", q).put("roomId", roomId).put("before", before).put("limit", limit);
     }
   }
 
@@ -626,6 +647,9 @@ public final class ChatApi {
       Endpoint.of(Addresses.Chat.MESSAGE_REACT, Shape.of(React.class, React::read, React::write), Message.SHAPE);
   public static final Endpoint<PageRequest, MessagePage> MESSAGE_PAGE =
       Endpoint.of(Addresses.Chat.MESSAGE_PAGE, Shape.of(PageRequest.class, PageRequest::read, PageRequest::write), MessagePage.SHAPE);
+  /** Reply: {@code {messages, next}}; {@code not_found} for a {@code roomId} the caller is not in. */
+  public static final Endpoint<SearchRequest, SearchPage> MESSAGE_SEARCH =
+      Endpoint.of(Addresses.Chat.MESSAGE_SEARCH, Shape.of(SearchRequest.class, SearchRequest::read, SearchRequest::write), SearchPage.SHAPE);
   public static final Endpoint<SyncRequest, SyncPages> MESSAGE_SYNC =
       Endpoint.of(Addresses.Chat.MESSAGE_SYNC, Shape.of(SyncRequest.class, SyncRequest::read, SyncRequest::write), SyncPages.SHAPE);
 
@@ -644,7 +668,7 @@ public final class ChatApi {
       USER_SET_ADMIN, ADMIN_USERS_LIST, ADMIN_ROOM_DELETE, ADMIN_AUDIT_LIST,
       REFRESH_ISSUE, REFRESH_ROTATE, REFRESH_REVOKE,
       ROOM_CREATE, ROOM_DIRECT, ROOM_LIST, ROOM_GET, ROOM_MEMBER_ADD, ROOM_MEMBER_REMOVE, ROOM_RENAME, ROOM_IDS_OF_USER,
-      ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_EDIT, MESSAGE_DELETE, MESSAGE_REACT, MESSAGE_PAGE, MESSAGE_SYNC, RECEIPT_MARK, RECEIPT_LIST, ROOM_PUSH_INFO);
+      ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_EDIT, MESSAGE_DELETE, MESSAGE_REACT, MESSAGE_PAGE, MESSAGE_SEARCH, MESSAGE_SYNC, RECEIPT_MARK, RECEIPT_LIST, ROOM_PUSH_INFO);
 
   /** Payloads published rather than requested. */
   public static final List<Shape<?>> PUBLISHED = List.of(AccountDisabled.SHAPE, RoomChanged.SHAPE);

@@ -83,14 +83,43 @@ public final class HistoryApi {
     }
   }
 
-  /** One page of a room: before a seq (newest first when null), or after one; at most {@code limit} (history caps it). */
-  public record Page(String roomId, Long before, Long after, int limit) {
+  /**
+   * One page of a room: before a seq (newest first when null), or after one; at most {@code limit}
+   * (history caps it). Or, with {@code around}, the message of that seq with up to {@code limit / 2}
+   * messages on each side.
+   */
+  public record Page(String roomId, Long before, Long after, int limit, Long around) {
+    public Page(String roomId, Long before, Long after, int limit) {
+      this(roomId, before, after, limit, null);
+    }
+
     static Page read(JsonObject json) {
-      return new Page(json.getString("roomId"), json.getLong("before"), json.getLong("after"), json.getInteger("limit", Integer.MAX_VALUE));
+      return new Page(json.getString("roomId"), json.getLong("before"), json.getLong("after"), json.getInteger("limit", Integer.MAX_VALUE),
+          json.getLong("around"));
     }
 
     JsonObject write() {
-      return new JsonObject().put("roomId", roomId).put("before", before).put("after", after).put("limit", limit);
+      return new JsonObject().put("roomId", roomId).put("before", before).put("after", after).put("limit", limit).put("around", around);
+    }
+  }
+
+  /**
+   * The messages of {@code roomIds} (the caller's rooms, checked by chat-service) holding every
+   * word of {@code q}, newest first, older than the cursor {@code before} (a {@link SearchPage#next}),
+   * at most {@code limit} (history caps it). history-service checks {@code q} ({@code bad_request}).
+   */
+  public record Search(List<String> roomIds, String q, String before, int limit) {
+    public Search {
+      roomIds = List.copyOf(roomIds);
+    }
+
+    static Search read(JsonObject json) {
+      return new Search(Fields.strings(json, "roomIds", "roomIds must be a list"), json.getString("q"), json.getString("before"),
+          json.getInteger("limit", Integer.MAX_VALUE));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("roomIds", Fields.array(roomIds)).put("q", q).put("before", before).put("limit", limit);
     }
   }
 
@@ -421,6 +450,8 @@ public final class HistoryApi {
           Shape.of(Appended.class, Appended::read, Appended::write));
   public static final Endpoint<Page, MessagePage> PAGE =
       Endpoint.of(Addresses.History.PAGE, Shape.of(Page.class, Page::read, Page::write), MessagePage.SHAPE);
+  public static final Endpoint<Search, SearchPage> SEARCH =
+      Endpoint.of(Addresses.History.SEARCH, Shape.of(Search.class, Search::read, Search::write), SearchPage.SHAPE);
   public static final Endpoint<Sync, SyncPages> SYNC =
       Endpoint.of(Addresses.History.SYNC, Shape.of(Sync.class, Sync::read, Sync::write), SyncPages.SHAPE);
   public static final Endpoint<MessageRef, Message> MESSAGE_GET =
@@ -456,5 +487,6 @@ public final class HistoryApi {
           Shape.of(DownloadGrant.class, DownloadGrant::read, DownloadGrant::write));
 
   public static final List<Endpoint<?, ?>> ALL =
-      List.of(APPEND, PAGE, SYNC, MESSAGE_GET, MESSAGE_CHANGE, MESSAGE_REACT, ROOM_STATES, RECEIPT_MARK, RECEIPT_LIST, RECEIPT_BEHIND, FILE_UPLOAD_GRANT, FILE_DOWNLOAD_GRANT);
+      List.of(APPEND, PAGE, SEARCH, SYNC, MESSAGE_GET, MESSAGE_CHANGE, MESSAGE_REACT, ROOM_STATES, RECEIPT_MARK, RECEIPT_LIST,
+          RECEIPT_BEHIND, FILE_UPLOAD_GRANT, FILE_DOWNLOAD_GRANT);
 }

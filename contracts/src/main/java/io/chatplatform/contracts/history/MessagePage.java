@@ -17,13 +17,33 @@ import java.util.List;
  * {@code changes}: the messages edited or deleted since the client's {@code updatedSeq}; null (and
  * not written) otherwise.
  */
-public record MessagePage(List<Message> messages, boolean hasMore, String epoch, Changes changes) {
+public record MessagePage(List<Message> messages, boolean hasMore, String epoch, Changes changes, Around around) {
   public MessagePage {
     messages = List.copyOf(messages);
   }
 
   public MessagePage(List<Message> messages, boolean hasMore, String epoch) {
-    this(messages, hasMore, epoch, null);
+    this(messages, hasMore, epoch, null, null);
+  }
+
+  public MessagePage(List<Message> messages, boolean hasMore, String epoch, Changes changes) {
+    this(messages, hasMore, epoch, changes, null);
+  }
+
+  /**
+   * A page asked for {@code around} a seq (a jump to a message): that {@code seq}, and the cursors
+   * to page on from the messages given: {@code before} (the oldest one's seq, to pass as
+   * {@code before}; null when nothing older is left) and {@code after} (the newest one's seq, to
+   * pass as {@code after}; null when nothing newer is left).
+   */
+  public record Around(long seq, Long before, Long after) {
+    static Around read(JsonObject json) {
+      return new Around(json.getLong("seq", 0L), json.getLong("before"), json.getLong("after"));
+    }
+
+    public JsonObject write() {
+      return new JsonObject().put("seq", seq).put("before", before).put("after", after);
+    }
   }
 
   /**
@@ -52,7 +72,7 @@ public record MessagePage(List<Message> messages, boolean hasMore, String epoch,
   }
 
   public MessagePage withChanges(Changes changes) {
-    return new MessagePage(messages, hasMore, epoch, changes);
+    return new MessagePage(messages, hasMore, epoch, changes, around);
   }
 
   public static final Shape<MessagePage> SHAPE = Shape.of(MessagePage.class, MessagePage::read, MessagePage::write);
@@ -63,17 +83,21 @@ public record MessagePage(List<Message> messages, boolean hasMore, String epoch,
       messages.add(Message.read((JsonObject) m));
     }
     JsonObject changes = json.getJsonObject("changes");
+    JsonObject around = json.getJsonObject("around");
     return new MessagePage(messages, json.getBoolean("hasMore", false), json.getString("epoch"),
-        changes == null ? null : Changes.read(changes));
+        changes == null ? null : Changes.read(changes), around == null ? null : Around.read(around));
   }
 
-  /** {@code {messages, hasMore, epoch}}, and {@code changes} when there are. */
+  /** {@code {messages, hasMore, epoch}}, and {@code changes} when there are, {@code around} for a jump. */
   public JsonObject write() {
     JsonArray list = new JsonArray(new ArrayList<>(messages.size()));
     messages.forEach(m -> list.add(m.write()));
     JsonObject json = new JsonObject().put("messages", list).put("hasMore", hasMore).put("epoch", epoch);
     if (changes != null) {
       json.put("changes", changes.write());
+    }
+    if (around != null) {
+      json.put("around", around.write());
     }
     return json;
   }

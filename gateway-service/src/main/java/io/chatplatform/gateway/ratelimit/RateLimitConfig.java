@@ -22,6 +22,8 @@ import io.chatplatform.runtime.Settings;
  * @param send {@code chat.send} and {@code POST …/messages} per user ({@code RATE_LIMIT_SEND_*})
  * @param typing {@code chat.typing} per user ({@code RATE_LIMIT_TYPING_*})
  * @param sync {@code chat.sync} per user, whichever of their sockets sends it ({@code RATE_LIMIT_SYNC_*})
+ * @param search {@code GET /api/v1/search} per user: a read that can cost a query over all the
+ *     user's rooms ({@code RATE_LIMIT_SEARCH_*})
  * @param receipts {@code chat.receipt} per user ({@code RATE_LIMIT_RECEIPTS_*})
  * @param presence {@code presence.set} per user ({@code RATE_LIMIT_PRESENCE_*})
  * @param restWrites REST writes (POST, PUT, DELETE) per user ({@code RATE_LIMIT_REST_WRITES_*})
@@ -47,6 +49,7 @@ public record RateLimitConfig(
     Limit send,
     Limit typing,
     Limit sync,
+    Limit search,
     Limit receipts,
     Limit presence,
     Limit restWrites,
@@ -60,7 +63,7 @@ public record RateLimitConfig(
   public String toString() {
  return "RateLimitConfig[store=" + (redisUrl == null ? "memory" : "redis") + ", redisTimeoutMs=" + redisTimeoutMs
         + ", redisRetryMs=" + redisRetryMs + ", socketFrames=" + socketFrames
-        + ", socketRefusals=" + socketRefusals + ", send=" + send + ", typing=" + typing + ", sync=" + sync
+        + ", socketRefusals=" + socketRefusals + ", send=" + send + ", typing=" + typing + ", sync=" + sync + ", search=" + search
         + ", receipts=" + receipts + ", presence=" + presence + ", restWrites=" + restWrites
         + ", authPerIp=" + authPerIp + ", loginFailures=" + loginFailures + ", loginUserFailures=" + loginUserFailures
         + ", loginSlowdownMs=" + loginSlowdownMs + "]";
@@ -79,6 +82,7 @@ public record RateLimitConfig(
         limit(settings, "send", "RATE_LIMIT_SEND", 30, 5),
         limit(settings, "typing", "RATE_LIMIT_TYPING", 10, 2),
         limit(settings, "sync", "RATE_LIMIT_SYNC", 30, 5),
+        limit(settings, "search", "RATE_LIMIT_SEARCH", 20, 2),
         limit(settings, "receipts", "RATE_LIMIT_RECEIPTS", 60, 10),
         limit(settings, "presence", "RATE_LIMIT_PRESENCE", 10, 1),
         limit(settings, "rest-writes", "RATE_LIMIT_REST_WRITES", 30, 3),

@@ -123,6 +123,9 @@ public final class RestApi {
     api.put("/rooms/:roomId/messages/:seq/reactions")
         .handler(ctx -> limit(ctx, config.rateLimits().send(), caller(ctx).userId(), "messages"))
         .handler(ctx -> forward(ctx, ChatApi.MESSAGE_REACT, 200, c -> body(c, "messages.react")));
+    api.get("/search")
+        .handler(ctx -> limit(ctx, config.rateLimits().search(), caller(ctx).userId(), "searches"))
+        .handler(ctx -> forward(ctx, ChatApi.MESSAGE_SEARCH, 200, c -> queryParams(c, "q", "roomId", "before", "limit")));
     api.get("/rooms/:roomId/receipts").handler(ctx -> forward(ctx, ChatApi.RECEIPT_LIST, 200, c -> new JsonObject()));
     api.put("/admin/users/:userId/disabled").handler(ctx -> forward(ctx, ChatApi.USER_SET_DISABLED, 200, c -> body(c, "admin.users.disabled")));
     api.put("/admin/users/:userId/admin").handler(ctx -> forward(ctx, ChatApi.USER_SET_ADMIN, 200, c -> body(c, "admin.users.admin")));
@@ -339,7 +342,7 @@ public final class RestApi {
   }
 
   private static JsonObject pageQuery(RoutingContext ctx) {
-    return queryParams(ctx, "before", "after", "limit", "changesAfter");
+    return queryParams(ctx, "before", "after", "limit", "changesAfter", "around");
   }
 
   /** The named query parameters that are present, as strings (the service checks their types). */

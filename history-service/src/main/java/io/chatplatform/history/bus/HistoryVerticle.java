@@ -8,6 +8,12 @@ import io.chatplatform.history.domain.BehindMembers;
 import io.chatplatform.history.domain.BudgetedSync;
 import io.chatplatform.history.domain.DeliveredIndex;
 import io.chatplatform.history.domain.ReplyBudget;
+import io.chatplatform.history.domain.SearchCursor;
+import io.chatplatform.history.domain.SearchTerms;
+import io.chatplatform.history.SearchConfig;
+import io.chatplatform.contracts.history.HistoryApi.Search;
+import io.chatplatform.contracts.history.SearchPage;
+import java.util.List;
 import io.chatplatform.history.storage.GridFsStorage;
 import io.chatplatform.history.store.Attachments;
 import io.chatplatform.history.store.FileCatalog;
@@ -99,6 +105,7 @@ public final class HistoryVerticle extends VerticleBase {
                     .handle(HistoryApi.FILE_UPLOAD_GRANT, files::uploadGrant)
                     .handle(HistoryApi.FILE_DOWNLOAD_GRANT, files::downloadGrant)
                     .handle(HistoryApi.PAGE, this::page)
+                    .handle(HistoryApi.SEARCH, this::search)
                     .handle(HistoryApi.SYNC, this::sync)
                     .handle(HistoryApi.MESSAGE_GET, ref -> store.message(ref.roomId(), ref.seq()))
                     .handle(HistoryApi.MESSAGE_CHANGE, this::change)
@@ -108,7 +115,23 @@ public final class HistoryVerticle extends VerticleBase {
                     .handle(HistoryApi.RECEIPT_LIST, this::listReceipts)
                     .handle(HistoryApi.RECEIPT_BEHIND, query -> behind.find(query))
                     .answerPings(Addresses.History.PING)
-                    .completion());
+                    .completion())
+        .onSuccess(x -> backfillSearchTerms());
+  }
+
+  /**
+   * Messages stored before search existed have no {@code terms} and are not found until this
+   * has given them theirs: in the background, in batches, once per start (later starts find
+   * nothing left to do after one read).
+   */
+  private void backfillSearchTerms() {
+    store.backfillTerms()
+        .onSuccess(indexed -> {
+          if (indexed > 0) {
+            LOG.info("indexed {} messages stored before search existed", indexed);
+          }
+        })
+        .onFailure(e -> LOG.warn("indexing older messages for search failed, it is tried again at the next start: {}", e.toString()));
   }
 
   @Override
@@ -155,12 +178,32 @@ public final class HistoryVerticle extends VerticleBase {
         : Future.succeededFuture(appended));
   }
 
-  /** At most {@code limit} messages and {@code HISTORY_PAGE_MAX_BYTES} of JSON, the messages nearest the cursor. */
+  /**
+   * At most {@code limit} messages and {@code HISTORY_PAGE_MAX_BYTES} of JSON, the messages
+   * nearest the cursor; for a jump ({@code around}), the message and up to {@code limit / 2} on each side.
+   */
   private Future<MessagePage> page(Page page) {
     int limit = Math.min(page.limit(), config.maxPageSize());
+    if (page.around() != null) {
+      return store.around(page.roomId(), page.around(), limit / 2).map(read -> ReplyBudget.fitAround(read, config.pageMaxBytes()));
+    }
     boolean forward = page.after() != null;
     return (forward ? store.after(page.roomId(), page.after(), limit) : store.before(page.roomId(), page.before(), limit))
         .map(read -> ReplyBudget.fit(read, config.pageMaxBytes(), !forward));
+  }
+
+  /**
+   * Messages with every word of {@code q} in the rooms chat-service gave, newest first: at most
+   * {@code limit} ({@code HISTORY_MAX_PAGE_SIZE}) and {@code HISTORY_PAGE_MAX_BYTES}. One more is
+   * read than is given, so a full page knows whether there is a next.
+   */
+  private Future<SearchPage> search(Search search) {
+    SearchConfig limits = config.search();
+    List<String> words = SearchTerms.query(search.q(), limits.queryMaxWords(), limits.queryMaxChars());
+    SearchCursor before = SearchCursor.parse(search.before());
+    int limit = Math.max(1, Math.min(search.limit(), config.maxPageSize()));
+    return store.search(search.roomIds(), words, before, limit + 1)
+        .map(read -> ReplyBudget.fitSearch(read, limit, config.pageMaxBytes()));
   }
 
   /** Per room what came after the given seq: {@code HISTORY_SYNC_PAGE_SIZE} a room, {@code SYNC_MAX_REPLY_BYTES} in all. */

@@ -102,14 +102,21 @@ public final class BudgetedSync {
     return history.changedAfter(roomId, changesFrom.get(roomId), limit + 1).compose(read -> {
       List<Message> taken = new ArrayList<>();
       boolean cut = false;
+      boolean unsettled = false;
       for (Message message : read.subList(0, Math.min(limit, read.size()))) {
+        // Past the settled updatedSeq: changed again by a change still being written after a
+        // lower one; it comes once that one is settled.
+        if (message.updatedSeq() != null && message.updatedSeq() > updatedSeq) {
+          unsettled = true;
+          break;
+        }
         if (!reply.budget.take(message)) {
           cut = true;
           break;
         }
         taken.add(message);
       }
-      boolean more = cut || read.size() > limit;
+      boolean more = cut || (!unsettled && read.size() > limit);
       reply.pages.put(roomId, page.withChanges(new Changes(taken, more, updatedSeq)));
       return readChangesInOrder(toRead, index + 1, changesFrom, reply);
     });

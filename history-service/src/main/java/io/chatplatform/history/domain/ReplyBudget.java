@@ -2,9 +2,11 @@ package io.chatplatform.history.domain;
 
 import io.chatplatform.contracts.history.Message;
 import io.chatplatform.contracts.history.MessagePage;
+import io.chatplatform.contracts.history.SearchPage;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -116,5 +118,67 @@ public final class ReplyBudget {
       Collections.reverse(kept);
     }
     return new MessagePage(kept, true, page.epoch());
+  }
+
+  /**
+   * A page of search results cut to {@code limit} messages and {@code maxBytes}: the newest of
+   * {@code newestFirst} (read one past the limit, so a full page knows there is more) that fit,
+   * and the cursor after the last one given when any were left out.
+   */
+  public static SearchPage fitSearch(List<Message> newestFirst, int limit, long maxBytes) {
+    ReplyBudget budget = new ReplyBudget(maxBytes);
+    // The envelope with the longest cursor any of them could make: never undercounted.
+    String longestCursor = newestFirst.stream().map(m -> SearchCursor.after(m).write())
+        .max(Comparator.comparingInt(String::length)).orElse("");
+    budget.reserve(sizeOf(new SearchPage(List.of(), longestCursor).write()));
+    List<Message> kept = new ArrayList<>();
+    for (Message message : newestFirst) {
+      if (kept.size() == limit || !budget.take(message)) {
+        break;
+      }
+      kept.add(message);
+    }
+    boolean more = kept.size() < newestFirst.size();
+    return new SearchPage(kept, more ? SearchCursor.after(kept.get(kept.size() - 1)).write() : null);
+  }
+
+  /**
+   * A jump to a message ({@code page.around()}) cut to {@code maxBytes}: the message itself first,
+   * then its neighbours nearest first, a newer and an older one in turn, so what is kept is a run
+   * around it; the cursors then point past the ends kept.
+   */
+  public static MessagePage fitAround(MessagePage page, long maxBytes) {
+    MessagePage.Around around = page.around();
+    List<Message> messages = page.messages();
+    int target = 0;
+    while (target < messages.size() && messages.get(target).seq() != around.seq()) {
+      target++;
+    }
+    if (target == messages.size()) {
+      return page;
+    }
+    ReplyBudget budget = new ReplyBudget(maxBytes);
+    budget.reserve(sizeOf(new MessagePage(List.of(), false, page.epoch(), null,
+        new MessagePage.Around(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE)).write()));
+    budget.take(messages.get(target));
+    int low = target;
+    int high = target;
+    boolean newerNext = true;
+    while (low > 0 || high < messages.size() - 1) {
+      boolean newer = high < messages.size() - 1 && (newerNext || low == 0);
+      if (!budget.take(messages.get(newer ? high + 1 : low - 1))) {
+        break;
+      }
+      if (newer) {
+        high++;
+      } else {
+        low--;
+      }
+      newerNext = !newer;
+    }
+    Long before = low > 0 || around.before() != null ? messages.get(low).seq() : null;
+    Long after = high < messages.size() - 1 || around.after() != null ? messages.get(high).seq() : null;
+    return new MessagePage(messages.subList(low, high + 1), before != null || after != null, page.epoch(), null,
+        new MessagePage.Around(around.seq(), before, after));
   }
 }

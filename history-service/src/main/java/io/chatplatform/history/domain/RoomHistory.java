@@ -9,7 +9,9 @@ import java.util.Map;
 public interface RoomHistory {
   /**
    * A room's last seq, the epoch of its sequence (null while the room has no message), and its
-   * {@code updatedSeq}: how many edits and deletes it has had (0 before the first).
+   * settled {@code updatedSeq}: the number of its last change (edit, delete, reaction; 0 before
+   * the first) below every change still being written, so every change up to it is written or
+   * never will be.
    */
   record RoomSeq(long lastSeq, String epoch, long updatedSeq) {
     public static final RoomSeq EMPTY = new RoomSeq(0, null, 0);

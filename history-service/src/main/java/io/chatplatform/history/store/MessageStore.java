@@ -2,6 +2,8 @@ package io.chatplatform.history.store;
 
 import io.chatplatform.history.HistoryConfig;
 import io.chatplatform.history.domain.RoomHistory;
+import io.chatplatform.history.domain.SearchCursor;
+import io.chatplatform.history.domain.SearchTerms;
 
 import io.chatplatform.contracts.history.HistoryApi.Append;
 import io.chatplatform.contracts.history.HistoryApi.Appended;
@@ -64,15 +66,24 @@ import java.util.UUID;
  * <p>Called on one event loop (its verticle's): the in-memory maps need no locking.
  */
 public final class MessageStore implements RoomHistory {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MessageStore.class);
   static final String MESSAGES = "messages";
   static final String ROOM_SEQS = "room_seqs";
   /** The room's counter of changes (in its {@link #ROOM_SEQS} document), and a changed message's place in it. */
   static final String UPDATED_SEQ = "updatedSeq";
+  /**
+   * Beside it, the changes numbered and not yet settled, {@code [{n, at}]}: sync answers changes
+   * only below the lowest ({@link #settled}).
+   */
+  static final String IN_FLIGHT = "updatesInFlight";
   /** Storage only: per emoji every user who reacted ({@code reactions} holds what clients see of it). */
   static final String REACTED_BY = "reactedBy";
+  /** Storage only: the words a message is found by ({@link SearchTerms}); empty for a tombstone. */
+  static final String TERMS = "terms";
 
   private final MongoClient mongo;
   private final HistoryConfig config;
+  private final java.util.function.LongSupplier clock;
   private final Map<String, Long> lastSeqCache;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
   private boolean writing;
@@ -89,8 +100,14 @@ public final class MessageStore implements RoomHistory {
   public static final String SEQ_CONFLICTS_METRIC = "chat.history.seq.conflicts";
 
   public MessageStore(MongoClient mongo, HistoryConfig config, MeterRegistry metrics) {
+    this(mongo, config, metrics, System::currentTimeMillis);
+  }
+
+  /** With {@code clock} (epoch ms) telling when a change in flight started and whether one has expired. */
+  MessageStore(MongoClient mongo, HistoryConfig config, MeterRegistry metrics, java.util.function.LongSupplier clock) {
     this.mongo = mongo;
     this.config = config;
+    this.clock = clock;
     this.seqConflicts =
         Counter.builder(SEQ_CONFLICTS_METRIC)
             .description("appends that found their seq taken by another instance and retried")
@@ -120,7 +137,12 @@ public final class MessageStore implements RoomHistory {
                 MESSAGES, new JsonObject().put("roomId", 1).put(UPDATED_SEQ, 1), new IndexOptions().name("roomId_1_updatedSeq_1")),
             // A delete finds the replies that quote the message by it (blankQuotesOf).
             mongo.createIndexWithOptions(
-                MESSAGES, new JsonObject().put("roomId", 1).put("replyTo", 1), new IndexOptions().name("roomId_1_replyTo_1").sparse(true)))
+                MESSAGES, new JsonObject().put("roomId", 1).put("replyTo", 1), new IndexOptions().name("roomId_1_replyTo_1").sparse(true)),
+            // A search: per room its messages by word, in the order results come in (newest
+            // first, the id breaking ties), so a page is read off the index without sorting.
+            mongo.createIndexWithOptions(
+                MESSAGES, new JsonObject().put("roomId", 1).put(TERMS, 1).put("ts", -1).put("_id", -1),
+                new IndexOptions().name("roomId_1_terms_1_ts_-1__id_-1")))
         .mapEmpty();
   }
 
@@ -241,7 +263,8 @@ public final class MessageStore implements RoomHistory {
         continue;
       }
       next.put(roomId, last + 1);
-      docs.add(document(pending.message, pending.files, last + 1, UUID.randomUUID().toString().replace("-", "")));
+      docs.add(document(pending.message, pending.files, last + 1, UUID.randomUUID().toString().replace("-", ""))
+          .put(TERMS, terms(pending.message.text())));
       written.add(pending);
     }
     if (docs.isEmpty()) {
@@ -426,8 +449,29 @@ public final class MessageStore implements RoomHistory {
         });
   }
 
-  private static RoomSeq roomSeq(JsonObject doc) {
-    return new RoomSeq(doc.getLong("lastSeq", 0L), doc.getString("epoch"), doc.getLong(UPDATED_SEQ, 0L));
+  private RoomSeq roomSeq(JsonObject doc) {
+    return new RoomSeq(doc.getLong("lastSeq", 0L), doc.getString("epoch"), settled(doc));
+  }
+
+  /**
+   * The room's {@code updatedSeq} as sync may answer it: the highest number below every change
+   * still in flight (numbered, not yet settled, not expired), so every change up to it is written
+   * or never will be. Changes are numbered before they are written, so two of them can be written
+   * out of order; a client holding this number can never have passed a lower change still to come.
+   */
+  private long settled(JsonObject doc) {
+    long settled = doc.getLong(UPDATED_SEQ, 0L);
+    JsonArray inFlight = doc.getJsonArray(IN_FLIGHT);
+    if (inFlight != null) {
+      long expiredBefore = clock.getAsLong() - config.changeInFlightMaxMs();
+      for (Object entry : inFlight) {
+        JsonObject change = (JsonObject) entry;
+        if (change.getLong("at", 0L) >= expiredBefore) {
+          settled = Math.min(settled, change.getLong("n", settled + 1) - 1);
+        }
+      }
+    }
+    return settled;
   }
 
   private static String newEpoch() {
@@ -494,6 +538,91 @@ public final class MessageStore implements RoomHistory {
     return mongo.findWithOptions(MESSAGES, query, options).map(docs -> docs.stream().map(MessageStore::toClient).toList());
   }
 
+  /**
+   * At most {@code max} messages of {@code roomIds} whose {@code terms} hold every one of
+   * {@code words} ({@link SearchTerms}), newest first ({@code ts}, then the id), older than
+   * {@code before} when given. Deleted messages have no terms, so they never match. One query,
+   * the same on MongoDB (served by the {@code roomId_1_terms_1_ts_-1__id_-1} multikey index) and on the
+   * embedded store (which scans: it has no index but the unique ones).
+   */
+  public Future<List<Message>> search(List<String> roomIds, List<String> words, SearchCursor before, int max) {
+    if (roomIds.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    JsonObject query = new JsonObject()
+        .put("roomId", new JsonObject().put("$in", new JsonArray(roomIds)))
+        .put(TERMS, new JsonObject().put("$all", new JsonArray(words)));
+    if (before != null) {
+      // (ts, _id) below the cursor's; the plain bound on ts lets the index skip what is newer.
+      query.put("ts", new JsonObject().put("$lte", before.ts()))
+          .put("$or", new JsonArray()
+              .add(new JsonObject().put("ts", new JsonObject().put("$lt", before.ts())))
+              .add(new JsonObject().put("_id", new JsonObject().put("$lt", before.id()))));
+    }
+    FindOptions options = new FindOptions().setSort(new JsonObject().put("ts", -1).put("_id", -1)).setLimit(max);
+    return mongo.findWithOptions(MESSAGES, query, options).map(docs -> docs.stream().map(MessageStore::toClient).toList());
+  }
+
+  /**
+   * A jump to a message: the message of {@code seq} and up to {@code each} messages on each side,
+   * ascending, with {@link MessagePage.Around} cursors (null at the room's ends); {@code not_found}
+   * for a seq the room does not have. Not yet cut to a budget ({@code ReplyBudget.fitAround}).
+   */
+  public Future<MessagePage> around(String roomId, long seq, int each) {
+    return readRoomSeq(roomId).compose(room -> {
+      if (seq < 1 || seq > room.lastSeq()) {
+        return Future.failedFuture(ServiceException.notFound("message not found"));
+      }
+      long lower = Math.max(1, seq - each);
+      long upper = Math.min(room.lastSeq(), seq + each);
+      MessagePage.Around around = new MessagePage.Around(seq, lower > 1 ? lower : null, upper < room.lastSeq() ? upper : null);
+      return range(roomId, lower, upper)
+          .map(list -> new MessagePage(list, around.before() != null || around.after() != null, room.epoch(), null, around));
+    });
+  }
+
+  /**
+   * Gives {@code terms} to the messages stored before search existed, {@code SEARCH_BACKFILL_BATCH}
+   * at a time in {@code _id} order, one read and one bulk write a batch; answers how many it
+   * indexed. Each write is conditional on the message still having no terms, so an edit made
+   * meanwhile (which sets them) is never overwritten, and several instances backfilling at once
+   * only repeat each other's work.
+   */
+  public Future<Long> backfillTerms() {
+    return backfillAfter(null, 0);
+  }
+
+  private Future<Long> backfillAfter(String afterId, long indexed) {
+    JsonObject query = new JsonObject().put(TERMS, new JsonObject().put("$exists", false));
+    if (afterId != null) {
+      query.put("_id", new JsonObject().put("$gt", afterId));
+    }
+    int batch = config.search().backfillBatch();
+    FindOptions options = new FindOptions()
+        .setFields(new JsonObject().put("_id", 1).put("text", 1).put("deleted", 1))
+        .setSort(new JsonObject().put("_id", 1))
+        .setLimit(batch);
+    return mongo.findWithOptions(MESSAGES, query, options).compose(docs -> {
+      if (docs.isEmpty()) {
+        return Future.succeededFuture(indexed);
+      }
+      List<BulkOperation> updates = docs.stream()
+          .map(doc -> BulkOperation.createUpdate(
+              new JsonObject().put("_id", doc.getString("_id")).put(TERMS, new JsonObject().put("$exists", false)),
+              new JsonObject().put("$set", new JsonObject().put(TERMS,
+                  doc.getBoolean("deleted", false) ? new JsonArray() : terms(doc.getString("text"))))))
+          .toList();
+      String last = docs.get(docs.size() - 1).getString("_id");
+      return mongo.bulkWrite(MESSAGES, updates)
+          .compose(x -> docs.size() < batch ? Future.succeededFuture(indexed + docs.size()) : backfillAfter(last, indexed + docs.size()));
+    });
+  }
+
+  /** What a message of {@code text} is found by. */
+  private JsonArray terms(String text) {
+    return new JsonArray(SearchTerms.of(text, config.search().termsPerMessage()));
+  }
+
   /** The stored message with that seq; {@code not_found} when there is none. */
   public Future<Message> message(String roomId, long seq) {
     return mongo.findOne(MESSAGES, new JsonObject().put("_id", messageKey(roomId, seq)), null)
@@ -528,9 +657,10 @@ public final class MessageStore implements RoomHistory {
       if (!change.delete() && now.text().equals(change.text())) {
         return Future.succeededFuture(new Changed(now, false));
       }
-      return nextUpdatedSeq(change.roomId())
-          .compose(updatedSeq -> mongo.findOneAndUpdateWithOptions(MESSAGES, unchangedSince(change, updatedSeq),
-              changeOf(change, updatedSeq), new FindOptions(), new UpdateOptions().setReturningNewDocument(true)))
+      return allocateChange(change.roomId())
+          .compose(updatedSeq -> settledAfter(change.roomId(), updatedSeq,
+              mongo.findOneAndUpdateWithOptions(MESSAGES, unchangedSince(change, updatedSeq),
+                  changeOf(change, updatedSeq, terms(change.text())), new FindOptions(), new UpdateOptions().setReturningNewDocument(true))))
           .compose(written -> writtenOrAgain(written, attempt, () -> change(change, attempt + 1)));
     });
   }
@@ -566,13 +696,13 @@ public final class MessageStore implements RoomHistory {
       Long held = doc.getLong(UPDATED_SEQ);
       JsonObject unchanged = id.copy().put("deleted", false)
           .put(UPDATED_SEQ, held == null ? new JsonObject().put("$exists", false) : held);
-      return nextUpdatedSeq(react.roomId())
-          .compose(updatedSeq -> mongo.findOneAndUpdateWithOptions(MESSAGES, unchanged,
+      return allocateChange(react.roomId())
+          .compose(updatedSeq -> settledAfter(react.roomId(), updatedSeq, mongo.findOneAndUpdateWithOptions(MESSAGES, unchanged,
               new JsonObject().put("$set", new JsonObject()
                   .put(REACTED_BY, writeReactedBy(after))
                   .put("reactions", Reaction.writeList(Reactions.view(after, react.namesShown())))
                   .put(UPDATED_SEQ, updatedSeq)),
-              new FindOptions(), new UpdateOptions().setReturningNewDocument(true)))
+              new FindOptions(), new UpdateOptions().setReturningNewDocument(true))))
           .compose(written -> writtenOrAgain(written, attempt, () -> react(react, attempt + 1)));
     });
   }
@@ -620,12 +750,66 @@ public final class MessageStore implements RoomHistory {
         .mapEmpty();
   }
 
-  /** The room's next {@code updatedSeq}: one atomic increment of its counter. */
-  private Future<Long> nextUpdatedSeq(String roomId) {
-    return mongo.findOneAndUpdateWithOptions(ROOM_SEQS, new JsonObject().put("_id", roomId),
-            new JsonObject().put("$inc", new JsonObject().put(UPDATED_SEQ, 1)),
-            new FindOptions(), new UpdateOptions().setUpsert(true).setReturningNewDocument(true))
-        .map(doc -> doc.getLong(UPDATED_SEQ));
+  /**
+   * Numbers a change: the room's next {@code updatedSeq}, taken from its counter by a
+   * compare-and-set that also records the number as in flight ({@link #IN_FLIGHT}, with when it
+   * was taken), in one atomic update, so no reader ever sees the number taken and not in flight.
+   * A lost compare-and-set (another change numbered meanwhile) reads the counter again, up to
+   * {@code HISTORY_APPEND_MAX_ATTEMPTS} times. Every number taken is then settled
+   * ({@link #settleChange}) whether its write landed or not: see {@link #settled}.
+   */
+  Future<Long> allocateChange(String roomId) {
+    return allocateChange(roomId, 1);
+  }
+
+  private Future<Long> allocateChange(String roomId, int attempt) {
+    JsonObject room = new JsonObject().put("_id", roomId);
+    return mongo.findOne(ROOM_SEQS, room, new JsonObject().put(UPDATED_SEQ, 1)).compose(doc -> {
+      Long held = doc == null ? null : doc.getLong(UPDATED_SEQ);
+      long next = (held == null ? 0 : held) + 1;
+      JsonObject unchanged = room.copy().put(UPDATED_SEQ, held == null ? new JsonObject().put("$exists", false) : held);
+      JsonObject numbered = new JsonObject()
+          .put("$set", new JsonObject().put(UPDATED_SEQ, next))
+          .put("$push", new JsonObject().put(IN_FLIGHT, new JsonObject().put("n", next).put("at", clock.getAsLong())));
+      return mongo.updateCollectionWithOptions(ROOM_SEQS, unchanged, numbered, new UpdateOptions().setUpsert(doc == null))
+          .map(result -> result.getDocMatched() > 0 || result.getDocUpsertedId() != null)
+          // Two first changes of a room upserting at once: one insert wins, the other lost the race.
+          .recover(e -> MongoErrors.isDuplicateKey(e) ? Future.succeededFuture(false) : Future.failedFuture(e))
+          .compose(taken -> {
+            if (taken) {
+              return Future.succeededFuture(next);
+            }
+            return attempt >= config.appendMaxAttempts()
+                ? Future.failedFuture(new ServiceException(ErrorCode.UNAVAILABLE, "the room is changing, try again"))
+                : allocateChange(roomId, attempt + 1);
+          });
+    });
+  }
+
+  /**
+   * A numbered change is over (written, or lost its race and never will be): its number leaves
+   * the room's changes in flight, and so do any that expired ({@code HISTORY_CHANGE_IN_FLIGHT_MAX_MS}:
+   * their instance died before settling them). Never fails: an entry left behind expires.
+   */
+  Future<Void> settleChange(String roomId, long updatedSeq) {
+    JsonObject room = new JsonObject().put("_id", roomId);
+    long expiredBefore = clock.getAsLong() - config.changeInFlightMaxMs();
+    return mongo.bulkWrite(ROOM_SEQS, List.of(
+            BulkOperation.createUpdate(room, new JsonObject().put("$pull", new JsonObject().put(IN_FLIGHT, new JsonObject().put("n", updatedSeq)))),
+            BulkOperation.createUpdate(room, new JsonObject().put("$pull", new JsonObject().put(IN_FLIGHT,
+                new JsonObject().put("at", new JsonObject().put("$lt", expiredBefore)))))))
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("change {} of room {} stays in flight until it expires: {}", updatedSeq, roomId, e.toString());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** {@code write}'s outcome, once the change it writes ({@code updatedSeq}) is settled. */
+  private <T> Future<T> settledAfter(String roomId, long updatedSeq, Future<T> write) {
+    return write.transform(done -> settleChange(roomId, updatedSeq).transform(x -> done.succeeded()
+        ? Future.succeededFuture(done.result())
+        : Future.failedFuture(done.cause())));
   }
 
   /** The message, not deleted, and not changed by a change numbered at or after {@code updatedSeq}. */
@@ -638,8 +822,11 @@ public final class MessageStore implements RoomHistory {
             .add(new JsonObject().put(UPDATED_SEQ, new JsonObject().put("$lt", updatedSeq))));
   }
 
-  /** An edit sets the text, its mentions and {@code editedAt}; a delete removes the text and the reactions and detaches the files. */
-  private static JsonObject changeOf(Change change, long updatedSeq) {
+  /**
+   * An edit sets the text, its mentions, its {@code terms} and {@code editedAt}; a delete removes
+   * the text, the terms (a tombstone is never found) and the reactions and detaches the files.
+   */
+  private static JsonObject changeOf(Change change, long updatedSeq, JsonArray terms) {
     if (change.delete()) {
       return new JsonObject()
           .put("$set", new JsonObject()
@@ -649,12 +836,14 @@ public final class MessageStore implements RoomHistory {
               .put("mentions", new JsonArray())
               .put("reactions", new JsonArray())
               .put(REACTED_BY, new JsonArray())
+              .put(TERMS, new JsonArray())
               .put(UPDATED_SEQ, updatedSeq))
           .put("$unset", new JsonObject().put("text", ""));
     }
     return new JsonObject().put("$set", new JsonObject()
         .put("text", change.text())
         .put("mentions", new JsonArray(change.mentions()))
+        .put(TERMS, terms)
         .put("editedAt", change.at())
         .put(UPDATED_SEQ, updatedSeq));
   }

@@ -10,6 +10,8 @@ import io.chatplatform.contracts.history.HistoryApi.Changed;
 import io.chatplatform.contracts.history.Message;
 import io.chatplatform.embeddedstore.EmbeddedMongo;
 import io.chatplatform.history.HistoryConfig;
+import io.chatplatform.history.domain.BudgetedSync;
+import io.chatplatform.contracts.history.MessagePage.Changes;
 import io.chatplatform.runtime.Settings;
 import io.chatplatform.testsupport.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -132,5 +134,47 @@ class MessageChangesStoreTest {
     Message now = onLoop(loop, () -> store.message("room", message.seq()));
     assertThat(now.updatedSeq()).isEqualTo(highest);
     assertThat(now.text()).isEqualTo(highestText);
+  }
+
+  @Test
+  @DisplayName("sync answers changes only up to below a change still being written, so a held updatedSeq never passes it; an abandoned number expires after HISTORY_CHANGE_IN_FLIGHT_MAX_MS")
+  void changesInFlightHoldSyncBack() {
+    long[] now = {1_000_000};
+    MessageStore clocked = onLoop(loop, () -> Future.succeededFuture(new MessageStore(mongo, config, new SimpleMeterRegistry(), () -> now[0])));
+    BudgetedSync sync = new BudgetedSync(clocked, 100, 256 * 1024);
+    onLoop(loop, clocked::createIndexes);
+    sent("m1");
+    Message second = sent("m2");
+
+    // Another instance numbered a change of m1 and has not written it yet; m2's edit takes the next number and is written.
+    long inFlight = onLoop(otherLoop, () -> other.allocateChange("room"));
+    Changed edited = onLoop(loop, () -> clocked.change(Change.edit("room", second.seq(), "m2 fixed", List.of(), 7)));
+    assertThat(edited.message().updatedSeq()).isEqualTo(inFlight + 1);
+
+    Changes held = changes(sync, 0);
+    System.out.println("with change " + inFlight + " in flight, sync from 0 answers " + held);
+    assertThat(held.updatedSeq()).as("never past a change in flight").isEqualTo(inFlight - 1);
+    assertThat(held.messages()).isEmpty();
+
+    // That change lost its race (its number is never written): once settled, the sync brings m2's edit.
+    onLoop(otherLoop, () -> other.settleChange("room", inFlight));
+    Changes after = changes(sync, held.updatedSeq());
+    assertThat(after.messages()).extracting(Message::text).containsExactly("m2 fixed");
+    assertThat(after.updatedSeq()).isEqualTo(inFlight + 1);
+
+    // An instance that died between numbering and writing: its number holds sync back until it expires.
+    long abandoned = onLoop(loop, () -> clocked.allocateChange("room"));
+    assertThat(changes(sync, after.updatedSeq()).updatedSeq()).isEqualTo(abandoned - 1);
+    now[0] += config.changeInFlightMaxMs() + 1;
+    assertThat(changes(sync, after.updatedSeq()).updatedSeq()).isEqualTo(abandoned);
+    // The next change settled takes the expired entry away with its own.
+    long next = onLoop(loop, () -> clocked.allocateChange("room"));
+    onLoop(loop, () -> clocked.settleChange("room", next));
+    JsonObject counter = Await.result(mongo.findOne(MessageStore.ROOM_SEQS, new JsonObject().put("_id", "room"), null));
+    assertThat(counter.getJsonArray(MessageStore.IN_FLIGHT)).isEmpty();
+  }
+
+  Changes changes(BudgetedSync sync, long held) {
+    return onLoop(loop, () -> sync.answer(Map.of("room", 2L), Map.of("room", held))).rooms().get("room").changes();
   }
 }
