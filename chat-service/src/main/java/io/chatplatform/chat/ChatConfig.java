@@ -1,6 +1,7 @@
 package io.chatplatform.chat;
 
 import io.chatplatform.chat.domain.ChatLimits;
+import io.chatplatform.chat.domain.ModerationLimits;
 import io.chatplatform.runtime.MongoConfig;
 import io.chatplatform.runtime.Settings;
 import java.util.Arrays;
@@ -38,6 +39,8 @@ import java.util.stream.Collectors;
  *     new one, so a login lasts while it is refreshed within this time ({@code REFRESH_TOKEN_TTL_SECONDS})
  * @param refreshFamiliesPerUserMax live logins (refresh token families) one user may hold; a login
  *     beyond it revokes the least recently refreshed ({@code REFRESH_FAMILIES_PER_USER_MAX})
+ * @param moderation the longest reason of a moderation act ({@code MODERATION_REASON_MAX_LENGTH})
+ *     and the longest mute ({@code MODERATION_MUTE_MAX_SECONDS})
  */
 public record ChatConfig(
     MongoConfig mongo,
@@ -49,7 +52,8 @@ public record ChatConfig(
     Set<String> adminUsernames,
     int roomListMaxBytes,
     long refreshTokenTtlSeconds,
-    int refreshFamiliesPerUserMax) {
+    int refreshFamiliesPerUserMax,
+    ModerationLimits moderation) {
 
   public static ChatConfig from(Settings settings) {
     return new ChatConfig(
@@ -80,7 +84,12 @@ public record ChatConfig(
             .collect(Collectors.toUnmodifiableSet()),
         settings.integer("ROOM_LIST_MAX_BYTES", 1024 * 1024),
         atLeastOne(settings.longValue("REFRESH_TOKEN_TTL_SECONDS", 30L * 24 * 3600), "REFRESH_TOKEN_TTL_SECONDS"),
-        (int) atLeastOne(settings.integer("REFRESH_FAMILIES_PER_USER_MAX", 50), "REFRESH_FAMILIES_PER_USER_MAX"));
+        (int) atLeastOne(settings.integer("REFRESH_FAMILIES_PER_USER_MAX", 50), "REFRESH_FAMILIES_PER_USER_MAX"),
+        new ModerationLimits(
+            (int) atLeastOne(settings.integer("MODERATION_REASON_MAX_LENGTH", ModerationLimits.DEFAULTS.reasonMaxLength()),
+                "MODERATION_REASON_MAX_LENGTH"),
+            atLeastOne(settings.longValue("MODERATION_MUTE_MAX_SECONDS", ModerationLimits.DEFAULTS.muteMaxSeconds()),
+                "MODERATION_MUTE_MAX_SECONDS")));
   }
 
   private static long notNegative(long value, String name) {

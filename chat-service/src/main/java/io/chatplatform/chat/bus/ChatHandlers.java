@@ -3,6 +3,7 @@ package io.chatplatform.chat.bus;
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.chat.domain.Accounts;
 import io.chatplatform.chat.domain.Messaging;
+import io.chatplatform.chat.domain.Moderation;
 import io.chatplatform.chat.domain.Receipts;
 import io.chatplatform.chat.domain.RefreshTokens;
 import io.chatplatform.chat.domain.Rooms;
@@ -28,9 +29,13 @@ final class ChatHandlers {
   private final Rooms rooms;
   private final Messaging messaging;
   private final Receipts receipts;
+  private final Moderation moderation;
   private final int roomListMaxBytes;
 
-  ChatHandlers(Accounts accounts, RefreshTokens refreshTokens, Rooms rooms, Messaging messaging, Receipts receipts, int roomListMaxBytes) {
+  ChatHandlers(
+      Accounts accounts, RefreshTokens refreshTokens, Rooms rooms, Messaging messaging, Receipts receipts, Moderation moderation,
+      int roomListMaxBytes) {
+    this.moderation = moderation;
     this.accounts = accounts;
     this.refreshTokens = refreshTokens;
     this.rooms = rooms;
@@ -57,8 +62,10 @@ final class ChatHandlers {
         .handle(ChatApi.ROOM_LIST, r -> rooms.list(r.callerId(), r.limit(), r.after()).map(page -> ClientViews.roomPage(page, roomListMaxBytes)))
         .handle(ChatApi.ROOM_GET, (RoomRef r) -> rooms.get(r.callerId(), r.roomId()).map(ClientViews::room))
         .handle(ChatApi.ROOM_MEMBER_ADD, r -> rooms.addMember(r).map(Ack.DONE))
-        .handle(ChatApi.ROOM_MEMBER_REMOVE, r -> rooms.removeMember(r).map(Ack.DONE))
+        .handle(ChatApi.ROOM_MEMBER_REMOVE, r -> moderation.removeMember(r).map(Ack.DONE))
         .handle(ChatApi.ROOM_RENAME, r -> rooms.rename(r).map(ClientViews::room))
+        .handle(ChatApi.ROOM_ROLE_SET, r -> moderation.changeRole(r).map(ClientViews::room))
+        .handle(ChatApi.ROOM_MODERATE, r -> moderation.moderate(r).map(ClientViews::moderation))
         .handle(ChatApi.ROOM_IDS_OF_USER, (Caller r) -> rooms.roomIdsOf(r.callerId()).map(RoomIds::new))
         .handle(ChatApi.ROOM_CHECK_MEMBER, (RoomRef r) -> rooms.memberRoom(r.roomId(), r.callerId()).map(Ack.DONE))
         .handle(ChatApi.RECEIPT_MARK, (Receipt r) -> receipts.mark(r).map(marked ->

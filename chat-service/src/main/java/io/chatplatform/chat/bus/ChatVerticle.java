@@ -7,6 +7,7 @@ import io.chatplatform.chat.domain.Blocking;
 import io.chatplatform.chat.domain.ChatEvents;
 import io.chatplatform.chat.domain.HistoryClient;
 import io.chatplatform.chat.domain.Messaging;
+import io.chatplatform.chat.domain.Moderation;
 import io.chatplatform.chat.domain.PasswordHasher;
 import io.chatplatform.chat.domain.Receipts;
 import io.chatplatform.chat.domain.RefreshTokens;
@@ -67,8 +68,10 @@ public final class ChatVerticle extends VerticleBase {
     Rooms rooms = new Rooms(roomStore, users, accounts, history, events, config.limits(), System::currentTimeMillis);
     Messaging messaging = new Messaging(rooms, users, history, events, config.limits(), System::currentTimeMillis);
     Receipts receipts = new Receipts(rooms, history, events, config.limits());
+    Moderation moderation =
+        new Moderation(rooms, roomStore, users, accounts, audit, events, config.moderation(), System::currentTimeMillis);
     return Future.all(users.createIndexes(), roomStore.prepare(), refreshStore.createIndexes(), audit.createIndexes(), roomCache.start())
-        .compose(x -> new ChatHandlers(accounts, refreshTokens, rooms, messaging, receipts, config.roomListMaxBytes())
+        .compose(x -> new ChatHandlers(accounts, refreshTokens, rooms, messaging, receipts, moderation, config.roomListMaxBytes())
             .serve(vertx.eventBus()));
   }
 
