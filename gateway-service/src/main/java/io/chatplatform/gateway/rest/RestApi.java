@@ -109,6 +109,8 @@ public final class RestApi {
     api.get("/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ROOM_GET, 200, c -> new JsonObject()));
     api.patch("/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ROOM_RENAME, 200, c -> body(c, "rooms.rename")));
     api.post("/rooms/:roomId/members").handler(ctx -> forward(ctx, ChatApi.ROOM_MEMBER_ADD, 204, c -> body(c, "rooms.members.add")));
+    api.put("/rooms/:roomId/members/:userId/role").handler(ctx -> forward(ctx, ChatApi.ROOM_ROLE_SET, 200, c -> body(c, "rooms.members.role")));
+    api.post("/rooms/:roomId/moderation").handler(ctx -> forward(ctx, ChatApi.ROOM_MODERATE, 200, c -> body(c, "rooms.moderation")));
     api.delete("/rooms/:roomId/members/:userId").handler(ctx -> forward(ctx, ChatApi.ROOM_MEMBER_REMOVE, 204, c -> new JsonObject()));
     api.get("/rooms/:roomId/messages").handler(ctx -> forward(ctx, ChatApi.MESSAGE_PAGE, 200, RestApi::pageQuery));
     api.post("/rooms/:roomId/messages")
