@@ -215,7 +215,8 @@ public final class MongoRoomStore implements RoomStore {
 
   @Override
   public Future<Boolean> setRoles(String roomId, long version, List<Room.Member> members) {
-    JsonObject query = new JsonObject().put("_id", roomId).put("version", version);
+    // A room stored before rooms had versions reads as version 0 and has no field: null matches it.
+    JsonObject query = new JsonObject().put("_id", roomId).put("version", version == 0 ? null : version);
     JsonArray array = new JsonArray();
     members.forEach(m -> array.add(new JsonObject().put("userId", m.userId()).put("role", m.role())));
     JsonObject update = new JsonObject().put("$set", new JsonObject().put("members", array)).put("$inc", new JsonObject().put("version", 1));

@@ -87,4 +87,20 @@ class ModerationOnMongoTest {
     assertThat(now.member(bob)).contains(new Room.Member(bob, Room.OWNER));
     assertThat(now.version()).isEqualTo(room.version() + 1);
   }
+
+  @Test
+  @DisplayName("a room stored before rooms had a version (read as 0) takes a role change too")
+  void roleChangeOfUnversionedRoom() {
+    String alice = user("alice");
+    String bob = user("bob");
+    Await.result(db.mongo.insert("rooms", new io.vertx.core.json.JsonObject().put("_id", "r_old").put("type", Room.GROUP)
+        .put("name", "Old").put("createdAt", 1L).put("memberIds", new io.vertx.core.json.JsonArray().add(alice).add(bob))
+        .put("members", new io.vertx.core.json.JsonArray()
+            .add(new io.vertx.core.json.JsonObject().put("userId", alice).put("role", Room.OWNER))
+            .add(new io.vertx.core.json.JsonObject().put("userId", bob).put("role", Room.MEMBER)))));
+    assertThat(Await.result(roomStore.get("r_old")).version()).isZero();
+    RoomView view = Await.result(moderation.changeRole(new ChangeRole(alice, "r_old", bob, Room.MODERATOR)));
+    assertThat(view.room().member(bob)).contains(new Room.Member(bob, Room.MODERATOR));
+    assertThat(view.room().version()).isEqualTo(1);
+  }
 }
