@@ -2,6 +2,7 @@ package io.chatplatform.chat;
 
 import io.chatplatform.chat.domain.AdminLimits;
 import io.chatplatform.chat.domain.ChatLimits;
+import io.chatplatform.chat.domain.ModerationLimits;
 import io.chatplatform.runtime.MongoConfig;
 import io.chatplatform.runtime.Settings;
 import java.util.Arrays;
@@ -40,6 +41,8 @@ import java.util.stream.Collectors;
  * @param refreshFamiliesPerUserMax live logins (refresh token families) one user may hold; a login
  *     beyond it revokes the least recently refreshed ({@code REFRESH_FAMILIES_PER_USER_MAX})
  * @param adminLimits the bounds of the admin API's pages and reasons ({@link AdminLimits})
+ * @param moderation the longest reason of a moderation act ({@code MODERATION_REASON_MAX_LENGTH})
+ *     and the longest mute ({@code MODERATION_MUTE_MAX_SECONDS})
  */
 public record ChatConfig(
     MongoConfig mongo,
@@ -52,7 +55,8 @@ public record ChatConfig(
     int roomListMaxBytes,
     long refreshTokenTtlSeconds,
     int refreshFamiliesPerUserMax,
-    AdminLimits adminLimits) {
+    AdminLimits adminLimits,
+    ModerationLimits moderation) {
 
   public static ChatConfig from(Settings settings) {
     return new ChatConfig(
@@ -88,7 +92,12 @@ public record ChatConfig(
             (int) atLeastOne(settings.integer("ADMIN_USER_PAGE_MAX", 100), "ADMIN_USER_PAGE_MAX"),
             (int) atLeastOne(settings.integer("AUDIT_PAGE_MAX", 100), "AUDIT_PAGE_MAX"),
             (int) atLeastOne(settings.integer("ADMIN_REPLY_MAX_BYTES", 256 * 1024), "ADMIN_REPLY_MAX_BYTES"),
-            (int) atLeastOne(settings.integer("ADMIN_REASON_MAX_LENGTH", 500), "ADMIN_REASON_MAX_LENGTH")));
+            (int) atLeastOne(settings.integer("ADMIN_REASON_MAX_LENGTH", 500), "ADMIN_REASON_MAX_LENGTH")),
+        new ModerationLimits(
+            (int) atLeastOne(settings.integer("MODERATION_REASON_MAX_LENGTH", ModerationLimits.DEFAULTS.reasonMaxLength()),
+                "MODERATION_REASON_MAX_LENGTH"),
+            atLeastOne(settings.longValue("MODERATION_MUTE_MAX_SECONDS", ModerationLimits.DEFAULTS.muteMaxSeconds()),
+                "MODERATION_MUTE_MAX_SECONDS")));
   }
 
   private static long notNegative(long value, String name) {

@@ -25,6 +25,10 @@ public final class Addresses {
     /** {@code {roomId, seq, emoji, on}}: the caller's reaction to a message, on or off. */
     public static final String CHAT_REACT = "chat.react";
     public static final String PRESENCE_SET = "presence.set";
+    /** {@code {roomId, userId, role}}: the caller sets a member's room role (RoomPermissions says who may). */
+    public static final String ROOM_ROLE = "room.role";
+    /** {@code {roomId, action, userId, durationSec?, reason?}}: a moderation act (mute, unmute, kick, ban, unban). */
+    public static final String ROOM_MODERATION = "room.moderation";
     /**
      * {@code {accessToken}}: the socket's expiry moves to that token's, when it is a valid token
      * of the socket's own user. Answered by the gateway itself, never forwarded.
@@ -77,6 +81,8 @@ public final class Addresses {
     public static final String ROOM_MEMBER_ADD = "svc.chat.rooms.members.add";
     public static final String ROOM_MEMBER_REMOVE = "svc.chat.rooms.members.remove";
     public static final String ROOM_RENAME = "svc.chat.rooms.rename";
+    public static final String ROOM_ROLE_SET = "svc.chat.rooms.role";
+    public static final String ROOM_MODERATE = "svc.chat.rooms.moderate";
     /** The ids of the rooms a user belongs to; the gateway asks it when a socket opens. */
     public static final String ROOM_IDS_OF_USER = "svc.chat.rooms.ids-of-user";
 

@@ -20,6 +20,7 @@ public final class ClientEvents {
   public static final String RECEIPT = "receipt";
   public static final String PRESENCE = "presence";
   public static final String RECONNECT = "reconnect";
+  public static final String MODERATION = "moderation";
 
   /** Why a {@link #RECONNECT} event was sent: the gateway is shutting down. */
   public static final String RECONNECT_DRAINING = "draining";
@@ -41,6 +42,14 @@ public final class ClientEvents {
   /** {@code {"type":"room","event":…,"room":…}}: a membership or room change. */
   public static JsonObject room(String event, JsonObject room) {
     return new JsonObject().put(TYPE, ROOM).put("event", event).put(ROOM, room);
+  }
+
+  /**
+   * {@code {"type":"moderation","roomId","action","userId","actorId","at","mutedUntil"?,"reason"?}}:
+   * a moderation act in a room, to the room and to the user it was done to.
+   */
+  public static JsonObject moderation(JsonObject act) {
+    return act.copy().put(TYPE, MODERATION);
   }
 
   /** {@code {"type":"typing","roomId","userId","typing"}}: a room-mate started or stopped typing. */

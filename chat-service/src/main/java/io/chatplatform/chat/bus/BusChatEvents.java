@@ -2,6 +2,7 @@ package io.chatplatform.chat.bus;
 
 import io.chatplatform.chat.ChatMetrics;
 import io.chatplatform.chat.domain.ChatEvents;
+import io.chatplatform.chat.domain.ModerationAct;
 import io.chatplatform.chat.domain.RoomView;
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ClientEvents;
@@ -49,6 +50,13 @@ final class BusChatEvents implements ChatEvents {
   @Override
   public void room(String event, Collection<String> userIds, RoomView room) {
     fanout.toUsers(userIds, ClientEvents.room(event, ClientViews.room(room)));
+  }
+
+  @Override
+  public void moderation(ModerationAct act) {
+    JsonObject event = ClientEvents.moderation(ClientViews.moderation(act));
+    fanout.toRoomExcept(act.roomId(), event, act.userId());
+    fanout.toUsers(List.of(act.userId()), event);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.chatplatform.contracts.Addresses;
 import io.chatplatform.chat.domain.Accounts;
 import io.chatplatform.chat.domain.Administration;
 import io.chatplatform.chat.domain.Messaging;
+import io.chatplatform.chat.domain.Moderation;
 import io.chatplatform.chat.domain.Receipts;
 import io.chatplatform.chat.domain.RefreshTokens;
 import io.chatplatform.chat.domain.Rooms;
@@ -29,13 +30,15 @@ final class ChatHandlers {
   private final Rooms rooms;
   private final Messaging messaging;
   private final Receipts receipts;
+  private final Moderation moderation;
   private final int roomListMaxBytes;
   private final Administration administration;
   private final int adminReplyMaxBytes;
 
   ChatHandlers(
-      Accounts accounts, RefreshTokens refreshTokens, Rooms rooms, Messaging messaging, Receipts receipts, int roomListMaxBytes,
-      Administration administration, int adminReplyMaxBytes) {
+      Accounts accounts, RefreshTokens refreshTokens, Rooms rooms, Messaging messaging, Receipts receipts, Moderation moderation,
+      int roomListMaxBytes, Administration administration, int adminReplyMaxBytes) {
+    this.moderation = moderation;
     this.administration = administration;
     this.adminReplyMaxBytes = adminReplyMaxBytes;
     this.accounts = accounts;
@@ -68,8 +71,10 @@ final class ChatHandlers {
         .handle(ChatApi.ROOM_LIST, r -> rooms.list(r.callerId(), r.limit(), r.after()).map(page -> ClientViews.roomPage(page, roomListMaxBytes)))
         .handle(ChatApi.ROOM_GET, (RoomRef r) -> rooms.get(r.callerId(), r.roomId()).map(ClientViews::room))
         .handle(ChatApi.ROOM_MEMBER_ADD, r -> rooms.addMember(r).map(Ack.DONE))
-        .handle(ChatApi.ROOM_MEMBER_REMOVE, r -> rooms.removeMember(r).map(Ack.DONE))
+        .handle(ChatApi.ROOM_MEMBER_REMOVE, r -> moderation.removeMember(r).map(Ack.DONE))
         .handle(ChatApi.ROOM_RENAME, r -> rooms.rename(r).map(ClientViews::room))
+        .handle(ChatApi.ROOM_ROLE_SET, r -> moderation.changeRole(r).map(ClientViews::room))
+        .handle(ChatApi.ROOM_MODERATE, r -> moderation.moderate(r).map(ClientViews::moderation))
         .handle(ChatApi.ROOM_IDS_OF_USER, (Caller r) -> rooms.roomIdsOf(r.callerId()).map(RoomIds::new))
         .handle(ChatApi.ROOM_CHECK_MEMBER, (RoomRef r) -> rooms.memberRoom(r.roomId(), r.callerId()).map(Ack.DONE))
         .handle(ChatApi.RECEIPT_MARK, (Receipt r) -> receipts.mark(r).map(marked ->

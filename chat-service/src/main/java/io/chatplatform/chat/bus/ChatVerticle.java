@@ -8,6 +8,7 @@ import io.chatplatform.chat.domain.Blocking;
 import io.chatplatform.chat.domain.ChatEvents;
 import io.chatplatform.chat.domain.HistoryClient;
 import io.chatplatform.chat.domain.Messaging;
+import io.chatplatform.chat.domain.Moderation;
 import io.chatplatform.chat.domain.PasswordHasher;
 import io.chatplatform.chat.domain.Receipts;
 import io.chatplatform.chat.domain.RefreshTokens;
@@ -70,8 +71,10 @@ public final class ChatVerticle extends VerticleBase {
     Administration administration =
         new Administration(accounts, users, roomStore, events, audit, config.adminLimits(), System::currentTimeMillis);
     Receipts receipts = new Receipts(rooms, history, events, config.limits());
+    Moderation moderation =
+        new Moderation(rooms, roomStore, users, accounts, audit, events, config.moderation(), System::currentTimeMillis);
     return Future.all(users.createIndexes(), roomStore.prepare(), refreshStore.createIndexes(), audit.createIndexes(), roomCache.start())
-        .compose(x -> new ChatHandlers(accounts, refreshTokens, rooms, messaging, receipts, config.roomListMaxBytes(),
+        .compose(x -> new ChatHandlers(accounts, refreshTokens, rooms, messaging, receipts, moderation, config.roomListMaxBytes(),
                 administration, config.adminLimits().replyMaxBytes())
             .serve(vertx.eventBus()));
   }

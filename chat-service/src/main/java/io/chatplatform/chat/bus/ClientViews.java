@@ -1,5 +1,6 @@
 package io.chatplatform.chat.bus;
 
+import io.chatplatform.chat.domain.ModerationAct;
 import io.chatplatform.chat.domain.Room;
 import io.chatplatform.chat.domain.RoomView;
 import io.chatplatform.chat.domain.Rooms;
@@ -37,6 +38,13 @@ final class ClientViews {
     JsonArray members = new JsonArray();
     for (Room.Member m : room.members()) {
       JsonObject member = new JsonObject().put("userId", m.userId()).put("role", m.role());
+      // Seen where the view is made: a mute past its end is none (Room#mutedUntil).
+      room.mutedUntil(m.userId(), System.currentTimeMillis()).ifPresent(until -> {
+        member.put("muted", true);
+        if (until != Room.MUTED_UNTIL_UNMUTED) {
+          member.put("mutedUntil", until);
+        }
+      });
       User user = view.people().get(m.userId());
       if (user != null) {
         member.put("username", user.username()).put("displayName", user.displayName());
@@ -52,5 +60,19 @@ final class ClientViews {
         .put("version", room.version())
         .put("lastSeq", view.lastSeq())
         .put("unread", view.unread());
+  }
+
+  /** {@code {roomId, action, userId, actorId, at, mutedUntil?, reason?}}: a mute without an end has no {@code mutedUntil}. */
+  static JsonObject moderation(ModerationAct act) {
+    JsonObject json = new JsonObject()
+        .put("roomId", act.roomId()).put("action", act.action()).put("userId", act.userId()).put("actorId", act.actorId())
+        .put("at", act.at());
+    if (act.mutedUntil() != null) {
+      json.put("mutedUntil", act.mutedUntil());
+    }
+    if (act.reason() != null) {
+      json.put("reason", act.reason());
+    }
+    return json;
   }
 }

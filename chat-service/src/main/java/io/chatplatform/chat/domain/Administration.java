@@ -102,17 +102,21 @@ public final class Administration {
    * room's id and so its messages.
    */
   public Future<Void> deleteRoom(DeleteRoom request) {
-    // RoomPermissions.ROOM_DELETE after merge
-    return asAdmin(request.callerId(), "only admins delete rooms", () -> {
+    String caller = request.callerId();
+    return accounts.isAdmin(caller).compose(admin -> {
       String reason = reason(request.reason());
       return rooms.get(request.roomId()).compose(room -> {
-        if (room == null) {
+        // An admin may delete any room (the admin console's act); anyone else only one they are in.
+        if (room == null || (!admin && !room.hasMember(caller))) {
           return Future.failedFuture(ServiceException.notFound("room not found"));
         }
         if (room.isDirect()) {
           return Future.failedFuture(ServiceException.badRequest("a direct room cannot be deleted"));
         }
-        return record(request.callerId(), AuditEntry.ROOM_DELETE, null, room.roomId(), reason, room.name())
+        if (!RoomPermissions.ROOM_DELETE.allows(room, caller, admin)) {
+          return Future.failedFuture(ServiceException.forbidden("only the room's owners and admins delete a room"));
+        }
+        return record(caller, AuditEntry.ROOM_DELETE, null, room.roomId(), reason, room.name())
             .compose(x -> rooms.delete(room))
             .map(x -> {
               // One change past the room's last, so no gateway takes it for an older event.

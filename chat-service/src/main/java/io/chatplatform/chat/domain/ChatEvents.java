@@ -17,6 +17,9 @@ public interface ChatEvents {
   /** A membership change ({@code joined}, {@code left}, {@code updated}) to the named users, with the room as it now is. */
   void room(String event, Collection<String> userIds, RoomView room);
 
+  /** A moderation act: to the room, and to the user it was done to (who may no longer be in it), once each. */
+  void moderation(ModerationAct act);
+
   /** A member's watermark moved: to every member when {@code wholeRoom}, else only to the member's own sockets. */
   void receipt(String roomId, String userId, String kind, long seq, boolean wholeRoom);
 

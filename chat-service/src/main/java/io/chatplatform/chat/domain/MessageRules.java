@@ -25,11 +25,12 @@ public final class MessageRules {
   }
 
   /**
-   * A delete: the sender's own message, or anyone's by the room's owners and moderators, or an
-   * admin ({@link Room#canDeleteOthersMessages}). Deleting a deleted message is allowed (idempotent).
+   * A delete: the sender's own message, or another's as {@link RoomPermissions#DELETE_OTHERS_MESSAGES}
+   * allows (owners, moderators but not of an owner's message, admins). Deleting a deleted message
+   * is allowed (idempotent).
    */
   public static void mayDelete(Room room, Message message, String caller, boolean isAdmin) {
-    if (!message.senderId().equals(caller) && !room.canDeleteOthersMessages(caller, isAdmin)) {
+    if (!message.senderId().equals(caller) && !room.canDeleteMessageOf(caller, isAdmin, message.senderId())) {
       throw ServiceException.forbidden("you may delete only your own messages");
     }
   }

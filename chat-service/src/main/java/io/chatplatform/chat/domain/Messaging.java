@@ -79,6 +79,7 @@ public final class Messaging {
     Rules.content(text, request.attachments(), limits.maxAttachments());
     return rooms
         .memberRoom(request.roomId(), caller)
+        .compose(room -> unmuted(room, caller))
         .compose(room -> quoteOf(request.roomId(), request.replyTo()).compose(quote -> mentions(room, text)
             .compose(mentions -> history.append(new Append(
                 request.roomId(), caller, clientMsgId, text, request.attachments(), request.replyTo(), mentions, clock.getAsLong(), quote)))))
@@ -120,6 +121,7 @@ public final class Messaging {
     boolean on = request.on() == null || request.on();
     return rooms
         .memberRoom(request.roomId(), caller)
+        .compose(room -> unmuted(room, caller))
         .compose(room -> history.react(new HistoryApi.React(
             request.roomId(), seq, caller, emoji, on, limits.maxReactionEmoji(), limits.reactionNamesShown())))
         .map(this::announced);
@@ -136,6 +138,7 @@ public final class Messaging {
     long now = clock.getAsLong();
     return rooms
         .memberRoom(request.roomId(), caller)
+        .compose(room -> unmuted(room, caller))
         .compose(room -> history.message(new MessageRef(request.roomId(), seq)).compose(message -> {
           MessageRules.mayEdit(message, caller, now, limits.editWindowSeconds());
           Rules.content(text, message.attachments().stream().map(FileInfo::fileId).toList(), limits.maxAttachments());
@@ -171,6 +174,15 @@ public final class Messaging {
         }))
         .compose(x -> history.change(Change.deletion(request.roomId(), seq, clock.getAsLong())))
         .map(this::announced);
+  }
+
+  /**
+   * The room, unless the caller is muted in it ({@code forbidden} with the mute's end): a mute
+   * stops sends, edits and reactions; deleting one's own message stays allowed.
+   */
+  private Future<Room> unmuted(Room room, String caller) {
+    ModerationRules.requireNotMuted(room, caller, clock.getAsLong());
+    return Future.succeededFuture(room);
   }
 
   /** The message as it now is, announced to the room when this change changed it. */

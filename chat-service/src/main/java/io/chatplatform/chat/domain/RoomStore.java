@@ -27,7 +27,8 @@ public interface RoomStore {
    * Adds a member unless present, and lists the room among the user's rooms; true when either
    * changed anything. Idempotent, so a retry finishes an add that failed half-way. The room never
    * grows past {@code maxMembers}, however many adds run at once: a new member beyond it fails
-   * with {@code conflict}.
+   * with {@code conflict}, and a user the room bans is never added: {@code forbidden}
+   * ({@link Rooms#bannedFromRoom}), however the add races the ban.
    */
   Future<Boolean> addMember(String roomId, String userId, String role, int maxMembers);
 
@@ -51,4 +52,23 @@ public interface RoomStore {
    * failure half-way leaves the room in place, and deleting it again finishes (idempotent).
    */
   Future<Void> delete(Room room);
+
+  /**
+   * Writes the room's members (the same users, with changed roles) and raises its {@code version},
+   * only while the room is still at {@code version}; false when it changed meanwhile. So two role
+   * changes racing each other cannot both pass the "a room keeps an owner" check.
+   */
+  Future<Boolean> setRoles(String roomId, long version, List<Room.Member> members);
+
+  /** Mutes the user in the room until {@code until} (epoch ms), replacing an earlier mute. */
+  Future<Void> mute(String roomId, String userId, long until);
+
+  /** Ends the user's mute in the room; true when there was one (ended or not). */
+  Future<Boolean> unmute(String roomId, String userId);
+
+  /** Bans the user from the room ({@link #addMember} refuses them); true when newly banned. */
+  Future<Boolean> ban(String roomId, String userId);
+
+  /** Lifts the user's ban; true when there was one. */
+  Future<Boolean> unban(String roomId, String userId);
 }

@@ -179,11 +179,14 @@ public final class Rooms {
   }
 
   private Future<Void> add(Room room, String caller, String target, boolean admin) {
-    if (!room.canManageMembers(caller, admin)) {
-      return Future.failedFuture(
-          room.isDirect()
-              ? ServiceException.badRequest("a direct room has exactly two members")
-              : ServiceException.forbidden("only owners and moderators add members"));
+    if (room.isDirect()) {
+      return Future.failedFuture(ServiceException.badRequest("a direct room has exactly two members"));
+    }
+    if (!RoomPermissions.ADD_MEMBER.allows(room, caller, admin)) {
+      return Future.failedFuture(ServiceException.forbidden("only owners and moderators add members"));
+    }
+    if (room.isBanned(target)) {
+      return Future.failedFuture(bannedFromRoom());
     }
     if (!room.hasMember(target) && room.members().size() >= limits.maxRoomMembers()) {
       return Future.failedFuture(full(limits.maxRoomMembers()));
@@ -197,16 +200,24 @@ public final class Rooms {
         .compose(added -> added ? announceChange(room.roomId(), Set.of(target), Set.of()) : Future.succeededFuture());
   }
 
-  private Future<Void> remove(Room room, String caller, String target, boolean admin) {
+  Future<Void> remove(Room room, String caller, String target, boolean admin) {
     if (room.isDirect()) {
       return Future.failedFuture(ServiceException.badRequest("a direct room cannot be left"));
     }
     if (!room.hasMember(target)) {
       return Future.failedFuture(ServiceException.notFound("not a member of this room"));
     }
-    if (!room.canRemove(caller, target, admin)) {
+    if (!caller.equals(target) && !RoomPermissions.REMOVE_MEMBER.allows(room, caller, admin, target)) {
       return Future.failedFuture(ServiceException.forbidden("you may not remove this member"));
     }
+    return evict(room, target);
+  }
+
+  /**
+   * Removes a member with no permission check (the caller checked one): the member's sockets
+   * leave the room at once ({@link #announceChange}), and a last owner's leaving hands ownership on.
+   */
+  Future<Void> evict(Room room, String target) {
     return rooms
         .removeMember(room.roomId(), target)
         .compose(removed -> removed ? handOverOwnership(room, target) : Future.succeededFuture())
@@ -224,7 +235,7 @@ public final class Rooms {
           if (room.isDirect()) {
             return Future.failedFuture(ServiceException.badRequest("a direct room has no name"));
           }
-          if (!room.canManageMembers(request.callerId(), admin)) {
+          if (!RoomPermissions.RENAME.allows(room, request.callerId(), admin)) {
             return Future.failedFuture(ServiceException.forbidden("only owners and moderators rename a room"));
           }
           if (room.name().equals(name)) {
@@ -293,7 +304,7 @@ public final class Rooms {
     return byId;
   }
 
-  private Future<RoomView> view(Room room, String viewer) {
+  Future<RoomView> view(Room room, String viewer) {
     return views(List.of(room), viewer).map(list -> list.get(0));
   }
 
@@ -327,6 +338,11 @@ public final class Rooms {
           })
           .toList();
     });
+  }
+
+  /** The refusal of adding a user the room bans. */
+  public static ServiceException bannedFromRoom() {
+    return ServiceException.forbidden("this user is banned from the room");
   }
 
   /** The refusal of a member beyond {@code maxMembers}. */

@@ -15,8 +15,10 @@ import java.util.List;
 
 /**
  * Rooms in MongoDB ({@code rooms}). A document is
- * {@code {_id, type, name, members:[{userId, role}], memberIds:[userId], createdAt}};
- * {@code memberIds} exists to be indexed and queried. A direct room's {@code _id} is derived from
+ * {@code {_id, type, name, members:[{userId, role}], memberIds:[userId], createdAt, version,
+ * mutes:{userId: until}, bans:[userId]}}; {@code memberIds} exists to be indexed and queried.
+ * A mute past its {@code until} stays in {@code mutes} until it is replaced or ended: it is
+ * compared with the time where it is read ({@link Room#mutedUntil}). A direct room's {@code _id} is derived from
  * its pair ({@link Room#directRoomId}), so the unique {@code _id} makes "one direct room per pair"
  * hold under any concurrency.
  *
@@ -149,6 +151,7 @@ public final class MongoRoomStore implements RoomStore {
     JsonObject query = new JsonObject()
         .put("_id", roomId)
         .put("memberIds", new JsonObject().put("$ne", userId))
+        .put("bans", new JsonObject().put("$ne", userId))
         .put("members." + (maxMembers - 1), new JsonObject().put("$exists", false));
     JsonObject update =
         new JsonObject()
@@ -162,6 +165,9 @@ public final class MongoRoomStore implements RoomStore {
             ? Future.succeededFuture(true)
             : mongo.findOne(ROOMS, new JsonObject().put("_id", roomId), null).compose(doc -> {
               Room room = doc == null ? null : fromDocument(doc);
+              if (room != null && !room.hasMember(userId) && room.isBanned(userId)) {
+                return Future.failedFuture(Rooms.bannedFromRoom());
+              }
               return room != null && !room.hasMember(userId) && room.members().size() >= maxMembers
                   ? Future.failedFuture(Rooms.full(maxMembers))
                   : Future.succeededFuture(false);
@@ -219,6 +225,56 @@ public final class MongoRoomStore implements RoomStore {
         .mapEmpty();
   }
 
+  @Override
+  public Future<Boolean> setRoles(String roomId, long version, List<Room.Member> members) {
+    // A room stored before rooms had versions reads as version 0 and has no field: null matches it.
+    JsonObject query = new JsonObject().put("_id", roomId).put("version", version == 0 ? null : version);
+    JsonArray array = new JsonArray();
+    members.forEach(m -> array.add(new JsonObject().put("userId", m.userId()).put("role", m.role())));
+    JsonObject update = new JsonObject().put("$set", new JsonObject().put("members", array)).put("$inc", new JsonObject().put("version", 1));
+    return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, r.getDocModified() > 0));
+  }
+
+  @Override
+  public Future<Void> mute(String roomId, String userId, long until) {
+    JsonObject update = new JsonObject().put("$set", new JsonObject().put(muteField(userId), until));
+    return mongo.updateCollection(ROOMS, new JsonObject().put("_id", roomId), update).map(r -> changed(roomId, true)).mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> unmute(String roomId, String userId) {
+    JsonObject query = new JsonObject().put("_id", roomId).put(muteField(userId), new JsonObject().put("$exists", true));
+    JsonObject update = new JsonObject().put("$unset", new JsonObject().put(muteField(userId), ""));
+    return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, r.getDocModified() > 0));
+  }
+
+  @Override
+  public Future<Boolean> ban(String roomId, String userId) {
+    JsonObject query = new JsonObject().put("_id", roomId).put("bans", new JsonObject().put("$ne", userId));
+    JsonObject update = new JsonObject().put("$addToSet", new JsonObject().put("bans", userId));
+    return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, r.getDocModified() > 0));
+  }
+
+  @Override
+  public Future<Boolean> unban(String roomId, String userId) {
+    JsonObject query = new JsonObject().put("_id", roomId).put("bans", userId);
+    JsonObject update = new JsonObject().put("$pull", new JsonObject().put("bans", userId));
+    return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, r.getDocModified() > 0));
+  }
+
+  /**
+   * The field of a user's mute: the user id is a key, so it must never hold {@code .} or a
+   * leading {@code $}. Ids are made by Accounts ({@code u_} and hex); anything else is refused.
+   */
+  private static String muteField(String userId) {
+    if (!SAFE_KEY.matcher(userId).matches()) {
+      throw new IllegalArgumentException("not a user id");
+    }
+    return "mutes." + userId;
+  }
+
+  private static final java.util.regex.Pattern SAFE_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
   private static BulkOperation membershipAdd(String userId, String roomId) {
     return BulkOperation.createUpdate(
         new JsonObject().put("_id", userId),
@@ -242,7 +298,9 @@ public final class MongoRoomStore implements RoomStore {
         .put("members", members(room))
         .put("memberIds", new JsonArray(room.memberIds()))
         .put("createdAt", room.createdAt())
-        .put("version", room.version());
+        .put("version", room.version())
+        .put("mutes", mutes(room))
+        .put("bans", new JsonArray(List.copyOf(room.banned())));
   }
 
   static Room fromDocument(JsonObject doc) {
@@ -251,9 +309,20 @@ public final class MongoRoomStore implements RoomStore {
             .map(o -> (JsonObject) o)
             .map(m -> new Room.Member(m.getString("userId"), m.getString("role")))
             .toList();
+    java.util.Map<String, Long> mutes = new java.util.HashMap<>();
+    JsonObject stored = doc.getJsonObject("mutes", new JsonObject());
+    stored.fieldNames().forEach(userId -> mutes.put(userId, stored.getLong(userId)));
+    java.util.Set<String> bans = new java.util.HashSet<>();
+    doc.getJsonArray("bans", new JsonArray()).forEach(id -> bans.add(String.valueOf(id)));
     return new Room(
         doc.getString("_id"), doc.getString("type"), doc.getString("name"), members, doc.getLong("createdAt", 0L),
-        doc.getLong("version", 0L));
+        doc.getLong("version", 0L), mutes, bans);
+  }
+
+  private static JsonObject mutes(Room room) {
+    JsonObject mutes = new JsonObject();
+    room.mutedUntil().forEach(mutes::put);
+    return mutes;
   }
 
   private static JsonArray members(Room room) {

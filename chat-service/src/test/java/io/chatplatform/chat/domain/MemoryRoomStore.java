@@ -47,19 +47,22 @@ final class MemoryRoomStore implements RoomStore {
     if (room == null || room.hasMember(userId)) {
       return Future.succeededFuture(false);
     }
+    if (room.isBanned(userId)) {
+      return Future.failedFuture(Rooms.bannedFromRoom());
+    }
     if (room.members().size() >= maxMembers) {
       return Future.failedFuture(Rooms.full(maxMembers));
     }
     List<Room.Member> members = new ArrayList<>(room.members());
     members.add(new Room.Member(userId, role));
-    rooms.put(roomId, new Room(roomId, room.type(), room.name(), members, room.createdAt(), room.version() + 1));
+    rooms.put(roomId, withMembers(room, members));
     return Future.succeededFuture(true);
   }
 
   @Override
   public Future<Void> rename(String roomId, String name) {
     Room room = rooms.get(roomId);
-    rooms.put(roomId, new Room(roomId, room.type(), name, room.members(), room.createdAt(), room.version() + 1));
+    rooms.put(roomId, new Room(roomId, room.type(), name, room.members(), room.createdAt(), room.version() + 1, room.mutedUntil(), room.banned()));
     return Future.succeededFuture();
   }
 
@@ -75,7 +78,7 @@ final class MemoryRoomStore implements RoomStore {
       return Future.succeededFuture(false);
     }
     List<Room.Member> members = room.members().stream().filter(m -> !m.userId().equals(userId)).toList();
-    rooms.put(roomId, new Room(roomId, room.type(), room.name(), members, room.createdAt(), room.version() + 1));
+    rooms.put(roomId, withMembers(room, members));
     return Future.succeededFuture(true);
   }
 
@@ -84,7 +87,7 @@ final class MemoryRoomStore implements RoomStore {
     Room room = rooms.get(roomId);
     List<Room.Member> members =
         room.members().stream().map(m -> m.userId().equals(userId) ? new Room.Member(userId, role) : m).toList();
-    rooms.put(roomId, new Room(roomId, room.type(), room.name(), members, room.createdAt(), room.version() + 1));
+    rooms.put(roomId, withMembers(room, members));
     return Future.succeededFuture();
   }
 
@@ -92,5 +95,61 @@ final class MemoryRoomStore implements RoomStore {
   public Future<Void> delete(Room room) {
     rooms.remove(room.roomId());
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Boolean> setRoles(String roomId, long version, List<Room.Member> members) {
+    Room room = rooms.get(roomId);
+    if (room == null || room.version() != version) {
+      return Future.succeededFuture(false);
+    }
+    rooms.put(roomId, withMembers(room, members));
+    return Future.succeededFuture(true);
+  }
+
+  @Override
+  public Future<Void> mute(String roomId, String userId, long until) {
+    Room room = rooms.get(roomId);
+    Map<String, Long> mutes = new java.util.HashMap<>(room.mutedUntil());
+    mutes.put(userId, until);
+    rooms.put(roomId, withModeration(room, mutes, room.banned()));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Boolean> unmute(String roomId, String userId) {
+    Room room = rooms.get(roomId);
+    Map<String, Long> mutes = new java.util.HashMap<>(room.mutedUntil());
+    boolean was = mutes.remove(userId) != null;
+    rooms.put(roomId, withModeration(room, mutes, room.banned()));
+    return Future.succeededFuture(was);
+  }
+
+  @Override
+  public Future<Boolean> ban(String roomId, String userId) {
+    Room room = rooms.get(roomId);
+    java.util.Set<String> bans = new java.util.HashSet<>(room.banned());
+    boolean added = bans.add(userId);
+    rooms.put(roomId, withModeration(room, room.mutedUntil(), bans));
+    return Future.succeededFuture(added);
+  }
+
+  @Override
+  public Future<Boolean> unban(String roomId, String userId) {
+    Room room = rooms.get(roomId);
+    java.util.Set<String> bans = new java.util.HashSet<>(room.banned());
+    boolean removed = bans.remove(userId);
+    rooms.put(roomId, withModeration(room, room.mutedUntil(), bans));
+    return Future.succeededFuture(removed);
+  }
+
+  /** A membership change raises the version; moderation is kept. */
+  private static Room withMembers(Room room, List<Room.Member> members) {
+    return new Room(room.roomId(), room.type(), room.name(), members, room.createdAt(), room.version() + 1, room.mutedUntil(),
+        room.banned());
+  }
+
+  private static Room withModeration(Room room, Map<String, Long> mutes, java.util.Set<String> bans) {
+    return new Room(room.roomId(), room.type(), room.name(), room.members(), room.createdAt(), room.version(), mutes, bans);
   }
 }

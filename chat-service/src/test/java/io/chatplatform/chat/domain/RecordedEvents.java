@@ -19,6 +19,12 @@ final class RecordedEvents implements ChatEvents {
   final List<RoomEvent> rooms = new ArrayList<>();
   final List<Receipt> receipts = new ArrayList<>();
   final List<Disabled> disabled = new ArrayList<>();
+  final List<ModerationAct> moderation = new ArrayList<>();
+
+  @Override
+  public void moderation(ModerationAct act) {
+    moderation.add(act);
+  }
 
   @Override
   public void message(Message message) {

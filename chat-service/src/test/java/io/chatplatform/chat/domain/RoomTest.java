@@ -21,24 +21,15 @@ class RoomTest {
   }
 
   @Test
-  @DisplayName("owners and moderators manage members; members, outsiders and direct rooms do not")
-  void managing() {
-    assertThat(GROUP.canManageMembers("own", false)).isTrue();
-    assertThat(GROUP.canManageMembers("mod", false)).isTrue();
-    assertThat(GROUP.canManageMembers("mem", false)).isFalse();
-    assertThat(GROUP.canManageMembers("stranger", false)).isFalse();
-    assertThat(GROUP.canManageMembers("stranger", true)).isTrue();
-    assertThat(DIRECT.canManageMembers("a", true)).isFalse();
-  }
-
-  @Test
-  @DisplayName("anyone may leave; a moderator may not remove an owner; an owner may remove anyone")
-  void removing() {
-    assertThat(GROUP.canRemove("mem", "mem", false)).isTrue();
-    assertThat(GROUP.canRemove("mem", "mod", false)).isFalse();
-    assertThat(GROUP.canRemove("mod", "mem", false)).isTrue();
-    assertThat(GROUP.canRemove("mod", "own", false)).isFalse();
-    assertThat(GROUP.canRemove("own", "mod", false)).isTrue();
-    assertThat(GROUP.canRemove("mod", "own", true)).isTrue();
+  @DisplayName("a mute past its end is none; a mute without an end lasts")
+  void mutes() {
+    Room muted = new Room("r1", Room.GROUP, "Team", GROUP.members(), 0, 1,
+        java.util.Map.of("mem", 2_000L, "mod", Room.MUTED_UNTIL_UNMUTED), java.util.Set.of("gone"));
+    assertThat(muted.mutedUntil("mem", 1_999)).contains(2_000L);
+    assertThat(muted.mutedUntil("mem", 2_000)).isEmpty();
+    assertThat(muted.mutedUntil("mod", Long.MAX_VALUE - 1)).contains(Room.MUTED_UNTIL_UNMUTED);
+    assertThat(muted.mutedUntil("own", 0)).isEmpty();
+    assertThat(muted.isBanned("gone")).isTrue();
+    assertThat(muted.isBanned("mem")).isFalse();
   }
 }

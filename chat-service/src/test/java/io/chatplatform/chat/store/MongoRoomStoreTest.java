@@ -18,4 +18,12 @@ class MongoRoomStoreTest {
     assertThat(MongoRoomStore.fromDocument(MongoRoomStore.toDocument(GROUP))).isEqualTo(GROUP);
     assertThat(MongoRoomStore.toDocument(GROUP).getJsonArray("memberIds")).containsExactly("own", "mod", "mem");
   }
+
+  @Test
+  @DisplayName("round-trips a room's mutes and bans")
+  void moderationRoundTrip() {
+    Room moderated = new Room("r1", Room.GROUP, "Team", GROUP.members(), 0, 3,
+        java.util.Map.of("mem", 1_000L, "mod", Room.MUTED_UNTIL_UNMUTED), java.util.Set.of("u_gone"));
+    assertThat(MongoRoomStore.fromDocument(MongoRoomStore.toDocument(moderated))).isEqualTo(moderated);
+  }
 }

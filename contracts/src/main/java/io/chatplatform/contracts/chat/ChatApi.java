@@ -308,6 +308,36 @@ public final class ChatApi {
     }
   }
 
+  /** The caller sets {@code userId}'s role in a group room: {@code owner}, {@code moderator} or {@code member}. */
+  public record ChangeRole(String callerId, String roomId, String userId, String role) {
+    static ChangeRole read(JsonObject json) {
+      return new ChangeRole(
+          Fields.string(json, "callerId"), Fields.string(json, "roomId"), Fields.string(json, "userId"), Fields.string(json, "role"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("roomId", roomId).put("userId", userId).put("role", role);
+    }
+  }
+
+  /**
+   * A moderation act of the caller in a group room: {@code action} is {@code mute}, {@code unmute},
+   * {@code kick}, {@code ban} or {@code unban}; {@code durationSec} (mute only; absent: until
+   * unmuted) and {@code reason} are optional.
+   */
+  public record Moderate(String callerId, String roomId, String action, String userId, Long durationSec, String reason) {
+    static Moderate read(JsonObject json) {
+      return new Moderate(
+          Fields.string(json, "callerId"), Fields.string(json, "roomId"), Fields.string(json, "action"),
+          Fields.string(json, "userId"), Fields.optWhole(json, "durationSec"), Fields.optString(json, "reason"));
+    }
+
+    JsonObject write() {
+      return new JsonObject().put("callerId", callerId).put("roomId", roomId).put("action", action).put("userId", userId)
+          .put("durationSec", durationSec).put("reason", reason);
+    }
+  }
+
   public record RoomIds(List<String> roomIds) {
     public RoomIds {
       roomIds = List.copyOf(roomIds);
@@ -627,6 +657,12 @@ public final class ChatApi {
   /** Reply: the room as it now is (the client-facing room object). */
   public static final Endpoint<RenameRoom, JsonObject> ROOM_RENAME =
       Endpoint.of(Addresses.Chat.ROOM_RENAME, Shape.of(RenameRoom.class, RenameRoom::read, RenameRoom::write), Shape.JSON);
+  /** Reply: the room as it now is (the client-facing room object). */
+  public static final Endpoint<ChangeRole, JsonObject> ROOM_ROLE_SET =
+      Endpoint.of(Addresses.Chat.ROOM_ROLE_SET, Shape.of(ChangeRole.class, ChangeRole::read, ChangeRole::write), Shape.JSON);
+  /** Reply: the act, as the {@code moderation} event carries it (without {@code type}). */
+  public static final Endpoint<Moderate, JsonObject> ROOM_MODERATE =
+      Endpoint.of(Addresses.Chat.ROOM_MODERATE, Shape.of(Moderate.class, Moderate::read, Moderate::write), Shape.JSON);
   public static final Endpoint<Caller, RoomIds> ROOM_IDS_OF_USER =
       Endpoint.of(Addresses.Chat.ROOM_IDS_OF_USER, CALLER, Shape.of(RoomIds.class, RoomIds::read, RoomIds::write));
   /** Succeeds when the caller is a member; {@code not_found} otherwise, as for a missing room. */
@@ -667,8 +703,9 @@ public final class ChatApi {
       USER_REGISTER, USER_AUTHENTICATE, USER_GET, USER_SEARCH, USER_SET_DISABLED, USERS_DISABLED_LIST, USER_CONTACTS,
       USER_SET_ADMIN, ADMIN_USERS_LIST, ADMIN_ROOM_DELETE, ADMIN_AUDIT_LIST,
       REFRESH_ISSUE, REFRESH_ROTATE, REFRESH_REVOKE,
-      ROOM_CREATE, ROOM_DIRECT, ROOM_LIST, ROOM_GET, ROOM_MEMBER_ADD, ROOM_MEMBER_REMOVE, ROOM_RENAME, ROOM_IDS_OF_USER,
-      ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_EDIT, MESSAGE_DELETE, MESSAGE_REACT, MESSAGE_PAGE, MESSAGE_SEARCH, MESSAGE_SYNC, RECEIPT_MARK, RECEIPT_LIST, ROOM_PUSH_INFO);
+      ROOM_CREATE, ROOM_DIRECT, ROOM_LIST, ROOM_GET, ROOM_MEMBER_ADD, ROOM_MEMBER_REMOVE, ROOM_RENAME, ROOM_ROLE_SET, ROOM_MODERATE, ROOM_IDS_OF_USER,
+      ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_EDIT, MESSAGE_DELETE, MESSAGE_REACT, MESSAGE_PAGE, MESSAGE_SEARCH, MESSAGE_SYNC, RECEIPT_MARK,
+      RECEIPT_LIST, ROOM_PUSH_INFO);
 
   /** Payloads published rather than requested. */
   public static final List<Shape<?>> PUBLISHED = List.of(AccountDisabled.SHAPE, RoomChanged.SHAPE);

@@ -109,6 +109,8 @@ public final class RestApi {
     api.get("/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ROOM_GET, 200, c -> new JsonObject()));
     api.patch("/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ROOM_RENAME, 200, c -> body(c, "rooms.rename")));
     api.post("/rooms/:roomId/members").handler(ctx -> forward(ctx, ChatApi.ROOM_MEMBER_ADD, 204, c -> body(c, "rooms.members.add")));
+    api.put("/rooms/:roomId/members/:userId/role").handler(ctx -> forward(ctx, ChatApi.ROOM_ROLE_SET, 200, c -> body(c, "rooms.members.role")));
+    api.post("/rooms/:roomId/moderation").handler(ctx -> forward(ctx, ChatApi.ROOM_MODERATE, 200, c -> body(c, "rooms.moderation")));
     api.delete("/rooms/:roomId/members/:userId").handler(ctx -> forward(ctx, ChatApi.ROOM_MEMBER_REMOVE, 204, c -> new JsonObject()));
     api.get("/rooms/:roomId/messages").handler(ctx -> forward(ctx, ChatApi.MESSAGE_PAGE, 200, RestApi::pageQuery));
     api.post("/rooms/:roomId/messages")
@@ -130,6 +132,8 @@ public final class RestApi {
     api.put("/admin/users/:userId/disabled").handler(ctx -> forward(ctx, ChatApi.USER_SET_DISABLED, 200, c -> body(c, "admin.users.disabled")));
     api.put("/admin/users/:userId/admin").handler(ctx -> forward(ctx, ChatApi.USER_SET_ADMIN, 200, c -> body(c, "admin.users.admin")));
     api.get("/admin/users").handler(ctx -> forward(ctx, ChatApi.ADMIN_USERS_LIST, 200, c -> queryParams(c, "q", "after", "limit")));
+    // The room's owners (docs/roles.md) and admins; the admin console's path, for rooms the admin is not in, is the same act.
+    api.delete("/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ADMIN_ROOM_DELETE, 204, c -> queryParams(c, "reason")));
     api.delete("/admin/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ADMIN_ROOM_DELETE, 204, c -> queryParams(c, "reason")));
     // Read only: no route writes to the audit log, so any other method on it is not_found.
     api.get("/admin/audit").handler(ctx -> forward(ctx, ChatApi.ADMIN_AUDIT_LIST, 200,

@@ -63,7 +63,9 @@ final class FrameRouter {
           Addresses.Client.CHAT_EDIT, ChatApi.MESSAGE_EDIT,
           Addresses.Client.CHAT_DELETE, ChatApi.MESSAGE_DELETE,
           Addresses.Client.CHAT_REACT, ChatApi.MESSAGE_REACT,
-          Addresses.Client.PRESENCE_SET, PresenceApi.SET);
+          Addresses.Client.PRESENCE_SET, PresenceApi.SET,
+          Addresses.Client.ROOM_ROLE, ChatApi.ROOM_ROLE_SET,
+          Addresses.Client.ROOM_MODERATION, ChatApi.ROOM_MODERATE);
 
   /** The refusal of a send over {@code SOCKET_SEND_QUEUE_MAX}: retry once the answers have come. */
   private static final RateLimiter.Decision SEND_QUEUE_FULL = new RateLimiter.Decision(false, 1_000);
@@ -278,7 +280,9 @@ final class FrameRouter {
   private RateLimiter.Limit perUserLimit(String address) {
     return switch (address) {
       // Edits, deletes and reactions are writes to a room as sends are: they take from the same bucket.
-      case Addresses.Client.CHAT_SEND, Addresses.Client.CHAT_EDIT, Addresses.Client.CHAT_DELETE, Addresses.Client.CHAT_REACT ->
+      // Role changes and moderation are rare writes to a room: the same bucket again.
+      case Addresses.Client.CHAT_SEND, Addresses.Client.CHAT_EDIT, Addresses.Client.CHAT_DELETE, Addresses.Client.CHAT_REACT,
+          Addresses.Client.ROOM_ROLE, Addresses.Client.ROOM_MODERATION ->
           limits.send();
       case Addresses.Client.CHAT_TYPING -> limits.typing();
       case Addresses.Client.CHAT_SYNC -> limits.sync();
