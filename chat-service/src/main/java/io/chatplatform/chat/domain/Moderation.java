@@ -7,21 +7,19 @@ import io.chatplatform.contracts.chat.ChatApi.Moderate;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Acts of authority in a group room: role changes and moderation (mute, unmute, kick, ban,
- * unban), each allowed by {@link RoomPermissions}, done, then written to the {@link AuditLog},
- * then announced. An act that found things already so (the same role again, unmuting the
- * unmuted) changes nothing, and is neither audited nor announced.
+ * unban), each allowed by {@link RoomPermissions}, written to the {@link AuditLog}, done, then
+ * announced. An act that finds things already so (the same role again, unmuting the unmuted)
+ * changes nothing, and is neither audited nor announced.
  *
- * <p>The audit entry is appended after the act: should the append fail, the act stands and the
- * request fails ({@code internal}), with the entry logged, so the failure is seen rather than
- * the act silently left unrecorded.
+ * <p>The audit entry is appended before the act, as for the admin acts ({@link Administration}):
+ * with the log unreachable the act fails and nothing changes, so no act is ever left
+ * unrecorded. An act that then fails (a role change losing a race, a store error) leaves its
+ * entry; the moderator's retry appends another.
  */
 public final class Moderation {
-  private static final Logger LOG = LoggerFactory.getLogger(Moderation.class);
   private final Rooms rooms;
   private final RoomStore store;
   private final UserStore users;
@@ -73,12 +71,11 @@ public final class Moderation {
       if (members.stream().noneMatch(m -> Room.OWNER.equals(m.role()))) {
         return Future.failedFuture(ServiceException.conflict("a room keeps at least one owner: make another member owner first"));
       }
-      return store.setRoles(room.roomId(), room.version(), members)
+      return record(AuditEntry.of(clock.getAsLong(), caller, AuditEntry.ROLE_CHANGE, target.userId(), room.roomId(), null, null, role))
+          .compose(x -> store.setRoles(room.roomId(), room.version(), members))
           .compose(written -> written
               ? Future.<Void>succeededFuture()
               : Future.failedFuture(ServiceException.conflict("the room changed meanwhile: try again")))
-          .compose(x -> record(AuditEntry.of(clock.getAsLong(), caller, AuditEntry.ROLE_CHANGE, target.userId(), room.roomId(),
-              null, null, role)))
           .compose(x -> rooms.memberRoom(room.roomId(), caller))
           .compose(changed -> rooms.view(changed, caller).map(view -> {
             events.room(Room.UPDATED, changed.memberIds(), view);
@@ -123,28 +120,36 @@ public final class Moderation {
       }
       long now = clock.getAsLong();
       Long mutedUntil = durationSec == null ? null : now + durationSec * 1000;
-      Future<Boolean> done = switch (action) {
-        case ModerationRules.MUTE ->
-            store.mute(room.roomId(), target, mutedUntil == null ? Room.MUTED_UNTIL_UNMUTED : mutedUntil).map(true);
-        case ModerationRules.UNMUTE -> store.unmute(room.roomId(), target);
-        case ModerationRules.KICK -> rooms.evict(room, target).map(true);
-        case ModerationRules.BAN -> requireUser(target)
-            .compose(x -> store.ban(room.roomId(), target))
-            .compose(banned -> member ? rooms.evict(room, target).map(true) : Future.succeededFuture(banned));
-        default -> store.unban(room.roomId(), target);
+      // Judged on the room as read; an act racing another may still find nothing to do, and its entry stays.
+      boolean changes = switch (action) {
+        case ModerationRules.UNMUTE -> room.mutedUntil().containsKey(target);
+        case ModerationRules.BAN -> member || !room.banned().contains(target);
+        case ModerationRules.UNBAN -> room.banned().contains(target);
+        default -> true; // a mute (sets a new end) or a kick (of a member)
       };
-      return done.compose(changed -> {
-        ModerationAct act = new ModerationAct(room.roomId(), action, target, caller, now, mutedUntil, reason, changed);
-        if (!changed) {
-          return Future.succeededFuture(act);
-        }
-        String details = action.equals(ModerationRules.MUTE) ? (durationSec == null ? "until unmuted" : durationSec + "s") : null;
-        return record(AuditEntry.of(now, caller, ModerationRules.auditAction(action), target, room.roomId(), null, reason, details))
-            .map(x -> {
+      if (!changes) {
+        return Future.succeededFuture(new ModerationAct(room.roomId(), action, target, caller, now, mutedUntil, reason, false));
+      }
+      String details = action.equals(ModerationRules.MUTE) ? (durationSec == null ? "until unmuted" : durationSec + "s") : null;
+      Future<Void> checked = action.equals(ModerationRules.BAN) ? requireUser(target) : Future.succeededFuture();
+      return checked
+          .compose(x -> record(AuditEntry.of(now, caller, ModerationRules.auditAction(action), target, room.roomId(), null, reason, details)))
+          .compose(x -> switch (action) {
+            case ModerationRules.MUTE ->
+                store.mute(room.roomId(), target, mutedUntil == null ? Room.MUTED_UNTIL_UNMUTED : mutedUntil).map(true);
+            case ModerationRules.UNMUTE -> store.unmute(room.roomId(), target);
+            case ModerationRules.KICK -> rooms.evict(room, target).map(true);
+            case ModerationRules.BAN -> store.ban(room.roomId(), target)
+                .compose(banned -> member ? rooms.evict(room, target).map(true) : Future.succeededFuture(banned));
+            default -> store.unban(room.roomId(), target);
+          })
+          .map(changed -> {
+            ModerationAct act = new ModerationAct(room.roomId(), action, target, caller, now, mutedUntil, reason, changed);
+            if (changed) {
               events.moderation(act);
-              return act;
-            });
-      });
+            }
+            return act;
+          });
     }));
   }
 
@@ -155,9 +160,6 @@ public final class Moderation {
   }
 
   private Future<Void> record(AuditEntry entry) {
-    return audit.append(entry)
-        .onFailure(e -> LOG.error("an act was done but not audited: {} by {} on {} in {} ({})", entry.action(), entry.actorId(),
-            entry.targetUserId(), entry.roomId(), e.toString()))
-        .<Void>mapEmpty();
+    return audit.append(entry).mapEmpty();
   }
 }
