@@ -3,15 +3,12 @@ package io.chatplatform.chat.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chatplatform.chat.store.MongoAuditLog;
 import io.chatplatform.chat.store.MongoRoomStore;
 import io.chatplatform.chat.store.MongoUserStore;
-import io.chatplatform.chat.store.RoomCache;
 import io.chatplatform.contracts.chat.ChatApi.AdminUserList;
 import io.chatplatform.contracts.chat.ChatApi.AuditQuery;
 import io.chatplatform.contracts.chat.ChatApi.CreateRoom;
 import io.chatplatform.contracts.chat.ChatApi.DeleteRoom;
-import io.chatplatform.contracts.chat.ChatApi.Register;
 import io.chatplatform.contracts.chat.ChatApi.SetAdmin;
 import io.chatplatform.testsupport.Await;
 import io.vertx.core.json.JsonObject;
@@ -25,29 +22,20 @@ import org.junit.jupiter.api.Test;
 /** {@link Administration} over the MongoDB stores: a room delete that fails half-way, and its retry; the user list and roles as stored. */
 @DisplayName("Administration over MongoDB")
 class AdministrationOnMongoTest {
-  final OnEmbeddedMongo db = new OnEmbeddedMongo();
-  final MongoClient mongo = db.mongo;
-  final MongoUserStore users = new MongoUserStore(mongo);
-  final MongoRoomStore roomStore = new MongoRoomStore(mongo, new RoomCache(db.vertx.eventBus(), 100, 60_000, System::currentTimeMillis));
-  final MongoAuditLog audit = new MongoAuditLog(mongo);
-  final ChatDomain memory = new ChatDomain();
-  final Accounts accounts =
-      new Accounts(users, new PasswordHasher(ChatDomain.HASH_ITERATIONS), memory.inline, memory.events, memory.refreshTokens,
-          Set.of("root"), 5, memory.now::get);
-  final Rooms rooms = new Rooms(roomStore, users, accounts, memory.history, memory.events, ChatDomain.LIMITS, memory.now::get);
+  final ChatOnMongo chat = new ChatOnMongo(Set.of("root"));
+  final MongoClient mongo = chat.mongo;
+  final MongoUserStore users = chat.users;
+  final MongoRoomStore roomStore = chat.roomStore;
+  final Rooms rooms = chat.rooms;
   final Administration admin =
-      new Administration(accounts, users, roomStore, memory.events, audit, AdministrationTest.LIMITS, memory.now::get);
-  final String root = user("root");
-  final String bob = user("bob");
-  final String carol = user("carol");
+      new Administration(chat.accounts, users, roomStore, chat.memory.events, chat.audit, AdministrationTest.LIMITS, chat.memory.now::get);
+  final String root = chat.user("root");
+  final String bob = chat.user("bob");
+  final String carol = chat.user("carol");
 
   @AfterEach
   void close() {
-    db.close();
-  }
-
-  String user(String name) {
-    return Await.result(accounts.register(new Register(name, "password-" + name, null))).userId();
+    chat.close();
   }
 
   @Test

@@ -164,7 +164,7 @@ class AdministrationTest {
   @DisplayName("no act without its entry: with the audit log unreachable, grant, disable and room delete fail and change nothing")
   void actsFailClosedWithoutTheLog() {
     String roomId = groupRoom();
-    chat.audit.unreachable = true;
+    chat.audit.failure = new IllegalStateException("the audit log cannot be reached");
     assertThatThrownBy(() -> result(admin.setAdmin(new SetAdmin(root, bob, true, null)))).hasMessageContaining("audit log");
     assertThatThrownBy(() -> result(admin.setDisabled(new SetDisabled(root, bob, true, null)))).hasMessageContaining("audit log");
     assertThatThrownBy(() -> result(admin.deleteRoom(new DeleteRoom(root, roomId, null)))).hasMessageContaining("audit log");
@@ -172,7 +172,7 @@ class AdministrationTest {
     assertThat(result(chat.users.byId(bob)).disabled()).isFalse();
     assertThat(chat.roomStore.rooms).containsKey(roomId);
 
-    chat.audit.unreachable = false;
+    chat.audit.failure = null;
     result(admin.deleteRoom(new DeleteRoom(root, roomId, null)));
     assertThat(chat.roomStore.rooms).doesNotContainKey(roomId);
   }

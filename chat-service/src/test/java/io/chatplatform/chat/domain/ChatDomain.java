@@ -39,7 +39,7 @@ final class ChatDomain {
       new Accounts(
           users, new PasswordHasher(HASH_ITERATIONS), inline, events, refreshTokens, Set.of("root"), LIMITS.userSearchLimit(), now::get);
   final Rooms rooms = new Rooms(roomStore, users, accounts, history, events, LIMITS, now::get);
-  final MemoryAuditLogForAdmin audit = new MemoryAuditLogForAdmin();
+  final MemoryAuditLog audit = new MemoryAuditLog();
   final Messaging messaging = new Messaging(rooms, users, history, events, LIMITS, audit, now::get);
   final Receipts receipts = new Receipts(rooms, history, events, LIMITS);
 

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatplatform.chat.store.MongoAuditLog;
 import io.chatplatform.chat.store.MongoRoomStore;
-import io.chatplatform.chat.store.MongoUserStore;
-import io.chatplatform.chat.store.RoomCache;
 import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.chat.ChatApi.ChangeRole;
 import io.chatplatform.contracts.chat.ChatApi.CreateRoom;
 import io.chatplatform.contracts.chat.ChatApi.MemberChange;
 import io.chatplatform.contracts.chat.ChatApi.Moderate;
-import io.chatplatform.contracts.chat.ChatApi.Register;
 import io.chatplatform.testsupport.Await;
 import java.util.List;
 import java.util.Set;
@@ -24,24 +21,22 @@ import org.junit.jupiter.api.Test;
 /** The room document's roles, mutes and bans over MongoDB: the writes that make the rules hold under concurrency. */
 @DisplayName("Roles and moderation over MongoDB")
 class ModerationOnMongoTest {
-  final OnEmbeddedMongo db = new OnEmbeddedMongo();
-  final MongoUserStore users = new MongoUserStore(db.mongo);
-  final MongoRoomStore roomStore = new MongoRoomStore(db.mongo, new RoomCache(db.vertx.eventBus(), 100, 60_000, System::currentTimeMillis));
-  final ChatDomain memory = new ChatDomain();
-  final Accounts accounts = new Accounts(users, new PasswordHasher(ChatDomain.HASH_ITERATIONS), memory.inline, memory.events,
-      memory.refreshTokens, Set.of(), 5, memory.now::get);
-  final Rooms rooms = new Rooms(roomStore, users, accounts, memory.history, memory.events, ChatDomain.LIMITS, memory.now::get);
-  final MongoAuditLog audit = new MongoAuditLog(db.mongo);
+  final ChatOnMongo chat = new ChatOnMongo(Set.of());
+  final OnEmbeddedMongo db = chat.db;
+  final MongoRoomStore roomStore = chat.roomStore;
+  final ChatDomain memory = chat.memory;
+  final Rooms rooms = chat.rooms;
+  final MongoAuditLog audit = chat.audit;
   final Moderation moderation =
-      new Moderation(rooms, roomStore, users, accounts, audit, memory.events, ModerationLimits.DEFAULTS, memory.now::get);
+      new Moderation(rooms, roomStore, chat.users, chat.accounts, audit, memory.events, ModerationLimits.DEFAULTS, memory.now::get);
 
   @AfterEach
   void close() {
-    db.close();
+    chat.close();
   }
 
   String user(String name) {
-    return Await.result(accounts.register(new Register(name, "password-" + name, null))).userId();
+    return chat.user(name);
   }
 
   @Test

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ModerationTest {
   static final ModerationLimits LIMITS = new ModerationLimits(20, 3_600);
   final ChatDomain chat = new ChatDomain();
-  final MemoryAuditLogForModeration audit = new MemoryAuditLogForModeration();
+  final MemoryAuditLog audit = new MemoryAuditLog();
   final Moderation moderation =
       new Moderation(chat.rooms, chat.roomStore, chat.users, chat.accounts, audit, chat.events, LIMITS, chat.now::get);
   final String owner = chat.user("alice");

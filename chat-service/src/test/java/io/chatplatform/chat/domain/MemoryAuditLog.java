@@ -10,15 +10,15 @@ import java.util.Objects;
  * {@link AuditLog} in memory, with {@code MongoAuditLog}'s ordering: ids sort in append order
  * (the time, then a counter where MongoDB has a random tail), a listing is newest first.
  */
-final class MemoryAuditLogForAdmin implements AuditLog {
+final class MemoryAuditLog implements AuditLog {
   final List<AuditEntry> entries = new ArrayList<>();
-  /** While set, every append fails as a store that cannot be reached would. */
-  boolean unreachable;
+  /** When set, every append fails with it: an audit store that is down. */
+  RuntimeException failure;
 
   @Override
   public Future<AuditEntry> append(AuditEntry entry) {
-    if (unreachable) {
-      return Future.failedFuture(new IllegalStateException("the audit log cannot be reached"));
+    if (failure != null) {
+      return Future.failedFuture(failure);
     }
     AuditEntry stored = entry.withId(String.format("%013d%08d", entry.at(), entries.size()));
     entries.add(stored);
