@@ -62,8 +62,10 @@ public final class Addresses {
     public static final String USER_SET_ADMIN = "svc.chat.users.set-admin";
     /** {@code {callerId, q, after, limit}}: an admin lists accounts with their admin and disabled flags. */
     public static final String ADMIN_USERS_LIST = "svc.chat.admin.users.list";
-    /** {@code {callerId, roomId, reason}}: an admin deletes a group room. */
+    /** {@code {callerId, roomId, reason}}: an admin deletes a group room, member of it or not. */
     public static final String ADMIN_ROOM_DELETE = "svc.chat.admin.rooms.delete";
+    /** {@code {callerId, roomId, reason}}: a member deletes a group room, as docs/roles.md allows (owners, admins). */
+    public static final String ROOM_DELETE = "svc.chat.rooms.delete";
     /** {@code {callerId, actor, target, roomId, action, from, to, before, limit}}: an admin reads the audit log. */
     public static final String ADMIN_AUDIT_LIST = "svc.chat.admin.audit.list";
 

@@ -99,32 +99,43 @@ public final class Administration {
    * members hear {@code left}. A failure half-way leaves the room in place (the room is removed
    * last): the admin's retry finds it and finishes. A room already gone is {@code not_found}. A
    * direct room is refused: its id is made from its pair, so a new one would have the old
-   * room's id and so its messages.
+   * room's id and so its messages. The admin console's act: any room, member of it or not; a
+   * non-admin is {@code forbidden} before anything is looked at.
+   */
+  public Future<Void> deleteRoomAsAdmin(DeleteRoom request) {
+    return asAdmin(request.callerId(), "only admins delete rooms", () -> deleteRoom(request, true, true));
+  }
+
+  /**
+   * A member deletes the room, as {@link RoomPermissions#ROOM_DELETE} allows (its owners, and
+   * admins): the same act as {@link #deleteRoomAsAdmin}, but to anyone not in the room it does
+   * not exist ({@code not_found}), admin or not.
    */
   public Future<Void> deleteRoom(DeleteRoom request) {
+    return accounts.isAdmin(request.callerId()).compose(admin -> deleteRoom(request, admin, false));
+  }
+
+  private Future<Void> deleteRoom(DeleteRoom request, boolean admin, boolean anyRoom) {
     String caller = request.callerId();
-    return accounts.isAdmin(caller).compose(admin -> {
-      String reason = reason(request.reason());
-      return rooms.get(request.roomId()).compose(room -> {
-        // An admin may delete any room (the admin console's act); anyone else only one they are in.
-        if (room == null || (!admin && !room.hasMember(caller))) {
-          return Future.failedFuture(ServiceException.notFound("room not found"));
-        }
-        if (room.isDirect()) {
-          return Future.failedFuture(ServiceException.badRequest("a direct room cannot be deleted"));
-        }
-        if (!RoomPermissions.ROOM_DELETE.allows(room, caller, admin)) {
-          return Future.failedFuture(ServiceException.forbidden("only the room's owners and admins delete a room"));
-        }
-        return record(caller, AuditEntry.ROOM_DELETE, null, room.roomId(), reason, room.name())
-            .compose(x -> rooms.delete(room))
-            .map(x -> {
-              // One change past the room's last, so no gateway takes it for an older event.
-              Room gone = new Room(room.roomId(), room.type(), room.name(), List.of(), room.createdAt(), room.version() + 1);
-              events.room(Room.LEFT, room.memberIds(), new RoomView(gone, 0, 0, Map.of()));
-              return null;
-            });
-      });
+    String reason = reason(request.reason());
+    return rooms.get(request.roomId()).compose(room -> {
+      if (room == null || (!anyRoom && !room.hasMember(caller))) {
+        return Future.failedFuture(ServiceException.notFound("room not found"));
+      }
+      if (room.isDirect()) {
+        return Future.failedFuture(ServiceException.badRequest("a direct room cannot be deleted"));
+      }
+      if (!RoomPermissions.ROOM_DELETE.allows(room, caller, admin)) {
+        return Future.failedFuture(ServiceException.forbidden("only the room's owners and admins delete a room"));
+      }
+      return record(caller, AuditEntry.ROOM_DELETE, null, room.roomId(), reason, room.name())
+          .compose(x -> rooms.delete(room))
+          .map(x -> {
+            // One change past the room's last, so no gateway takes it for an older event.
+            Room gone = new Room(room.roomId(), room.type(), room.name(), List.of(), room.createdAt(), room.version() + 1);
+            events.room(Room.LEFT, room.memberIds(), new RoomView(gone, 0, 0, Map.of()));
+            return null;
+          });
     });
   }
 

@@ -209,6 +209,9 @@ public final class Messaging {
    */
   public Future<MessagePage> page(PageRequest request) {
     if (request.changesAfter() != null) {
+      if (request.around() != null) {
+        throw ServiceException.badRequest("give around alone (with a limit or not)");
+      }
       if (request.before() != null || request.after() != null || request.limit() != null) {
         throw ServiceException.badRequest("give changesAfter alone");
       }

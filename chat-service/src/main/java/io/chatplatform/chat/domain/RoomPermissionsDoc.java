@@ -22,7 +22,9 @@ public final class RoomPermissionsDoc {
         .append("(`ADMIN_USERNAMES`), which has it in every room it is in, whatever its room role. Being in the\n")
         .append("room comes first: a room the caller is not in answers `not_found`, admin or not. Leaving (removing\n")
         .append("oneself) needs no permission. A direct room has no roles: its members may do none of this, and\n")
-        .append("only an admin may delete another's message there. A refusal is `forbidden`.\n\n")
+        .append("only an admin may delete another's message there. A refusal is `forbidden`. One act outside\n")
+        .append("the rooms: the admin console's `DELETE /admin/rooms/{roomId}` lets an admin delete any group\n")
+        .append("room, member of it or not.\n\n")
         .append("\"not on an owner\": the action may not target a member whose role is `owner` (a moderator may\n")
         .append("never remove, mute, ban, change the role of, or delete the message of an owner). A target who is\n")
         .append("not a member (a banned user, the sender of an old message) counts as a `member`.\n\n");

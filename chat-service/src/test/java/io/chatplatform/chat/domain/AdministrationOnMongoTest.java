@@ -44,11 +44,11 @@ class AdministrationOnMongoTest {
     String roomId = Await.result(rooms.create(new CreateRoom(bob, "Doomed", List.of(carol)))).room().roomId();
     // carol's list of rooms is no list: unlisting the room from the members' lists fails for real.
     Await.result(mongo.save("memberships", new JsonObject().put("_id", carol).put("roomIds", "not a list")));
-    assertThatThrownBy(() -> Await.result(admin.deleteRoom(new DeleteRoom(root, roomId, "abuse"))));
+    assertThatThrownBy(() -> Await.result(admin.deleteRoomAsAdmin(new DeleteRoom(root, roomId, "abuse"))));
     assertThat(Await.result(roomStore.get(roomId))).isNotNull();
 
     Await.result(mongo.save("memberships", new JsonObject().put("_id", carol).put("roomIds", List.of(roomId))));
-    Await.result(admin.deleteRoom(new DeleteRoom(root, roomId, "abuse")));
+    Await.result(admin.deleteRoomAsAdmin(new DeleteRoom(root, roomId, "abuse")));
     assertThat(Await.result(roomStore.get(roomId))).isNull();
     assertThat(Await.result(roomStore.idsOfMember(bob))).isEmpty();
     assertThat(Await.result(roomStore.idsOfMember(carol))).isEmpty();

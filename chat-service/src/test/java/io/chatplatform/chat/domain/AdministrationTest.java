@@ -58,6 +58,8 @@ class AdministrationTest {
     assertThat(code(admin.users(new AdminUserList(bob, null, null, null)))).isEqualTo(ErrorCode.FORBIDDEN);
     assertThat(code(admin.setAdmin(new SetAdmin(bob, bob, true, null)))).isEqualTo(ErrorCode.FORBIDDEN);
     assertThat(code(admin.setDisabled(new SetDisabled(bob, carol, true, null)))).isEqualTo(ErrorCode.FORBIDDEN);
+    // The admin console's delete, even by the room's owner.
+    assertThat(code(admin.deleteRoomAsAdmin(new DeleteRoom(bob, roomId, null)))).isEqualTo(ErrorCode.FORBIDDEN);
     // carol is a plain member of bob's room: the table (docs/roles.md) gives room deletion to owners and admins.
     assertThat(code(admin.deleteRoom(new DeleteRoom(carol, roomId, null)))).isEqualTo(ErrorCode.FORBIDDEN);
     assertThat(code(admin.audit(new AuditQuery(bob, null, null, null, null, null, null, null, null)))).isEqualTo(ErrorCode.FORBIDDEN);
@@ -121,7 +123,7 @@ class AdministrationTest {
     long version = chat.roomStore.rooms.get(roomId).version();
     chat.events.rooms.clear();
 
-    result(admin.deleteRoom(new DeleteRoom(root, roomId, "abuse")));
+    result(admin.deleteRoomAsAdmin(new DeleteRoom(root, roomId, "abuse")));
     assertThat(chat.roomStore.rooms).doesNotContainKey(roomId);
     assertThat(result(chat.rooms.roomIdsOf(bob))).doesNotContain(roomId);
     assertThat(code(chat.messaging.send(new Send(carol, roomId, "c2", "still there?", List.of(), null)))).isEqualTo(ErrorCode.NOT_FOUND);
@@ -140,9 +142,9 @@ class AdministrationTest {
       assertThat(e.details()).isEqualTo("Doomed");
     });
 
-    assertThat(code(admin.deleteRoom(new DeleteRoom(root, roomId, null)))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(code(admin.deleteRoomAsAdmin(new DeleteRoom(root, roomId, null)))).isEqualTo(ErrorCode.NOT_FOUND);
     String direct = result(chat.rooms.direct(new OpenDirect(bob, carol))).room().roomId();
-    assertThat(code(admin.deleteRoom(new DeleteRoom(root, direct, null)))).isEqualTo(ErrorCode.BAD_REQUEST);
+    assertThat(code(admin.deleteRoomAsAdmin(new DeleteRoom(root, direct, null)))).isEqualTo(ErrorCode.BAD_REQUEST);
     assertThat(chat.audit.entries).hasSize(1);
   }
 
@@ -167,13 +169,13 @@ class AdministrationTest {
     chat.audit.failure = new IllegalStateException("the audit log cannot be reached");
     assertThatThrownBy(() -> result(admin.setAdmin(new SetAdmin(root, bob, true, null)))).hasMessageContaining("audit log");
     assertThatThrownBy(() -> result(admin.setDisabled(new SetDisabled(root, bob, true, null)))).hasMessageContaining("audit log");
-    assertThatThrownBy(() -> result(admin.deleteRoom(new DeleteRoom(root, roomId, null)))).hasMessageContaining("audit log");
+    assertThatThrownBy(() -> result(admin.deleteRoomAsAdmin(new DeleteRoom(root, roomId, null)))).hasMessageContaining("audit log");
     assertThat(result(chat.accounts.isAdmin(bob))).isFalse();
     assertThat(result(chat.users.byId(bob)).disabled()).isFalse();
     assertThat(chat.roomStore.rooms).containsKey(roomId);
 
     chat.audit.failure = null;
-    result(admin.deleteRoom(new DeleteRoom(root, roomId, null)));
+    result(admin.deleteRoomAsAdmin(new DeleteRoom(root, roomId, null)));
     assertThat(chat.roomStore.rooms).doesNotContainKey(roomId);
   }
 

@@ -617,6 +617,8 @@ public final class ChatApi {
   /** {@code not_found} for a room that does not exist (or no longer: a repeated delete). */
   public static final Endpoint<DeleteRoom, Ack> ADMIN_ROOM_DELETE =
       Endpoint.of(Addresses.Chat.ADMIN_ROOM_DELETE, Shape.of(DeleteRoom.class, DeleteRoom::read, DeleteRoom::write), Ack.SHAPE);
+  public static final Endpoint<DeleteRoom, Ack> ROOM_DELETE =
+      Endpoint.of(Addresses.Chat.ROOM_DELETE, Shape.of(DeleteRoom.class, DeleteRoom::read, DeleteRoom::write), Ack.SHAPE);
   /** Reply: client-facing {@code {entries:[entry], next}}. */
   public static final Endpoint<AuditQuery, JsonObject> ADMIN_AUDIT_LIST =
       Endpoint.of(Addresses.Chat.ADMIN_AUDIT_LIST, Shape.of(AuditQuery.class, AuditQuery::read, AuditQuery::write), Shape.JSON);
@@ -701,7 +703,7 @@ public final class ChatApi {
 
   public static final List<Endpoint<?, ?>> ALL = List.of(
       USER_REGISTER, USER_AUTHENTICATE, USER_GET, USER_SEARCH, USER_SET_DISABLED, USERS_DISABLED_LIST, USER_CONTACTS,
-      USER_SET_ADMIN, ADMIN_USERS_LIST, ADMIN_ROOM_DELETE, ADMIN_AUDIT_LIST,
+      USER_SET_ADMIN, ADMIN_USERS_LIST, ADMIN_ROOM_DELETE, ROOM_DELETE, ADMIN_AUDIT_LIST,
       REFRESH_ISSUE, REFRESH_ROTATE, REFRESH_REVOKE,
       ROOM_CREATE, ROOM_DIRECT, ROOM_LIST, ROOM_GET, ROOM_MEMBER_ADD, ROOM_MEMBER_REMOVE, ROOM_RENAME, ROOM_ROLE_SET, ROOM_MODERATE, ROOM_IDS_OF_USER,
       ROOM_CHECK_MEMBER, MESSAGE_SEND, MESSAGE_EDIT, MESSAGE_DELETE, MESSAGE_REACT, MESSAGE_PAGE, MESSAGE_SEARCH, MESSAGE_SYNC, RECEIPT_MARK,

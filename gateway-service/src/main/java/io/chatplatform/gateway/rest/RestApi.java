@@ -132,8 +132,8 @@ public final class RestApi {
     api.put("/admin/users/:userId/disabled").handler(ctx -> forward(ctx, ChatApi.USER_SET_DISABLED, 200, c -> body(c, "admin.users.disabled")));
     api.put("/admin/users/:userId/admin").handler(ctx -> forward(ctx, ChatApi.USER_SET_ADMIN, 200, c -> body(c, "admin.users.admin")));
     api.get("/admin/users").handler(ctx -> forward(ctx, ChatApi.ADMIN_USERS_LIST, 200, c -> queryParams(c, "q", "after", "limit")));
-    // The room's owners (docs/roles.md) and admins; the admin console's path, for rooms the admin is not in, is the same act.
-    api.delete("/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ADMIN_ROOM_DELETE, 204, c -> queryParams(c, "reason")));
+    // The room's owners and admins, as members (docs/roles.md); the admin path below is the admin console's, any room.
+    api.delete("/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ROOM_DELETE, 204, c -> queryParams(c, "reason")));
     api.delete("/admin/rooms/:roomId").handler(ctx -> forward(ctx, ChatApi.ADMIN_ROOM_DELETE, 204, c -> queryParams(c, "reason")));
     // Read only: no route writes to the audit log, so any other method on it is not_found.
     api.get("/admin/audit").handler(ctx -> forward(ctx, ChatApi.ADMIN_AUDIT_LIST, 200,

@@ -80,6 +80,9 @@ public final class MessageStore implements RoomHistory {
   static final String REACTED_BY = "reactedBy";
   /** Storage only: the words a message is found by ({@link SearchTerms}); empty for a tombstone. */
   static final String TERMS = "terms";
+  /** One document per one-time data migration done ({@code _id}: its name), so a start does not look again. */
+  static final String MIGRATIONS = "history_migrations";
+  private static final String TERMS_BACKFILLED = "search-terms";
 
   private final MongoClient mongo;
   private final HistoryConfig config;
@@ -549,9 +552,12 @@ public final class MessageStore implements RoomHistory {
     if (roomIds.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
+    // MongoDB bounds its index scan by the first word of $all only: the longest word first, as the
+    // likeliest to be rare, so "the zqxj" does not walk every message holding "the".
+    List<String> rarestFirst = words.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
     JsonObject query = new JsonObject()
         .put("roomId", new JsonObject().put("$in", new JsonArray(roomIds)))
-        .put(TERMS, new JsonObject().put("$all", new JsonArray(words)));
+        .put(TERMS, new JsonObject().put("$all", new JsonArray(rarestFirst)));
     if (before != null) {
       // (ts, _id) below the cursor's; the plain bound on ts lets the index skip what is newer.
       query.put("ts", new JsonObject().put("$lte", before.ts()))
@@ -586,10 +592,17 @@ public final class MessageStore implements RoomHistory {
    * at a time in {@code _id} order, one read and one bulk write a batch; answers how many it
    * indexed. Each write is conditional on the message still having no terms, so an edit made
    * meanwhile (which sets them) is never overwritten, and several instances backfilling at once
-   * only repeat each other's work.
+   * only repeat each other's work. Once it finds nothing left it notes so ({@link #MIGRATIONS}),
+   * and later starts skip it: without that, every start would read the whole collection to find
+   * nothing (no index serves "has no terms").
    */
   public Future<Long> backfillTerms() {
-    return backfillAfter(null, 0);
+    JsonObject marker = new JsonObject().put("_id", TERMS_BACKFILLED);
+    return mongo.findOne(MIGRATIONS, marker, null).compose(done -> done != null
+        ? Future.succeededFuture(0L)
+        : backfillAfter(null, 0).compose(indexed -> mongo
+            .save(MIGRATIONS, marker.copy().put("doneAt", System.currentTimeMillis()))
+            .map(indexed)));
   }
 
   private Future<Long> backfillAfter(String afterId, long indexed) {

@@ -152,6 +152,13 @@ class MessageSearchStoreTest {
     assertThat(texts("legacy", List.of("old"))).containsExactly("Legacy text 5", "Legacy text 4", "Legacy text 2", "Legacy text 1");
     assertThat(Await.result(mongo.findOne(MessageStore.MESSAGES, new JsonObject().put("_id", "old:3"), null)).getJsonArray("terms")).isEmpty();
     assertThat(onLoop(store::backfillTerms)).as("nothing left to index").isZero();
+
+    // Done once: a later start does not look again (a message without terms now stays so: none is
+    // stored that way since search exists).
+    Await.result(mongo.insert(MessageStore.MESSAGES, new JsonObject().put("_id", "old:6").put("roomId", "old").put("seq", 6)
+        .put("text", "Legacy text 6").put("ts", 6).put("deleted", false)));
+    assertThat(onLoop(store::backfillTerms)).as("the backfill is noted done").isZero();
+    assertThat(Await.result(mongo.findOne(MessageStore.MIGRATIONS, new JsonObject().put("_id", "search-terms"), null))).isNotNull();
   }
 
   @Test
