@@ -32,10 +32,9 @@ public interface RoomStore {
   /**
    * Adds a member unless present, and lists the room among the user's rooms (only while the room
    * has them); true when either changed anything. Idempotent, so a retry finishes an add that
-   * failed half-way. The room never
-   * grows past {@code maxMembers}, however many adds run at once: a new member beyond it fails
-   * with {@code conflict}, and a user the room bans is never added: {@code forbidden}
-   * ({@link Rooms#bannedFromRoom}), however the add races the ban.
+   * failed half-way. The room never grows past {@code maxMembers}, however many adds run at once:
+   * a new member beyond it fails with {@code conflict}, and a user the room bans is never added:
+   * {@code forbidden} ({@link Rooms#bannedFromRoom}), however the add races the ban.
    */
   Future<Boolean> addMember(String roomId, String userId, String role, int maxMembers);
 
