@@ -75,7 +75,7 @@ public final class Moderation {
           .compose(x -> store.setRoles(room.roomId(), room.version(), members))
           .compose(written -> written
               ? Future.<Void>succeededFuture()
-              : Future.failedFuture(ServiceException.conflict("the room changed meanwhile: try again")))
+              : Future.failedFuture(Rooms.changedMeanwhile()))
           .compose(x -> rooms.memberRoom(room.roomId(), caller))
           .compose(changed -> rooms.view(changed, caller).map(view -> {
             events.room(Room.UPDATED, changed.memberIds(), view);
@@ -97,6 +97,10 @@ public final class Moderation {
    * {@code durationSec} has passed (compared at each of them; no timer) or until unmuted. Kick:
    * removed, and may be added again. Ban: removed if a member, and refused every add until
    * unbanned. The act is announced to the room and to the user it was done to.
+   *
+   * <p>Written to the room as it is when the write applies, not as read: a moderator's act on a
+   * member made owner meanwhile is refused ({@code conflict}), and a ban evicts whoever is a
+   * member by then (an add racing the ban), announcing a departure only when someone left.
    */
   public Future<ModerationAct> moderate(Moderate request) {
     String caller = request.callerId();
@@ -130,17 +134,19 @@ public final class Moderation {
       if (!changes) {
         return Future.succeededFuture(new ModerationAct(room.roomId(), action, target, caller, now, mutedUntil, reason, false));
       }
+      boolean sparingOwners = ModerationRules.permission(action).sparesOwners(room, caller, admin);
       String details = action.equals(ModerationRules.MUTE) ? (durationSec == null ? "until unmuted" : durationSec + "s") : null;
       Future<Void> checked = action.equals(ModerationRules.BAN) ? requireUser(target) : Future.succeededFuture();
       return checked
           .compose(x -> record(AuditEntry.of(now, caller, ModerationRules.auditAction(action), target, room.roomId(), null, reason, details)))
           .compose(x -> switch (action) {
             case ModerationRules.MUTE ->
-                store.mute(room.roomId(), target, mutedUntil == null ? Room.MUTED_UNTIL_UNMUTED : mutedUntil).map(true);
+                store.mute(room.roomId(), target, mutedUntil == null ? Room.MUTED_UNTIL_UNMUTED : mutedUntil, sparingOwners).map(true);
             case ModerationRules.UNMUTE -> store.unmute(room.roomId(), target);
-            case ModerationRules.KICK -> rooms.evict(room, target).map(true);
-            case ModerationRules.BAN -> store.ban(room.roomId(), target)
-                .compose(banned -> member ? rooms.evict(room, target).map(true) : Future.succeededFuture(banned));
+            case ModerationRules.KICK -> rooms.evict(room.roomId(), target, sparingOwners);
+            // Evicts whatever the room read said: an add may have landed since (a no-op for a non-member).
+            case ModerationRules.BAN -> store.ban(room.roomId(), target, sparingOwners)
+                .compose(banned -> rooms.evict(room.roomId(), target, sparingOwners).map(removed -> banned || removed));
             default -> store.unban(room.roomId(), target);
           })
           .map(changed -> {

@@ -108,6 +108,15 @@ public enum RoomPermissions {
     return room.member(userId).map(m -> Role.ofRoomRole(m.role())).orElse(null);
   }
 
+  /**
+   * Whether the user reaches only non-owners with this, so a write of theirs must not land on a
+   * member made owner after this check ({@link RoomStore#removeMember}).
+   */
+  public boolean sparesOwners(Room room, String userId, boolean isAdmin) {
+    Role actor = roleOf(room, userId, isAdmin);
+    return actor != null && reach(actor) == Reach.NOT_OWNERS;
+  }
+
   /** Whether the user may do this in the room at all. */
   public boolean allows(Room room, String userId, boolean isAdmin) {
     Role actor = roleOf(room, userId, isAdmin);

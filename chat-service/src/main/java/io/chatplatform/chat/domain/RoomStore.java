@@ -14,21 +14,27 @@ public interface RoomStore {
   /** The room, or null when there is none. */
   Future<Room> get(String roomId);
 
+  /**
+   * The room as stored now, or null: never an older copy kept for speed, for a decision that
+   * must see every change made so far (the owner hand-over).
+   */
+  Future<Room> reread(String roomId);
+
   /** The user's rooms, oldest first. */
   Future<List<Room>> ofMember(String userId);
 
   /** Those of {@code userIds} listed in at least {@code rooms} rooms: one question, however many users. */
   Future<java.util.Set<String>> inAtLeast(java.util.Collection<String> userIds, int rooms);
 
-  /** The ids of the user's rooms. */
+  /** The ids of the user's rooms: only those that have the user now (a lost race may have listed others). */
   Future<List<String>> idsOfMember(String userId);
 
   /**
-   * Adds a member unless present, and lists the room among the user's rooms; true when either
-   * changed anything. Idempotent, so a retry finishes an add that failed half-way. The room never
-   * grows past {@code maxMembers}, however many adds run at once: a new member beyond it fails
-   * with {@code conflict}, and a user the room bans is never added: {@code forbidden}
-   * ({@link Rooms#bannedFromRoom}), however the add races the ban.
+   * Adds a member unless present, and lists the room among the user's rooms (only while the room
+   * has them); true when either changed anything. Idempotent, so a retry finishes an add that
+   * failed half-way. The room never grows past {@code maxMembers}, however many adds run at once:
+   * a new member beyond it fails with {@code conflict}, and a user the room bans is never added:
+   * {@code forbidden} ({@link Rooms#bannedFromRoom}), however the add races the ban.
    */
   Future<Boolean> addMember(String roomId, String userId, String role, int maxMembers);
 
@@ -38,8 +44,17 @@ public interface RoomStore {
    */
   Future<Void> indexMembers(Room room);
 
-  /** Removes a member if present; true when removed. */
-  Future<Boolean> removeMember(String roomId, String userId);
+  /**
+   * Removes a member if present; true when removed. With {@code sparingOwners} (the actor reaches
+   * only non-owners) a member who is an owner when the write applies is not removed:
+   * {@code conflict} ({@link Rooms#changedMeanwhile}).
+   */
+  Future<Boolean> removeMember(String roomId, String userId, boolean sparingOwners);
+
+  /** Removes a member if present, whatever their role; true when removed. */
+  default Future<Boolean> removeMember(String roomId, String userId) {
+    return removeMember(roomId, userId, false);
+  }
 
   /** Sets a room's name and raises its {@code version}. */
   Future<Void> rename(String roomId, String name);
@@ -60,14 +75,20 @@ public interface RoomStore {
    */
   Future<Boolean> setRoles(String roomId, long version, List<Room.Member> members);
 
-  /** Mutes the user in the room until {@code until} (epoch ms), replacing an earlier mute. */
-  Future<Void> mute(String roomId, String userId, long until);
+  /**
+   * Mutes the user in the room until {@code until} (epoch ms), replacing an earlier mute; with
+   * {@code sparingOwners}, not an owner ({@code conflict}, as for {@link #removeMember}).
+   */
+  Future<Void> mute(String roomId, String userId, long until, boolean sparingOwners);
 
   /** Ends the user's mute in the room; true when there was one (ended or not). */
   Future<Boolean> unmute(String roomId, String userId);
 
-  /** Bans the user from the room ({@link #addMember} refuses them); true when newly banned. */
-  Future<Boolean> ban(String roomId, String userId);
+  /**
+   * Bans the user from the room ({@link #addMember} refuses them); true when newly banned. With
+   * {@code sparingOwners}, not an owner ({@code conflict}, as for {@link #removeMember}).
+   */
+  Future<Boolean> ban(String roomId, String userId, boolean sparingOwners);
 
   /** Lifts the user's ban; true when there was one. */
   Future<Boolean> unban(String roomId, String userId);

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Rooms {
   private static final Logger LOG = LoggerFactory.getLogger(Rooms.class);
+  /** Reads and writes the owner hand-over tries before it gives up on a room that keeps changing under it. */
+  static final int OWNER_HANDOVER_ATTEMPTS = 5;
   private final RoomStore rooms;
   private final UserStore users;
   private final Accounts accounts;
@@ -207,21 +209,25 @@ public final class Rooms {
     if (!room.hasMember(target)) {
       return Future.failedFuture(ServiceException.notFound("not a member of this room"));
     }
-    if (!caller.equals(target) && !RoomPermissions.REMOVE_MEMBER.allows(room, caller, admin, target)) {
+    boolean self = caller.equals(target);
+    if (!self && !RoomPermissions.REMOVE_MEMBER.allows(room, caller, admin, target)) {
       return Future.failedFuture(ServiceException.forbidden("you may not remove this member"));
     }
-    return evict(room, target);
+    return evict(room.roomId(), target, !self && RoomPermissions.REMOVE_MEMBER.sparesOwners(room, caller, admin)).mapEmpty();
   }
 
   /**
-   * Removes a member with no permission check (the caller checked one): the member's sockets
-   * leave the room at once ({@link #announceChange}), and a last owner's leaving hands ownership on.
+   * Removes a member with no permission check (the caller checked one); true when removed. Then
+   * the member's sockets leave the room at once ({@link #announceChange}), and a room left
+   * without an owner gets one ({@link #keepAnOwner}). With {@code sparingOwners}, a member who
+   * became owner since the caller's check stays: {@code conflict}.
    */
-  Future<Void> evict(Room room, String target) {
+  Future<Boolean> evict(String roomId, String target, boolean sparingOwners) {
     return rooms
-        .removeMember(room.roomId(), target)
-        .compose(removed -> removed ? handOverOwnership(room, target) : Future.succeededFuture())
-        .compose(x -> announceChange(room.roomId(), Set.of(), Set.of(target)));
+        .removeMember(roomId, target, sparingOwners)
+        .compose(removed -> removed
+            ? keepAnOwner(roomId, OWNER_HANDOVER_ATTEMPTS).compose(x -> announceChange(roomId, Set.of(), Set.of(target))).map(true)
+            : Future.succeededFuture(false));
   }
 
   /**
@@ -259,15 +265,33 @@ public final class Rooms {
             : Future.failedFuture(ServiceException.notFound("room not found")));
   }
 
-  /** When the last owner leaves a group with members left, the earliest member becomes owner. */
-  private Future<Void> handOverOwnership(Room before, String leaving) {
-    boolean ownerLeft = before.member(leaving).map(m -> Room.OWNER.equals(m.role())).orElse(false);
-    List<Room.Member> rest = before.members().stream().filter(m -> !m.userId().equals(leaving)).toList();
-    boolean ownerRemains = rest.stream().anyMatch(m -> Room.OWNER.equals(m.role()));
-    if (!ownerLeft || ownerRemains || rest.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return rooms.setRole(before.roomId(), rest.get(0).userId(), Room.OWNER);
+  /**
+   * A group with members left keeps an owner: when it has none, its earliest member becomes one.
+   * Judged on the room as stored after the removal, not as read before it (two owners leaving at
+   * once each read the other as owner), and written only to that version; a change in between (a
+   * third leave, a role change) makes it read and try again, at most {@link #OWNER_HANDOVER_ATTEMPTS}
+   * times. A room that still changes under it stays without an owner until the next removal.
+   */
+  private Future<Void> keepAnOwner(String roomId, int attemptsLeft) {
+    return rooms.reread(roomId).compose(room -> {
+      if (room == null || room.isDirect() || room.members().isEmpty()
+          || room.members().stream().anyMatch(m -> Room.OWNER.equals(m.role()))) {
+        return Future.succeededFuture();
+      }
+      String heir = room.members().get(0).userId();
+      List<Room.Member> members =
+          room.members().stream().map(m -> m.userId().equals(heir) ? new Room.Member(heir, Room.OWNER) : m).toList();
+      return rooms.setRoles(roomId, room.version(), members).compose(written -> {
+        if (written) {
+          return Future.succeededFuture();
+        }
+        if (attemptsLeft > 1) {
+          return keepAnOwner(roomId, attemptsLeft - 1);
+        }
+        LOG.warn("room {} has no owner: its hand-over lost {} races in a row", roomId, OWNER_HANDOVER_ATTEMPTS);
+        return Future.succeededFuture();
+      });
+    });
   }
 
   /** Tells the joined, the left and the members who stayed, with the room as it now is. */
@@ -343,6 +367,11 @@ public final class Rooms {
   /** The refusal of adding a user the room bans. */
   public static ServiceException bannedFromRoom() {
     return ServiceException.forbidden("this user is banned from the room");
+  }
+
+  /** The refusal of a write to a room that changed since it was read, so that the check made on it no longer holds. */
+  public static ServiceException changedMeanwhile() {
+    return ServiceException.conflict("the room changed meanwhile: try again");
   }
 
   /** The refusal of a member beyond {@code maxMembers}. */

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.MongoClientUpdateResult;
 import io.vertx.ext.mongo.UpdateOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +31,20 @@ import java.util.List;
  * removed from it before the member is removed, so a failure in between can leave a user without
  * a room they are in, never with a room they left. Every write here is idempotent, and the retry
  * of the failed operation repairs the list: adding the member again ({@link #addMember} writes
- * the list even when the room already has the member), opening the direct room again
+ * the list when the room already has the member), opening the direct room again
  * ({@link #indexMembers}), removing again. A group room whose creation failed after the room was
  * stored stays unlisted: the client's retry creates a new room (creation has no idempotency key).
+ *
+ * <p>Two requests on one room can still interleave their writes so that a room is listed for a
+ * user it does not have (an add's list write landing after a removal's last one). So the list is
+ * removed from again after a removal's room write, and {@link #idsOfMember} answers only the
+ * rooms whose document has the user: search, sync and socket subscriptions never trust the list
+ * alone.
+ *
+ * <p>A moderator reaches only non-owners ({@link io.chatplatform.chat.domain.RoomPermissions}).
+ * Their removal, mute or ban of a member made owner after the room was read must not apply, so
+ * with {@code sparingOwners} the target's role is in the write's filter, and a write it stops
+ * fails with {@link Rooms#changedMeanwhile}.
  */
 public final class MongoRoomStore implements RoomStore {
   static final String ROOMS = "rooms";
@@ -71,6 +83,12 @@ public final class MongoRoomStore implements RoomStore {
   @Override
   public Future<Void> insert(Room room) {
     return mongo.insert(ROOMS, toDocument(room)).compose(x -> indexMembers(room));
+  }
+
+  /** The room as stored now, never from the cache (which another instance's change may not have reached yet). */
+  @Override
+  public Future<Room> reread(String roomId) {
+    return mongo.findOne(ROOMS, new JsonObject().put("_id", roomId), null).map(doc -> doc == null ? null : fromDocument(doc));
   }
 
   /** The room, from the cache when it has it; null when there is no such room. */
@@ -130,21 +148,37 @@ public final class MongoRoomStore implements RoomStore {
         .map(docs -> docs.stream().map(doc -> doc.getString("_id")).collect(java.util.stream.Collectors.toSet()));
   }
 
+  /**
+   * The listed rooms whose document has the user (see the class comment): one more query, asking
+   * only for ids, rather than a read of each room.
+   */
   @Override
   public Future<List<String>> idsOfMember(String userId) {
     return mongo
         .findOne(MEMBERSHIPS, new JsonObject().put("_id", userId), null)
-        .map(
-            doc ->
-                doc == null
-                    ? List.of()
-                    : doc.getJsonArray("roomIds", new JsonArray()).stream().map(String::valueOf).toList());
+        .map(doc -> doc == null ? List.<String>of() : doc.getJsonArray("roomIds", new JsonArray()).stream().map(String::valueOf).toList())
+        .compose(listed -> {
+          if (listed.isEmpty()) {
+            return Future.succeededFuture(listed);
+          }
+          JsonObject query = new JsonObject()
+              .put("_id", new JsonObject().put("$in", new JsonArray(listed)))
+              .put("memberIds", userId);
+          return mongo
+              .findWithOptions(ROOMS, query, new FindOptions().setFields(new JsonObject().put("_id", 1)))
+              .map(docs -> {
+                java.util.Set<String> member = docs.stream().map(doc -> doc.getString("_id")).collect(java.util.stream.Collectors.toSet());
+                return listed.stream().filter(member::contains).toList();
+              });
+        });
   }
 
   /**
    * The cap holds under concurrent adds because it is part of the update's filter: the write
    * applies only while the array has no element at index {@code maxMembers - 1}. When nothing was
-   * written, the room is read again to tell "already a member" (go on and list it) from "full".
+   * written, the room is read again to tell "already a member" (go on and list it) from "full",
+   * "banned", or "removed meanwhile" (list nothing: the removal has already unlisted the room, and
+   * listing it again would outlive it).
    */
   @Override
   public Future<Boolean> addMember(String roomId, String userId, String role, int maxMembers) {
@@ -162,19 +196,35 @@ public final class MongoRoomStore implements RoomStore {
         .updateCollection(ROOMS, query, update)
         .map(r -> changed(roomId, r.getDocModified() > 0))
         .compose(added -> added
-            ? Future.succeededFuture(true)
+            ? list(userId, roomId).map(true)
             : mongo.findOne(ROOMS, new JsonObject().put("_id", roomId), null).compose(doc -> {
               Room room = doc == null ? null : fromDocument(doc);
-              if (room != null && !room.hasMember(userId) && room.isBanned(userId)) {
+              if (room == null) {
+                return Future.succeededFuture(false);
+              }
+              if (room.hasMember(userId)) {
+                // Listed now but not before: an earlier add stopped between the two writes.
+                return list(userId, roomId);
+              }
+              if (room.isBanned(userId)) {
                 return Future.failedFuture(Rooms.bannedFromRoom());
               }
-              return room != null && !room.hasMember(userId) && room.members().size() >= maxMembers
+              return room.members().size() >= maxMembers
                   ? Future.failedFuture(Rooms.full(maxMembers))
                   : Future.succeededFuture(false);
-            }))
-        .compose(added -> mongo.bulkWrite(MEMBERSHIPS, List.of(membershipAdd(userId, roomId)))
-            // Listed now but not before: an earlier add stopped between the two writes.
-            .map(indexed -> added || indexed.getModifiedCount() > 0 || indexed.getUpserts().size() > 0));
+            }));
+  }
+
+  /** Lists the room among the user's rooms; true when it was not listed before. */
+  private Future<Boolean> list(String userId, String roomId) {
+    return mongo
+        .bulkWrite(MEMBERSHIPS, List.of(membershipAdd(userId, roomId)))
+        .map(indexed -> indexed.getModifiedCount() > 0 || indexed.getUpserts().size() > 0);
+  }
+
+  private Future<Void> unlist(String userId, String roomId) {
+    JsonObject membership = new JsonObject().put("$pull", new JsonObject().put("roomIds", roomId));
+    return mongo.updateCollection(MEMBERSHIPS, new JsonObject().put("_id", userId), membership).mapEmpty();
   }
 
   @Override
@@ -184,19 +234,23 @@ public final class MongoRoomStore implements RoomStore {
         .mapEmpty();
   }
 
-  /** Removes a member if present; true when removed. */
+  /**
+   * Removes a member if present; true when removed. Unlisted before the room write (so a failure
+   * between leaves no listed room the user left) unless owners are spared: an owner the filter
+   * spares must keep their listing. Unlisted again after it, in case an add that found the user
+   * still a member listed the room in between.
+   */
   @Override
-  public Future<Boolean> removeMember(String roomId, String userId) {
-    JsonObject query = new JsonObject().put("_id", roomId).put("memberIds", userId);
+  public Future<Boolean> removeMember(String roomId, String userId, boolean sparingOwners) {
+    JsonObject query = sparing(new JsonObject().put("_id", roomId).put("memberIds", userId), userId, sparingOwners);
     JsonObject update =
         new JsonObject()
             .put("$pull", new JsonObject().put("members", new JsonObject().put("userId", userId)).put("memberIds", userId))
             .put("$inc", new JsonObject().put("version", 1));
-    JsonObject membership = new JsonObject().put("$pull", new JsonObject().put("roomIds", roomId));
-    return mongo
-        .updateCollection(MEMBERSHIPS, new JsonObject().put("_id", userId), membership)
+    return (sparingOwners ? Future.<Void>succeededFuture() : unlist(userId, roomId))
         .compose(x -> mongo.updateCollection(ROOMS, query, update))
-        .map(r -> changed(roomId, r.getDocModified() > 0));
+        .compose(r -> spared(roomId, userId, sparingOwners, r).map(changed(roomId, r.getDocModified() > 0)))
+        .compose(removed -> unlist(userId, roomId).map(removed));
   }
 
   @Override
@@ -236,9 +290,13 @@ public final class MongoRoomStore implements RoomStore {
   }
 
   @Override
-  public Future<Void> mute(String roomId, String userId, long until) {
+  public Future<Void> mute(String roomId, String userId, long until, boolean sparingOwners) {
     JsonObject update = new JsonObject().put("$set", new JsonObject().put(muteField(userId), until));
-    return mongo.updateCollection(ROOMS, new JsonObject().put("_id", roomId), update).map(r -> changed(roomId, true)).mapEmpty();
+    return mongo
+        .updateCollection(ROOMS, sparing(new JsonObject().put("_id", roomId), userId, sparingOwners), update)
+        .compose(r -> spared(roomId, userId, sparingOwners, r))
+        .map(x -> changed(roomId, true))
+        .mapEmpty();
   }
 
   @Override
@@ -249,10 +307,36 @@ public final class MongoRoomStore implements RoomStore {
   }
 
   @Override
-  public Future<Boolean> ban(String roomId, String userId) {
-    JsonObject query = new JsonObject().put("_id", roomId).put("bans", new JsonObject().put("$ne", userId));
+  public Future<Boolean> ban(String roomId, String userId, boolean sparingOwners) {
+    JsonObject query = sparing(new JsonObject().put("_id", roomId).put("bans", new JsonObject().put("$ne", userId)), userId, sparingOwners);
     JsonObject update = new JsonObject().put("$addToSet", new JsonObject().put("bans", userId));
-    return mongo.updateCollection(ROOMS, query, update).map(r -> changed(roomId, r.getDocModified() > 0));
+    return mongo
+        .updateCollection(ROOMS, query, update)
+        .compose(r -> spared(roomId, userId, sparingOwners, r).map(changed(roomId, r.getDocModified() > 0)));
+  }
+
+  /** The query, matching only while the user is no owner of the room when owners are spared. */
+  private static JsonObject sparing(JsonObject query, String userId, boolean sparingOwners) {
+    if (sparingOwners) {
+      JsonObject owner = new JsonObject().put("members",
+          new JsonObject().put("$elemMatch", new JsonObject().put("userId", userId).put("role", Room.OWNER)));
+      query.put("$nor", new JsonArray().add(owner));
+    }
+    return query;
+  }
+
+  /**
+   * Whether a write that matched nothing did so because it spared an owner: {@code conflict} then;
+   * otherwise (nothing to do: not a member, already banned, the room gone) it succeeds.
+   */
+  private Future<Void> spared(String roomId, String userId, boolean sparingOwners, MongoClientUpdateResult written) {
+    if (!sparingOwners || written.getDocMatched() > 0) {
+      return Future.succeededFuture();
+    }
+    return mongo.findOne(ROOMS, new JsonObject().put("_id", roomId), null).compose(doc -> {
+      boolean owner = doc != null && fromDocument(doc).member(userId).map(m -> Room.OWNER.equals(m.role())).orElse(false);
+      return owner ? Future.failedFuture(Rooms.changedMeanwhile()) : Future.succeededFuture();
+    });
   }
 
   @Override

@@ -25,6 +25,11 @@ final class MemoryRoomStore implements RoomStore {
   }
 
   @Override
+  public Future<Room> reread(String roomId) {
+    return get(roomId);
+  }
+
+  @Override
   public Future<List<Room>> ofMember(String userId) {
     return Future.succeededFuture(rooms.values().stream().filter(r -> r.hasMember(userId)).toList());
   }
@@ -72,10 +77,13 @@ final class MemoryRoomStore implements RoomStore {
   }
 
   @Override
-  public Future<Boolean> removeMember(String roomId, String userId) {
+  public Future<Boolean> removeMember(String roomId, String userId, boolean sparingOwners) {
     Room room = rooms.get(roomId);
     if (room == null || !room.hasMember(userId)) {
       return Future.succeededFuture(false);
+    }
+    if (spares(room, userId, sparingOwners)) {
+      return Future.failedFuture(Rooms.changedMeanwhile());
     }
     List<Room.Member> members = room.members().stream().filter(m -> !m.userId().equals(userId)).toList();
     rooms.put(roomId, withMembers(room, members));
@@ -108,8 +116,11 @@ final class MemoryRoomStore implements RoomStore {
   }
 
   @Override
-  public Future<Void> mute(String roomId, String userId, long until) {
+  public Future<Void> mute(String roomId, String userId, long until, boolean sparingOwners) {
     Room room = rooms.get(roomId);
+    if (spares(room, userId, sparingOwners)) {
+      return Future.failedFuture(Rooms.changedMeanwhile());
+    }
     Map<String, Long> mutes = new java.util.HashMap<>(room.mutedUntil());
     mutes.put(userId, until);
     rooms.put(roomId, withModeration(room, mutes, room.banned()));
@@ -126,8 +137,11 @@ final class MemoryRoomStore implements RoomStore {
   }
 
   @Override
-  public Future<Boolean> ban(String roomId, String userId) {
+  public Future<Boolean> ban(String roomId, String userId, boolean sparingOwners) {
     Room room = rooms.get(roomId);
+    if (spares(room, userId, sparingOwners)) {
+      return Future.failedFuture(Rooms.changedMeanwhile());
+    }
     java.util.Set<String> bans = new java.util.HashSet<>(room.banned());
     boolean added = bans.add(userId);
     rooms.put(roomId, withModeration(room, room.mutedUntil(), bans));
@@ -141,6 +155,11 @@ final class MemoryRoomStore implements RoomStore {
     boolean removed = bans.remove(userId);
     rooms.put(roomId, withModeration(room, room.mutedUntil(), bans));
     return Future.succeededFuture(removed);
+  }
+
+  /** Whether a write sparing owners must leave this user alone, as the MongoDB store's filter does. */
+  private static boolean spares(Room room, String userId, boolean sparingOwners) {
+    return sparingOwners && room.member(userId).map(m -> Room.OWNER.equals(m.role())).orElse(false);
   }
 
   /** A membership change raises the version; moderation is kept. */
