@@ -122,7 +122,7 @@ class BrowserMessagingTest {
         owner.token(), new JsonObject().put("role", "moderator"));
     assertThat(promoted.status()).as("role: %s", promoted.body()).isEqualTo(200);
     long seq = post(member, roomId, "a message the moderator removes");
-    long ownersSeq = post(owner, roomId, "the owner's word");
+    long ownersSeq = post(owner, roomId, "the owner speaks");
     post(member, roomId, "a message that stays");
 
     ChromeDriver moderatorPage = inRoom("moderator", moderator, "Moderated");
@@ -131,7 +131,7 @@ class BrowserMessagingTest {
     awaitMessage(memberPage, "a message the moderator removes");
 
     // docs/roles.md: a moderator deletes any message but an owner's, and never edits another's.
-    new Actions(moderatorPage).moveToElement(awaitMessage(moderatorPage, "the owner's word")).perform();
+    new Actions(moderatorPage).moveToElement(awaitMessage(moderatorPage, "the owner speaks")).perform();
     assertThat(moderatorPage.findElements(By.cssSelector("li.message[data-seq='" + ownersSeq + "'] [data-action='open-menu']")))
         .as("nothing in the owner's message's menu for a moderator").isEmpty();
     clickOnMessage(moderatorPage, seq, "button[data-action='open-menu']");
@@ -229,12 +229,18 @@ class BrowserMessagingTest {
     long needle = post(owner, roomId, "the quarterly zeppelin report is attached");
     // More than a page (PAGE_SIZE 50) after it, so the room opens without it: within both
     // users' production send bursts (30 each).
+    long last = 0;
     for (int i = 1; i <= 26; i++) {
       post(owner, roomId, "filler from the owner " + i);
-      post(reader, roomId, "filler from the reader " + i);
+      last = post(reader, roomId, "filler from the reader " + i);
+    }
+    // Read on another device: nothing unread, so the page opens the room at its newest page
+    // (unread messages would be loaded back to, the needle with them).
+    try (SocketClient phone = fx.socket(reader)) {
+      phone.ask("chat.receipt", new JsonObject().put("roomId", roomId).put("seq", last).put("kind", "read"));
     }
 
-    ChromeDriver page = pages.browser("reader");
+    ChromeDriver page = pages.browser("searcher");
     page.get(pages.home());
     loginOnPage(page, reader.username(), API_PASSWORD);
     WebElement query = waiting(page).until(ExpectedConditions.elementToBeClickable(By.id("search-query")));
