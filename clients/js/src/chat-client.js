@@ -12,6 +12,6 @@ export { syncRooms, SYNC_ROOMS_PER_REQUEST } from './sync.js';
 export { Outbox, SEND_AUTO_RETRIES } from './outbox.js';
 export { ReceiptSender, RECEIPT_INTERVAL_MS } from './receipts.js';
 export { TypingSender, TypingTracker, TYPING_REFRESH_MS, TYPING_IDLE_MS, TYPING_EXPIRY_MS } from './typing.js';
-export { ChatError, isRetryable } from './errors.js';
+export { ChatError, isRetryable, mutedUntilFromText } from './errors.js';
 export { Emitter } from './emitter.js';
 export { uuid, jitteredBackoff } from './util.js';

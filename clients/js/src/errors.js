@@ -22,7 +22,27 @@ export class ChatError extends Error {
     this.status = status;
     this.retryAfterMs = retryAfterMs;
     if (failureType) this.failureType = failureType;
+    if (code === 'forbidden' && MUTED.test(message)) {
+      /** The refusal of a muted member's send, edit or reaction. */
+      this.muted = true;
+      /** When the mute ends (epoch ms); null: until a moderator unmutes. */
+      this.mutedUntil = mutedUntilFromText(message);
+    }
   }
+}
+
+/**
+ * The muted refusal's text (docs/protocol.md, chat.send): `you are muted in this room until <ISO
+ * time> (mutedUntil <epoch ms>)`, or `… until a moderator unmutes you`. REST and the socket send the
+ * same text, and no separate field, so the client reads it there once for both.
+ */
+const MUTED = /^you are muted in this room\b/;
+const MUTED_UNTIL = /\(mutedUntil (\d+)\)/;
+
+/** The end of a mute named in a refusal's text (epoch ms); null when it names none. */
+export function mutedUntilFromText(text) {
+  const match = MUTED_UNTIL.exec(String(text || ''));
+  return match ? Number(match[1]) : null;
 }
 
 /** Failures after which the same request may succeed: resend (chat.send with the same clientMsgId). */

@@ -254,49 +254,73 @@ export class RestClient {
   }
 
   /**
-   * The messages around `seq` (the message in its context, e.g. a search result's), ascending.
-   * Not a page the client continues from: the epoch is not checked here.
-   * @returns {Promise<import('./types.js').HistoryPage>}
+   * The message of `seq` with up to `limit / 2` messages on each side (default 25), ascending,
+   * and `around: {seq, before, after}`: the `before` / `after` cursors to page on from its ends
+   * (null where the room ends). Rejects `not_found` for a seq the room does not have. Not a page
+   * the client continues from: the epoch is not checked here.
+   * @returns {Promise<import('./types.js').AroundPage>}
    */
-  async messagesAround(roomId, seq) {
-    const result = await this.call('GET', `/rooms/${encodeURIComponent(roomId)}/messages?around=${encodeURIComponent(String(seq))}`);
+  async messagesAround(roomId, seq, { limit } = {}) {
+    const query = new URLSearchParams({ around: String(seq) });
+    if (limit !== undefined) query.set('limit', String(limit));
+    const result = await this.call('GET', `/rooms/${encodeURIComponent(roomId)}/messages?${query}`);
     return {
       messages: ((result && result.messages) || []).map((m) => ({ roomId, ...m })),
       hasMore: Boolean(result && result.hasMore),
       epoch: (result && result.epoch) ?? null,
+      around: {
+        seq: result?.around?.seq ?? seq,
+        before: result?.around?.before ?? null,
+        after: result?.around?.after ?? null,
+      },
     };
   }
 
   /**
-   * Searches the text of the messages of my rooms (or of one room), newest first; `before` pages
-   * on (the server's cursor). Resolves with the answer as it is: `{results: [{roomId, seq, text,
-   * …}], …}`.
+   * `GET /search`: the messages of my rooms (or of one room) that hold every word of `query`,
+   * newest first. Resolves with `{messages, next?}`; pass `next` as `before` for the next page
+   * (there is none when `next` is absent).
    * @param {string} query
-   * @param {{roomId?: string, before?: string|number}} [options]
+   * @param {{roomId?: string, before?: string, limit?: number}} [options]
+   * @returns {Promise<import('./types.js').SearchPage>}
    */
-  search(query, { roomId, before } = {}) {
+  search(query, { roomId, before, limit } = {}) {
     const params = new URLSearchParams({ q: query });
     if (roomId) params.set('roomId', roomId);
     if (before !== undefined && before !== null) params.set('before', String(before));
+    if (limit !== undefined) params.set('limit', String(limit));
     return this.call('GET', `/search?${params}`);
   }
 
-  /** Gives a member of a group room the role `owner`, `moderator` or `member` (owners; admins). */
+  /**
+   * Gives a member of a group room the role `owner`, `moderator` or `member` (owners and admins,
+   * docs/roles.md); resolves with the room. `conflict` when it would leave no owner, or when the
+   * room changed meanwhile (try again).
+   * @returns {Promise<import('./types.js').Room>}
+   */
   setMemberRole(roomId, userId, role) {
-    return this.call('PUT', `/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}/role`, { body: { role } });
+    return this.observed(this.call('PUT', `/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}/role`, { body: { role } }));
   }
 
   /**
-   * A moderator's action on a member: `mute` (for `durationSec`), `unmute`, `kick`, `ban`,
-   * `unban`; `reason` is shown to them.
+   * A moderation act (docs/roles.md says who may): `mute` (for `durationSec`, or until `unmute`),
+   * `unmute`, `kick`, `ban` (also of a user not in the room), `unban`; `reason` is shown to the
+   * room. Resolves with the act, as the `moderation` event carries it.
    * @param {string} roomId
    * @param {{action: 'mute'|'unmute'|'kick'|'ban'|'unban', userId: string, durationSec?: number, reason?: string}} action
+   * @returns {Promise<import('./types.js').ModerationAct>}
    */
   moderate(roomId, { action, userId, durationSec, reason }) {
     const body = { action, userId };
     if (durationSec !== undefined && durationSec !== null) body.durationSec = durationSec;
     if (reason) body.reason = reason;
     return this.call('POST', `/rooms/${encodeURIComponent(roomId)}/moderation`, { body });
+  }
+
+  /** Deletes a group room (its owners, and admins); `reason` goes to the audit log. */
+  deleteRoom(roomId, { reason } = {}) {
+    const query = reason ? `?${new URLSearchParams({ reason })}` : '';
+    return this.call('DELETE', `/rooms/${encodeURIComponent(roomId)}${query}`);
   }
 
   /** Every member's delivered/read watermark in a room: [{userId, delivered, read}]. */
@@ -465,8 +489,6 @@ function errorOf(status, payload, retryAfterHeader) {
     status,
     retryAfterMs: retryAfter > 0 ? retryAfter * 1000 : retryAfterFromText(message),
   });
-  // A muted member's refused send says until when (epoch ms).
-  if (error && Number.isFinite(error.mutedUntil)) chatError.mutedUntil = error.mutedUntil;
   return chatError;
 }
 

@@ -54,9 +54,11 @@
 /**
  * @typedef {object} RoomMember
  * @property {string} userId
- * @property {'owner'|'moderator'|'member'} role
+ * @property {'owner'|'moderator'|'member'} role what it may do: docs/roles.md
  * @property {string} [username]
  * @property {string} [displayName]
+ * @property {true} [muted] muted now
+ * @property {number} [mutedUntil] when the mute ends (epoch ms); absent for a mute until an unmute
  */
 
 /**
@@ -141,7 +143,22 @@
 /** @typedef {{type:'receipt', roomId: string, userId: string, kind:'delivered'|'read', seq: number}} ReceiptEvent */
 /** @typedef {{type:'typing', roomId: string, userId: string, typing: boolean}} TypingEvent */
 /** @typedef {{type:'presence', userId: string, status: string, lastSeen: number|null}} PresenceEvent */
-/** @typedef {{type:'moderation'} & Record<string, unknown>} ModerationEvent not sent by the server yet */
+/**
+ * A moderation act: `mutedUntil` only for a mute with a duration, `reason` only when given.
+ * @typedef {object} ModerationAct
+ * @property {string} roomId
+ * @property {'mute'|'unmute'|'kick'|'ban'|'unban'} action
+ * @property {string} userId the member (or user) it was done to
+ * @property {string} actorId who did it
+ * @property {number} at epoch ms
+ * @property {number} [mutedUntil]
+ * @property {string} [reason]
+ */
+/** @typedef {{type:'moderation'} & ModerationAct} ModerationEvent to the room's members and to the user it was done to;
+ *  a kick or ban comes after that user's `room` `left` */
+/** @typedef {{messages: Message[], next?: string}} SearchPage `GET /search`, newest first; `next`: the `before` of the next page */
+/** @typedef {HistoryPage & {around: {seq: number, before: number|null, after: number|null}}} AroundPage
+ *  `?around=`: the `before` / `after` cursors to page on from its ends, null where the room ends */
 /** @typedef {{type:'reconnect', reason: string}} ReconnectEvent the gateway is going away; the
  *  client reconnects by itself within a random 0–1 s */
 /** @typedef {{type:'epoch', roomId: string, epoch: string}} EpochEvent the room's seqs started

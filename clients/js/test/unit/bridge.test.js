@@ -40,6 +40,10 @@ test('an err reply rejects with its code and status; a rate limit carries the wa
   const limited = bus.request('chat.sync', {});
   socket.fail(frames[1], 'rate_limited', 'too many chat.sync, retry in 2 s', 429);
   await assert.rejects(limited, { code: 'rate_limited', retryAfterMs: 2000 });
+
+  const muted = bus.request('chat.send', {});
+  socket.fail(frames[2], 'forbidden', 'you are muted in this room until 2030-03-17T17:46:40Z (mutedUntil 1900000000000)', 403);
+  await assert.rejects(muted, { code: 'forbidden', muted: true, mutedUntil: 1_900_000_000_000 });
   bus.close();
 });
 

@@ -209,30 +209,48 @@ test('fileLinks asks GET /files/links in batches of 100 ids and keeps the earlie
   assert.equal(expiresAt, 1050);
 });
 
-test('search, messagesAround, setMemberRole and moderate call their endpoints; a refusal keeps mutedUntil', async () => {
+test('search, messagesAround, setMemberRole, moderate and deleteRoom call their endpoints and answer the documented shapes', async () => {
   const { rest, calls } = restWith({
-    'GET /search': () => ({ body: { results: [{ roomId: 'r1', seq: 4, text: 'found it' }] } }),
-    'GET /rooms/r1/messages': () => ({ body: { messages: [{ seq: 3 }, { seq: 4 }], hasMore: true, epoch: 'e' } }),
-    'PUT /rooms/r1/members/u2/role': () => ({ status: 204 }),
-    'POST /rooms/r1/moderation': (request) => (request.body.action === 'kick'
-      ? { status: 403, body: { error: { code: 'forbidden', message: 'you are muted', mutedUntil: 1_900_000_000_000 } } }
-      : { status: 204 }),
+    'GET /search': () => ({ body: { messages: [{ roomId: 'r1', seq: 4, text: 'found it' }], next: '1733050000123:r1:4' } }),
+    'GET /rooms/r1/messages': () => ({ body: { messages: [{ seq: 3 }, { seq: 4 }], hasMore: true, epoch: 'e', around: { seq: 4, before: 3, after: null } } }),
+    'PUT /rooms/r1/members/u2/role': () => ({ body: { roomId: 'r1', members: [{ userId: 'u2', role: 'moderator' }], lastSeq: 4 } }),
+    'POST /rooms/r1/moderation': (request) => ({ body: { roomId: 'r1', ...request.body, actorId: 'u1', at: 1 } }),
+    'DELETE /rooms/r1': () => ({ status: 204 }),
   });
 
-  assert.equal((await rest.search('found it', { roomId: 'r1', before: 9 })).results[0].seq, 4);
-  assert.deepEqual((await rest.messagesAround('r1', 4)).messages.map((m) => `${m.roomId}:${m.seq}`), ['r1:3', 'r1:4']);
-  await rest.setMemberRole('r1', 'u2', 'moderator');
-  await rest.moderate('r1', { action: 'mute', userId: 'u2', durationSec: 3600, reason: 'calm down' });
-  await assert.rejects(rest.moderate('r1', { action: 'kick', userId: 'u2' }), { code: 'forbidden', mutedUntil: 1_900_000_000_000 });
+  const found = await rest.search('found it', { roomId: 'r1', before: '1733050000200:r1:9', limit: 10 });
+  assert.deepEqual(found.messages.map((m) => m.seq), [4]);
+  assert.equal(found.next, '1733050000123:r1:4');
+  const around = await rest.messagesAround('r1', 4);
+  assert.deepEqual(around.messages.map((m) => `${m.roomId}:${m.seq}`), ['r1:3', 'r1:4']);
+  assert.deepEqual(around.around, { seq: 4, before: 3, after: null });
+  assert.equal((await rest.setMemberRole('r1', 'u2', 'moderator')).members[0].role, 'moderator');
+  assert.equal((await rest.moderate('r1', { action: 'mute', userId: 'u2', durationSec: 3600, reason: 'calm down' })).action, 'mute');
+  await rest.moderate('r1', { action: 'kick', userId: 'u2' });
+  await rest.deleteRoom('r1', { reason: 'spam room' });
 
   assert.deepEqual(calls.map((c) => `${c.method} ${new URL(c.url).pathname}${new URL(c.url).search}`), [
-    'GET /api/v1/search?q=found+it&roomId=r1&before=9',
+    'GET /api/v1/search?q=found+it&roomId=r1&before=1733050000200%3Ar1%3A9&limit=10',
     'GET /api/v1/rooms/r1/messages?around=4',
     'PUT /api/v1/rooms/r1/members/u2/role',
     'POST /api/v1/rooms/r1/moderation',
     'POST /api/v1/rooms/r1/moderation',
+    'DELETE /api/v1/rooms/r1?reason=spam+room',
   ]);
   assert.deepEqual(calls[2].body, { role: 'moderator' });
   assert.deepEqual(calls[3].body, { action: 'mute', userId: 'u2', durationSec: 3600, reason: 'calm down' });
   assert.deepEqual(calls[4].body, { action: 'kick', userId: 'u2' });
+});
+
+test('a muted member\'s refusal says until when, read from its documented text; a mute until an unmute has no end', async () => {
+  const refusal = (message) => ({ status: 403, body: { error: { code: 'forbidden', message } } });
+  const { rest } = restWith({
+    'POST /rooms/r1/messages': () => refusal('you are muted in this room until 2030-03-17T17:46:40Z (mutedUntil 1900000000000)'),
+    'POST /rooms/r2/messages': () => refusal('you are muted in this room until a moderator unmutes you'),
+    'POST /rooms/r3/messages': () => refusal('only owners and moderators add members'),
+  });
+
+  await assert.rejects(rest.postMessage('r1', { clientMsgId: 'c1', text: 'hi' }), { code: 'forbidden', muted: true, mutedUntil: 1_900_000_000_000 });
+  await assert.rejects(rest.postMessage('r2', { clientMsgId: 'c2', text: 'hi' }), (error) => error.muted === true && error.mutedUntil === null);
+  await assert.rejects(rest.postMessage('r3', { clientMsgId: 'c3', text: 'hi' }), (error) => error.code === 'forbidden' && error.muted === undefined);
 });

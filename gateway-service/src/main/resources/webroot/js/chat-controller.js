@@ -6,9 +6,10 @@
 import { Activity } from './activity.js';
 import { api, client, PAGE_SIZE } from './api.js';
 import { ChatView } from './chat-view.js';
-import { humanError, isMissingEndpoint } from './errors.js';
+import { humanError } from './errors.js';
 import { FileLinks } from './files.js';
 import { ConnectionState, SYNC_PAGE_SIZE, uuid } from './lib/chat-client.js';
+import { Permission, roomPermissions } from './room-permissions.js';
 import { SearchView } from './search-view.js';
 import { SidebarView } from './sidebar-view.js';
 import { formatFullTime } from './util.js';
@@ -38,6 +39,7 @@ export class ChatController {
     this.run = 0; // bumps on stop, so a start still loading rooms knows it was cancelled
     this.searchSeq = 0; // answers to older user searches are dropped
     this.fetchingRooms = new Set(); // rooms we heard of through a message and are looking up
+    this.formerRoomNames = new Map(); // roomId → name, of the rooms this session left or was removed from
     /** UI hook: ({message, room, title, reading}) for each new message of someone else. */
     this.onMessageArrived = null;
 
@@ -64,6 +66,7 @@ export class ChatController {
       onComposerInput: (text) => this.activity.composerInput(text),
       onMessagesSeen: (seq) => this.activity.messagesSeen(seq),
       onRemoveMember: (userId) => this.removeMember(userId),
+      onDeleteRoom: () => this.deleteRoom(),
       onRenameRoom: (name) => this.renameRoom(name),
       onEdit: (seq, text) => this.changeMessage(() => client.edit(this.store.openRoomId, seq, text)),
       onDelete: (seq) => this.changeMessage(() => client.deleteMessage(this.store.openRoomId, seq)),
@@ -77,6 +80,9 @@ export class ChatController {
     });
     this.notice = document.getElementById('moderation-notice');
     this.noticeText = document.getElementById('moderation-notice-text');
+    this.noticeAction = document.getElementById('moderation-notice-action');
+    this.noticeUndo = null; // what the notice's action button does
+    this.noticeAction.addEventListener('click', () => this.undoFromNotice());
     document.getElementById('moderation-notice-close').addEventListener('click', () => this.showNotice(''));
     this.activity = new Activity(store, {
       sidebar: this.sidebar,
@@ -141,6 +147,7 @@ export class ChatController {
     this.search.reset();
     this.search.roomChanged(null);
     this.showNotice('');
+    this.formerRoomNames.clear();
     this.chat.showNoRoom();
     this.setConnectionState(ConnectionState.CONNECTING);
   }
@@ -195,6 +202,9 @@ export class ChatController {
 
   removeRoom(roomId) {
     const wasOpen = this.store.openRoomId === roomId;
+    const room = this.store.rooms.get(roomId);
+    // A kick's or ban's `moderation` event comes after the `left` that removes the room: its notice names it.
+    if (room) this.formerRoomNames.set(roomId, this.store.roomName(room));
     this.activity.roomForgotten(roomId);
     this.store.removeRoom(roomId);
     this.sidebar.renderRooms();
@@ -290,21 +300,27 @@ export class ChatController {
   }
 
   /**
-   * A search result: the message in its room when it is held or can be loaded back to; else the
-   * messages around it (`?around=`) for the search panel to show. A server that does not know
-   * `around` answers its newest page, without the message: then only the room opens.
+   * A search result: the room opens at the message. When the room does not hold it yet, the
+   * messages around it (`?around=`) are fetched; if they reach the messages held (the usual case:
+   * a result of the last few dozen), they join the timeline like a page of older ones and the
+   * room shows the message among them. Farther back, the room stays at its newest messages and
+   * the search panel shows the ones around the result instead.
    */
   async showSearchResult(roomId, seq) {
     if (await this.showInContextIfNear(roomId, seq)) return { shown: true };
-    let context = null;
-    try {
-      const page = await api.messagesAround(roomId, seq);
-      if (page.messages.some((m) => m.seq === seq)) context = page.messages;
-    } catch (error) {
-      if (!isMissingEndpoint(error)) throw error;
+    const page = await api.messagesAround(roomId, seq);
+    const timeline = this.store.timelines.get(roomId);
+    const newest = page.messages.length ? page.messages[page.messages.length - 1].seq : null;
+    const reachesHeld = timeline && timeline.loaded && newest !== null
+      && (timeline.lowestSeq === null || page.around.after === null || newest + 1 >= timeline.lowestSeq);
+    if (this.store.openRoomId === roomId && reachesHeld) {
+      timeline.addOlder({ messages: page.messages, hasMore: page.around.before !== null });
+      this.chat.prependOlder(page.messages);
+      this.chat.setHistoryStatus(timeline.hasMoreOlder ? '' : 'This is the beginning of the conversation.');
+      this.chat.jumpTo(seq);
+      return { shown: true };
     }
-    if (context) return { shown: false, context };
-    return { shown: await this.showInContext(roomId, seq) };
+    return { shown: false, context: page.messages };
   }
 
   /** The room opened, and the message shown when the timeline already reaches it. */
@@ -321,21 +337,14 @@ export class ChatController {
 
   /**
    * A moderator's action from the member list: mute for an hour, unmute, kick, ban, or a new
-   * role. The room's members are read again after it (the `room` event follows for the others).
+   * role (`make-owner`, `make-moderator`, `make-member`). The room's members are read again after
+   * it (the `room` event follows for the others).
    */
-  async moderate(userId, action) {
-    const roomId = this.store.openRoomId;
+  async moderate(userId, action, roomId = this.store.openRoomId) {
     if (!roomId) return;
-    try {
-      if (action === 'make-moderator' || action === 'make-member') {
-        await api.setMemberRole(roomId, userId, action === 'make-moderator' ? 'moderator' : 'member');
-      } else {
-        await api.moderate(roomId, { action, userId, durationSec: action === 'mute' ? MUTE_SECONDS : undefined });
-      }
-    } catch (error) {
-      if (isMissingEndpoint(error)) throw new Error('Moderation is not available on this server.');
-      throw error;
-    }
+    const role = /^make-(owner|moderator|member)$/.exec(action)?.[1];
+    if (role) await api.setMemberRole(roomId, userId, role);
+    else await api.moderate(roomId, { action, userId, durationSec: action === 'mute' ? MUTE_SECONDS : undefined });
     await this.reloadRoom(roomId);
   }
 
@@ -353,29 +362,54 @@ export class ChatController {
 
   /**
    * `moderation` event: about me, the page says what happened and why (until when, the
-   * reason); about another member, their role or presence in the room changed.
+   * reason); about another member, their role or presence in the room changed. A ban (the room
+   * view lists no bans) is announced to those who may lift it, with an Unban button.
    */
   moderationEvent(event) {
     const { roomId, userId, action } = event;
     if (!roomId || !action) return;
     const room = this.store.rooms.get(roomId);
+    const known = room ? this.store.roomName(room) : this.formerRoomNames.get(roomId);
+    const name = known ? `“${known}”` : 'a room';
+    const reason = typeof event.reason === 'string' && event.reason ? ` Reason: ${event.reason}` : '';
     if (userId && userId === this.store.me?.userId) {
-      const name = room ? `“${this.store.roomName(room)}”` : 'a room';
-      const until = Number(event.mutedUntil ?? event.until);
-      const reason = typeof event.reason === 'string' && event.reason ? ` Reason: ${event.reason}` : '';
       const text = {
-        mute: `You were muted in ${name}${Number.isFinite(until) && until > 0 ? ` until ${formatFullTime(until)}` : ''}.`,
+        mute: `You were muted in ${name} ${Number.isFinite(event.mutedUntil) ? `until ${formatFullTime(event.mutedUntil)}` : 'until a moderator unmutes you'}.`,
         unmute: `You may write in ${name} again.`,
         kick: `You were removed from ${name}.`,
         ban: `You were banned from ${name}.`,
         unban: `You are no longer banned from ${name}.`,
       }[action];
       if (text) this.showNotice(text + (action === 'unmute' || action === 'unban' ? '' : reason));
+    } else if (action === 'ban' && room && roomPermissions(room, this.store.me).may(Permission.BAN, userId)) {
+      this.showNotice(`${this.store.nameOf(userId)} was banned from ${name}.${reason}`, {
+        label: `Unban ${this.store.nameOf(userId)}`,
+        run: () => this.moderate(userId, 'unban', roomId),
+      });
     }
     if (room) this.reloadRoom(roomId);
   }
 
-  showNotice(text) {
+  /** The notice's action (Unban): done, the notice goes; refused, it says why. */
+  async undoFromNotice() {
+    const undo = this.noticeUndo;
+    if (!undo) return;
+    this.noticeAction.disabled = true;
+    try {
+      await undo.run();
+      this.showNotice('');
+    } catch (error) {
+      this.showNotice(humanError(error), undo);
+    } finally {
+      this.noticeAction.disabled = false;
+    }
+  }
+
+  /** `undo`: {label, run} for the notice's action button, or none. */
+  showNotice(text, undo = null) {
+    this.noticeUndo = text ? undo : null;
+    this.noticeAction.hidden = !this.noticeUndo;
+    this.noticeAction.textContent = this.noticeUndo ? this.noticeUndo.label : '';
     this.noticeText.textContent = text;
     this.notice.hidden = !text;
   }
@@ -629,6 +663,14 @@ export class ChatController {
     if (this.store.openRoomId === roomId) this.chat.updateHeader(this.store.rooms.get(roomId));
   }
 
+  /** Deletes the open room for everyone (owners, admins); it goes from this page at once. */
+  async deleteRoom() {
+    const roomId = this.store.openRoomId;
+    if (!roomId) return;
+    await api.deleteRoom(roomId);
+    this.removeRoom(roomId);
+  }
+
   /** Exact username lookup through the prefix search. */
   async findUser(username) {
     const users = await api.searchUsers(username);
@@ -674,16 +716,10 @@ export class ChatController {
     const pending = this.store.timelines.get(item.roomId)?.pending.get(item.clientMsgId);
     if (!pending) return; // already acknowledged
     pending.state = item.state;
-    pending.error = item.state === 'failed' && item.error ? sendError(item.error) : null;
+    pending.error = item.state === 'failed' && item.error ? humanError(item.error) : null;
     if (!isOpen) return;
     this.chat.updatePending(pending);
     if (item.state === 'failed') this.chat.showComposerError(pending.error || '');
   }
 }
 
-/** Why a send failed; a muted member is told until when (docs: the refusal's `mutedUntil`). */
-function sendError(error) {
-  const until = Number(error.mutedUntil);
-  if (error.code === 'forbidden' && Number.isFinite(until) && until > 0) return `You are muted in this room until ${formatFullTime(until)}.`;
-  return humanError(error);
-}

@@ -9,6 +9,7 @@ import { humanError } from './errors.js';
 import { renderText } from './format.js';
 import { actionsNode, DELETED_TEXT, editorNode, quoteNode, reactionsNode } from './message-parts.js';
 import { isAround, presenceText } from './presence.js';
+import { Permission, roomPermissions } from './room-permissions.js';
 import { showRoomInUrl } from './router.js';
 import { codePointLength, formatFullTime, formatTime, h, showError } from './util.js';
 
@@ -33,9 +34,6 @@ const SEEN_THRESHOLDS = [0, 0.25, 0.5, 0.75, 1];
 const RECEIPT_GLYPH = { sent: '', delivered: '✓', read: '✓✓' };
 const RECEIPT_LABEL = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
 
-/** Roles that may remove members (with the global admin role); docs/protocol.md, DELETE members. */
-const MANAGER_ROLES = new Set(['owner', 'moderator']);
-
 const PENDING_STATUS = {
   sending: 'Sending…',
   queued: 'Waiting for connection…',
@@ -57,6 +55,7 @@ export class ChatView {
    * @param {(text: string) => void} actions.onComposerInput every edit of the composer
    * @param {(seq: number) => void} actions.onMessagesSeen messages of others up to seq are on screen
    * @param {(userId: string) => Promise<void>} actions.onRemoveMember removes a member (myself: leave)
+   * @param {() => Promise<void>} actions.onDeleteRoom deletes the open room
    * @param {(name: string) => Promise<void>} actions.onRenameRoom renames the open group room
    * @param {(seq: number, text: string) => Promise<void>} actions.onEdit edits my message of the open room
    * @param {(seq: number) => Promise<void>} actions.onDelete deletes a message of the open room
@@ -99,6 +98,8 @@ export class ChatView {
     this.renameInput = document.getElementById('rename-input');
     this.leaveButton = document.getElementById('leave-room');
     this.leaveConfirmRow = document.getElementById('leave-confirm-row');
+    this.deleteRoomButton = document.getElementById('delete-room');
+    this.deleteRoomConfirmRow = document.getElementById('delete-room-confirm-row');
     this.emoji = new EmojiPicker(this.composer);
     this.files = new ComposerFiles({
       upload: actions.onUpload,
@@ -170,6 +171,9 @@ export class ChatView {
     document.getElementById('leave-confirm').addEventListener('click', (event) => {
       this.removeMember(this.store.me?.userId, event.currentTarget);
     });
+    this.deleteRoomButton.addEventListener('click', () => this.askToDeleteRoom(true));
+    document.getElementById('delete-room-cancel').addEventListener('click', () => this.askToDeleteRoom(false));
+    document.getElementById('delete-room-confirm').addEventListener('click', (event) => this.deleteRoom(event.currentTarget));
     this.addMemberInput.addEventListener('input', () => {
       if (!this.addMemberInput.value.trim()) showError(this.addMemberError, '');
     });
@@ -360,10 +364,7 @@ export class ChatView {
       this.subtitleText.textContent = `${members.length} member${members.length === 1 ? '' : 's'}`;
     }
     this.updatePresence(room);
-    const me = this.store.me;
-    const myRole = members.find((m) => m.userId === me?.userId)?.role;
-    const isAdmin = Array.isArray(me?.roles) && me.roles.includes('admin');
-    this.addMemberForm.hidden = !(room.type === 'group' && (MANAGER_ROLES.has(myRole) || isAdmin));
+    this.addMemberForm.hidden = !roomPermissions(room, this.store.me).may(Permission.ADD_MEMBER);
     this.membersToggle.hidden = room.type !== 'group';
     if (!this.membersPanel.hidden) this.renderMembers(room);
   }
@@ -380,20 +381,24 @@ export class ChatView {
     this.membersToggle.setAttribute('aria-expanded', String(Boolean(room)));
     this.memberMenu = null;
     this.askToLeave(false);
+    this.askToDeleteRoom(false);
     showError(this.membersError, '');
     if (room) this.renderMembers(room);
   }
 
-  /** Who is in the room, with their role; a Remove button where I may remove them. */
+  /**
+   * Who is in the room, with their role and mute; a Remove button and a moderation menu where
+   * docs/roles.md lets me act on them (never on myself: leaving is the button below).
+   */
   renderMembers(room) {
     const me = this.store.me;
     const members = Array.isArray(room.members) ? room.members : [];
-    const myRole = members.find((m) => m.userId === me?.userId)?.role;
-    const isAdmin = Array.isArray(me?.roles) && me.roles.includes('admin');
-    const canRemove = (m) => m.userId !== me?.userId
-      && (isAdmin || myRole === 'owner' || (myRole === 'moderator' && m.role !== 'owner'));
-    // Owners, moderators and admins rename a group; a direct room has no name.
-    const canRename = room.type === 'group' && (isAdmin || myRole === 'owner' || myRole === 'moderator');
+    const permissions = roomPermissions(room, me);
+    const actionsOn = (m) => (m.userId === me?.userId ? [] : memberActions(m, (permission) => permissions.may(permission, m.userId)));
+    const canRename = permissions.may(Permission.RENAME);
+    const canDelete = permissions.may(Permission.ROOM_DELETE);
+    if (!canDelete) this.askToDeleteRoom(false);
+    this.deleteRoomButton.hidden = !canDelete || !this.deleteRoomConfirmRow.hidden;
     this.renameForm.hidden = !canRename;
     if (canRename && document.activeElement !== this.renameInput) this.renameInput.value = room.name || '';
     this.memberList.replaceChildren(...members.map((m) => {
@@ -406,15 +411,17 @@ export class ChatView {
         h('span', { className: 'member-name' }, this.store.nameOf(m.userId), m.userId === me?.userId ? ' (you)' : ''),
         username ? h('span', { className: 'user-handle' }, `@${username}`) : null,
         m.role !== 'member' ? h('span', { className: 'role' }, m.role) : null,
-        Number(m.mutedUntil) > Date.now() ? h('span', { className: 'muted', title: `Muted until ${formatFullTime(m.mutedUntil)}` }, 'muted') : null,
-        canRemove(m)
+        isMutedNow(m)
+          ? h('span', { className: 'muted', title: m.mutedUntil ? `Muted until ${formatFullTime(m.mutedUntil)}` : 'Muted until a moderator unmutes them' }, 'muted')
+          : null,
+        actionsOn(m).length
           ? h('button', { type: 'button', className: 'ghost member-menu-button', dataset: { memberAction: 'open' }, 'aria-haspopup': 'menu',
               'aria-expanded': String(this.memberMenu === m.userId), 'aria-label': `Moderate ${this.store.nameOf(m.userId)}` }, '⋯')
           : null,
-        canRemove(m)
+        permissions.may(Permission.REMOVE_MEMBER, m.userId) && m.userId !== me?.userId
           ? h('button', { type: 'button', className: 'remove', 'aria-label': `Remove ${this.store.nameOf(m.userId)}` }, 'Remove')
           : null,
-        canRemove(m) && this.memberMenu === m.userId ? memberMenuNode(m, { canSetRoles: isAdmin || myRole === 'owner' }) : null,
+        this.memberMenu === m.userId && actionsOn(m).length ? memberMenuNode(actionsOn(m)) : null,
       );
     }));
   }
@@ -446,6 +453,24 @@ export class ChatView {
     this.leaveButton.hidden = ask;
     this.leaveConfirmRow.hidden = !ask;
     if (ask) document.getElementById('leave-confirm').focus();
+  }
+
+  askToDeleteRoom(ask) {
+    this.deleteRoomButton.hidden = ask;
+    this.deleteRoomConfirmRow.hidden = !ask;
+    if (ask) document.getElementById('delete-room-confirm').focus();
+  }
+
+  async deleteRoom(button) {
+    showError(this.membersError, '');
+    button.disabled = true;
+    try {
+      await this.actions.onDeleteRoom();
+    } catch (error) {
+      showError(this.membersError, humanError(error));
+    } finally {
+      button.disabled = false;
+    }
   }
 
   async renameRoom(name, button) {
@@ -789,15 +814,11 @@ export class ChatView {
     if (message && this.nodes.has(seq)) this.upsertMessage(message);
   }
 
-  /** Owners and moderators of a group, and admins, delete anyone's message; others their own. */
+  /** My own messages, and others' where docs/roles.md allows (never an owner's for a moderator). */
   mayDelete(message) {
-    const me = this.store.me;
-    if (message.senderId === me?.userId) return true;
-    if (Array.isArray(me?.roles) && me.roles.includes('admin')) return true;
-    const room = this.store.rooms.get(this.store.openRoomId);
-    if (!room || room.type !== 'group') return false;
-    const myRole = (Array.isArray(room.members) ? room.members : []).find((m) => m.userId === me?.userId)?.role;
-    return MANAGER_ROLES.has(myRole);
+    if (message.senderId === this.store.me?.userId) return true;
+    return roomPermissions(this.store.rooms.get(this.store.openRoomId), this.store.me)
+      .may(Permission.DELETE_OTHERS_MESSAGES, message.senderId);
   }
 
   /**
@@ -1053,17 +1074,39 @@ export function splitMessage(text, max) {
   return parts.filter((part) => part.trim());
 }
 
-/** A member's moderation menu: mute for an hour, unmute, kick, ban, and (owners, admins) a role. */
-function memberMenuNode(member, { canSetRoles }) {
-  const item = (action, label, className) => h('button', { type: 'button', role: 'menuitem', className, dataset: { memberAction: action } }, label);
+/** A mute the server reported and whose end has not passed since (the server compares at each send). */
+function isMutedNow(member) {
+  return member.muted === true && !(Number(member.mutedUntil) <= Date.now());
+}
+
+const MEMBER_ACTION_LABELS = {
+  mute: 'Mute for 1 hour',
+  unmute: 'Unmute',
+  kick: 'Kick from the room',
+  ban: 'Ban from the room',
+  'make-owner': 'Make owner',
+  'make-moderator': 'Make moderator',
+  'make-member': 'Make member',
+};
+const DANGEROUS_MEMBER_ACTIONS = new Set(['kick', 'ban']);
+
+/** The moderation menu's actions on a member that `may` (docs/roles.md, for me) allows. */
+function memberActions(member, may) {
+  const actions = [];
+  if (may(Permission.MUTE)) actions.push(isMutedNow(member) ? 'unmute' : 'mute');
+  if (may(Permission.REMOVE_MEMBER)) actions.push('kick');
+  if (may(Permission.BAN)) actions.push('ban');
+  if (may(Permission.CHANGE_ROLE)) {
+    for (const role of ['owner', 'moderator', 'member']) if (member.role !== role) actions.push(`make-${role}`);
+  }
+  return actions;
+}
+
+function memberMenuNode(actions) {
   return h(
     'div',
     { className: 'member-menu', role: 'menu', 'aria-label': 'Moderation' },
-    item('mute', 'Mute for 1 hour'),
-    item('unmute', 'Unmute'),
-    item('kick', 'Kick from the room', 'danger-outline'),
-    item('ban', 'Ban from the room', 'danger-outline'),
-    canSetRoles && member.role !== 'moderator' ? item('make-moderator', 'Make moderator') : null,
-    canSetRoles && member.role === 'moderator' ? item('make-member', 'Make member') : null,
+    actions.map((action) => h('button', { type: 'button', role: 'menuitem', className: DANGEROUS_MEMBER_ACTIONS.has(action) ? 'danger-outline' : undefined,
+      dataset: { memberAction: action } }, MEMBER_ACTION_LABELS[action])),
   );
 }

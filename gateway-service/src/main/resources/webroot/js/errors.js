@@ -2,6 +2,8 @@
 // may name internal addresses or fields ("too many chat.send", "text: must be …"); the words
 // (docs/protocol.md, Errors) are stable, so the page speaks from those.
 
+import { formatFullTime } from './util.js';
+
 /** A server text of the form "<field>: …" or "<field> is required" names a field, not a reason. */
 const FIELD_TEXT = /^[A-Za-z][\w.[\]]*(:| is | must )/;
 /** "…, retry in 3 s": the wait a rate limit asks for. */
@@ -33,6 +35,13 @@ const PASS_THROUGH = new Set(['bad_request', 'conflict', 'forbidden', 'unauthori
 /** The text to show for an error from api.js or the socket (anything with `code` and `message`). */
 export function humanError(error) {
   if (!error) return '';
+  // A muted member's send, edit or reaction: until when, in the reader's time (the client library
+  // reads the end from the refusal's text, which gives it in UTC).
+  if (error.muted) {
+    return Number.isFinite(error.mutedUntil)
+      ? `You are muted in this room until ${formatFullTime(error.mutedUntil)}.`
+      : 'You are muted in this room until a moderator unmutes you.';
+  }
   const code = error.code || '';
   const text = typeof error.message === 'string' ? error.message : '';
   if (code === 'rate_limited') {
@@ -53,12 +62,3 @@ function capitalise(text) {
   return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }
 
-/**
- * The server has no such endpoint (a feature this server does not have yet, or an older one):
- * the page says "not available" rather than that a room or user is missing.
- */
-export function isMissingEndpoint(error) {
-  if (!error) return false;
-  if (error.status === 405 || error.status === 501) return true;
-  return error.status === 404 && /no such endpoint/i.test(String(error.message || ''));
-}

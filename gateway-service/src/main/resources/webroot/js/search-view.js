@@ -1,8 +1,9 @@
-// Message search in the sidebar: a query (in every room, or the open one only), results newest
-// first, and a click that shows the message in its room, or, when it is too far back to load
-// there, the messages around it under the result. A server without search says so.
+// Message search in the sidebar (GET /search): a query (in every room, or the open one only),
+// results newest first with "More results" while the server gives a `next`, and a click that
+// opens the message's room at it, or, when it is too far back to join the messages held there,
+// shows the messages around it under the result.
 
-import { humanError, isMissingEndpoint } from './errors.js';
+import { humanError } from './errors.js';
 import { formatTime, h } from './util.js';
 
 /** A result shows this much of its text; the message itself is one click away. */
@@ -12,7 +13,7 @@ export class SearchView {
   /**
    * @param {import('./store.js').Store} store
    * @param {object} actions
-   * @param {(query: string, options: {roomId?: string, before?: unknown}) => Promise<object>} actions.onSearch
+   * @param {(query: string, options: {roomId?: string, before?: string}) => Promise<{messages: object[], next?: string}>} actions.onSearch
    * @param {(roomId: string, seq: number) => Promise<{shown: boolean, context?: object[]|null}>} actions.onShowResult
    */
   constructor(store, actions) {
@@ -79,13 +80,13 @@ export class SearchView {
     try {
       answer = await this.actions.onSearch(query, { roomId, before: more ? this.next : undefined });
     } catch (error) {
-      if (run === this.run) this.setStatus(isMissingEndpoint(error) ? 'Search is not available on this server.' : humanError(error));
+      if (run === this.run) this.setStatus(humanError(error));
       return;
     }
     if (run !== this.run) return;
-    const found = resultsOf(answer);
+    const found = Array.isArray(answer?.messages) ? answer.messages : [];
     this.results.append(...found.map((result) => this.resultNode(result)));
-    this.next = nextCursor(answer, found);
+    this.next = typeof answer?.next === 'string' ? answer.next : null;
     this.more.hidden = this.next === null;
     this.setStatus(this.results.childElementCount ? '' : 'No messages found.');
   }
@@ -140,17 +141,4 @@ export class SearchView {
       )),
     );
   }
-}
-
-/** The answer's results, whatever the server named the list; only those with a room and seq. */
-function resultsOf(answer) {
-  const list = Array.isArray(answer?.results) ? answer.results : Array.isArray(answer?.messages) ? answer.messages : [];
-  return list.filter((r) => r && typeof r.roomId === 'string' && Number.isInteger(r.seq));
-}
-
-/** The next page's cursor: the server's when it gives one, else none (no "More" button). */
-function nextCursor(answer, found) {
-  if (!found.length) return null;
-  const cursor = answer?.next ?? answer?.before ?? null;
-  return cursor === null || cursor === undefined || cursor === '' ? null : cursor;
 }

@@ -241,10 +241,13 @@ export class Store {
   }
 
   mergeRoom(room, { trustUnread = false } = {}) {
-    // Protocol v1 members carry only userId and role; should a server add names, use them.
+    // Members carry the users' username and displayName, looked up each time a room is sent.
     if (Array.isArray(room.members)) this.rememberUsers(room.members.filter((m) => m && m.username));
     const old = this.rooms.get(room.roomId);
-    const merged = { ...old, ...room };
+    // Membership and role changes can arrive out of order (a room event and a GET crossing):
+    // a copy with a lower `version` than the one held is older, and does not undo a change.
+    const stale = old && Number(room.version) < Number(old.version);
+    const merged = stale ? { ...room, ...old } : { ...old, ...room };
     // Never let a stale copy move lastSeq backwards.
     merged.lastSeq = Math.max(Number(room.lastSeq) || 0, (old && old.lastSeq) || 0);
     if (trustUnread) merged.unread = Math.max(0, Number(room.unread) || 0);

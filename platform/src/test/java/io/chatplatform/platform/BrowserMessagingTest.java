@@ -8,6 +8,7 @@ import static io.chatplatform.platform.Browsers.storedMessage;
 import static io.chatplatform.platform.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -29,9 +30,9 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
- * The messaging people expect, on the web page (issue 17): a room's owner deletes a member's
+ * The messaging people expect, on the web page (issue 17): a moderator deletes a member's
  * message, a user edits their message and reacts to another's, and the other page shows each
- * change live. The platform keeps the production rate limits (sign-ups per address aside: every
+ * change live; a search result opens its room at the message, and a muted member is told why. The platform keeps the production rate limits (sign-ups per address aside: every
  * test user comes from 127.0.0.1); screenshots go to target/screenshots.
  */
 @DisplayName("Edit, delete and react on the web page")
@@ -111,34 +112,58 @@ class BrowserMessagingTest {
   // --- the tests ---
 
   @Test
-  @DisplayName("a room's owner deletes a member's message from its menu: both pages show it deleted, its text gone")
-  void ownerDeletesAMembersMessage() throws Exception {
+  @DisplayName("a member made moderator (PUT …/role) deletes a member's message: both pages show it deleted; the owner's message and the owner are out of the moderator's reach")
+  void moderatorDeletesAMembersMessage() throws Exception {
     Api.User owner = fx.newUser("del-owner");
+    Api.User moderator = fx.newUser("del-mod");
     Api.User member = fx.newUser("del-member");
-    String roomId = fx.api.createRoom(owner, "Moderated", member).getString("roomId");
-    long seq = post(member, roomId, "a message the owner removes");
+    String roomId = fx.api.createRoom(owner, "Moderated", moderator, member).getString("roomId");
+    Api.Response promoted = fx.api.call(HttpMethod.PUT, "/api/v1/rooms/" + roomId + "/members/" + moderator.userId() + "/role",
+        owner.token(), new JsonObject().put("role", "moderator"));
+    assertThat(promoted.status()).as("role: %s", promoted.body()).isEqualTo(200);
+    long seq = post(member, roomId, "a message the moderator removes");
+    long ownersSeq = post(owner, roomId, "the owner speaks");
     post(member, roomId, "a message that stays");
 
-    ChromeDriver ownerPage = inRoom("owner", owner, "Moderated");
+    ChromeDriver moderatorPage = inRoom("moderator", moderator, "Moderated");
     ChromeDriver memberPage = inRoom("member", member, "Moderated");
-    awaitMessage(ownerPage, "a message the owner removes");
-    awaitMessage(memberPage, "a message the owner removes");
+    awaitMessage(moderatorPage, "a message that stays");
+    awaitMessage(memberPage, "a message the moderator removes");
 
-    clickOnMessage(ownerPage, seq, "button[data-action='open-menu']");
-    assertThat(ownerPage.findElements(By.cssSelector("li.message[data-seq='" + seq + "'] [data-action='edit']")))
-        .as("the owner may delete a member's message, never edit it").isEmpty();
-    clickOnMessage(ownerPage, seq, "button[data-action='delete']");
-    clickOnMessage(ownerPage, seq, "button[data-action='confirm-delete']");
+    // docs/roles.md: a moderator deletes any message but an owner's, and never edits another's.
+    new Actions(moderatorPage).moveToElement(awaitMessage(moderatorPage, "the owner speaks")).perform();
+    assertThat(moderatorPage.findElements(By.cssSelector("li.message[data-seq='" + ownersSeq + "'] [data-action='open-menu']")))
+        .as("nothing in the owner's message's menu for a moderator").isEmpty();
+    clickOnMessage(moderatorPage, seq, "button[data-action='open-menu']");
+    assertThat(moderatorPage.findElements(By.cssSelector("li.message[data-seq='" + seq + "'] [data-action='edit']")))
+        .as("the moderator may delete a member's message, never edit it").isEmpty();
+    clickOnMessage(moderatorPage, seq, "button[data-action='delete']");
+    clickOnMessage(moderatorPage, seq, "button[data-action='confirm-delete']");
 
-    assertThat(awaitDeleted(ownerPage, seq)).isEqualTo("message deleted");
+    assertThat(awaitDeleted(moderatorPage, seq)).isEqualTo("message deleted");
     assertThat(awaitDeleted(memberPage, seq)).isEqualTo("message deleted");
-    for (WebDriver page : new WebDriver[] {ownerPage, memberPage}) {
-      assertThat(page.findElement(By.id("messages")).getText()).doesNotContain("a message the owner removes");
+    for (WebDriver page : new WebDriver[] {moderatorPage, memberPage}) {
+      assertThat(page.findElement(By.id("messages")).getText()).doesNotContain("a message the moderator removes");
       awaitMessage(page, "a message that stays");
       assertThat(page.findElements(By.cssSelector("li.message.deleted[data-seq='" + seq + "'] .message-actions")))
           .as("a deleted message offers no actions").isEmpty();
     }
-    screenshot(ownerPage, "messaging-deleted-owner");
+
+    // The member list shows the roles; the moderator may act on the member, not on the owner, and changes no role.
+    moderatorPage.findElement(By.id("members-toggle")).click();
+    By ownerRow = By.cssSelector("#member-list li.member[data-user-id='" + owner.userId() + "']");
+    By memberRow = By.cssSelector("#member-list li.member[data-user-id='" + member.userId() + "']");
+    WebElement ownerEntry = waiting(moderatorPage).until(ExpectedConditions.visibilityOfElementLocated(ownerRow));
+    assertThat(ownerEntry.findElement(By.cssSelector(".role")).getText()).isEqualTo("owner");
+    assertThat(moderatorPage.findElement(By.cssSelector("#member-list li.member[data-user-id='" + moderator.userId() + "'] .role"))
+        .getText()).isEqualTo("moderator");
+    assertThat(ownerEntry.findElements(By.cssSelector("button"))).as("no action on an owner for a moderator").isEmpty();
+    moderatorPage.findElement(memberRow).findElement(By.cssSelector("button[data-member-action='open']")).click();
+    By menuItems = By.cssSelector("#member-list li.member[data-user-id='" + member.userId() + "'] .member-menu button");
+    waiting(moderatorPage).until(ExpectedConditions.visibilityOfElementLocated(menuItems));
+    assertThat(moderatorPage.findElements(menuItems)).extracting(item -> item.getAttribute("data-member-action"))
+        .containsExactly("mute", "kick", "ban");
+    screenshot(moderatorPage, "messaging-deleted-moderator");
     screenshot(memberPage, "messaging-deleted-member");
   }
 
@@ -193,5 +218,60 @@ class BrowserMessagingTest {
     assertThat(readerPage.findElement(By.id("reply-bar")).isDisplayed()).as("the reply bar goes with the send").isFalse();
     screenshot(readerPage, "messaging-edit-react-reader");
     screenshot(writerPage, "messaging-edit-react-writer");
+  }
+
+  @Test
+  @DisplayName("search from the sidebar finds a message far back; its result opens the room at it; a member muted through REST is told until when and why when they send")
+  void searchThenMute() throws Exception {
+    Api.User owner = fx.newUser("find-owner");
+    Api.User reader = fx.newUser("find-reader");
+    String roomId = fx.api.createRoom(owner, "Archive", reader).getString("roomId");
+    long needle = post(owner, roomId, "the quarterly zeppelin report is attached");
+    // More than a page (PAGE_SIZE 50) after it, so the room opens without it: within both
+    // users' production send bursts (30 each).
+    long last = 0;
+    for (int i = 1; i <= 26; i++) {
+      post(owner, roomId, "filler from the owner " + i);
+      last = post(reader, roomId, "filler from the reader " + i);
+    }
+    // Read on another device: nothing unread, so the page opens the room at its newest page
+    // (unread messages would be loaded back to, the needle with them).
+    try (SocketClient phone = fx.socket(reader)) {
+      phone.ask("chat.receipt", new JsonObject().put("roomId", roomId).put("seq", last).put("kind", "read"));
+    }
+
+    ChromeDriver page = pages.browser("searcher");
+    page.get(pages.home());
+    loginOnPage(page, reader.username(), API_PASSWORD);
+    WebElement query = waiting(page).until(ExpectedConditions.elementToBeClickable(By.id("search-query")));
+    query.sendKeys("Zeppelin report", Keys.ENTER);
+    By result = By.cssSelector("#search-results li.search-result button[data-seq='" + needle + "']");
+    WebElement found = waiting(page).until(ExpectedConditions.elementToBeClickable(result));
+    assertThat(found.getText()).contains("Archive").contains("the quarterly zeppelin report is attached");
+    assertThat(page.findElements(By.cssSelector("#search-results li.search-result"))).hasSize(1);
+    found.click();
+
+    waiting(page).until(ExpectedConditions.textToBe(By.id("room-title"), "Archive"));
+    By hit = By.cssSelector("#messages li.message.highlight[data-seq='" + needle + "']");
+    assertThat(waiting(page).until(ExpectedConditions.visibilityOfElementLocated(hit)).getText())
+        .contains("the quarterly zeppelin report is attached");
+    assertThat(page.findElements(message(needle + 1))).as("the room shows the messages after it too").hasSize(1);
+    screenshot(page, "messaging-search-jump");
+
+    Api.Response muted = fx.api.post("/api/v1/rooms/" + roomId + "/moderation", owner.token(),
+        new JsonObject().put("action", "mute").put("userId", reader.userId()).put("durationSec", 600).put("reason", "spam"));
+    assertThat(muted.status()).as("mute: %s", muted.body()).isEqualTo(200);
+    By notice = By.id("moderation-notice-text");
+    String noticeText = waiting(page).until(ExpectedConditions.visibilityOfElementLocated(notice)).getText();
+    assertThat(noticeText).startsWith("You were muted in “Archive” until ").endsWith("Reason: spam");
+
+    Browsers.send(page, "am I still heard?");
+    By refusal = By.id("composer-error");
+    String refused = waiting(page).until(ExpectedConditions.visibilityOfElementLocated(refusal)).getText();
+    System.out.printf("muted send on the page: \"%s\"; notice: \"%s\"%n", refused, noticeText);
+    assertThat(refused).startsWith("You are muted in this room until ").doesNotContain("mutedUntil");
+    assertThat(refused.substring("You are muted in this room until ".length()))
+        .as("the same end as the notice's").isEqualTo(noticeText.replaceAll("^.* until (.*)\\. Reason: spam$", "$1") + ".");
+    screenshot(page, "messaging-muted-send");
   }
 }

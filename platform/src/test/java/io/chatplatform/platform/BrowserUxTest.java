@@ -513,7 +513,7 @@ class BrowserUxTest {
   // --- 8. accessibility, phones ---
 
   @Test
-  @DisplayName("axe-core finds no serious or critical violation on the login and chat screens, light and dark")
+  @DisplayName("axe-core finds no serious or critical violation on the login and chat screens, light and dark, nor in the moderation controls; Unban lifts a ban")
   void accessibilityAudit() throws Exception {
     // A conversation with what the page draws: names, formatting, a link, code, a mention of the
     // reader, her own message, the unread divider, a direct room (also docs/screenshot.png).
@@ -545,6 +545,26 @@ class BrowserUxTest {
       screenshot(page, "chat-" + scheme);
       page.findElement(By.id("logout")).click();
     }
+    // The moderation controls (issue 17), dark: an owner's member menu open, and the notice of a
+    // ban with its Unban, which lifts the ban.
+    String planning = fx.api.createRoom(nia, "Planning", oli, rae).getString("roomId");
+    loginOnPage(page, nia.username(), API_PASSWORD);
+    openRoom(page, "Planning");
+    page.findElement(By.id("members-toggle")).click();
+    waiting(page).until(ExpectedConditions.elementToBeClickable(
+        By.cssSelector("#member-list li[data-user-id='" + oli.userId() + "'] button[data-member-action='open']"))).click();
+    waiting(page).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#member-list .member-menu")));
+    Api.Response ban = fx.api.post("/api/v1/rooms/" + planning + "/moderation", nia.token(),
+        new JsonObject().put("action", "ban").put("userId", rae.userId()));
+    assertThat(ban.status()).as("ban: %s", ban.body()).isEqualTo(200);
+    WebElement unban = waiting(page).until(ExpectedConditions.elementToBeClickable(By.id("moderation-notice-action")));
+    assertThat(unban.getText()).isEqualTo("Unban Rae Designer");
+    found.put("moderation dark", audit(page));
+    screenshot(page, "moderation-dark");
+    unban.click();
+    waiting(page).until(ExpectedConditions.invisibilityOfElementLocated(By.id("moderation-notice")));
+    assertThat(fx.api.post("/api/v1/rooms/" + planning + "/members", nia.token(), new JsonObject().put("userId", rae.userId())).status())
+        .as("unbanned: she may be added again").isEqualTo(204);
     System.out.println("axe serious/critical violations: " + found);
     assertThat(found).allSatisfy((screen, violations) -> assertThat(violations).as(screen).isEmpty());
   }
