@@ -49,6 +49,5 @@ public final class RoomPermissionsDoc {
   public static void main(String[] args) throws IOException {
     Path target = Path.of(args.length > 0 ? args[0] : "docs/roles.md");
     Files.writeString(target, markdown(), StandardCharsets.UTF_8);
-    System.out.println("wrote " + target.toAbsolutePath());
   }
 }

@@ -1,5 +1,7 @@
 package io.chatplatform.chat.domain;
 
+import io.chatplatform.contracts.ErrorCode;
+import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.chat.ChatApi.Register;
 import io.vertx.core.Future;
 import java.util.Set;
@@ -58,5 +60,15 @@ final class ChatDomain {
       throw cause instanceof RuntimeException e ? e : new RuntimeException(cause);
     }
     return future.result();
+  }
+
+  /** The error code of the refusal {@code action} ends in; fails the test when it ends without one. */
+  static ErrorCode code(Runnable action) {
+    try {
+      action.run();
+    } catch (ServiceException e) {
+      return e.code();
+    }
+    throw new AssertionError("no error");
   }
 }

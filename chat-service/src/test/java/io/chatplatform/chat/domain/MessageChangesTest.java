@@ -1,11 +1,11 @@
 package io.chatplatform.chat.domain;
 
+import static io.chatplatform.chat.domain.ChatDomain.code;
 import static io.chatplatform.chat.domain.ChatDomain.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatplatform.contracts.ErrorCode;
-import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.chat.ChatApi.CreateRoom;
 import io.chatplatform.contracts.chat.ChatApi.Delete;
 import io.chatplatform.contracts.chat.ChatApi.Edit;
@@ -31,15 +31,6 @@ class MessageChangesTest {
 
   Message sent(String sender, String text) {
     return result(chat.messaging.send(new Send(sender, roomId, "c" + System.nanoTime(), text, List.of(), null)));
-  }
-
-  static ErrorCode code(Runnable action) {
-    try {
-      action.run();
-    } catch (ServiceException e) {
-      return e.code();
-    }
-    throw new AssertionError("no error");
   }
 
   @Test

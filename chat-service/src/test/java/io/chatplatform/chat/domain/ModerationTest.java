@@ -1,5 +1,6 @@
 package io.chatplatform.chat.domain;
 
+import static io.chatplatform.chat.domain.ChatDomain.code;
 import static io.chatplatform.chat.domain.ChatDomain.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,15 +36,6 @@ class ModerationTest {
     result(moderation.changeRole(new ChangeRole(owner, roomId, mod, Room.MODERATOR)));
     audit.entries.clear();
     chat.events.rooms.clear();
-  }
-
-  static ErrorCode code(Runnable action) {
-    try {
-      action.run();
-    } catch (ServiceException e) {
-      return e.code();
-    }
-    throw new AssertionError("no error");
   }
 
   static String message(Runnable action) {

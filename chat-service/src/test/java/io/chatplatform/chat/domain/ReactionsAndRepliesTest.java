@@ -1,5 +1,6 @@
 package io.chatplatform.chat.domain;
 
+import static io.chatplatform.chat.domain.ChatDomain.code;
 import static io.chatplatform.chat.domain.ChatDomain.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,15 +33,6 @@ class ReactionsAndRepliesTest {
 
   Message react(String caller, long seq, String emoji, boolean on) {
     return result(chat.messaging.react(new React(caller, roomId, seq, emoji, on)));
-  }
-
-  static ErrorCode code(Runnable action) {
-    try {
-      action.run();
-    } catch (ServiceException e) {
-      return e.code();
-    }
-    throw new AssertionError("no error");
   }
 
   @Test

@@ -10,18 +10,13 @@ import io.chatplatform.contracts.history.HistoryApi.Changed;
 import io.chatplatform.contracts.history.HistoryApi.React;
 import io.chatplatform.contracts.history.Message;
 import io.chatplatform.contracts.history.Quote;
-import io.chatplatform.embeddedstore.EmbeddedMongo;
 import io.chatplatform.history.HistoryConfig;
-import io.chatplatform.runtime.Settings;
 import io.chatplatform.testsupport.Await;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -30,24 +25,22 @@ import org.junit.jupiter.api.Test;
 /** Reactions and reply quotes in the message store, against the MongoDB-wire server (embedded-store). */
 @DisplayName("Reactions and quotes in the store")
 class ReactionsStoreTest {
-  final Vertx vertx = Vertx.vertx();
-  final EmbeddedMongo embedded = EmbeddedMongo.inMemory();
-  final HistoryConfig config = HistoryConfig.from(Settings.of(Map.of("MONGO_URI", embedded.connectionString())));
-  final MongoClient mongo = MongoClient.create(vertx, config.mongo().clientConfig());
-  final Context loop = vertx.getOrCreateContext();
-  final Context otherLoop = vertx.getOrCreateContext();
-  final MessageStore store = onLoop(loop, () -> Future.succeededFuture(new MessageStore(mongo, config, new SimpleMeterRegistry())));
+  final StoresOnMongo db = new StoresOnMongo();
+  final HistoryConfig config = db.config;
+  final MongoClient mongo = db.mongo;
+  final Context loop = db.loop;
+  final Context otherLoop = db.otherLoop;
+  final MessageStore store = db.store;
   /** A second history-service instance on the same database. */
-  final MessageStore other = onLoop(otherLoop, () -> Future.succeededFuture(new MessageStore(mongo, config, new SimpleMeterRegistry())));
+  final MessageStore other = db.other;
 
   @AfterEach
   void close() {
-    Await.result(vertx.close());
-    embedded.close();
+    db.close();
   }
 
   static <T> T onLoop(Context context, Supplier<Future<T>> work) {
-    return Await.result(Future.<T>future(p -> context.runOnContext(x -> work.get().onComplete(p))));
+    return StoresOnMongo.onLoop(context, work);
   }
 
   Message sent(String clientMsgId, Long replyTo, Quote quote) {
