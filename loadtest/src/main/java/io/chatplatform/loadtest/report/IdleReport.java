@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The idle part of the results section ({@code bin/bench idle}): the same idle run against the
@@ -29,6 +30,8 @@ import java.util.Set;
 final class IdleReport {
   /** Issue 18: the platform's own state per connection, above the relay's floor, at most this share of the floor. */
   static final double ABOVE_FLOOR_TARGET = 0.10;
+  /** The run-specific part of a lambda's class name (JDK 17: {@code $$Lambda$1580/0x…}, later JDKs: {@code $$Lambda/0x…}). */
+  private static final Pattern LAMBDA_NUMBER = Pattern.compile("\\$\\$Lambda(\\$\\d+)?/0x[0-9a-f]+");
   /** Classes shown per component. */
   static final int TOP_CLASSES = 3;
 
@@ -93,12 +96,14 @@ final class IdleReport {
 
   /** The per-class growth of both runs, grouped by component; components by difference, largest first. */
   static List<ComponentCost> components(JsonObject platform, JsonObject relay) {
-    Set<String> names = new HashSet<>(platform.fieldNames());
-    names.addAll(relay.fieldNames());
+    Map<String, Double> platformBytes = byStableName(platform);
+    Map<String, Double> relayBytes = byStableName(relay);
+    Set<String> names = new HashSet<>(platformBytes.keySet());
+    names.addAll(relayBytes.keySet());
     Map<String, List<ClassCost>> byComponent = new LinkedHashMap<>();
     for (String name : names) {
       byComponent.computeIfAbsent(componentOf(name), k -> new ArrayList<>())
-          .add(new ClassCost(name, bytesOf(platform, name), bytesOf(relay, name)));
+          .add(new ClassCost(name, platformBytes.getOrDefault(name, 0.0), relayBytes.getOrDefault(name, 0.0)));
     }
     List<ComponentCost> costs = new ArrayList<>();
     byComponent.forEach((component, classes) -> {
@@ -110,9 +115,17 @@ final class IdleReport {
     return costs;
   }
 
-  private static double bytesOf(JsonObject classes, String name) {
-    JsonObject use = classes.getJsonObject(name);
-    return use == null ? 0 : use.getDouble("bytes", 0.0);
+  /**
+   * Bytes by class, a lambda's classes merged under one name: the JVM numbers them per run
+   * ({@code Foo$$Lambda$1580/0x00007ff314594aa8}), so the same lambda has another name in each run.
+   */
+  private static Map<String, Double> byStableName(JsonObject classes) {
+    Map<String, Double> bytes = new LinkedHashMap<>();
+    for (String name : classes.fieldNames()) {
+      bytes.merge(LAMBDA_NUMBER.matcher(name).replaceFirst("\\$\\$Lambda"),
+          classes.getJsonObject(name).getDouble("bytes", 0.0), Double::sum);
+    }
+    return bytes;
   }
 
   // ---------------------------------------------------------------- the section

@@ -46,6 +46,17 @@ class IdleReportTest {
   }
 
   @Test
+  void aLambdaIsOneClassWhateverNumberItsRunGaveIt() {
+    JsonObject platform = classes(Map.of("io.vertx.core.http.impl.Http1xServerRequest$$Lambda$1580/0x00007ff314594aa8", 32.0));
+    JsonObject relay = classes(Map.of("io.vertx.core.http.impl.Http1xServerRequest$$Lambda$305/0x00007f7c3821d4d0", 32.0,
+        "io.vertx.core.http.impl.Http1xServerRequest$$Lambda/0x00007f7c3821d4d8", 8.0));
+
+    List<IdleReport.ClassCost> classes = IdleReport.components(platform, relay).get(0).classes();
+
+    assertThat(classes).containsExactly(new IdleReport.ClassCost("io.vertx.core.http.impl.Http1xServerRequest$$Lambda", 32.0, 40.0));
+  }
+
+  @Test
   void theSectionSetsThePlatformBesideTheRelayAndJudgesTheTenPercent() {
     Map<Result, Published> results = new EnumMap<>(Result.class);
     results.put(Result.IDLE, published("idle on platform", 20_000, classes(Map.of("[B", 2500.0,
