@@ -1,6 +1,5 @@
 package io.chatplatform.loadtest.report;
 
-import static io.chatplatform.loadtest.report.BenchReport.bytes;
 import static io.chatplatform.loadtest.report.BenchReport.bytesOrDash;
 import static io.chatplatform.loadtest.report.BenchReport.fmt;
 import static io.chatplatform.loadtest.report.BenchReport.mib;
