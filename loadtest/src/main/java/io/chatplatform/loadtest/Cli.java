@@ -96,7 +96,7 @@ public final class Cli {
     option("event-loops", Integer.toString(Runtime.getRuntime().availableProcessors()),
         "generator event loops (sockets and senders are spread over them)", CLIENT);
     option("out", null, "result JSON (default loadtest/results/<scenario>-<timestamp>.json; the chart goes beside it)", CLIENT);
-    flag("force-gc", "before each heap read, run jcmd <server-pid> GC.run so the heap read is the live set (needs --server-pid)",
+    flag("force-gc", "before each heap read, run jcmd <server-pid> GC.run so the heap read is the live set (needs --server-pid); idle also takes a GC.class_histogram after each",
         EnumSet.of(Scenario.IDLE, Scenario.FILES));
     option("label", null, "free text stored in the result JSON (what the run is for, the server's revision…)", CLIENT);
     flag("worker", "internal: run as a child process of --processes", EnumSet.of(Scenario.IDLE));

@@ -94,6 +94,27 @@ class LoadGeneratorSmokeTest {
   }
 
   /** Runs the generator jar the build made against the platform; answers its result JSON. */
+  /**
+   * bin/bench's idle part, small: the "server" whose heap is read and histogrammed with jcmd is
+   * this test's JVM, which runs the embedded platform. Every socket's ClientSession must show in
+   * the histograms' difference: that is what the report attributes by component.
+   */
+  @Test
+  @DisplayName("a short idle run (20 sockets) holds every socket and finds each one's ClientSession in the heap histogram")
+  void idleSmoke() throws Exception {
+    try (PlatformFixture fx = new PlatformFixture(dataDir)) {
+      JsonObject figures = generator(fx, "idle", "--connections", "20", "--room-size", "5", "--hold", "0.5", "--force-gc",
+          "--heap-samples", "1", "--server-pid", Long.toString(ProcessHandle.current().pid())).getJsonObject("figures");
+      assertThat(figures.getInteger("connected")).isEqualTo(20);
+      assertThat(figures.getInteger("failed")).isZero();
+      JsonObject classes = figures.getJsonObject("heapClassesPerConnection");
+      assertThat(classes).as("class histogram growth per connection").isNotNull();
+      assertThat(classes.getJsonObject("io.chatplatform.gateway.socket.ClientSession")).as(classes.encode()).isNotNull();
+      assertThat(classes.getJsonObject("io.chatplatform.gateway.socket.ClientSession").getDouble("instances"))
+          .isGreaterThanOrEqualTo(1.0);
+    }
+  }
+
   private JsonObject generator(PlatformFixture fx, String... arguments) throws Exception {
     Path jar = Path.of("..", "loadtest", "target", "chat-loadtest.jar").toAbsolutePath().normalize();
     assertThat(jar).as("the build packages the load generator before the platform's tests").exists();

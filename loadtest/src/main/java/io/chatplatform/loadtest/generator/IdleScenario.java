@@ -4,6 +4,7 @@ import io.chatplatform.loadtest.Options;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * read from {@code /metrics} before connecting and after holding (each time the lowest of a few
  * readings; with {@code --force-gc} each reading follows a full GC forced with {@code jcmd <pid>
  * GC.run}, so it is the live set), its RSS from {@code /proc/<pid>/status}; the differences divided by
- * the connections are the figures.
+ * the connections are the figures. With {@code --force-gc} a class histogram ({@code jcmd <pid>
+ * GC.class_histogram}) follows each reading, and what each class grew by per connection is in the
+ * result ({@code heapClassesPerConnection}), for the report to attribute the bytes.
  *
  * <p>With {@code --processes K} the sockets are shared with K−1 worker processes (see
  * {@link WorkerFleet}); this process coordinates and measures.
@@ -43,6 +46,7 @@ final class IdleScenario {
       Duration interval = Duration.ofMillis(Math.round(options.heapIntervalSeconds() * 1000));
       OptionalLong heapBefore = readHeap(interval);
       OptionalLong rssBefore = harness.probe.rssBytes();
+      Optional<HeapHistogram> histogramBefore = histogram();
 
       fleet.connectAll();
       Harness.ConnectOutcome outcome;
@@ -64,6 +68,7 @@ final class IdleScenario {
 
         OptionalLong heapAfter = readHeap(interval);
         OptionalLong rssAfter = harness.probe.rssBytes();
+        Optional<HeapHistogram> histogramAfter = histogram();
         JsonObject figures = new JsonObject()
             .put("connected", connected)
             .put("failed", failed)
@@ -72,6 +77,9 @@ final class IdleScenario {
             .put("heapReadAfterForcedGc", options.forceGc());
         perConnection(figures, "heap", heapBefore, heapAfter, connected);
         perConnection(figures, "rss", rssBefore, rssAfter, connected);
+        if (histogramBefore.isPresent() && histogramAfter.isPresent() && connected > 0) {
+          figures.put("heapClassesPerConnection", histogramAfter.get().growthPerConnection(histogramBefore.get(), connected));
+        }
         harness.closeAll(outcome.connections());
         JsonObject setup = new JsonObject().put("users", options.connections()).put("roomsPerUser", 2)
             .put("roomSize", options.roomSize()).put("processes", options.processes());
@@ -104,6 +112,14 @@ final class IdleScenario {
     return options.forceGc()
         ? harness.probe.heapBytesAfterGc(options.heapSamples(), interval)
         : harness.probe.lowestHeapBytes(options.heapSamples(), interval);
+  }
+
+  /**
+   * With {@code --force-gc} only: the histogram forces a full collection of its own, which a run
+   * without {@code --force-gc} asked not to do.
+   */
+  private Optional<HeapHistogram> histogram() throws InterruptedException {
+    return options.forceGc() ? harness.probe.classHistogram() : Optional.empty();
   }
 
   private List<TestUser> setUp(int count) throws Exception {

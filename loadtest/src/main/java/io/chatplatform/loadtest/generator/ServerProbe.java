@@ -282,6 +282,14 @@ public final class ServerProbe {
     return jcmd("GC.class_histogram").map(ServerProbe::parseHistogramTotalBytes).orElse(OptionalLong.empty());
   }
 
+  /**
+   * The server's live heap by class: {@code jcmd <pid> GC.class_histogram}, taken inside the full
+   * collection it forces. Empty without a pid or when jcmd fails.
+   */
+  Optional<HeapHistogram> classHistogram() throws InterruptedException {
+    return pid == null ? Optional.empty() : jcmd("GC.class_histogram").map(HeapHistogram::parse);
+  }
+
   /** The bytes of the {@code Total} line of a class histogram ({@code Total  <instances>  <bytes>}). */
   static OptionalLong parseHistogramTotalBytes(String histogram) {
     for (String line : histogram.split("\n")) {

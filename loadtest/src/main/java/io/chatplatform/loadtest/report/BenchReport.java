@@ -66,6 +66,7 @@ public final class BenchReport {
     FANOUT_RELAY("efficiency", "fanout-relay"),
     ACK("ack", "ack"),
     IDLE("idle", "idle"),
+    IDLE_RELAY("idle", "idle-relay"),
     STORM("storm", "storm"),
     PUSH_OFFLINE("push", "push-offline"),
     PUSH_ONLINE("push", "push-online"),
@@ -283,7 +284,7 @@ public final class BenchReport {
     fanout(md, results.get(Result.FANOUT_PLATFORM), place);
     efficiency(md, results, place);
     ack(md, results.get(Result.ACK), place);
-    idle(md, results.get(Result.IDLE), place);
+    IdleReport.section(md, results, place);
     storm(md, results.get(Result.STORM), place);
     PushReport.section(md, results, place);
     FilesReport.section(md, results.get(Result.FILES), place);
@@ -361,6 +362,7 @@ public final class BenchReport {
     } else {
       md.append("| idle: heap per connection after GC | ≤ 8 KiB | ").append(missing(idle)).append(" | — |\n");
     }
+    IdleReport.summaryRow(md, results);
 
     Published storm = results.get(Result.STORM);
     if (storm != null && storm.ok()) {
@@ -471,30 +473,6 @@ public final class BenchReport {
           .append(errors(s.getJsonObject("errors"))).append(" |\n");
     }
     md.append('\n');
-    notes(md, json);
-  }
-
-  private static void idle(StringBuilder md, Published idle, Place place) {
-    JsonObject json = open(md, "### Idle connections: memory per connection", idle, Result.IDLE, place);
-    if (json == null) {
-      return;
-    }
-    JsonObject f = json.getJsonObject("figures");
-    JsonObject p = json.getJsonObject("parameters");
-    boolean gc = Boolean.TRUE.equals(f.getBoolean("heapReadAfterForcedGc"));
-    md.append("Each user in two rooms of ").append(p.getInteger("roomSize")).append(", sockets held ")
-        .append(fmt(p.getDouble("holdSeconds"))).append(" s by ").append(p.getInteger("processes")).append(" generator processes. Heap: ")
-        .append(gc ? "after a full GC forced with `jcmd <pid> GC.run`, " : "lowest plain reading (no GC forced), ")
-        .append("from the server's `/metrics`; RSS from `/proc/<pid>/status`.\n\n");
-    md.append("| | before connecting | holding | per connection |\n|---|---|---|---|\n");
-    md.append("| heap").append(gc ? " (after GC)" : "").append(" | ").append(mib(f.getLong("heapBeforeBytes"))).append(" | ")
-        .append(mib(f.getLong("heapAfterBytes"))).append(" | **").append(bytesOrDash(f.getLong("heapPerConnectionBytes"))).append("** |\n");
-    md.append("| RSS | ").append(mib(f.getLong("rssBeforeBytes"))).append(" | ").append(mib(f.getLong("rssAfterBytes"))).append(" | ")
-        .append(bytesOrDash(f.getLong("rssPerConnectionBytes"))).append(" |\n\n");
-    JsonObject latency = f.getJsonObject("connectLatencyMs", new JsonObject());
-    md.append("Connections: ").append(fmt(p.getInteger("connections"))).append(" asked, ").append(fmt(f.getInteger("connected")))
-        .append(" held, ").append(fmt(f.getInteger("failed"))).append(" failed; connect latency p50 ")
-        .append(ms(latency.getDouble("p50", 0.0))).append(", p99 ").append(ms(latency.getDouble("p99", 0.0))).append(".\n\n");
     notes(md, json);
   }
 
@@ -740,7 +718,7 @@ public final class BenchReport {
     return fmt(value) + " B (" + String.format(Locale.ROOT, "%.1f KiB", value / KIB) + ")";
   }
 
-  private static String bytesOrDash(Long value) {
+  static String bytesOrDash(Long value) {
     return value == null ? "—" : bytes(value);
   }
 
