@@ -65,7 +65,9 @@ final class PlatformFixture implements AutoCloseable {
     this.dataDir = dataDir;
     this.pushProviders = pushProviders;
     settings.put("DATA_DIR", dataDir.toString());
-    settings.put("HTTP_PORT", "0");
+    // Not 0: restart binds the same port again, and one the kernel picked could be taken meanwhile.
+    settings.put("HTTP_PORT", String.valueOf(io.chatplatform.testsupport.Ports.outsideEphemeralRange()));
+    settings.put("OPS_HTTP_PORT", "0"); // with HTTP_PORT set, the operations port would default to 9090
     settings.put("HTTP_HOST", "127.0.0.1");
     // Tests register many users; the production hash cost would only slow them down.
     settings.put("PASSWORD_HASH_ITERATIONS", "1000");
