@@ -23,7 +23,11 @@ public final class LogCapture implements AutoCloseable {
       // Takes the logging thread's MDC (the correlation id) now, as an asynchronous appender
       // would: read later from the test's thread, it would be that thread's.
       event.prepareForDeferredProcessing();
-      super.append(event);
+      // The readers below hold the list's lock: an append must take it too, or a read while a
+      // service logs fails with ConcurrentModificationException.
+      synchronized (list) {
+        super.append(event);
+      }
     }
   };
 
