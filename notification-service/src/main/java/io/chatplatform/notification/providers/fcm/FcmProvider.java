@@ -51,10 +51,12 @@ public final class FcmProvider implements PushProvider {
 
   @Override
   public Future<PushOutcome> send(Device device, PushMessage message) {
+    // One deadline for the whole send, token fetch and post together, as FCM_TIMEOUT_MS says:
+    // a slow token fetch must not leave the post a timeout of its own on top.
     return tokens
         .current()
-        .timeout(config.timeoutMs(), TimeUnit.MILLISECONDS)
         .compose(token -> post(token, device, message))
+        .timeout(config.timeoutMs(), TimeUnit.MILLISECONDS)
         .otherwise(FcmProvider::unreachable)
         .map(outcome -> PushMetrics.count(metrics, KIND, outcome));
   }
