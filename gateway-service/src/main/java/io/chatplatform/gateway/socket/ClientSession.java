@@ -263,6 +263,7 @@ final class ClientSession {
     if (held.isEmpty()) {
       writeEventNow(event);
     } else {
+      // Behind a join whose subscription is not active yet (rare): held, then framed as any frame of this socket.
       hold(new Held(null, BridgeFrames.recEncoded(inbox, event.json())));
     }
     return true;
