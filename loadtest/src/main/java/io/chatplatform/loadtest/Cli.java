@@ -1,6 +1,7 @@
 package io.chatplatform.loadtest;
 
 import io.chatplatform.loadtest.generator.LoadGenerator;
+import io.chatplatform.loadtest.generator.SocketTransport;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ public final class Cli {
   private static final Set<Scenario> TIMED = EnumSet.of(Scenario.FANOUT, Scenario.DIRECT, Scenario.PUSH_OFFLINE, Scenario.PUSH_ONLINE);
   private static final Set<Scenario> SOCKETS = EnumSet.of(Scenario.CONNECT_STORM, Scenario.IDLE);
   private static final Set<Scenario> CLIENT = EnumSet.complementOf(EnumSet.of(Scenario.RELAY));
+  /** Scenarios whose users open sockets. */
+  private static final Set<Scenario> SOCKET_USERS = EnumSet.complementOf(EnumSet.of(Scenario.RELAY, Scenario.FILES));
   private static final int MAX_USERNAME_PREFIX = 20;
 
   private static final Map<String, Spec> SPECS = new LinkedHashMap<>();
@@ -74,6 +77,8 @@ public final class Cli {
     flag("tickets", "open every socket (and every reconnect) with a fresh ticket from POST /auth/ticket instead of the token",
         MESSAGING);
     option("connections", "1000", "sockets to open", SOCKETS);
+    option("transport", "websocket", "how sockets connect: websocket (the raw /eventbus/websocket) or sockjs (SockJS's websocket "
+        + "transport /eventbus/<server>/<session>/websocket, as browsers; the platform only, not the baseline relay)", SOCKET_USERS);
     option("concurrency", "100", "socket connects in flight at once", CLIENT);
     option("setup-concurrency", "32", "REST requests in flight at once while creating users and rooms", CLIENT);
     option("room-size", "10", "members per room; each user is in two rooms", EnumSet.of(Scenario.IDLE));
@@ -207,7 +212,8 @@ public final class Cli {
         v.positiveInt("uploaders"),
         v.positiveInt("file-size"),
         v.positiveInt("files"),
-        v.nonNegativeInt("sequential-files"));
+        v.nonNegativeInt("sequential-files"),
+        v.transport("transport"));
     if (options.reconnectCapMs() < options.reconnectBaseMs()) {
       throw new UsageException("--reconnect-cap-ms must not be below --reconnect-base-ms");
     }
@@ -259,6 +265,11 @@ public final class Cli {
         throw new UsageException("--" + name + " needs a value");
       }
       return value.trim();
+    }
+
+    SocketTransport transport(String name) {
+      String value = string(name);
+      return SocketTransport.byName(value).orElseThrow(() -> new UsageException("--" + name + " must be websocket or sockjs: " + value));
     }
 
     int positiveInt(String name) {

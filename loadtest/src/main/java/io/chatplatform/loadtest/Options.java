@@ -1,5 +1,6 @@
 package io.chatplatform.loadtest;
 
+import io.chatplatform.loadtest.generator.SocketTransport;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -49,7 +50,8 @@ public record Options(
     int uploaders,
     int fileSize,
     int filesPerUploader,
-    int sequentialFiles) {
+    int sequentialFiles,
+    SocketTransport transport) {
 
   /** Whether the run is a series of steps (one run per rate, drawn as a chart). */
   boolean isStepSeries() {
@@ -79,6 +81,9 @@ public record Options(
         .put("userOffset", userOffset)
         .put("concurrency", concurrency)
         .put("setupConcurrency", setupConcurrency);
+    if (scenario != Scenario.RELAY && scenario != Scenario.FILES) {
+      json.put("transport", transport.cliName());
+    }
     switch (scenario) {
       case FANOUT -> json.put("rooms", rooms).put("members", members);
       case DIRECT -> json.put("pairs", pairs);

@@ -3,6 +3,7 @@ package io.chatplatform.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chatplatform.loadtest.generator.SocketTransport;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,6 +64,15 @@ class CliTest {
     assertThat(o.out()).isNull();
     assertThat(o.userPrefix()).matches("lt[a-z0-9]+");
     assertThat(o.eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void transportDefaultsToTheRawWebSocketAndIsChecked() {
+    assertThat(Cli.parse("fanout").transport()).isEqualTo(SocketTransport.WEBSOCKET);
+    assertThat(Cli.parse("fanout", "--transport", "sockjs").transport()).isEqualTo(SocketTransport.SOCKJS);
+    assertThat(Cli.parse("idle", "--transport=sockjs").toJson().getString("transport")).isEqualTo("sockjs");
+    assertThatThrownBy(() -> Cli.parse("fanout", "--transport", "xhr")).hasMessageContaining("--transport must be websocket or sockjs");
+    assertThatThrownBy(() -> Cli.parse("relay", "--transport", "sockjs")).hasMessageContaining("unknown option for relay");
   }
 
   @Test

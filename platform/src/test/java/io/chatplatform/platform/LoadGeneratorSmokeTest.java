@@ -28,9 +28,20 @@ class LoadGeneratorSmokeTest {
   @Test
   @DisplayName("a short fan-out (2 rooms x 5 members) delivers every message to every member exactly once")
   void fanoutSmoke() throws Exception {
+    fanout("websocket");
+  }
+
+  @Test
+  @DisplayName("the same over SockJS's websocket transport (--transport sockjs, the browsers' path): every message once, no error")
+  void fanoutSmokeOverSockJs() throws Exception {
+    fanout("sockjs");
+  }
+
+  private void fanout(String transport) throws Exception {
     try (PlatformFixture fx = new PlatformFixture(dataDir)) {
       JsonObject step = generator(fx, "fanout", "--rooms", "2", "--members", "5", "--rate", "2", "--duration", "2", "--warmup", "1",
-          "--drain", "10").getJsonArray("steps").getJsonObject(0);
+          "--drain", "10", "--transport", transport).getJsonArray("steps").getJsonObject(0);
+      assertThat(step.getJsonObject("errors")).as("errors").isEmpty();
       JsonObject deliveries = step.getJsonObject("deliveries");
       JsonObject messages = step.getJsonObject("messages");
       assertThat(messages.getLong("sent")).isPositive();

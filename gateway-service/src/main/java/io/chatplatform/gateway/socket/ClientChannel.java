@@ -26,6 +26,15 @@ interface ClientChannel {
   /** Sends one frame; server frames go out as binary WebSocket messages, as the stock bridge does. */
   Future<Void> write(Buffer frame);
 
+  /**
+   * Sends the {@code rec} frame of a fanned-out event to {@code inbox}: the event's bytes as they
+   * are, whatever the number of sockets. A transport that frames each message again
+   * ({@link SockJsWebSocket}) does that part once per event, not once per socket.
+   */
+  default Future<Void> writeEvent(String inbox, FanoutEvent event) {
+    return write(BridgeFrames.recEncoded(inbox, event.json()));
+  }
+
   boolean writeQueueFull();
 
   void close(int code, String reason);

@@ -256,11 +256,16 @@ final class ClientSession {
   }
 
   /** Writes an event, already encoded, to the inbox if the client has registered it; true when it was handed on. */
-  boolean deliver(Buffer encodedEvent) {
+  boolean deliver(FanoutEvent event) {
     if (!inboxRegistered || closed) {
       return false;
     }
-    write(BridgeFrames.recEncoded(inbox, encodedEvent));
+    if (held.isEmpty()) {
+      writeEventNow(event);
+    } else {
+      // Behind a join whose subscription is not active yet (rare): held, then framed as any frame of this socket.
+      hold(new Held(null, BridgeFrames.recEncoded(inbox, event.json())));
+    }
     return true;
   }
 
@@ -270,16 +275,15 @@ final class ClientSession {
    * event reaches the client only once the room's subscription is active, so the room's messages
    * the client hears of after {@code joined} cannot be missed, and nothing overtakes it.
    */
-  boolean deliverWhen(Future<?> ready, Buffer encodedEvent) {
+  boolean deliverWhen(Future<?> ready, FanoutEvent event) {
     if (!inboxRegistered || closed) {
       return false;
     }
-    Buffer frame = BridgeFrames.recEncoded(inbox, encodedEvent);
     if (held.isEmpty() && ready.isComplete()) {
-      writeNow(frame);
+      writeEventNow(event);
       return true;
     }
-    hold(new Held(ready, frame));
+    hold(new Held(ready, BridgeFrames.recEncoded(inbox, event.json())));
     if (held.size() == 1) {
       ready.onComplete(x -> release());
     }
@@ -327,15 +331,32 @@ final class ClientSession {
   }
 
   private void writeNow(Buffer frame) {
+    if (writable()) {
+      sent(channel.write(frame));
+    }
+  }
+
+  private void writeEventNow(FanoutEvent event) {
+    if (writable()) {
+      sent(channel.writeEvent(inbox, event));
+    }
+  }
+
+  /** False when nothing more is to be written: the socket is closed, or closed now as too slow (its write queue is full). */
+  private boolean writable() {
     if (closed) {
-      return;
+      return false;
     }
     if (channel.writeQueueFull()) {
       tooSlow();
-      return;
+      return false;
     }
+    return true;
+  }
+
+  private void sent(Future<Void> write) {
     // A write fails only when the socket is closing; its close handler does the clean-up.
-    lastWrite = channel.write(frame).onFailure(e -> closed = true);
+    lastWrite = write.onFailure(e -> closed = true);
   }
 
   private void tooSlow() {

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>The node subscribes once per room that has at least one local member socket (the
  * subscription is reference-counted by the sockets), so a room message crosses the cluster once
  * per interested node whatever the number of members. Each event arrives encoded; it is wrapped
- * into a bridge frame per recipient inbox without being parsed or re-encoded.
+ * into a bridge frame per recipient inbox without being parsed or re-encoded, and escaped for
+ * SockJS's websocket transport at most once ({@link FanoutEvent}).
  *
  * <p>Runs on the gateway verticle's event loop only.
  */
@@ -138,7 +139,7 @@ public final class LocalFanout {
     if (subscription == null) {
       return;
     }
-    Buffer event = message.body();
+    FanoutEvent event = new FanoutEvent(message.body());
     String excludedUser = message.headers().get(Addresses.Fanout.EXCLUDE_USER_HEADER);
     int delivered = 0;
     for (ClientSession session : subscription.sessions) {
@@ -161,7 +162,7 @@ public final class LocalFanout {
   /** {@code {userIds, event}}: deliver to those users' local sockets and follow membership changes. */
   private void deliverToUsers(ClientEvents.ForUsers envelope) {
     JsonObject event = envelope.event();
-    Buffer encoded = event.toBuffer();
+    FanoutEvent encoded = new FanoutEvent(event.toBuffer());
     boolean roomEvent = ClientEvents.ROOM.equals(event.getString(ClientEvents.TYPE));
     String roomId = roomEvent ? event.getJsonObject(ClientEvents.ROOM).getString("roomId") : null;
     boolean joined = roomEvent && ClientEvents.ROOM_JOINED.equals(event.getString("event"));

@@ -20,16 +20,16 @@ import io.vertx.core.json.JsonArray;
  * not have sent a byte of them, and its underlying WebSocket is not reachable. A client that
  * stopped reading would grow the gateway's memory without limit.
  *
- * <p>The framing is SockJS's (as vertx-web 5 speaks it): {@code o} on open, {@code h} every
- * heartbeat interval, {@code a["…"]} around each server frame, and {@code c[3000,"Go away!"]} then
- * the WebSocket's close when the server closes the session (vertx-web's sessions send no other
- * code, and clients are documented to see 3000). The client sends {@code ["…",…]} or {@code "…"};
- * anything else closes the WebSocket, as vertx-web does.
+ * <p>The framing is SockJS's (as vertx-web 5 speaks it, {@link SockJsFraming}): {@code o} on open,
+ * {@code h} every heartbeat interval, {@code a["…"]} around each server frame, and
+ * {@code c[3000,"Go away!"]} then the WebSocket's close when the server closes the session
+ * (vertx-web's sessions send no other code, and clients are documented to see 3000). The client
+ * sends {@code ["…",…]} or {@code "…"}; anything else closes the WebSocket, as vertx-web does.
+ *
+ * <p>A fanned-out event is not escaped per socket as vertx-web's transport does: its escaped form
+ * is made once per message ({@link FanoutEvent}) and only this socket's inbox is added here.
  */
 final class SockJsWebSocket implements ClientChannel {
-  /** The close frame of a session the server closed, as vertx-web writes it. */
-  static final String CLOSE_FRAME = "c[3000,\"Go away!\"]";
-
   private final ServerWebSocket ws;
   private final Vertx vertx;
   private final long heartbeatTimer;
@@ -39,10 +39,10 @@ final class SockJsWebSocket implements ClientChannel {
   SockJsWebSocket(Vertx vertx, ServerWebSocket ws, long heartbeatIntervalMs) {
     this.vertx = vertx;
     this.ws = ws;
-    ws.writeTextMessage("o");
+    ws.writeTextMessage(SockJsFraming.OPEN);
     this.heartbeatTimer = vertx.setPeriodic(heartbeatIntervalMs, id -> {
       if (!closed) {
-        ws.writeTextMessage("h");
+        ws.writeTextMessage(SockJsFraming.HEARTBEAT);
       }
     });
   }
@@ -53,7 +53,12 @@ final class SockJsWebSocket implements ClientChannel {
 
   @Override
   public Future<Void> write(Buffer frame) {
-    return ws.writeTextMessage("a" + new JsonArray().add(frame.toString()).encode());
+    return ws.writeTextMessage(SockJsFraming.message(frame));
+  }
+
+  @Override
+  public Future<Void> writeEvent(String inbox, FanoutEvent event) {
+    return ws.writeTextMessage(SockJsFraming.rec(inbox, event));
   }
 
   @Override public boolean writeQueueFull() { return ws.writeQueueFull(); }
@@ -65,7 +70,7 @@ final class SockJsWebSocket implements ClientChannel {
     }
     closed = true;
     vertx.cancelTimer(heartbeatTimer);
-    ws.writeTextMessage(CLOSE_FRAME);
+    ws.writeTextMessage(SockJsFraming.CLOSE);
     ws.close();
   }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * closed it, and lets a test send frames, hang up or fail the transport. Driven on the node's
  * event loop ({@link SocketNode#onLoop}); read from the test thread.
  */
-final class FakeChannel implements ClientChannel {
+class FakeChannel implements ClientChannel {
   private final String uri;
   private final BlockingQueue<String> written = new LinkedBlockingQueue<>();
   /** The close code the server chose, once it closed the channel. */

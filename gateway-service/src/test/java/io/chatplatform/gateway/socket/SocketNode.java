@@ -145,7 +145,11 @@ final class SocketNode implements AutoCloseable {
    * set up, and started if that succeeds. Returns once it is set up.
    */
   FakeChannel connect(Caller caller) {
-    FakeChannel channel = new FakeChannel("/eventbus/websocket?device=web");
+    return connect(caller, new FakeChannel("/eventbus/websocket?device=web"));
+  }
+
+  /** {@link #connect(Caller)} over {@code channel}. */
+  <C extends FakeChannel> C connect(Caller caller, C channel) {
     onLoop(() -> {
       SessionRegistry.Connection connection = sessions.accept(channel);
       return connection.open(caller, "web").andThen(setUp -> connection.start(setUp, frames::onFrame)).otherwiseEmpty();

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One user's socket, speaking protocol v1 like a real client on the raw WebSocket
- * ({@code /eventbus/websocket?access_token=…} or {@code ?ticket=…}): it registers its inbox,
+ * ({@code /eventbus/websocket?access_token=…} or {@code ?ticket=…}) or, as browsers do, inside
+ * SockJS's framing on its websocket transport ({@link SocketTransport}): it registers its inbox,
  * pings, sends requests with a fresh {@code replyAddress} each and matches the {@code rec}/{@code
  * err} replies, and hands inbox events to its listener.
  *
@@ -116,6 +117,7 @@ final class ClientConnection {
   private final Map<String, RoomState> rooms = new HashMap<>();
   private WebSocketClient client;
   private Endpoint endpoint;
+  private SocketTransport transport = SocketTransport.WEBSOCKET;
   private SocketAuth auth;
   private Backoff backoff;
   private WebSocket socket;
@@ -132,6 +134,8 @@ final class ClientConnection {
   private boolean recovering;
   private boolean gaveUp;
   private Short lastCloseCode;
+  /** The code of SockJS's close frame ({@code c[code,…]}) on the current socket, which stands for the WebSocket's own. */
+  private Short sockJsCloseCode;
   /** The server said {@code {"type":"reconnect"}} (a gateway draining): the close that follows means go elsewhere. */
   private boolean told;
   /** Sends in {@link #unacked} not written on the current socket. */
@@ -163,9 +167,10 @@ final class ClientConnection {
    * {@code chat.sync} answer arrives: the server reads frames only after it has set the session
    * up (room subscriptions included), so from then on every room message reaches this socket.
    */
-  Future<Void> open(WebSocketClient client, Endpoint endpoint) {
+  Future<Void> open(WebSocketClient client, Endpoint endpoint, SocketTransport transport) {
     this.client = client;
     this.endpoint = endpoint;
+    this.transport = transport;
     return connectSocket(false).compose(v -> request("chat.sync", EMPTY_SYNC)).map(answer -> {
       established = true;
       live = true;
@@ -186,15 +191,21 @@ final class ClientConnection {
     Future<String> query = auth != null ? auth.query(this, relogin)
         : Future.succeededFuture("access_token=" + URLEncoder.encode(accessToken, StandardCharsets.UTF_8));
     return query.compose(q -> client.connect(new WebSocketConnectOptions().setHost(endpoint.host()).setPort(endpoint.port())
-        .setTimeout(HANDSHAKE_TIMEOUT_MS).setURI(Endpoint.SOCKET_PATH + "?" + q))).compose(ws -> {
+        .setTimeout(HANDSHAKE_TIMEOUT_MS).setURI(transport.path() + "?" + q))).compose(ws -> {
           if (closing) {
             return ws.close().transform(x -> Future.failedFuture(new Failure("closing")));
           }
           socket = ws;
           closed = false;
-          // The server sends binary messages today; a client must take text ones as well.
-          ws.binaryMessageHandler(this::onFrame);
-          ws.textMessageHandler(text -> onFrame(Buffer.buffer(text)));
+          sockJsCloseCode = null;
+          if (transport == SocketTransport.SOCKJS) {
+            ws.textMessageHandler(this::onSockJsFrame);
+            ws.binaryMessageHandler(data -> listener.onError("frame.sockjs_binary"));
+          } else {
+            // The server sends binary messages today; a client must take text ones as well.
+            ws.binaryMessageHandler(this::onFrame);
+            ws.textMessageHandler(text -> onFrame(Buffer.buffer(text)));
+          }
           ws.closeHandler(v -> onClosed(ws));
           ws.exceptionHandler(e -> listener.onError("socket." + ErrorCounter.kindOf(e)));
           write(new JsonObject().put("type", "register").put("address", user.inbox()).encode());
@@ -291,12 +302,29 @@ final class ClientConnection {
     return new JsonObject().put("type", "send").put("address", address).put("replyAddress", replyAddress).put("body", body).encode();
   }
 
-  /** Text frames, as the browsers' bridge client sends them. */
+  /** Text frames, as the browsers' bridge client sends them (over SockJS, each in an array of one). */
   private void write(String frame) {
     if (!isOpen()) {
       return;
     }
-    socket.writeTextMessage(frame).onFailure(e -> listener.onError("write." + ErrorCounter.kindOf(e)));
+    String message = transport == SocketTransport.SOCKJS ? SockJsFraming.encode(frame) : frame;
+    socket.writeTextMessage(message).onFailure(e -> listener.onError("write." + ErrorCounter.kindOf(e)));
+  }
+
+  /** A SockJS frame: its messages are bridge frames; its close frame's code is the socket's close code. */
+  private void onSockJsFrame(String text) {
+    SockJsFraming.Frame frame;
+    try {
+      frame = SockJsFraming.decode(text);
+    } catch (IllegalArgumentException e) {
+      listener.onError("frame.sockjs_invalid");
+      return;
+    }
+    if (frame instanceof SockJsFraming.Messages messages) {
+      messages.messages().forEach(message -> onFrame(Buffer.buffer(message)));
+    } else if (frame instanceof SockJsFraming.Close close) {
+      sockJsCloseCode = (short) close.code();
+    }
   }
 
   private void onFrame(Buffer data) {
@@ -407,7 +435,7 @@ final class ClientConnection {
     if (ws != socket) {
       return; // a socket this client already gave up
     }
-    Short code = ws.closeStatusCode();
+    Short code = sockJsCloseCode != null ? sockJsCloseCode : ws.closeStatusCode();
     if (!closing) {
       listener.onError("close." + (code == null ? "no_code" : code.toString()));
     }

@@ -184,7 +184,7 @@ final class Harness implements AutoCloseable {
           connection.resilient(null, this::ticketAuth, List.of());
         }
         long begin = System.nanoTime();
-        return connection.open(sockets, endpoint).onComplete(r -> {
+        return connection.open(sockets, endpoint, options.transport()).onComplete(r -> {
           if (r.succeeded()) {
             latency.recordNanos(System.nanoTime() - begin);
             socketsOpened.increment();

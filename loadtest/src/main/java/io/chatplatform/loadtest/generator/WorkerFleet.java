@@ -83,7 +83,8 @@ final class WorkerFleet implements AutoCloseable {
         "--room-size", Integer.toString(options.roomSize()),
         "--concurrency", Integer.toString(options.concurrency()),
         "--setup-concurrency", Integer.toString(options.setupConcurrency()),
-        "--event-loops", Integer.toString(options.eventLoops())));
+        "--event-loops", Integer.toString(options.eventLoops()),
+        "--transport", options.transport().cliName()));
     return command;
   }
 
