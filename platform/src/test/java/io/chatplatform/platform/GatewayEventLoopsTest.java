@@ -40,6 +40,10 @@ class GatewayEventLoopsTest {
   static final int MAX_SOCKETS_PER_USER = 20;
   static final int SYNC_BURST = 30;
   static final short TOO_MANY_SOCKETS = 4409;
+  /** What a disabled account's sockets are closed with. */
+  static final short EXPIRED = 4403;
+  /** An admin ({@code ADMIN_USERNAMES}), to disable an account. */
+  static final String ADMIN = "loops-admin-" + UUID.randomUUID().toString().substring(0, 8);
 
   @TempDir static Path dataDir;
   static PlatformFixture fx;
@@ -49,6 +53,7 @@ class GatewayEventLoopsTest {
   static void start() throws Exception {
     Map<String, String> settings = new HashMap<>(PlatformFixture.PRODUCTION_BURSTS);
     settings.put("GATEWAY_EVENT_LOOPS", String.valueOf(LOOPS));
+    settings.put("ADMIN_USERNAMES", ADMIN);
     // Lowered from 5 a second to one token per 1,000 s, which no test here lives to see: what a
     // user gets is then exactly the burst, however fast or slow the test runs.
     settings.put("RATE_LIMIT_SYNC_PER_SECOND", "0.001");
@@ -203,5 +208,21 @@ class GatewayEventLoopsTest {
       Await.result(http.close());
     }
     // The session ends by its timeout (SockJS's disconnect delay); the socket count is awaited after each test.
+  }
+
+  @Test
+  @DisplayName("disabling an account closes its sockets on every loop")
+  void disabledAccountClosedOnBothLoops() {
+    Api.User admin = fx.api.register(ADMIN);
+    Api.User user = fx.newUser("disabled");
+    List<SocketClient> sockets = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      sockets.add(ready(user));
+    }
+    onEveryLoop("4 sockets of the user to disable");
+    Api.Response disabled = fx.api.call(io.vertx.core.http.HttpMethod.PUT, "/api/v1/admin/users/" + user.userId() + "/disabled",
+        admin.token(), new JsonObject().put("disabled", true));
+    assertThat(disabled.status()).as("PUT disabled").isEqualTo(200);
+    assertThat(sockets).allSatisfy(s -> assertThat(s.awaitClose()).as("a socket of the disabled user").isEqualTo(EXPIRED));
   }
 }
