@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (docs/operations.md lists them). Tag values come from bounded sets only: transports, event
  * types, client addresses of {@code FrameRouter.ROUTES}, error codes, limit names.
  *
- * <p>Counted on the gateway's event loop; the gauges read atomics, so a scrape from another
- * thread sees current values.
+ * <p>One per gateway node, counted on each of its event loops ({@code GATEWAY_EVENT_LOOPS}): the
+ * gauges read atomics and the counters are Micrometer's, so the figures are the node's totals and
+ * a scrape from another thread sees current values.
  */
 public final class GatewayMetrics {
   /** Gauge: authenticated sockets open on this node, by {@code transport} ({@link #WEBSOCKET}, {@link #SOCKJS}). */
