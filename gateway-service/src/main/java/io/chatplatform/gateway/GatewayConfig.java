@@ -57,6 +57,9 @@ import java.util.List;
  *     that opened the session, besides carrying its credential; off for clients whose address
  *     changes between requests (a pool of proxies) ({@code SOCKJS_SESSION_BIND_ADDRESS})
  * @param files the file routes: signed links, the files endpoints' timeouts (see {@link FilesConfig})
+ * @param eventLoops instances of the public server, each on an event loop of its own with its own
+ *     sockets and fan-out index, sharing the port; per-user limits and gauges count over all of them
+ *     ({@code GATEWAY_EVENT_LOOPS}, default the number of cores)
  */
 public record GatewayConfig(
     String httpHost,
@@ -85,7 +88,8 @@ public record GatewayConfig(
     long drainTimeoutMs,
     HttpEdgeConfig edge,
     boolean sockJsSessionBindAddress,
-    FilesConfig files) {
+    FilesConfig files,
+    int eventLoops) {
 
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
@@ -101,7 +105,7 @@ public record GatewayConfig(
         + ", maxSocketsPerUser=" + maxSocketsPerUser + ", rateLimits=" + rateLimits
         + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression
         + ", drainTimeoutMs=" + drainTimeoutMs + ", edge=" + edge + ", sockJsSessionBindAddress=" + sockJsSessionBindAddress
-        + ", files=" + files + "]";
+        + ", files=" + files + ", eventLoops=" + eventLoops + "]";
   }
 
   public static GatewayConfig from(Settings settings) {
@@ -163,7 +167,8 @@ public record GatewayConfig(
         positive(settings, "DRAIN_TIMEOUT_MS", 10_000),
         HttpEdgeConfig.from(settings),
         settings.bool("SOCKJS_SESSION_BIND_ADDRESS", true),
-        FilesConfig.from(settings));
+        FilesConfig.from(settings),
+        positive(settings, "GATEWAY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors()));
   }
 
   private static int positive(Settings settings, String name, int defaultValue) {

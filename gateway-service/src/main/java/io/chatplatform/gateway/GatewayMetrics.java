@@ -17,15 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (docs/operations.md lists them). Tag values come from bounded sets only: transports, event
  * types, client addresses of {@code FrameRouter.ROUTES}, error codes, limit names.
  *
- * <p>Counted on the gateway's event loop; the gauges read atomics, so a scrape from another
- * thread sees current values.
+ * <p>One per gateway node, counted on each of its event loops ({@code GATEWAY_EVENT_LOOPS}): the
+ * gauges read atomics and the counters are Micrometer's, so the figures are the node's totals and
+ * a scrape from another thread sees current values.
  */
 public final class GatewayMetrics {
   /** Gauge: authenticated sockets open on this node, by {@code transport} ({@link #WEBSOCKET}, {@link #SOCKJS}). */
   public static final String SOCKETS_OPEN = "chat.gateway.sockets.open";
   /** Counter: server events handed to client sockets (one per socket), by event {@code type}. */
   public static final String EVENTS_DELIVERED = "chat.gateway.events.delivered";
-  /** Timer: a room event's publication (after the message was stored) to its last local socket write, by {@code type}. */
+  /** Timer: a room event's publication (after the message was stored) to the last write to the sockets of one event loop (a sample per loop), by {@code type}. */
   public static final String FANOUT_LATENCY = "chat.fanout.latency";
   /** Timer: a socket request's frame read to its answer written (the ack of a send), by {@code address} and {@code outcome}. */
   public static final String SOCKET_REQUESTS = "chat.socket.requests";
@@ -91,10 +92,10 @@ public final class GatewayMetrics {
     }
   }
 
-  /** A room event published at {@code publishedAtMs} (the publisher's clock) was written to this node's sockets now. */
+  /** A room event published at {@code publishedAtMs} (the publisher's clock) was written to one event loop's sockets now. */
   public void fannedOut(String type, long publishedAtMs) {
     Meters.latency(registry, FANOUT_LATENCY,
-            "From a room event's publication (chat-service, after the message was stored) to its write to this gateway's last local socket",
+            "From a room event's publication (chat-service, after the message was stored) to its write to the last socket of one gateway event loop",
             "type", eventType(type))
         // Another node's clock may be ahead: a negative span is recorded as 0.
         .record(Math.max(0, System.currentTimeMillis() - publishedAtMs), TimeUnit.MILLISECONDS);

@@ -45,7 +45,9 @@ class SocketLifetimeTest {
   @Test
   @DisplayName("when clients close their sockets the gateway forgets them and drops the room subscriptions")
   void forgetsClosedSockets() throws Exception {
-    try (PlatformFixture fx = new PlatformFixture(dataDir)) {
+    // One event loop: its two sockets then share one room subscription (with several loops each
+    // loop has its own, one per room however many of its sockets: GatewayEventLoopsTest).
+    try (PlatformFixture fx = new PlatformFixture(dataDir, Map.of("GATEWAY_EVENT_LOOPS", "1"))) {
       Api.User user = fx.newUser("gone");
       fx.api.createRoom(user, "Left behind");
       // Ready sockets (a sync round trip each): a socket counts as open while its room

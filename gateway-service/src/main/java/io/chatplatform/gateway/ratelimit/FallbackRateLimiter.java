@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * limits degrade to per node instead of refusing every request of the platform. A Redis decision
  * that fails or takes longer than {@code timeoutMs} is taken from memory instead, and for the
  * next {@code retryMs} every decision is, without asking Redis; then Redis is tried again. Each
- * decision taken from memory counts in {@code chat.ratelimit.fallback}. Used from the gateway's
- * event loop only.
+ * decision taken from memory counts in {@code chat.ratelimit.fallback}. One instance serves every
+ * event loop of the node; two loops that find Redis down at once both log and set the same retry
+ * time, which is harmless.
  */
 public final class FallbackRateLimiter implements RateLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(FallbackRateLimiter.class);
@@ -27,7 +28,7 @@ public final class FallbackRateLimiter implements RateLimiter {
   private final LongSupplier clock;
   private final Counter fallbacks;
   /** Until when (epoch ms) decisions skip Redis; 0 while Redis answers. */
-  private long redisDownUntil;
+  private volatile long redisDownUntil;
 
   public FallbackRateLimiter(
       RateLimiter redis, MemoryRateLimiter memory, long timeoutMs, long retryMs, LongSupplier clock, MeterRegistry metrics) {

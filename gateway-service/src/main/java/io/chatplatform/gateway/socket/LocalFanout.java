@@ -23,15 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This gateway node's index of local sockets by room and by user, and its subscriptions.
+ * One gateway event loop's index of its sockets by room and by user, and its subscriptions (a
+ * node runs one per loop, {@code GATEWAY_EVENT_LOOPS}).
  *
- * <p>The node subscribes once per room that has at least one local member socket (the
+ * <p>The loop subscribes once per room that has at least one of its sockets as member (the
  * subscription is reference-counted by the sockets), so a room message crosses the cluster once
- * per interested node whatever the number of members. Each event arrives encoded; it is wrapped
+ * per interested node (Vert.x sends a publication once to each node) and is handed to each
+ * interested loop there, whatever the number of members. Each event arrives encoded; it is wrapped
  * into a bridge frame per recipient inbox without being parsed or re-encoded, and escaped for
- * SockJS's websocket transport at most once ({@link FanoutEvent}).
+ * SockJS's websocket transport at most once per loop ({@link FanoutEvent}).
  *
- * <p>Runs on the gateway verticle's event loop only.
+ * <p>Runs on its loop only.
  */
 public final class LocalFanout {
   private static final Logger LOG = LoggerFactory.getLogger(LocalFanout.class);

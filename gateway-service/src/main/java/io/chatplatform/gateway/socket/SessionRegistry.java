@@ -48,15 +48,17 @@ final class SessionRegistry {
   private final GatewayMetrics metrics;
   /** Every session, started or being set up, with its expiry timer ({@link #NO_TIMER} until it starts). */
   private final Map<ClientSession, Long> sessions = new HashMap<>();
-  /** userId → how many of {@link #sessions} are theirs; absent at zero. */
-  private final Map<String, Integer> sessionsPerUser = new HashMap<>();
+  /** The sockets per user on the whole node, every event loop's counted. */
+  private final NodeSockets node;
   /** Set by {@link #drain}: new channels are turned away, and the last session to end completes {@link #allEnded}. */
   private boolean draining;
   private final Promise<Void> allEnded = Promise.promise();
   private long idleSweep = NO_TIMER;
 
-  SessionRegistry(Vertx vertx, GatewayConfig config, ServiceClient services, LocalFanout fanout, GatewayMetrics metrics) {
+  SessionRegistry(
+      Vertx vertx, GatewayConfig config, ServiceClient services, LocalFanout fanout, GatewayMetrics metrics, NodeSockets node) {
     this.vertx = vertx;
+    this.node = node;
     this.metrics = metrics;
     this.config = config;
     this.services = services;
@@ -153,20 +155,19 @@ final class SessionRegistry {
      * Gives the authenticated {@code caller} a session and indexes it under the user's rooms;
      * completes when every room subscription is active. Nothing is done when the client has gone.
      * Fails with {@link CloseCodes#tooManySockets} when the user already holds
-     * {@code MAX_SOCKETS_PER_USER} sockets here, those being set up included: the newest is
+     * {@code MAX_SOCKETS_PER_USER} sockets on this node (on any of its event loops), those being set up included: the newest is
      * refused, before it costs a look-up, and the sockets already open are left alone.
      */
     Future<Void> open(Caller caller, String device) {
       if (channelClosed) {
         return Future.succeededFuture();
       }
-      if (sessionsPerUser.getOrDefault(caller.userId(), 0) >= config.maxSocketsPerUser()) {
+      if (!node.tryOpen(caller.userId())) {
         return Future.failedFuture(CloseCodes.tooManySockets(config.maxSocketsPerUser()));
       }
       session = new ClientSession(channel, caller, device, config.rateLimits(), config.socketWriteQueueMaxBytes());
       sessions.put(session, NO_TIMER);
       metrics.socketOpened(session.transport());
-      sessionsPerUser.merge(caller.userId(), 1, Integer::sum);
       fanout.track(session);
       return roomIdsOf(caller).compose(rooms -> fanout.join(session, rooms));
     }
@@ -272,7 +273,7 @@ final class SessionRegistry {
     if (expiry == null) {
       return;
     }
-    sessionsPerUser.computeIfPresent(session.userId(), (userId, count) -> count == 1 ? null : count - 1);
+    node.closed(session.userId());
     metrics.socketClosed(session.transport());
     session.markClosed();
     if (expiry != NO_TIMER) {

@@ -8,8 +8,8 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * event-loop turn as the session was created ({@link #bind}), and dropped when the session closes:
  * there are never more bindings than sessions. A request for an id without a binding is let
  * through unless it sends: vertx-web then opens a new session (bound at once), or answers for a
- * closed one, which has nothing left to give. Runs on the gateway's event loop only.
+ * closed one, which has nothing left to give. Thread safe: one instance serves every event loop of
+ * the node ({@link NodeSockets}), as a session's requests may arrive on any of them.
  */
 final class SockJsSessionBindings {
   private final String prefix;
@@ -38,7 +39,7 @@ final class SockJsSessionBindings {
   private final boolean bindAddress;
   /** A session's address is its client's: behind a proxy, the forwarded one (its proxies may differ). */
   private final ClientAddresses clientAddresses;
-  private final Map<String, Binding> bindings = new HashMap<>();
+  private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
 
   SockJsSessionBindings(String prefix, boolean bindAddress, ClientAddresses clientAddresses) {
     this.prefix = prefix;

@@ -45,18 +45,21 @@ public final class SocketEndpoints {
   private final SocketAuthenticator authenticator;
   private final SessionRegistry sessions;
   private final FrameRouter frames;
+  private final NodeSockets node;
   /** Where the socket is mounted ({@link #mount}). */
   private String prefix;
   /** Set by {@link #mount}: each session of SockJS's HTTP transports bound to what opened it. */
   private SockJsSessionBindings bindings;
 
   public SocketEndpoints(
-      Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout, Guards guards, GatewayMetrics metrics) {
+      Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout, Guards guards, GatewayMetrics metrics,
+      NodeSockets node) {
     this.vertx = vertx;
+    this.node = node;
     this.config = config;
     this.origins = guards.origins();
     this.authenticator = new SocketAuthenticator(tokens, guards.disabledAccounts());
-    this.sessions = new SessionRegistry(vertx, config, services, fanout, metrics);
+    this.sessions = new SessionRegistry(vertx, config, services, fanout, metrics, node);
     this.frames = new FrameRouter(config, services, guards.limiter(), guards.schemas(), sessions, authenticator, metrics);
   }
 
@@ -80,7 +83,7 @@ public final class SocketEndpoints {
    */
   public void mount(Router router, String prefix) {
     this.prefix = prefix;
-    this.bindings = new SockJsSessionBindings(prefix, config.sockJsSessionBindAddress(), config.edge().clientAddresses());
+    this.bindings = node.sockJsBindings(prefix);
     sessions.start();
     router.route(prefix + "/*").handler(this::refuseIframePage);
     router.route(prefix + "/*").failureHandler(ctx -> {
@@ -105,17 +108,12 @@ public final class SocketEndpoints {
     router.route(prefix + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(this::acceptSockJs));
   }
 
-  /** Sessions of SockJS's HTTP transports bound to what opened them: never more than those open. */
-  public int sockJsSessionBindings() {
-    return bindings == null ? 0 : bindings.size();
-  }
-
-  /** Sockets open on this node. */
+  /** Sockets open on this event loop of the node. */
   public int openSessions() {
     return sessions.size();
   }
 
-  /** Closes every socket of the user on this node (their account was disabled). */
+  /** Closes every socket of the user on this event loop (their account was disabled; every loop hears it). */
   public void closeSessionsOf(String userId) {
     sessions.closeSessionsOf(userId);
   }

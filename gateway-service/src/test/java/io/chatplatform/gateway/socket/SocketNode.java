@@ -74,7 +74,7 @@ final class SocketNode implements AutoCloseable {
       Future<Void> held = subscriptionsHeld;
       return held == null ? active : active.compose(x -> held);
     }, metrics);
-    sessions = new SessionRegistry(vertx, config, services, fanout, metrics);
+    sessions = new SessionRegistry(vertx, config, services, fanout, metrics, new NodeSockets(config));
     tokens = new Tokens(vertx, config);
     frames = new FrameRouter(config, services, new MemoryRateLimiter(1_000, System::currentTimeMillis), new RequestSchemas(), sessions,
         new SocketAuthenticator(tokens, new DisabledAccounts(vertx, services)), metrics);
