@@ -24,12 +24,17 @@ import java.util.regex.Pattern;
  * unknown session is, before vertx-web sees it: it sends nothing, takes no frame, and does not
  * detach the session's own request.
  *
- * <p>A binding is made when vertx-web hands a new session to the socket handler, in the same
- * event-loop turn as the session was created ({@link #bind}), and dropped when the session closes:
- * there are never more bindings than sessions. A request for an id without a binding is let
- * through unless it sends: vertx-web then opens a new session (bound at once), or answers for a
- * closed one, which has nothing left to give. Thread safe: one instance serves every event loop of
- * the node ({@link NodeSockets}), as a session's requests may arrive on any of them.
+ * <p>A request for an id without a binding is let through unless it sends, and claims the id for
+ * its credential and address first ({@link #admit}): vertx-web then opens a new session, or answers
+ * for a closed one, which has nothing left to give. The claim is made before vertx-web runs because
+ * vertx-web answers a new session's open frame before it hands the session to the socket handler:
+ * with several event loops ({@code GATEWAY_EVENT_LOOPS}) the client's next request, on another
+ * connection, may reach another loop in between, and must find the binding there (a send found
+ * none and was refused 404 on a clean clone). The socket handler confirms the claim ({@link #bind});
+ * a claim no session confirmed is dropped when its request ends, and a binding when its session
+ * closes: there are never more bindings than sessions and requests opening one. Thread safe: one
+ * instance serves every event loop of the node ({@link NodeSockets}), as a session's requests may
+ * arrive on any of them.
  */
 final class SockJsSessionBindings {
   private final String prefix;
@@ -56,6 +61,8 @@ final class SockJsSessionBindings {
   static final class Binding {
     private final byte[] credentialDigest;
     private final String address;
+    /** Set once vertx-web made a session of the claim ({@link #bind}); read on other loops. */
+    private volatile boolean confirmed;
 
     Binding(String credential, String address) {
       this.credentialDigest = sha256(credential == null ? "" : credential);
@@ -86,12 +93,47 @@ final class SockJsSessionBindings {
       ctx.next();
       return;
     }
-    Binding bound = bindings.get(path.group(2));
-    boolean admitted = bound == null ? !path.group(3).endsWith("_send") : bound.provenBy(of(ctx.request()), bindAddress);
-    if (admitted) {
-      ctx.next();
-    } else {
+    String id = path.group(2);
+    Binding request = of(ctx.request());
+    Admission admission = admit(id, path.group(3).endsWith("_send"), request);
+    if (admission == Admission.REFUSED) {
       ctx.response().setStatusCode(404).end();
+      return;
+    }
+    if (admission == Admission.CLAIMED) {
+      // In the next turn of this loop: vertx-web may end a polling request (its open frame) in the
+      // very turn in which it then hands the new session to the socket handler, which confirms.
+      ctx.addEndHandler(ended -> ctx.vertx().runOnContext(v -> dropUnconfirmed(id, request)));
+    }
+    ctx.next();
+  }
+
+  /** What {@link #admit} decided of a request of a session. */
+  enum Admission {
+    /** Proven by the session's binding: on to vertx-web. */
+    PROVEN,
+    /** The id had no binding; this request now holds it (until a session confirms it or the request ends). */
+    CLAIMED,
+    /** Answered 404 without vertx-web seeing it. */
+    REFUSED
+  }
+
+  /**
+   * A request of session {@code id} presenting {@code request}: proven by the id's binding, or
+   * claiming the id when it has none (a send never claims: it would reach no session), else refused.
+   */
+  Admission admit(String id, boolean send, Binding request) {
+    Binding bound = send ? bindings.get(id) : bindings.putIfAbsent(id, request);
+    if (bound == null) {
+      return send ? Admission.REFUSED : Admission.CLAIMED;
+    }
+    return bound.provenBy(request, bindAddress) ? Admission.PROVEN : Admission.REFUSED;
+  }
+
+  /** The claim of a request that ended: kept if a session was made of it, dropped otherwise. */
+  void dropUnconfirmed(String id, Binding claim) {
+    if (!claim.confirmed) {
+      bindings.remove(id, claim);
     }
   }
 
@@ -106,13 +148,22 @@ final class SockJsSessionBindings {
       return false;
     }
     String id = path.group(2);
-    Binding binding = of(socket.routingContext().request());
-    bindings.put(id, binding);
+    Binding binding = confirm(id, of(socket.routingContext().request()));
     // The end handler, which nothing else of a SockJS socket uses, runs when the session closes
     // (closed by the server, timed out, or its client gone). Only this binding is removed: a new
     // session of the same id may have been bound since.
     socket.endHandler(v -> bindings.remove(id, binding));
     return true;
+  }
+
+  /**
+   * The binding of a session vertx-web just made for {@code opener}: the claim its request made
+   * (the guard runs right before vertx-web), confirmed; a binding of its own if there is none.
+   */
+  Binding confirm(String id, Binding opener) {
+    Binding binding = bindings.compute(id, (key, claimed) -> claimed != null && claimed.provenBy(opener, bindAddress) ? claimed : opener);
+    binding.confirmed = true;
+    return binding;
   }
 
   /** Sessions bound now. */

@@ -2,6 +2,7 @@ package io.chatplatform.gateway.socket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatplatform.gateway.socket.SockJsSessionBindings.Admission;
 import io.chatplatform.gateway.socket.SockJsSessionBindings.Binding;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,37 @@ class SockJsSessionBindingsTest {
     Binding anonymous = new Binding(null, "203.0.113.7");
     assertThat(anonymous.provenBy(new Binding(null, "203.0.113.7"), true)).isTrue();
     assertThat(anonymous.provenBy(new Binding(TOKEN, "203.0.113.7"), true)).isFalse();
+  }
+
+  @Test
+  @DisplayName("a request opening a session claims its id before vertx-web runs: the opener's send is proven at once (on any loop), a stranger's is not, and a send never claims")
+  void claimBeforeOpen() {
+    SockJsSessionBindings bindings = new SockJsSessionBindings("/eventbus", true, null);
+    Binding stranger = new Binding("access_token:eyJhbGciOiJIUzI1NiJ9.mallory.signature", "203.0.113.7");
+    assertThat(bindings.admit("s1", true, opened)).as("a send to an id nobody holds").isEqualTo(Admission.REFUSED);
+    assertThat(bindings.size()).as("a refused send claims nothing").isZero();
+    assertThat(bindings.admit("s1", false, opened)).as("the opening poll").isEqualTo(Admission.CLAIMED);
+    // vertx-web has answered the open frame but not yet handed the session over (bind): the
+    // opener's next request, on another connection and maybe another loop, already finds the claim.
+    assertThat(bindings.admit("s1", true, new Binding(TOKEN, "203.0.113.7"))).as("the opener's send").isEqualTo(Admission.PROVEN);
+    assertThat(bindings.admit("s1", true, stranger)).as("a stranger's send").isEqualTo(Admission.REFUSED);
+    assertThat(bindings.admit("s1", false, stranger)).as("a stranger's poll").isEqualTo(Admission.REFUSED);
+  }
+
+  @Test
+  @DisplayName("a claim a session confirmed stays when its request ends; one no session confirmed is dropped")
+  void claimsConfirmedOrDropped() {
+    SockJsSessionBindings bindings = new SockJsSessionBindings("/eventbus", true, null);
+    Binding claim = new Binding(TOKEN, "203.0.113.7");
+    assertThat(bindings.admit("kept", false, claim)).isEqualTo(Admission.CLAIMED);
+    assertThat(bindings.confirm("kept", new Binding(TOKEN, "203.0.113.7"))).as("the claim itself is the session's binding").isSameAs(claim);
+    bindings.dropUnconfirmed("kept", claim);
+    Binding unused = new Binding(TOKEN, "203.0.113.7");
+    assertThat(bindings.admit("dropped", false, unused)).isEqualTo(Admission.CLAIMED);
+    bindings.dropUnconfirmed("dropped", unused);
+    assertThat(bindings.size()).as("bindings left: the confirmed one").isEqualTo(1);
+    assertThat(bindings.admit("kept", true, new Binding(TOKEN, "203.0.113.7"))).isEqualTo(Admission.PROVEN);
+    assertThat(bindings.admit("dropped", true, new Binding(TOKEN, "203.0.113.7"))).isEqualTo(Admission.REFUSED);
   }
 
   @Test
