@@ -493,7 +493,8 @@ public final class BenchReport {
     JsonObject f = json.getJsonObject("figures");
     JsonObject p = json.getJsonObject("parameters");
     md.append("A connection counts from the connect until the answer to its first `chat.sync` (socket open, token checked, inbox "
-        + "registered: the client can chat). Users are created beforehand, not timed.\n\n");
+        + "registered: the client can chat). Users are created beforehand, not timed. Where the server's time goes per "
+        + "connection, and what changed it: [Connect storm: where the time goes](#connect-storm-where-the-time-goes).\n\n");
     md.append(STORM_COLUMNS);
     stormRow(md, "", p, f);
     md.append('\n');
