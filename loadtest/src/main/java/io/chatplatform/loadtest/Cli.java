@@ -79,6 +79,9 @@ public final class Cli {
     option("connections", "1000", "sockets to open", SOCKETS);
     option("transport", "websocket", "how sockets connect: websocket (the raw /eventbus/websocket) or sockjs (SockJS's websocket "
         + "transport /eventbus/<server>/<session>/websocket, as browsers; the platform only, not the baseline relay)", SOCKET_USERS);
+    option("passes", "1", "storms run one after the other against the same server, every socket closed in between: the "
+        + "first meets the server as it is (fresh after a start), the later ones a warm server; each pass is reported",
+        EnumSet.of(Scenario.CONNECT_STORM));
     option("concurrency", "100", "socket connects in flight at once", CLIENT);
     option("setup-concurrency", "32", "REST requests in flight at once while creating users and rooms", CLIENT);
     option("room-size", "10", "members per room; each user is in two rooms", EnumSet.of(Scenario.IDLE));
@@ -213,7 +216,8 @@ public final class Cli {
         v.positiveInt("file-size"),
         v.positiveInt("files"),
         v.nonNegativeInt("sequential-files"),
-        v.transport("transport"));
+        v.transport("transport"),
+        v.positiveInt("passes"));
     if (options.reconnectCapMs() < options.reconnectBaseMs()) {
       throw new UsageException("--reconnect-cap-ms must not be below --reconnect-base-ms");
     }
@@ -235,7 +239,7 @@ public final class Cli {
         usage: java -jar loadtest/target/chat-loadtest.jar <scenario> [options]
           fanout         --rooms R --members M --rate <msgs/s per member> --duration <s> [--warmup <s>] [--steps a,b,c]
           direct         --pairs N --rate <msgs/s per user> --duration <s> [--steps a,b,c]
-          connect-storm  --connections N [--concurrency C]
+          connect-storm  --connections N [--concurrency C] [--passes P]
           idle           --connections N [--room-size S] [--processes K] [--server-pid PID]
           push-offline   --rooms R --members M --room-rate <msgs/s per room> --push-port P   (offline members, pushes to a stand-in)
           push-online    --rooms R --room-sizes 100,10 --room-rate <msgs/s per room> --push-port P   (everyone online, acknowledging)

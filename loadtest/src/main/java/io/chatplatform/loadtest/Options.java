@@ -51,7 +51,8 @@ public record Options(
     int fileSize,
     int filesPerUploader,
     int sequentialFiles,
-    SocketTransport transport) {
+    SocketTransport transport,
+    int passes) {
 
   /** Whether the run is a series of steps (one run per rate, drawn as a chart). */
   boolean isStepSeries() {
@@ -87,7 +88,7 @@ public record Options(
     switch (scenario) {
       case FANOUT -> json.put("rooms", rooms).put("members", members);
       case DIRECT -> json.put("pairs", pairs);
-      case CONNECT_STORM -> json.put("connections", connections);
+      case CONNECT_STORM -> json.put("connections", connections).put("passes", passes);
       case IDLE -> json.put("connections", connections).put("roomSize", roomSize).put("holdSeconds", holdSeconds)
           .put("heapSamples", heapSamples).put("heapIntervalSeconds", heapIntervalSeconds).put("processes", processes);
       case FILES -> json.put("uploaders", uploaders).put("fileSize", fileSize).put("filesPerUploader", filesPerUploader)

@@ -88,6 +88,10 @@ class CliTest {
     Options storm = Cli.parse("connect-storm", "--connections", "5000", "--concurrency", "250");
     assertThat(storm.connections()).isEqualTo(5000);
     assertThat(storm.concurrency()).isEqualTo(250);
+    assertThat(storm.passes()).as("one pass unless asked").isEqualTo(1);
+    assertThat(Cli.parse("connect-storm", "--passes", "2").toJson().getInteger("passes")).isEqualTo(2);
+    assertThatThrownBy(() -> Cli.parse("connect-storm", "--passes", "0")).hasMessageContaining("--passes must be positive");
+    assertThatThrownBy(() -> Cli.parse("idle", "--passes", "2")).hasMessageContaining("unknown option for idle: --passes");
     Options idle = Cli.parse("idle", "--connections", "9000", "--processes", "2", "--room-size", "20", "--hold", "30");
     assertThat(idle.processes()).isEqualTo(2);
     assertThat(idle.roomSize()).isEqualTo(20);

@@ -95,6 +95,17 @@ class RelaySmokeTest {
     assertThat(storm.figures().getInteger("connected")).isEqualTo(20);
     assertThat(storm.figures().getInteger("failed")).isZero();
     assertThat(storm.figures().getJsonObject("connectLatencyMs").getLong("count")).isEqualTo(20);
+    assertThat(storm.figures().containsKey("passes")).as("one pass: no list of passes").isFalse();
+
+    RunResult twice = LoadGenerator.run(Cli.parse("connect-storm", "--url", url, "--connections", "20", "--concurrency", "5",
+        "--passes", "2"));
+    assertThat(twice.figures().getJsonArray("passes")).hasSize(2).allSatisfy(o -> {
+      JsonObject pass = (JsonObject) o;
+      assertThat(pass.getInteger("connected")).as("the same users connect again in each pass").isEqualTo(20);
+      assertThat(pass.getJsonObject("connectLatencyMs").getLong("count")).isEqualTo(20);
+    });
+    assertThat(twice.figures().getInteger("connected")).isEqualTo(20);
+    assertThat(twice.errors()).isEmpty();
 
     RunResult idle = LoadGenerator.run(Cli.parse("idle", "--url", url, "--connections", "15", "--room-size", "4",
         "--hold", "0", "--heap-samples", "1"));

@@ -347,6 +347,74 @@ class TokensTest {
     }
   }
 
+  /**
+   * Without JWT_EXTERNAL_ISSUER the claims are not read before the JWT check, and a token with the
+   * header this gateway writes is not parsed for its alg: each refusal here must still come from
+   * that check (issuer, algorithm, signature, lifetime), and each has its accepted twin.
+   */
+  @Nested
+  @DisplayName("with the platform's own issuer only")
+  class OwnIssuerOnly {
+    Tokens own(Vertx vertx) {
+      Tokens tokens = new Tokens(vertx, GatewayConfig.from(Settings.of(Map.of("JWT_SECRET", SECRET))));
+      opened.add(tokens);
+      return tokens;
+    }
+
+    final byte[] secret = SECRET.getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    @DisplayName("accepts its own tokens, as issued and as signed elsewhere with JWT_SECRET (another header spelling)")
+    void accepts(Vertx vertx) {
+      Tokens tokens = own(vertx);
+      String issued = tokens.issue(new JsonObject().put("userId", USER).put("username", "alice").put("roles", new JsonArray().add("user")));
+      assertThat(accepted(tokens, issued).roles()).containsExactly("user");
+      assertThat(accepted(tokens, Jwts.hs256(Jwts.own(), secret)).username()).isEqualTo("alice");
+    }
+
+    @Test
+    @DisplayName("refuses another issuer's, or no issuer's, token signed with JWT_SECRET under the gateway's own header")
+    void otherIssuer(Vertx vertx) {
+      Tokens tokens = own(vertx);
+      String header = tokens.issue(new JsonObject().put("userId", USER).put("username", "alice")).split("\\.")[0];
+      JsonObject noIssuer = Jwts.own();
+      noIssuer.remove("iss");
+      for (JsonObject claims : List.of(Jwts.own().put("iss", "https://evil.example.com/"), noIssuer)) {
+        String token = Jwts.hs256(new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(header), StandardCharsets.UTF_8)),
+            claims, secret);
+        assertThat(token).startsWith(header + ".");
+        refused(tokens, token);
+      }
+      assertThat(accepted(tokens, Jwts.hs256(Jwts.own(), secret)).userId()).as("the same with the own issuer").isEqualTo(USER);
+    }
+
+    @Test
+    @DisplayName("refuses claims changed under a valid signature, an expired token, alg none, RS256, a crit header, garbage claims")
+    void refuses(Vertx vertx) {
+      Tokens tokens = own(vertx);
+      String issued = tokens.issue(new JsonObject().put("userId", USER).put("username", "alice"));
+      refused(tokens, Jwts.tamperClaims(issued, Jwts.own().put("sub", "u_00000000000000000000000000000000")));
+      refused(tokens, Jwts.tamperSignature(issued));
+      refused(tokens, Jwts.hs256(Jwts.own().put("iat", Jwts.now() - 7200).put("exp", Jwts.now() - 10), secret));
+      refused(tokens, Jwts.unsigned(Jwts.own()));
+      refused(tokens, Jwts.rs256(Jwts.own(), rsa.getPrivate()));
+      refused(tokens, Jwts.hs256(Jwts.header("HS256").put("crit", new JsonArray().add("exp")), Jwts.own(), secret));
+      refused(tokens, issued.split("\\.")[0] + ".bm90LWpzb24." + issued.split("\\.")[2]);
+      refused(tokens, issued.split("\\.")[0] + "." + issued.split("\\.")[1] + ".not*base64");
+    }
+
+    @Test
+    @DisplayName("refuses a token not valid yet (nbf) or issued in the future (iat), and one whose nbf is not a number")
+    void notYetValid(Vertx vertx) {
+      Tokens tokens = own(vertx);
+      refused(tokens, Jwts.hs256(Jwts.own().put("nbf", Jwts.now() + 300), secret));
+      refused(tokens, Jwts.hs256(Jwts.own().put("iat", Jwts.now() + 300), secret));
+      refused(tokens, Jwts.hs256(Jwts.own().put("nbf", "yesterday"), secret));
+      assertThat(accepted(tokens, Jwts.hs256(Jwts.own().put("nbf", Jwts.now() - 5), secret)).userId())
+          .as("the same with nbf passed").isEqualTo(USER);
+    }
+  }
+
   @Test
   @DisplayName("the platform's own issuer is never taken for the external one (they must differ)")
   void issuersDiffer() {
