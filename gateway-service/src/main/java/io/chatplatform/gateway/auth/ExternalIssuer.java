@@ -8,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.client.WebClient;
@@ -111,9 +110,7 @@ final class ExternalIssuer {
     if (!current.algorithms().contains(algorithm)) {
       return Future.failedFuture("no key of the external issuer is pinned to the token's algorithm");
     }
-    return current
-        .verifier()
-        .authenticate(new TokenCredentials(token))
+    return Tokens.authenticate(current.verifier(), token)
         .transform(
             result ->
                 result.succeeded()

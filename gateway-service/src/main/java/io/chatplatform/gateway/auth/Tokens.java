@@ -10,6 +10,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
@@ -60,13 +63,6 @@ public final class Tokens {
   private final Vertx vertx;
   private final GatewayConfig config;
   private final JWTAuth jwt;
-  /**
-   * The encoded header of every token this gateway issues ({@code {"typ":"JWT","alg":"HS256"}}
-   * as vertx-auth-jwt writes it): a token carrying exactly these characters needs no parse of
-   * its header to know its algorithm, and a connect storm verifies thousands of them a second.
-   */
-  private final String ownHeader;
-  private final OwnTokenCheck own;
   private final ExternalIssuer external;
   private final SecureRandom random = new SecureRandom();
 
@@ -80,8 +76,6 @@ public final class Tokens {
             new JWTAuthOptions()
                 .setJWTOptions(verify)
                 .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(config.jwtSecret())));
-    this.ownHeader = jwt.generateToken(new JsonObject(), new JWTOptions().setAlgorithm(ALGORITHM)).split("\\.", 2)[0];
-    this.own = new OwnTokenCheck(config.jwtSecret(), config.jwtIssuer());
     this.external = config.externalTokens() == null ? null : new ExternalIssuer(vertx, config.externalTokens());
   }
 
@@ -132,38 +126,35 @@ public final class Tokens {
     if (token == null || token.isEmpty()) {
       return Future.failedFuture(ServiceException.unauthorized("an access token is required"));
     }
-    String alg;
-    Object issuer;
-    String[] parts;
+    JsonObject header;
+    JsonObject claims;
     try {
-      parts = token.split("\\.", -1);
+      String[] parts = token.split("\\.", -1);
       if (parts.length != 3 || parts[2].isEmpty()) {
         return refused("not a signed JWT (three parts, the last a signature)");
       }
-      if (parts[0].equals(ownHeader)) {
-        alg = ALGORITHM;
-      } else {
-        JsonObject header = json(parts[0]);
-        if (!(header.getValue("alg") instanceof String named)) {
-          return refused("no alg");
-        }
-        if (header.containsKey("crit")) {
-          return refused("crit header: no JWS extension is supported");
-        }
-        alg = named;
-      }
-      // The claims are read here only to tell the two issuers apart; without an external issuer
-      // every token must be the platform's own, and its check reads and checks iss.
-      issuer = external == null ? config.jwtIssuer() : json(parts[1]).getValue("iss");
+      header = json(parts[0]);
+      claims = json(parts[1]);
     } catch (RuntimeException e) {
       return refused("header or claims are not base64url JSON objects");
     }
+    if (!(header.getValue("alg") instanceof String alg)) {
+      return refused("no alg");
+    }
+    if (header.containsKey("crit")) {
+      return refused("crit header: no JWS extension is supported");
+    }
+    Object issuer = claims.getValue("iss");
     if (config.jwtIssuer().equals(issuer)) {
       if (!ALGORITHM.equals(alg)) {
         return refused("the platform's own tokens are HS256 only");
       }
-      OwnTokenCheck.Result checked = own.check(parts[0], parts[1], parts[2], System.currentTimeMillis() / 1000);
-      return checked.claims() == null ? refused(checked.refusal()) : ownCaller(checked.claims());
+      return authenticate(jwt, token)
+          .transform(
+              result ->
+                  result.succeeded()
+                      ? ownCaller(result.result().attributes().getJsonObject("accessToken", new JsonObject()))
+                      : refused("own token: signature, issuer or lifetime check failed"));
     }
     if (external != null && external.issuer().equals(issuer)) {
       if (!PinnedKeys.ALGORITHMS.contains(alg)) {
@@ -296,5 +287,18 @@ public final class Tokens {
 
   private Future<AsyncMap<String, String>> tickets() {
     return vertx.sharedData().getAsyncMap(TICKETS);
+  }
+
+  /**
+   * vertx-auth-jwt's check of a token, as a future that fails whatever goes wrong: it throws
+   * (instead of failing) on some claims of a token whose signature is right, e.g. a string
+   * {@code nbf} reaches a {@code ClassCastException} in {@code User.expired}.
+   */
+  static Future<User> authenticate(AuthenticationProvider verifier, String token) {
+    try {
+      return verifier.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 }

@@ -20,6 +20,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.Transport;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -142,12 +143,8 @@ public final class SocketEndpoints {
         break;
       }
     }
-    // The first segment, compared without a regex or a copy: this runs for every socket upgrade.
-    int first = 0;
-    while (first < path.length() && path.charAt(first) == '/') {
-      first++;
-    }
-    if (path.regionMatches(true, first, "iframe", 0, "iframe".length())) {
+    String first = path.replaceFirst("^/+", "").split("/", 2)[0].toLowerCase(Locale.ROOT);
+    if (first.startsWith("iframe")) {
       ctx.response().setStatusCode(404).end();
     } else {
       ctx.next();
