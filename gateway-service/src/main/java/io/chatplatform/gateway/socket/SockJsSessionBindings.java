@@ -130,6 +130,11 @@ final class SockJsSessionBindings {
     return bound.provenBy(request, bindAddress) ? Admission.PROVEN : Admission.REFUSED;
   }
 
+  /** A session's close: its own binding goes, none that a later session of the id holds; true when it went. */
+  boolean unbind(String id, Binding binding) {
+    return bindings.remove(id, binding);
+  }
+
   /** The claim of a request that ended: kept if a session was made of it, dropped otherwise. */
   void dropUnconfirmed(String id, Binding claim) {
     if (!claim.confirmed) {
@@ -152,16 +157,19 @@ final class SockJsSessionBindings {
     // The end handler, which nothing else of a SockJS socket uses, runs when the session closes
     // (closed by the server, timed out, or its client gone). Only this binding is removed: a new
     // session of the same id may have been bound since.
-    socket.endHandler(v -> bindings.remove(id, binding));
+    socket.endHandler(v -> unbind(id, binding));
     return true;
   }
 
   /**
    * The binding of a session vertx-web just made for {@code opener}: the claim its request made
-   * (the guard runs right before vertx-web), confirmed; a binding of its own if there is none.
+   * (the guard runs right before vertx-web), confirmed; a binding of its own otherwise, also when
+   * the id's binding is an earlier session's whose close has not run yet: each session must have
+   * its own, or that close would remove the new session's.
    */
   Binding confirm(String id, Binding opener) {
-    Binding binding = bindings.compute(id, (key, claimed) -> claimed != null && claimed.provenBy(opener, bindAddress) ? claimed : opener);
+    Binding binding = bindings.compute(id,
+        (key, claimed) -> claimed != null && !claimed.confirmed && claimed.provenBy(opener, bindAddress) ? claimed : opener);
     binding.confirmed = true;
     return binding;
   }

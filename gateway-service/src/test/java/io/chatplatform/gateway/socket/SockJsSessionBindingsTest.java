@@ -69,6 +69,21 @@ class SockJsSessionBindingsTest {
   }
 
   @Test
+  @DisplayName("a new session of an id whose earlier session's close has not run yet gets a binding of its own, which that close leaves alone")
+  void newSessionOfTheSameId() {
+    SockJsSessionBindings bindings = new SockJsSessionBindings("/eventbus", true, null);
+    Binding first = new Binding(TOKEN, "203.0.113.7");
+    assertThat(bindings.admit("s", false, first)).isEqualTo(Admission.CLAIMED);
+    assertThat(bindings.confirm("s", first)).isSameAs(first);
+    // vertx-web dropped the first session; a poll of the same id, proven by its binding, makes a new one.
+    Binding second = new Binding(TOKEN, "203.0.113.7");
+    assertThat(bindings.admit("s", false, second)).isEqualTo(Admission.PROVEN);
+    assertThat(bindings.confirm("s", second)).as("the new session's binding").isSameAs(second);
+    assertThat(bindings.unbind("s", first)).as("the first session's close").isFalse();
+    assertThat(bindings.admit("s", true, new Binding(TOKEN, "203.0.113.7"))).as("the owner's send to the new session").isEqualTo(Admission.PROVEN);
+  }
+
+  @Test
   @DisplayName("a session's path is logged without its id, and any other path under the socket as the prefix alone")
   void pathForLog() {
     SockJsSessionBindings bindings = new SockJsSessionBindings("/eventbus", true, null);
