@@ -170,12 +170,12 @@ class FcmProviderTest {
               default -> FcmStandIn.OK;
             });
 
-    assertThat(Await.result(fcm.send(device("unregistered"), idOnly()))).isEqualTo(new PushOutcome.InvalidDevice("fcm 404 UNREGISTERED"));
-    assertThat(Await.result(fcm.send(device("malformed"), idOnly())))
+    assertThat(Await.result(fcm.send(device("unregistered"), idOnly()))).as(arrived()).isEqualTo(new PushOutcome.InvalidDevice("fcm 404 UNREGISTERED"));
+    assertThat(Await.result(fcm.send(device("malformed"), idOnly()))).as(arrived())
         .isEqualTo(new PushOutcome.InvalidDevice("fcm 400 INVALID_ARGUMENT message.token"));
-    assertThat(Await.result(fcm.send(device("throttled"), idOnly()))).isEqualTo(new PushOutcome.Retry(30_000, "fcm 429"));
-    assertThat(Await.result(fcm.send(device("unavailable"), idOnly()))).isEqualTo(new PushOutcome.Retry(-1, "fcm 503"));
-    assertThat(Await.result(fcm.send(device("bad-ttl"), idOnly()))).isEqualTo(new PushOutcome.Failed("fcm 400 INVALID_ARGUMENT"));
+    assertThat(Await.result(fcm.send(device("throttled"), idOnly()))).as(arrived()).isEqualTo(new PushOutcome.Retry(30_000, "fcm 429"));
+    assertThat(Await.result(fcm.send(device("unavailable"), idOnly()))).as(arrived()).isEqualTo(new PushOutcome.Retry(-1, "fcm 503"));
+    assertThat(Await.result(fcm.send(device("bad-ttl"), idOnly()))).as(arrived()).isEqualTo(new PushOutcome.Failed("fcm 400 INVALID_ARGUMENT"));
 
     assertThat(metrics.counter(PushMetrics.SENT_METRIC, "provider", "fcm", "result", "invalid_device").count()).isEqualTo(2);
     assertThat(metrics.counter(PushMetrics.SENT_METRIC, "provider", "fcm", "result", "retry").count()).isEqualTo(2);
@@ -192,6 +192,11 @@ class FcmProviderTest {
     System.out.println("unreachable: " + outcome);
     assertThat(outcome).isInstanceOf(PushOutcome.Retry.class);
     assertThat(((PushOutcome.Retry) outcome).retryAfterMs()).isEqualTo(-1);
+  }
+
+  /** For a failure's message: what reached the stand-in, so a timeout says whether its request arrived. */
+  private java.util.function.Supplier<String> arrived() {
+    return () -> "requests that reached the stand-in: " + standIn.arrivals;
   }
 
   private FcmProvider provider(Path keyFile, Map<String, String> overrides, Clock clock) {

@@ -34,6 +34,8 @@ public final class FcmStandIn {
   public static final Answer OK = new Answer(200, null, new JsonObject().put("name", "projects/p/messages/1"));
 
   public final AtomicInteger tokenRequests = new AtomicInteger();
+  /** Every request as it arrived (method and path), in order. */
+  public final List<String> arrivals = new CopyOnWriteArrayList<>();
   public final List<String> assertionErrors = new CopyOnWriteArrayList<>();
   public final List<JsonObject> sends = new CopyOnWriteArrayList<>();
   public final List<String> bearers = new CopyOnWriteArrayList<>();
@@ -51,6 +53,12 @@ public final class FcmStandIn {
     this.projectId = projectId;
     this.expiresInSeconds = expiresInSeconds;
     Router router = Router.router(vertx);
+    // Counted on arrival, before the body is read: a send that times out then says whether its
+    // request reached the stand-in at all (FcmProviderTest#fcmsAnswersBecomeOutcomes once did).
+    router.route().handler(ctx -> {
+      arrivals.add(ctx.request().method() + " " + ctx.request().path());
+      ctx.next();
+    });
     router.route().handler(BodyHandler.create());
     router.post("/token").handler(ctx -> token(ctx.request(), ctx.body().asString()));
     router.post("/v1/projects/:project/messages:send").handler(ctx -> send(ctx.request(), ctx.pathParam("project"), ctx.body().asJsonObject()));
