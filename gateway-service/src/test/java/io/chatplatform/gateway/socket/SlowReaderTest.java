@@ -3,12 +3,8 @@ package io.chatplatform.gateway.socket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.contracts.Addresses;
-import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.GatewayServer;
-import io.chatplatform.gateway.auth.Tokens;
-import io.chatplatform.runtime.Settings;
 import io.chatplatform.testsupport.Await;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
@@ -23,7 +19,6 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -60,16 +55,7 @@ class SlowReaderTest {
   @BeforeEach
   void start() {
     server = new GatewayServer(Map.of("SOCKET_WRITE_QUEUE_MAX_BYTES", String.valueOf(WRITE_BOUND)));
-    SocketNode.serve(server.vertx, Addresses.Chat.ROOM_IDS_OF_USER,
-        r -> Future.succeededFuture(new JsonObject().put("roomIds", new JsonArray().add(ROOM))), new LinkedBlockingQueue<>());
-    for (String address : List.of(Addresses.Presence.CONNECT, Addresses.Presence.DISCONNECT)) {
-      SocketNode.serve(server.vertx, address, r -> Future.succeededFuture(new JsonObject()), new LinkedBlockingQueue<>());
-    }
-    SocketNode.serve(server.vertx, Addresses.Presence.HEARTBEAT,
-        r -> Future.succeededFuture(new JsonObject().put("known", true)), new LinkedBlockingQueue<>());
-    GatewayConfig config = GatewayConfig.from(Settings.of(Map.of("JWT_SECRET", "gateway-test-secret-gateway-test-secret-0123")));
-    token = new Tokens(server.vertx, config)
-        .issue(new JsonObject().put("userId", USER).put("username", "slow").put("roles", new JsonArray()));
+    token = SocketNode.serveOneRoom(server.vertx, ROOM, USER, "slow");
   }
 
   @AfterEach

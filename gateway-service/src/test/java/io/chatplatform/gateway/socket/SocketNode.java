@@ -108,6 +108,22 @@ final class SocketNode implements AutoCloseable {
   }
 
   /**
+   * The services a whole gateway ({@code GatewayServer}) asks while its sockets open and close,
+   * stood in on {@code vertx}'s event bus: every user is a member of {@code room} alone, presence
+   * accepts every report. Returns an access token of {@code userId} the gateway accepts.
+   */
+  static String serveOneRoom(Vertx vertx, String room, String userId, String username) {
+    serve(vertx, Addresses.Chat.ROOM_IDS_OF_USER,
+        r -> Future.succeededFuture(new JsonObject().put("roomIds", new JsonArray().add(room))), new LinkedBlockingQueue<>());
+    for (String address : List.of(Addresses.Presence.CONNECT, Addresses.Presence.DISCONNECT)) {
+      serve(vertx, address, r -> Future.succeededFuture(new JsonObject()), new LinkedBlockingQueue<>());
+    }
+    serve(vertx, Addresses.Presence.HEARTBEAT, r -> Future.succeededFuture(new JsonObject().put("known", true)), new LinkedBlockingQueue<>());
+    GatewayConfig config = GatewayConfig.from(Settings.of(Map.of("JWT_SECRET", "gateway-test-secret-gateway-test-secret-0123")));
+    return new Tokens(vertx, config).issue(new JsonObject().put("userId", userId).put("username", username).put("roles", new JsonArray()));
+  }
+
+  /**
    * A stand-in service at {@code address} on {@code vertx}'s event bus: adds each request (in its
    * JSON form) to {@code received} and replies with {@code answer}'s result, typed as the endpoint's reply.
    */
