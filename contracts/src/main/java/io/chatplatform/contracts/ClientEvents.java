@@ -1,5 +1,6 @@
 package io.chatplatform.contracts;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
@@ -32,6 +33,18 @@ public final class ClientEvents {
   /** {@code {"type":"message","message":…}}: a new message of one of the user's rooms. */
   public static JsonObject message(JsonObject message) {
     return new JsonObject().put(TYPE, MESSAGE).put(MESSAGE, message);
+  }
+
+  private static final Buffer MESSAGE_PREFIX = Buffer.buffer("{\"" + TYPE + "\":\"" + MESSAGE + "\",\"" + MESSAGE + "\":");
+  private static final Buffer MESSAGE_SUFFIX = Buffer.buffer("}");
+
+  /**
+   * {@link #message} around a message's client JSON already encoded: the same bytes as encoding
+   * {@code message(json)}, without parsing or encoding the message again.
+   */
+  public static Buffer message(Buffer messageJson) {
+    return Buffer.buffer(MESSAGE_PREFIX.length() + messageJson.length() + 1)
+        .appendBuffer(MESSAGE_PREFIX).appendBuffer(messageJson).appendBuffer(MESSAGE_SUFFIX);
   }
 
   /** {@code {"type":"message.updated","message":…}}: a message was edited or deleted; the message as it now is. */

@@ -56,6 +56,19 @@ class ContractsTest {
   }
 
   @Test
+  @DisplayName("a sent message: its client JSON encoded once, framed as the message event byte for byte, and across a cluster as the message")
+  void sentMessage() {
+    Message message = new Message("r1", 7, "m7", "u1", "c7", "say \"hi\" \\ \u00e9", List.of(), null, List.of("u2"), 42, null, false);
+    ChatApi.Sent sent = ChatApi.Sent.of(message);
+
+    assertThat(sent.clientJson().toString()).isEqualTo(message.write().encode());
+    assertThat(ClientEvents.message(sent.clientJson())).isEqualTo(ClientEvents.message(message.write()).toBuffer());
+    ChatApi.Sent across = throughTheWire(ChatApi.MESSAGE_SEND.reply(), sent);
+    assertThat(across.message()).isEqualTo(message);
+    assertThat(across.clientJson()).isEqualTo(sent.clientJson());
+  }
+
+  @Test
   @DisplayName("files: messages carry file objects (dimensions only when known), grants cross the cluster whole")
   void files() {
     FileInfo photo = new FileInfo("f_1", "cat.jpg", 48021, "image/jpeg", 1600, 1200);

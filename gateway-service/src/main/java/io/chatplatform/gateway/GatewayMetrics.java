@@ -5,6 +5,7 @@ import io.chatplatform.runtime.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import java.util.Set;
@@ -47,10 +48,22 @@ public final class GatewayMetrics {
       ClientEvents.PRESENCE, ClientEvents.RECONNECT);
 
   private final MeterRegistry registry;
+  private final Meters.Family<Counter> delivered;
+  private final Meters.Family<Timer> fanoutTimes;
+  private final Meters.Family<Timer> socketRequestTimes;
+  private final Meters.Family<Counter> rateLimited;
   private final Map<String, AtomicInteger> socketsOpen = new ConcurrentHashMap<>();
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.delivered = Meters.counters(registry, EVENTS_DELIVERED, "Server events handed to client sockets, one per socket, by event type", "type");
+    this.fanoutTimes = Meters.latencies(registry, FANOUT_LATENCY,
+        "From a room event's publication (chat-service, after the message was stored) to its write to the last socket of one gateway event loop",
+        "type");
+    this.socketRequestTimes = Meters.latencies(registry, SOCKET_REQUESTS,
+        "Socket requests from the frame read to the answer written (chat.send: the ack), by client address and outcome",
+        "address", "outcome");
+    this.rateLimited = Meters.counters(registry, RATE_LIMITED, "Requests refused for a rate limit, by limit", "limit");
     for (String transport : new String[] {WEBSOCKET, SOCKJS}) {
       AtomicInteger open = new AtomicInteger();
       socketsOpen.put(transport, open);
@@ -84,38 +97,25 @@ public final class GatewayMetrics {
   /** {@code count} sockets were handed an event of {@code type} (the event's own type field; unknown ones count as other). */
   public void delivered(String type, int count) {
     if (count > 0) {
-      Counter.builder(EVENTS_DELIVERED)
-          .description("Server events handed to client sockets, one per socket, by event type")
-          .tag("type", eventType(type))
-          .register(registry)
-          .increment(count);
+      delivered.with(eventType(type)).increment(count);
     }
   }
 
   /** A room event published at {@code publishedAtMs} (the publisher's clock) was written to one event loop's sockets now. */
   public void fannedOut(String type, long publishedAtMs) {
-    Meters.latency(registry, FANOUT_LATENCY,
-            "From a room event's publication (chat-service, after the message was stored) to its write to the last socket of one gateway event loop",
-            "type", eventType(type))
+    fanoutTimes.with(eventType(type))
         // Another node's clock may be ahead: a negative span is recorded as 0.
         .record(Math.max(0, System.currentTimeMillis() - publishedAtMs), TimeUnit.MILLISECONDS);
   }
 
   /** A socket request to {@code address} (a client address of the routes) was answered with {@code outcome} after {@code nanos}. */
   public void answered(String address, String outcome, long nanos) {
-    Meters.latency(registry, SOCKET_REQUESTS,
-            "Socket requests from the frame read to the answer written (chat.send: the ack), by client address and outcome",
-            "address", address, "outcome", outcome)
-        .record(nanos, TimeUnit.NANOSECONDS);
+    socketRequestTimes.with(address, outcome).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** A request was refused for the limit named {@code limit}. */
   public void rateLimited(String limit) {
-    Counter.builder(RATE_LIMITED)
-        .description("Requests refused for a rate limit, by limit")
-        .tag("limit", limit)
-        .register(registry)
-        .increment();
+    rateLimited.with(limit).increment();
   }
 
   private static String eventType(String type) {

@@ -3,6 +3,7 @@ package io.chatplatform.runtime;
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ClientEvents;
 import io.chatplatform.contracts.Codecs;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +28,11 @@ public final class EventBusFanout implements Fanout {
   }
 
   @Override
+  public void toRoom(String roomId, String type, Buffer encodedEvent) {
+    eventBus.publish(Addresses.Fanout.room(roomId), encodedEvent, stamped(type));
+  }
+
+  @Override
   public void toRoomExcept(String roomId, JsonObject event, String excludedUserId) {
     eventBus.publish(
         Addresses.Fanout.room(roomId),
@@ -36,9 +42,13 @@ public final class EventBusFanout implements Fanout {
 
   /** When and what: the gateways time the fan-out and count deliveries by type without parsing the event. */
   private static DeliveryOptions stamped(JsonObject event) {
+    return stamped(String.valueOf(event.getValue(ClientEvents.TYPE)));
+  }
+
+  private static DeliveryOptions stamped(String type) {
     return new DeliveryOptions()
         .addHeader(Addresses.Fanout.PUBLISHED_AT_HEADER, Long.toString(System.currentTimeMillis()))
-        .addHeader(Addresses.Fanout.EVENT_TYPE_HEADER, String.valueOf(event.getValue(ClientEvents.TYPE)));
+        .addHeader(Addresses.Fanout.EVENT_TYPE_HEADER, type);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.chatplatform.runtime;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
 
@@ -12,6 +13,9 @@ import java.util.Collection;
 public interface Fanout {
   /** To every member socket of the room. */
   void toRoom(String roomId, JsonObject event);
+
+  /** To every member socket of the room: an event of {@code type} already encoded. */
+  void toRoom(String roomId, String type, Buffer encodedEvent);
 
   /** To every member socket of the room except the sockets of {@code excludedUserId}. */
   void toRoomExcept(String roomId, JsonObject event, String excludedUserId);

@@ -1,12 +1,15 @@
 package io.chatplatform.runtime;
 
 import io.chatplatform.contracts.Codecs;
+import io.chatplatform.contracts.EncodedReply;
 import io.chatplatform.contracts.Endpoint;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.Shape;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
@@ -28,11 +31,19 @@ public final class ServiceClient {
   private final EventBus eventBus;
   private final DeliveryOptions options;
   private final MeterRegistry metrics;
+  private final Meters.Family<Timer> requestTimes;
+  private final Meters.Family<Counter> timeouts;
 
   public ServiceClient(EventBus eventBus, long timeoutMs, MeterRegistry metrics) {
     this.eventBus = Codecs.register(eventBus);
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
     this.metrics = metrics;
+    this.requestTimes = metrics == null ? null
+        : Meters.latencies(metrics, Meters.SERVICE_REQUESTS, "Requests to other services over the event bus, by address and outcome",
+            "address", "outcome");
+    this.timeouts = metrics == null ? null
+        : Meters.counters(metrics, Meters.EVENT_BUS_TIMEOUTS,
+            "Requests to other services that got no answer within their timeout, by address", "address");
   }
 
   public <Q, R> Future<R> request(Endpoint<Q, R> endpoint, Q request) {
@@ -56,16 +67,29 @@ public final class ServiceClient {
   /**
    * Forwards a client's request, as JSON, to {@code endpoint}: read through the endpoint's shape
    * (a field of the wrong type is {@code bad_request} naming it), sent typed, and the reply written
-   * back as the client-facing JSON. The edge's one way to call a service for a client.
+   * back as the client-facing JSON. The REST API's way to call a service for a client.
    */
   public <Q, R> Future<JsonObject> forward(Endpoint<Q, R> endpoint, JsonObject body) {
+    return forwarded(endpoint, body).map(reply -> endpoint.reply().write().apply(reply));
+  }
+
+  /**
+   * {@link #forward}, with the reply as the bytes of its client JSON: a reply that carries them
+   * ({@link EncodedReply}) is not encoded again. The sockets' way to call a service for a client.
+   */
+  public <Q, R> Future<Buffer> forwardEncoded(Endpoint<Q, R> endpoint, JsonObject body) {
+    return forwarded(endpoint, body)
+        .map(reply -> reply instanceof EncodedReply encoded ? encoded.clientJson() : endpoint.reply().write().apply(reply).toBuffer());
+  }
+
+  private <Q, R> Future<R> forwarded(Endpoint<Q, R> endpoint, JsonObject body) {
     Q request;
     try {
       request = endpoint.request().read().apply(body);
     } catch (ServiceException e) {
       return Future.failedFuture(e);
     }
-    return request(endpoint, request).map(reply -> endpoint.reply().write().apply(reply));
+    return request(endpoint, request);
   }
 
   /** The reply as its type: a responder that answered in JSON (a test, an older member) is read. */
@@ -78,18 +102,13 @@ public final class ServiceClient {
 
   private void record(Endpoint<?, ?> endpoint, String outcome, long started) {
     if (metrics != null) {
-      Meters.latency(metrics, Meters.SERVICE_REQUESTS, "Requests to other services over the event bus, by address and outcome",
-              "address", endpoint.address(), "outcome", outcome)
-          .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      requestTimes.with(endpoint.address(), outcome).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       // Created with the address's first request, at 0: the series exists before its first timeout.
       timeouts(endpoint);
     }
   }
 
   private Counter timeouts(Endpoint<?, ?> endpoint) {
-    return Counter.builder(Meters.EVENT_BUS_TIMEOUTS)
-        .description("Requests to other services that got no answer within their timeout, by address")
-        .tag("address", endpoint.address())
-        .register(metrics);
+    return timeouts.with(endpoint.address());
   }
 }

@@ -1,6 +1,7 @@
 package io.chatplatform.runtime;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.ext.mongo.MongoClient;
 import java.lang.reflect.InvocationTargetException;
@@ -21,6 +22,8 @@ public final class TimedMongo {
   private TimedMongo() {}
 
   public static MongoClient wrap(MongoClient mongo, MeterRegistry registry) {
+    Meters.Family<Timer> timers = Meters.latencies(registry, Meters.MONGO_OPERATIONS,
+        "MongoDB operations, by collection, operation and outcome", "collection", "operation", "outcome");
     return (MongoClient) Proxy.newProxyInstance(
         MongoClient.class.getClassLoader(), new Class<?>[] {MongoClient.class}, (proxy, method, args) -> {
           long started = System.nanoTime();
@@ -30,9 +33,7 @@ public final class TimedMongo {
           }
           String collection = collection(method, args);
           String operation = method.getName().replaceFirst("With(Options|Query)$", "");
-          return future.andThen(done -> Meters.latency(registry, Meters.MONGO_OPERATIONS,
-                  "MongoDB operations, by collection, operation and outcome",
-                  "collection", collection, "operation", operation, "outcome", done.succeeded() ? Meters.OK : Meters.ERROR)
+          return future.andThen(done -> timers.with(collection, operation, done.succeeded() ? Meters.OK : Meters.ERROR)
               .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
         });
   }

@@ -1,6 +1,7 @@
 package io.chatplatform.runtime;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -18,11 +19,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TimedRedis implements Redis {
   private final Redis redis;
-  private final MeterRegistry registry;
+  private final Meters.Family<Timer> timers;
 
   public TimedRedis(Redis redis, MeterRegistry registry) {
     this.redis = redis;
-    this.registry = registry;
+    this.timers = Meters.latencies(registry, Meters.REDIS_COMMANDS, "Redis commands, by command and outcome", "command", "outcome");
   }
 
   @Override
@@ -48,8 +49,7 @@ public final class TimedRedis implements Redis {
   }
 
   private <T> Future<T> timed(String command, long started, Future<T> result) {
-    return result.andThen(done -> Meters.latency(registry, Meters.REDIS_COMMANDS, "Redis commands, by command and outcome",
-            "command", command, "outcome", done.succeeded() ? Meters.OK : Meters.ERROR)
+    return result.andThen(done -> timers.with(command, done.succeeded() ? Meters.OK : Meters.ERROR)
         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
   }
 }

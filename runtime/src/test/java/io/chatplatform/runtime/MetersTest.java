@@ -90,6 +90,29 @@ class MetersTest {
     assertThat(timeouts(Addresses.Presence.HEARTBEAT)).isZero();
   }
 
+  @Test
+  @DisplayName("a family registers each series once, under its keys in order, and hands the same meter back for the same values")
+  void families() {
+    Meters.Family<io.micrometer.core.instrument.Timer> timers = Meters.latencies(registry, "test.latency", "a test timer", "address", "outcome");
+    io.micrometer.core.instrument.Timer first = timers.with("svc.a", "ok");
+    first.record(java.time.Duration.ofMillis(3));
+    timers.with("svc.a", "ok").record(java.time.Duration.ofMillis(4));
+    timers.with("svc.a", "error").record(java.time.Duration.ofMillis(5));
+
+    assertThat(timers.with("svc.a", "ok")).isSameAs(first);
+    assertThat(count("test.latency", "address", "svc.a", "outcome", "ok")).isEqualTo(2);
+    assertThat(count("test.latency", "address", "svc.a", "outcome", "error")).isEqualTo(1);
+    assertThat(registry.find("test.latency").timers()).hasSize(2);
+    assertThat(first.getId().getDescription()).isEqualTo("a test timer");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> timers.with("svc.a"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[address, outcome]");
+
+    Meters.Family<io.micrometer.core.instrument.Counter> counters = Meters.counters(registry, "test.count", "a test counter", "limit");
+    counters.with("send").increment(2);
+    counters.with("send").increment();
+    assertThat(registry.get("test.count").tag("limit", "send").counter().count()).isEqualTo(3);
+  }
+
   private long count(String name, String... tags) {
     return registry.get(name).tags(tags).timer().count();
   }

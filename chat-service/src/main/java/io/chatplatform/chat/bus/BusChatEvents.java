@@ -7,6 +7,7 @@ import io.chatplatform.chat.domain.RoomView;
 import io.chatplatform.contracts.Addresses;
 import io.chatplatform.contracts.ClientEvents;
 import io.chatplatform.contracts.chat.ChatApi.AccountDisabled;
+import io.chatplatform.contracts.chat.ChatApi.Sent;
 import io.chatplatform.contracts.history.Message;
 import io.chatplatform.contracts.notification.NotificationApi.NewMessage;
 import io.chatplatform.runtime.Correlation;
@@ -32,9 +33,10 @@ final class BusChatEvents implements ChatEvents {
   }
 
   @Override
-  public void message(Message message) {
+  public void message(Sent sent) {
+    Message message = sent.message();
     metrics.messageAccepted();
-    fanout.toRoom(message.roomId(), ClientEvents.message(message.write()));
+    fanout.toRoom(message.roomId(), ClientEvents.MESSAGE, ClientEvents.message(sent.clientJson()));
     // One notice per message (never per member), sent one way: chat delivery never waits for
     // notification-service, and without one running the notice is simply dropped.
     eventBus.send(Addresses.Notification.MESSAGE,

@@ -1,5 +1,6 @@
 package io.chatplatform.chat.domain;
 
+import io.chatplatform.contracts.chat.ChatApi.Sent;
 import io.chatplatform.contracts.history.Message;
 import java.util.Collection;
 
@@ -8,8 +9,8 @@ import java.util.Collection;
  * implementation decides how (client JSON, fan-out addresses).
  */
 public interface ChatEvents {
-  /** A new message, to the whole room. */
-  void message(Message message);
+  /** A new message, to the whole room: its client JSON as encoded for the sender's reply, not encoded again. */
+  void message(Sent sent);
 
   /** A message was edited or deleted, to the whole room: the message as it now is. */
   void messageUpdated(Message message);

@@ -13,6 +13,7 @@ import io.chatplatform.contracts.history.HistoryApi.Change;
 import io.chatplatform.contracts.history.HistoryApi.Changed;
 import io.chatplatform.contracts.history.HistoryApi.MessageRef;
 import io.chatplatform.contracts.chat.ChatApi.Send;
+import io.chatplatform.contracts.chat.ChatApi.Sent;
 import io.chatplatform.contracts.chat.ChatApi.SyncRequest;
 import io.chatplatform.contracts.history.HistoryApi.Append;
 import io.chatplatform.contracts.history.HistoryApi.Page;
@@ -71,8 +72,11 @@ public final class Messaging {
     this.clock = clock;
   }
 
-  /** Stores the message (once per clientMsgId) and tells the room; answers the stored message. */
-  public Future<Message> send(Send request) {
+  /**
+   * Stores the message (once per clientMsgId) and tells the room; answers the stored message,
+   * encoded once for both: the room's event and the sender's reply carry the same bytes.
+   */
+  public Future<Sent> send(Send request) {
     String caller = request.callerId();
     String clientMsgId = Rules.clientMsgId(request.clientMsgId());
     String text = Rules.text(request.text(), limits.maxTextLength());
@@ -85,8 +89,9 @@ public final class Messaging {
                 request.roomId(), caller, clientMsgId, text, request.attachments(), request.replyTo(), mentions, clock.getAsLong(), quote)))))
         .map(appended -> {
           LOG.debug("message {} in room {} stored as seq {}", appended.message().messageId(), request.roomId(), appended.message().seq());
-          events.message(appended.message());
-          return appended.message();
+          Sent sent = Sent.of(appended.message());
+          events.message(sent);
+          return sent;
         });
   }
 

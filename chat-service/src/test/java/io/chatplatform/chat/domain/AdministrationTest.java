@@ -183,8 +183,8 @@ class AdministrationTest {
   @DisplayName("deleting someone else's message records message.delete with room, seq and the sender; one's own, or a deleted one again, records nothing")
   void othersMessageDeletion() {
     String roomId = groupRoom();
-    long carols = result(chat.messaging.send(new Send(carol, roomId, "c1", "rude", List.of(), null))).seq();
-    long bobs = result(chat.messaging.send(new Send(bob, roomId, "c2", "typo", List.of(), null))).seq();
+    long carols = result(chat.messaging.send(new Send(carol, roomId, "c1", "rude", List.of(), null))).message().seq();
+    long bobs = result(chat.messaging.send(new Send(bob, roomId, "c2", "typo", List.of(), null))).message().seq();
     result(chat.messaging.delete(new Delete(bob, roomId, bobs)));
     assertThat(chat.audit.entries).isEmpty();
 
@@ -199,7 +199,7 @@ class AdministrationTest {
     });
 
     // A plain member may not, and their refused attempt is not an act.
-    long bobsNext = result(chat.messaging.send(new Send(bob, roomId, "c3", "mine", List.of(), null))).seq();
+    long bobsNext = result(chat.messaging.send(new Send(bob, roomId, "c3", "mine", List.of(), null))).message().seq();
     assertThat(code(chat.messaging.delete(new Delete(carol, roomId, bobsNext)))).isEqualTo(ErrorCode.FORBIDDEN);
     assertThat(chat.audit.entries).hasSize(1);
   }

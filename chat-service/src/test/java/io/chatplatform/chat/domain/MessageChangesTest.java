@@ -30,7 +30,7 @@ class MessageChangesTest {
   final String roomId = result(chat.rooms.create(new CreateRoom(alice, "Team", List.of(bob, carol, root)))).room().roomId();
 
   Message sent(String sender, String text) {
-    return result(chat.messaging.send(new Send(sender, roomId, "c" + System.nanoTime(), text, List.of(), null)));
+    return result(chat.messaging.send(new Send(sender, roomId, "c" + System.nanoTime(), text, List.of(), null))).message();
   }
 
   @Test
@@ -115,7 +115,7 @@ class MessageChangesTest {
   @DisplayName("in a direct room only the sender, or an admin member, deletes a message")
   void deleteInDirectRoom() {
     String dm = result(chat.rooms.direct(new OpenDirect(alice, bob))).room().roomId();
-    Message bobs = result(chat.messaging.send(new Send(bob, dm, "d1", "hi", List.of(), null)));
+    Message bobs = result(chat.messaging.send(new Send(bob, dm, "d1", "hi", List.of(), null))).message();
     assertThat(code(() -> result(chat.messaging.delete(new Delete(alice, dm, bobs.seq()))))).isEqualTo(ErrorCode.FORBIDDEN);
     Room direct = new Room(dm, Room.DIRECT, "", List.of(new Room.Member(alice, Room.MEMBER), new Room.Member(bob, Room.MEMBER)), 0);
     assertThat(direct.canDeleteMessageOf(alice, true, bob)).isTrue();

@@ -35,13 +35,23 @@ class MessagingTest {
   @Test
   @DisplayName("store a message once with the next seq, a retry answering (and announcing) the stored message")
   void sendOnce() {
-    Message first = result(chat.messaging.send(send(alice, "m1", "hello")));
-    Message retry = result(chat.messaging.send(send(alice, "m1", "hello again")));
+    Message first = result(chat.messaging.send(send(alice, "m1", "hello"))).message();
+    Message retry = result(chat.messaging.send(send(alice, "m1", "hello again"))).message();
     assertThat(first.seq()).isEqualTo(1L);
     assertThat(retry).isEqualTo(first);
     assertThat(chat.history.rooms.get(roomId)).containsExactly(first);
     assertThat(chat.events.messages).containsExactly(first, first);
     assertThat(first.ts()).isEqualTo(chat.now.get());
+  }
+
+  @Test
+  @DisplayName("the reply and the room's event carry one encoding of the message: its client JSON, made once")
+  void encodedOnce() {
+    io.chatplatform.contracts.chat.ChatApi.Sent sent = result(chat.messaging.send(send(alice, "m1", "hello \"you\" \u00e9")));
+
+    assertThat(chat.events.sentMessages).hasSize(1);
+    assertThat(chat.events.sentMessages.get(0).clientJson()).isSameAs(sent.clientJson());
+    assertThat(sent.clientJson().toString()).isEqualTo(sent.message().write().encode());
   }
 
   @Test
@@ -53,14 +63,14 @@ class MessagingTest {
         roomId, alice, "m1", "hello", List.of(), null, List.of(), chat.now.get())));
     assertThat(chat.events.messages).isEmpty();
 
-    Message retried = result(chat.messaging.send(send(alice, "m1", "hello")));
+    Message retried = result(chat.messaging.send(send(alice, "m1", "hello"))).message();
     assertThat(chat.events.messages).containsExactly(retried);
   }
 
   @Test
   @DisplayName("send files without text, leaving it to history-service to check and describe them")
   void attachmentsWithoutText() {
-    Message message = result(chat.messaging.send(new Send(alice, roomId, "m1", "", List.of("f_1", "f_2"), null)));
+    Message message = result(chat.messaging.send(new Send(alice, roomId, "m1", "", List.of("f_1", "f_2"), null))).message();
     assertThat(message.attachments()).extracting(FileInfo::fileId).containsExactly("f_1", "f_2");
     assertThat(message.text()).isEmpty();
     assertThat(chat.events.messages).containsExactly(message);
@@ -69,21 +79,21 @@ class MessagingTest {
   @Test
   @DisplayName("record as mentions only the named users who are members of the room")
   void mentions() {
-    Message message = result(chat.messaging.send(send(alice, "m1", "@bob and @carol, see @nobody")));
+    Message message = result(chat.messaging.send(send(alice, "m1", "@bob and @carol, see @nobody"))).message();
     assertThat(message.mentions()).containsExactly(bob);
   }
 
   @Test
   @DisplayName("refuse non-members, blank and over-long texts, too many attachments and bad ids before storing anything")
   void refusals() {
-    assertThatThrownBy(() -> result(chat.messaging.send(send(carol, "m1", "hi"))))
+    assertThatThrownBy(() -> result(chat.messaging.send(send(carol, "m1", "hi"))).message())
         .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     for (Send bad : List.of(
         send(alice, "m1", "   "),
         send(alice, "m1", "x".repeat(ChatDomain.LIMITS.maxTextLength() + 1)),
         send(alice, "has space", "hi"),
         new Send(alice, roomId, "m1", "", List.of("f_1", "f_2", "f_3", "f_4"), null))) {
-      assertThatThrownBy(() -> result(chat.messaging.send(bad)))
+      assertThatThrownBy(() -> result(chat.messaging.send(bad)).message())
           .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
     }
     assertThat(chat.history.rooms).isEmpty();
@@ -93,7 +103,7 @@ class MessagingTest {
   @Test
   @DisplayName("check page bounds and membership before reading a page")
   void page() {
-    result(chat.messaging.send(send(alice, "m1", "one")));
+    result(chat.messaging.send(send(alice, "m1", "one"))).message();
     assertThat(result(chat.messaging.page(new PageRequest(bob, roomId, null, null, null))).messages()).hasSize(1);
     for (PageRequest bad : List.of(
         new PageRequest(bob, roomId, 1L, 1L, null), new PageRequest(bob, roomId, null, null, 0L),
@@ -125,8 +135,8 @@ class MessagingTest {
   @Test
   @DisplayName("sync only the rooms the caller is in, within the room limit")
   void sync() {
-    result(chat.messaging.send(send(alice, "m1", "one")));
-    result(chat.messaging.send(send(alice, "m2", "two")));
+    result(chat.messaging.send(send(alice, "m1", "one"))).message();
+    result(chat.messaging.send(send(alice, "m2", "two"))).message();
     SyncPages synced = result(chat.messaging.sync(new SyncRequest(bob, Map.of(roomId, 1L, "r_other", 0L))));
     assertThat(synced.rooms().keySet()).containsExactly(roomId);
     assertThat(synced.rooms().get(roomId).messages()).extracting(Message::seq).containsExactly(2L);

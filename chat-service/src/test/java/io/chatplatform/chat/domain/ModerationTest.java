@@ -56,7 +56,7 @@ class ModerationTest {
   }
 
   Message send(String sender) {
-    return result(chat.messaging.send(new Send(sender, roomId, "c" + System.nanoTime(), "hi", List.of(), null)));
+    return result(chat.messaging.send(new Send(sender, roomId, "c" + System.nanoTime(), "hi", List.of(), null))).message();
   }
 
   @Test

@@ -28,7 +28,7 @@ class ReactionsAndRepliesTest {
   final String roomId = result(chat.rooms.create(new CreateRoom(alice, "Team", List.of(bob)))).room().roomId();
 
   Message sent(String sender, String text, Long replyTo) {
-    return result(chat.messaging.send(new Send(sender, roomId, "c" + System.nanoTime(), text, List.of(), replyTo)));
+    return result(chat.messaging.send(new Send(sender, roomId, "c" + System.nanoTime(), text, List.of(), replyTo))).message();
   }
 
   Message react(String caller, long seq, String emoji, boolean on) {

@@ -22,8 +22,8 @@ class ReceiptsTest {
 
   String roomWith(List<String> members) {
     String roomId = result(chat.rooms.create(new CreateRoom(alice, "Team", members))).room().roomId();
-    result(chat.messaging.send(new Send(alice, roomId, "m1", "one", List.of(), null)));
-    result(chat.messaging.send(new Send(alice, roomId, "m2", "two", List.of(), null)));
+    result(chat.messaging.send(new Send(alice, roomId, "m1", "one", List.of(), null))).message();
+    result(chat.messaging.send(new Send(alice, roomId, "m2", "two", List.of(), null))).message();
     return roomId;
   }
 

@@ -1,5 +1,6 @@
 package io.chatplatform.chat.domain;
 
+import io.chatplatform.contracts.chat.ChatApi.Sent;
 import io.chatplatform.contracts.history.Message;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,6 +16,8 @@ final class RecordedEvents implements ChatEvents {
   record Disabled(String userId, boolean disabled) {}
 
   final List<Message> messages = new ArrayList<>();
+  /** The same announcements as {@link #messages}, as announced: with their encoded client JSON. */
+  final List<Sent> sentMessages = new ArrayList<>();
   final List<Message> updates = new ArrayList<>();
   final List<RoomEvent> rooms = new ArrayList<>();
   final List<Receipt> receipts = new ArrayList<>();
@@ -27,8 +30,9 @@ final class RecordedEvents implements ChatEvents {
   }
 
   @Override
-  public void message(Message message) {
-    messages.add(message);
+  public void message(Sent sent) {
+    messages.add(sent.message());
+    sentMessages.add(sent);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.chatplatform.contracts.chat;
 
 import io.chatplatform.contracts.Ack;
 import io.chatplatform.contracts.Addresses;
+import io.chatplatform.contracts.EncodedReply;
 import io.chatplatform.contracts.Endpoint;
 import io.chatplatform.contracts.Fields;
 import io.chatplatform.contracts.ServiceException;
@@ -11,6 +12,7 @@ import io.chatplatform.contracts.history.HistoryApi.SyncPages;
 import io.chatplatform.contracts.history.Message;
 import io.chatplatform.contracts.history.MessagePage;
 import io.chatplatform.contracts.history.SearchPage;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -367,6 +369,20 @@ public final class ChatApi {
   }
 
   /** A message from the caller; retried sends carry the same {@code clientMsgId}. */
+  /**
+   * A stored message and its client JSON, encoded once: the room's {@code message} event
+   * (chat-service) and the sender's ack (the gateway) are framed around the same bytes. Inside one
+   * JVM it is passed by reference; between cluster members it travels as the message's JSON and is
+   * encoded once again on the other side.
+   */
+  public record Sent(Message message, Buffer clientJson) implements EncodedReply {
+    static final Shape<Sent> SHAPE = Shape.of(Sent.class, json -> of(Message.read(json)), sent -> sent.message().write());
+
+    public static Sent of(Message message) {
+      return new Sent(message, message.write().toBuffer());
+    }
+  }
+
   public record Send(String callerId, String roomId, String clientMsgId, String text, List<String> attachments, Long replyTo) {
     public Send {
       attachments = List.copyOf(attachments);
@@ -671,9 +687,9 @@ public final class ChatApi {
   public static final Endpoint<RoomRef, Ack> ROOM_CHECK_MEMBER =
       Endpoint.of(Addresses.Chat.ROOM_CHECK_MEMBER, ROOM_REF, Ack.SHAPE);
 
-  /** Reply: the stored message (the same one for a retry). */
-  public static final Endpoint<Send, Message> MESSAGE_SEND =
-      Endpoint.of(Addresses.Chat.MESSAGE_SEND, Shape.of(Send.class, Send::read, Send::write), Message.SHAPE);
+  /** Reply: the stored message (the same one for a retry), encoded once ({@link Sent}). */
+  public static final Endpoint<Send, Sent> MESSAGE_SEND =
+      Endpoint.of(Addresses.Chat.MESSAGE_SEND, Shape.of(Send.class, Send::read, Send::write), Sent.SHAPE);
   /** Reply: the message as it now is (also when nothing changed: the same text again). */
   public static final Endpoint<Edit, Message> MESSAGE_EDIT =
       Endpoint.of(Addresses.Chat.MESSAGE_EDIT, Shape.of(Edit.class, Edit::read, Edit::write), Message.SHAPE);

@@ -2,6 +2,7 @@ package io.chatplatform.gateway.socket;
 
 import io.chatplatform.contracts.ServiceException;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 
@@ -15,10 +16,27 @@ final class BridgeFrames {
   private static final byte[] REC_PREFIX = "{\"type\":\"rec\",\"address\":\"".getBytes(StandardCharsets.UTF_8);
   private static final byte[] BODY_INFIX = "\",\"body\":".getBytes(StandardCharsets.UTF_8);
   private static final byte[] SUFFIX = "}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] REPLY_PREFIX = "{\"type\":\"rec\",\"address\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] REPLY_BODY_INFIX = ",\"body\":".getBytes(StandardCharsets.UTF_8);
 
   /** {@code {"type":"rec","address":…,"body":…}}. */
   static Buffer rec(String address, Object body) {
     return new JsonObject().put("type", "rec").put("address", address).put("body", body).toBuffer();
+  }
+
+  /**
+   * The {@code rec} frame of a reply whose body is already JSON (a service's encoded answer): the
+   * same bytes as {@link #rec} with that body, without parsing or encoding it again.
+   * {@code replyAddress} is the client's own, so it is escaped as a JSON string.
+   */
+  static Buffer recReply(String replyAddress, Buffer encodedBody) {
+    byte[] addressJson = Json.encode(replyAddress).getBytes(StandardCharsets.UTF_8);
+    return Buffer.buffer(REPLY_PREFIX.length + addressJson.length + REPLY_BODY_INFIX.length + encodedBody.length() + 1)
+        .appendBytes(REPLY_PREFIX)
+        .appendBytes(addressJson)
+        .appendBytes(REPLY_BODY_INFIX)
+        .appendBuffer(encodedBody)
+        .appendBytes(SUFFIX);
   }
 
   /**

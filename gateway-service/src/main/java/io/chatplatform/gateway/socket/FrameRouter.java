@@ -243,7 +243,7 @@ final class FrameRouter {
   private Future<Void> forward(
       ClientSession session, String address, Endpoint<?, ?> target, JsonObject request, String replyTo, long receivedAt) {
     LOG.debug("a socket of user {} asks {}", session.userId(), target.address());
-    return services.forward(target, request).transform(result -> {
+    return services.forwardEncoded(target, request).transform(result -> {
       LOG.debug("{} answered the socket of user {}: {}", target.address(), session.userId(),
           result.succeeded() ? "ok" : ServiceException.from(result.cause()).code().word);
       if (replyTo != null) {
@@ -263,8 +263,8 @@ final class FrameRouter {
   }
 
   /** The reply's {@code rec} frame, or a {@code payload_too_large} refusal when it is over {@code SOCKET_WRITE_QUEUE_MAX_BYTES}. */
-  private Buffer replyFrame(Endpoint<?, ?> target, String replyTo, Object body) {
-    Buffer frame = BridgeFrames.rec(replyTo, body);
+  private Buffer replyFrame(Endpoint<?, ?> target, String replyTo, Buffer body) {
+    Buffer frame = BridgeFrames.recReply(replyTo, body);
     if (frame.length() <= maxReplyBytes) {
       return frame;
     }

@@ -69,6 +69,24 @@ class FrameRouterTest {
     assertThat(channel.nextFrame()).isEqualTo("{\"type\":\"rec\",\"address\":\"r-1\",\"body\":" + STORED + "}");
   }
 
+  @Test
+  @DisplayName("a reply goes back to the replyAddress exactly as the client wrote it, however JSON must escape it")
+  void replyAddressEscaped() throws Exception {
+    node = new SocketNode(Map.of());
+    node.serve(Addresses.Chat.MESSAGE_SEND, request -> Future.succeededFuture(new JsonObject(STORED)));
+    FakeChannel channel = node.connect(caller(ALICE));
+    node.request(Addresses.Presence.CONNECT);
+    String replyAddress = "r \"1\" \\ \u00e9\u2028";
+
+    node.run(() -> channel.send(new JsonObject().put("type", "send").put("address", "chat.send").put("replyAddress", replyAddress)
+        .put("body", new JsonObject(SEND_BODY)).encode()));
+    node.request(Addresses.Chat.MESSAGE_SEND);
+
+    String frame = channel.nextFrame();
+    assertThat(new JsonObject(frame).getString("address")).isEqualTo(replyAddress);
+    assertThat(frame).isEqualTo(new JsonObject().put("type", "rec").put("address", replyAddress).put("body", new JsonObject(STORED)).encode());
+  }
+
   static String sendBody(String roomId, String clientMsgId) {
     return "{\"roomId\":\"" + roomId + "\",\"clientMsgId\":\"" + clientMsgId + "\",\"text\":\"hello\"}";
   }
