@@ -58,16 +58,16 @@ final class MessagingScenario {
   /** One member sending to one of its rooms. */
   private record Sender(ClientConnection connection, String roomId, int recipients) {}
 
-  /** The server's threads at one instant, and how many of the step's messages had been acknowledged and delivered by then. */
-  private record ThreadReading(ServerSnapshot threads, long acks, long deliveries) {
+  /** The server's threads at one instant, and how many of the step's messages had been acknowledged (stored) by then. */
+  private record ThreadReading(ServerSnapshot threads, long acks) {
     static ThreadReading take(ServerProbe probe, StepRun step) throws InterruptedException {
       ServerSnapshot threads = ServerSnapshot.threadsOnly(probe);
-      return new ThreadReading(threads, step.allAcks.sum(), step.allDeliveries.sum());
+      return new ThreadReading(threads, step.allAcks.sum());
     }
 
     /**
-     * What the threads did until a later reading, per message stored (acknowledged) in between and
-     * per delivery; null without thread readings (no pid, or jcmd failed).
+     * What the threads did until a later reading, per message stored (acknowledged) in between;
+     * null without thread readings (no pid, or jcmd failed).
      */
     JsonObject until(ThreadReading later) {
       JsonObject growth = threads.threadGrowth(later.threads);
@@ -75,12 +75,9 @@ final class MessagingScenario {
         return null;
       }
       long messages = later.acks - acks;
-      long delivered = later.deliveries - deliveries;
       return ServerSnapshot.perMessage(growth, messages)
           .put("windowSeconds", StepResult.round(threads.secondsUntil(later.threads)))
-          .put("messages", messages)
-          .put("deliveries", delivered)
-          .put("allocatedBytesPerDelivery", delivered == 0 ? 0 : growth.getLong("allocatedBytes") / delivered);
+          .put("messages", messages);
     }
   }
 

@@ -83,7 +83,12 @@ public record StepResult(
       json.put("generatorCpu", generatorCpu.toJson(deliveries.received(), acked));
     }
     if (serverThreads != null) {
-      json.put("serverThreads", serverThreads);
+      // Per delivery: per stored message over the window's (distinct) deliveries per stored message.
+      // Not the deliveries seen between the thread readings: a server still catching up after its
+      // warmup delivers older messages in that span.
+      long perMessage = serverThreads.getLong("allocatedBytesPerMessage");
+      json.put("serverThreads", serverThreads.copy().put("allocatedBytesPerDelivery",
+          deliveries.received() == 0 ? 0 : Math.round(perMessage * (double) acked / deliveries.received())));
     }
     return json;
   }
