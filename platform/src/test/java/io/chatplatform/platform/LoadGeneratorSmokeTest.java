@@ -39,8 +39,10 @@ class LoadGeneratorSmokeTest {
 
   private void fanout(String transport) throws Exception {
     try (PlatformFixture fx = new PlatformFixture(dataDir)) {
+      // The "server" whose threads jcmd reads is this test's JVM, which runs the embedded platform.
       JsonObject step = generator(fx, "fanout", "--rooms", "2", "--members", "5", "--rate", "2", "--duration", "2", "--warmup", "1",
-          "--drain", "10", "--transport", transport).getJsonArray("steps").getJsonObject(0);
+          "--drain", "10", "--transport", transport, "--server-pid", Long.toString(ProcessHandle.current().pid()))
+          .getJsonArray("steps").getJsonObject(0);
       assertThat(step.getJsonObject("errors")).as("errors").isEmpty();
       JsonObject deliveries = step.getJsonObject("deliveries");
       JsonObject messages = step.getJsonObject("messages");
@@ -50,6 +52,12 @@ class LoadGeneratorSmokeTest {
       assertThat(deliveries.getLong("received")).isEqualTo(deliveries.getLong("expected"));
       assertThat(deliveries.getLong("lost")).isZero();
       assertThat(deliveries.getLong("duplicated")).isZero();
+      // The measured window's two thread readings: what the server allocated per stored message, and by which pool.
+      JsonObject threads = step.getJsonObject("serverThreads");
+      assertThat(threads).as("thread readings of the step").isNotNull();
+      assertThat(threads.getLong("allocatedBytesPerMessage")).isPositive();
+      assertThat(threads.getJsonArray("byPool").stream().map(JsonObject.class::cast))
+          .anySatisfy(pool -> assertThat(pool.getString("threads")).isEqualTo("vert.x-eventloop-thread"));
     }
   }
 

@@ -37,6 +37,11 @@ final class MessagingScenario {
   private static final Duration SEND_SLACK = Duration.ofSeconds(120);
   /** Rounds of connecting again the sockets that failed to connect, before giving up. */
   private static final int CONNECT_RETRIES = 2;
+  /**
+   * How long before the measured window the server's threads are read: jcmd (a JVM of its own,
+   * then a safepoint in the server) took 0.3-0.4 s on an idle 2-core machine, longer under load.
+   */
+  private static final long THREAD_READING_LEAD_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final Harness harness;
   private final Options options;
@@ -52,6 +57,29 @@ final class MessagingScenario {
 
   /** One member sending to one of its rooms. */
   private record Sender(ClientConnection connection, String roomId, int recipients) {}
+
+  /** The server's threads at one instant, and how many of the step's messages had been acknowledged (stored) by then. */
+  private record ThreadReading(ServerSnapshot threads, long acks) {
+    static ThreadReading take(ServerProbe probe, StepRun step) throws InterruptedException {
+      ServerSnapshot threads = ServerSnapshot.threadsOnly(probe);
+      return new ThreadReading(threads, step.allAcks.sum());
+    }
+
+    /**
+     * What the threads did until a later reading, per message stored (acknowledged) in between;
+     * null without thread readings (no pid, or jcmd failed).
+     */
+    JsonObject until(ThreadReading later) {
+      JsonObject growth = threads.threadGrowth(later.threads);
+      if (growth == null) {
+        return null;
+      }
+      long messages = later.acks - acks;
+      return ServerSnapshot.perMessage(growth, messages)
+          .put("windowSeconds", StepResult.round(threads.secondsUntil(later.threads)))
+          .put("messages", messages);
+    }
+  }
 
   MessagingScenario(Harness harness) {
     this.harness = harness;
@@ -195,6 +223,12 @@ final class MessagingScenario {
       return OpenLoopDriver.run(lane, scheduler, (sender, intended) -> send(step, sender, intended, measureStart));
     })));
 
+    // The server's threads are read before the window and after its drain rather than at its edges:
+    // each reading runs jcmd, which would compete with the measured messages for this machine's
+    // cores. What the threads did in between is divided by the messages stored in between, the
+    // warmup's last ones (sent at the same rate) included.
+    Await.until(measureStart - THREAD_READING_LEAD_NANOS);
+    ThreadReading threadsBefore = ThreadReading.take(harness.probe, step);
     Await.until(measureStart);
     OptionalLong cpuStart = harness.probe.cpuTicks();
     OptionalLong ownCpuStart = ServerProbe.ownCpuTicks();
@@ -207,8 +241,9 @@ final class MessagingScenario {
     OptionalLong cpuEnd = harness.probe.cpuTicks();
     OptionalLong ownCpuEnd = ServerProbe.ownCpuTicks();
     double cpuWindow = (System.nanoTime() - windowStart) / 1e9;
+    ThreadReading threadsAfter = ThreadReading.take(harness.probe, step);
     StepResult result = step.result(options.durationSeconds(), harness.probe.usage(cpuStart, cpuEnd, cpuWindow),
-        harness.probe.usage(ownCpuStart, ownCpuEnd, cpuWindow));
+        harness.probe.usage(ownCpuStart, ownCpuEnd, cpuWindow), threadsBefore.until(threadsAfter));
     LOG.info("step {} done: {} sent, {} of {} deliveries, {} lost, {} duplicated", index + 1, result.sent(),
         result.deliveries().received(), result.deliveries().expected(), result.deliveries().lost(), result.deliveries().duplicated());
     return result;

@@ -214,9 +214,7 @@ final class PushOnlineScenario {
     }
     JsonObject threads = first.threadGrowth(last);
     if (threads != null) {
-      threads.put("allocatedBytesPerMessage", messages == 0 ? 0 : threads.getLong("allocatedBytes") / messages)
-          .put("cpuMicrosPerMessage", messages == 0 ? 0 : StepResult.round(threads.getDouble("cpuMillis") * 1000 / messages));
-      json.put("serverThreads", threads);
+      json.put("serverThreads", ServerSnapshot.perMessage(threads, messages));
     }
     ServerProbe.CpuUsage own = first.ownCpu(harness.probe, last);
     if (own != null) {

@@ -31,6 +31,16 @@ record ServerSnapshot(
     return new ServerSnapshot(nanos, cpu, withoutJit, own, metrics, threads);
   }
 
+  /**
+   * The server's threads only (no CPU from /proc, no /metrics scrape), stamped when jcmd returned;
+   * empty threads without a pid or when jcmd fails. Blocking, like {@link #take}.
+   */
+  static ServerSnapshot threadsOnly(ServerProbe probe) throws InterruptedException {
+    Optional<Map<String, ServerProbe.ThreadUse>> threads = probe.threads();
+    return new ServerSnapshot(System.nanoTime(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), Optional.empty(),
+        threads);
+  }
+
   double secondsUntil(ServerSnapshot later) {
     return (later.nanos - nanos) / 1e9;
   }
@@ -97,5 +107,20 @@ record ServerSnapshot(
       groups.add(new JsonObject().put("threads", "other").put("cpuMillis", StepResult.round(other[0])).put("allocatedBytes", (long) other[1]));
     }
     return new JsonObject().put("cpuMillis", StepResult.round(cpuMillis)).put("allocatedBytes", allocated).put("byPool", groups);
+  }
+
+  /**
+   * Adds to a {@link #threadGrowth} its CPU µs and bytes allocated per message ({@code messages}
+   * over the same span), in total and for each pool; returns it.
+   */
+  static JsonObject perMessage(JsonObject growth, long messages) {
+    addPerMessage(growth, messages);
+    growth.getJsonArray("byPool", new JsonArray()).forEach(pool -> addPerMessage((JsonObject) pool, messages));
+    return growth;
+  }
+
+  private static void addPerMessage(JsonObject figures, long messages) {
+    figures.put("allocatedBytesPerMessage", messages == 0 ? 0 : figures.getLong("allocatedBytes") / messages)
+        .put("cpuMicrosPerMessage", messages == 0 ? 0 : StepResult.round(figures.getDouble("cpuMillis") * 1000 / messages));
   }
 }

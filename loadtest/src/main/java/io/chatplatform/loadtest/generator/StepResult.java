@@ -22,15 +22,16 @@ public record StepResult(
     Map<String, Long> errors,
     ServerProbe.CpuUsage serverCpu,
     ServerProbe.CpuUsage generatorCpu,
-    RecoveryStats.Summary recovery) {
+    RecoveryStats.Summary recovery,
+    JsonObject serverThreads) {
 
-  /** A step in which no socket had to reconnect. */
+  /** A step in which no socket had to reconnect, without readings of the server's threads. */
   public StepResult(int index, double ratePerSender, double measuredSeconds, long warmupSent, long sent, long acked, long ackFailed,
       long unanswered, long offeredDeliveries, DeliveryLedger.Totals deliveries, long ignoredDeliveries,
       LatencyRecorder.Summary ackLatency, LatencyRecorder.Summary deliveryLatency, LatencyRecorder.Summary sendLag,
       Map<String, Long> errors, ServerProbe.CpuUsage serverCpu, ServerProbe.CpuUsage generatorCpu) {
     this(index, ratePerSender, measuredSeconds, warmupSent, sent, acked, ackFailed, unanswered, offeredDeliveries, deliveries,
-        ignoredDeliveries, ackLatency, deliveryLatency, sendLag, errors, serverCpu, generatorCpu, RecoveryStats.Summary.NONE);
+        ignoredDeliveries, ackLatency, deliveryLatency, sendLag, errors, serverCpu, generatorCpu, RecoveryStats.Summary.NONE, null);
   }
 
   public double offeredMsgsPerSecond() {
@@ -80,6 +81,14 @@ public record StepResult(
       // This process (and only this one), over the same window: next to the server's figure it
       // shows how much of a shared machine the generator itself took.
       json.put("generatorCpu", generatorCpu.toJson(deliveries.received(), acked));
+    }
+    if (serverThreads != null) {
+      // Per delivery: per stored message over the window's (distinct) deliveries per stored message.
+      // Not the deliveries seen between the thread readings: a server still catching up after its
+      // warmup delivers older messages in that span.
+      long perMessage = serverThreads.getLong("allocatedBytesPerMessage");
+      json.put("serverThreads", serverThreads.copy().put("allocatedBytesPerDelivery",
+          deliveries.received() == 0 ? 0 : Math.round(perMessage * (double) acked / deliveries.received())));
     }
     return json;
   }

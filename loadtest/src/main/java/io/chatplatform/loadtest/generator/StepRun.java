@@ -95,7 +95,8 @@ final class StepRun {
     return sentMeasured.sum() == acked.sum() + ackFailed.sum() && firstDeliveries.sum() >= expectedSoFar.sum();
   }
 
-  StepResult result(double measuredSeconds, ServerProbe.CpuUsage serverCpu, ServerProbe.CpuUsage generatorCpu) {
+  /** {@code serverThreads}: the server's threads over the step, per stored message ({@link ServerSnapshot#perMessage}), or null. */
+  StepResult result(double measuredSeconds, ServerProbe.CpuUsage serverCpu, ServerProbe.CpuUsage generatorCpu, JsonObject serverThreads) {
     DeliveryLedger.Totals totals = ledger.totals();
     long measured = sentMeasured.sum();
     long unanswered = measured - acked.sum() - ackFailed.sum();
@@ -104,6 +105,6 @@ final class StepRun {
     }
     return new StepResult(index, ratePerSender, measuredSeconds, sent.sum() - measured, measured, acked.sum(), ackFailed.sum(),
         unanswered, offeredDeliveries.sum(), totals, ignoredDeliveries.sum(), ackLatency.summary(), deliveryLatency.summary(),
-        sendLag.summary(), errors.snapshot(), serverCpu, generatorCpu, recovery.summary());
+        sendLag.summary(), errors.snapshot(), serverCpu, generatorCpu, recovery.summary(), serverThreads);
   }
 }

@@ -326,6 +326,7 @@ public final class BenchReport {
     md.append("| CPU per delivery, platform ÷ relay, same offered rate | ≤ ").append(fmt(EFFICIENCY_RATIO_TARGET)).append(" | ")
         .append(ratio.map(r -> fmt(r) + " ×").orElse(missing(results.get(Result.EFFICIENCY_PLATFORM)))).append(" | ")
         .append(ratio.map(r -> verdict(r <= EFFICIENCY_RATIO_TARGET)).orElse("—")).append(" |\n");
+    MessageCostReport.summaryRows(md, results);
 
     Published ack = results.get(Result.ACK);
     JsonObject s = ack != null && ack.ok() ? firstStep(ack.json()) : null;
@@ -439,6 +440,7 @@ public final class BenchReport {
     md.append("\n\n");
     notes(md, platform.json());
     notes(md, relay.json());
+    MessageCostReport.section(md, platform, relay);
 
     JsonObject series = open(md, "#### The same step series against the baseline relay", results.get(Result.FANOUT_RELAY),
         Result.FANOUT_RELAY, place);
@@ -553,8 +555,9 @@ public final class BenchReport {
         .append(fmt(p.getDouble("durationSeconds"))).append(" s measured per step, drain ≤ ").append(fmt(p.getDouble("drainSeconds")))
         .append(" s. Latencies in ms, from the intended send time.\n\n");
     md.append("| msgs/s per member | offered deliveries/s | delivered/s | acked msgs/s | lost | dup | sends failed or unanswered | delivery p50 | p99 "
-        + "| p99.9 | max | ack p99 | server cores busy | server CPU µs/delivery | generator cores busy | generator lag p99 | errors |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| p99.9 | max | ack p99 | server cores busy | server CPU µs/delivery | server KiB allocated per stored message "
+        + "| generator cores busy | generator lag p99 | errors |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     List<String> lagging = new ArrayList<>();
     for (Object o : steps(json)) {
       JsonObject s = (JsonObject) o;
@@ -571,6 +574,7 @@ public final class BenchReport {
           .append(" | ").append(ms(d.getDouble("p50"))).append(" | ").append(ms(d.getDouble("p99"))).append(" | ").append(ms(d.getDouble("p99_9")))
           .append(" | ").append(ms(d.getDouble("max"))).append(" | ").append(ms(latency(s, "ackLatencyMs", "p99"))).append(" | ")
           .append(cores(s)).append(" | ").append(cpu == null ? "—" : fmt(cpu.getDouble("cpuMicrosPerDelivery"))).append(" | ")
+          .append(MessageCostReport.allocatedKibPerMessage(s)).append(" | ")
           .append(s.getJsonObject("generatorCpu") == null ? "—" : fmt(s.getJsonObject("generatorCpu").getDouble("coresBusy")))
           .append(" | ").append(ms(lag)).append(" | ").append(errors(s.getJsonObject("errors"))).append(" |\n");
     }
@@ -667,7 +671,7 @@ public final class BenchReport {
   }
 
   /** The only step of a single-rate run (null when it has none). */
-  private static JsonObject firstStep(JsonObject json) {
+  static JsonObject firstStep(JsonObject json) {
     JsonArray steps = steps(json);
     return steps.isEmpty() ? null : steps.getJsonObject(0);
   }

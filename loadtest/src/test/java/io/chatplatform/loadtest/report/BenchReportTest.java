@@ -10,6 +10,7 @@ import io.chatplatform.loadtest.generator.LatencyRecorder;
 import io.chatplatform.loadtest.generator.RunResult;
 import io.chatplatform.loadtest.generator.ServerProbe;
 import io.chatplatform.loadtest.generator.StepResult;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -61,7 +62,33 @@ class BenchReportTest {
         "--server-pid", "42", "--label", label);
   }
 
+  /**
+   * Adds the server's thread readings to a single-step result as the generator writes them: per stored
+   * message in total and by pool (an event-loop pool and a compiler pool; the relay has no compiler
+   * pool here). Results written before the generator took thread readings have none.
+   */
+  private static void withThreads(Path file, long bytesPerMessage, double eventLoopMicrosPerMessage, long eventLoopBytesPerMessage,
+      boolean compiler) throws Exception {
+    JsonObject json = new JsonObject(Files.readString(file));
+    JsonObject step = json.getJsonArray("steps").getJsonObject(0);
+    long messages = step.getJsonObject("messages").getLong("acked");
+    JsonArray pools = new JsonArray().add(new JsonObject().put("threads", "vert.x-eventloop-thread")
+        .put("cpuMillis", eventLoopMicrosPerMessage * messages / 1000).put("allocatedBytes", eventLoopBytesPerMessage * messages)
+        .put("cpuMicrosPerMessage", eventLoopMicrosPerMessage).put("allocatedBytesPerMessage", eventLoopBytesPerMessage));
+    if (compiler) {
+      pools.add(new JsonObject().put("threads", "C2 CompilerThread").put("cpuMillis", 2000.0).put("allocatedBytes", 0L)
+          .put("cpuMicrosPerMessage", 500.0).put("allocatedBytesPerMessage", 0L));
+    }
+    step.put("serverThreads", new JsonObject().put("windowSeconds", 20.4).put("allocatedBytes", bytesPerMessage * messages)
+        .put("allocatedBytesPerMessage", bytesPerMessage).put("allocatedBytesPerDelivery", bytesPerMessage / 100).put("byPool", pools));
+    Files.writeString(file, json.encodePrettily());
+  }
+
   private static void fullRun(Path run) throws Exception {
+    fullRun(run, true);
+  }
+
+  private static void fullRun(Path run, boolean threadReadings) throws Exception {
     Files.createDirectories(run);
     write(run, "fanout-platform", fanout("fanout-platform on platform, abc123", "0.05,0.1,0.5"),
         List.of(step(0, 0.05, 12, 0, 5), step(1, 0.1, 20, 0, 8), step(2, 0.5, 900, 1234, 20)), new JsonObject().put("serverAliveAtEnd", true));
@@ -70,6 +97,10 @@ class BenchReportTest {
     Options single = Cli.parse("fanout", "--rooms", "10", "--members", "100", "--rate", "0.2", "--server-pid", "42");
     write(run, "efficiency-platform", single, List.of(step(0, 0.2, 40, 0, 15)), new JsonObject());
     write(run, "efficiency-relay", single, List.of(step(0, 0.2, 10, 0, 6)), new JsonObject());
+    if (threadReadings) {
+      withThreads(run.resolve("efficiency-platform.json"), 18_000, 2000, 10_000, true);
+      withThreads(run.resolve("efficiency-relay.json"), 5_000, 1000, 5_000, false);
+    }
     write(run, "ack", Cli.parse("direct", "--pairs", "500", "--rate", "1"), List.of(step(0, 1, 30, 0, 10)), new JsonObject());
     JsonObject idle = new JsonObject().put("connected", 15000).put("failed", 0).put("heapReadAfterForcedGc", true)
         .put("connectLatencyMs", new JsonObject().put("p50", 300.0).put("p99", 1200.0))
@@ -127,6 +158,48 @@ class BenchReportTest {
     // A failed part says so instead of showing figures.
     assertThat(text).contains("**Did not complete** in the last `bin/bench storm`", "gone (exit status 137)",
         "| connect storm, fresh server | ≥ 1,000 connections/s | run failed | — |");
+  }
+
+  @Test
+  void reportsTheCostPerStoredMessageAgainstTheTargets(@TempDir Path dir) throws Exception {
+    Path run = dir.resolve("run");
+    fullRun(run);
+    Path doc = dir.resolve("benchmarks.md");
+    Files.writeString(doc, DOC);
+
+    report(run, doc);
+
+    String text = Files.readString(doc);
+    // 4,000 messages stored in each window: platform 15 s of CPU (3,750 µs each), relay 6 s (1,500 µs each).
+    assertThat(text).contains(
+        "| CPU per stored message beyond the relay | ≤ 300 µs | 2,250 µs (platform 3,750 − relay 1,500) | ❌ not met |",
+        "| allocation per stored message | ≤ 20 KB (20,000 B) | 18,000 B (17.6 KiB) | ✅ met |");
+    assertThat(text).contains("#### Per stored message",
+        "| platform | 4,000 | 100 | 3,750 | 18,000 B (17.6 KiB) | 180 B |",
+        "| relay | 4,000 | 100 | 1,500 | 5,000 B (4.9 KiB) | 50 B |",
+        "Platform − relay: **2,250 µs CPU per stored message** (target ≤ 300 µs): ❌ not met.",
+        "Allocation per stored message: **18,000 B** (target ≤ 20 KB, 20,000 B): ✅ met",
+        "| `vert.x-eventloop-thread` | 2,000 | 9.8 | 1,000 | 4.9 |",
+        "| `C2 CompilerThread` | 500 | 0.0 | — | — |");
+  }
+
+  @Test
+  void resultsWithoutThreadReadingsSayTheAllocationWasNotMeasured(@TempDir Path dir) throws Exception {
+    Path run = dir.resolve("run");
+    fullRun(run, false);
+    Path doc = dir.resolve("benchmarks.md");
+    Files.writeString(doc, DOC);
+
+    report(run, doc);
+
+    String text = Files.readString(doc);
+    // The CPU per stored message needs no thread readings: older results have it.
+    assertThat(text).contains(
+        "| CPU per stored message beyond the relay | ≤ 300 µs | 2,250 µs (platform 3,750 − relay 1,500) | ❌ not met |",
+        "| allocation per stored message | ≤ 20 KB (20,000 B) | not measured | — |",
+        "| platform | 4,000 | 100 | 3,750 | not measured | not measured |",
+        "Allocation per stored message: not measured (the result has no readings of the server's threads")
+        .doesNotContain("| `vert.x-eventloop-thread` |");
   }
 
   @Test
