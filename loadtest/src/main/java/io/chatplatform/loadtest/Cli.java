@@ -41,9 +41,9 @@ public final class Cli {
   /** Scenarios with a warmup, a measured window and a drain. */
   private static final Set<Scenario> TIMED = EnumSet.of(Scenario.FANOUT, Scenario.DIRECT, Scenario.PUSH_OFFLINE, Scenario.PUSH_ONLINE);
   private static final Set<Scenario> SOCKETS = EnumSet.of(Scenario.CONNECT_STORM, Scenario.IDLE);
-  private static final Set<Scenario> CLIENT = EnumSet.complementOf(EnumSet.of(Scenario.RELAY));
+  private static final Set<Scenario> CLIENT = EnumSet.complementOf(EnumSet.copyOf(Scenario.SERVERS));
   /** Scenarios whose users open sockets. */
-  private static final Set<Scenario> SOCKET_USERS = EnumSet.complementOf(EnumSet.of(Scenario.RELAY, Scenario.FILES));
+  private static final Set<Scenario> SOCKET_USERS = EnumSet.complementOf(EnumSet.of(Scenario.RELAY, Scenario.LEAN_RELAY, Scenario.FILES));
   private static final int MAX_USERNAME_PREFIX = 20;
 
   private static final Map<String, Spec> SPECS = new LinkedHashMap<>();
@@ -108,7 +108,10 @@ public final class Cli {
         EnumSet.of(Scenario.IDLE, Scenario.FILES));
     option("label", null, "free text stored in the result JSON (what the run is for, the server's revision…)", CLIENT);
     flag("worker", "internal: run as a child process of --processes", EnumSet.of(Scenario.IDLE));
-    option("port", "8090", "port to listen on", EnumSet.of(Scenario.RELAY));
+    option("port", "8090", "port to listen on", Scenario.SERVERS);
+    flag("strict-thread-mode", "Vert.x's HttpServerOptions.setStrictThreadMode(true): each HTTP connection writes straight to "
+        + "its channel instead of through a cross-thread write queue (the relay writes to a socket only from its own event loop)",
+        EnumSet.of(Scenario.RELAY));
   }
 
   private Cli() {}
@@ -217,7 +220,8 @@ public final class Cli {
         v.positiveInt("files"),
         v.nonNegativeInt("sequential-files"),
         v.transport("transport"),
-        v.positiveInt("passes"));
+        v.positiveInt("passes"),
+        v.has("strict-thread-mode"));
     if (options.reconnectCapMs() < options.reconnectBaseMs()) {
       throw new UsageException("--reconnect-cap-ms must not be below --reconnect-base-ms");
     }
@@ -244,12 +248,13 @@ public final class Cli {
           push-offline   --rooms R --members M --room-rate <msgs/s per room> --push-port P   (offline members, pushes to a stand-in)
           push-online    --rooms R --room-sizes 100,10 --room-rate <msgs/s per room> --push-port P   (everyone online, acknowledging)
           files          --uploaders N --file-size B --files F [--sequential-files S] [--server-pid PID [--force-gc]]
-          relay          --port P   (the baseline relay; also: java -cp <jar> io.chatplatform.loadtest.relay.BaselineRelay --port P)
+          relay          --port P [--strict-thread-mode]   (the baseline relay; also: java -cp <jar> io.chatplatform.loadtest.relay.BaselineRelay --port P)
+          lean-relay     --port P   (the same relay, its sockets on Netty's own WebSocket pipeline on Vert.x's event loops)
           report         --run-dir D [--doc F] [--assets D] …   (the results section of docs/benchmarks.md; see bin/bench, report --help)
         options:
         """);
     for (Spec spec : SPECS.values()) {
-      String scenarios = spec.scenarios().equals(CLIENT) ? "all but relay"
+      String scenarios = spec.scenarios().equals(CLIENT) ? "all but the relays"
           : String.join(", ", spec.scenarios().stream().map(s -> s.cliName).toList());
       text.append(String.format(Locale.ROOT, "  --%-18s %s [%s]%s%n", spec.name() + (spec.flag() ? "" : " <v>"), spec.help(),
           scenarios, spec.defaultValue() == null ? "" : " default " + spec.defaultValue()));

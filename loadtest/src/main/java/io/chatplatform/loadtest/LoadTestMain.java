@@ -3,6 +3,7 @@ package io.chatplatform.loadtest;
 import io.chatplatform.loadtest.generator.LoadGenerator;
 import io.chatplatform.loadtest.generator.RunResult;
 import io.chatplatform.loadtest.relay.BaselineRelay;
+import io.chatplatform.loadtest.relay.LeanRelay;
 import io.chatplatform.loadtest.report.BenchReport;
 import io.chatplatform.loadtest.report.ReportPrinter;
 import io.chatplatform.loadtest.report.ResultWriter;
@@ -31,7 +32,7 @@ public final class LoadTestMain {
   }
 
   private static boolean isRelay(String[] args) {
-    return args.length > 0 && Scenario.RELAY.cliName.equals(args[0]);
+    return args.length > 0 && Scenario.byName(args[0]).filter(Scenario.SERVERS::contains).isPresent();
   }
 
   static int run(String[] args, PrintStream stdout) {
@@ -51,7 +52,11 @@ public final class LoadTestMain {
     }
     try {
       if (options.scenario() == Scenario.RELAY) {
-        BaselineRelay.startStandalone(options.port());
+        BaselineRelay.startStandalone(options.port(), options.strictThreadMode());
+        return EXIT_OK;
+      }
+      if (options.scenario() == Scenario.LEAN_RELAY) {
+        LeanRelay.startStandalone(options.port());
         return EXIT_OK;
       }
       if (options.worker()) {

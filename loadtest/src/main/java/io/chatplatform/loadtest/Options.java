@@ -52,7 +52,8 @@ public record Options(
     int filesPerUploader,
     int sequentialFiles,
     SocketTransport transport,
-    int passes) {
+    int passes,
+    boolean strictThreadMode) {
 
   /** Whether the run is a series of steps (one run per rate, drawn as a chart). */
   boolean isStepSeries() {
@@ -68,7 +69,7 @@ public record Options(
       case PUSH_OFFLINE -> rooms * (members + 1);
       case PUSH_ONLINE -> rooms * roomSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
       case FILES -> uploaders;
-      case RELAY -> 0;
+      case RELAY, LEAN_RELAY -> 0;
     };
   }
 
@@ -82,7 +83,7 @@ public record Options(
         .put("userOffset", userOffset)
         .put("concurrency", concurrency)
         .put("setupConcurrency", setupConcurrency);
-    if (scenario != Scenario.RELAY && scenario != Scenario.FILES) {
+    if (!Scenario.SERVERS.contains(scenario) && scenario != Scenario.FILES) {
       json.put("transport", transport.cliName());
     }
     switch (scenario) {
@@ -93,7 +94,8 @@ public record Options(
           .put("heapSamples", heapSamples).put("heapIntervalSeconds", heapIntervalSeconds).put("processes", processes);
       case FILES -> json.put("uploaders", uploaders).put("fileSize", fileSize).put("filesPerUploader", filesPerUploader)
           .put("sequentialFiles", sequentialFiles).put("heapIntervalSeconds", heapIntervalSeconds).put("forceGc", forceGc);
-      case RELAY -> json.put("port", port);
+      case RELAY -> json.put("port", port).put("strictThreadMode", strictThreadMode);
+      case LEAN_RELAY -> json.put("port", port);
       case PUSH_OFFLINE -> json.put("rooms", rooms).put("offlineMembersPerRoom", members);
       case PUSH_ONLINE -> json.put("rooms", rooms).put("roomSizes", new JsonArray(List.copyOf(roomSizes))).put("cpuSlices", cpuSlices);
     }

@@ -1,7 +1,9 @@
 package io.chatplatform.loadtest;
 
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /** The command-line subcommands. */
 public enum Scenario {
@@ -12,7 +14,11 @@ public enum Scenario {
   PUSH_OFFLINE("push-offline"),
   PUSH_ONLINE("push-online"),
   FILES("files"),
-  RELAY("relay");
+  RELAY("relay"),
+  LEAN_RELAY("lean-relay");
+
+  /** The servers: they listen rather than generate load. */
+  public static final Set<Scenario> SERVERS = EnumSet.of(RELAY, LEAN_RELAY);
 
   public final String cliName;
 

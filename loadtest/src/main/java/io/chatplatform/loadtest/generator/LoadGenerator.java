@@ -22,7 +22,7 @@ public final class LoadGenerator {
         case PUSH_OFFLINE -> new PushOfflineScenario(harness).run();
         case PUSH_ONLINE -> new PushOnlineScenario(harness).run();
         case FILES -> new FilesScenario(harness).run();
-        case RELAY -> throw new IllegalArgumentException("the relay is not a scenario");
+        case RELAY, LEAN_RELAY -> throw new IllegalArgumentException("a relay is not a scenario");
       };
       Boolean alive = harness.probe.alive();
       if (alive != null) {

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Duration;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +44,21 @@ public final class BaselineRelay {
    * returned deployment or closing {@code vertx}.
    */
   public static Future<String> start(Vertx vertx, int port, int instances) {
+    return start(vertx, port, instances, false);
+  }
+
+  /**
+   * @param strictThreadMode Vert.x's {@link HttpServerOptions#setStrictThreadMode}: the HTTP
+   *     connection writes straight to its channel instead of through a cross-thread queue (the
+   *     relay writes to a socket only from its own event loop, see {@link RelaySocket})
+   */
+  public static Future<String> start(Vertx vertx, int port, int instances, boolean strictThreadMode) {
     RelayDirectory directory = new RelayDirectory();
     RelayRest rest = new RelayRest(directory);
     return vertx.deployVerticle(() -> new VerticleBase() {
       @Override
       public Future<?> start() {
-        return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+        return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setStrictThreadMode(strictThreadMode))
             .requestHandler(rest::handle)
             .webSocketHandler(ws -> RelaySocket.accept(ws, directory, Endpoint.SOCKET_PATH))
             .listen(port);
@@ -57,10 +67,17 @@ public final class BaselineRelay {
   }
 
   /** The {@code relay} subcommand: runs until the process is stopped. */
-  public static void startStandalone(int port) throws Exception {
+  public static void startStandalone(int port, boolean strictThreadMode) throws Exception {
+    runUntilStopped(vertx -> start(vertx, port, Runtime.getRuntime().availableProcessors(), strictThreadMode));
+    LOG.info("baseline relay listening on port {} (pid {}{})", port, ProcessHandle.current().pid(),
+        strictThreadMode ? ", strict thread mode" : "");
+  }
+
+  /** Starts a relay on a Vert.x of its own, closed when the process is stopped. */
+  static void runUntilStopped(Function<Vertx, Future<?>> start) throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      Await.result(start(vertx, port, Runtime.getRuntime().availableProcessors()), START_TIMEOUT);
+      Await.result(start.apply(vertx), START_TIMEOUT);
     } catch (Exception e) {
       vertx.close().onFailure(x -> LOG.warn("Vert.x did not close: {}", x.toString()));
       throw e;
@@ -72,6 +89,5 @@ public final class BaselineRelay {
         LOG.warn("relay did not stop cleanly: {}", e.toString());
       }
     }, "relay-shutdown"));
-    LOG.info("baseline relay listening on port {} (pid {})", port, ProcessHandle.current().pid());
   }
 }

@@ -17,11 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client socket of the baseline relay: the bridge frames of protocol v1 reduced to what a
- * chat needs ({@code register}, {@code ping}, {@code chat.send}, {@code chat.sync} answered
- * empty). A {@code chat.send} is acknowledged with the next seq of its room, then fanned out.
+ * One client socket of a relay: the bridge frames of protocol v1 reduced to what a chat needs
+ * ({@code register}, {@code ping}, {@code chat.send}, {@code chat.sync} answered empty). A
+ * {@code chat.send} is acknowledged with the next seq of its room, then fanned out. The
+ * connection itself is the subclass's: a Vert.x {@link ServerWebSocket} ({@link #accept}) or a
+ * Netty channel ({@link LeanRelay}).
  */
-final class RelaySocket {
+abstract class RelaySocket {
   private static final Logger LOG = LoggerFactory.getLogger(RelaySocket.class);
   static final short CLOSE_UNAUTHORIZED = 4401;
   static final short CLOSE_TOO_SLOW = 4429;
@@ -30,21 +32,30 @@ final class RelaySocket {
   /** Room for the frame's own fields around the body. */
   private static final int FRAME_OVERHEAD = 96;
 
-  private final ServerWebSocket socket;
   private final String userId;
   private final String inbox;
   private final RelayDirectory directory;
-  /** The event loop this socket belongs to: its frames are read there, and written there only. */
-  private final Context context;
   private volatile boolean closed;
 
-  private RelaySocket(ServerWebSocket socket, String userId, RelayDirectory directory, Context context) {
-    this.socket = socket;
-    this.context = context;
+  RelaySocket(String userId, RelayDirectory directory) {
     this.userId = userId;
     this.inbox = "user." + userId;
     this.directory = directory;
   }
+
+  /** The event loop this socket belongs to: its frames are read there, and written there only. */
+  abstract Object loop();
+
+  /** Runs {@code task} on {@link #loop()}, from another thread. */
+  abstract void runOnLoop(Runnable task);
+
+  /** True when the client has not read what was written so far (a slow reader). */
+  abstract boolean writeQueueFull();
+
+  /** Writes a binary message, on {@link #loop()}. */
+  abstract void writeBinary(Buffer frame);
+
+  abstract void close(short code, String reason);
 
   /** Authenticates by {@code access_token} (an opaque relay token) and starts reading frames. */
   static void accept(ServerWebSocket socket, RelayDirectory directory, String path) {
@@ -57,10 +68,47 @@ final class RelaySocket {
       reject(socket, CLOSE_UNAUTHORIZED, "unauthorized: invalid token");
       return;
     }
-    RelaySocket relay = new RelaySocket(socket, userId, directory, Vertx.currentContext());
+    RelaySocket relay = new VertxSocket(socket, userId, directory, Vertx.currentContext());
     socket.handler(relay::onFrame);
     socket.closeHandler(v -> relay.onClosed());
     socket.exceptionHandler(e -> LOG.debug("socket error: {}", e.toString()));
+  }
+
+  /** A socket of Vert.x's HttpServer: the baseline relay's. */
+  private static final class VertxSocket extends RelaySocket {
+    private final ServerWebSocket socket;
+    private final Context context;
+
+    VertxSocket(ServerWebSocket socket, String userId, RelayDirectory directory, Context context) {
+      super(userId, directory);
+      this.socket = socket;
+      this.context = context;
+    }
+
+    @Override
+    Object loop() {
+      return context;
+    }
+
+    @Override
+    void runOnLoop(Runnable task) {
+      context.runOnContext(v -> task.run());
+    }
+
+    @Override
+    boolean writeQueueFull() {
+      return socket.writeQueueFull();
+    }
+
+    @Override
+    void writeBinary(Buffer frame) {
+      socket.writeBinaryMessage(frame).onFailure(e -> onClosed());
+    }
+
+    @Override
+    void close(short code, String reason) {
+      reject(socket, code, reason);
+    }
   }
 
   private static void reject(ServerWebSocket socket, short code, String reason) {
@@ -80,7 +128,8 @@ final class RelaySocket {
     return null;
   }
 
-  private void onFrame(Buffer data) {
+  /** One data frame from the client, on {@link #loop()}. */
+  final void onFrame(Buffer data) {
     JsonObject frame;
     try {
       frame = data.toJsonObject();
@@ -157,7 +206,7 @@ final class RelaySocket {
    * 16 queued messages, and {@link #write} would then close a client that is not slow at all.
    */
   private void fanOut(RelayDirectory.Room room, Buffer event) {
-    Map<Context, List<Delivery>> byLoop = new HashMap<>();
+    Map<Object, List<Delivery>> byLoop = new HashMap<>();
     for (String member : room.members) {
       Set<RelaySocket> sockets = directory.listeners(member);
       if (sockets.isEmpty()) {
@@ -165,14 +214,14 @@ final class RelaySocket {
       }
       Buffer frame = rec("user." + member, event);
       for (RelaySocket socket : sockets) {
-        byLoop.computeIfAbsent(socket.context, c -> new ArrayList<>()).add(new Delivery(socket, frame));
+        byLoop.computeIfAbsent(socket.loop(), c -> new ArrayList<>()).add(new Delivery(socket, frame));
       }
     }
     byLoop.forEach((loop, deliveries) -> {
-      if (loop == context) {
+      if (loop == loop()) {
         deliveries.forEach(Delivery::write);
       } else {
-        loop.runOnContext(v -> deliveries.forEach(Delivery::write));
+        deliveries.get(0).socket().runOnLoop(() -> deliveries.forEach(Delivery::write));
       }
     });
   }
@@ -197,16 +246,17 @@ final class RelaySocket {
     if (closed) {
       return;
     }
-    if (socket.writeQueueFull()) {
+    if (writeQueueFull()) {
       closed = true;
       directory.unlisten(userId, this);
-      reject(socket, CLOSE_TOO_SLOW, "too slow: reconnect and sync");
+      close(CLOSE_TOO_SLOW, "too slow: reconnect and sync");
       return;
     }
-    socket.writeBinaryMessage(frame).onFailure(e -> closed = true);
+    writeBinary(frame);
   }
 
-  private void onClosed() {
+  /** The connection is closed, by either side. */
+  final void onClosed() {
     closed = true;
     directory.unlisten(userId, this);
   }

@@ -70,6 +70,8 @@ public final class BenchReport {
     ACK("ack", "ack"),
     IDLE("idle", "idle"),
     IDLE_RELAY("idle", "idle-relay"),
+    IDLE_RELAY_STRICT("idle", "idle-relay-strict"),
+    IDLE_LEAN("idle", "idle-lean"),
     STORM("storm", "storm"),
     STORM_WARM("storm-warm", "storm-warm"),
     PUSH_OFFLINE("push", "push-offline"),

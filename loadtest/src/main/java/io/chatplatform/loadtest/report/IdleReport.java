@@ -33,6 +33,9 @@ final class IdleReport {
   private static final Pattern LAMBDA_NUMBER = Pattern.compile("\\$\\$Lambda(\\$\\d+)?/0x[0-9a-f]+");
   /** Classes shown per component. */
   static final int TOP_CLASSES = 3;
+  /** The lean relay's classes shown. */
+  static final int LEAN_TOP_CLASSES = 10;
+  static final String LEAN_RELAY = "lean relay (Netty's WebSocket handlers on Vert.x's event loops)";
 
   static final String SUBSCRIPTIONS = "subscriptions (fan-out, event bus consumers)";
   static final String SESSION = "gateway session objects";
@@ -195,6 +198,58 @@ final class IdleReport {
     if (relay != null) {
       BenchReport.notes(md, relay);
     }
+    leanerEdges(md, results, place, pf, rf);
+  }
+
+  /**
+   * Issue 18 item 4: the same idle run against the baseline relay with Vert.x's strict thread
+   * mode and against the lean relay (Netty's own WebSocket handlers on Vert.x's event loops),
+   * beside the platform and the floor, and the lean relay's largest classes.
+   */
+  private static void leanerEdges(StringBuilder md, Map<Result, Published> results, Place place, JsonObject platform,
+      JsonObject floor) {
+    md.append("#### Leaner edges beside the floor\n\n");
+    List<String> rows = new ArrayList<>();
+    rows.add(edgeRow("platform", platform, floor));
+    rows.add(edgeRow("baseline relay (the floor)", floor, floor));
+    JsonObject lean = null;
+    for (Result result : List.of(Result.IDLE_RELAY_STRICT, Result.IDLE_LEAN)) {
+      Published published = results.get(result);
+      if (BenchReport.present(md, published, result.part)) {
+        BenchReport.provenance(md, published.json(), result, place);
+        JsonObject figures = published.json().getJsonObject("figures");
+        rows.add(edgeRow(result == Result.IDLE_LEAN ? LEAN_RELAY : "baseline relay with strict thread mode", figures, floor));
+        if (result == Result.IDLE_LEAN) {
+          lean = figures;
+        }
+      }
+    }
+    md.append("The same idle command, a fresh server each. Strict thread mode is Vert.x's `HttpServerOptions.setStrictThreadMode(true)` "
+        + "(`relay --strict-thread-mode`); the lean relay is `lean-relay`.\n\n");
+    md.append("| server | heap per connection (after GC) | RSS per connection | heap, share of the floor |\n|---|---|---|---|\n");
+    rows.forEach(md::append);
+    md.append('\n');
+    JsonObject leanClasses = lean == null ? null : lean.getJsonObject("heapClassesPerConnection");
+    if (leanClasses != null) {
+      JsonObject floorClasses = floor.getJsonObject("heapClassesPerConnection", new JsonObject());
+      Map<String, Double> leanBytes = byStableName(leanClasses);
+      Map<String, Double> floorBytes = byStableName(floorClasses);
+      md.append("The lean relay's ").append(LEAN_TOP_CLASSES).append(" largest classes, bytes per connection, beside the same class "
+          + "in the baseline relay's run:\n\n| class | lean relay | baseline relay |\n|---|---|---|\n");
+      leanBytes.entrySet().stream()
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .limit(LEAN_TOP_CLASSES)
+          .forEach(e -> md.append("| `").append(displayName(e.getKey())).append("` | ").append(fmt(e.getValue())).append(" | ")
+              .append(fmt(floorBytes.getOrDefault(e.getKey(), 0.0))).append(" |\n"));
+      md.append('\n');
+    }
+  }
+
+  private static String edgeRow(String server, JsonObject figures, JsonObject floor) {
+    Long heap = figures.getLong("heapPerConnectionBytes");
+    Long floorHeap = floor.getLong("heapPerConnectionBytes");
+    return "| " + server + " | **" + bytesOrDash(heap) + "** | " + bytesOrDash(figures.getLong("rssPerConnectionBytes")) + " | "
+        + (heap == null || floorHeap == null || floorHeap <= 0 ? "—" : percent((double) heap / floorHeap)) + " |\n";
   }
 
   /** The component table, when both runs have their class histograms. */

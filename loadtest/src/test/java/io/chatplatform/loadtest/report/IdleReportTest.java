@@ -89,6 +89,27 @@ class IdleReportTest {
     assertThat(summary).contains("| idle: platform heap per connection above the relay's floor | ≤ 10 % of the floor | not measured | — |");
   }
 
+  @Test
+  void theLeanEdgesAreSetBesideTheFloorWithTheLeanRelaysTopClasses() {
+    Map<Result, Published> results = new EnumMap<>(Result.class);
+    results.put(Result.IDLE, published("idle on platform", 20_000, classes(Map.of("[B", 2500.0))));
+    results.put(Result.IDLE_RELAY, published("idle-relay on relay", 16_000, classes(Map.of("[Ljava.lang.Object;", 8_000.0,
+        "io.netty.channel.DefaultChannelHandlerContext", 256.0))));
+    results.put(Result.IDLE_RELAY_STRICT, published("idle-relay-strict on relay-strict", 11_000, null));
+    results.put(Result.IDLE_LEAN, published("idle-lean on lean-relay", 4_000, classes(Map.of(
+        "io.netty.channel.DefaultChannelHandlerContext", 384.0, "[B", 900.0, "io.chatplatform.loadtest.relay.LeanRelay$LeanSocket", 32.0))));
+
+    StringBuilder md = new StringBuilder();
+    IdleReport.section(md, results, new Place(Path.of("docs/benchmarks"), "benchmarks"));
+
+    assertThat(md).contains("[idle-lean.json](benchmarks/idle-lean.json)", "[idle-relay-strict.json](benchmarks/idle-relay-strict.json)",
+        "| lean relay (Netty's WebSocket handlers on Vert.x's event loops) | **4,000 B (3.9 KiB)** | 46,666 B (45.6 KiB) | 25 % |",
+        "| baseline relay with strict thread mode | **11,000 B (10.7 KiB)** | 46,666 B (45.6 KiB) | 68.8 % |",
+        "| baseline relay (the floor) | **16,000 B (15.6 KiB)** |",
+        "| `byte[]` | 900 | 0 |", "| `DefaultChannelHandlerContext` | 384 | 256 |", "| `LeanRelay$LeanSocket` | 32 | 0 |");
+    assertThat(md.indexOf("`byte[]`")).as("largest first").isLessThan(md.indexOf("| `DefaultChannelHandlerContext` | 384"));
+  }
+
   private static JsonObject classes(Map<String, Double> bytes) {
     JsonObject json = new JsonObject();
     bytes.forEach((name, b) -> json.put(name, new JsonObject().put("bytes", b).put("instances", 1.0)));
