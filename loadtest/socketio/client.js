@@ -8,6 +8,8 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all
 const url = args.url || 'http://127.0.0.1:8095';
 const connections = Number(args.connections || 5000);
 const concurrency = Number(args.concurrency || 100);
+// How long one socket may take to connect before it counts as failed.
+const connectTimeoutMs = Number(args['connect-timeout-ms'] || 30000);
 
 const sockets = [];
 let next = 0;
@@ -17,7 +19,7 @@ let failed = 0;
 function openOne() {
   if (next >= connections) return;
   const user = next++;
-  const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { user }, timeout: 30000 });
+  const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { user }, timeout: connectTimeoutMs });
   sockets.push(socket);
   socket.once('connect', () => { connected++; settled(); });
   socket.once('connect_error', () => { failed++; settled(); });

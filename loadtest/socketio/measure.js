@@ -13,6 +13,8 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all
 const connections = Number(args.connections || 5000);
 const holdSeconds = Number(args.hold || 10);
 const roomSize = Number(args['room-size'] || 10);
+// How long the server's heap reading (a forced GC first) may take.
+const heapReadTimeoutMs = Number(args['heap-timeout-ms'] || 60000);
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -23,7 +25,7 @@ function freePort() {
 
 function heap(port) {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/heap', timeout: 60000 }, (res) => {
+    http.get({ host: '127.0.0.1', port, path: '/heap', timeout: heapReadTimeoutMs }, (res) => {
       let body = '';
       res.on('data', (d) => { body += d; });
       res.on('end', () => resolve(JSON.parse(body)));

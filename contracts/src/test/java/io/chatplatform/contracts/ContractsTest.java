@@ -61,7 +61,7 @@ class ContractsTest {
     Message message = new Message("r1", 7, "m7", "u1", "c7", "say \"hi\" \\ \u00e9", List.of(), null, List.of("u2"), 42, null, false);
     ChatApi.Sent sent = ChatApi.Sent.of(message);
 
-    assertThat(sent.clientJson().toString()).isEqualTo(message.write().encode());
+    assertThat(sent.clientJson()).isEqualTo(message.write().toBuffer());
     assertThat(ClientEvents.message(sent.clientJson())).isEqualTo(ClientEvents.message(message.write()).toBuffer());
     ChatApi.Sent across = throughTheWire(ChatApi.MESSAGE_SEND.reply(), sent);
     assertThat(across.message()).isEqualTo(message);

@@ -2,6 +2,7 @@ package io.chatplatform.runtime;
 
 import io.chatplatform.contracts.Codecs;
 import io.chatplatform.contracts.EncodedReply;
+import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.Endpoint;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.contracts.Shape;
@@ -92,12 +93,26 @@ public final class ServiceClient {
     return request(endpoint, request);
   }
 
-  /** The reply as its type: a responder that answered in JSON (a test, an older member) is read. */
+  /**
+   * The reply as its type: a responder that answered in JSON (a test) or as another typed payload
+   * (an older member during a rolling upgrade: a {@code Message} where a {@code Sent} is expected)
+   * is read through its JSON. A reply of no known form is an internal error, never an empty reply
+   * read as if it were one.
+   */
   static <T> T typed(Shape<T> shape, Object body) {
     if (shape.type().isInstance(body)) {
       return shape.type().cast(body);
     }
-    return shape.read().apply(body instanceof JsonObject json ? json : new JsonObject());
+    if (body == null) {
+      // An empty reply (a handler that answers nothing, such as an acknowledgement): read as {}.
+      return shape.read().apply(new JsonObject());
+    }
+    JsonObject json = body instanceof JsonObject object ? object : Codecs.json(body);
+    if (json == null) {
+      throw new ServiceException(ErrorCode.INTERNAL,
+          "a reply of an unexpected type: " + body.getClass().getSimpleName() + ", expected " + shape.type().getSimpleName());
+    }
+    return shape.read().apply(json);
   }
 
   private void record(Endpoint<?, ?> endpoint, String outcome, long started) {

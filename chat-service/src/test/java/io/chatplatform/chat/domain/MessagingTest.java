@@ -51,7 +51,7 @@ class MessagingTest {
 
     assertThat(chat.events.sentMessages).hasSize(1);
     assertThat(chat.events.sentMessages.get(0).clientJson()).isSameAs(sent.clientJson());
-    assertThat(sent.clientJson().toString()).isEqualTo(sent.message().write().encode());
+    assertThat(sent.clientJson()).isEqualTo(sent.message().write().toBuffer());
   }
 
   @Test

@@ -368,7 +368,6 @@ public final class ChatApi {
     }
   }
 
-  /** A message from the caller; retried sends carry the same {@code clientMsgId}. */
   /**
    * A stored message and its client JSON, encoded once: the room's {@code message} event
    * (chat-service) and the sender's ack (the gateway) are framed around the same bytes. Inside one
@@ -383,6 +382,7 @@ public final class ChatApi {
     }
   }
 
+  /** A message from the caller; retried sends carry the same {@code clientMsgId}. */
   public record Send(String callerId, String roomId, String clientMsgId, String text, List<String> attachments, Long replyTo) {
     public Send {
       attachments = List.copyOf(attachments);

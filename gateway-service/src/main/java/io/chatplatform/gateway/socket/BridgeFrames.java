@@ -27,13 +27,15 @@ final class BridgeFrames {
   /**
    * The {@code rec} frame of a reply whose body is already JSON (a service's encoded answer): the
    * same bytes as {@link #rec} with that body, without parsing or encoding it again.
-   * {@code replyAddress} is the client's own, so it is escaped as a JSON string.
+   * {@code replyAddress} is the client's own, so it is written as a JSON string by the same encoder
+   * as a {@code JsonObject}'s (which escapes what UTF-8 cannot carry, a lone surrogate, rather than
+   * replacing it).
    */
   static Buffer recReply(String replyAddress, Buffer encodedBody) {
-    byte[] addressJson = Json.encode(replyAddress).getBytes(StandardCharsets.UTF_8);
-    return Buffer.buffer(REPLY_PREFIX.length + addressJson.length + REPLY_BODY_INFIX.length + encodedBody.length() + 1)
+    Buffer addressJson = Json.encodeToBuffer(replyAddress);
+    return Buffer.buffer(REPLY_PREFIX.length + addressJson.length() + REPLY_BODY_INFIX.length + encodedBody.length() + 1)
         .appendBytes(REPLY_PREFIX)
-        .appendBytes(addressJson)
+        .appendBuffer(addressJson)
         .appendBytes(REPLY_BODY_INFIX)
         .appendBuffer(encodedBody)
         .appendBytes(SUFFIX);

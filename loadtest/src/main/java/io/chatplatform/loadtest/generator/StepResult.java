@@ -82,7 +82,7 @@ public record StepResult(
       // shows how much of a shared machine the generator itself took.
       json.put("generatorCpu", generatorCpu.toJson(deliveries.received(), acked));
     }
-    if (serverThreads != null) {
+    if (serverThreads != null && serverThreads.containsKey("allocatedBytesPerMessage")) {
       // Per delivery: per stored message over the window's (distinct) deliveries per stored message.
       // Not the deliveries seen between the thread readings: a server still catching up after its
       // warmup delivers older messages in that span.

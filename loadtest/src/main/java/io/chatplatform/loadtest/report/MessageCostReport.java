@@ -156,8 +156,9 @@ final class MessageCostReport {
     md.append("| ").append(name).append(" | ").append(fmt(stored)).append(" | ")
         .append(stored == 0 ? "—" : fmt(delivered / (double) stored)).append(" | ")
         .append(cost.cpuMicros() == null ? NOT_MEASURED : fmt(cost.cpuMicros())).append(" | ")
-        .append(cost.threads() == null ? NOT_MEASURED : BenchReport.bytes(cost.allocatedBytes())).append(" | ")
-        .append(cost.threads() == null ? NOT_MEASURED : fmt(cost.threads().getLong("allocatedBytesPerDelivery")) + " B").append(" |\n");
+        .append(cost.allocatedBytes() == null ? NOT_MEASURED : BenchReport.bytes(cost.allocatedBytes())).append(" | ")
+        .append(cost.threads() == null || !cost.threads().containsKey("allocatedBytesPerDelivery") ? NOT_MEASURED
+            : fmt(cost.threads().getLong("allocatedBytesPerDelivery")) + " B").append(" |\n");
   }
 
   /** CPU µs and KiB allocated per stored message by server thread pool, the platform's pools first, the relay's beside. */
@@ -200,7 +201,7 @@ final class MessageCostReport {
   /** The step table's cell: KiB the server allocated per stored message in that step, or "—" without thread readings. */
   static String allocatedKibPerMessage(JsonObject step) {
     JsonObject threads = step.getJsonObject("serverThreads");
-    return threads == null ? "—" : kib(threads.getLong("allocatedBytesPerMessage"));
+    return threads == null || !threads.containsKey("allocatedBytesPerMessage") ? "—" : kib(threads.getLong("allocatedBytesPerMessage"));
   }
 
   private static String kib(long bytes) {

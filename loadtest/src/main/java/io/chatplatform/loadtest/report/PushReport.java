@@ -240,8 +240,10 @@ final class PushReport {
     return cpu(step).getJsonObject("slices", new JsonObject()).getDouble("standardError", 0.0);
   }
 
+  /** The step's thread readings per message; null without them (or without a message to divide by). */
   private static JsonObject threads(JsonObject step) {
-    return step.getJsonObject("serverThreads");
+    JsonObject threads = step.getJsonObject("serverThreads");
+    return threads == null || !threads.containsKey("allocatedBytesPerMessage") ? null : threads;
   }
 
   /** Pool → {CPU µs, bytes} per message, with minus without. */
