@@ -127,7 +127,7 @@ public final class NotificationVerticle extends VerticleBase {
           notices.flush().onComplete(x -> LOG.debug("lingering message notices written"));
         });
       }
-      written.onComplete(x -> LOG.debug("message {}#{} considered for push", message.roomId(), message.seq()));
+      written.onComplete(x -> LOG.debug("message {}#{} taken for push", message.roomId(), message.seq()));
     });
     return Future.all(deviceStore.createIndexes(), pending.createIndexes(), messages.completion())
         .compose(x -> ServiceHandlers.on(vertx.eventBus())
