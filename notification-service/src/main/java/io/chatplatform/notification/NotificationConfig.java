@@ -20,10 +20,14 @@ import io.chatplatform.runtime.Settings;
  * @param serviceTimeoutMs how long a request to chat-, history- or presence-service may take ({@code PUSH_SERVICE_TIMEOUT_MS})
  * @param presenceQueryMaxUsers users per presence query, as presence-service allows ({@code PRESENCE_QUERY_MAX_USERS})
  * @param providers the push providers' settings ({@code WEBPUSH_*}, {@code FCM_*}, {@code APNS_*})
+ * @param noticeLingerMs how long a room's message notices are gathered in memory before they are
+ *     written as one ({@code PUSH_NOTICE_LINGER_MS}; 0: each at once)
+ * @param noticeBufferMaxRooms rooms whose notices may wait at once; reaching it writes them all
+ *     ({@code PUSH_NOTICE_BUFFER_MAX_ROOMS})
  */
 public record NotificationConfig(
     MongoConfig mongo, PushPolicy policy, long pollMs, int claimBatch, int maxDevicesPerUser, long serviceTimeoutMs,
-    int presenceQueryMaxUsers, ConfiguredProviders providers) {
+    int presenceQueryMaxUsers, ConfiguredProviders providers, long noticeLingerMs, int noticeBufferMaxRooms) {
 
   public static NotificationConfig from(Settings settings) {
     String content = settings.string("PUSH_CONTENT", "preview");
@@ -48,7 +52,9 @@ public record NotificationConfig(
         (int) atLeast(settings.integer("MAX_DEVICES_PER_USER", 10), 1, "MAX_DEVICES_PER_USER"),
         atLeast(settings.longValue("PUSH_SERVICE_TIMEOUT_MS", 4_000), 1, "PUSH_SERVICE_TIMEOUT_MS"),
         (int) atLeast(settings.integer("PRESENCE_QUERY_MAX_USERS", 200), 1, "PRESENCE_QUERY_MAX_USERS"),
-        ConfiguredProviders.from(settings));
+        ConfiguredProviders.from(settings),
+        atLeast(settings.longValue("PUSH_NOTICE_LINGER_MS", 200), 0, "PUSH_NOTICE_LINGER_MS"),
+        (int) atLeast(settings.integer("PUSH_NOTICE_BUFFER_MAX_ROOMS", 10_000), 1, "PUSH_NOTICE_BUFFER_MAX_ROOMS"));
   }
 
   private static long atLeast(long value, long min, String name) {

@@ -217,9 +217,11 @@ class PushFlowsTest {
   }
 
   @Test
-  @DisplayName("pushes pending when notification-service stops are sent once after it starts again")
+  @DisplayName("pushes pending when notification-service stops, their notices still lingering in memory, are written by the stop and sent once after it starts again")
   void restartSendsPendingOnce() throws Exception {
     settings.put("PUSH_DELAY_MS", "3000"); // long enough that the stop comes first
+    // 5 s instead of 200 ms: the notice surely still lingers in memory when the stop comes.
+    settings.put("PUSH_NOTICE_LINGER_MS", "5000");
     start();
     Api.User alice = fx.newUser("alice");
     Api.User bob = fx.newUser("bob");
@@ -227,6 +229,8 @@ class PushFlowsTest {
     String marker = fx.api.createRoom(alice, "Marker", bob).getString("roomId");
     registerWebPush(bob, "/sub/ok/bob");
     send(alice, team, "before the restart");
+    Await.until("the notice lingering in notification-service", Duration.ofSeconds(10),
+        () -> fx.platform.node().operations().registry().get(NotificationVerticle.WAITING_METRIC).gauge().value() == 1);
 
     fx.restart(() -> assertThat(pushService.received()).as("nothing sent before the stop").isEmpty());
 

@@ -10,6 +10,7 @@ import io.chatplatform.notification.NotificationConfig;
 import io.chatplatform.notification.domain.Device;
 import io.chatplatform.notification.domain.Devices;
 import io.chatplatform.notification.domain.EndpointPolicy;
+import io.chatplatform.notification.domain.NoticeBuffer;
 import io.chatplatform.notification.domain.PushDirectory;
 import io.chatplatform.notification.domain.PushProvider;
 import io.chatplatform.notification.domain.PushScheduler;
@@ -29,6 +30,7 @@ import io.vertx.core.json.JsonObject;
 import io.chatplatform.notification.providers.PushMetrics;
 import io.chatplatform.runtime.TimedMongo;
 import io.vertx.ext.mongo.MongoClient;
+import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +42,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * notification-service: wires config → stores → domain, serves the device and mode endpoints,
- * takes chat-service's one-way message notices, and polls for due pushes every {@code PUSH_POLL_MS}.
+ * takes chat-service's one-way message notices (gathered per room for {@code PUSH_NOTICE_LINGER_MS},
+ * then written as one), and polls for due pushes every {@code PUSH_POLL_MS}.
  */
 public final class NotificationVerticle extends VerticleBase {
+  /** Message notices lost because their write to MongoDB failed (they were not queued for push). */
+  public static final String UNWRITTEN_METRIC = "chat.push.notices.unwritten";
+  /** Rooms whose message notices wait in memory for {@code PUSH_NOTICE_LINGER_MS}. */
+  public static final String WAITING_METRIC = "chat.push.notices.waiting_rooms";
   private static final Logger LOG = LoggerFactory.getLogger(NotificationVerticle.class);
   private static final Set<String> MODES = Set.of(RoomModes.ALL, RoomModes.MENTIONS, RoomModes.NONE);
 
@@ -53,6 +60,8 @@ public final class NotificationVerticle extends VerticleBase {
   private MongoClient mongo;
   private long poller = -1;
   private boolean polling;
+  private NoticeBuffer notices;
+  private long noticeFlush = -1;
 
   /** The service with the providers its settings configure. */
   public NotificationVerticle(NotificationConfig config, Operations operations) {
@@ -101,14 +110,24 @@ public final class NotificationVerticle extends VerticleBase {
     PushScheduler scheduler = new PushScheduler(
         pending, deviceStore, modes, directory, providers, config.policy(), System::currentTimeMillis,
         () -> ThreadLocalRandom.current().nextDouble());
+    Counter unwritten = operations.registry().counter(UNWRITTEN_METRIC);
+    notices = new NoticeBuffer(pending, config.policy(), config.noticeLingerMs(), config.noticeBufferMaxRooms(),
+        System::currentTimeMillis, unwritten::increment);
+    operations.registry().gauge(WAITING_METRIC, notices, NoticeBuffer::rooms);
     Codecs.register(vertx.eventBus());
     MessageConsumer<Object> messages = vertx.eventBus().consumer(Addresses.Notification.MESSAGE, m -> {
       // Logged under the correlation id of the send that stored the message.
       Correlation.enterFrom(m.headers());
       NewMessage message = m.body() instanceof NewMessage typed ? typed : NewMessage.SHAPE.read().apply((JsonObject) m.body());
-      scheduler.onMessage(message)
-          .onSuccess(x -> LOG.debug("message {}#{} considered for push", message.roomId(), message.seq()))
-          .onFailure(e -> LOG.warn("message {}#{} not queued for push: {}", message.roomId(), message.seq(), e.getMessage()));
+      // Its failures are logged and counted by the buffer; it never fails.
+      Future<Void> written = notices.add(message);
+      if (!notices.isEmpty() && noticeFlush < 0) {
+        noticeFlush = vertx.setTimer(config.noticeLingerMs(), id -> {
+          noticeFlush = -1;
+          notices.flush().onComplete(x -> LOG.debug("lingering message notices written"));
+        });
+      }
+      written.onComplete(x -> LOG.debug("message {}#{} taken for push", message.roomId(), message.seq()));
     });
     return Future.all(deviceStore.createIndexes(), pending.createIndexes(), messages.completion())
         .compose(x -> ServiceHandlers.on(vertx.eventBus())
@@ -155,13 +174,21 @@ public final class NotificationVerticle extends VerticleBase {
     return view;
   }
 
+  /**
+   * The lingering notices are written before MongoDB is closed; each write ends within the
+   * MongoDB client's timeouts (MongoConfig), so a store that does not answer cannot hold the stop.
+   */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(poller);
-    List<Future<Void>> closing = new ArrayList<>(providers.stream().map(PushProvider::close).toList());
-    if (mongo != null) {
-      closing.add(mongo.close());
-    }
-    return Future.join(closing);
+    vertx.cancelTimer(noticeFlush);
+    Future<Void> written = notices == null ? Future.succeededFuture() : notices.flush();
+    return written.transform(x -> {
+      List<Future<Void>> closing = new ArrayList<>(providers.stream().map(PushProvider::close).toList());
+      if (mongo != null) {
+        closing.add(mongo.close());
+      }
+      return Future.join(closing);
+    });
   }
 }

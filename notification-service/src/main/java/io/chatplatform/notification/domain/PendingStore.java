@@ -1,6 +1,5 @@
 package io.chatplatform.notification.domain;
 
-import io.chatplatform.contracts.notification.NotificationApi.NewMessage;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -10,10 +9,12 @@ import java.util.List;
  */
 public interface PendingStore {
   /**
-   * Adds the message to the room's open batch, or opens one due at {@code due}. A message whose
-   * seq the open batch already covers (chat-service announces a retried send again) changes nothing.
+   * Adds a room's notices to its open batch, or opens one due at {@code notices.due()}: the
+   * batch's last seq, sender and preview become those of the notices when their last seq is
+   * higher, its count grows by theirs, their mentions join its own. How notices older than the
+   * open batch's last seq count is the implementation's to say (see MongoPendingStore).
    */
-  Future<Void> add(NewMessage message, String preview, long due);
+  Future<Void> add(RoomNotices notices);
 
   /**
    * Claims one record that is due at {@code now} and not claimed (or whose claim expired): one

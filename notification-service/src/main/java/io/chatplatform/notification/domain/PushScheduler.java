@@ -1,7 +1,6 @@
 package io.chatplatform.notification.domain;
 
 import io.chatplatform.contracts.chat.ChatApi.PushRoom;
-import io.chatplatform.contracts.notification.NotificationApi.NewMessage;
 import io.chatplatform.notification.domain.Pending.MemberRetry;
 import io.chatplatform.notification.domain.Pending.RoomBatch;
 import io.vertx.core.Future;
@@ -16,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns stored messages into pushes. A message only adds to its room's pending batch (one
- * record per room, due {@code delayMs} after the first message), so chat delivery never waits
- * for anything here. {@link #poll} claims due records one at a time (each claim is one atomic
+ * record per room, due {@code delayMs} after the first message; {@link NoticeBuffer} writes it),
+ * so chat delivery never waits for anything here. {@link #poll} claims due records one at a time (each claim is one atomic
  * update in the shared store, so instances share the work and never take the same record) and
  * sends what {@link PushDecider} decides.
  *
@@ -53,11 +52,6 @@ public final class PushScheduler {
     this.policy = policy;
     this.clock = clock;
     this.jitter = jitter;
-  }
-
-  /** A stored message: added to its room's batch. */
-  public Future<Void> onMessage(NewMessage message) {
-    return pending.add(message, policy.preview(message.text()), clock.getAsLong() + policy.delayMs());
   }
 
   /** Claims and handles due records, at most {@code max}; answers how many it handled. */

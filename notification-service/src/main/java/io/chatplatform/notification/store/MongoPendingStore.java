@@ -1,11 +1,11 @@
 package io.chatplatform.notification.store;
 
-import io.chatplatform.contracts.notification.NotificationApi.NewMessage;
 import io.chatplatform.notification.domain.Pending;
 import io.chatplatform.notification.domain.Pending.MemberRetry;
 import io.chatplatform.notification.domain.Pending.RoomBatch;
 import io.chatplatform.notification.domain.PendingStore;
 import io.chatplatform.notification.domain.PushMessage;
+import io.chatplatform.notification.domain.RoomNotices;
 import io.chatplatform.runtime.MongoErrors;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Pending pushes in {@code push_pending}, sent markers in {@code push_sent}.
  *
- * <p>A room's open batch is the record whose unique {@code slot} is the roomId: a message is one
- * upsert on {@code {slot: roomId, lastSeq < seq}}, so a seq already counted matches nothing and
- * its insert hits the unique slot (ignored). A claim is one {@code findOneAndUpdate} on
+ * <p>A room's open batch is the record whose unique {@code slot} is the roomId: a room's notices
+ * are one upsert on {@code {slot: roomId, lastSeq < their last seq}}; when the batch already
+ * reaches that seq, the insert hits the unique slot and {@link #add} says what happens then. A claim is one {@code findOneAndUpdate} on
  * {@code due <= now, claimUntil <= now}, setting a fresh claim id, the lease end, and a slot of
  * its own: the batch stops being the room's open one, and later messages open a new batch.
  */
@@ -47,18 +47,45 @@ public final class MongoPendingStore implements PendingStore {
   }
 
   @Override
-  public Future<Void> add(NewMessage m, String preview, long due) {
-    JsonObject filter = new JsonObject().put("slot", m.roomId()).put("lastSeq", new JsonObject().put("$lt", m.seq()));
+  public Future<Void> add(RoomNotices n) {
+    return add(n, true);
+  }
+
+  /**
+   * The upsert on {@code {slot: roomId, lastSeq < n.lastSeq}} moves the open batch on to the
+   * notices' last seq (or opens one). When it hits the unique slot instead, the open batch already
+   * reaches the notices' last seq: they are late (another instance's, or announced out of order)
+   * or repeated. Then they only add their count, mentions and first seq to it, so a mention is
+   * never lost; a repeated seq is counted again, which the push's count does not show, as it never
+   * exceeds the seqs the batch spans ({@link io.chatplatform.notification.domain.PushDecider}).
+   * (The one-by-one writes before PUSH_NOTICE_LINGER_MS dropped such a notice, mentions and all.)
+   * When that matches nothing either (the batch was claimed meanwhile, or another writer opened
+   * it below our last seq) the upsert is tried once more; then the notices are dropped as before.
+   */
+  private Future<Void> add(RoomNotices n, boolean again) {
+    JsonArray mentions = new JsonArray(List.copyOf(n.mentions()));
+    JsonObject filter = new JsonObject().put("slot", n.roomId()).put("lastSeq", new JsonObject().put("$lt", n.lastSeq()));
     JsonObject update = new JsonObject()
         .put("$setOnInsert", new JsonObject()
-            .put("_id", UUID.randomUUID().toString()).put("kind", "room").put("roomId", m.roomId())
-            .put("firstSeq", m.seq()).put("due", due).put("claimUntil", 0L))
-        .put("$set", new JsonObject().put("lastSeq", m.seq()).put("lastSenderId", m.senderId()).put("preview", preview))
-        .put("$inc", new JsonObject().put("count", 1))
-        .put("$addToSet", new JsonObject().put("mentions", new JsonObject().put("$each", new JsonArray(m.mentions()))));
+            .put("_id", UUID.randomUUID().toString()).put("kind", "room").put("roomId", n.roomId())
+            .put("due", n.due()).put("claimUntil", 0L))
+        .put("$min", new JsonObject().put("firstSeq", n.firstSeq()))
+        .put("$set", new JsonObject().put("lastSeq", n.lastSeq()).put("lastSenderId", n.lastSenderId()).put("preview", n.preview()))
+        .put("$inc", new JsonObject().put("count", n.count()))
+        .put("$addToSet", new JsonObject().put("mentions", new JsonObject().put("$each", mentions)));
     return mongo.updateCollectionWithOptions(PENDING, filter, update, new UpdateOptions().setUpsert(true))
         .<Void>mapEmpty()
-        .recover(e -> MongoErrors.isDuplicateKey(e) ? Future.succeededFuture() : Future.failedFuture(e));
+        .recover(e -> MongoErrors.isDuplicateKey(e) ? addLate(n, mentions, again) : Future.failedFuture(e));
+  }
+
+  private Future<Void> addLate(RoomNotices n, JsonArray mentions, boolean again) {
+    JsonObject filter = new JsonObject().put("slot", n.roomId()).put("lastSeq", new JsonObject().put("$gte", n.lastSeq()));
+    JsonObject update = new JsonObject()
+        .put("$min", new JsonObject().put("firstSeq", n.firstSeq()))
+        .put("$inc", new JsonObject().put("count", n.count()))
+        .put("$addToSet", new JsonObject().put("mentions", new JsonObject().put("$each", mentions)));
+    return mongo.updateCollection(PENDING, filter, update)
+        .compose(result -> result.getDocMatched() == 0 && again ? add(n, false) : Future.succeededFuture());
   }
 
   @Override

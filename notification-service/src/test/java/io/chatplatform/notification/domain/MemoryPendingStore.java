@@ -1,10 +1,11 @@
 package io.chatplatform.notification.domain;
 
-import io.chatplatform.contracts.notification.NotificationApi.NewMessage;
 import io.chatplatform.notification.domain.Pending.MemberRetry;
 import io.chatplatform.notification.domain.Pending.RoomBatch;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,24 +27,37 @@ final class MemoryPendingStore implements PendingStore {
   private final Map<String, Row> rows = new LinkedHashMap<>();
   private final Map<String, Long> sent = new HashMap<>();
 
+  /** Every add, in order: the store writes a test counts. */
+  final List<RoomNotices> writes = new ArrayList<>();
+
+  /** Rooms whose adds fail, as a store that does not answer would. */
+  final Set<String> failingRooms = new HashSet<>();
+
   @Override
-  public synchronized Future<Void> add(NewMessage m, String preview, long due) {
-    Row open = rows.values().stream().filter(r -> m.roomId().equals(r.openRoom)).findFirst().orElse(null);
+  public synchronized Future<Void> add(RoomNotices n) {
+    if (failingRooms.contains(n.roomId())) {
+      return Future.failedFuture("the store did not answer");
+    }
+    writes.add(n);
+    Row open = rows.values().stream().filter(r -> n.roomId().equals(r.openRoom)).findFirst().orElse(null);
     if (open == null) {
       Row row = new Row();
       row.id = UUID.randomUUID().toString();
-      row.openRoom = m.roomId();
-      row.due = due;
-      row.value = new RoomBatch(row.id, null, m.roomId(), m.seq(), m.seq(), 1, m.senderId(), Set.copyOf(m.mentions()), preview);
+      row.openRoom = n.roomId();
+      row.due = n.due();
+      row.value = new RoomBatch(row.id, null, n.roomId(), n.firstSeq(), n.lastSeq(), n.count(), n.lastSenderId(), n.mentions(), n.preview());
       rows.put(row.id, row);
-    } else {
-      RoomBatch b = (RoomBatch) open.value;
-      if (m.seq() > b.lastSeq()) {
-        Set<String> mentions = new LinkedHashSet<>(b.mentions());
-        mentions.addAll(m.mentions());
-        open.value = new RoomBatch(b.id(), null, b.roomId(), b.firstSeq(), m.seq(), b.count() + 1, m.senderId(), mentions, preview);
-      }
+      return Future.succeededFuture();
     }
+    // As MongoPendingStore: notices past the batch's last seq move it on; older ones only add their
+    // count, mentions and first seq.
+    RoomBatch b = (RoomBatch) open.value;
+    Set<String> mentions = new LinkedHashSet<>(b.mentions());
+    mentions.addAll(n.mentions());
+    long firstSeq = Math.min(b.firstSeq(), n.firstSeq());
+    open.value = n.lastSeq() > b.lastSeq()
+        ? new RoomBatch(b.id(), null, b.roomId(), firstSeq, n.lastSeq(), b.count() + n.count(), n.lastSenderId(), mentions, n.preview())
+        : new RoomBatch(b.id(), null, b.roomId(), firstSeq, b.lastSeq(), b.count() + n.count(), b.lastSenderId(), mentions, b.preview());
     return Future.succeededFuture();
   }
 

@@ -4,6 +4,7 @@ import io.chatplatform.notification.providers.webpush.WebPushEndpoints;
 import static io.chatplatform.notification.domain.PushWorld.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatplatform.contracts.notification.NotificationApi.NewMessage;
 import io.chatplatform.embeddedstore.EmbeddedMongo;
 import io.chatplatform.notification.store.MongoDeviceStore;
 import io.chatplatform.notification.store.MongoPendingStore;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -51,6 +53,11 @@ class PushStoresOnMongoTest {
     }
   }
 
+  /** One notice as the buffer writes it with PUSH_NOTICE_LINGER_MS=0: its preview is its text. */
+  static RoomNotices notice(NewMessage m, long due) {
+    return RoomNotices.of(m, m.text(), due);
+  }
+
   MongoPendingStore pendingStore() {
     MongoPendingStore store = new MongoPendingStore(mongo);
     Await.result(store.createIndexes());
@@ -78,24 +85,26 @@ class PushStoresOnMongoTest {
   }
 
   @Test
-  @DisplayName("pending: messages of a room collapse into one batch; a repeated seq is not counted; modes round-trip")
+  @DisplayName("pending: messages of a room collapse into one batch; a repeated seq adds to the count only; modes round-trip")
   void collapse() {
     open();
     MongoPendingStore store = pendingStore();
-    Await.result(store.add(message("r1", 1, "alice", "one"), "one", 5_000));
-    Await.result(store.add(message("r1", 2, "bob", "two", "carol"), "two", 9_000));
-    Await.result(store.add(message("r1", 2, "bob", "two", "carol"), "two", 9_000));
-    Await.result(store.add(message("r2", 7, "bob", "x"), "x", 6_000));
+    Await.result(store.add(notice(message("r1", 1, "alice", "one"), 5_000)));
+    Await.result(store.add(notice(message("r1", 2, "bob", "two", "carol"), 9_000)));
+    Await.result(store.add(notice(message("r1", 2, "bob", "two", "carol"), 9_000)));
+    Await.result(store.add(notice(message("r2", 7, "bob", "x"), 6_000)));
     Pending.RoomBatch batch = (Pending.RoomBatch) Await.result(store.claim(5_000, 60_000));
     assertThat(batch.roomId()).isEqualTo("r1");
-    assertThat(batch.count()).isEqualTo(2);
+    assertThat(batch.count())
+        .as("seq 2 announced again is counted again: the push's count never exceeds the seqs spanned (PushSchedulerTest#burstCollapsed)")
+        .isEqualTo(3);
     assertThat(batch.firstSeq()).isEqualTo(1);
     assertThat(batch.lastSeq()).isEqualTo(2);
     assertThat(batch.lastSenderId()).isEqualTo("bob");
     assertThat(batch.mentions()).containsExactly("carol");
     assertThat(batch.preview()).isEqualTo("two");
     // While r1's batch is being handled, a new message opens a new batch instead of joining it.
-    Await.result(store.add(message("r1", 3, "alice", "three"), "three", 20_000));
+    Await.result(store.add(notice(message("r1", 3, "alice", "three"), 20_000)));
     Await.result(store.done(batch));
     Pending.RoomBatch next = (Pending.RoomBatch) Await.result(store.claim(20_000, 60_000));
     assertThat(next.roomId()).isEqualTo("r2");
@@ -111,12 +120,40 @@ class PushStoresOnMongoTest {
   }
 
   @Test
+  @DisplayName("pending: merged notices are one upsert; a later one moves the batch on; an older one adds its count, mentions and first seq")
+  void mergedNotices() {
+    open();
+    MongoPendingStore store = pendingStore();
+    Await.result(store.add(new RoomNotices("r1", 4, 6, "bob", "six", 3, Set.of("carol"), 5_000)));
+    Await.result(store.add(new RoomNotices("r1", 7, 9, "carol", "nine", 2, Set.of("dave"), 7_000)));
+    // Late: another instance's notices of seqs the batch already passed.
+    Await.result(store.add(new RoomNotices("r1", 2, 5, "alice", "five", 2, Set.of("erin"), 6_000)));
+    Pending.RoomBatch batch = (Pending.RoomBatch) Await.result(store.claim(5_000, 60_000));
+    assertThat(batch).isNotNull();
+    assertThat(batch.roomId()).isEqualTo("r1");
+    assertThat(batch.firstSeq()).isEqualTo(2);
+    assertThat(batch.lastSeq()).isEqualTo(9);
+    assertThat(batch.lastSenderId()).isEqualTo("carol");
+    assertThat(batch.preview()).isEqualTo("nine");
+    assertThat(batch.count()).isEqualTo(7);
+    assertThat(batch.mentions()).containsExactlyInAnyOrder("carol", "dave", "erin");
+    assertThat(Await.result(store.claim(64_999, 60_000))).as("one batch (within its lease): the later writes joined it").isNull();
+
+    // Notices of a batch claimed meanwhile open the next one, due from their own first arrival.
+    Await.result(store.add(new RoomNotices("r1", 8, 8, "bob", "eight", 1, Set.of(), 20_000)));
+    assertThat(Await.result(store.claim(19_999, 60_000))).isNull();
+    Pending.RoomBatch next = (Pending.RoomBatch) Await.result(store.claim(20_000, 60_000));
+    assertThat(next.firstSeq()).isEqualTo(8);
+    assertThat(next.count()).isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("pending: of many claims at once exactly one gets the record; an expired claim can be taken again")
   void claimAtomic() {
     open();
     MongoPendingStore store = pendingStore();
     MongoPendingStore other = new MongoPendingStore(mongo);
-    Await.result(store.add(message("r1", 1, "alice", "hi"), "hi", 1_000));
+    Await.result(store.add(notice(message("r1", 1, "alice", "hi"), 1_000)));
     List<Future<Pending>> claims = new java.util.ArrayList<>();
     for (int i = 0; i < 10; i++) {
       claims.add((i % 2 == 0 ? store : other).claim(1_000, 60_000));
@@ -139,7 +176,7 @@ class PushStoresOnMongoTest {
   void surviveRestart() {
     open();
     MongoPendingStore before = pendingStore();
-    Await.result(before.add(message("r1", 4, "alice", "hi"), "hi", 10_000));
+    Await.result(before.add(notice(message("r1", 4, "alice", "hi"), 10_000)));
     PushMessage m = new PushMessage("r1", "Team", 4, 1, "alice", "hi", "r1", false, null, 60);
     Await.result(before.retry("bob", List.of("d_1"), m, 1, 12_000));
     Await.result(before.markSent("r1:4:d_2", 0, 3_600_000));

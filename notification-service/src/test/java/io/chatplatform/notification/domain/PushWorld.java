@@ -116,6 +116,18 @@ final class PushWorld {
     }
   };
 
+  /** Notices whose write failed, as the verticle's meter counts them. */
+  final AtomicLong unwritten = new AtomicLong();
+
+  /** Notices lingering {@code lingerMs} on the world's clock, at most {@code maxRooms} rooms. */
+  NoticeBuffer notices(long lingerMs, int maxRooms) {
+    return notices(pending, lingerMs, maxRooms);
+  }
+
+  NoticeBuffer notices(PendingStore store, long lingerMs, int maxRooms) {
+    return new NoticeBuffer(store, POLICY, lingerMs, maxRooms, now::get, unwritten::addAndGet);
+  }
+
   PushScheduler scheduler() {
     return new PushScheduler(pending, devices, modes, directory, List.of(fcm), POLICY, now::get, () -> 0.5);
   }
