@@ -46,7 +46,7 @@ class GatewayDrainBarrierTest {
   }
 
   @Test
-  @DisplayName("an xhr-polling session on one loop, polling through the other loop's connection: its client gets 'reconnect' and the close frame")
+  @DisplayName("an xhr-polling session on one loop, polling through the other loop's connection: its client gets 'reconnect' and the close frame, and REST is answered on both loops meanwhile")
   void xhrPollingSessionHearsTheDrainThroughTheOtherLoop() throws Exception {
     Map<String, String> settings = new HashMap<>(PlatformFixture.PRODUCTION_BURSTS);
     settings.put("GATEWAY_EVENT_LOOPS", "2");
@@ -91,6 +91,14 @@ class GatewayDrainBarrierTest {
       if (answer.contains("c[")) {
         break;
       }
+      if (answer.contains("reconnect")) {
+        // The session's close frame waits for the next poll, so the node is still draining: REST
+        // is answered on both loops, the owning one and the one with nothing left to drain.
+        for (int loop : new int[] {owning, other}) {
+          assertThat(Await.result(loops.request(HttpMethod.GET, loop, "/api/v1/rooms", user.token(), null)))
+              .as("GET /api/v1/rooms on loop " + loop + " while the node drains").startsWith("200 ");
+        }
+      }
       waiting = loops.post(other, session + "/xhr" + credential, null);
     }
     LOG.info("the polls received {}", received);
@@ -106,7 +114,7 @@ class GatewayDrainBarrierTest {
     Map<String, String> settings = new HashMap<>(PlatformFixture.PRODUCTION_BURSTS);
     settings.put("GATEWAY_EVENT_LOOPS", "2");
     // Lowered from 10 s so the test does not wait for it: this drain ends by its timeouts only
-    // (the reconnect is never fetched, nor the close frame), and each of them is DRAIN_TIMEOUT_MS.
+    // (the reconnect is never fetched, nor the close frame): twice DRAIN_TIMEOUT_MS at most.
     settings.put("DRAIN_TIMEOUT_MS", "500");
     fx = new PlatformFixture(dataDir, settings);
     Api.User user = fx.newUser("xhr-silent");
@@ -139,10 +147,19 @@ class GatewayDrainBarrierTest {
 
     /** A POST; its status and body, trimmed (SockJS ends each frame with a newline). */
     Future<String> post(int loop, String uri, String body) {
+      return request(HttpMethod.POST, loop, uri, null, body);
+    }
+
+    /** A request, with a bearer token unless it is null; its status and body, trimmed. */
+    Future<String> request(HttpMethod method, int loop, String uri, String token, String body) {
       while (opened % 2 != loop) {
         Await.result(connect().compose(HttpClientConnection::close));
       }
-      return connect().compose(connection -> connection.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(uri))
+      RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
+      if (token != null) {
+        options.putHeader("Authorization", "Bearer " + token);
+      }
+      return connect().compose(connection -> connection.request(options)
           .compose(request -> body == null ? request.send() : request.send(body))
           .compose(response -> response.body().map(b -> (response.statusCode() + " " + b).trim()))
           .eventually(connection::close));

@@ -125,17 +125,17 @@ public final class SocketEndpoints {
    * is told to reconnect elsewhere and closed once its requests are answered
    * ({@code DRAIN_TIMEOUT_MS}). Completes when they have closed, and the clients of the SockJS
    * sessions closed over HTTP polling have fetched their close frame (vertx-web hands it to the
-   * session's next request), or {@code DRAIN_TIMEOUT_MS} more has passed.
+   * session's next request), or twice {@code DRAIN_TIMEOUT_MS} after the drain began: the bound
+   * the drain had before it waited for close frames (the answers', then the closes').
    */
   public Future<Void> drain() {
     bindings.drain();
-    return sessions.drain(config.drainTimeoutMs()).compose(x -> {
-      Promise<Void> deadline = Promise.promise();
-      long timer = vertx.setTimer(config.drainTimeoutMs(), id -> deadline.tryComplete());
-      return Future.any(Future.fromCompletionStage(bindings.closesFetched(), vertx.getOrCreateContext()), deadline.future())
-          .andThen(y -> vertx.cancelTimer(timer))
-          .<Void>mapEmpty();
-    });
+    Promise<Void> deadline = Promise.promise();
+    long timer = vertx.setTimer(2 * config.drainTimeoutMs(), id -> deadline.tryComplete());
+    return sessions.drain(config.drainTimeoutMs())
+        .compose(x -> Future.any(Future.fromCompletionStage(bindings.closesFetched(), vertx.getOrCreateContext()), deadline.future()))
+        .andThen(x -> vertx.cancelTimer(timer))
+        .mapEmpty();
   }
 
   /**
