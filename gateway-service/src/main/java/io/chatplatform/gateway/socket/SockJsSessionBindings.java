@@ -46,10 +46,10 @@ final class SockJsSessionBindings {
   /** A session's address is its client's: behind a proxy, the forwarded one (its proxies may differ). */
   private final ClientAddresses clientAddresses;
   private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
-  /** Set when the node drains: from then on a session's close is followed until its client has fetched the close frame. */
+  /** Set when the node drains: from then on a session the server closes is followed until its client has fetched the close frame. */
   private volatile boolean draining;
   /**
-   * Sessions closed while the node drains whose close frame no request has carried yet: vertx-web
+   * Sessions the server closed while the node drains whose close frame no request has carried yet: vertx-web
    * writes it to the session's next request (a poll that comes after the close), so the node's
    * servers must stay open until that request has been answered. Completed and removed then.
    */
@@ -171,18 +171,26 @@ final class SockJsSessionBindings {
     // The end handler, which nothing else of a SockJS socket uses, runs when the session closes
     // (closed by the server, timed out, or its client gone). Only this binding is removed: a new
     // session of the same id may have been bound since.
-    socket.endHandler(v -> {
-      unbind(id, binding);
-      if (draining) {
-        closesUnfetched.putIfAbsent(id, new CompletableFuture<>());
-      }
-    });
+    socket.endHandler(v -> unbind(id, binding));
     return true;
   }
 
-  /** The node drains: the close of each session from now on is followed until its client fetched it ({@link #closesFetched}). */
+  /** The node drains: each session the server closes from now on is followed until its client fetched the close frame. */
   void drain() {
     draining = true;
+  }
+
+  /**
+   * The server is about to close {@code socket}: while the node drains, its close frame is awaited
+   * ({@link #closesFetched}). Called before the close, so that the end of the request that carries
+   * the frame (a poll waiting now, on any loop) cannot come first; a request that ended before
+   * (the one that carried the {@code reconnect}) does not count.
+   */
+  void closing(SockJSSocket socket) {
+    Matcher path = sessionPath.matcher(socket.routingContext().normalizedPath());
+    if (draining && path.matches()) {
+      closesUnfetched.putIfAbsent(path.group(2), new CompletableFuture<>());
+    }
   }
 
   /** A receiving request of session {@code id} ended: it carried the close frame, if the session had closed. */

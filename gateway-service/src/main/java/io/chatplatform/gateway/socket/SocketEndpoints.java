@@ -193,7 +193,8 @@ public final class SocketEndpoints {
 
   /** A new session of SockJS's HTTP transports: bound to the request that opened it, then accepted. */
   private void acceptSockJs(SockJSSocket socket) {
-    ClientChannel channel = ClientChannel.of(socket);
+    // While the node drains, the close frame of a session the server closes is awaited (SockJsSessionBindings).
+    ClientChannel channel = ClientChannel.of(socket, () -> bindings.closing(socket));
     if (bindings.bind(socket)) {
       accept(channel);
     } else {
