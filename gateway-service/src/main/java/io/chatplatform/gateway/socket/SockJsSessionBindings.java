@@ -187,7 +187,12 @@ final class SockJsSessionBindings {
    * (the one that carried the {@code reconnect}) does not count.
    */
   void closing(SockJSSocket socket) {
-    Matcher path = sessionPath.matcher(socket.routingContext().normalizedPath());
+    closing(socket.routingContext().normalizedPath());
+  }
+
+  /** {@link #closing(SockJSSocket)} of the session at {@code normalizedPath} (the path of the request that opened it). */
+  void closing(String normalizedPath) {
+    Matcher path = sessionPath.matcher(normalizedPath);
     if (draining && path.matches()) {
       closesUnfetched.putIfAbsent(path.group(2), new CompletableFuture<>());
     }
