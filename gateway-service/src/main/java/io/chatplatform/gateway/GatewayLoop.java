@@ -96,13 +96,16 @@ final class GatewayLoop extends VerticleBase {
 
   /**
    * Drains this loop's sockets (see {@link GatewayVerticle#stop}); the node is made unready first,
-   * by whichever loop stops first, before any socket is told to go.
+   * by whichever loop stops first, before any socket is told to go. The server closes only once
+   * every loop of the node has drained: a SockJS session draining on another loop may have its
+   * next poll on a connection of this one.
    */
   @Override
   public Future<?> stop() {
     node.drainStarted();
     Future<Void> drained = sockets == null ? Future.succeededFuture() : sockets.drain();
     return drained
+        .eventually(() -> node.loopDrained(context))
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> rest == null ? Future.succeededFuture() : rest.close())
         .eventually(() -> {

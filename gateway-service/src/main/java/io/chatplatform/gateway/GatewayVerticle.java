@@ -7,6 +7,7 @@ import io.chatplatform.gateway.web.ConnectionGuard;
 import io.chatplatform.gateway.web.HttpsRedirect;
 import io.chatplatform.gateway.web.ServerOptions;
 import io.chatplatform.runtime.Operations;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -59,6 +60,8 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer operationsServer;
   /** Set when the node begins to stop: readiness is DOWN from then on. */
   private final AtomicBoolean draining = new AtomicBoolean();
+  /** No loop closes its public server before every loop has drained ({@code DRAIN_TIMEOUT_MS} at most). */
+  private final DrainBarrier drainBarrier;
 
   /** The name of the gateway's readiness check: DOWN once it drains. */
   public static final String READINESS_CHECK = "gateway";
@@ -66,6 +69,7 @@ public final class GatewayVerticle extends VerticleBase {
   public GatewayVerticle(GatewayConfig config, Operations operations) {
     this.config = config;
     this.operations = operations;
+    this.drainBarrier = new DrainBarrier(config.eventLoops(), config.drainTimeoutMs());
   }
 
   @Override
@@ -140,6 +144,15 @@ public final class GatewayVerticle extends VerticleBase {
     if (draining.compareAndSet(false, true)) {
       operations.drain(READINESS_CHECK);
     }
+    drainBarrier.begin();
+  }
+
+  /**
+   * Called by each loop once its sockets have drained: completes on {@code loop} when every loop
+   * of the node has, or {@code DRAIN_TIMEOUT_MS} after the drain began ({@link DrainBarrier}).
+   */
+  Future<Void> loopDrained(Context loop) {
+    return Future.fromCompletionStage(drainBarrier.drained(), loop);
   }
 
   /**
@@ -147,7 +160,8 @@ public final class GatewayVerticle extends VerticleBase {
    * refused, every socket is told to reconnect elsewhere and closed (1012) once its requests in
    * flight are answered or {@code DRAIN_TIMEOUT_MS} passed; then the servers close. REST requests
    * keep being answered until then. The loops drain side by side, as Vert.x undeploys them before
-   * this verticle's stop runs; then the redirect and operations servers close, and the limiter.
+   * this verticle's stop runs, and close their public servers together once all have drained
+   * ({@link DrainBarrier}); then the redirect and operations servers close, and the limiter.
    */
   @Override
   public Future<?> stop() {

@@ -67,14 +67,18 @@ interface ClientChannel {
    * transport is {@link SockJsWebSocket}. The session's {@code writeQueueFull()} counts what waits
    * between two of the client's requests; a request carries at most one streaming response's
    * worth (vertx-web's {@code maxBytesStreaming}) before it ends (docs/protocol.md, Close codes).
+   * {@code beforeClose} runs before each close the server makes.
    */
-  static ClientChannel of(SockJSSocket socket) {
+  static ClientChannel of(SockJSSocket socket, Runnable beforeClose) {
     return new ClientChannel() {
       @Override public String uri() { return socket.uri(); }
       @Override public String transport() { return GatewayMetrics.SOCKJS; }
       @Override public Future<Void> write(Buffer frame) { return socket.write(frame); }
       @Override public boolean writeQueueFull() { return socket.writeQueueFull(); }
-      @Override public void close(int code, String reason) { socket.close(code, reason); }
+      @Override public void close(int code, String reason) {
+        beforeClose.run();
+        socket.close(code, reason);
+      }
       @Override public void pause() { socket.pause(); }
       @Override public void resume() { socket.resume(); }
       @Override public void messageHandler(Handler<Buffer> handler) { socket.handler(handler); }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +46,14 @@ final class SockJsSessionBindings {
   /** A session's address is its client's: behind a proxy, the forwarded one (its proxies may differ). */
   private final ClientAddresses clientAddresses;
   private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
+  /** Set when the node drains: from then on a session the server closes is followed until its client has fetched the close frame. */
+  private volatile boolean draining;
+  /**
+   * Sessions the server closed while the node drains whose close frame no request has carried yet: vertx-web
+   * writes it to the session's next request (a poll that comes after the close), so the node's
+   * servers must stay open until that request has been answered. Completed and removed then.
+   */
+  private final Map<String, CompletableFuture<Void>> closesUnfetched = new ConcurrentHashMap<>();
 
   SockJsSessionBindings(String prefix, boolean bindAddress, ClientAddresses clientAddresses) {
     this.prefix = prefix;
@@ -95,10 +104,15 @@ final class SockJsSessionBindings {
     }
     String id = path.group(2);
     Binding request = of(ctx.request());
-    Admission admission = admit(id, path.group(3).endsWith("_send"), request);
+    boolean send = path.group(3).endsWith("_send");
+    Admission admission = admit(id, send, request);
     if (admission == Admission.REFUSED) {
       ctx.response().setStatusCode(404).end();
       return;
+    }
+    if (!send) {
+      // A request that receives (a poll, a stream): once it ends, it carried the close frame of a session closed before.
+      ctx.addEndHandler(ended -> closeFetched(id));
     }
     if (admission == Admission.CLAIMED) {
       // In the next turn of this loop: vertx-web may end a polling request (its open frame) in the
@@ -159,6 +173,42 @@ final class SockJsSessionBindings {
     // session of the same id may have been bound since.
     socket.endHandler(v -> unbind(id, binding));
     return true;
+  }
+
+  /** The node drains: each session the server closes from now on is followed until its client fetched the close frame. */
+  void drain() {
+    draining = true;
+  }
+
+  /**
+   * The server is about to close {@code socket}: while the node drains, its close frame is awaited
+   * ({@link #closesFetched}). Called before the close, so that the end of the request that carries
+   * the frame (a poll waiting now, on any loop) cannot come first; a request that ended before
+   * (the one that carried the {@code reconnect}) does not count.
+   */
+  void closing(SockJSSocket socket) {
+    closing(socket.routingContext().normalizedPath());
+  }
+
+  /** {@link #closing(SockJSSocket)} of the session at {@code normalizedPath} (the path of the request that opened it). */
+  void closing(String normalizedPath) {
+    Matcher path = sessionPath.matcher(normalizedPath);
+    if (draining && path.matches()) {
+      closesUnfetched.putIfAbsent(path.group(2), new CompletableFuture<>());
+    }
+  }
+
+  /** A receiving request of session {@code id} ended: it carried the close frame, if the session had closed. */
+  void closeFetched(String id) {
+    CompletableFuture<Void> unfetched = closesUnfetched.remove(id);
+    if (unfetched != null) {
+      unfetched.complete(null);
+    }
+  }
+
+  /** Completes when every session closed while draining has had its close frame fetched by its client (on no particular thread). */
+  CompletableFuture<Void> closesFetched() {
+    return CompletableFuture.allOf(closesUnfetched.values().toArray(CompletableFuture[]::new));
   }
 
   /**

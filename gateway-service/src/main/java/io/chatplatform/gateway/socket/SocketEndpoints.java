@@ -9,6 +9,7 @@ import io.chatplatform.gateway.auth.Tokens;
 import io.chatplatform.gateway.web.MalformedRequests;
 import io.chatplatform.gateway.web.OriginPolicy;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
@@ -122,10 +123,19 @@ public final class SocketEndpoints {
    * Shuts the socket down for this node's stop: new sockets are refused from now on (503 to a
    * WebSocket upgrade and to SockJS's {@code info}; others closed with 1012), and every open one
    * is told to reconnect elsewhere and closed once its requests are answered
-   * ({@code DRAIN_TIMEOUT_MS}). Completes when they have closed.
+   * ({@code DRAIN_TIMEOUT_MS}). Completes when they have closed, and the clients of the SockJS
+   * sessions closed over HTTP polling have fetched their close frame (vertx-web hands it to the
+   * session's next request), or twice {@code DRAIN_TIMEOUT_MS} after the drain began: the bound
+   * the drain had before it waited for close frames (the answers', then the closes').
    */
   public Future<Void> drain() {
-    return sessions.drain(config.drainTimeoutMs());
+    bindings.drain();
+    Promise<Void> deadline = Promise.promise();
+    long timer = vertx.setTimer(2 * config.drainTimeoutMs(), id -> deadline.tryComplete());
+    return sessions.drain(config.drainTimeoutMs())
+        .compose(x -> Future.any(Future.fromCompletionStage(bindings.closesFetched(), vertx.getOrCreateContext()), deadline.future()))
+        .andThen(x -> vertx.cancelTimer(timer))
+        .mapEmpty();
   }
 
   /**
@@ -183,7 +193,8 @@ public final class SocketEndpoints {
 
   /** A new session of SockJS's HTTP transports: bound to the request that opened it, then accepted. */
   private void acceptSockJs(SockJSSocket socket) {
-    ClientChannel channel = ClientChannel.of(socket);
+    // While the node drains, the close frame of a session the server closes is awaited (SockJsSessionBindings).
+    ClientChannel channel = ClientChannel.of(socket, () -> bindings.closing(socket));
     if (bindings.bind(socket)) {
       accept(channel);
     } else {

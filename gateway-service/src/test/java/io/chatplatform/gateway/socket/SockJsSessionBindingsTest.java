@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.gateway.socket.SockJsSessionBindings.Admission;
 import io.chatplatform.gateway.socket.SockJsSessionBindings.Binding;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -90,5 +91,23 @@ class SockJsSessionBindingsTest {
     assertThat(bindings.forLog("/eventbus/123/0a1b2c3d4e5f/xhr_send")).isEqualTo("/eventbus/123/<session>/xhr_send");
     assertThat(bindings.forLog("/eventbus/123/0a1b2c3d4e5f/xhr/more")).isEqualTo("/eventbus/…");
     assertThat(bindings.forLog("/eventbus/info")).isEqualTo("/eventbus/…");
+  }
+
+  @Test
+  @DisplayName("while the node drains, a session the server closes is awaited until a receiving request of it ends after the close")
+  void closeFrameAwaitedWhileDraining() {
+    SockJsSessionBindings bindings = new SockJsSessionBindings("/eventbus", true, null);
+    bindings.closing("/eventbus/123/before/xhr");
+    assertThat(bindings.closesFetched()).as("a close before the drain is not awaited").isDone();
+    bindings.drain();
+    bindings.closeFetched("s1"); // the poll that carried the reconnect, before the close
+    bindings.closing("/eventbus/123/s1/xhr");
+    CompletableFuture<Void> waiting = bindings.closesFetched();
+    assertThat(waiting).as("closed, its close frame not fetched yet").isNotDone();
+    bindings.closeFetched("other");
+    assertThat(waiting).as("another session's request").isNotDone();
+    bindings.closeFetched("s1");
+    assertThat(waiting).as("the next poll of the session ended").isDone();
+    assertThat(bindings.closesFetched()).as("nothing left to await").isDone();
   }
 }
