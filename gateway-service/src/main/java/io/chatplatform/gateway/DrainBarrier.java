@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * draining, before their {@code reconnect} and close reach the client; REST requests on its
  * connections would fail too.
  *
- * <p>Never hangs a stop: it opens once every loop has said it drained, or {@code DRAIN_TIMEOUT_MS}
+ * <p>Never hangs a stop: it opens once every loop has said it drained, or twice {@code DRAIN_TIMEOUT_MS}
+ * (the longest one loop's drain may take, {@code GatewayConfig.longestLoopDrainMs})
  * after the drain began, whichever comes first (a loop that failed to start, or whose stop never
  * runs, never says so). Thread safe: each loop calls it from its own event loop.
  */
@@ -39,7 +40,7 @@ final class DrainBarrier {
     if (begun.compareAndSet(false, true)) {
       CompletableFuture.delayedExecutor(timeoutMs, TimeUnit.MILLISECONDS).execute(() -> {
         if (open.complete(null)) {
-          LOG.warn("{} of {} event loops drained within DRAIN_TIMEOUT_MS={}: their servers close now", drained.get(), loops, timeoutMs);
+          LOG.warn("{} of {} event loops drained within twice DRAIN_TIMEOUT_MS ({} ms): their servers close now", drained.get(), loops, timeoutMs);
         }
       });
     }

@@ -108,6 +108,15 @@ public record GatewayConfig(
         + ", files=" + files + ", eventLoops=" + eventLoops + "]";
   }
 
+  /**
+   * The longest one event loop's drain may take: {@code DRAIN_TIMEOUT_MS} for its sockets' answers,
+   * then as long again for their closes (or their close frames' fetching). The node's drain barrier
+   * waits as long, so that no loop closes its server while another may still be draining.
+   */
+  public long longestLoopDrainMs() {
+    return 2 * drainTimeoutMs;
+  }
+
   public static GatewayConfig from(Settings settings) {
     String secret = settings.optional("JWT_SECRET");
     if (secret == null || secret.length() < 32) {

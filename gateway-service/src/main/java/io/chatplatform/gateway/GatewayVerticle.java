@@ -69,7 +69,7 @@ public final class GatewayVerticle extends VerticleBase {
   public GatewayVerticle(GatewayConfig config, Operations operations) {
     this.config = config;
     this.operations = operations;
-    this.drainBarrier = new DrainBarrier(config.eventLoops(), config.drainTimeoutMs());
+    this.drainBarrier = new DrainBarrier(config.eventLoops(), config.longestLoopDrainMs());
   }
 
   @Override

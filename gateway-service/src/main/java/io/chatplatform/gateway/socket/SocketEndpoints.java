@@ -131,7 +131,7 @@ public final class SocketEndpoints {
   public Future<Void> drain() {
     bindings.drain();
     Promise<Void> deadline = Promise.promise();
-    long timer = vertx.setTimer(2 * config.drainTimeoutMs(), id -> deadline.tryComplete());
+    long timer = vertx.setTimer(config.longestLoopDrainMs(), id -> deadline.tryComplete());
     return sessions.drain(config.drainTimeoutMs())
         .compose(x -> Future.any(Future.fromCompletionStage(bindings.closesFetched(), vertx.getOrCreateContext()), deadline.future()))
         .andThen(x -> vertx.cancelTimer(timer))

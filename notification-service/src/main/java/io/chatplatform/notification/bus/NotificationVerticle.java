@@ -34,6 +34,7 @@ import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -62,6 +63,9 @@ public final class NotificationVerticle extends VerticleBase {
   private boolean polling;
   private NoticeBuffer notices;
   private long noticeFlush = -1;
+  private MessageConsumer<Object> messageNotices;
+  /** The notice writes under way (this verticle's loop only): a stop waits for them before it closes MongoDB. */
+  private final Set<Future<Void>> noticeWrites = new HashSet<>();
 
   /** The service with the providers its settings configure. */
   public NotificationVerticle(NotificationConfig config, Operations operations) {
@@ -115,16 +119,16 @@ public final class NotificationVerticle extends VerticleBase {
         System::currentTimeMillis, unwritten::increment);
     operations.registry().gauge(WAITING_METRIC, notices, NoticeBuffer::rooms);
     Codecs.register(vertx.eventBus());
-    MessageConsumer<Object> messages = vertx.eventBus().consumer(Addresses.Notification.MESSAGE, m -> {
+    MessageConsumer<Object> messages = messageNotices = vertx.eventBus().consumer(Addresses.Notification.MESSAGE, m -> {
       // Logged under the correlation id of the send that stored the message.
       Correlation.enterFrom(m.headers());
       NewMessage message = m.body() instanceof NewMessage typed ? typed : NewMessage.SHAPE.read().apply((JsonObject) m.body());
       // Its failures are logged and counted by the buffer; it never fails.
-      Future<Void> written = notices.add(message);
+      Future<Void> written = written(notices.add(message));
       if (!notices.isEmpty() && noticeFlush < 0) {
         noticeFlush = vertx.setTimer(config.noticeLingerMs(), id -> {
           noticeFlush = -1;
-          notices.flush().onComplete(x -> LOG.debug("lingering message notices written"));
+          written(notices.flush()).onComplete(x -> LOG.debug("lingering message notices written"));
         });
       }
       written.onComplete(x -> LOG.debug("message {}#{} taken for push", message.roomId(), message.seq()));
@@ -174,15 +178,32 @@ public final class NotificationVerticle extends VerticleBase {
     return view;
   }
 
+  /** Keeps {@code write} (never failing: the buffer logs and counts failures) among the writes a stop waits for. */
+  private Future<Void> written(Future<Void> write) {
+    if (!write.isComplete()) {
+      noticeWrites.add(write);
+      write.onComplete(x -> noticeWrites.remove(write));
+    }
+    return write;
+  }
+
   /**
-   * The lingering notices are written before MongoDB is closed; each write ends within the
-   * MongoDB client's timeouts (MongoConfig), so a store that does not answer cannot hold the stop.
+   * No notice is taken any more, then the lingering ones are written, and the writes already
+   * under way end, before MongoDB is closed; each write ends within the MongoDB client's timeouts
+   * (MongoConfig), so a store that does not answer cannot hold the stop.
    */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(poller);
     vertx.cancelTimer(noticeFlush);
-    Future<Void> written = notices == null ? Future.succeededFuture() : notices.flush();
+    noticeFlush = -1;
+    Future<Void> unsubscribed = messageNotices == null ? Future.succeededFuture() : messageNotices.unregister();
+    Future<Void> written = unsubscribed.transform(x -> {
+      if (notices != null) {
+        written(notices.flush());
+      }
+      return Future.join(List.copyOf(noticeWrites)).<Void>mapEmpty();
+    });
     return written.transform(x -> {
       List<Future<Void>> closing = new ArrayList<>(providers.stream().map(PushProvider::close).toList());
       if (mongo != null) {

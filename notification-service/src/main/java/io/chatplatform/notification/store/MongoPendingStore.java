@@ -84,8 +84,15 @@ public final class MongoPendingStore implements PendingStore {
         .put("$min", new JsonObject().put("firstSeq", n.firstSeq()))
         .put("$inc", new JsonObject().put("count", n.count()))
         .put("$addToSet", new JsonObject().put("mentions", new JsonObject().put("$each", mentions)));
-    return mongo.updateCollection(PENDING, filter, update)
-        .compose(result -> result.getDocMatched() == 0 && again ? add(n, false) : Future.succeededFuture());
+    return mongo.updateCollection(PENDING, filter, update).compose(result -> {
+      if (result.getDocMatched() > 0) {
+        return Future.succeededFuture();
+      }
+      // Twice no batch to write to (claimed, or opened by another writer, in between each time):
+      // failed, so that the buffer logs and counts the notices as unwritten.
+      return again ? add(n, false)
+          : Future.failedFuture(new IllegalStateException("no open batch of room " + n.roomId() + " took the notices"));
+    });
   }
 
   @Override
