@@ -37,6 +37,16 @@ interface ClientChannel {
 
   boolean writeQueueFull();
 
+  /**
+   * Whether the connection is closed already, by either side: Vert.x's WebSocket throws on
+   * {@link #writeQueueFull} once closed, which a client that hangs up can make happen before its
+   * close handler ran (during a drain, say). A SockJS session of the HTTP transports takes writes
+   * after its close without throwing.
+   */
+  default boolean isClosed() {
+    return false;
+  }
+
   void close(int code, String reason);
 
   /**
@@ -94,6 +104,7 @@ interface ClientChannel {
       @Override public String transport() { return GatewayMetrics.WEBSOCKET; }
       @Override public Future<Void> write(Buffer frame) { return socket.writeBinaryMessage(frame); }
       @Override public boolean writeQueueFull() { return socket.writeQueueFull(); }
+      @Override public boolean isClosed() { return socket.isClosed(); }
       @Override public void close(int code, String reason) { socket.close((short) code, reason); }
       @Override public void pause() { socket.pause(); }
       @Override public void resume() { socket.resume(); }

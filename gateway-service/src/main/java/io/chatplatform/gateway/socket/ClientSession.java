@@ -344,7 +344,9 @@ final class ClientSession {
 
   /** False when nothing more is to be written: the socket is closed, or closed now as too slow (its write queue is full). */
   private boolean writable() {
-    if (closed) {
+    if (closed || channel.isClosed()) {
+      // Closed by the client before its close handler ran here: nothing more is written.
+      closed = true;
       return false;
     }
     if (channel.writeQueueFull()) {

@@ -62,6 +62,7 @@ final class SockJsWebSocket implements ClientChannel {
   }
 
   @Override public boolean writeQueueFull() { return ws.writeQueueFull(); }
+  @Override public boolean isClosed() { return ws.isClosed(); }
 
   @Override
   public void close(int code, String reason) {

@@ -24,6 +24,8 @@ class FakeChannel implements ClientChannel {
   volatile boolean paused;
   volatile boolean resumed;
   volatile boolean writeQueueFull;
+  /** The client hung up and the transport knows, before the server's close handler ran: as Vert.x's WebSocket, it then throws on writeQueueFull. */
+  volatile boolean closedByClient;
   volatile int writeQueueMaxSize;
   private Handler<Buffer> messages;
   private Handler<Void> closeHandler;
@@ -91,7 +93,15 @@ class FakeChannel implements ClientChannel {
 
   @Override
   public boolean writeQueueFull() {
+    if (closedByClient) {
+      throw new IllegalStateException("WebSocket is closed");
+    }
     return writeQueueFull;
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closedByClient;
   }
 
   @Override

@@ -28,6 +28,29 @@ class SessionRegistryTest {
   }
 
   @Test
+  @DisplayName("a socket whose client hung up before its close handler ran does not stop the drain: the others are told to reconnect and closed, and the drain ends")
+  void drainPastAClosedSocket() throws Exception {
+    node = new SocketNode(Map.of());
+    FakeChannel gone = node.connect(caller(ALICE));
+    FakeChannel staying = node.connect(caller(BOB));
+    node.request(Addresses.Presence.CONNECT);
+    node.request(Addresses.Presence.CONNECT);
+    // As Vert.x's WebSocket: closed underneath, it throws on writeQueueFull until its close handler runs.
+    gone.closedByClient = true;
+
+    java.util.concurrent.atomic.AtomicReference<Future<Void>> drained = new java.util.concurrent.atomic.AtomicReference<>();
+    node.run(() -> drained.set(node.sessions.drain(60_000)));
+
+    assertThat(staying.nextFrame()).contains("\"reconnect\"");
+    assertThat(staying.closeCode()).isEqualTo(CloseCodes.DRAINING);
+    assertThat(gone.framesWaiting()).as("nothing written to the socket its client closed").isZero();
+    node.run(gone::hangUp);
+    node.run(staying::hangUp);
+    Await.result(drained.get());
+    assertThat(node.openSessions()).isZero();
+  }
+
+  @Test
   @DisplayName("a socket stays paused until it is set up, is then reported to presence-service, and its close is reported after")
   void lifecycle() throws Exception {
     node = new SocketNode(Map.of());
