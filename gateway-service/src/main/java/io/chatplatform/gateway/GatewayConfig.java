@@ -52,6 +52,9 @@ import java.util.List;
  *     and each connection holds the contexts' memory ({@code WEBSOCKET_COMPRESSION})
  * @param drainTimeoutMs when the gateway stops: the longest it waits for a socket's requests in
  *     flight to be answered before closing it (1012), and then for the sockets' closes ({@code DRAIN_TIMEOUT_MS})
+ * @param socketCloseTimeoutMs how long a WebSocket the server closes waits for the client's close
+ *     frame before its connection is cut: a client that stopped reading never sends one
+ *     ({@code SOCKET_CLOSE_TIMEOUT_MS})
  * @param edge how the public servers hold connections, and the operations server (see {@link HttpEdgeConfig})
  * @param sockJsSessionBindAddress a request of a SockJS HTTP session must come from the address
  *     that opened the session, besides carrying its credential; off for clients whose address
@@ -86,6 +89,7 @@ public record GatewayConfig(
     long hstsMaxAgeSeconds,
     boolean webSocketCompression,
     long drainTimeoutMs,
+    long socketCloseTimeoutMs,
     HttpEdgeConfig edge,
     boolean sockJsSessionBindAddress,
     FilesConfig files,
@@ -104,7 +108,7 @@ public record GatewayConfig(
         + ", socketWriteQueueMaxBytes=" + socketWriteQueueMaxBytes + ", socketSendQueueMax=" + socketSendQueueMax
         + ", maxSocketsPerUser=" + maxSocketsPerUser + ", rateLimits=" + rateLimits
         + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression
-        + ", drainTimeoutMs=" + drainTimeoutMs + ", edge=" + edge + ", sockJsSessionBindAddress=" + sockJsSessionBindAddress
+        + ", drainTimeoutMs=" + drainTimeoutMs + ", socketCloseTimeoutMs=" + socketCloseTimeoutMs + ", edge=" + edge + ", sockJsSessionBindAddress=" + sockJsSessionBindAddress
         + ", files=" + files + ", eventLoops=" + eventLoops + "]";
   }
 
@@ -174,6 +178,7 @@ public record GatewayConfig(
         settings.longValue("HSTS_MAX_AGE_SECONDS", 31_536_000),
         settings.bool("WEBSOCKET_COMPRESSION", false),
         positive(settings, "DRAIN_TIMEOUT_MS", 10_000),
+        positive(settings, "SOCKET_CLOSE_TIMEOUT_MS", 10_000),
         HttpEdgeConfig.from(settings),
         settings.bool("SOCKJS_SESSION_BIND_ADDRESS", true),
         FilesConfig.from(settings),

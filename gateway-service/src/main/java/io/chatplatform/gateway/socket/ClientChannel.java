@@ -5,7 +5,6 @@ import io.chatplatform.gateway.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 /**
@@ -98,26 +97,21 @@ interface ClientChannel {
     };
   }
 
-  static ClientChannel of(ServerWebSocket socket) {
+  /** The raw WebSocket ({@code /eventbus/websocket}): the bridge's frames as binary messages. */
+  static ClientChannel of(WebSocketConnection socket) {
     return new ClientChannel() {
       @Override public String uri() { return socket.uri(); }
       @Override public String transport() { return GatewayMetrics.WEBSOCKET; }
-      @Override public Future<Void> write(Buffer frame) { return socket.writeBinaryMessage(frame); }
+      @Override public Future<Void> write(Buffer frame) { return socket.writeBinary(frame); }
       @Override public boolean writeQueueFull() { return socket.writeQueueFull(); }
       @Override public boolean isClosed() { return socket.isClosed(); }
       @Override public void close(int code, String reason) { socket.close((short) code, reason); }
       @Override public void pause() { socket.pause(); }
       @Override public void resume() { socket.resume(); }
-
-      @Override
-      public void messageHandler(Handler<Buffer> handler) {
-        socket.binaryMessageHandler(handler);
-        socket.textMessageHandler(text -> handler.handle(Buffer.buffer(text)));
-      }
-
+      @Override public void messageHandler(Handler<Buffer> handler) { socket.messageHandler(handler); }
       @Override public void closeHandler(Handler<Void> handler) { socket.closeHandler(handler); }
       @Override public void exceptionHandler(Handler<Throwable> handler) { socket.exceptionHandler(handler); }
-      @Override public void writeQueueMaxSize(int bytes) { socket.setWriteQueueMaxSize(bytes); }
+      @Override public void writeQueueMaxSize(int bytes) { socket.writeQueueMaxSize(bytes); }
     };
   }
 }

@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -30,19 +29,22 @@ import io.vertx.core.json.JsonArray;
  * is made once per message ({@link FanoutEvent}) and only this socket's inbox is added here.
  */
 final class SockJsWebSocket implements ClientChannel {
-  private final ServerWebSocket ws;
+  /** What Vert.x's {@code ServerWebSocket.close()} sends, as vertx-web's transport did. */
+  private static final short NORMAL_CLOSURE = 1000;
+
+  private final WebSocketConnection ws;
   private final Vertx vertx;
   private final long heartbeatTimer;
   private boolean closed;
 
   /** Writes SockJS's open frame and starts its heartbeat. */
-  SockJsWebSocket(Vertx vertx, ServerWebSocket ws, long heartbeatIntervalMs) {
+  SockJsWebSocket(Vertx vertx, WebSocketConnection ws, long heartbeatIntervalMs) {
     this.vertx = vertx;
     this.ws = ws;
-    ws.writeTextMessage(SockJsFraming.OPEN);
+    ws.writeText(SockJsFraming.OPEN);
     this.heartbeatTimer = vertx.setPeriodic(heartbeatIntervalMs, id -> {
       if (!closed) {
-        ws.writeTextMessage(SockJsFraming.HEARTBEAT);
+        ws.writeText(SockJsFraming.HEARTBEAT);
       }
     });
   }
@@ -53,12 +55,12 @@ final class SockJsWebSocket implements ClientChannel {
 
   @Override
   public Future<Void> write(Buffer frame) {
-    return ws.writeTextMessage(SockJsFraming.message(frame));
+    return ws.writeText(SockJsFraming.message(frame));
   }
 
   @Override
   public Future<Void> writeEvent(String inbox, FanoutEvent event) {
-    return ws.writeTextMessage(SockJsFraming.rec(inbox, event));
+    return ws.writeText(SockJsFraming.rec(inbox, event));
   }
 
   @Override public boolean writeQueueFull() { return ws.writeQueueFull(); }
@@ -71,8 +73,8 @@ final class SockJsWebSocket implements ClientChannel {
     }
     closed = true;
     vertx.cancelTimer(heartbeatTimer);
-    ws.writeTextMessage(SockJsFraming.CLOSE);
-    ws.close();
+    ws.writeText(SockJsFraming.CLOSE);
+    ws.close(NORMAL_CLOSURE, null);
   }
 
   @Override public void pause() { ws.pause(); }
@@ -100,7 +102,7 @@ final class SockJsWebSocket implements ClientChannel {
         // Not SockJS framing: vertx-web closes the WebSocket without a close frame.
         closed = true;
         vertx.cancelTimer(heartbeatTimer);
-        ws.close();
+        ws.close(NORMAL_CLOSURE, null);
       }
     });
   }
@@ -115,5 +117,5 @@ final class SockJsWebSocket implements ClientChannel {
   }
 
   @Override public void exceptionHandler(Handler<Throwable> handler) { ws.exceptionHandler(handler); }
-  @Override public void writeQueueMaxSize(int bytes) { ws.setWriteQueueMaxSize(bytes); }
+  @Override public void writeQueueMaxSize(int bytes) { ws.writeQueueMaxSize(bytes); }
 }

@@ -11,7 +11,6 @@ import io.chatplatform.gateway.web.OriginPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -47,6 +46,7 @@ public final class SocketEndpoints {
   private final SessionRegistry sessions;
   private final FrameRouter frames;
   private final NodeSockets node;
+  private final LeanWebSocket.Limits leanLimits;
   /** Where the socket is mounted ({@link #mount}). */
   private String prefix;
   /** Set by {@link #mount}: each session of SockJS's HTTP transports bound to what opened it. */
@@ -62,6 +62,8 @@ public final class SocketEndpoints {
     this.authenticator = new SocketAuthenticator(tokens, guards.disabledAccounts());
     this.sessions = new SessionRegistry(vertx, config, services, fanout, metrics, node);
     this.frames = new FrameRouter(config, services, guards.limiter(), guards.schemas(), sessions, authenticator, metrics);
+    // The limits Vert.x's server options set for its own WebSockets (ServerOptions.publicServer).
+    this.leanLimits = new LeanWebSocket.Limits(2 * config.maxFrameBytes(), 2 * config.maxFrameBytes(), config.socketCloseTimeoutMs());
   }
 
   /**
@@ -180,12 +182,18 @@ public final class SocketEndpoints {
     upgrade(ctx, ClientChannel::of);
   }
 
-  private void upgrade(RoutingContext ctx, Function<ServerWebSocket, ClientChannel> channel) {
-    ctx.request()
-        .toWebSocket()
+  /**
+   * Upgrades the request to a WebSocket: a {@link LeanWebSocket}, or Vert.x's own WebSocket when
+   * {@code WEBSOCKET_COMPRESSION} is on (the lean socket does not speak permessage-deflate).
+   */
+  private void upgrade(RoutingContext ctx, Function<WebSocketConnection, ClientChannel> channel) {
+    Future<WebSocketConnection> upgraded = config.webSocketCompression()
+        ? ctx.request().toWebSocket().map(WebSocketConnection::of)
+        : LeanWebSocket.upgrade(ctx.request(), leanLimits);
+    upgraded
         .onSuccess(ws -> accept(channel.apply(ws)))
         .onFailure(e -> {
-          if (!ctx.response().ended()) {
+          if (!ctx.response().ended() && !ctx.response().headWritten()) {
             ctx.response().setStatusCode(400).end("a WebSocket upgrade is expected");
           }
         });

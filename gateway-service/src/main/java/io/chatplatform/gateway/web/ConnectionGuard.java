@@ -151,6 +151,18 @@ public final class ConnectionGuard {
     }
   }
 
+  /**
+   * The connection was upgraded to a WebSocket outside Vert.x's own handshake (the gateway's
+   * {@code LeanWebSocket}): its upgrade request never ends in Vert.x's eyes, so its body deadline
+   * is called off here; the socket's own {@code SOCKET_IDLE_TIMEOUT_MS} applies from now on.
+   */
+  public static void upgraded(Channel channel) {
+    Deadline deadline = channel.attr(DEADLINE).getAndSet(null);
+    if (deadline != null) {
+      deadline.cancel();
+    }
+  }
+
   private static Deadline deadlineOf(HttpConnection conn) {
     return conn instanceof HttpServerConnection http ? http.channelHandlerContext().channel().attr(DEADLINE).get() : null;
   }

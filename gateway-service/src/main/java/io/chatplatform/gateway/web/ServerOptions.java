@@ -29,7 +29,9 @@ public final class ServerOptions {
             // Twice the limit: a frame a little over it reaches the socket's frame router, which
             // closes with a clear reason; the decoder cuts off anything larger without buffering it.
             .setMaxWebSocketFrameSize(2 * config.maxFrameBytes())
-            .setMaxWebSocketMessageSize(2 * config.maxFrameBytes());
+            .setMaxWebSocketMessageSize(2 * config.maxFrameBytes())
+            // Vert.x's WebSockets (WEBSOCKET_COMPRESSION) wait for a close frame as the lean ones do, in whole seconds.
+            .setWebSocketClosingTimeout((int) Math.max(1, (config.socketCloseTimeoutMs() + 999) / 1000));
     if (config.tls()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertFile()).setKeyPath(config.tlsKeyFile()));
     }
