@@ -167,7 +167,8 @@ class BenchReportTest {
             + "| unanswered | server cores busy | server CPU µs per send | errors |",
         "| platform | 1,000 | 1,000 | 1.00 ms | 2.00 ms | 15.0 ms | 30.0 ms | 30.0 ms | 30.0 ms | 0 | 0 | 0 | 0.4 | 500 | — |",
         "| relay | 1,000 | 1,000 | 1.00 ms | 2.00 ms | 3.00 ms | 6.00 ms | 6.00 ms | 6.00 ms | 0 | 0 | 0 | 0.16 | 200 | — |",
-        "Platform ack p99: **15.0 ms** (target ≤ 20 ms): ✅ met; the relay's: 3.00 ms.");
+        "Platform ack p99: **15.0 ms** at 1,000 sends/s (target ≤ 20 ms at 1,000 sends/s, every send answered): ✅ met; "
+            + "the relay's: 3.00 ms.");
     // Idle: 8,000 bytes per connection, under 8 KiB, all 15,000 held.
     assertThat(text).contains("8,000 B (7.8 KiB) (15,000 held) | ✅ met |", "after a full GC forced with `jcmd <pid> GC.run`");
     // A failed part says so instead of showing figures.
@@ -287,7 +288,7 @@ class BenchReportTest {
 
     String text = Files.readString(doc);
     assertThat(text).contains("| platform | 1,000 | 1,000 | 1.00 ms |", "_The relay: not measured yet: run `bin/bench ack`._",
-            "Platform ack p99: **15.0 ms** (target ≤ 20 ms): ✅ met.")
+            "Platform ack p99: **15.0 ms** at 1,000 sends/s (target ≤ 20 ms at 1,000 sends/s, every send answered): ✅ met.")
         .doesNotContain("| relay | 1,000 |")
         .contains("**The relay: did not complete** in the last `bin/bench storm`:", "the relay did not start");
   }
