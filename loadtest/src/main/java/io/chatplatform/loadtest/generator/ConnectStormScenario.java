@@ -93,7 +93,7 @@ final class ConnectStormScenario {
 
   /**
    * Waits until the server's open-socket gauge reads 0, so that a pass does not pay for the
-   * previous pass's closes; a server without that gauge (the relay) reads 0 at once.
+   * previous pass's closes (the baseline relays keep the same gauge); a server without it reads 0 at once.
    */
   private void awaitServerSocketsClosed() throws InterruptedException {
     long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();

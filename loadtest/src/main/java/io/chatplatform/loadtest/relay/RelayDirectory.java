@@ -51,6 +51,7 @@ final class RelayDirectory {
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
   private final Map<String, Set<RelaySocket>> inboxes = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong socketsOpen = new AtomicLong();
 
   /** @return the new user, or null when the name is taken */
   User register(String username) {
@@ -116,6 +117,20 @@ final class RelayDirectory {
 
   Set<RelaySocket> listeners(String userId) {
     return inboxes.getOrDefault(userId, Set.of());
+  }
+
+  /** An authenticated socket was accepted ({@link RelaySocket} counts each once, and its close once). */
+  void socketOpened() {
+    socketsOpen.incrementAndGet();
+  }
+
+  void socketClosed() {
+    socketsOpen.decrementAndGet();
+  }
+
+  /** Authenticated sockets open now: what the platform's {@code chat_gateway_sockets_open} gauge counts. */
+  long socketsOpen() {
+    return socketsOpen.get();
   }
 
   String nextMessageId() {

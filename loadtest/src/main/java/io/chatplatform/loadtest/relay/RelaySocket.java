@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +37,15 @@ abstract class RelaySocket {
   private final String inbox;
   private final RelayDirectory directory;
   private volatile boolean closed;
+  /** Set by the first {@link #onClosed}: a socket may be reported closed twice (a failed write, then its close handler). */
+  private final AtomicBoolean uncounted = new AtomicBoolean();
 
+  /** An authenticated socket: counted open until {@link #onClosed}. */
   RelaySocket(String userId, RelayDirectory directory) {
     this.userId = userId;
     this.inbox = "user." + userId;
     this.directory = directory;
+    directory.socketOpened();
   }
 
   /** The event loop this socket belongs to: its frames are read there, and written there only. */
@@ -259,5 +264,8 @@ abstract class RelaySocket {
   final void onClosed() {
     closed = true;
     directory.unlisten(userId, this);
+    if (uncounted.compareAndSet(false, true)) {
+      directory.socketClosed();
+    }
   }
 }

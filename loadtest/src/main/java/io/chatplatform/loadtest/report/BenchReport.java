@@ -68,12 +68,15 @@ public final class BenchReport {
     EFFICIENCY_RELAY("efficiency", "efficiency-relay"),
     FANOUT_RELAY("efficiency", "fanout-relay"),
     ACK("ack", "ack"),
+    ACK_RELAY("ack", "ack-relay"),
     IDLE("idle", "idle"),
     IDLE_RELAY("idle", "idle-relay"),
     IDLE_RELAY_STRICT("idle", "idle-relay-strict"),
     IDLE_LEAN("idle", "idle-lean"),
     STORM("storm", "storm"),
+    STORM_RELAY("storm", "storm-relay"),
     STORM_WARM("storm-warm", "storm-warm"),
+    STORM_WARM_RELAY("storm-warm", "storm-warm-relay"),
     PUSH_OFFLINE("push", "push-offline"),
     PUSH_ONLINE("push", "push-online"),
     PUSH_ONLINE_BASELINE("push", "push-online-baseline"),
@@ -289,9 +292,9 @@ public final class BenchReport {
     Place place = Place.of(request.doc(), request.assets());
     fanout(md, results.get(Result.FANOUT_PLATFORM), place);
     efficiency(md, results, place);
-    ack(md, results.get(Result.ACK), place);
+    ack(md, results, place);
     IdleReport.section(md, results, place);
-    storm(md, results.get(Result.STORM), results.get(Result.STORM_WARM), place);
+    storm(md, results, place);
     PushReport.section(md, results, place);
     FilesReport.section(md, results.get(Result.FILES), place);
     md.append(END);
@@ -334,7 +337,6 @@ public final class BenchReport {
     JsonObject s = ack != null && ack.ok() ? firstStep(ack.json()) : null;
     if (s != null) {
       double p99 = latency(s, "ackLatencyMs", "p99");
-      boolean atRate = s.getDouble("offeredMsgsPerSec") >= ACK_RATE_TARGET * 0.98;
       JsonObject m = s.getJsonObject("messages");
       long failed = failedOrUnanswered(s);
       md.append("| ack p99 at ").append(fmt(ACK_RATE_TARGET)).append(" chat.send/s | ≤ ").append(fmt(ACK_P99_TARGET_MS)).append(" ms | ");
@@ -350,7 +352,7 @@ public final class BenchReport {
             .append(" of ").append(fmt(m.getLong("sent"))).append(" sends failed or unanswered: ").append(errors(s.getJsonObject("errors")))
             .append(")");
       }
-      md.append(" | ").append(verdict(atRate && p99 <= ACK_P99_TARGET_MS && failed == 0)).append(" |\n");
+      md.append(" | ").append(verdict(ackMet(s))).append(" |\n");
     } else {
       md.append("| ack p99 at 1,000 chat.send/s | ≤ 20 ms | ").append(missing(ack)).append(" | — |\n");
     }
@@ -454,26 +456,75 @@ public final class BenchReport {
     chart(md, place, COMPARE_CHART, "delivery latency against offered deliveries/s, platform and relay");
   }
 
-  private static void ack(StringBuilder md, Published ack, Place place) {
-    JsonObject json = open(md, "### Ack latency at 1,000 chat.send/s", ack, Result.ACK, place);
-    if (json == null) {
+  /** The platform's and the relay's runs of the same command, the platform's first; each said when and on what it ran. */
+  private record SideBySide(List<String> names, List<JsonObject> results) {
+    static SideBySide open(StringBuilder md, String heading, Map<Result, Published> all, Result platform, Result relay, Place place) {
+      md.append(heading).append("\n\n");
+      List<String> names = new ArrayList<>();
+      List<JsonObject> results = new ArrayList<>();
+      for (Result r : List.of(platform, relay)) {
+        String name = r == platform ? "platform" : "relay";
+        if (presentAs(md, all.get(r), r.part, r == platform ? "" : "The relay: ")) {
+          provenance(md, all.get(r).json(), r, place);
+          names.add(name);
+          results.add(all.get(r).json());
+        }
+      }
+      return new SideBySide(names, results);
+    }
+
+    JsonObject of(String name) {
+      int i = names.indexOf(name);
+      return i < 0 ? null : results.get(i);
+    }
+  }
+
+  /** Ack latency of the same direct-pairs command against the platform and the relay, each a fresh process. */
+  private static void ack(StringBuilder md, Map<Result, Published> all, Place place) {
+    SideBySide runs = SideBySide.open(md, "### Ack latency at 1,000 chat.send/s, platform and baseline relay", all, Result.ACK,
+        Result.ACK_RELAY, place);
+    if (runs.results().isEmpty()) {
       return;
     }
-    md.append("Ack latency: intended send time → the `rec` reply to `chat.send` (message stored, `seq` assigned).\n\n");
-    md.append("| offered sends/s | acked/s | ack p50 | ack p90 | ack p99 | ack p99.9 | ack max | delivery p99 | lost | failed | unanswered "
-        + "| server cores busy | errors |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    for (Object o : steps(json)) {
-      JsonObject s = (JsonObject) o;
-      JsonObject a = s.getJsonObject("ackLatencyMs");
-      md.append("| ").append(fmt(s.getDouble("offeredMsgsPerSec"))).append(" | ").append(fmt(s.getDouble("ackedMsgsPerSec")))
-          .append(" | ").append(percentileCells(a)).append(" | ").append(ms(latency(s, "deliveryLatencyMs", "p99")))
-          .append(" | ").append(fmt(lost(s))).append(" | ")
-          .append(fmt(s.getJsonObject("messages").getLong("failed"))).append(" | ")
-          .append(fmt(s.getJsonObject("messages").getLong("unanswered"))).append(" | ").append(cores(s)).append(" | ")
-          .append(errors(s.getJsonObject("errors"))).append(" |\n");
+    md.append("The same generator command against each server, each a fresh process. Ack latency: intended send time → the `rec` "
+        + "reply to `chat.send` (the platform: message stored, `seq` assigned; the relay: `seq` assigned, nothing stored).\n\n");
+    md.append("| server | offered sends/s | acked/s | ack p50 | ack p90 | ack p99 | ack p99.9 | ack max | delivery p99 | lost | failed "
+        + "| unanswered | server cores busy | server CPU µs per send | errors |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < runs.names().size(); i++) {
+      for (Object o : steps(runs.results().get(i))) {
+        JsonObject s = (JsonObject) o;
+        JsonObject cpu = s.getJsonObject("serverCpu");
+        md.append("| ").append(runs.names().get(i)).append(" | ").append(fmt(s.getDouble("offeredMsgsPerSec"))).append(" | ")
+            .append(fmt(s.getDouble("ackedMsgsPerSec"))).append(" | ").append(percentileCells(s.getJsonObject("ackLatencyMs")))
+            .append(" | ").append(ms(latency(s, "deliveryLatencyMs", "p99"))).append(" | ").append(fmt(lost(s))).append(" | ")
+            .append(fmt(s.getJsonObject("messages").getLong("failed"))).append(" | ")
+            .append(fmt(s.getJsonObject("messages").getLong("unanswered"))).append(" | ").append(cores(s)).append(" | ")
+            .append(cpu == null ? "—" : fmt(cpu.getDouble("cpuMicrosPerMessage"))).append(" | ")
+            .append(errors(s.getJsonObject("errors"))).append(" |\n");
+      }
     }
     md.append('\n');
-    notes(md, json);
+    JsonObject platform = runs.of("platform");
+    JsonObject relay = runs.of("relay");
+    JsonObject platformStep = platform == null ? null : firstStep(platform);
+    JsonObject relayStep = relay == null ? null : firstStep(relay);
+    if (platformStep != null) {
+      double p99 = latency(platformStep, "ackLatencyMs", "p99");
+      md.append("Platform ack p99: **").append(ms(p99)).append("** at ").append(fmt(platformStep.getDouble("offeredMsgsPerSec")))
+          .append(" sends/s (target ≤ ").append(fmt(ACK_P99_TARGET_MS)).append(" ms at ").append(fmt(ACK_RATE_TARGET))
+          .append(" sends/s, every send answered): ").append(verdict(ackMet(platformStep)));
+      if (relayStep != null) {
+        md.append("; the relay's: ").append(ms(latency(relayStep, "ackLatencyMs", "p99")));
+      }
+      md.append(".\n\n");
+    }
+    runs.results().forEach(json -> notes(md, json));
+  }
+
+  /** The ack target: p99 within it at the target rate, every send answered. */
+  private static boolean ackMet(JsonObject step) {
+    return step.getDouble("offeredMsgsPerSec") >= ACK_RATE_TARGET * 0.98 && latency(step, "ackLatencyMs", "p99") <= ACK_P99_TARGET_MS
+        && failedOrUnanswered(step) == 0;
   }
 
   private static void stormSummaryRow(StringBuilder md, String figure, double target, Published storm) {
@@ -488,55 +539,88 @@ public final class BenchReport {
     }
   }
 
-  private static void storm(StringBuilder md, Published storm, Published warm, Place place) {
-    JsonObject json = open(md, "### Connect storm", storm, Result.STORM, place);
-    if (json == null) {
-      stormWarm(md, warm, place);
-      return;
+  /** The same connect storm against a freshly started platform and a freshly started relay. */
+  private static void storm(StringBuilder md, Map<Result, Published> all, Place place) {
+    SideBySide runs = SideBySide.open(md, "### Connect storm, platform and baseline relay", all, Result.STORM, Result.STORM_RELAY, place);
+    if (!runs.results().isEmpty()) {
+      md.append("The same generator command against each server, each freshly started. A connection counts from the connect until "
+          + "the answer to its first `chat.sync` (socket open, token checked, inbox registered: the client can chat; the relay "
+          + "answers `chat.sync` with no rooms, as the platform does for a client that names none). Users are created beforehand, "
+          + "not timed. Where the platform's time goes per connection, and what changed it: "
+          + "[Connect storm: where the time goes](#connect-storm-where-the-time-goes).\n\n");
+      md.append(stormColumns("server"));
+      for (int i = 0; i < runs.names().size(); i++) {
+        JsonObject json = runs.results().get(i);
+        stormRow(md, "| " + runs.names().get(i) + " ", json.getJsonObject("parameters"), json.getJsonObject("figures"));
+      }
+      md.append('\n');
+      stormVerdict(md, runs, "Platform", "the relay", STORM_FRESH_RATE_TARGET);
+      runs.results().forEach(json -> notes(md, json));
     }
-    JsonObject f = json.getJsonObject("figures");
-    JsonObject p = json.getJsonObject("parameters");
-    md.append("A connection counts from the connect until the answer to its first `chat.sync` (socket open, token checked, inbox "
-        + "registered: the client can chat). Users are created beforehand, not timed. Where the server's time goes per "
-        + "connection, and what changed it: [Connect storm: where the time goes](#connect-storm-where-the-time-goes).\n\n");
-    md.append(STORM_COLUMNS);
-    stormRow(md, "", p, f);
-    md.append('\n');
-    notes(md, json);
-    stormWarm(md, warm, place);
+    stormWarm(md, all, place);
+  }
+
+  /** The header of a storm table, after the given first columns. */
+  private static String stormColumns(String... first) {
+    return "| " + String.join(" | ", first) + " " + STORM_COLUMNS.replace("\n|---", "\n" + "|---".repeat(first.length + 1));
   }
 
   private static final String STORM_COLUMNS = "| connections | in flight | connected | failed | seconds | connections/s | connect p50 | p90 | p99 "
       + "| p99.9 | max | server CPU µs per connection |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
-  /** The same storm run again and again against one server: the first pass meets it fresh, the later ones warm. */
-  private static void stormWarm(StringBuilder md, Published warm, Place place) {
-    JsonObject json = open(md, "#### Connect storm, warm server", warm, Result.STORM_WARM, place);
-    if (json == null) {
+  /** The platform's rate (of the last pass) against the target, and the relay's beside it. */
+  private static void stormVerdict(StringBuilder md, SideBySide runs, String platformWho, String relayWho, double target) {
+    JsonObject platform = runs.of("platform");
+    if (platform == null) {
       return;
     }
-    JsonObject p = json.getJsonObject("parameters");
-    JsonObject f = json.getJsonObject("figures");
-    JsonArray passes = f.getJsonArray("passes", new JsonArray().add(f.copy().put("pass", 1)));
-    md.append("The same storm ").append(passes.size()).append(" times against one server, every socket closed (and gone at the "
-        + "server) between two passes: the first pass warms the JIT and the caches, the last one is the warm figure.\n\n");
-    md.append("| pass ").append(STORM_COLUMNS.replace("\n|---", "\n|---|---"));
+    JsonObject f = platform.getJsonObject("figures");
+    double rate = f.getDouble("connectionsPerSec");
+    int failed = f.getInteger("failed");
+    md.append(platformWho).append(": **").append(fmt(rate)).append(" connections/s** (target ≥ ").append(fmt(target))
+        .append("/s, none failed").append(failed == 0 ? "" : "; " + fmt(failed) + " failed").append("): ")
+        .append(verdict(rate >= target && failed == 0));
+    JsonObject relay = runs.of("relay");
+    if (relay != null) {
+      md.append("; ").append(relayWho).append(": ").append(fmt(relay.getJsonObject("figures").getDouble("connectionsPerSec")))
+          .append(" connections/s");
+    }
+    md.append(".\n\n");
+  }
+
+  /** The same storm run again and again against one server: the first pass meets it fresh, the later ones warm. */
+  private static void stormWarm(StringBuilder md, Map<Result, Published> all, Place place) {
+    SideBySide runs = SideBySide.open(md, "#### Connect storm, warm server, platform and baseline relay", all, Result.STORM_WARM,
+        Result.STORM_WARM_RELAY, place);
+    if (runs.results().isEmpty()) {
+      return;
+    }
+    md.append("The same storm several times against one server (the same command against each server), every socket closed (and "
+        + "gone at the server) between two passes: the first pass warms the JIT and the caches, the last one is the warm figure.\n\n");
+    md.append(stormColumns("server", "pass"));
     List<String> generator = new ArrayList<>();
-    for (Object o : passes) {
-      JsonObject pass = (JsonObject) o;
-      stormRow(md, "| " + pass.getInteger("pass") + " ", p, pass);
-      JsonObject own = pass.getJsonObject("generatorCpu");
-      JsonObject server = pass.getJsonObject("serverCpu");
-      if (own != null && server != null && server.getDouble("coresBusy") != null) {
-        generator.add("pass " + pass.getInteger("pass") + ": server " + fmt(server.getDouble("coresBusy")) + ", generator "
-            + fmt(own.getDouble("coresBusy")));
+    for (int i = 0; i < runs.names().size(); i++) {
+      String name = runs.names().get(i);
+      JsonObject json = runs.results().get(i);
+      JsonObject p = json.getJsonObject("parameters");
+      JsonObject f = json.getJsonObject("figures");
+      for (Object o : f.getJsonArray("passes", new JsonArray().add(f.copy().put("pass", 1)))) {
+        JsonObject pass = (JsonObject) o;
+        stormRow(md, "| " + name + " | " + pass.getInteger("pass") + " ", p, pass);
+        JsonObject own = pass.getJsonObject("generatorCpu");
+        JsonObject server = pass.getJsonObject("serverCpu");
+        if (own != null && server != null && server.getDouble("coresBusy") != null) {
+          generator.add(name + " pass " + pass.getInteger("pass") + ": server " + fmt(server.getDouble("coresBusy")) + ", generator "
+              + fmt(own.getDouble("coresBusy")));
+        }
       }
     }
     md.append('\n');
+    stormVerdict(md, runs, "Platform, last pass", "the relay's last pass", STORM_RATE_TARGET);
     if (!generator.isEmpty()) {
       md.append("Cores busy (of the machine's shared cores): ").append(String.join("; ", generator)).append(".\n\n");
     }
-    notes(md, json);
+    runs.results().forEach(json -> notes(md, json));
   }
 
   private static void stormRow(StringBuilder md, String firstCells, JsonObject p, JsonObject f) {
@@ -641,13 +725,19 @@ public final class BenchReport {
 
   /** False (and says why) when a result is missing or failed. */
   static boolean present(StringBuilder md, Published published, String part) {
+    return presentAs(md, published, part, "");
+  }
+
+  /** {@link #present}, the reason led by {@code who} ("The relay: "; empty for none). */
+  private static boolean presentAs(StringBuilder md, Published published, String part, String who) {
     if (published == null) {
-      md.append("_Not measured yet: run `bin/bench ").append(part).append("`._\n\n");
+      md.append("_").append(who).append(who.isEmpty() ? "Not" : "not").append(" measured yet: run `bin/bench ").append(part)
+          .append("`._\n\n");
       return false;
     }
     if (!published.ok()) {
-      md.append("**Did not complete** in the last `bin/bench ").append(part).append("`:\n\n```\n")
-          .append(published.failure().strip()).append("\n```\n\n");
+      md.append("**").append(who).append(who.isEmpty() ? "Did" : "did").append(" not complete** in the last `bin/bench ").append(part)
+          .append("`:\n\n```\n").append(published.failure().strip()).append("\n```\n\n");
       return false;
     }
     return true;

@@ -108,6 +108,7 @@ class BenchReportTest {
       withThreads(run.resolve("efficiency-relay.json"), 5_000, 1000, 5_000, false);
     }
     write(run, "ack", Cli.parse("direct", "--pairs", "500", "--rate", "1"), List.of(step(0, 1, 30, 0, 10)), new JsonObject());
+    write(run, "ack-relay", Cli.parse("direct", "--pairs", "500", "--rate", "1"), List.of(step(0, 1, 6, 0, 4)), new JsonObject());
     JsonObject idle = new JsonObject().put("connected", 15000).put("failed", 0).put("heapReadAfterForcedGc", true)
         .put("connectLatencyMs", new JsonObject().put("p50", 300.0).put("p99", 1200.0))
         .put("heapBeforeBytes", 30_000_000L).put("heapAfterBytes", 150_000_000L).put("heapPerConnectionBytes", 8_000L)
@@ -159,6 +160,15 @@ class BenchReportTest {
     assertThat(text).contains("Platform ÷ relay, CPU µs per delivery: **2.5 ×**", "| CPU per delivery, platform ÷ relay, same offered rate | ≤ 1.3 | 2.5 × | ❌ not met |");
     // Ack 1,000 sends/s with p99 15 ms.
     assertThat(text).contains("| ack p99 at 1,000 chat.send/s | ≤ 20 ms | 15.0 ms at 1,000 sends/s | ✅ met |");
+    // Side by side: 20,000 sends in 20 s each; platform 10 s of CPU over 25 s (500 µs per send), relay 4 s (200 µs).
+    assertThat(text).contains("### Ack latency at 1,000 chat.send/s, platform and baseline relay",
+        "](benchmarks/ack.json)", "](benchmarks/ack-relay.json)",
+        "| server | offered sends/s | acked/s | ack p50 | ack p90 | ack p99 | ack p99.9 | ack max | delivery p99 | lost | failed "
+            + "| unanswered | server cores busy | server CPU µs per send | errors |",
+        "| platform | 1,000 | 1,000 | 1.00 ms | 2.00 ms | 15.0 ms | 30.0 ms | 30.0 ms | 30.0 ms | 0 | 0 | 0 | 0.4 | 500 | — |",
+        "| relay | 1,000 | 1,000 | 1.00 ms | 2.00 ms | 3.00 ms | 6.00 ms | 6.00 ms | 6.00 ms | 0 | 0 | 0 | 0.16 | 200 | — |",
+        "Platform ack p99: **15.0 ms** at 1,000 sends/s (target ≤ 20 ms at 1,000 sends/s, every send answered): ✅ met; "
+            + "the relay's: 3.00 ms.");
     // Idle: 8,000 bytes per connection, under 8 KiB, all 15,000 held.
     assertThat(text).contains("8,000 B (7.8 KiB) (15,000 held) | ✅ met |", "after a full GC forced with `jcmd <pid> GC.run`");
     // A failed part says so instead of showing figures.
@@ -235,17 +245,52 @@ class BenchReportTest {
     warm.remove("pass");
     write(second, "storm-warm", Cli.parse("connect-storm", "--connections", "5000", "--concurrency", "100", "--passes", "2"),
         List.of(), warm);
+    JsonObject relayStorm = storm.copy().put("seconds", 1.25).put("connectionsPerSec", 4000.0)
+        .put("serverCpu", new JsonObject().put("cpuSeconds", 1.25).put("coresBusy", 1.0).put("cpuMicrosPerConnection", 250.0));
+    write(second, "storm-relay", Cli.parse("connect-storm", "--connections", "5000", "--concurrency", "100"), List.of(), relayStorm);
+    JsonObject relayWarm = relayStorm.copy().put("passes", new JsonArray().add(relayStorm.copy().put("pass", 1).put("connectionsPerSec", 3000.0)
+            .put("generatorCpu", new JsonObject().put("cpuSeconds", 1.0).put("coresBusy", 0.6)))
+        .add(relayStorm.copy().put("pass", 2)));
+    write(second, "storm-warm-relay", Cli.parse("connect-storm", "--connections", "5000", "--concurrency", "100", "--passes", "2"),
+        List.of(), relayWarm);
     String out = report(second, doc);
 
-    assertThat(out).contains("published storm, storm-warm");
+    assertThat(out).contains("published storm, storm-relay, storm-warm, storm-warm-relay");
     String text = Files.readString(doc);
     assertThat(text).contains("| connect storm, fresh server | ≥ 1,000 connections/s | 2,500 connections/s (0 failed) | ✅ met |")
         .contains("| connect storm, warm server | ≥ 2,000 connections/s | 1,900 connections/s (0 failed) | ❌ not met |")
         .contains("#### Connect storm, warm server", "| pass | connections |", "| 1 | 5,000 | 100 | 5,000 | 0 | 5.6 | **900** |",
             "| 2 | 5,000 | 100 | 5,000 | 0 | 2 | **1,900** |", "pass 1: server 1.25, generator 0.71")
+        .contains("### Connect storm, platform and baseline relay", "](benchmarks/storm-relay.json)", "](benchmarks/storm-warm-relay.json)",
+            "| server | connections | in flight | connected |",
+            "| platform | 5,000 | 100 | 5,000 | 0 | 2 | **2,500** | 20.0 ms | 40.0 ms | 80.0 ms | 90.0 ms | 100 ms | 600 |",
+            "| relay | 5,000 | 100 | 5,000 | 0 | 1.25 | **4,000** | 20.0 ms | 40.0 ms | 80.0 ms | 90.0 ms | 100 ms | 250 |",
+            "Platform: **2,500 connections/s** (target ≥ 1,000/s, none failed): ✅ met; the relay: 4,000 connections/s.",
+            "| server | pass | connections |", "| platform | 2 | 5,000 | 100 | 5,000 | 0 | 2 | **1,900** |",
+            "| relay | 1 | 5,000 | 100 | 5,000 | 0 | 1.25 | **3,000** |", "| relay | 2 | 5,000 | 100 | 5,000 | 0 | 1.25 | **4,000** |",
+            "Platform, last pass: **1,900 connections/s** (target ≥ 2,000/s, none failed): ❌ not met; the relay's last pass: 4,000 connections/s.",
+            "platform pass 1: server 1.25, generator 0.71", "relay pass 1: server 1, generator 0.6")
         .contains("| fan-out 10×100: highest step") // kept from the first run
         .doesNotContain("Did not complete");
     assertThat(dir.resolve("benchmarks/storm.failed.txt")).doesNotExist();
+  }
+
+  @Test
+  void aMissingOrFailedRelaySideIsSaidBesideThePlatformFigures(@TempDir Path dir) throws Exception {
+    Path run = dir.resolve("run");
+    fullRun(run);
+    Files.delete(run.resolve("ack-relay.json"));
+    Files.writeString(run.resolve("storm-relay.failed"), "the relay did not start (or never answered /health/ready)\n");
+    Path doc = dir.resolve("benchmarks.md");
+    Files.writeString(doc, DOC);
+
+    report(run, doc);
+
+    String text = Files.readString(doc);
+    assertThat(text).contains("| platform | 1,000 | 1,000 | 1.00 ms |", "_The relay: not measured yet: run `bin/bench ack`._",
+            "Platform ack p99: **15.0 ms** at 1,000 sends/s (target ≤ 20 ms at 1,000 sends/s, every send answered): ✅ met.")
+        .doesNotContain("| relay | 1,000 |")
+        .contains("**The relay: did not complete** in the last `bin/bench storm`:", "the relay did not start");
   }
 
   @Test
