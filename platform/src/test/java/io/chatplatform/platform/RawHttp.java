@@ -178,9 +178,17 @@ final class RawHttp implements AutoCloseable {
 
   /** Opens a WebSocket at {@code uri} with a real handshake; fails unless the server answers 101. */
   static RawHttp webSocket(int port, String uri) {
+    return webSocket(port, uri, new byte[0]);
+  }
+
+  /** The same, with {@code sentWithTheRequest} in the same write as the request: frames a client did not wait for the 101 to send. */
+  static RawHttp webSocket(int port, String uri, byte[] sentWithTheRequest) {
     RawHttp raw = connect(port);
-    raw.send("GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    ByteArrayOutputStream request = new ByteArrayOutputStream();
+    request.writeBytes(("GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    request.writeBytes(sentWithTheRequest);
+    raw.send(request.toByteArray());
     String head = raw.readHead();
     if (!head.startsWith("HTTP/1.1 101")) {
       throw new AssertionError("no WebSocket upgrade: " + head);
@@ -193,6 +201,11 @@ final class RawHttp implements AutoCloseable {
 
   /** Writes one final frame with {@code payload}, masked as a client must. */
   RawHttp frame(int opcode, byte[] payload) {
+    return send(maskedFrame(opcode, payload));
+  }
+
+  /** One final frame with {@code payload}, masked as a client must. */
+  static byte[] maskedFrame(int opcode, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
     frame.write(0x80 | opcode);
     if (payload.length < 126) {
@@ -208,7 +221,7 @@ final class RawHttp implements AutoCloseable {
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i % 4]);
     }
-    return send(frame.toByteArray());
+    return frame.toByteArray();
   }
 
   RawHttp text(String text) {

@@ -47,14 +47,25 @@ final class BridgeFrames {
    * is an inbox address made of an id we issued, so it needs no escaping.
    */
   static Buffer recEncoded(String address, Buffer encodedBody) {
-    byte[] addressBytes = address.getBytes(StandardCharsets.UTF_8);
-    return Buffer.buffer(REC_PREFIX.length + addressBytes.length + BODY_INFIX.length + encodedBody.length() + 1)
-        .appendBytes(REC_PREFIX)
-        .appendBytes(addressBytes)
-        .appendBytes(BODY_INFIX)
-        .appendBuffer(encodedBody)
-        .appendBytes(SUFFIX);
+    byte[] head = recHead(address);
+    return Buffer.buffer(head.length + encodedBody.length() + REC_TAIL.length).appendBytes(head).appendBuffer(encodedBody).appendBytes(REC_TAIL);
   }
+
+  /**
+   * What comes before the body in {@link #recEncoded}'s frame, {@code {"type":"rec","address":"…","body":};
+   * {@link #REC_TAIL} comes after it. A socket that writes many events to one inbox keeps this.
+   */
+  static byte[] recHead(String address) {
+    byte[] addressBytes = address.getBytes(StandardCharsets.UTF_8);
+    byte[] head = new byte[REC_PREFIX.length + addressBytes.length + BODY_INFIX.length];
+    System.arraycopy(REC_PREFIX, 0, head, 0, REC_PREFIX.length);
+    System.arraycopy(addressBytes, 0, head, REC_PREFIX.length, addressBytes.length);
+    System.arraycopy(BODY_INFIX, 0, head, REC_PREFIX.length + addressBytes.length, BODY_INFIX.length);
+    return head;
+  }
+
+  /** What closes a {@code rec} frame after its body. */
+  static final byte[] REC_TAIL = SUFFIX;
 
   /**
    * A failed reply, {@code {"type":"err","address","failureCode","failureType","message"}};

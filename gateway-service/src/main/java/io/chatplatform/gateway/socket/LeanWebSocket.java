@@ -3,12 +3,21 @@ package io.chatplatform.gateway.socket;
 import io.chatplatform.gateway.web.ConnectionGuard;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.vertx.core.spi.observability.HttpRequest;
+import java.util.List;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -34,10 +43,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.PromiseInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.spi.metrics.HttpServerMetrics;
 import io.vertx.core.spi.observability.HttpResponse;
@@ -87,8 +94,24 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
     @Override public MultiMap headers() { return HttpHeaders.headers(); }
   };
 
-  /** The limits of a lean socket: those of Vert.x's server options for the same socket. */
-  record Limits(int maxFrameBytes, int maxMessageBytes, long closeTimeoutMs) {}
+  /**
+   * The limits of a lean socket: those of Vert.x's server options for the same socket. The
+   * decoder's configuration is made once here and shared by every socket.
+   */
+  record Limits(WebSocketDecoderConfig decoder, int maxMessageBytes, long closeTimeoutMs) {
+    static Limits of(int maxFrameBytes, int maxMessageBytes, long closeTimeoutMs) {
+      WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+          .maxFramePayloadLength(maxFrameBytes)
+          .expectMaskedFrames(true)
+          .allowExtensions(false)
+          // A violation is answered by this handler's own close (exceptionCaught), which reads on
+          // until the client has stopped sending: the decoder's would close at once, and a client
+          // still sending would get a TCP reset instead of the close frame.
+          .closeOnProtocolViolation(false)
+          .build();
+      return new Limits(decoder, maxMessageBytes, closeTimeoutMs);
+    }
+  }
 
   private final ContextInternal context;
   private final String uri;
@@ -101,7 +124,8 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
   private Handler<Throwable> exceptionHandler;
   /** Messages read while paused; null while none waits (most of a socket's life). */
   private ArrayDeque<WebSocketFrame> pending;
-  private boolean paused;
+  /** Paused from the start: frames the client sent right away wait until the gateway has set its handlers and resumes. */
+  private boolean paused = true;
   /** A close frame was sent or received: nothing more is written. */
   private boolean closing;
   private boolean closed;
@@ -114,67 +138,84 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
   }
 
   /**
-   * Upgrades {@code request} (a GET asking for a WebSocket, on its connection's context) to a lean
-   * socket. Fails, having answered nothing, when it is not a valid RFC 6455 handshake; a version
-   * other than 13 is answered 426 with the version this server speaks, as RFC 6455 4.4 says.
+   * Upgrades {@code request} (a GET asking for a WebSocket, on its connection's event loop) to a
+   * lean socket. Fails, having answered nothing, when it is not a valid RFC 6455 handshake (or
+   * carries a body); a version other than 13 is answered 426 with the version this server speaks,
+   * as RFC 6455 4.4 says. A connection whose pipeline is not the one Vert.x's HTTP/1.1 server
+   * builds (it cannot be here, but a Vert.x upgrade might change that) is upgraded by Vert.x's own
+   * handshake instead.
    */
   static Future<WebSocketConnection> upgrade(HttpServerRequest request, Limits limits) {
     String key = request.getHeader(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    boolean body = request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !length.trim().equals("0"));
     if (!headerHasToken(request, HttpHeaders.UPGRADE, "websocket") || !headerHasToken(request, HttpHeaders.CONNECTION, "upgrade")
-        || !validKey(key)) {
+        || !validKey(key) || body) {
       return Future.failedFuture("not a WebSocket handshake");
     }
     if (!"13".equals(request.getHeader(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
       request.response().setStatusCode(426).putHeader(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13").end();
       return Future.failedFuture("unsupported WebSocket version");
     }
+    if (!(request.connection() instanceof Http1xServerConnection connection) || !takeable(connection.channelHandlerContext())) {
+      return request.toWebSocket().map(WebSocketConnection::of);
+    }
     HttpServerRequestInternal internal = (HttpServerRequestInternal) request;
-    Http1xServerConnection connection = (Http1xServerConnection) request.connection();
-    HttpServerMetrics<?, ?, ?> serverMetrics = connection.metrics();
-    Object connectionMetric = connection.metric();
-    Object requestMetric = internal.metric();
     LeanWebSocket socket = new LeanWebSocket(internal.context(), request.uri(), limits.closeTimeoutMs());
-    request.response()
-        .putHeader(HttpHeaders.UPGRADE, "websocket")
-        .putHeader(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE)
-        .putHeader(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, accept(key.trim()));
-    return request.toNetSocket().map(netSocket -> {
-      socket.takeOver(((NetSocketInternal) netSocket).channelHandlerContext().pipeline(), limits);
-      socket.metrics = serverMetrics == null ? null : SocketMetrics.opened(serverMetrics, connectionMetric, requestMetric);
-      return socket;
-    });
+    try {
+      socket.takeOver(connection.channelHandlerContext().pipeline(), limits, accept(key.trim()));
+    } catch (RuntimeException e) {
+      // Half taken over, the connection can serve neither HTTP nor WebSocket any more.
+      connection.channelHandlerContext().channel().close();
+      return Future.failedFuture(e);
+    }
+    HttpServerMetrics<?, ?, ?> metrics = connection.metrics();
+    if (metrics != null) {
+      socket.metrics = SocketMetrics.opened(metrics, connection.metric(), internal.metric(), request);
+    }
+    return Future.succeededFuture(socket);
+  }
+
+  /** Vert.x's HTTP/1.1 codec and connection handler on the channel, and this thread its event loop. */
+  private static boolean takeable(ChannelHandlerContext chctx) {
+    ChannelPipeline pipeline = chctx.pipeline();
+    return chctx.executor().inEventLoop() && pipeline.get("httpDecoder") != null && pipeline.get("httpEncoder") != null
+        && pipeline.get("handler") != null;
   }
 
   /**
-   * Puts the frame codec and this handler where Vert.x's socket handler was: Vert.x's
-   * {@code toNetSocket} has written the 101 and taken the HTTP codec off, and its net socket,
-   * dropped here, never sees a byte (the client sends frames only once it has the 101, and this
-   * runs in the same event-loop turn as the codec's removal).
+   * Takes the connection over from Vert.x, in the turn that read the upgrade request: the frame
+   * codec goes where the HTTP codec was and this handler where Vert.x's connection was, the 101 is
+   * written, and the HTTP decoder is removed last, so that whatever the client sent after its
+   * request (the request's end, frames it did not wait to send) flows on into the frame decoder
+   * and to this handler, which holds frames while the socket is paused. Vert.x's connection object
+   * then hears nothing more and is left to the garbage collector.
    */
-  private void takeOver(ChannelPipeline pipeline, Limits limits) {
+  private void takeOver(ChannelPipeline pipeline, Limits limits, String acceptValue) {
     channel = pipeline.channel();
-    WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-        .maxFramePayloadLength(limits.maxFrameBytes())
-        .expectMaskedFrames(true)
-        .allowExtensions(false)
-        // A violation is answered by this handler's own close (exceptionCaught), which reads on
-        // until the client has stopped sending: the decoder's would close at once, and a client
-        // still sending would get a TCP reset instead of the close frame.
-        .closeOnProtocolViolation(false)
-        .build();
-    // Frames are decoded where the HTTP codec was, then checked as UTF-8 (1007) by a validator that
-    // leaves the close to this handler, as the decoder does (ConnectionGuard's, put on every public
-    // connection for Vert.x's WebSockets, closes by itself, so it is replaced).
+    pipeline.addAfter("httpDecoder", "wsDecoder", new WebSocket13FrameDecoder(limits.decoder()));
+    pipeline.addAfter("wsDecoder", "wsEncoder", new WebSocket13FrameEncoder(false));
+    // Frames are checked as UTF-8 (1007) by a validator that leaves the close to this handler, as
+    // the decoder does (ConnectionGuard's, put on every public connection for Vert.x's WebSockets,
+    // closes by itself, so it is replaced).
     Utf8FrameValidator utf8 = new Utf8FrameValidator(false);
     if (pipeline.get(Utf8FrameValidator.class) != null) {
       pipeline.replace(Utf8FrameValidator.class, "utf8FrameValidator", utf8);
     } else {
       pipeline.addBefore("handler", "utf8FrameValidator", utf8);
     }
-    pipeline.addBefore("utf8FrameValidator", "wsDecoder", new WebSocket13FrameDecoder(decoder));
-    pipeline.addBefore("utf8FrameValidator", "wsEncoder", new WebSocket13FrameEncoder(false));
     pipeline.addBefore("handler", "wsAggregator", new WebSocketFrameAggregator(limits.maxMessageBytes()));
+    for (Class<? extends ChannelHandler> http : List.of(HttpContentCompressor.class, HttpContentDecompressor.class, ChunkedWriteHandler.class)) {
+      if (pipeline.get(http) != null) {
+        pipeline.remove(http);
+      }
+    }
+    pipeline.remove("httpEncoder");
     pipeline.replace("handler", "handler", this);
+    channel.config().setAutoRead(false);
+    channel.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Accept: " + acceptValue + "\r\n\r\n", StandardCharsets.US_ASCII), channel.voidPromise());
+    pipeline.remove("httpDecoder");
     ConnectionGuard.upgraded(channel);
   }
 
@@ -218,19 +259,37 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
     return write(new BinaryWebSocketFrame(((BufferInternal) message).getByteBuf()));
   }
 
+  /** Joined straight into a buffer of Netty's pool, which the encoder sends and frees: no copy on the heap per socket. */
+  @Override
+  public Future<Void> writeBinary(byte[] head, Buffer body, byte[] tail) {
+    if (closing || closed) {
+      return context.failedFuture("WebSocket is closed");
+    }
+    ByteBuf message = channel.alloc().buffer(head.length + body.length() + tail.length);
+    message.writeBytes(head).writeBytes(((BufferInternal) body).getByteBuf()).writeBytes(tail);
+    return write(new BinaryWebSocketFrame(message));
+  }
+
   @Override
   public Future<Void> writeText(String message) {
     return write(new TextWebSocketFrame(message));
   }
 
+  /**
+   * Queues {@code frame} on the channel; the future says only that it was queued. A write that
+   * fails later (the connection broke) reaches {@link #exceptionCaught}, which closes the
+   * connection, so the close handler hears of it. No promise per write: at a fan-out's rate they
+   * were a good part of a delivery's cost (each completed from Netty's side, a task on the loop),
+   * and the socket's order of writes already does what they were awaited for: a close frame
+   * queued after them is sent after them.
+   */
   private Future<Void> write(WebSocketFrame frame) {
     if (closing || closed) {
       frame.release();
       return context.failedFuture("WebSocket is closed");
     }
-    PromiseInternal<Void> written = context.promise();
-    channel.writeAndFlush(frame).addListener(written);
-    return written.future();
+    channel.writeAndFlush(frame, channel.voidPromise());
+    return Future.succeededFuture();
   }
 
   @Override public boolean writeQueueFull() { return !channel.isWritable(); }
@@ -244,23 +303,39 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
 
   @Override
   public void close(short code, String reason) {
+    if (!channel.eventLoop().inEventLoop()) {
+      channel.eventLoop().execute(() -> close(code, reason));
+      return;
+    }
     if (closing || closed) {
       return;
     }
     closing = true;
     channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
-    // The client's close frame must be read even if the socket was paused; what else it sent is dropped.
+    closeHandshakeStarted();
+  }
+
+  /**
+   * A close frame was sent (or answered): the client's frames are read on, even while the socket
+   * was paused, and dropped, until its close frame or the connection's end. A client that stops
+   * reading never sends one (its socket closed as too slow, say; or the answer to its own close
+   * waits behind what it never read), so the connection is cut {@code SOCKET_CLOSE_TIMEOUT_MS}
+   * after this, whatever it does.
+   */
+  private void closeHandshakeStarted() {
     releasePending();
     channel.config().setAutoRead(true);
-    // The client answers with its own close frame, and then the connection is closed; one that
-    // stopped reading never does (its socket is closed as too slow, say), so it is cut after this.
-    if (channel.isActive()) {
+    if (channel.isActive() && closeTimer == null) {
       closeTimer = channel.eventLoop().schedule(() -> channel.close(), closeTimeoutMs, TimeUnit.MILLISECONDS);
     }
   }
 
   @Override
   public void pause() {
+    if (!channel.eventLoop().inEventLoop()) {
+      channel.eventLoop().execute(this::pause);
+      return;
+    }
     paused = true;
     if (!closing) {
       channel.config().setAutoRead(false);
@@ -269,6 +344,10 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
 
   @Override
   public void resume() {
+    if (!channel.eventLoop().inEventLoop()) {
+      channel.eventLoop().execute(this::resume);
+      return;
+    }
     paused = false;
     while (!paused && pending != null && !pending.isEmpty()) {
       deliver(pending.poll());
@@ -300,10 +379,12 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
         deliver(frame);
       }
     } else if (msg instanceof PingWebSocketFrame ping) {
-      if (closing) {
+      if (closing || !channel.isWritable()) {
+        // A client that pings but does not read would grow the outbound buffer with pongs; RFC
+        // 6455 5.5.3 lets a pong answer only the latest ping, so none is owed while writes wait.
         ping.release();
       } else {
-        ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+        ctx.writeAndFlush(new PongWebSocketFrame(ping.content()), ctx.voidPromise());
       }
     } else if (msg instanceof CloseWebSocketFrame close) {
       closeReceived(ctx, close);
@@ -345,6 +426,8 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
       int code = close.statusCode();
       CloseWebSocketFrame answer = code == -1 ? new CloseWebSocketFrame(true, 0) : new CloseWebSocketFrame(code, null);
       ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+      // The answer may wait behind what the client has not read yet; it gets as long as any close.
+      closeHandshakeStarted();
     } finally {
       close.release();
     }
@@ -353,9 +436,19 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException violation) {
-      // The decoder's (1009 for a frame over the limit, 1002 for a protocol error); it discards
-      // what follows, so the client's close frame is not seen and the close timeout ends it.
-      close((short) violation.closeStatus().code(), violation.closeStatus().reasonText());
+      // The decoder's (1009 for a frame over the limit, 1002 for a protocol error) or the UTF-8
+      // validator's (1007). After one the decoder discards what follows, so the client's close
+      // frame would never be seen: once the close frame is sent, the connection's output is shut
+      // (FIN), which ends the client's side; the input is read on and dropped meanwhile, so the
+      // client is not reset, and the close timeout stays the backstop.
+      if (!closing && !closed) {
+        closing = true;
+        ChannelFuture sent = channel.writeAndFlush(new CloseWebSocketFrame(violation.closeStatus().code(), violation.closeStatus().reasonText()));
+        if (channel instanceof DuplexChannel duplex) {
+          sent.addListener(f -> duplex.shutdownOutput());
+        }
+        closeHandshakeStarted();
+      }
       return;
     }
     if (cause instanceof TooLongFrameException) {
@@ -386,11 +479,12 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
 
   /**
    * What Vert.x's HTTP server metrics would have been told of this socket: its upgrade request
-   * ended (101) and a WebSocket opened, then closed with its connection.
+   * ended and was answered 101, and a WebSocket opened; then closed with its connection.
    */
   @SuppressWarnings({"rawtypes", "unchecked"})
   private record SocketMetrics(HttpServerMetrics metrics, Object connectionMetric, Object webSocketMetric) {
-    static SocketMetrics opened(HttpServerMetrics metrics, Object connectionMetric, Object requestMetric) {
+    static SocketMetrics opened(HttpServerMetrics metrics, Object connectionMetric, Object requestMetric, HttpServerRequest request) {
+      metrics.requestEnd(requestMetric, request instanceof HttpRequest observed ? observed : null, 0);
       metrics.responseEnd(requestMetric, SWITCHED, 0);
       return new SocketMetrics(metrics, connectionMetric, metrics.connected(connectionMetric, requestMetric, null));
     }

@@ -1,5 +1,6 @@
 package io.chatplatform.gateway.socket;
 
+import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -61,6 +62,13 @@ final class SockJsWebSocket implements ClientChannel {
   @Override
   public Future<Void> writeEvent(String inbox, FanoutEvent event) {
     return ws.writeText(SockJsFraming.rec(inbox, event));
+  }
+
+  /** The WebSocket keeps its writes in order: the close follows the err frame without waiting for it to be sent. */
+  @Override
+  public void closeWith(int code, ServiceException reason) {
+    write(BridgeFrames.err(null, reason));
+    close(code, reason.wireMessage());
   }
 
   @Override public boolean writeQueueFull() { return ws.writeQueueFull(); }

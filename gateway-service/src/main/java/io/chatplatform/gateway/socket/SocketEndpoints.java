@@ -63,7 +63,7 @@ public final class SocketEndpoints {
     this.sessions = new SessionRegistry(vertx, config, services, fanout, metrics, node);
     this.frames = new FrameRouter(config, services, guards.limiter(), guards.schemas(), sessions, authenticator, metrics);
     // The limits Vert.x's server options set for its own WebSockets (ServerOptions.publicServer).
-    this.leanLimits = new LeanWebSocket.Limits(2 * config.maxFrameBytes(), 2 * config.maxFrameBytes(), config.socketCloseTimeoutMs());
+    this.leanLimits = LeanWebSocket.Limits.of(2 * config.maxFrameBytes(), 2 * config.maxFrameBytes(), config.socketCloseTimeoutMs());
   }
 
   /**

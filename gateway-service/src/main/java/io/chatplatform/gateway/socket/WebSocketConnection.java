@@ -19,6 +19,11 @@ interface WebSocketConnection {
 
   Future<Void> writeBinary(Buffer message);
 
+  /** One binary message of {@code head}, {@code body} and {@code tail}, as if they were joined. */
+  default Future<Void> writeBinary(byte[] head, Buffer body, byte[] tail) {
+    return writeBinary(Buffer.buffer(head.length + body.length() + tail.length).appendBytes(head).appendBuffer(body).appendBytes(tail));
+  }
+
   Future<Void> writeText(String message);
 
   /** Whether more than the write queue's size ({@link #writeQueueMaxSize}) waits to be sent. */

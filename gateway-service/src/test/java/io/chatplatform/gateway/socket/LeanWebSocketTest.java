@@ -133,6 +133,45 @@ class LeanWebSocketTest {
     assertThat(pong.get(20, TimeUnit.SECONDS)).isEqualTo("are you there");
   }
 
+  /** Publishes 4096 events of 4 KiB to the room: 16 MiB, more than the kernel's buffers and the write bound hold for a client that does not read. */
+  void flood() {
+    Buffer event = new JsonObject().put("type", "message").put("pad", "x".repeat(4 * 1024)).toBuffer();
+    for (int i = 0; i < 4096; i++) {
+      server.vertx.eventBus().publish(Addresses.Fanout.room(ROOM), event);
+    }
+  }
+
+  ClientWebSocket registered(String token, LinkedBlockingQueue<String> received, CompletableFuture<Short> closed) throws Exception {
+    ClientWebSocket ws = connect(token, received, closed);
+    ws.writeTextMessage(new JsonObject().put("type", "register").put("address", "user." + USER).encode());
+    ws.writeTextMessage(new JsonObject().put("type", "publish").put("address", "started").encode());
+    next(received, "publishing is not allowed");
+    return ws;
+  }
+
+  @Test
+  @DisplayName("a client that closes while it does not read (the answer to its close waits behind its backlog) is cut after SOCKET_CLOSE_TIMEOUT_MS")
+  void clientCloseWhileBacklogged() throws Exception {
+    // SOCKET_CLOSE_TIMEOUT_MS lowered from 10 s to 1 s, only so that the test does not wait 10 s;
+    // SOCKET_WRITE_QUEUE_MAX_BYTES raised to 64 MiB so that the flood does not close it as too slow first.
+    String token = start(Map.of("SOCKET_CLOSE_TIMEOUT_MS", "1000", "SOCKET_WRITE_QUEUE_MAX_BYTES", String.valueOf(64 * 1024 * 1024)));
+    LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+    CompletableFuture<Short> closed = new CompletableFuture<>();
+    ClientWebSocket ws = registered(token, received, closed);
+    ws.pause();
+    // Indexed after the silent socket, so once it has read an event the silent socket was written it too.
+    LinkedBlockingQueue<String> readerReceived = new LinkedBlockingQueue<>();
+    registered(token, readerReceived, new CompletableFuture<>());
+    flood();
+    for (int i = 0; i < 4096; i++) {
+      next(readerReceived, "\"pad\"");
+    }
+    ws.close((short) 1000, "bye");
+    Await.until("the silent socket's session to end while its client still does not read", Await.TIMEOUT,
+        () -> server.gateway.openSessions() == 1);
+    assertThat(closed).as("the client has read nothing since").isNotDone();
+  }
+
   @Test
   @DisplayName("a client that stops reading is closed as too slow and, its close frame never read, cut after SOCKET_CLOSE_TIMEOUT_MS")
   void silentClientIsCut() throws Exception {
@@ -140,18 +179,12 @@ class LeanWebSocketTest {
     String token = start(Map.of("SOCKET_CLOSE_TIMEOUT_MS", "1000"));
     LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
     CompletableFuture<Short> closed = new CompletableFuture<>();
-    ClientWebSocket ws = connect(token, received, closed);
-    ws.writeTextMessage(new JsonObject().put("type", "register").put("address", "user." + USER).encode());
-    ws.writeTextMessage(new JsonObject().put("type", "publish").put("address", "started").encode());
-    next(received, "publishing is not allowed");
+    ClientWebSocket ws = registered(token, received, closed);
     ws.pause();
 
-    // 4 KiB events until the socket is closed as too slow: over SOCKET_WRITE_QUEUE_MAX_BYTES (512 KiB)
-    // once the kernel's buffers are full; it cannot read the close frame, so only the timeout ends it.
-    Buffer event = new JsonObject().put("type", "message").put("pad", "x".repeat(4 * 1024)).toBuffer();
-    for (int i = 0; i < 4096; i++) {
-      server.vertx.eventBus().publish(Addresses.Fanout.room(ROOM), event);
-    }
+    // Over SOCKET_WRITE_QUEUE_MAX_BYTES (512 KiB) once the kernel's buffers are full: closed as too
+    // slow; it cannot read the close frame, so only the timeout ends it.
+    flood();
     Await.until("the silent socket's session to end while its client still does not read", Await.TIMEOUT,
         () -> server.gateway.openSessions() == 0);
     assertThat(closed).as("the client has read nothing since").isNotDone();
