@@ -82,6 +82,20 @@ final class RawHttp implements AutoCloseable {
     return received.toString(StandardCharsets.ISO_8859_1);
   }
 
+  /** Reads until the server ends its side of the connection in order (end of stream); fails on a reset or after {@link #READ_TIMEOUT_MS}. */
+  void untilEndOfStream() {
+    try {
+      byte[] buffer = new byte[8192];
+      while (in.read(buffer) >= 0) {
+        // What the server still sends before its end is not looked at.
+      }
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("the server did not end the connection within " + READ_TIMEOUT_MS + " ms");
+    } catch (IOException reset) {
+      throw new AssertionError("the connection was reset, not ended: " + reset);
+    }
+  }
+
   /**
    * Sends one byte of {@code trickle} every {@code everyMs} (looping over it) for as long as the
    * server keeps the connection open, as a slowloris client does; returns the bytes sent before the

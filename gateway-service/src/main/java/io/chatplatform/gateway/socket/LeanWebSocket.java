@@ -19,6 +19,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -40,6 +41,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.internal.ContextInternal;
@@ -68,12 +70,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The handshake is Vert.x's HTTP server's up to the request: the router's origin, draining and
  * address checks run first. {@link #upgrade} then checks the RFC 6455 handshake headers, answers
- * {@code 101} through {@code HttpServerRequest.toNetSocket()} (which also takes Vert.x's HTTP
- * codec off the channel, TLS staying in front), and puts the frame codec and this handler in the
- * place of the connection's Vert.x handler. Vert.x's metrics are told what it would have told them
- * (the request ended with 101, a WebSocket opened, then closed with the connection), so
- * {@code vertx_http_server_active_connections} and {@code ..._active_ws_connections} stay right;
- * bytes read and written on the socket are not counted there.
+ * {@code 101} itself, and puts the frame codec where Vert.x's HTTP codec was and this handler
+ * where the connection's Vert.x handler was (TLS stays in front; {@link #takeOver}). Vert.x's
+ * metrics are told what it would have told them (the request ended with 101, a WebSocket opened,
+ * then closed with the connection), so {@code vertx_http_server_active_connections},
+ * {@code ..._active_ws_connections} and {@code ..._active_requests} stay right; bytes read and
+ * written on the socket are not counted there.
  *
  * <p>What it speaks: text and binary messages, fragmented or not, up to the frame and message
  * limits (a larger frame closes with 1009, as does a larger message); text checked as UTF-8 (1007);
@@ -176,11 +178,17 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
     return Future.succeededFuture(socket);
   }
 
-  /** Vert.x's HTTP/1.1 codec and connection handler on the channel, and this thread its event loop. */
+  /**
+   * Vert.x's HTTP/1.1 codec and connection handler on the channel, this thread its event loop, and
+   * the request handed on by the guarded decoder in this very call. A request Vert.x queued behind
+   * an earlier response on the same connection (pipelining) is handled later, when what followed
+   * it has been read as HTTP already and Vert.x still holds the request's end: such a connection
+   * is upgraded by Vert.x's own handshake.
+   */
   private static boolean takeable(ChannelHandlerContext chctx) {
     ChannelPipeline pipeline = chctx.pipeline();
-    return chctx.executor().inEventLoop() && pipeline.get("httpDecoder") != null && pipeline.get("httpEncoder") != null
-        && pipeline.get("handler") != null;
+    return chctx.executor().inEventLoop() && pipeline.get("httpEncoder") != null && pipeline.get("handler") != null
+        && ConnectionGuard.takeoverReady(pipeline);
   }
 
   /**
@@ -259,15 +267,51 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
     return write(new BinaryWebSocketFrame(((BufferInternal) message).getByteBuf()));
   }
 
-  /** Joined straight into a buffer of Netty's pool, which the encoder sends and frees: no copy on the heap per socket. */
+  /**
+   * Written as one whole frame, header included, into one buffer of Netty's pool, which goes
+   * straight to the socket: no heap copy per socket, and no second copy and allocation in the
+   * frame encoder (a server's frames are not masked, so the header is the frame's first byte and its
+   * length, RFC 6455 5.2).
+   */
   @Override
   public Future<Void> writeBinary(byte[] head, Buffer body, byte[] tail) {
+    if (!channel.eventLoop().inEventLoop()) {
+      channel.eventLoop().execute(() -> writeBinary(head, body, tail));
+      return Future.succeededFuture();
+    }
     if (closing || closed) {
       return context.failedFuture("WebSocket is closed");
     }
-    ByteBuf message = channel.alloc().buffer(head.length + body.length() + tail.length);
-    message.writeBytes(head).writeBytes(((BufferInternal) body).getByteBuf()).writeBytes(tail);
-    return write(new BinaryWebSocketFrame(message));
+    int length = head.length + body.length() + tail.length;
+    ByteBuf frame = channel.alloc().buffer(frameHeaderLength(length) + length);
+    try {
+      writeFrameHeader(frame, BINARY_FINAL, length);
+      frame.writeBytes(head).writeBytes(((BufferInternal) body).getByteBuf()).writeBytes(tail);
+    } catch (RuntimeException e) {
+      frame.release();
+      throw e;
+    }
+    channel.writeAndFlush(frame, channel.voidPromise());
+    return Future.succeededFuture();
+  }
+
+  /** FIN and the binary opcode: a whole binary message in one frame. */
+  private static final int BINARY_FINAL = 0x82;
+
+  static int frameHeaderLength(int payloadLength) {
+    return payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
+  }
+
+  /** RFC 6455 5.2: the first byte, then the payload's length in 7 bits, or 126 and 16 bits, or 127 and 64 bits; no mask. */
+  static void writeFrameHeader(ByteBuf frame, int firstByte, int payloadLength) {
+    frame.writeByte(firstByte);
+    if (payloadLength < 126) {
+      frame.writeByte(payloadLength);
+    } else if (payloadLength <= 0xFFFF) {
+      frame.writeByte(126).writeShort(payloadLength);
+    } else {
+      frame.writeByte(127).writeLong(payloadLength);
+    }
   }
 
   @Override
@@ -284,6 +328,11 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
    * queued after them is sent after them.
    */
   private Future<Void> write(WebSocketFrame frame) {
+    if (!channel.eventLoop().inEventLoop()) {
+      // Every write of the gateway is made on the socket's loop; one from elsewhere keeps its order behind close and pause.
+      channel.eventLoop().execute(() -> write(frame));
+      return Future.succeededFuture();
+    }
     if (closing || closed) {
       frame.release();
       return context.failedFuture("WebSocket is closed");
@@ -436,19 +485,7 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException violation) {
-      // The decoder's (1009 for a frame over the limit, 1002 for a protocol error) or the UTF-8
-      // validator's (1007). After one the decoder discards what follows, so the client's close
-      // frame would never be seen: once the close frame is sent, the connection's output is shut
-      // (FIN), which ends the client's side; the input is read on and dropped meanwhile, so the
-      // client is not reset, and the close timeout stays the backstop.
-      if (!closing && !closed) {
-        closing = true;
-        ChannelFuture sent = channel.writeAndFlush(new CloseWebSocketFrame(violation.closeStatus().code(), violation.closeStatus().reasonText()));
-        if (channel instanceof DuplexChannel duplex) {
-          sent.addListener(f -> duplex.shutdownOutput());
-        }
-        closeHandshakeStarted();
-      }
+      violated(ctx, violation);
       return;
     }
     if (cause instanceof TooLongFrameException) {
@@ -456,10 +493,43 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
       close((short) WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
       return;
     }
+    if (closing || closed || !ctx.channel().isActive()) {
+      // The writes still queued when the connection closed fail one by one (each write carries
+      // the channel's void promise): the close is known already, once is enough.
+      return;
+    }
+    closing = true;
     if (exceptionHandler != null) {
       context.emit(cause, exceptionHandler);
     }
     ctx.close();
+  }
+
+  /**
+   * A protocol violation: the decoder's (1009 for a frame over the limit, 1002 for a protocol
+   * error) or the UTF-8 validator's (1007). After one of the decoder's it drops all that follows,
+   * so the client's close frame would never be seen: once the close frame is sent, the server
+   * ends its side of the connection (TLS's close_notify, or a FIN), which ends the client's; its
+   * input is read on and dropped meanwhile, so the client is not reset, and the close timeout
+   * stays the backstop. One after the server's close has begun ends the connection at once.
+   */
+  private void violated(ChannelHandlerContext ctx, CorruptedWebSocketFrameException violation) {
+    if (closed) {
+      return;
+    }
+    if (closing) {
+      ctx.close();
+      return;
+    }
+    closing = true;
+    ChannelFuture sent = channel.writeAndFlush(new CloseWebSocketFrame(violation.closeStatus().code(), violation.closeStatus().reasonText()));
+    SslHandler tls = channel.pipeline().get(SslHandler.class);
+    if (tls != null) {
+      sent.addListener(f -> tls.closeOutbound());
+    } else if (channel instanceof DuplexChannel duplex) {
+      sent.addListener(f -> duplex.shutdownOutput());
+    }
+    closeHandshakeStarted();
   }
 
   @Override
@@ -484,9 +554,25 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
   @SuppressWarnings({"rawtypes", "unchecked"})
   private record SocketMetrics(HttpServerMetrics metrics, Object connectionMetric, Object webSocketMetric) {
     static SocketMetrics opened(HttpServerMetrics metrics, Object connectionMetric, Object requestMetric, HttpServerRequest request) {
-      metrics.requestEnd(requestMetric, request instanceof HttpRequest observed ? observed : null, 0);
+      metrics.requestEnd(requestMetric, observed(request), 0);
       metrics.responseEnd(requestMetric, SWITCHED, 0);
       return new SocketMetrics(metrics, connectionMetric, metrics.connected(connectionMetric, requestMetric, null));
+    }
+
+    /** The upgrade request as the metrics SPI sees a request; its URI without the query (the credential travels there). */
+    private static HttpRequest observed(HttpServerRequest request) {
+      String path = request.path();
+      HttpMethod method = request.method();
+      MultiMap headers = request.headers();
+      SocketAddress remote = request.remoteAddress();
+      return new HttpRequest() {
+        @Override public int id() { return 1; }
+        @Override public String uri() { return path; }
+        @Override public String absoluteURI() { return path; }
+        @Override public HttpMethod method() { return method; }
+        @Override public MultiMap headers() { return headers; }
+        @Override public SocketAddress remoteAddress() { return remote; }
+      };
     }
 
     void closed(java.net.SocketAddress remote) {

@@ -163,6 +163,15 @@ public final class ConnectionGuard {
     }
   }
 
+  /**
+   * Whether a WebSocket may take the connection over right now, in the decoder's own call: the
+   * request being handled was read just now and the connection's bytes after it are still in the
+   * guarded decoder ({@link StrictRequestDecoder#handingOnRequest}).
+   */
+  public static boolean takeoverReady(io.netty.channel.ChannelPipeline pipeline) {
+    return StrictRequestDecoder.handingOnRequest(pipeline);
+  }
+
   private static Deadline deadlineOf(HttpConnection conn) {
     return conn instanceof HttpServerConnection http ? http.channelHandlerContext().channel().attr(DEADLINE).get() : null;
   }

@@ -2,6 +2,7 @@ package io.chatplatform.gateway.web;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -31,8 +32,31 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private int scanned;
   private boolean refused;
 
+  /** True while a read is being decoded and its requests handed on, in the same call. */
+  private boolean reading;
+
   StrictRequestDecoder(HttpServerOptions options) {
     super(options);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    reading = true;
+    try {
+      super.channelRead(ctx, msg);
+    } finally {
+      reading = false;
+    }
+  }
+
+  /**
+   * Whether the request being handled now was handed on by this decoder in this very call (not
+   * queued by Vert.x behind an earlier response and handled later): only then are the bytes that
+   * followed it still in this decoder, so that a WebSocket taking the connection over here gets
+   * them (the gateway's {@code LeanWebSocket}).
+   */
+  static boolean handingOnRequest(ChannelPipeline pipeline) {
+    return pipeline.get("httpDecoder") instanceof StrictRequestDecoder decoder && decoder.reading;
   }
 
   @Override

@@ -90,8 +90,31 @@ class LeanWebSocketTest {
     assertThat(otherVersion.toLowerCase()).contains("sec-websocket-version: 13");
   }
 
+  @Test
+  @DisplayName("a frame the socket writes itself reads back whole through Netty's client-side decoder, at every length form (7, 16 and 64 bits)")
+  void ownFrameHeaders() {
+    for (int length : new int[] {0, 125, 126, 65_535, 65_536, 200_000}) {
+      byte[] payload = new byte[length];
+      java.util.Arrays.fill(payload, (byte) 'x');
+      io.netty.buffer.ByteBuf frame = io.netty.buffer.Unpooled.buffer();
+      LeanWebSocket.writeFrameHeader(frame, 0x82, length);
+      assertThat(frame.readableBytes()).as("header of " + length).isEqualTo(LeanWebSocket.frameHeaderLength(length));
+      frame.writeBytes(payload);
+      io.netty.channel.embedded.EmbeddedChannel client =
+          new io.netty.channel.embedded.EmbeddedChannel(new io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder(false, false, 1 << 20));
+      client.writeInbound(frame);
+      io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame read = client.readInbound();
+      assertThat(read).as("frame of " + length).isNotNull();
+      assertThat(read.isFinalFragment()).isTrue();
+      assertThat(read.content().readableBytes()).isEqualTo(length);
+      read.release();
+      client.finishAndReleaseAll();
+    }
+  }
+
   ClientWebSocket connect(String token, LinkedBlockingQueue<String> received, CompletableFuture<Short> closed) {
-    WebSocketClient client = clients.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(8 * 1024));
+    // The client's own closing timeout (60 s) outlasts every wait here: a connection that ends is ended by the server.
+    WebSocketClient client = clients.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(8 * 1024).setClosingTimeout(60));
     ClientWebSocket ws = client.webSocket();
     ws.binaryMessageHandler(b -> received.add(b.toString()));
     ws.textMessageHandler(received::add);
@@ -159,7 +182,7 @@ class LeanWebSocketTest {
     CompletableFuture<Short> closed = new CompletableFuture<>();
     ClientWebSocket ws = registered(token, received, closed);
     ws.pause();
-    // Indexed after the silent socket, so once it has read an event the silent socket was written it too.
+    // The room's events are written to both sockets in the same turn: once it has read an event, the silent socket was written it too.
     LinkedBlockingQueue<String> readerReceived = new LinkedBlockingQueue<>();
     registered(token, readerReceived, new CompletableFuture<>());
     flood();
