@@ -144,8 +144,14 @@ final class IdleReport {
     }
     long above = platformBytes - floor;
     md.append(" (").append(fmt(Math.round(floor * ABOVE_FLOOR_TARGET))).append(" B) | ").append(fmt(above)).append(" B (")
-        .append(percent((double) above / floor)).append(") | ").append(BenchReport.verdict(above <= floor * ABOVE_FLOOR_TARGET))
-        .append(" |\n");
+        .append(percent((double) above / floor)).append(")");
+    Long leanFloor = heapPerConnection(results.get(Result.IDLE_LEAN));
+    if (leanFloor != null && leanFloor > 0) {
+      // Below the Vert.x floor the comparison says little: the platform's sockets are lean ones now.
+      md.append("; above the lean relay's ").append(fmt(leanFloor)).append(" B: ").append(fmt(platformBytes - leanFloor)).append(" B (")
+          .append(percent((double) (platformBytes - leanFloor) / leanFloor)).append(" of it)");
+    }
+    md.append(" | ").append(BenchReport.verdict(above <= floor * ABOVE_FLOOR_TARGET)).append(" |\n");
   }
 
   static void section(StringBuilder md, Map<Result, Published> results, Place place) {
@@ -198,7 +204,29 @@ final class IdleReport {
     if (relay != null) {
       BenchReport.notes(md, relay);
     }
-    leanerEdges(md, results, place, pf, rf);
+    JsonObject lean = leanerEdges(md, results, place, pf, rf);
+    if (lean != null) {
+      againstTheLeanFloor(md, pf, lean);
+    }
+  }
+
+  /**
+   * The gateway serves its sockets on the lean path (its {@code LeanWebSocket}, like the lean
+   * relay: Netty's frame codec on Vert.x's event loops), so below the Vert.x relay's floor its own
+   * state shows only against the lean relay: the same figure and components, that floor subtracted.
+   */
+  private static void againstTheLeanFloor(StringBuilder md, JsonObject platform, JsonObject lean) {
+    Long above = difference(platform, lean, "heapPerConnectionBytes");
+    Long floor = lean.getLong("heapPerConnectionBytes");
+    if (above == null || floor == null || floor <= 0) {
+      return;
+    }
+    md.append("##### The platform above the lean relay's floor\n\n");
+    md.append("The gateway's sockets are lean ones too (`LeanWebSocket`: Netty's frame codec on the upgraded connection, ")
+        .append("since `8dbaf96`), so the lean relay holding the same sockets is the floor its own state sits on: ")
+        .append(fmt(above)).append(" B per connection above it, ").append(percent((double) above / floor))
+        .append(" of that floor. By component:\n\n");
+    components(md, platform, lean, "lean relay");
   }
 
   /**
@@ -206,7 +234,7 @@ final class IdleReport {
    * mode and against the lean relay (Netty's own WebSocket handlers on Vert.x's event loops),
    * beside the platform and the floor, and the lean relay's largest classes.
    */
-  private static void leanerEdges(StringBuilder md, Map<Result, Published> results, Place place, JsonObject platform,
+  private static JsonObject leanerEdges(StringBuilder md, Map<Result, Published> results, Place place, JsonObject platform,
       JsonObject floor) {
     md.append("#### Leaner edges beside the floor\n\n");
     List<String> rows = new ArrayList<>();
@@ -243,6 +271,7 @@ final class IdleReport {
               .append(fmt(floorBytes.getOrDefault(e.getKey(), 0.0))).append(" |\n"));
       md.append('\n');
     }
+    return lean;
   }
 
   private static String edgeRow(String server, JsonObject figures, JsonObject floor) {
@@ -254,10 +283,14 @@ final class IdleReport {
 
   /** The component table, when both runs have their class histograms. */
   private static void components(StringBuilder md, JsonObject platform, JsonObject relay) {
+    components(md, platform, relay, "relay");
+  }
+
+  private static void components(StringBuilder md, JsonObject platform, JsonObject relay, String relayName) {
     JsonObject pc = platform.getJsonObject("heapClassesPerConnection");
     JsonObject rc = relay.getJsonObject("heapClassesPerConnection");
     if (pc == null || rc == null) {
-      md.append("_No class histograms in ").append(pc == null ? "the platform's" : "the relay's")
+      md.append("_No class histograms in ").append(pc == null ? "the platform's" : "the " + relayName + "'s")
           .append(" result (they are taken with `--force-gc`): no bytes by component._\n\n");
       return;
     }
@@ -265,8 +298,9 @@ final class IdleReport {
         + "the full GC it forces): what each class grew by between before connecting and holding, divided by the connections held; "
         + "classes that changed by less than half a byte per connection are left out. A histogram counts objects by class, not by "
         + "owner: the JDK's arrays, map nodes and strings are one row whoever holds them. Top ").append(TOP_CLASSES)
-        .append(" classes per component by their difference, platform − relay, in B per connection.\n\n");
-    md.append("| component | platform | relay | platform − relay | top classes |\n|---|---|---|---|---|\n");
+        .append(" classes per component by their difference, platform − ").append(relayName).append(", in B per connection.\n\n");
+    md.append("| component | platform | ").append(relayName).append(" | platform − ").append(relayName)
+        .append(" | top classes |\n|---|---|---|---|---|\n");
     double platformTotal = 0;
     double relayTotal = 0;
     for (ComponentCost c : components(pc, rc)) {

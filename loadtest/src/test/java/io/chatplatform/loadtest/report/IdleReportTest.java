@@ -108,6 +108,12 @@ class IdleReportTest {
         "| baseline relay (the floor) | **16,000 B (15.6 KiB)** |",
         "| `byte[]` | 900 | 0 |", "| `DefaultChannelHandlerContext` | 384 | 256 |", "| `LeanRelay$LeanSocket` | 32 | 0 |");
     assertThat(md.indexOf("`byte[]`")).as("largest first").isLessThan(md.indexOf("| `DefaultChannelHandlerContext` | 384"));
+    StringBuilder summary = new StringBuilder();
+    IdleReport.summaryRow(summary, results);
+    assertThat(summary).contains("4,000 B (25 %); above the lean relay's 4,000 B: 16,000 B (400 % of it)");
+    // The platform's sockets are lean: its own state against the lean relay, with the same components.
+    assertThat(md).contains("##### The platform above the lean relay's floor", "16,000 B per connection above it, 400 % of that floor",
+        "| component | platform | lean relay | platform − lean relay | top classes |");
   }
 
   private static JsonObject classes(Map<String, Double> bytes) {
