@@ -68,6 +68,21 @@ class LeanWebSocketAttackTest {
   }
 
   @Test
+  @DisplayName("an upgrade pipelined behind a request still being answered is refused with 400; the request before it is answered")
+  void pipelinedUpgrade() {
+    Api.User user = fx.newUser("pipelined");
+    try (RawHttp raw = RawHttp.connect(fx.port())) {
+      // The first request's answer needs a service's (so it is not written in the turn that read
+      // both requests); the upgrade waits behind it in Vert.x's queue, its bytes read as HTTP.
+      raw.send("GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + user.token() + "\r\n\r\n"
+          + "GET /eventbus/websocket?access_token=" + user.token() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+      assertThat(raw.response().status()).as("the request before the upgrade").isEqualTo(200);
+      assertThat(raw.response().status()).as("the pipelined upgrade").isEqualTo(400);
+    }
+  }
+
+  @Test
   @DisplayName("an unmasked frame is answered with close 1002, then the server ends its side (FIN) without waiting for the client's close")
   void unmaskedFrame() {
     Api.User user = fx.newUser("unmasked");

@@ -107,10 +107,9 @@ class LogsAndTracesTest {
       assertThat(frame.getResource().getAttribute(AttributeKey.stringKey("service.name"))).isEqualTo("chat-platform");
 
       // No secret: the socket's token travelled in the upgrade's query string, the password in a body.
-      SpanData upgrade = one(all, s -> s.getKind() == SpanKind.SERVER
-          && String.valueOf(s.getAttributes().get(AttributeKey.stringKey("url.path"))).startsWith("/eventbus/websocket"));
-      assertThat(upgrade.getAttributes().get(AttributeKey.stringKey("http.url"))).doesNotContain("?");
-      assertThat(upgrade.getAttributes().get(AttributeKey.stringKey("url.query"))).isNull();
+      // The gateway's lean WebSocket answers the upgrade itself, so Vert.x never ends (nor exports)
+      // the upgrade's server span (docs/security.md, "The lean WebSocket"); the spans below are
+      // every span exported, and none may carry the token, whatever the socket's kind.
       for (SpanData span : all) {
         assertThat(span.getName() + " " + span.getAttributes() + " " + span.getEvents())
             .doesNotContain(alice.token(), PASSWORD, "access_token");

@@ -57,6 +57,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -143,9 +144,8 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
    * Upgrades {@code request} (a GET asking for a WebSocket, on its connection's event loop) to a
    * lean socket. Fails, having answered nothing, when it is not a valid RFC 6455 handshake (or
    * carries a body); a version other than 13 is answered 426 with the version this server speaks,
-   * as RFC 6455 4.4 says. A connection whose pipeline is not the one Vert.x's HTTP/1.1 server
-   * builds (it cannot be here, but a Vert.x upgrade might change that) is upgraded by Vert.x's own
-   * handshake instead.
+   * as RFC 6455 4.4 says. An upgrade that cannot take the connection over in the turn that read it
+   * (pipelined behind another request, or a pipeline Vert.x built differently) fails too.
    */
   static Future<WebSocketConnection> upgrade(HttpServerRequest request, Limits limits) {
     String key = request.getHeader(HttpHeaderNames.SEC_WEBSOCKET_KEY);
@@ -160,7 +160,10 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
       return Future.failedFuture("unsupported WebSocket version");
     }
     if (!(request.connection() instanceof Http1xServerConnection connection) || !takeable(connection.channelHandlerContext())) {
-      return request.toWebSocket().map(WebSocketConnection::of);
+      // An upgrade pipelined behind an unfinished answer on the same connection: what followed it
+      // has been read as HTTP already. No browser sends one; it is refused (400) rather than served
+      // by Vert.x's own WebSocket, which would cost the node three times the memory per socket.
+      return Future.failedFuture("a WebSocket upgrade must not be pipelined behind another request");
     }
     HttpServerRequestInternal internal = (HttpServerRequestInternal) request;
     LeanWebSocket socket = new LeanWebSocket(internal.context(), request.uri(), limits.closeTimeoutMs());
@@ -182,8 +185,7 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
    * Vert.x's HTTP/1.1 codec and connection handler on the channel, this thread its event loop, and
    * the request handed on by the guarded decoder in this very call. A request Vert.x queued behind
    * an earlier response on the same connection (pipelining) is handled later, when what followed
-   * it has been read as HTTP already and Vert.x still holds the request's end: such a connection
-   * is upgraded by Vert.x's own handshake.
+   * it has been read as HTTP already and Vert.x still holds the request's end: it is refused.
    */
   private static boolean takeable(ChannelHandlerContext chctx) {
     ChannelPipeline pipeline = chctx.pipeline();
@@ -276,7 +278,11 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
   @Override
   public Future<Void> writeBinary(byte[] head, Buffer body, byte[] tail) {
     if (!channel.eventLoop().inEventLoop()) {
-      channel.eventLoop().execute(() -> writeBinary(head, body, tail));
+      try {
+        channel.eventLoop().execute(() -> writeBinary(head, body, tail));
+      } catch (RejectedExecutionException shuttingDown) {
+        return context.failedFuture("WebSocket is closed");
+      }
       return Future.succeededFuture();
     }
     if (closing || closed) {
@@ -329,8 +335,14 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
    */
   private Future<Void> write(WebSocketFrame frame) {
     if (!channel.eventLoop().inEventLoop()) {
-      // Every write of the gateway is made on the socket's loop; one from elsewhere keeps its order behind close and pause.
-      channel.eventLoop().execute(() -> write(frame));
+      // Every write of the gateway is made on the socket's loop; one from elsewhere keeps its order
+      // behind close and pause, and its future says only that it was queued.
+      try {
+        channel.eventLoop().execute(() -> write(frame));
+      } catch (RejectedExecutionException shuttingDown) {
+        frame.release();
+        return context.failedFuture("WebSocket is closed");
+      }
       return Future.succeededFuture();
     }
     if (closing || closed) {
@@ -518,7 +530,13 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
       return;
     }
     if (closing) {
-      ctx.close();
+      // The decoder drops all that follows its violation, the client's close frame too: nothing
+      // more can be read, so the connection ends now. The UTF-8 validator fails every text frame
+      // after its first 1007, whose close frame is on its way: those are dropped, as all frames are
+      // while closing, and the client's close frame still gets through.
+      if (violation.closeStatus().code() != WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code()) {
+        ctx.close();
+      }
       return;
     }
     closing = true;

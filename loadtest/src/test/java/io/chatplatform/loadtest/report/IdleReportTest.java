@@ -92,7 +92,8 @@ class IdleReportTest {
   @Test
   void theLeanEdgesAreSetBesideTheFloorWithTheLeanRelaysTopClasses() {
     Map<Result, Published> results = new EnumMap<>(Result.class);
-    results.put(Result.IDLE, published("idle on platform", 20_000, classes(Map.of("[B", 2500.0))));
+    results.put(Result.IDLE, published("idle on platform", 20_000, classes(Map.of("[B", 2500.0,
+        "io.chatplatform.gateway.socket.LeanWebSocket", 64.0))));
     results.put(Result.IDLE_RELAY, published("idle-relay on relay", 16_000, classes(Map.of("[Ljava.lang.Object;", 8_000.0,
         "io.netty.channel.DefaultChannelHandlerContext", 256.0))));
     results.put(Result.IDLE_RELAY_STRICT, published("idle-relay-strict on relay-strict", 11_000, null));
@@ -110,10 +111,18 @@ class IdleReportTest {
     assertThat(md.indexOf("`byte[]`")).as("largest first").isLessThan(md.indexOf("| `DefaultChannelHandlerContext` | 384"));
     StringBuilder summary = new StringBuilder();
     IdleReport.summaryRow(summary, results);
-    assertThat(summary).contains("4,000 B (25 %); above the lean relay's 4,000 B: 16,000 B (400 % of it)");
-    // The platform's sockets are lean: its own state against the lean relay, with the same components.
+    // The platform's sockets are lean (its histogram holds LeanWebSocket): its own state is judged above the lean relay.
+    assertThat(summary).contains("| 16,000 B above the lean relay's 4,000 B, which its sockets stand on (4,000 B against the Vert.x relay) | ❌ not met |");
     assertThat(md).contains("##### The platform above the lean relay's floor", "16,000 B per connection above it, 400 % of that floor",
+        "at most 10 % of the Vert.x relay's floor, 1,600 B: ❌ not met",
         "| component | platform | lean relay | platform − lean relay | top classes |");
+    assertThat(md).as("the Vert.x-floor verdict is not given for lean sockets").doesNotContain("Target: the platform's own state per connection");
+
+    // A platform on Vert.x's WebSocket (no LeanWebSocket in its histogram) stands on the Vert.x floor.
+    results.put(Result.IDLE, published("idle on platform", 20_000, classes(Map.of("[B", 2500.0))));
+    StringBuilder vertx = new StringBuilder();
+    IdleReport.summaryRow(vertx, results);
+    assertThat(vertx).contains("| 4,000 B (25 %) | ❌ not met |").doesNotContain("lean relay");
   }
 
   private static JsonObject classes(Map<String, Double> bytes) {
