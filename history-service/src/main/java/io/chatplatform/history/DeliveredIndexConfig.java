@@ -14,9 +14,17 @@ import io.chatplatform.runtime.Settings;
  * @param ttlMs a room's index is dropped this long after it was built, and rebuilt at the room's
  *     next decision: quiet rooms do not keep Redis memory ({@code DELIVERED_INDEX_TTL_SECONDS})
  * @param memoryRooms rooms the in-memory index keeps, least recently used dropped ({@code DELIVERED_INDEX_MEMORY_ROOMS})
+ * @param redisStartWaitMs how long a starting instance keeps trying its Redis before it gives up
+ *     and exits ({@code REDIS_START_WAIT_MS})
  */
 public record DeliveredIndexConfig(
-    String redisUrl, int redisMaxPoolSize, long redisCommandTimeoutMs, String keyPrefix, long ttlMs, int memoryRooms) {
+    String redisUrl,
+    int redisMaxPoolSize,
+    long redisCommandTimeoutMs,
+    String keyPrefix,
+    long ttlMs,
+    int memoryRooms,
+    long redisStartWaitMs) {
 
   public static DeliveredIndexConfig from(Settings settings) {
     return new DeliveredIndexConfig(
@@ -25,6 +33,7 @@ public record DeliveredIndexConfig(
         settings.longValue("REDIS_COMMAND_TIMEOUT_MS", 2_000),
         settings.string("DELIVERED_INDEX_KEY_PREFIX", "chat:history:delivered:"),
         settings.longValue("DELIVERED_INDEX_TTL_SECONDS", 7 * 24 * 3600) * 1000,
-        settings.integer("DELIVERED_INDEX_MEMORY_ROOMS", 100_000));
+        settings.integer("DELIVERED_INDEX_MEMORY_ROOMS", 100_000),
+        settings.longValue("REDIS_START_WAIT_MS", 30_000));
   }
 }

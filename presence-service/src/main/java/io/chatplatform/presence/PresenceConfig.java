@@ -24,6 +24,8 @@ import io.chatplatform.runtime.Settings;
  * @param chatTimeoutMs how long to wait for chat-service (membership, room-mates) ({@code PRESENCE_CHAT_TIMEOUT_MS})
  * @param redisCommandTimeoutMs longest a Redis command may take; past it the request fails as
  *     {@code unavailable} ({@code REDIS_COMMAND_TIMEOUT_MS}); below the gateway's {@code SERVICE_TIMEOUT_MS}
+ * @param redisStartWaitMs how long a starting instance keeps trying its Redis before it gives up
+ *     and exits ({@code REDIS_START_WAIT_MS})
  */
 public record PresenceConfig(
     String redisUrl,
@@ -37,7 +39,8 @@ public record PresenceConfig(
     int queryMaxUsers,
     long coalesceMs,
     long chatTimeoutMs,
-    long redisCommandTimeoutMs) {
+    long redisCommandTimeoutMs,
+    long redisStartWaitMs) {
 
   public static PresenceConfig from(Settings settings) {
     PresenceConfig config =
@@ -53,12 +56,16 @@ public record PresenceConfig(
             settings.integer("PRESENCE_QUERY_MAX_USERS", 200),
             settings.longValue("PRESENCE_COALESCE_MS", 500),
             settings.longValue("PRESENCE_CHAT_TIMEOUT_MS", 4_000),
-            settings.longValue("REDIS_COMMAND_TIMEOUT_MS", 2_000));
+            settings.longValue("REDIS_COMMAND_TIMEOUT_MS", 2_000),
+            settings.longValue("REDIS_START_WAIT_MS", 30_000));
     if (config.nodeTtlMs < 1_000 || config.reapIntervalMs < 100) {
       throw new IllegalArgumentException("PRESENCE_NODE_TTL_MS must be at least 1000 and PRESENCE_REAP_INTERVAL_MS at least 100");
     }
     if (config.coalesceMs < 0) {
       throw new IllegalArgumentException("PRESENCE_COALESCE_MS must be 0 or more");
+    }
+    if (config.redisStartWaitMs < 0) {
+      throw new IllegalArgumentException("REDIS_START_WAIT_MS must be 0 or more");
     }
     if (config.redisCommandTimeoutMs < 10) {
       throw new IllegalArgumentException("REDIS_COMMAND_TIMEOUT_MS must be at least 10");

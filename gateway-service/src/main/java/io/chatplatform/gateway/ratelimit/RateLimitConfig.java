@@ -16,6 +16,8 @@ import io.chatplatform.runtime.Settings;
  *     node's memory buckets instead ({@code RATE_LIMIT_REDIS_TIMEOUT_MS})
  * @param redisRetryMs after Redis failed, how long decisions are taken from memory before Redis
  *     is tried again ({@code RATE_LIMIT_REDIS_RETRY_MS})
+ * @param redisStartWaitMs how long a starting node keeps trying its Redis before it gives up and
+ *     exits ({@code REDIS_START_WAIT_MS})
  * @param socketFrames every frame of one socket ({@code RATE_LIMIT_SOCKET_FRAMES_*})
  * @param socketRefusals refusals a socket may collect before it is closed as a flooder
  *     ({@code RATE_LIMIT_SOCKET_REFUSALS_*})
@@ -44,6 +46,7 @@ public record RateLimitConfig(
     int memoryMaxKeys,
     long redisTimeoutMs,
     long redisRetryMs,
+    long redisStartWaitMs,
     Limit socketFrames,
     Limit socketRefusals,
     Limit send,
@@ -62,7 +65,7 @@ public record RateLimitConfig(
   @Override
   public String toString() {
  return "RateLimitConfig[store=" + (redisUrl == null ? "memory" : "redis") + ", redisTimeoutMs=" + redisTimeoutMs
-        + ", redisRetryMs=" + redisRetryMs + ", socketFrames=" + socketFrames
+        + ", redisRetryMs=" + redisRetryMs + ", redisStartWaitMs=" + redisStartWaitMs + ", socketFrames=" + socketFrames
         + ", socketRefusals=" + socketRefusals + ", send=" + send + ", typing=" + typing + ", sync=" + sync + ", search=" + search
         + ", receipts=" + receipts + ", presence=" + presence + ", restWrites=" + restWrites
         + ", authPerIp=" + authPerIp + ", loginFailures=" + loginFailures + ", loginUserFailures=" + loginUserFailures
@@ -77,6 +80,7 @@ public record RateLimitConfig(
         settings.integer("RATE_LIMIT_MEMORY_KEYS", 100_000),
         positive(settings, "RATE_LIMIT_REDIS_TIMEOUT_MS", 250),
         positive(settings, "RATE_LIMIT_REDIS_RETRY_MS", 1_000),
+        settings.longValue("REDIS_START_WAIT_MS", 30_000),
         limit(settings, "socket-frames", "RATE_LIMIT_SOCKET_FRAMES", 100, 30),
         limit(settings, "socket-refusals", "RATE_LIMIT_SOCKET_REFUSALS", 50, 1),
         limit(settings, "send", "RATE_LIMIT_SEND", 30, 5),

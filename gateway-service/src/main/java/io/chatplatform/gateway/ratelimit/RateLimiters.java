@@ -19,7 +19,9 @@ public final class RateLimiters {
     if (limits.redisUrl() == null) {
       return Future.succeededFuture(memory);
     }
-    return RedisRateLimiter.create(vertx, limits.redisUrl(), limits.redisKeyPrefix(), limits.redisMaxPoolSize())
+    return RedisRateLimiter.create(
+            vertx, limits.redisUrl(), limits.redisKeyPrefix(), limits.redisMaxPoolSize(), limits.redisTimeoutMs(),
+            limits.redisStartWaitMs())
         .map(redis -> new FallbackRateLimiter(
             redis, memory, limits.redisTimeoutMs(), limits.redisRetryMs(), System::currentTimeMillis, metrics));
   }

@@ -1,12 +1,15 @@
 package io.chatplatform.gateway.ratelimit;
 
+import io.chatplatform.runtime.RedisClients;
 import io.chatplatform.runtime.RedisScript;
+import io.chatplatform.runtime.StartupRetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.chatplatform.runtime.RedisClients;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Buckets in Redis, shared by every gateway node: one Lua script per decision (atomic, one
@@ -23,9 +26,21 @@ public final class RedisRateLimiter implements RateLimiter {
     this.prefix = prefix;
   }
 
-  public static Future<RateLimiter> create(Vertx vertx, String url, String prefix, int maxPoolSize) {
+  /**
+   * Connects and loads the script: each attempt answered within {@code attemptTimeoutMs}
+   * ({@code RATE_LIMIT_REDIS_TIMEOUT_MS}), tried again for {@code startWaitMs} ({@code REDIS_START_WAIT_MS}).
+   */
+  public static Future<RateLimiter> create(
+      Vertx vertx, String url, String prefix, int maxPoolSize, long attemptTimeoutMs, long startWaitMs) {
     Redis redis = RedisClients.pooled(vertx, url, maxPoolSize);
-    return TOKEN_BUCKET.load(redis).map(x -> (RateLimiter) new RedisRateLimiter(redis, prefix)).onFailure(e -> redis.close());
+    return StartupRetry.until(vertx, "the gateway's Redis", "REDIS_START_WAIT_MS", startWaitMs,
+            () -> TOKEN_BUCKET.load(redis)
+                .timeout(attemptTimeoutMs, TimeUnit.MILLISECONDS)
+                .recover(e -> Future.failedFuture(e instanceof TimeoutException
+                    ? "no answer within " + attemptTimeoutMs + " ms (RATE_LIMIT_REDIS_TIMEOUT_MS)"
+                    : String.valueOf(e.getMessage()))))
+        .map(x -> (RateLimiter) new RedisRateLimiter(redis, prefix))
+        .onFailure(e -> redis.close());
   }
 
   @Override

@@ -32,14 +32,14 @@ class RedisRateLimiterTest extends RateLimiterContract {
 
   @Override
   RateLimiter newLimiter() throws Exception {
-    return Await.result(RedisRateLimiter.create(vertx, server.url(), "test:" + UUID.randomUUID() + ":", 4));
+    return Await.result(RedisRateLimiter.create(vertx, server.url(), "test:" + UUID.randomUUID() + ":", 4, 2_000, 30_000));
   }
 
   @Test
   @DisplayName("two gateway nodes share one bucket: together they get the burst, not twice it")
   void sharedAcrossNodes() throws Exception {
-    RateLimiter otherNode = Await.result(RedisRateLimiter.create(vertx, server.url(), "shared:", 4));
-    RateLimiter thisNode = Await.result(RedisRateLimiter.create(vertx, server.url(), "shared:", 4));
+    RateLimiter otherNode = Await.result(RedisRateLimiter.create(vertx, server.url(), "shared:", 4, 2_000, 30_000));
+    RateLimiter thisNode = Await.result(RedisRateLimiter.create(vertx, server.url(), "shared:", 4, 2_000, 30_000));
     RateLimiter.Limit limit = new RateLimiter.Limit("shared", 10, 0.01);
     List<io.vertx.core.Future<RateLimiter.Decision>> all = new ArrayList<>();
     for (int i = 0; i < 20; i++) {

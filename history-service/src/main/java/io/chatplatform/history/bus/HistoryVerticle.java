@@ -40,6 +40,7 @@ import io.chatplatform.contracts.history.HistoryApi.SyncPages;
 import io.chatplatform.contracts.history.MessagePage;
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.RedisClients;
+import io.chatplatform.runtime.StartupRetry;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.runtime.ServiceHandlers;
 import io.vertx.core.Future;
@@ -251,15 +252,18 @@ public final class HistoryVerticle extends VerticleBase {
     DeliveredIndexConfig index = config.deliveredIndex();
     Future<DeliveredIndex> opened = index.redisUrl() == null
         ? Future.succeededFuture(new MemoryDeliveredIndex(index.memoryRooms()))
-        : RedisDeliveredIndex.create(
-            redis = RedisClients.pooled(vertx, index.redisUrl(), index.redisMaxPoolSize(), operations.registry()),
-            index.keyPrefix(), index.ttlMs(), index.redisCommandTimeoutMs());
+        : openRedisIndex(index, redis = RedisClients.pooled(vertx, index.redisUrl(), index.redisMaxPoolSize(), operations.registry()));
     return opened.map(opening -> {
       LOG.info("push decisions' delivered index in {}", index.redisUrl() == null ? "memory" : "Redis");
       deliveredIndex = opening;
       behind = new BehindMembers(opening, receipts::list);
       return null;
     });
+  }
+
+  private Future<DeliveredIndex> openRedisIndex(DeliveredIndexConfig index, Redis client) {
+    return StartupRetry.until(vertx, "history-service's Redis", "REDIS_START_WAIT_MS", index.redisStartWaitMs(),
+        () -> RedisDeliveredIndex.create(client, index.keyPrefix(), index.ttlMs(), index.redisCommandTimeoutMs()));
   }
 
   private Future<RoomMarks> listReceipts(ListReceipts list) {

@@ -15,6 +15,7 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import io.chatplatform.runtime.RedisScript;
 import io.chatplatform.runtime.RedisClients;
+import io.chatplatform.runtime.StartupRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -94,12 +95,15 @@ public final class RedisPresenceStore implements PresenceStore {
     this.commandTimeoutMs = config.redisCommandTimeoutMs();
   }
 
-  /** Connects and loads the scripts; fails when Redis cannot be reached. Every command is timed in {@code metrics}. */
+  /**
+   * Connects and loads the scripts, trying again for {@code REDIS_START_WAIT_MS}; fails when Redis
+   * did not answer in that time. Every command is timed in {@code metrics}.
+   */
   public static Future<PresenceStore> create(Vertx vertx, PresenceConfig config, MeterRegistry metrics) {
     Redis redis = RedisClients.pooled(vertx, config.redisUrl(), config.redisMaxPoolSize(), metrics);
     RedisPresenceStore store = new RedisPresenceStore(vertx, redis, config);
-    return store.loadScripts()
-        .compose(x -> store.registryLost()) // learns the marker; nothing to rebuild at start
+    return StartupRetry.until(vertx, "presence-service's Redis", "REDIS_START_WAIT_MS", config.redisStartWaitMs(),
+            () -> store.loadScripts().compose(x -> store.registryLost())) // learns the marker; nothing to rebuild at start
         .map(x -> (PresenceStore) store)
         .onFailure(e -> redis.close());
   }

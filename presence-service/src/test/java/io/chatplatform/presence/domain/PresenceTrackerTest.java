@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("The presence tracker")
 class PresenceTrackerTest {
   static final long COALESCE_MS = 500;
-  static final PresenceConfig CONFIG = new PresenceConfig(null, "chat:", 1, 10_000, 2_000, 5_000, 2_000, 6_000, 3, COALESCE_MS, 1_000, 2_000);
+  static final PresenceConfig CONFIG = new PresenceConfig(null, "chat:", 1, 10_000, 2_000, 5_000, 2_000, 6_000, 3, COALESCE_MS, 1_000, 2_000, 30_000);
 
   record Shown(List<String> to, Presence presence) {}
 
@@ -275,7 +275,7 @@ class PresenceTrackerTest {
   @Test
   @DisplayName("with PRESENCE_COALESCE_MS 0 every change goes out")
   void coalescingOff() {
-    PresenceConfig off = new PresenceConfig(null, "chat:", 1, 10_000, 2_000, 5_000, 2_000, 6_000, 3, 0, 1_000, 2_000);
+    PresenceConfig off = new PresenceConfig(null, "chat:", 1, 10_000, 2_000, 5_000, 2_000, 6_000, 3, 0, 1_000, 2_000, 30_000);
     PresenceTracker eager = new PresenceTracker(store, chat, events, timers, now::get, off, new SimpleMeterRegistry());
     result(eager.connect(socket("alice", "s1")));
     result(eager.setStatus(new SetStatus("alice", Presence.AWAY)));

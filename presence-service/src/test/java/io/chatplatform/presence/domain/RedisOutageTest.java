@@ -12,6 +12,7 @@ import io.chatplatform.contracts.presence.PresenceApi.SetStatus;
 import io.chatplatform.presence.PresenceConfig;
 import io.chatplatform.presence.store.RedisPresenceStore;
 import io.chatplatform.testsupport.Await;
+import io.chatplatform.testsupport.LogCapture;
 import io.chatplatform.testsupport.RedisServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.AsyncResult;
@@ -43,8 +44,9 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Presence through a Redis outage, against a real redis-server")
 class RedisOutageTest {
   static final long COMMAND_TIMEOUT_MS = 500;
+  static final long START_WAIT_MS = 30_000;
   static final PresenceConfig CONFIG =
-      new PresenceConfig(null, "chat:presence:", 4, 10_000, 2_000, 5_000, 2_000, 6_000, 200, 0, 1_000, COMMAND_TIMEOUT_MS);
+      new PresenceConfig(null, "chat:presence:", 4, 10_000, 2_000, 5_000, 2_000, 6_000, 200, 0, 1_000, COMMAND_TIMEOUT_MS, START_WAIT_MS);
   static final Set<String> TEAM = Set.of("alice", "bob", "carol", "dave");
 
   record Shown(String userId, String status) {}
@@ -96,7 +98,7 @@ class RedisOutageTest {
     PresenceConfig config = new PresenceConfig(
         server.url(), CONFIG.redisKeyPrefix(), CONFIG.redisMaxPoolSize(), CONFIG.nodeTtlMs(), CONFIG.reapIntervalMs(),
         CONFIG.offlineGraceMs(), CONFIG.typingThrottleMs(), CONFIG.typingTimeoutMs(), CONFIG.queryMaxUsers(), CONFIG.coalesceMs(),
-        CONFIG.chatTimeoutMs(), CONFIG.redisCommandTimeoutMs());
+        CONFIG.chatTimeoutMs(), CONFIG.redisCommandTimeoutMs(), CONFIG.redisStartWaitMs());
     store = onLoop(() -> RedisPresenceStore.create(vertx, config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     tracker = new PresenceTracker(store, chat, events, timers, now::get, config, new SimpleMeterRegistry());
   }
@@ -163,6 +165,47 @@ class RedisOutageTest {
       server.thaw();
     }
     assertThat(statuses("alice")).containsExactly(Presence.ONLINE);
+  }
+
+  /** The test's config with another start wait, for a second instance starting against the same Redis. */
+  PresenceConfig startingWith(long startWaitMs) {
+    return new PresenceConfig(
+        server.url(), CONFIG.redisKeyPrefix(), CONFIG.redisMaxPoolSize(), CONFIG.nodeTtlMs(), CONFIG.reapIntervalMs(),
+        CONFIG.offlineGraceMs(), CONFIG.typingThrottleMs(), CONFIG.typingTimeoutMs(), CONFIG.queryMaxUsers(), CONFIG.coalesceMs(),
+        CONFIG.chatTimeoutMs(), CONFIG.redisCommandTimeoutMs(), startWaitMs);
+  }
+
+  @Test
+  @DisplayName("an instance that starts while Redis hangs keeps trying, and starts when Redis answers within REDIS_START_WAIT_MS")
+  void startWaitsForRedis() throws Exception {
+    server.freeze();
+    Future<PresenceStore> starting;
+    try (LogCapture log = new LogCapture()) {
+      starting = Future.future(p -> loop.runOnContext(v ->
+          RedisPresenceStore.create(vertx, startingWith(START_WAIT_MS), new SimpleMeterRegistry()).onComplete(p)));
+      Await.until("a first attempt that timed out", Duration.ofSeconds(10),
+          () -> log.lines().stream().anyMatch(l -> l.contains("presence-service's Redis does not answer yet")));
+      assertThat(starting.isComplete()).as("the start, after one attempt missed its timeout").isFalse();
+    } finally {
+      server.thaw();
+    }
+    PresenceStore started = Await.result(starting);
+    assertThat(onLoop(() -> started.get(List.of("nobody")))).extracting(Presence::status).containsExactly(Presence.OFFLINE);
+    onLoop(started::close);
+  }
+
+  @Test
+  @DisplayName("an instance whose Redis does not answer within REDIS_START_WAIT_MS fails its start with an error naming the setting")
+  void startGivesUp() throws Exception {
+    server.freeze();
+    try {
+      Throwable failure = Await.failure(Future.<PresenceStore>future(p -> loop.runOnContext(v ->
+          RedisPresenceStore.create(vertx, startingWith(COMMAND_TIMEOUT_MS * 3), new SimpleMeterRegistry()).onComplete(p))));
+      assertThat(failure).hasMessageStartingWith("presence-service's Redis did not answer within 1500 ms of the start (REDIS_START_WAIT_MS)")
+          .hasMessageContaining("presence store unavailable");
+    } finally {
+      server.thaw();
+    }
   }
 
   @Test

@@ -55,7 +55,7 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
 
   PresenceStore newStore(long nodeTtlMs, String prefix) throws Exception {
     PresenceConfig config =
-        new PresenceConfig(server.url(), prefix, 4, nodeTtlMs, 100, 5_000, 2_000, 6_000, 200, 0, 4_000, 2_000);
+        new PresenceConfig(server.url(), prefix, 4, nodeTtlMs, 100, 5_000, 2_000, 6_000, 200, 0, 4_000, 2_000, 30_000);
     return Await.result(RedisPresenceStore.create(vertx, config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
   }
 

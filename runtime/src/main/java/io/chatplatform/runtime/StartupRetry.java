@@ -1,0 +1,71 @@
+package io.chatplatform.runtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A service's first contact with a store at its start, tried again until a deadline. When every
+ * service of a node starts at once (a local cluster, a rolling restart, a pod beside a busy one),
+ * the first commands on a cold JVM can miss their timeout while the store is fine; a service that
+ * gave up at the first miss would exit and be restarted for nothing. Each attempt keeps the
+ * timeout its caller gives it; the pauses between attempts grow from {@value #FIRST_PAUSE_MS} ms
+ * to {@value #LONGEST_PAUSE_MS} ms, and the last attempt's failure is the start's.
+ */
+public final class StartupRetry {
+  static final long FIRST_PAUSE_MS = 100;
+  static final long LONGEST_PAUSE_MS = 2_000;
+  private static final Logger LOG = LoggerFactory.getLogger(StartupRetry.class);
+
+  private StartupRetry() {}
+
+  /**
+   * Runs {@code attempt} until it succeeds or {@code waitMs} have passed since this call.
+   *
+   * @param what the store, for the log and the error ("presence-service's Redis")
+   * @param setting the setting that holds {@code waitMs}, named in the log and the error
+   */
+  public static <T> Future<T> until(Vertx vertx, String what, String setting, long waitMs, Supplier<Future<T>> attempt) {
+    Promise<T> opened = Promise.promise();
+    new Attempts<>(vertx, what, setting, waitMs, System.nanoTime() + waitMs * 1_000_000, attempt, opened)
+        .next(1, FIRST_PAUSE_MS);
+    return opened.future();
+  }
+
+  private record Attempts<T>(
+      Vertx vertx, String what, String setting, long waitMs, long deadlineNanos, Supplier<Future<T>> attempt,
+      Promise<T> opened) {
+
+    void next(int number, long pauseMs) {
+      Future<T> tried;
+      try {
+        tried = attempt.get();
+      } catch (RuntimeException e) {
+        tried = Future.failedFuture(e);
+      }
+      tried.onComplete(outcome -> {
+        if (outcome.succeeded()) {
+          if (number > 1) {
+            LOG.info("{} answered at attempt {}", what, number);
+          }
+          opened.complete(outcome.result());
+          return;
+        }
+        long leftMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
+        if (leftMs <= 0) {
+          opened.fail(new IllegalStateException(
+              what + " did not answer within " + waitMs + " ms of the start (" + setting + "): " + outcome.cause().getMessage(),
+              outcome.cause()));
+          return;
+        }
+        long pause = Math.min(pauseMs, leftMs);
+        LOG.warn("{} does not answer yet ({}); attempt {} in {} ms, trying for {} ms more ({})",
+            what, outcome.cause().getMessage(), number + 1, pause, leftMs, setting);
+        vertx.setTimer(pause, id -> next(number + 1, Math.min(pauseMs * 2, LONGEST_PAUSE_MS)));
+      });
+    }
+  }
+}
