@@ -1,6 +1,7 @@
 package io.chatplatform.gateway.socket;
 
 import io.chatplatform.gateway.web.ClientAddresses;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -72,6 +73,11 @@ final class SockJsSessionBindings {
     private final String address;
     /** Set once vertx-web made a session of the claim ({@link #bind}); read on other loops. */
     private volatile boolean confirmed;
+    /**
+     * Completed once the request that put this binding has left vertx-web's opening of the session
+     * (in the turn after it, on that request's loop): see {@link #guard}.
+     */
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
 
     Binding(String credential, String address) {
       this.credentialDigest = sha256(credential == null ? "" : credential);
@@ -119,7 +125,28 @@ final class SockJsSessionBindings {
       // very turn in which it then hands the new session to the socket handler, which confirms.
       ctx.addEndHandler(ended -> ctx.vertx().runOnContext(v -> dropUnconfirmed(id, request)));
     }
+    CompletableFuture<Void> opened = opened(id);
+    if (admission == Admission.PROVEN && !opened.isDone()) {
+      // vertx-web sends a new session's open frame, then marks it open and hands it to the socket
+      // handler, all in one turn of the opener's loop. The client's next request, on another
+      // connection, may reach another loop inside that turn: vertx-web, whose session is not
+      // thread safe, would then open it a second time (a second 'o', the socket handler called
+      // twice). It goes on once that turn is over.
+      Context here = ctx.vertx().getOrCreateContext();
+      opened.whenComplete((v, e) -> here.runOnContext(x -> {
+        if (!ctx.response().closed()) {
+          ctx.next();
+        }
+      }));
+      return;
+    }
     ctx.next();
+  }
+
+  /** Completes when the request that opened or claimed session {@code id} is out of vertx-web's opening; at once without one. */
+  CompletableFuture<Void> opened(String id) {
+    Binding bound = bindings.get(id);
+    return bound == null ? CompletableFuture.completedFuture(null) : bound.opened;
   }
 
   /** What {@link #admit} decided of a request of a session. */
@@ -154,6 +181,12 @@ final class SockJsSessionBindings {
     if (!claim.confirmed) {
       bindings.remove(id, claim);
     }
+    openingOver(claim);
+  }
+
+  /** The request that put {@code binding} is out of vertx-web's opening of its session: requests held for it go on. */
+  void openingOver(Binding binding) {
+    binding.opened.complete(null);
   }
 
   /**
@@ -168,6 +201,8 @@ final class SockJsSessionBindings {
     }
     String id = path.group(2);
     Binding binding = confirm(id, of(socket.routingContext().request()));
+    // Called from inside vertx-web's opening of the session: it is over in the next turn of this loop.
+    socket.routingContext().vertx().runOnContext(v -> openingOver(binding));
     // The end handler, which nothing else of a SockJS socket uses, runs when the session closes
     // (closed by the server, timed out, or its client gone). Only this binding is removed: a new
     // session of the same id may have been bound since.

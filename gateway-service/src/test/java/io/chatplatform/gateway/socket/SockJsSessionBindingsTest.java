@@ -70,6 +70,27 @@ class SockJsSessionBindingsTest {
   }
 
   @Test
+  @DisplayName("the session's other requests are held while the request that opened it is inside vertx-web's opening, and go on once it is out")
+  void heldWhileTheOpenerIsInsideTheOpening() {
+    SockJsSessionBindings bindings = new SockJsSessionBindings("/eventbus", true, null);
+    assertThat(bindings.opened("none")).as("an id nobody holds").isDone();
+    Binding claim = new Binding(TOKEN, "203.0.113.7");
+    assertThat(bindings.admit("s", false, claim)).isEqualTo(Admission.CLAIMED);
+    assertThat(bindings.opened("s")).as("claimed: vertx-web is opening the session").isNotDone();
+    assertThat(bindings.confirm("s", new Binding(TOKEN, "203.0.113.7"))).isSameAs(claim);
+    // The socket handler confirmed it from inside vertx-web, which still has the opening to finish in this turn.
+    assertThat(bindings.opened("s")).as("confirmed, in the opener's turn").isNotDone();
+    bindings.openingOver(claim);
+    assertThat(bindings.opened("s")).as("in the turn after").isDone();
+
+    Binding unused = new Binding(TOKEN, "203.0.113.7");
+    assertThat(bindings.admit("no-session", false, unused)).isEqualTo(Admission.CLAIMED);
+    CompletableFuture<Void> held = bindings.opened("no-session");
+    bindings.dropUnconfirmed("no-session", unused);
+    assertThat(held).as("a claim no session confirmed releases what it held when its request ends").isDone();
+  }
+
+  @Test
   @DisplayName("a new session of an id whose earlier session's close has not run yet gets a binding of its own, which that close leaves alone")
   void newSessionOfTheSameId() {
     SockJsSessionBindings bindings = new SockJsSessionBindings("/eventbus", true, null);

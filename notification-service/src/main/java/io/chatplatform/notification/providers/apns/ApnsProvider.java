@@ -95,24 +95,17 @@ public final class ApnsProvider implements PushProvider {
     if (push.collapseId() != null) {
       request.putHeader("apns-collapse-id", push.collapseId());
     }
+    // The body is asked for in the send's own callback, on the context that delivers the response,
+    // as FcmProvider#post does and for the same reason: a step later it can come after the answer ended.
     return http.request(request)
-        .compose(sending -> sending.send(push.payload().toBuffer()))
-        .compose(
-            response ->
-                response
-                    .body()
-                    .map(
-                        body -> {
-                          PushOutcome outcome =
-                              ApnsOutcomes.of(
-                                  response.statusCode(),
-                                  RetryAfter.millis(response.getHeader(HttpHeaders.RETRY_AFTER), clock),
-                                  body.toString());
-                          if ("ExpiredProviderToken".equals(ApnsOutcomes.reason(body.toString()))) {
-                            providerToken.expire(bearer);
-                          }
-                          return outcome;
-                        }));
+        .compose(sending -> sending.send(push.payload().toBuffer()).compose(response -> response.body().map(body -> {
+          PushOutcome outcome =
+              ApnsOutcomes.of(response.statusCode(), RetryAfter.millis(response.getHeader(HttpHeaders.RETRY_AFTER), clock), body.toString());
+          if ("ExpiredProviderToken".equals(ApnsOutcomes.reason(body.toString()))) {
+            providerToken.expire(bearer);
+          }
+          return outcome;
+        })));
   }
 
   private static PushOutcome unreachable(Throwable error) {

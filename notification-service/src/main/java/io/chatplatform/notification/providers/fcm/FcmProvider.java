@@ -9,8 +9,10 @@ import io.chatplatform.notification.providers.RetryAfter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -69,22 +71,27 @@ public final class FcmProvider implements PushProvider {
             .setTimeout(config.timeoutMs())
             .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=UTF-8");
+    // The body is asked for in the send's own callback, which runs on the context that delivers the
+    // response. One step further down a flat chain, the callback belongs to the request's future,
+    // whose context need not be that one (it was not for sends from a plain thread): it is then
+    // scheduled, a short answer can end before body() is called, and the send waits for a body
+    // already gone until FCM_TIMEOUT_MS (FcmProviderTest#everyAnswerReachesItsSend).
     return http.request(request)
-        .compose(sending -> sending.send(FcmMessages.body(device, message).toBuffer()))
         .compose(
-            response ->
-                response
-                    .body()
-                    .map(
-                        body -> {
-                          if (response.statusCode() == 401) {
-                            // Our access token was refused before its expiry (revoked, clock skew): fetch another next time.
-                            tokens.reject(token);
-                            return new PushOutcome.Retry(-1, "fcm 401");
-                          }
-                          long retryAfter = RetryAfter.millis(response.getHeader(HttpHeaders.RETRY_AFTER), clock);
-                          return FcmOutcomes.of(response.statusCode(), retryAfter, body.toString());
-                        }));
+            sending ->
+                sending
+                    .send(FcmMessages.body(device, message).toBuffer())
+                    .compose(response -> response.body().map(body -> outcome(token, response, body))));
+  }
+
+  private PushOutcome outcome(String token, HttpClientResponse response, Buffer body) {
+    if (response.statusCode() == 401) {
+      // Our access token was refused before its expiry (revoked, clock skew): fetch another next time.
+      tokens.reject(token);
+      return new PushOutcome.Retry(-1, "fcm 401");
+    }
+    long retryAfter = RetryAfter.millis(response.getHeader(HttpHeaders.RETRY_AFTER), clock);
+    return FcmOutcomes.of(response.statusCode(), retryAfter, body.toString());
   }
 
   /** A network failure, a timeout or a failed token fetch: worth another try later. */
