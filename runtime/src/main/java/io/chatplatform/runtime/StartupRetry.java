@@ -3,6 +3,9 @@ package io.chatplatform.runtime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,11 +16,15 @@ import org.slf4j.LoggerFactory;
  * the first commands on a cold JVM can miss their timeout while the store is fine; a service that
  * gave up at the first miss would exit and be restarted for nothing. Each attempt keeps the
  * timeout its caller gives it; the pauses between attempts grow from {@value #FIRST_PAUSE_MS} ms
- * to {@value #LONGEST_PAUSE_MS} ms, and the last attempt's failure is the start's.
+ * to {@value #LONGEST_PAUSE_MS} ms, and the last attempt's failure is the start's. A failure no
+ * wait can mend fails the start at once: a Redis error reply that says the command, the script or
+ * the credentials are wrong ({@link #PERMANENT}).
  */
 public final class StartupRetry {
   static final long FIRST_PAUSE_MS = 100;
   static final long LONGEST_PAUSE_MS = 2_000;
+  /** Redis error replies that another attempt would get again. */
+  static final List<String> PERMANENT = List.of("ERR", "WRONGTYPE", "NOAUTH", "WRONGPASS", "NOPERM");
   private static final Logger LOG = LoggerFactory.getLogger(StartupRetry.class);
 
   private StartupRetry() {}
@@ -33,6 +40,20 @@ public final class StartupRetry {
     new Attempts<>(vertx, what, setting, waitMs, System.nanoTime() + waitMs * 1_000_000, attempt, opened)
         .next(1, FIRST_PAUSE_MS);
     return opened.future();
+  }
+
+  /** A Redis error reply of {@link #PERMANENT}, or caused by one. */
+  static boolean permanent(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof Response reply && reply.type() == ResponseType.ERROR) {
+        String text = String.valueOf(cause.getMessage());
+        return PERMANENT.stream().anyMatch(code -> text.equals(code) || text.startsWith(code + " "));
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
   }
 
   private record Attempts<T>(
@@ -52,6 +73,10 @@ public final class StartupRetry {
             LOG.info("{} answered at attempt {}", what, number);
           }
           opened.complete(outcome.result());
+          return;
+        }
+        if (permanent(outcome.cause())) {
+          opened.fail(new IllegalStateException(what + " refused the start: " + outcome.cause().getMessage(), outcome.cause()));
           return;
         }
         long leftMs = (deadlineNanos - System.nanoTime()) / 1_000_000;

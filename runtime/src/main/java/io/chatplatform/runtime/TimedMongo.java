@@ -7,6 +7,8 @@ import io.vertx.ext.mongo.MongoClient;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * creates are not timed.
  */
 public final class TimedMongo {
+  /** An operation's tag, its method's name without {@code WithOptions}/{@code WithQuery}: worked out once per method, not per call. */
+  private static final Map<Method, String> OPERATIONS = new ConcurrentHashMap<>();
+
   private TimedMongo() {}
 
   public static MongoClient wrap(MongoClient mongo, MeterRegistry registry) {
@@ -32,7 +37,7 @@ public final class TimedMongo {
             return result;
           }
           String collection = collection(method, args);
-          String operation = method.getName().replaceFirst("With(Options|Query)$", "");
+          String operation = OPERATIONS.computeIfAbsent(method, m -> m.getName().replaceFirst("With(Options|Query)$", ""));
           return future.andThen(done -> timers.with(collection, operation, done.succeeded() ? Meters.OK : Meters.ERROR)
               .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
         });

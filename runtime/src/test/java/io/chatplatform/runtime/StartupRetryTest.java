@@ -3,8 +3,12 @@ package io.chatplatform.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.testsupport.Await;
+import io.chatplatform.testsupport.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -40,5 +44,21 @@ class StartupRetryTest {
         () -> Future.failedFuture("attempt " + attempts.incrementAndGet() + " had no answer")));
     assertThat(failure).hasMessage("the store did not answer within 0 ms of the start (REDIS_START_WAIT_MS): attempt 1 had no answer");
     assertThat(attempts).hasValue(1);
+  }
+
+  @Test
+  @DisplayName("a Redis error reply no wait can mend (ERR) fails the start at the first attempt, with the reply")
+  void permanentFailureIsNotRetried() throws Exception {
+    try (RedisServer server = RedisServer.start()) {
+      Redis redis = RedisClients.pooled(vertx, server.url(), 1);
+      AtomicInteger attempts = new AtomicInteger();
+      Throwable failure = Await.failure(StartupRetry.until(vertx, "the store", "REDIS_START_WAIT_MS", 20_000, () -> {
+        attempts.incrementAndGet();
+        return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg("return +"));
+      }));
+      assertThat(failure).hasMessageStartingWith("the store refused the start: ERR");
+      assertThat(attempts).hasValue(1);
+      redis.close();
+    }
   }
 }

@@ -37,8 +37,8 @@ public final class RedisRateLimiter implements RateLimiter {
             () -> TOKEN_BUCKET.load(redis)
                 .timeout(attemptTimeoutMs, TimeUnit.MILLISECONDS)
                 .recover(e -> Future.failedFuture(e instanceof TimeoutException
-                    ? "no answer within " + attemptTimeoutMs + " ms (RATE_LIMIT_REDIS_TIMEOUT_MS)"
-                    : String.valueOf(e.getMessage()))))
+                    ? new IllegalStateException("no answer within " + attemptTimeoutMs + " ms (RATE_LIMIT_REDIS_TIMEOUT_MS)", e)
+                    : e)))
         .map(x -> (RateLimiter) new RedisRateLimiter(redis, prefix))
         .onFailure(e -> redis.close());
   }

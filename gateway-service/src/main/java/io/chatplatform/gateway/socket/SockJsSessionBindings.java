@@ -116,6 +116,22 @@ final class SockJsSessionBindings {
       ctx.response().setStatusCode(404).end();
       return;
     }
+    CompletableFuture<Void> opening = opened(id);
+    if (admission == Admission.PROVEN && !opening.isDone()) {
+      // vertx-web sends a new session's open frame, then marks it open and hands it to the socket
+      // handler, all in one turn of the opener's loop. The client's next request, on another
+      // connection, may reach another loop inside that turn: vertx-web, whose session is not
+      // thread safe, would then open it a second time (a second 'o', the socket handler called
+      // twice). It is guarded again once that turn is over: the binding that proved it may be gone
+      // by then (the opener's request ended without a session), and its proof with it.
+      Context here = ctx.vertx().getOrCreateContext();
+      opening.whenComplete((v, e) -> here.runOnContext(x -> {
+        if (!ctx.response().closed()) {
+          guard(ctx);
+        }
+      }));
+      return;
+    }
     if (!send) {
       // A request that receives (a poll, a stream): once it ends, it carried the close frame of a session closed before.
       ctx.addEndHandler(ended -> closeFetched(id));
@@ -124,21 +140,6 @@ final class SockJsSessionBindings {
       // In the next turn of this loop: vertx-web may end a polling request (its open frame) in the
       // very turn in which it then hands the new session to the socket handler, which confirms.
       ctx.addEndHandler(ended -> ctx.vertx().runOnContext(v -> dropUnconfirmed(id, request)));
-    }
-    CompletableFuture<Void> opened = opened(id);
-    if (admission == Admission.PROVEN && !opened.isDone()) {
-      // vertx-web sends a new session's open frame, then marks it open and hands it to the socket
-      // handler, all in one turn of the opener's loop. The client's next request, on another
-      // connection, may reach another loop inside that turn: vertx-web, whose session is not
-      // thread safe, would then open it a second time (a second 'o', the socket handler called
-      // twice). It goes on once that turn is over.
-      Context here = ctx.vertx().getOrCreateContext();
-      opened.whenComplete((v, e) -> here.runOnContext(x -> {
-        if (!ctx.response().closed()) {
-          ctx.next();
-        }
-      }));
-      return;
     }
     ctx.next();
   }

@@ -95,10 +95,7 @@ class RedisOutageTest {
   void open() throws Exception {
     server = RedisServer.start();
     loop = vertx.getOrCreateContext();
-    PresenceConfig config = new PresenceConfig(
-        server.url(), CONFIG.redisKeyPrefix(), CONFIG.redisMaxPoolSize(), CONFIG.nodeTtlMs(), CONFIG.reapIntervalMs(),
-        CONFIG.offlineGraceMs(), CONFIG.typingThrottleMs(), CONFIG.typingTimeoutMs(), CONFIG.queryMaxUsers(), CONFIG.coalesceMs(),
-        CONFIG.chatTimeoutMs(), CONFIG.redisCommandTimeoutMs(), CONFIG.redisStartWaitMs());
+    PresenceConfig config = startingWith(START_WAIT_MS);
     store = onLoop(() -> RedisPresenceStore.create(vertx, config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     tracker = new PresenceTracker(store, chat, events, timers, now::get, config, new SimpleMeterRegistry());
   }
@@ -167,7 +164,7 @@ class RedisOutageTest {
     assertThat(statuses("alice")).containsExactly(Presence.ONLINE);
   }
 
-  /** The test's config with another start wait, for a second instance starting against the same Redis. */
+  /** The test's settings on the test's Redis, with {@code startWaitMs} as {@code REDIS_START_WAIT_MS}. */
   PresenceConfig startingWith(long startWaitMs) {
     return new PresenceConfig(
         server.url(), CONFIG.redisKeyPrefix(), CONFIG.redisMaxPoolSize(), CONFIG.nodeTtlMs(), CONFIG.reapIntervalMs(),
