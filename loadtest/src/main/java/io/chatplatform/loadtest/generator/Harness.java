@@ -73,7 +73,9 @@ final class Harness implements AutoCloseable {
   }
 
   static Harness start(Options options) throws Exception {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()));
+    // The generator always prefers the native transport, whatever the server under test runs on,
+    // so that switching the server's NATIVE_TRANSPORT changes only the server.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()).setPreferNativeTransport(true));
     try {
       List<Lane> lanes = Await.result(Lane.deploy(vertx, options.eventLoops()), Duration.ofSeconds(30));
       return new Harness(options, vertx, lanes);

@@ -7,6 +7,7 @@ import io.chatplatform.loadtest.generator.Endpoint;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Duration;
@@ -75,7 +76,11 @@ public final class BaselineRelay {
 
   /** Starts a relay on a Vert.x of its own, closed when the process is stopped. */
   static void runUntilStopped(Function<Vertx, Future<?>> start) throws Exception {
-    Vertx vertx = Vertx.vertx();
+    // The transport the platform runs on, by the same setting (NATIVE_TRANSPORT, default true):
+    // a comparison of the two is then one of their work, not of their transports.
+    boolean nativeTransport = !"false".equalsIgnoreCase(System.getenv("NATIVE_TRANSPORT"));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(nativeTransport));
+    LOG.info("relay transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "Java NIO");
     try {
       Await.result(start.apply(vertx), START_TIMEOUT);
     } catch (Exception e) {
