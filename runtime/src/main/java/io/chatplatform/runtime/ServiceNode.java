@@ -391,7 +391,8 @@ public final class ServiceNode {
     if (vertx.isNativeTransportEnabled()) {
       LOG.info("network transport: native (epoll)");
     } else if (preferred) {
-      LOG.warn("network transport: Java NIO, the native one is unavailable here: {}", String.valueOf(vertx.unavailableNativeTransportCause()));
+      // With the exception itself: the reason (a noexec java.io.tmpdir, another CPU) is in its causes.
+      LOG.warn("network transport: Java NIO, the native one is unavailable here", vertx.unavailableNativeTransportCause());
     } else {
       LOG.info("network transport: Java NIO (NATIVE_TRANSPORT=false)");
     }

@@ -432,6 +432,8 @@ final class LeanWebSocket extends ChannelInboundHandlerAdapter implements WebSoc
         frame.release();
       } else if (paused) {
         // What one read had decoded already: autoRead is off, so no more comes until resume.
+        // (On the epoll transport a client's FIN still makes Netty read to the end and close:
+        // frames of a client that closed before its session started are then dropped with it.)
         if (pending == null) {
           pending = new ArrayDeque<>(4);
         }

@@ -78,9 +78,17 @@ public final class BaselineRelay {
   static void runUntilStopped(Function<Vertx, Future<?>> start) throws Exception {
     // The transport the platform runs on, by the same setting (NATIVE_TRANSPORT, default true):
     // a comparison of the two is then one of their work, not of their transports.
-    boolean nativeTransport = !"false".equalsIgnoreCase(System.getenv("NATIVE_TRANSPORT"));
+    // Read as the platform's Settings.bool reads it: only "true" (any case) is true.
+    String setting = System.getenv("NATIVE_TRANSPORT");
+    boolean nativeTransport = Boolean.parseBoolean(setting == null ? "true" : setting);
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(nativeTransport));
-    LOG.info("relay transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "Java NIO");
+    if (vertx.isNativeTransportEnabled()) {
+      LOG.info("relay transport: native (epoll)");
+    } else if (nativeTransport) {
+      LOG.warn("relay transport: Java NIO, the native one is unavailable here", vertx.unavailableNativeTransportCause());
+    } else {
+      LOG.info("relay transport: Java NIO (NATIVE_TRANSPORT={})", setting);
+    }
     try {
       Await.result(start.apply(vertx), START_TIMEOUT);
     } catch (Exception e) {
