@@ -1,6 +1,7 @@
 package io.chatplatform.history;
 
 import io.chatplatform.runtime.Settings;
+import io.chatplatform.runtime.StartupRetry;
 
 /**
  * The index of delivered watermarks that answers the push decision ({@code domain.DeliveredIndex}).
@@ -34,6 +35,6 @@ public record DeliveredIndexConfig(
         settings.string("DELIVERED_INDEX_KEY_PREFIX", "chat:history:delivered:"),
         settings.longValue("DELIVERED_INDEX_TTL_SECONDS", 7 * 24 * 3600) * 1000,
         settings.integer("DELIVERED_INDEX_MEMORY_ROOMS", 100_000),
-        settings.longValue("REDIS_START_WAIT_MS", 30_000));
+        StartupRetry.waitMs(settings));
   }
 }

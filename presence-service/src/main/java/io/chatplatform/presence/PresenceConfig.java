@@ -1,6 +1,7 @@
 package io.chatplatform.presence;
 
 import io.chatplatform.runtime.Settings;
+import io.chatplatform.runtime.StartupRetry;
 
 /**
  * Settings of presence-service; each is named after its environment variable.
@@ -57,15 +58,12 @@ public record PresenceConfig(
             settings.longValue("PRESENCE_COALESCE_MS", 500),
             settings.longValue("PRESENCE_CHAT_TIMEOUT_MS", 4_000),
             settings.longValue("REDIS_COMMAND_TIMEOUT_MS", 2_000),
-            settings.longValue("REDIS_START_WAIT_MS", 30_000));
+            StartupRetry.waitMs(settings));
     if (config.nodeTtlMs < 1_000 || config.reapIntervalMs < 100) {
       throw new IllegalArgumentException("PRESENCE_NODE_TTL_MS must be at least 1000 and PRESENCE_REAP_INTERVAL_MS at least 100");
     }
     if (config.coalesceMs < 0) {
       throw new IllegalArgumentException("PRESENCE_COALESCE_MS must be 0 or more");
-    }
-    if (config.redisStartWaitMs < 0) {
-      throw new IllegalArgumentException("REDIS_START_WAIT_MS must be 0 or more");
     }
     if (config.redisCommandTimeoutMs < 10) {
       throw new IllegalArgumentException("REDIS_COMMAND_TIMEOUT_MS must be at least 10");

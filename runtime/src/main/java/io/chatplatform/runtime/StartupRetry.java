@@ -27,17 +27,28 @@ public final class StartupRetry {
   static final List<String> PERMANENT = List.of("ERR", "WRONGTYPE", "NOAUTH", "WRONGPASS", "NOPERM");
   private static final Logger LOG = LoggerFactory.getLogger(StartupRetry.class);
 
+  /** The setting that holds how long a start keeps trying, named in the log and the errors. */
+  static final String SETTING = "REDIS_START_WAIT_MS";
+
   private StartupRetry() {}
 
+  /** {@value #SETTING} of {@code settings}: 30 s unless set, never negative. */
+  public static long waitMs(Settings settings) {
+    long waitMs = settings.longValue(SETTING, 30_000);
+    if (waitMs < 0) {
+      throw new IllegalArgumentException(SETTING + " must be 0 or more");
+    }
+    return waitMs;
+  }
+
   /**
-   * Runs {@code attempt} until it succeeds or {@code waitMs} have passed since this call.
+   * Runs {@code attempt} until it succeeds or {@code waitMs} ({@link #waitMs}) have passed since this call.
    *
    * @param what the store, for the log and the error ("presence-service's Redis")
-   * @param setting the setting that holds {@code waitMs}, named in the log and the error
    */
-  public static <T> Future<T> until(Vertx vertx, String what, String setting, long waitMs, Supplier<Future<T>> attempt) {
+  public static <T> Future<T> until(Vertx vertx, String what, long waitMs, Supplier<Future<T>> attempt) {
     Promise<T> opened = Promise.promise();
-    new Attempts<>(vertx, what, setting, waitMs, System.nanoTime() + waitMs * 1_000_000, attempt, opened)
+    new Attempts<>(vertx, what, waitMs, System.nanoTime() + waitMs * 1_000_000, attempt, opened)
         .next(1, FIRST_PAUSE_MS);
     return opened.future();
   }
@@ -57,7 +68,7 @@ public final class StartupRetry {
   }
 
   private record Attempts<T>(
-      Vertx vertx, String what, String setting, long waitMs, long deadlineNanos, Supplier<Future<T>> attempt,
+      Vertx vertx, String what, long waitMs, long deadlineNanos, Supplier<Future<T>> attempt,
       Promise<T> opened) {
 
     void next(int number, long pauseMs) {
@@ -82,13 +93,13 @@ public final class StartupRetry {
         long leftMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
         if (leftMs <= 0) {
           opened.fail(new IllegalStateException(
-              what + " did not answer within " + waitMs + " ms of the start (" + setting + "): " + outcome.cause().getMessage(),
+              what + " did not answer within " + waitMs + " ms of the start (" + SETTING + "): " + outcome.cause().getMessage(),
               outcome.cause()));
           return;
         }
         long pause = Math.min(pauseMs, leftMs);
         LOG.warn("{} does not answer yet ({}); attempt {} in {} ms, trying for {} ms more ({})",
-            what, outcome.cause().getMessage(), number + 1, pause, leftMs, setting);
+            what, outcome.cause().getMessage(), number + 1, pause, leftMs, SETTING);
         vertx.setTimer(pause, id -> next(number + 1, Math.min(pauseMs * 2, LONGEST_PAUSE_MS)));
       });
     }

@@ -27,7 +27,7 @@ class StartupRetryTest {
   @DisplayName("attempts that fail or throw are tried again until one succeeds, whose result is the start's")
   void triesAgain() {
     AtomicInteger attempts = new AtomicInteger();
-    Future<String> opened = StartupRetry.until(vertx, "the store", "REDIS_START_WAIT_MS", 20_000, () -> switch (attempts.incrementAndGet()) {
+    Future<String> opened = StartupRetry.until(vertx, "the store", 20_000, () -> switch (attempts.incrementAndGet()) {
       case 1 -> Future.failedFuture("no answer");
       case 2 -> throw new IllegalStateException("thrown, not failed");
       default -> Future.succeededFuture("open");
@@ -40,7 +40,7 @@ class StartupRetryTest {
   @DisplayName("past the wait, the last attempt's failure fails the start, naming the store and the setting")
   void givesUp() {
     AtomicInteger attempts = new AtomicInteger();
-    Throwable failure = Await.failure(StartupRetry.until(vertx, "the store", "REDIS_START_WAIT_MS", 0,
+    Throwable failure = Await.failure(StartupRetry.until(vertx, "the store", 0,
         () -> Future.failedFuture("attempt " + attempts.incrementAndGet() + " had no answer")));
     assertThat(failure).hasMessage("the store did not answer within 0 ms of the start (REDIS_START_WAIT_MS): attempt 1 had no answer");
     assertThat(attempts).hasValue(1);
@@ -52,7 +52,7 @@ class StartupRetryTest {
     try (RedisServer server = RedisServer.start()) {
       Redis redis = RedisClients.pooled(vertx, server.url(), 1);
       AtomicInteger attempts = new AtomicInteger();
-      Throwable failure = Await.failure(StartupRetry.until(vertx, "the store", "REDIS_START_WAIT_MS", 20_000, () -> {
+      Throwable failure = Await.failure(StartupRetry.until(vertx, "the store", 20_000, () -> {
         attempts.incrementAndGet();
         return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg("return +"));
       }));

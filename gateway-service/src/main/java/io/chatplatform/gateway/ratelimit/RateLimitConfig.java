@@ -2,6 +2,7 @@ package io.chatplatform.gateway.ratelimit;
 
 import io.chatplatform.gateway.ratelimit.RateLimiter.Limit;
 import io.chatplatform.runtime.Settings;
+import io.chatplatform.runtime.StartupRetry;
 
 /**
  * Every rate limit of the gateway; each is a token bucket of {@code <NAME>_BURST} tokens that
@@ -80,7 +81,7 @@ public record RateLimitConfig(
         settings.integer("RATE_LIMIT_MEMORY_KEYS", 100_000),
         positive(settings, "RATE_LIMIT_REDIS_TIMEOUT_MS", 250),
         positive(settings, "RATE_LIMIT_REDIS_RETRY_MS", 1_000),
-        settings.longValue("REDIS_START_WAIT_MS", 30_000),
+        StartupRetry.waitMs(settings),
         limit(settings, "socket-frames", "RATE_LIMIT_SOCKET_FRAMES", 100, 30),
         limit(settings, "socket-refusals", "RATE_LIMIT_SOCKET_REFUSALS", 50, 1),
         limit(settings, "send", "RATE_LIMIT_SEND", 30, 5),

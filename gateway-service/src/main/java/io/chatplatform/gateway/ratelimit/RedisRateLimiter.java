@@ -33,7 +33,7 @@ public final class RedisRateLimiter implements RateLimiter {
   public static Future<RateLimiter> create(
       Vertx vertx, String url, String prefix, int maxPoolSize, long attemptTimeoutMs, long startWaitMs) {
     Redis redis = RedisClients.pooled(vertx, url, maxPoolSize);
-    return StartupRetry.until(vertx, "the gateway's Redis", "REDIS_START_WAIT_MS", startWaitMs,
+    return StartupRetry.until(vertx, "the gateway's Redis", startWaitMs,
             () -> TOKEN_BUCKET.load(redis)
                 .timeout(attemptTimeoutMs, TimeUnit.MILLISECONDS)
                 .recover(e -> Future.failedFuture(e instanceof TimeoutException

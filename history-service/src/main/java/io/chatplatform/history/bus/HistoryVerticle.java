@@ -262,7 +262,7 @@ public final class HistoryVerticle extends VerticleBase {
   }
 
   private Future<DeliveredIndex> openRedisIndex(DeliveredIndexConfig index, Redis client) {
-    return StartupRetry.until(vertx, "history-service's Redis", "REDIS_START_WAIT_MS", index.redisStartWaitMs(),
+    return StartupRetry.until(vertx, "history-service's Redis", index.redisStartWaitMs(),
         () -> RedisDeliveredIndex.create(client, index.keyPrefix(), index.ttlMs(), index.redisCommandTimeoutMs()));
   }
 

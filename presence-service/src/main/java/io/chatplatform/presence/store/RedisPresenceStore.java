@@ -102,7 +102,7 @@ public final class RedisPresenceStore implements PresenceStore {
   public static Future<PresenceStore> create(Vertx vertx, PresenceConfig config, MeterRegistry metrics) {
     Redis redis = RedisClients.pooled(vertx, config.redisUrl(), config.redisMaxPoolSize(), metrics);
     RedisPresenceStore store = new RedisPresenceStore(vertx, redis, config);
-    return StartupRetry.until(vertx, "presence-service's Redis", "REDIS_START_WAIT_MS", config.redisStartWaitMs(),
+    return StartupRetry.until(vertx, "presence-service's Redis", config.redisStartWaitMs(),
             () -> store.loadScripts().compose(x -> store.registryLost())) // learns the marker; nothing to rebuild at start
         .map(x -> (PresenceStore) store)
         .onFailure(e -> redis.close());
