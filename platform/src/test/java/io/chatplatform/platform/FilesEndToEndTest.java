@@ -197,18 +197,19 @@ class FilesEndToEndTest {
         wrong.add(i + " " + path + " kind " + kind + ": " + e);
         continue;
       }
-      int length = response.body() == null ? 0 : response.body().length();
+      byte[] body = response.body() == null ? new byte[0] : response.body().getBytes();
+      int length = body.length;
       byte[] expected = contents.get(f);
       if (kind == 0) {
         tags[f] = response.getHeader("ETag");
-        if (response.statusCode() != 200 || !Arrays.equals(response.body() == null ? new byte[0] : response.body().getBytes(), expected)) {
+        if (response.statusCode() != 200 || !Arrays.equals(body, expected)) {
           wrong.add(i + " whole: " + response.statusCode() + " " + length + " of " + expected.length + " bytes");
         }
       } else if (kind == 1) {
         if (response.statusCode() != 304 || length != 0) {
           wrong.add(i + " 304: " + response.statusCode() + " " + length + " bytes");
         }
-      } else if (response.statusCode() != 206 || !Arrays.equals(response.body() == null ? new byte[0] : response.body().getBytes(), Arrays.copyOfRange(expected, 2, 6))) {
+      } else if (response.statusCode() != 206 || !Arrays.equals(body, Arrays.copyOfRange(expected, 2, 6))) {
         wrong.add(i + " range: " + response.statusCode() + " " + length + " bytes");
       }
     }
