@@ -19,12 +19,12 @@ import io.chatplatform.chat.store.MongoRoomStore;
 import io.chatplatform.chat.store.MongoUserStore;
 import io.chatplatform.chat.store.RoomCache;
 import io.chatplatform.runtime.EventBusFanout;
-import io.chatplatform.runtime.MongoClientFactory;
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.ServiceClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.chatplatform.runtime.TimedMongo;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -45,7 +45,7 @@ public final class ChatVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LOG.info("chat-service starting on {}", Thread.currentThread().getName());
-    mongo = MongoClientFactory.create(vertx, config.mongo(), operations.registry());
+    mongo = TimedMongo.wrap(MongoClient.create(vertx, config.mongo().clientConfig()), operations.registry());
     operations.addReadinessCheck("chat-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
     MongoUserStore users = new MongoUserStore(mongo);
     RoomCache roomCache = new RoomCache(vertx.eventBus(), config.roomCacheSize(), config.roomCacheTtlMs(), System::currentTimeMillis);

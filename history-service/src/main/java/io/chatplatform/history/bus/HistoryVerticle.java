@@ -38,7 +38,6 @@ import io.chatplatform.contracts.history.HistoryApi.RoomMarks;
 import io.chatplatform.contracts.history.HistoryApi.Sync;
 import io.chatplatform.contracts.history.HistoryApi.SyncPages;
 import io.chatplatform.contracts.history.MessagePage;
-import io.chatplatform.runtime.MongoClientFactory;
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.RedisClients;
 import io.chatplatform.runtime.ServiceClient;
@@ -49,6 +48,7 @@ import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonObject;
+import io.chatplatform.runtime.TimedMongo;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.redis.client.Redis;
 
@@ -83,7 +83,7 @@ public final class HistoryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LOG.info("history-service starting on {}", Thread.currentThread().getName());
-    mongo = MongoClientFactory.create(vertx, config.mongo(), operations.registry());
+    mongo = TimedMongo.wrap(MongoClient.create(vertx, config.mongo().clientConfig()), operations.registry());
     store = new MessageStore(mongo, config, operations.registry());
     receipts = new ReceiptStore(mongo, store, config.unreadScanMax());
     syncs = new BudgetedSync(store, config.syncPageSize(), config.syncMaxReplyBytes());

@@ -19,7 +19,6 @@ import io.chatplatform.notification.store.MongoDeviceStore;
 import io.chatplatform.notification.store.MongoPendingStore;
 import io.chatplatform.notification.store.MongoRoomModes;
 import io.chatplatform.runtime.Correlation;
-import io.chatplatform.runtime.MongoClientFactory;
 import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.runtime.ServiceHandlers;
@@ -29,6 +28,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.chatplatform.notification.providers.PushMetrics;
+import io.chatplatform.runtime.TimedMongo;
 import io.vertx.ext.mongo.MongoClient;
 import io.micrometer.core.instrument.Counter;
 import java.net.URI;
@@ -103,7 +103,7 @@ public final class NotificationVerticle extends VerticleBase {
 
   private Future<?> serve(String vapidPublicKey) {
     EndpointPolicy endpoints = config.providers().webPush().allowedEndpoints();
-    mongo = MongoClientFactory.create(vertx, config.mongo(), operations.registry());
+    mongo = TimedMongo.wrap(MongoClient.create(vertx, config.mongo().clientConfig()), operations.registry());
     operations.addReadinessCheck("notification-mongo", () -> mongo.runCommand("ping", new JsonObject().put("ping", 1)));
     MongoDeviceStore deviceStore = new MongoDeviceStore(mongo);
     MongoPendingStore pending = new MongoPendingStore(mongo);
