@@ -2,6 +2,7 @@ package io.chatplatform.gateway;
 
 import io.chatplatform.gateway.auth.ExternalTokenConfig;
 import io.chatplatform.gateway.files.FilesConfig;
+import io.chatplatform.gateway.overload.OverloadConfig;
 import io.chatplatform.gateway.ratelimit.RateLimitConfig;
 import io.chatplatform.gateway.web.HttpEdgeConfig;
 import io.chatplatform.gateway.web.OriginPolicy;
@@ -63,6 +64,7 @@ import java.util.List;
  * @param eventLoops instances of the public server, each on an event loop of its own with its own
  *     sockets and fan-out index, sharing the port; per-user limits and gauges count over all of them
  *     ({@code GATEWAY_EVENT_LOOPS}, default the number of cores)
+ * @param overload when an event loop that runs behind refuses new work (see {@link OverloadConfig})
  */
 public record GatewayConfig(
     String httpHost,
@@ -93,7 +95,8 @@ public record GatewayConfig(
     HttpEdgeConfig edge,
     boolean sockJsSessionBindAddress,
     FilesConfig files,
-    int eventLoops) {
+    int eventLoops,
+    OverloadConfig overload) {
 
   /** The longest a ticket may live, by protocol v1. */
   public static final int MAX_TICKET_TTL_SECONDS = 60;
@@ -109,7 +112,7 @@ public record GatewayConfig(
         + ", maxSocketsPerUser=" + maxSocketsPerUser + ", rateLimits=" + rateLimits
         + ", externalTokens=" + externalTokens + ", webSocketCompression=" + webSocketCompression
         + ", drainTimeoutMs=" + drainTimeoutMs + ", socketCloseTimeoutMs=" + socketCloseTimeoutMs + ", edge=" + edge + ", sockJsSessionBindAddress=" + sockJsSessionBindAddress
-        + ", files=" + files + ", eventLoops=" + eventLoops + "]";
+        + ", files=" + files + ", eventLoops=" + eventLoops + ", overload=" + overload + "]";
   }
 
   /**
@@ -182,7 +185,8 @@ public record GatewayConfig(
         HttpEdgeConfig.from(settings),
         settings.bool("SOCKJS_SESSION_BIND_ADDRESS", true),
         FilesConfig.from(settings),
-        positive(settings, "GATEWAY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors()));
+        positive(settings, "GATEWAY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors()),
+        OverloadConfig.from(settings));
   }
 
   private static int positive(Settings settings, String name, int defaultValue) {

@@ -2,6 +2,7 @@ package io.chatplatform.gateway;
 
 import io.chatplatform.gateway.auth.DisabledAccounts;
 import io.chatplatform.gateway.auth.Tokens;
+import io.chatplatform.gateway.overload.LoadShedding;
 import io.chatplatform.gateway.rest.RestApi;
 import io.chatplatform.gateway.socket.LocalFanout;
 import io.chatplatform.gateway.socket.NodeSockets;
@@ -52,6 +53,7 @@ final class GatewayLoop extends VerticleBase {
   private SocketEndpoints sockets;
   private Tokens tokens;
   private RestApi rest;
+  private LoadShedding shedding;
   /** The event loop's thread, for the node's figures. */
   private volatile String thread;
 
@@ -74,7 +76,10 @@ final class GatewayLoop extends VerticleBase {
     OriginPolicy origins = new OriginPolicy(config.allowedOrigins(), config.tls());
     Guards guards = new Guards(node.limiter(), new RequestSchemas(), disabledAccounts, origins);
     fanout = new LocalFanout(vertx.eventBus(), metrics);
-    sockets = new SocketEndpoints(vertx, config, tokens, services, fanout, guards, metrics, nodeSockets);
+    // Started here, on this instance's own event loop: it is that loop's lag that it measures.
+    shedding = new LoadShedding(config.overload(), operations.registry());
+    shedding.start(vertx);
+    sockets = new SocketEndpoints(vertx, config, tokens, services, fanout, guards, metrics, nodeSockets, shedding);
 
     ConnectionGuard guard = new ConnectionGuard(vertx, config.edge(), operations.registry());
     Router router = Router.router(vertx);
@@ -83,6 +88,14 @@ final class GatewayLoop extends VerticleBase {
     router.route().handler(new SecurityHeaders(config.tls(), config.hstsMaxAgeSeconds()));
     MalformedRequests.mount(router);
     ApiOrigins.mount(router, "/api/v1/*", origins, config.corsMaxAgeSeconds());
+    // After the origin check and CORS, so that a browser can read the refusal.
+    router.route("/api/v1/*").handler(ctx -> {
+      if (shedding.refuses(LoadShedding.REST)) {
+        shedding.refuse(ctx);
+      } else {
+        ctx.next();
+      }
+    });
     rest = new RestApi(vertx, config, tokens, services, guards, metrics);
     router.route("/api/v1/*").subRouter(rest.router());
     sockets.mount(router, "/eventbus");
@@ -119,6 +132,9 @@ final class GatewayLoop extends VerticleBase {
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> rest == null ? Future.succeededFuture() : rest.close())
         .eventually(() -> {
+          if (shedding != null) {
+            shedding.stop();
+          }
           if (tokens != null) {
             tokens.close();
           }

@@ -4,6 +4,7 @@ import io.chatplatform.runtime.Operations;
 import io.chatplatform.runtime.Settings;
 import io.chatplatform.testsupport.Await;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,16 +13,24 @@ import java.util.Map;
  * for everything the edge decides before it asks a service (origins, headers, TLS, handshakes).
  */
 public final class GatewayServer implements AutoCloseable {
-  public final Vertx vertx = Vertx.vertx();
+  public final Vertx vertx;
   public final GatewayVerticle gateway;
+  /** The gateway's meters. */
+  public final Operations operations = new Operations();
 
   public GatewayServer(Map<String, String> extra) {
+    this(extra, new VertxOptions());
+  }
+
+  /** In a Vert.x made with {@code options} (e.g. a single event loop). */
+  public GatewayServer(Map<String, String> extra, VertxOptions options) {
+    vertx = Vertx.vertx(options);
     Map<String, String> settings = new HashMap<>();
     settings.put("JWT_SECRET", "gateway-test-secret-gateway-test-secret-0123");
     settings.put("HTTP_PORT", "0");
     settings.put("HTTP_HOST", "127.0.0.1");
     settings.putAll(extra);
-    gateway = new GatewayVerticle(GatewayConfig.from(Settings.of(settings)), new Operations());
+    gateway = new GatewayVerticle(GatewayConfig.from(Settings.of(settings)), operations);
     Await.result(vertx.deployVerticle(gateway));
   }
 

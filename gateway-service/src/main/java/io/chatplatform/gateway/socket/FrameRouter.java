@@ -9,6 +9,7 @@ import io.chatplatform.contracts.ErrorCode;
 import io.chatplatform.contracts.ServiceException;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.GatewayMetrics;
+import io.chatplatform.gateway.overload.LoadShedding;
 import io.chatplatform.runtime.Correlation;
 import io.chatplatform.runtime.Meters;
 import io.chatplatform.runtime.ServiceClient;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>A {@code send} to {@code auth.renew} is answered here, never forwarded: its access token is
  * checked as at connect, and when it is the socket's own user's, the socket's expiry moves to the
  * token's ({@link #renew}). So a client that refreshes its token keeps its socket open.
+ *
+ * <p>While the socket's event loop runs behind ({@link LoadShedding}), a request frame is refused
+ * {@code unavailable} before it reaches a service; {@code auth.renew} is still answered.
  *
  * <p>A socket's {@code chat.send} frames to one room are forwarded one after the other, each once
  * the previous one is answered, so their {@code seq}s follow the socket's order; at most
@@ -85,11 +89,13 @@ final class FrameRouter {
   private final SocketAuthenticator authenticator;
   private final String nodeId;
   private final GatewayMetrics metrics;
+  private final LoadShedding shedding;
 
   FrameRouter(
       GatewayConfig config, ServiceClient services, RateLimiter limiter, RequestSchemas schemas, SessionRegistry sessions,
-      SocketAuthenticator authenticator, GatewayMetrics metrics) {
+      SocketAuthenticator authenticator, GatewayMetrics metrics, LoadShedding shedding) {
     this.metrics = metrics;
+    this.shedding = shedding;
     this.maxFrameBytes = config.maxFrameBytes();
     this.maxReplyBytes = config.socketWriteQueueMaxBytes();
     this.sendQueueMax = config.socketSendQueueMax();
@@ -170,6 +176,12 @@ final class FrameRouter {
     }
     if (renewal) {
       return renew(session, body.getString("accessToken"), replyTo).onSuccess(outcome -> answered(address, outcome, receivedAt)).mapEmpty();
+    }
+    if (shedding.refuses(LoadShedding.REQUEST)) {
+      // Refused before it costs a service anything; auth.renew above is answered here and cheap, so it still goes.
+      session.write(BridgeFrames.err(replyTo, shedding.refusal()));
+      answered(address, ErrorCode.UNAVAILABLE.word, receivedAt);
+      return Future.succeededFuture();
     }
     // Who is asking comes from the socket, never from the body: these overwrite anything sent.
     JsonObject request =

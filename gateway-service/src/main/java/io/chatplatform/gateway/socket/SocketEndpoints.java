@@ -6,6 +6,7 @@ import io.chatplatform.gateway.GatewayMetrics;
 import io.chatplatform.gateway.Guards;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.auth.Tokens;
+import io.chatplatform.gateway.overload.LoadShedding;
 import io.chatplatform.gateway.web.MalformedRequests;
 import io.chatplatform.gateway.web.OriginPolicy;
 import io.vertx.core.Future;
@@ -47,6 +48,7 @@ public final class SocketEndpoints {
   private final FrameRouter frames;
   private final NodeSockets node;
   private final LeanWebSocket.Limits leanLimits;
+  private final LoadShedding shedding;
   /** Where the socket is mounted ({@link #mount}). */
   private String prefix;
   /** Set by {@link #mount}: each session of SockJS's HTTP transports bound to what opened it. */
@@ -54,14 +56,15 @@ public final class SocketEndpoints {
 
   public SocketEndpoints(
       Vertx vertx, GatewayConfig config, Tokens tokens, ServiceClient services, LocalFanout fanout, Guards guards, GatewayMetrics metrics,
-      NodeSockets node) {
+      NodeSockets node, LoadShedding shedding) {
     this.vertx = vertx;
+    this.shedding = shedding;
     this.node = node;
     this.config = config;
     this.origins = guards.origins();
     this.authenticator = new SocketAuthenticator(tokens, guards.disabledAccounts());
     this.sessions = new SessionRegistry(vertx, config, services, fanout, metrics, node);
-    this.frames = new FrameRouter(config, services, guards.limiter(), guards.schemas(), sessions, authenticator, metrics);
+    this.frames = new FrameRouter(config, services, guards.limiter(), guards.schemas(), sessions, authenticator, metrics, shedding);
     // The limits Vert.x's server options set for its own WebSockets (ServerOptions.publicServer).
     this.leanLimits = LeanWebSocket.Limits.of(2 * config.maxFrameBytes(), 2 * config.maxFrameBytes(), config.socketCloseTimeoutMs());
   }
@@ -164,8 +167,11 @@ public final class SocketEndpoints {
   }
 
   private void checkOrigin(RoutingContext ctx) {
-    if (sessions.draining() && isNewSocket(ctx.normalizedPath())) {
+    boolean newSocket = isNewSocket(ctx.normalizedPath());
+    if (sessions.draining() && newSocket) {
       ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain; charset=utf-8").end("draining: reconnect to another gateway");
+    } else if (newSocket && shedding.refuses(LoadShedding.SOCKET)) {
+      shedding.refuse(ctx);
     } else if (origins.allows(ctx.request())) {
       ctx.next();
     } else {

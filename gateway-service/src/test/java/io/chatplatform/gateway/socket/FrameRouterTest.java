@@ -6,6 +6,7 @@ import static io.chatplatform.gateway.socket.SocketNode.caller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatplatform.contracts.Addresses;
+import io.chatplatform.gateway.overload.LoadShedding;
 import io.chatplatform.gateway.validation.RequestSchemas;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -191,6 +192,33 @@ class FrameRouterTest {
     node.run(() -> channel.send("{\"type\":\"ping\"}"));
     assertThat(channel.framesWaiting()).as("a ping is not answered").isZero();
     assertThat(node.requestsWaiting(Addresses.Chat.MESSAGE_SEND)).isZero();
+    assertThat(channel.closed).isNotDone();
+  }
+
+  @Test
+  @DisplayName("while the event loop runs more than OVERLOAD_LOOP_LAG_MS behind, a request is refused unavailable with when to retry "
+      + "and reaches no service; auth.renew is still answered; once the loop has caught up, requests go again")
+  void requestsShedWhileTheLoopIsBehind() throws Exception {
+    node = new SocketNode(Map.of());
+    node.serve(Addresses.Chat.MESSAGE_SEND, request -> Future.succeededFuture(new JsonObject(STORED)));
+    FakeChannel channel = node.connect(caller(ALICE));
+    String token = node.tokens.issue(new JsonObject().put("userId", ALICE).put("username", "alice"));
+    long start = node.loopClock.get();
+
+    // The loop's next check is overdue by more than the production threshold (1 s): behind.
+    node.loopClock.set(start + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100 + 1_001));
+    node.run(() -> channel.send(send("r-1", SEND_BODY)));
+    assertThat(channel.nextFrame()).isEqualTo(err("the server is overloaded, retry in 2 s", "unavailable", 503, "r-1"));
+    node.run(() -> channel.send(renew("n-1", token)));
+    assertThat(new JsonObject(channel.nextFrame()).getString("type")).as("auth.renew answered").isEqualTo("rec");
+    assertThat(node.requestsWaiting(Addresses.Chat.MESSAGE_SEND)).isZero();
+    assertThat(node.sheddingMeters.get(LoadShedding.SHED_METRIC).tag("what", LoadShedding.REQUEST).counter().count()).isEqualTo(1.0);
+
+    // Just within the threshold: the same request goes to its service and is answered.
+    node.loopClock.set(start + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100 + 1_000));
+    node.run(() -> channel.send(send("r-2", SEND_BODY)));
+    assertThat(node.request(Addresses.Chat.MESSAGE_SEND).getString("callerId")).isEqualTo(ALICE);
+    assertThat(channel.nextFrame()).isEqualTo("{\"type\":\"rec\",\"address\":\"r-2\",\"body\":" + STORED + "}");
     assertThat(channel.closed).isNotDone();
   }
 

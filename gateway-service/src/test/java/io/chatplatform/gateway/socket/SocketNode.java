@@ -6,6 +6,7 @@ import io.chatplatform.contracts.chat.ChatApi;
 import io.chatplatform.contracts.presence.PresenceApi;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.gateway.overload.LoadShedding;
 import io.chatplatform.gateway.GatewayMetrics;
 import io.chatplatform.gateway.auth.Caller;
 import io.chatplatform.gateway.auth.DisabledAccounts;
@@ -49,6 +50,13 @@ final class SocketNode implements AutoCloseable {
   final GatewayMetrics metrics = GatewayMetrics.unregistered();
   final SessionRegistry sessions;
   final FrameRouter frames;
+  /**
+   * The clock of the frame router's load shedding (never started: no check is scheduled, so the
+   * loop counts as behind once this is moved on by more than {@code OVERLOAD_LOOP_LAG_MS}).
+   */
+  final java.util.concurrent.atomic.AtomicLong loopClock = new java.util.concurrent.atomic.AtomicLong();
+  /** The meters of that load shedding. */
+  final io.micrometer.core.instrument.simple.SimpleMeterRegistry sheddingMeters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   /** Issues and checks the access tokens {@code auth.renew} takes. */
   final Tokens tokens;
   /** Each user's rooms, as the stand-in chat-service answers them (none when absent). */
@@ -77,7 +85,8 @@ final class SocketNode implements AutoCloseable {
     sessions = new SessionRegistry(vertx, config, services, fanout, metrics, new NodeSockets(config));
     tokens = new Tokens(vertx, config);
     frames = new FrameRouter(config, services, new MemoryRateLimiter(1_000, System::currentTimeMillis), new RequestSchemas(), sessions,
-        new SocketAuthenticator(tokens, new DisabledAccounts(vertx, services)), metrics);
+        new SocketAuthenticator(tokens, new DisabledAccounts(vertx, services)), metrics,
+        new LoadShedding(config.overload(), sheddingMeters, loopClock::get));
     serve(Addresses.Chat.ROOM_IDS_OF_USER, request -> {
       JsonObject answer = new JsonObject().put("roomIds", new JsonArray(rooms.getOrDefault(request.getString("callerId"), List.of())));
       Future<Void> held = roomsHeld;
