@@ -115,6 +115,11 @@ class ClusteredProcessesTest {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
+    // As the chaos suite's processes (docs/resilience.md): six or more JVMs start at once on the
+    // build's two cores, and C2's compilations and G1's threads would take them longer to start
+    // than these tests take to run. Nothing here measures speed.
+    command.add("-XX:+UseSerialGC");
+    command.add("-XX:TieredStopAtLevel=1");
     command.addAll(Arrays.asList(System.getProperty("cluster.jvm.args", "").trim().split("\\s+")));
     command.add("-jar");
     command.add(jar.toString());

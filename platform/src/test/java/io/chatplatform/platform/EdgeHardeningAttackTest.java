@@ -231,10 +231,15 @@ class EdgeHardeningAttackTest {
     }
   }
 
-  /** Whether a new connection from {@code address} is answered (not refused by the cap). */
+  /**
+   * Whether a new connection from {@code address} is answered (not refused by the cap). The probe
+   * asks the server to close after its answer: kept alive, the connection would be read until the
+   * gateway's idle timeout (HTTP_IDLE_TIMEOUT_MS, 30 s) closed it, racing the client's own read timeout.
+   */
   static boolean answered(String address) {
     try (RawHttp probe = RawHttp.connectFrom(address, fx.port())) {
-      return !probe.send(get("/api/v1/me", fx.port())).untilClosed().isEmpty();
+      return !probe.send("GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1:" + fx.port() + "\r\nConnection: close\r\n\r\n")
+          .untilClosed().isEmpty();
     }
   }
 
