@@ -76,9 +76,7 @@ final class GatewayLoop extends VerticleBase {
     OriginPolicy origins = new OriginPolicy(config.allowedOrigins(), config.tls());
     Guards guards = new Guards(node.limiter(), new RequestSchemas(), disabledAccounts, origins);
     fanout = new LocalFanout(vertx.eventBus(), metrics);
-    // Started here, on this instance's own event loop: it is that loop's lag that it measures.
     shedding = new LoadShedding(config.overload(), operations.registry());
-    shedding.start(vertx);
     sockets = new SocketEndpoints(vertx, config, tokens, services, fanout, guards, metrics, nodeSockets, shedding);
 
     ConnectionGuard guard = new ConnectionGuard(vertx, config.edge(), operations.registry());
@@ -107,7 +105,12 @@ final class GatewayLoop extends VerticleBase {
         .compose(x -> tokens.start())
         .compose(x -> disabledAccounts.start(sockets::closeSessionsOf))
         .compose(x -> GatewayVerticle.listen(vertx, guard, options, router))
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> {
+          server = s;
+          // On this instance's own event loop, whose lag it measures; from when it serves, so that
+          // a slow start of the instance is not taken for a loop running behind.
+          shedding.start(vertx);
+        });
   }
 
   /**

@@ -9,13 +9,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Load shedding for one gateway event loop: while the loop runs more than
- * {@code OVERLOAD_LOOP_LAG_MS} behind ({@link LoopLag}), it refuses new work at the door, where
+ * {@code OVERLOAD_LOOP_LAG_MS} behind (smoothed over its checks: {@link LoopLag}), it refuses new work at the door, where
  * refusing is cheap, instead of queueing it: new sockets (503 to the WebSocket upgrade and to
  * SockJS's {@code info}), REST requests (503), and socket requests ({@code unavailable}), each
  * with when to retry. Work already admitted goes on. A loop starved of CPU otherwise keeps taking
@@ -44,14 +43,18 @@ public final class LoadShedding {
   private boolean stopped;
 
   public LoadShedding(OverloadConfig config, MeterRegistry registry) {
-    this(config, registry, System::nanoTime);
+    this(config, registry, new LoopLag(config.loopLagMs(), config.checkIntervalMs(), System::nanoTime));
   }
 
-  /** With {@code nanoClock} ({@link System#nanoTime} in production) timing the checks. */
-  public LoadShedding(OverloadConfig config, MeterRegistry registry, LongSupplier nanoClock) {
+  /** Deciding by {@code lag}, which {@link #start} checks on the loop (a test may check it itself). */
+  public LoadShedding(OverloadConfig config, MeterRegistry registry, LoopLag lag) {
     this.config = config;
-    this.lag = new LoopLag(config.loopLagMs(), config.checkIntervalMs(), nanoClock);
+    this.lag = lag;
     this.refused = Meters.counters(registry, SHED_METRIC, "Work the gateway refused because its event loop ran behind, by what", "what");
+    // At 0 from the start, so that an alert on them has a series to read before the first refusal.
+    for (String what : new String[] {SOCKET, REST, REQUEST}) {
+      refused.with(what);
+    }
     this.refusal = new ServiceException(ErrorCode.UNAVAILABLE,
         "the server is overloaded, retry in " + config.retryAfterSeconds() + " s");
   }
@@ -72,10 +75,10 @@ public final class LoadShedding {
       }
       if (lag.checked()) {
         if (lag.behind()) {
-          LOG.warn("this event loop runs {} ms behind (OVERLOAD_LOOP_LAG_MS {}): refusing new sockets and requests",
-              lag.lastLagMs(), config.loopLagMs());
+          LOG.warn("this event loop runs {} ms behind ({} ms at the last check; OVERLOAD_LOOP_LAG_MS {}): refusing new sockets and requests",
+              lag.smoothedLagMs(), lag.lastLagMs(), config.loopLagMs());
         } else {
-          LOG.info("this event loop has caught up ({} ms behind): taking new sockets and requests again", lag.lastLagMs());
+          LOG.info("this event loop has caught up ({} ms behind): taking new sockets and requests again", lag.smoothedLagMs());
         }
       }
       schedule();

@@ -5,9 +5,9 @@ import io.chatplatform.runtime.Settings;
 /**
  * When the gateway sheds load; each setting is named after its environment variable.
  *
- * @param loopLagMs an event loop that runs this far behind (a check due at {@code t} runs after
- *     {@code t + loopLagMs}) is overloaded: it refuses new sockets, REST requests and socket
- *     requests until it has caught up again (a check less than half this late); 0 never refuses
+ * @param loopLagMs an event loop that runs this far behind (its checks run this late, smoothed over
+ *     the checks: {@link LoopLag}) is overloaded: it refuses new sockets, REST requests and socket
+ *     requests until it has caught up again (smoothed, at most half this late); 0 never refuses
  *     ({@code OVERLOAD_LOOP_LAG_MS}, 1 s: far above what a busy loop shows here, its ack p99 being
  *     tens of milliseconds, and a fifth of {@code SERVICE_TIMEOUT_MS}, so that what is refused
  *     would mostly have been answered too late anyway)

@@ -33,6 +33,8 @@ public final class CloseCodes {
   public static final int FLOODING = 1008;
   /** WebSocket's own "service restart": the gateway is draining; reconnect to another at once. */
   public static final int DRAINING = 1012;
+  /** WebSocket's own "try again later": the gateway's event loop runs behind (load shedding); reconnect with backoff. */
+  public static final int OVERLOADED = 1013;
 
   /** The reason of {@link #DRAINING}, sent as the close reason (the {@code reconnect} event comes first). */
   static final String DRAINING_REASON = "draining: reconnect to another gateway";

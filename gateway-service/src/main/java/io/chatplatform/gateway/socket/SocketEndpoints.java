@@ -170,12 +170,13 @@ public final class SocketEndpoints {
     boolean newSocket = isNewSocket(ctx.normalizedPath());
     if (sessions.draining() && newSocket) {
       ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain; charset=utf-8").end("draining: reconnect to another gateway");
-    } else if (newSocket && shedding.refuses(LoadShedding.SOCKET)) {
-      shedding.refuse(ctx);
-    } else if (origins.allows(ctx.request())) {
-      ctx.next();
-    } else {
+    } else if (!origins.allows(ctx.request())) {
       ctx.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8").end("origin not allowed");
+    } else if (newSocket && shedding.refuses(LoadShedding.SOCKET)) {
+      // Refused before the upgrade; a socket that opens another way is refused in accept().
+      shedding.refuse(ctx);
+    } else {
+      ctx.next();
     }
   }
 
@@ -221,6 +222,12 @@ public final class SocketEndpoints {
     if (sessions.draining()) {
       // Not authenticated, so no inbox: the reason comes as an err frame, then 1012.
       channel.closeWith(CloseCodes.DRAINING, CloseCodes.draining());
+      return;
+    }
+    if (shedding.refuses(LoadShedding.SOCKET)) {
+      // A socket the 503 before the upgrade did not catch (SockJS's websocket transport, a session
+      // opened over XHR, a client that skips info): closed before its set-up costs anything.
+      channel.closeWith(CloseCodes.OVERLOADED, shedding.refusal());
       return;
     }
     SessionRegistry.Connection connection = sessions.accept(channel);

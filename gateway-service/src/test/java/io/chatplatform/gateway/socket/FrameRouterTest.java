@@ -203,10 +203,13 @@ class FrameRouterTest {
     node.serve(Addresses.Chat.MESSAGE_SEND, request -> Future.succeededFuture(new JsonObject(STORED)));
     FakeChannel channel = node.connect(caller(ALICE));
     String token = node.tokens.issue(new JsonObject().put("userId", ALICE).put("username", "alice"));
-    long start = node.loopClock.get();
-
-    // The loop's next check is overdue by more than the production threshold (1 s): behind.
-    node.loopClock.set(start + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100 + 1_001));
+    // One check 10 s late: smoothed, over the production threshold (1 s).
+    node.run(() -> {
+      node.loopLag.scheduled();
+      node.loopClock.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+      node.loopLag.checked();
+    });
+    assertThat(node.onLoop(() -> Future.succeededFuture(node.loopLag.behind()))).isTrue();
     node.run(() -> channel.send(send("r-1", SEND_BODY)));
     assertThat(channel.nextFrame()).isEqualTo(err("the server is overloaded, retry in 2 s", "unavailable", 503, "r-1"));
     node.run(() -> channel.send(renew("n-1", token)));
@@ -214,8 +217,15 @@ class FrameRouterTest {
     assertThat(node.requestsWaiting(Addresses.Chat.MESSAGE_SEND)).isZero();
     assertThat(node.sheddingMeters.get(LoadShedding.SHED_METRIC).tag("what", LoadShedding.REQUEST).counter().count()).isEqualTo(1.0);
 
-    // Just within the threshold: the same request goes to its service and is answered.
-    node.loopClock.set(start + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100 + 1_000));
+    // Checks on time until the loop has caught up: the same request goes to its service and is answered.
+    node.run(() -> {
+      for (int i = 0; i < 20 && node.loopLag.behind(); i++) {
+        node.loopLag.scheduled();
+        node.loopClock.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100));
+        node.loopLag.checked();
+      }
+    });
+    assertThat(node.onLoop(() -> Future.succeededFuture(node.loopLag.behind()))).isFalse();
     node.run(() -> channel.send(send("r-2", SEND_BODY)));
     assertThat(node.request(Addresses.Chat.MESSAGE_SEND).getString("callerId")).isEqualTo(ALICE);
     assertThat(channel.nextFrame()).isEqualTo("{\"type\":\"rec\",\"address\":\"r-2\",\"body\":" + STORED + "}");

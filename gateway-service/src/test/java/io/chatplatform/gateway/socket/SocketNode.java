@@ -7,6 +7,7 @@ import io.chatplatform.contracts.presence.PresenceApi;
 import io.chatplatform.runtime.ServiceClient;
 import io.chatplatform.gateway.GatewayConfig;
 import io.chatplatform.gateway.overload.LoadShedding;
+import io.chatplatform.gateway.overload.LoopLag;
 import io.chatplatform.gateway.GatewayMetrics;
 import io.chatplatform.gateway.auth.Caller;
 import io.chatplatform.gateway.auth.DisabledAccounts;
@@ -50,11 +51,13 @@ final class SocketNode implements AutoCloseable {
   final GatewayMetrics metrics = GatewayMetrics.unregistered();
   final SessionRegistry sessions;
   final FrameRouter frames;
-  /**
-   * The clock of the frame router's load shedding (never started: no check is scheduled, so the
-   * loop counts as behind once this is moved on by more than {@code OVERLOAD_LOOP_LAG_MS}).
-   */
+  /** The clock of {@link #loopLag}. */
   final java.util.concurrent.atomic.AtomicLong loopClock = new java.util.concurrent.atomic.AtomicLong();
+  /**
+   * What the frame router's load shedding decides by, with the production settings: never checked
+   * by a timer here (the shedding is not started), a test checks it itself, on the loop.
+   */
+  final LoopLag loopLag;
   /** The meters of that load shedding. */
   final io.micrometer.core.instrument.simple.SimpleMeterRegistry sheddingMeters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   /** Issues and checks the access tokens {@code auth.renew} takes. */
@@ -86,7 +89,8 @@ final class SocketNode implements AutoCloseable {
     tokens = new Tokens(vertx, config);
     frames = new FrameRouter(config, services, new MemoryRateLimiter(1_000, System::currentTimeMillis), new RequestSchemas(), sessions,
         new SocketAuthenticator(tokens, new DisabledAccounts(vertx, services)), metrics,
-        new LoadShedding(config.overload(), sheddingMeters, loopClock::get));
+        new LoadShedding(config.overload(), sheddingMeters,
+            loopLag = new LoopLag(config.overload().loopLagMs(), config.overload().checkIntervalMs(), loopClock::get)));
     serve(Addresses.Chat.ROOM_IDS_OF_USER, request -> {
       JsonObject answer = new JsonObject().put("roomIds", new JsonArray(rooms.getOrDefault(request.getString("callerId"), List.of())));
       Future<Void> held = roomsHeld;
