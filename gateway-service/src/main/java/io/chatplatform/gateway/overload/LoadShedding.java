@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Load shedding for one gateway event loop: while the loop runs more than
- * {@code OVERLOAD_LOOP_LAG_MS} behind (smoothed over its checks: {@link LoopLag}), it refuses new work at the door, where
- * refusing is cheap, instead of queueing it: new sockets (503 to the WebSocket upgrade and to
- * SockJS's {@code info}), REST requests (503), and socket requests ({@code unavailable}), each
- * with when to retry. Work already admitted goes on. A loop starved of CPU otherwise keeps taking
+ * {@code OVERLOAD_LOOP_LAG_MS} behind (smoothed over its checks: {@link LoopLag}), it refuses new
+ * work at the door, where refusing is cheap, instead of queueing it: new sockets (503 to the
+ * WebSocket upgrade and to SockJS's {@code info}; one that opens another way is closed before its
+ * set-up), REST requests (503), and socket requests ({@code unavailable}), each with when to retry. Work already admitted goes on. A loop starved of CPU otherwise keeps taking
  * requests that it answers after their clients gave up and sent them again.
  *
  * <p>Every refusal is counted in {@link #SHED_METRIC} by what was refused; going behind and
@@ -27,7 +27,7 @@ public final class LoadShedding {
   private static final Logger LOG = LoggerFactory.getLogger(LoadShedding.class);
   /** Counter: work refused because the event loop ran behind, by {@code what} ({@link #SOCKET}, {@link #REST}, {@link #REQUEST}). */
   public static final String SHED_METRIC = "chat.gateway.overload.refused";
-  /** A new socket: the WebSocket upgrade or SockJS's {@code info}. */
+  /** A new socket: the WebSocket upgrade, SockJS's {@code info}, or a socket that opened another way. */
   public static final String SOCKET = "socket";
   /** A REST request. */
   public static final String REST = "rest";
