@@ -171,6 +171,9 @@ final class Topology implements AutoCloseable {
       env.put("EVENTBUS_PORT", String.valueOf(basePort + 20 + i));
       env.put("HTTP_PORT", String.valueOf(basePort + 30 + i));
       env.put("HTTP_HOST", "127.0.0.1");
+      // What a service keeps on disk (notification-service's VAPID key) stays in the run's folder,
+      // not in the working directory, the source tree's platform/.
+      env.put("DATA_DIR", runDir.resolve(name + "-data").toString());
       if (service.equals("gateway-service")) {
         env.put("OPS_HTTP_PORT", String.valueOf(opsPort(name)));
         // nginx and every driver connect from 127.0.0.1: as nginx's address it is a trusted proxy,
