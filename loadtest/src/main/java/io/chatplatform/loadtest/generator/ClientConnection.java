@@ -55,6 +55,10 @@ final class ClientConnection {
   static final int RESEND_WINDOW = 40;
   /** The standard close code that stands for "go elsewhere" when a {@code reconnect} event preceded another close. */
   private static final short SERVICE_RESTART = 1012;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientConnection.class);
+  /** Failed sends whose server text is logged, per process: the counts say how many, these say why. */
+  static final int SEND_FAILURES_LOGGED = 20;
+  private static final java.util.concurrent.atomic.AtomicInteger sendFailuresLogged = new java.util.concurrent.atomic.AtomicInteger();
   private static final short UNAUTHORIZED = 4401;
   private static final short EXPIRED = 4403;
   private static final String PING = new JsonObject().put("type", "ping").encode();
@@ -375,6 +379,10 @@ final class ClientConnection {
         }
         listener.onAck(this, send.pending, message, now);
       } else {
+        if (sendFailuresLogged.getAndIncrement() < SEND_FAILURES_LOGGED) {
+          // The server's error text (never a token or a message body): which service or limit refused.
+          LOG.warn("a send of {} was answered {}", user.username(), frame.getValue("message"));
+        }
         listener.onSendFailed(this, send.pending, errorCode(frame), now);
       }
       flush();
