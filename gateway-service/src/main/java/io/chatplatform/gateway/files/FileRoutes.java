@@ -204,6 +204,13 @@ public final class FileRoutes {
           .onFailure(e -> unavailable(e))
           .onSuccess(out -> {
             toHistory = out;
+            if (cutOff) {
+              // The client went away while this request was being opened: cutOff() had nothing to
+              // reset yet, and the upload would never end, leaving history-service to wait out
+              // FILES_INTERNAL_TIMEOUT_MS before it discards what came.
+              out.reset();
+              return;
+            }
             // Its failures are answered through its response, below.
             out.exceptionHandler(e -> LOG.debug("an upload to history-service stopped: {}", e.toString()));
             out.setChunked(true);
