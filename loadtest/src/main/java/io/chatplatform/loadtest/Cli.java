@@ -74,6 +74,9 @@ public final class Cli {
         MESSAGING);
     option("reconnect-cap-ms", "15000", "longest wait between reconnect attempts", MESSAGING);
     option("reconnect-attempts", "10", "reconnect attempts per outage before a socket gives up (0: never reconnect)", MESSAGING);
+    option("send-retries", "3", "times a send answered unavailable or internal (safe to retry, docs/protocol.md) is written again "
+        + "with its clientMsgId, after a random wait in [0, min(15000, 1000*2^retry)] ms, as clients/js's outbox does (0: never)",
+        MESSAGING);
     flag("tickets", "open every socket (and every reconnect) with a fresh ticket from POST /auth/ticket instead of the token",
         MESSAGING);
     option("connections", "1000", "sockets to open", SOCKETS);
@@ -209,6 +212,7 @@ public final class Cli {
         v.positiveInt("reconnect-base-ms"),
         v.positiveInt("reconnect-cap-ms"),
         v.nonNegativeInt("reconnect-attempts"),
+        v.nonNegativeInt("send-retries"),
         v.has("tickets"),
         v.port("push-port"),
         v.positiveDouble("room-rate"),

@@ -41,6 +41,7 @@ public record Options(
     long reconnectBaseMs,
     long reconnectCapMs,
     int reconnectAttempts,
+    int sendRetries,
     boolean tickets,
     int pushPort,
     double roomRate,
@@ -107,6 +108,7 @@ public record Options(
       json.put("ratePerSender", new JsonArray(List.copyOf(rates))).put("durationSeconds", durationSeconds)
           .put("warmupSeconds", warmupSeconds).put("drainSeconds", drainSeconds).put("messageSize", messageSize)
           .put("reconnectBaseMs", reconnectBaseMs).put("reconnectCapMs", reconnectCapMs).put("reconnectAttempts", reconnectAttempts)
+          .put("sendRetries", sendRetries)
           .put("tickets", tickets);
     }
     if (scenario == Scenario.IDLE) {

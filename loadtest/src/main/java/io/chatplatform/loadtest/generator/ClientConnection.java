@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * again after 4401/4403), registers its inbox, {@code chat.sync}s every room from the highest seq
  * it holds (chunks of {@link #SYNC_CHUNK_ROOMS}, following {@code hasMore}, a changed epoch
  * resetting the room), then writes again every send not yet acknowledged, with its first
- * clientMsgId. Sends made while it is away wait and go out after those.
+ * clientMsgId. Sends made while it is away wait and go out after those. A send answered with a
+ * code the protocol calls safe to retry ({@link #RETRYABLE}) is written again with the same
+ * clientMsgId after a jittered wait, up to {@code sendRetries} times, as clients/js's outbox does.
  *
  * <p>Confined to its {@link Lane}: every method runs on that lane's event loop, so no field needs
  * synchronisation.
@@ -56,9 +58,17 @@ final class ClientConnection {
   /** The standard close code that stands for "go elsewhere" when a {@code reconnect} event preceded another close. */
   private static final short SERVICE_RESTART = 1012;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientConnection.class);
-  /** Failed sends whose server text is logged, per process: the counts say how many, these say why. */
+  /** Refused sends (retried or failed) whose server text is logged, per process: the counts say how many, these say why. */
   static final int SEND_FAILURES_LOGGED = 20;
   private static final java.util.concurrent.atomic.AtomicInteger sendFailuresLogged = new java.util.concurrent.atomic.AtomicInteger();
+  /** The err codes after which the same send may succeed (docs/protocol.md, Errors: "safe to retry"). */
+  static final java.util.Set<String> RETRYABLE = java.util.Set.of("unavailable", "internal");
+  /**
+   * A retried send waits a random time in {@code [0, min(cap, base·2^retry)]} ms first: the
+   * values of clients/js's outbox ({@code SEND_RETRY_BASE_MS}, {@code SEND_RETRY_MAX_MS}).
+   */
+  static final long SEND_RETRY_BASE_MS = 1_000;
+  static final long SEND_RETRY_CAP_MS = 15_000;
   private static final short UNAUTHORIZED = 4401;
   private static final short EXPIRED = 4403;
   private static final String PING = new JsonObject().put("type", "ping").encode();
@@ -99,6 +109,10 @@ final class ClientConnection {
     String replyAddress;
     /** Whether it was written on an earlier socket. */
     boolean written;
+    /** Times it was answered with a {@link #RETRYABLE} code and written again (or is about to be). */
+    int retries;
+    /** Answered with a retryable code; written again when its wait is over. */
+    boolean retryWaiting;
 
     Outgoing(String roomId, String clientMsgId, String text, PendingSend pending) {
       this.roomId = roomId;
@@ -124,6 +138,8 @@ final class ClientConnection {
   private SocketTransport transport = SocketTransport.WEBSOCKET;
   private SocketAuth auth;
   private Backoff backoff;
+  /** How often one send answered with a {@link #RETRYABLE} code is written again (0: never). */
+  private int sendRetries;
   private WebSocket socket;
   private long requestCounter;
   private long messageCounter;
@@ -159,10 +175,12 @@ final class ClientConnection {
    *
    * @param backoff null: do not reconnect
    * @param auth null: the access token on the URL
+   * @param sendRetries how often a send answered with a {@link #RETRYABLE} code is written again
    */
-  void resilient(Backoff backoff, SocketAuth auth, Collection<String> roomIds) {
+  void resilient(Backoff backoff, SocketAuth auth, Collection<String> roomIds, int sendRetries) {
     this.backoff = backoff;
     this.auth = auth;
+    this.sendRetries = sendRetries;
     roomIds.forEach(r -> rooms.computeIfAbsent(r, k -> new RoomState()));
   }
 
@@ -250,7 +268,7 @@ final class ClientConnection {
     Iterator<Outgoing> it = unacked.values().iterator();
     while (unwritten > 0 && live && pendingSends.size() < RESEND_WINDOW && it.hasNext()) {
       Outgoing out = it.next();
-      if (out.replyAddress == null) {
+      if (out.replyAddress == null && !out.retryWaiting) {
         if (out.written) {
           resent++;
         }
@@ -371,6 +389,14 @@ final class ClientConnection {
     }
     Outgoing send = pendingSends.remove(address);
     if (send != null) {
+      if (!rec && sendFailuresLogged.getAndIncrement() < SEND_FAILURES_LOGGED) {
+        // The server's error text (never a token or a message body): which service or limit refused.
+        LOG.warn("a send of {} was answered {} (attempt {})", user.username(), frame.getValue("message"), send.retries + 1);
+      }
+      if (!rec && retry(send, errorCode(frame), now)) {
+        flush();
+        return;
+      }
       unacked.remove(send.clientMsgId);
       if (rec) {
         JsonObject message = body(frame);
@@ -379,10 +405,6 @@ final class ClientConnection {
         }
         listener.onAck(this, send.pending, message, now);
       } else {
-        if (sendFailuresLogged.getAndIncrement() < SEND_FAILURES_LOGGED) {
-          // The server's error text (never a token or a message body): which service or limit refused.
-          LOG.warn("a send of {} was answered {}", user.username(), frame.getValue("message"));
-        }
         listener.onSendFailed(this, send.pending, errorCode(frame), now);
       }
       flush();
@@ -399,6 +421,31 @@ final class ClientConnection {
       return;
     }
     listener.onError(rec ? "frame.unexpected_reply" : "err." + errorCode(frame));
+  }
+
+  /**
+   * Puts a send answered with a {@link #RETRYABLE} code back, to be written again after its
+   * jittered wait with the same clientMsgId (the server stores it once whatever the attempts).
+   * @return false when it is not to be retried: the answer is final
+   */
+  private boolean retry(Outgoing send, String code, long nowNanos) {
+    if (!RETRYABLE.contains(code) || send.retries >= sendRetries || closing || gaveUp) {
+      return false;
+    }
+    send.retries++;
+    send.replyAddress = null; // its reply came: no longer written on this socket
+    send.retryWaiting = true;
+    listener.onSendRetried(this, send.pending, code, nowNanos);
+    long ceiling = Math.min(SEND_RETRY_CAP_MS, SEND_RETRY_BASE_MS << Math.min(send.retries - 1, 20));
+    lane.vertx().setTimer(Math.max(1, java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling + 1)), t -> {
+      if (!send.retryWaiting || unacked.get(send.clientMsgId) != send || closing) {
+        return;
+      }
+      send.retryWaiting = false;
+      unwritten++; // written now if the socket is live, else after the reconnect's sync
+      flush();
+    });
+    return true;
   }
 
   /** Notes a message this client now holds (its room and seq); malformed ones are the listener's to count. */

@@ -10,6 +10,9 @@ interface ConnectionListener {
   /** A {@code chat.send} was answered with an {@code err} frame carrying this code word. */
   default void onSendFailed(ClientConnection connection, PendingSend send, String code, long nowNanos) {}
 
+  /** A {@code chat.send} was answered with this retryable code word and will be written again after a wait. */
+  default void onSendRetried(ClientConnection connection, PendingSend send, String code, long nowNanos) {}
+
   /** A server event arrived on the connection's inbox. */
   default void onEvent(ClientConnection connection, JsonObject event, long nowNanos) {}
 

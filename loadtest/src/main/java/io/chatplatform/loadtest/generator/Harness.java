@@ -183,7 +183,7 @@ final class Harness implements AutoCloseable {
       ClientConnection connection = new ClientConnection(i, users.get(i), lane, listeners.apply(i));
       return lane.call(() -> {
         if (options.tickets()) {
-          connection.resilient(null, this::ticketAuth, List.of());
+          connection.resilient(null, this::ticketAuth, List.of(), 0);
         }
         long begin = System.nanoTime();
         return connection.open(sockets, endpoint, options.transport()).onComplete(r -> {

@@ -166,7 +166,7 @@ final class MessagingScenario {
           options.reconnectAttempts(), ThreadLocalRandom.current());
       List<String> own = roomsOf.getOrDefault(c.id, List.of());
       done.add(c.lane.call(() -> {
-        c.resilient(backoff, options.tickets() ? harness::ticketAuth : harness::tokenAuth, own);
+        c.resilient(backoff, options.tickets() ? harness::ticketAuth : harness::tokenAuth, own, options.sendRetries());
         return Future.<Void>succeededFuture();
       }));
     }
@@ -300,6 +300,11 @@ final class MessagingScenario {
     @Override
     public void onSendFailed(ClientConnection connection, PendingSend send, String code, long nowNanos) {
       send.step().onSendFailed(send, code);
+    }
+
+    @Override
+    public void onSendRetried(ClientConnection connection, PendingSend send, String code, long nowNanos) {
+      send.step().onSendRetried(code);
     }
 
     @Override

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
  * How sockets came back after the server closed them (or they broke): reconnects, failed
  * attempts, sends resent with their clientMsgId, messages caught up by {@code chat.sync}, rooms
  * reset by a changed epoch, sockets that gave up, and the time from the close until the socket
- * was synced and its unacknowledged sends written again. Fed from every lane.
+ * was synced and its unacknowledged sends written again; and sends written again after an answer
+ * the protocol calls safe to retry ({@code unavailable}, {@code internal}). Fed from every lane.
  */
 public final class RecoveryStats {
   final LongAdder reconnects = new LongAdder();
@@ -16,6 +17,7 @@ public final class RecoveryStats {
   final LongAdder syncedMessages = new LongAdder();
   final LongAdder epochResets = new LongAdder();
   final LongAdder gaveUp = new LongAdder();
+  final LongAdder sendRetries = new LongAdder();
   final LatencyRecorder recoveredAfter = new LatencyRecorder();
 
   void onRecovered(ClientConnection.Recovery r) {
@@ -32,9 +34,13 @@ public final class RecoveryStats {
     failedAttempts.add(attempts);
   }
 
+  void onSendRetried() {
+    sendRetries.increment();
+  }
+
   Summary summary() {
     return new Summary(reconnects.sum(), failedAttempts.sum(), resends.sum(), syncedMessages.sum(), epochResets.sum(), gaveUp.sum(),
-        recoveredAfter.summary());
+        sendRetries.sum(), recoveredAfter.summary());
   }
 
   /**
@@ -44,19 +50,20 @@ public final class RecoveryStats {
    * @param syncedMessages messages received in {@code chat.sync} answers after a reconnect
    * @param epochResets rooms whose epoch changed: everything held of them was dropped
    * @param gaveUp sockets that used up their attempts and stayed closed
+   * @param sendRetries sends written again (same clientMsgId) after an {@code unavailable} or {@code internal} answer
    * @param recoveredAfter from the close to synced and resent, in ms
    */
   public record Summary(long reconnects, long failedAttempts, long resends, long syncedMessages, long epochResets, long gaveUp,
-      LatencyRecorder.Summary recoveredAfter) {
-    public static final Summary NONE = new Summary(0, 0, 0, 0, 0, 0, LatencyRecorder.Summary.EMPTY);
+      long sendRetries, LatencyRecorder.Summary recoveredAfter) {
+    public static final Summary NONE = new Summary(0, 0, 0, 0, 0, 0, 0, LatencyRecorder.Summary.EMPTY);
 
     public boolean isEmpty() {
-      return reconnects == 0 && failedAttempts == 0 && gaveUp == 0;
+      return reconnects == 0 && failedAttempts == 0 && gaveUp == 0 && sendRetries == 0;
     }
 
     JsonObject toJson() {
       return new JsonObject().put("reconnects", reconnects).put("failedAttempts", failedAttempts).put("resends", resends)
-          .put("syncedMessages", syncedMessages).put("epochResets", epochResets).put("gaveUp", gaveUp)
+          .put("syncedMessages", syncedMessages).put("epochResets", epochResets).put("gaveUp", gaveUp).put("sendRetries", sendRetries)
           .put("recoveredAfterMs", recoveredAfter.toJson());
     }
   }

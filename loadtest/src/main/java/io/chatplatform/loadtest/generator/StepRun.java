@@ -72,6 +72,12 @@ final class StepRun {
     }
   }
 
+  /** A send answered with a code safe to retry: the client saw the error, and writes the send again. */
+  void onSendRetried(String code) {
+    errors.add("err." + code);
+    recovery.onSendRetried();
+  }
+
   /**
    * One delivery of a message to one socket: a live event, a message of a {@code chat.sync}
    * answer, or the sender's own {@code chat.send} reply. The first of (socket, room, seq) counts,

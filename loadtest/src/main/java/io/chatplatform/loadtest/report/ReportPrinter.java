@@ -53,8 +53,9 @@ public final class ReportPrinter {
         d.lost(), d.duplicated(), d.unacknowledged(), d.redelivered());
     RecoveryStats.Summary r = s.recovery();
     if (!r.isEmpty()) {
-      out.printf(Locale.ROOT, "reconnects %d  (failed attempts %d, gave up %d)  resends %d  synced msgs %d  epoch resets %d%n",
-          r.reconnects(), r.failedAttempts(), r.gaveUp(), r.resends(), r.syncedMessages(), r.epochResets());
+      out.printf(Locale.ROOT, "reconnects %d  (failed attempts %d, gave up %d)  resends %d  synced msgs %d  epoch resets %d"
+          + "  sends retried %d%n", r.reconnects(), r.failedAttempts(), r.gaveUp(), r.resends(), r.syncedMessages(), r.epochResets(),
+          r.sendRetries());
       out.println("recovered after   " + r.recoveredAfter());
     }
     out.println("ack latency      " + s.ackLatency());

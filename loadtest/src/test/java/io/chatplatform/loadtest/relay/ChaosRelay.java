@@ -23,7 +23,10 @@ import java.util.Set;
  * and an epoch. Chaos, bounded in count: the sender's socket of every {@code closeSenderEvery}-th
  * new message is closed with 1012 (service restart) after storing and announcing it but before
  * acknowledging it; and for every {@code closeMemberEvery}-th one, another member's socket is
- * closed with 4429 before the message is announced to it.
+ * closed with 4429 before the message is announced to it. And, with {@code refuseEvery} above 0,
+ * every {@code refuseEvery}-th new clientMsgId is answered {@code unavailable} (as history-service
+ * answers an append that waited too long) on its first {@link #REFUSALS_PER_SEND} attempts, and
+ * stored on the next.
  *
  * <p>One verticle instance: all state lives on one event loop.
  */
@@ -32,6 +35,7 @@ final class ChaosRelay {
   static final String EPOCH = "epoch-1";
   private static final short SERVICE_RESTART = 1012;
   private static final short TOO_SLOW = 4429;
+  static final int REFUSALS_PER_SEND = 2;
 
   private final RelayDirectory directory = new RelayDirectory();
   private final Map<String, List<JsonObject>> messagesByRoom = new HashMap<>();
@@ -39,17 +43,40 @@ final class ChaosRelay {
   private final Map<String, Set<ServerWebSocket>> inboxes = new HashMap<>();
   private final int closeSenderEvery;
   private final int closeMemberEvery;
+  private final int refuseEvery;
+  /** Refusals so far of each clientMsgId chosen to be refused. */
+  private final Map<String, Integer> refusalsOf = new HashMap<>();
+  private long newSends;
   private int closesLeft;
   private long stored;
   /** What the server did, for the test to check. */
   int senderCloses;
   int memberCloses;
   int resendsAnswered;
+  /** Sends answered unavailable, and the distinct clientMsgIds among them. */
+  int refusals;
+  int refusedSends;
 
   ChaosRelay(int closeSenderEvery, int closeMemberEvery, int maxCloses) {
+    this(closeSenderEvery, closeMemberEvery, maxCloses, 0);
+  }
+
+  /** @param refuseEvery 0: refuse nothing */
+  ChaosRelay(int closeSenderEvery, int closeMemberEvery, int maxCloses, int refuseEvery) {
     this.closeSenderEvery = closeSenderEvery;
     this.closeMemberEvery = closeMemberEvery;
     this.closesLeft = maxCloses;
+    this.refuseEvery = refuseEvery;
+  }
+
+  /** Starts on a free port of 127.0.0.1. @return the base URL, {@code http://127.0.0.1:<port>} */
+  Future<String> startOnLoopback(Vertx vertx) throws java.io.IOException {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port;
+    return start(vertx, port).map(id -> url);
   }
 
   Future<String> start(Vertx vertx, int port) {
@@ -118,6 +145,19 @@ final class ChaosRelay {
       write(ws, RelaySocket.rec(replyAddress, existing.toBuffer()));
       announce(room, existing, null);
       return;
+    }
+    if (refuseEvery > 0) {
+      Integer refused = refusalsOf.get(key);
+      if (refused == null && ++newSends % refuseEvery == 0) {
+        refused = 0;
+        refusedSends++;
+      }
+      if (refused != null && refused < REFUSALS_PER_SEND) {
+        refusalsOf.put(key, refused + 1);
+        refusals++;
+        write(ws, RelaySocket.err(replyAddress, 503, "unavailable", "history is overloaded, try again"));
+        return;
+      }
     }
     List<JsonObject> messages = messagesByRoom.computeIfAbsent(room.roomId, k -> new ArrayList<>());
     JsonObject message = new JsonObject().put("roomId", room.roomId).put("seq", messages.size() + 1L)

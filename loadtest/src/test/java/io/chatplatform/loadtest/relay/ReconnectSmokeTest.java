@@ -9,7 +9,6 @@ import io.chatplatform.loadtest.generator.RunResult;
 import io.chatplatform.loadtest.generator.StepResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -32,14 +31,9 @@ class ReconnectSmokeTest {
 
   @BeforeEach
   void start() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
     vertx = Vertx.vertx();
     relay = new ChaosRelay(7, 5, 6);
-    Await.result(relay.start(vertx, port), TIMEOUT);
-    url = "http://127.0.0.1:" + port;
+    url = Await.result(relay.startOnLoopback(vertx), TIMEOUT);
   }
 
   @AfterEach
