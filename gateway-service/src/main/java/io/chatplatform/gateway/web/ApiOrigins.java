@@ -24,6 +24,8 @@ public final class ApiOrigins {
               .addOrigins(origins.list())
               .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
               .allowedHeaders(Set.of(HttpHeaders.AUTHORIZATION.toString(), HttpHeaders.CONTENT_TYPE.toString()))
+              // Not CORS-safelisted, so a page could not read when to retry a 429 or an overload's 503.
+              .exposedHeaders(Set.of(HttpHeaders.RETRY_AFTER.toString()))
               // Bearer tokens, never cookies: browsers need not send credentials.
               .allowCredentials(false)
               .maxAgeSeconds(corsMaxAgeSeconds));

@@ -182,7 +182,8 @@ class OriginsTest {
     }
 
     @Test
-    @DisplayName("a listed origin gets a CORS preflight answer: its own origin, the methods, Authorization and Content-Type, no credentials")
+    @DisplayName("a listed origin gets a CORS preflight answer: its own origin, the methods, Authorization and Content-Type, no "
+        + "credentials; and Retry-After exposed on answers")
     void listedPreflight() {
       HttpResponse<Buffer> response = preflight(client, "/api/v1/auth/login", APP);
       assertThat(response.statusCode()).isBetween(200, 204);
@@ -195,6 +196,8 @@ class OriginsTest {
       HttpResponse<Buffer> me = send(client, HttpMethod.GET, "/api/v1/me", APP, Map.of());
       assertThat(me.statusCode()).isEqualTo(401);
       assertThat(me.getHeader("Access-Control-Allow-Origin")).isEqualTo(APP);
+      // A 429's or an overload's Retry-After is readable by the page.
+      assertThat(me.getHeader("Access-Control-Expose-Headers")).containsIgnoringCase("Retry-After");
     }
 
     @Test
