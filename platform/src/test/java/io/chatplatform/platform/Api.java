@@ -56,6 +56,20 @@ public final class Api implements AutoCloseable {
     return call(HttpMethod.GET, path, token, null);
   }
 
+  /**
+   * The status of a GET, or -1 when it fails or nothing of its answer comes within {@code idle}:
+   * for polling a server that is starting. A connection accepted in its first instants can stay
+   * unanswered (Vert.x's micrometer metrics fail the connection's first request with an NPE when
+   * it arrived before the server's metrics were set up), so a poll gives up and asks again.
+   */
+  public int status(String path, java.time.Duration idle) {
+    try {
+      return Await.result(client.request(HttpMethod.GET, path).idleTimeout(idle.toMillis()).send()).statusCode();
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
   public Response post(String path, String token, Object body) {
     return call(HttpMethod.POST, path, token, body);
   }

@@ -89,11 +89,7 @@ class GracefulDrainTest {
     try (Api api = new Api(vertx, GATEWAY_PORT); Api ops = new Api(vertx, OPS_PORT)) {
       Await.until("the platform to serve", START_TIMEOUT, () -> {
         assertThat(platform.isAlive()).as("platform process alive").isTrue();
-        try {
-          return ops.get("/health/ready", null).status() == 200;
-        } catch (RuntimeException e) {
-          return false;
-        }
+        return ops.status("/health/ready", Duration.ofSeconds(2)) == 200;
       });
       Api.User alice = api.register("drain-alice");
       Api.User bob = api.register("drain-bob");
