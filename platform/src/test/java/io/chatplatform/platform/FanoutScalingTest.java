@@ -49,8 +49,9 @@ class FanoutScalingTest {
     String members = "127.0.0.1:" + BASE_PORT + ",127.0.0.1:" + (BASE_PORT + 1) + ",127.0.0.1:" + (BASE_PORT + 2);
     List<Future<ServiceNode>> starting = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
+      // The three members start at once: gathering their joins (5 s, up to 20 s) only delays them.
       Settings s = settings(Map.of("CLUSTER_PORT", String.valueOf(BASE_PORT + i), "CLUSTER_MEMBERS", members, "CLUSTER_NAME", "fanout-test",
-          "CLUSTER_SECRET", "fanout-test-cluster-secret-0123456789"));
+          "CLUSTER_JOIN_WAIT_SECONDS", "1", "CLUSTER_SECRET", "fanout-test-cluster-secret-0123456789"));
       starting.add(ServiceNode.clustered(ClusterConfig.from(s)));
     }
     starting.forEach(f -> nodes.add(Await.result(f)));

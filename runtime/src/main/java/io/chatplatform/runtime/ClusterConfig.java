@@ -19,6 +19,10 @@ import java.util.stream.Stream;
  *     ({@code CLUSTER_KUBERNETES_SERVICE}, with {@code CLUSTER_DISCOVERY=kubernetes})
  * @param tlsFiles the operator's certificate, key and authority for the event bus instead of the
  *     ones derived from the secret; null to derive them
+ * @param joinWaitSeconds how long the master gathers join requests before it admits them together
+ *     ({@code CLUSTER_JOIN_WAIT_SECONDS}, Hazelcast's {@code hazelcast.wait.seconds.before.join});
+ *     while members keep arriving each one prolongs the wait, up to {@link #JOIN_WAIT_MAX_FACTOR}
+ *     times this in all
  */
 public record ClusterConfig(
     String name,
@@ -28,18 +32,31 @@ public record ClusterConfig(
     int port,
     int eventBusPort,
     String kubernetesService,
-    TlsFiles tlsFiles) {
+    TlsFiles tlsFiles,
+    int joinWaitSeconds) {
+
+  /**
+   * Hazelcast's default: members that start together (a rollout, a whole cluster at once) join in
+   * one batch, so the partitions are rebalanced once rather than once per member.
+   */
+  public static final int DEFAULT_JOIN_WAIT_SECONDS = 5;
+  /** The longest gathering, as a multiple of the wait: Hazelcast's defaults are 5 s and 20 s. */
+  public static final int JOIN_WAIT_MAX_FACTOR = 4;
+  static final int JOIN_WAIT_SECONDS_LIMIT = 60;
 
   public ClusterConfig {
     if (secret == null || secret.length() < ClusterSecret.MIN_LENGTH) {
       throw new IllegalArgumentException("CLUSTER_SECRET must be set to at least " + ClusterSecret.MIN_LENGTH + " characters");
     }
+    if (joinWaitSeconds < 0 || joinWaitSeconds > JOIN_WAIT_SECONDS_LIMIT) {
+      throw new IllegalArgumentException("CLUSTER_JOIN_WAIT_SECONDS must be 0-" + JOIN_WAIT_SECONDS_LIMIT + ", not " + joinWaitSeconds);
+    }
   }
 
-  /** A cluster whose event bus TLS authority is derived from {@code secret}. */
+  /** A cluster whose event bus TLS authority is derived from {@code secret}, joins gathered as Hazelcast does by default. */
   public ClusterConfig(
       String name, String secret, List<String> members, String host, int port, int eventBusPort, String kubernetesService) {
-    this(name, secret, members, host, port, eventBusPort, kubernetesService, null);
+    this(name, secret, members, host, port, eventBusPort, kubernetesService, null, DEFAULT_JOIN_WAIT_SECONDS);
   }
 
   public static ClusterConfig from(Settings settings) {
@@ -54,7 +71,8 @@ public record ClusterConfig(
         port,
         settings.integer("EVENTBUS_PORT", 0),
         kubernetesService(settings),
-        TlsFiles.from(settings));
+        TlsFiles.from(settings),
+        settings.integer("CLUSTER_JOIN_WAIT_SECONDS", DEFAULT_JOIN_WAIT_SECONDS));
   }
 
   /**
@@ -117,6 +135,7 @@ public record ClusterConfig(
   @Override
   public String toString() {
     return "ClusterConfig[name=" + name + ", secret=<redacted>, members=" + members + ", host=" + host + ", port=" + port
-        + ", eventBusPort=" + eventBusPort + ", kubernetesService=" + kubernetesService + ", tlsFiles=" + tlsFiles + "]";
+        + ", eventBusPort=" + eventBusPort + ", kubernetesService=" + kubernetesService + ", tlsFiles=" + tlsFiles
+        + ", joinWaitSeconds=" + joinWaitSeconds + "]";
   }
 }

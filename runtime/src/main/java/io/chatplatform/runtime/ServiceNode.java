@@ -422,6 +422,10 @@ public final class ServiceNode {
     config.getMultiMapConfig(SUBSCRIPTIONS_MAP).setBackupCount(REGISTRY_BACKUPS);
     config.getMapConfig(NODE_INFO_MAP).setBackupCount(REGISTRY_BACKUPS);
     config.getMapConfig(HA_INFO_MAP).setBackupCount(REGISTRY_BACKUPS);
+    // Members starting together are admitted in one batch (one rebalance); CLUSTER_JOIN_WAIT_SECONDS
+    // trades that for how soon a member that starts alone, or a little late, is in.
+    config.setProperty("hazelcast.wait.seconds.before.join", String.valueOf(cluster.joinWaitSeconds()));
+    config.setProperty("hazelcast.max.wait.seconds.before.join", String.valueOf(ClusterConfig.JOIN_WAIT_MAX_FACTOR * cluster.joinWaitSeconds()));
     // The member port listens on CLUSTER_HOST only: by default Hazelcast binds every interface and
     // uses the interface list only to pick the address it advertises.
     config.setProperty("hazelcast.socket.bind.any", "false");

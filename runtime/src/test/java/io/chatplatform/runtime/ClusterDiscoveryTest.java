@@ -60,6 +60,20 @@ class ClusterDiscoveryTest {
   }
 
   @Test
+  @DisplayName("CLUSTER_JOIN_WAIT_SECONDS: how long the master gathers joins (Hazelcast's 5 s, at most 20 s, by default)")
+  void joinWait() {
+    Config byDefault = ServiceNode.hazelcastConfig(config(Map.of()), new ClusterSecret(SECRET, "chat-platform"));
+    assertThat(byDefault.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("5");
+    assertThat(byDefault.getProperty("hazelcast.max.wait.seconds.before.join")).isEqualTo("20");
+    ClusterConfig quick = config(Map.of("CLUSTER_JOIN_WAIT_SECONDS", "1"));
+    Config set = ServiceNode.hazelcastConfig(quick, new ClusterSecret(SECRET, "chat-platform"));
+    assertThat(set.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("1");
+    assertThat(set.getProperty("hazelcast.max.wait.seconds.before.join")).isEqualTo("4");
+    assertThatThrownBy(() -> config(Map.of("CLUSTER_JOIN_WAIT_SECONDS", "-1"))).hasMessageContaining("CLUSTER_JOIN_WAIT_SECONDS");
+    assertThatThrownBy(() -> config(Map.of("CLUSTER_JOIN_WAIT_SECONDS", "61"))).hasMessageContaining("CLUSTER_JOIN_WAIT_SECONDS");
+  }
+
+  @Test
   @DisplayName("members (the default): the TCP-IP member list, no Kubernetes")
   void members() {
     ClusterConfig cluster = config(Map.of("CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2:5701"));

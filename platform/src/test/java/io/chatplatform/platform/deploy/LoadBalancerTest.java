@@ -88,7 +88,8 @@ class LoadBalancerTest {
     for (int i = 0; i < 3; i++) {
       starting.add(ServiceNode.clustered(ClusterConfig.from(settings(Map.of(
           "CLUSTER_PORT", String.valueOf(BASE_PORT + i), "CLUSTER_MEMBERS", members, "CLUSTER_NAME", "load-balancer-test",
-          "CLUSTER_SECRET", SECRET)))));
+          // The three members start at once: gathering their joins (5 s, up to 20 s) only delays them.
+          "CLUSTER_JOIN_WAIT_SECONDS", "1", "CLUSTER_SECRET", SECRET)))));
     }
     starting.forEach(f -> nodes.add(Await.result(f)));
     ServiceNode services = nodes.get(0);
