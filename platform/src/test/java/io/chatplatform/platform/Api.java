@@ -58,9 +58,9 @@ public final class Api implements AutoCloseable {
 
   /**
    * The status of a GET, or -1 when it fails or nothing of its answer comes within {@code idle}:
-   * for polling a server that is starting. A connection accepted in its first instants can stay
-   * unanswered (Vert.x's micrometer metrics fail the connection's first request with an NPE when
-   * it arrived before the server's metrics were set up), so a poll gives up and asks again.
+   * for polling a server that is starting. A request on a connection accepted as the server starts
+   * can stay unanswered (seen once: Vert.x's micrometer metrics threw an NPE in requestBegin,
+   * "socketMetric is null", for it), so a poll gives up and asks again.
    */
   public int status(String path, java.time.Duration idle) {
     try {
