@@ -23,6 +23,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -74,9 +75,12 @@ public final class FileRoutes {
     this.services = services;
     this.links = links;
     this.callers = callers;
-    this.client = vertx.createHttpClient(new HttpClientOptions()
-        .setConnectTimeout((int) config.internalTimeoutMs())
-        .setKeepAlive(true));
+    this.client = vertx.createHttpClient(
+        new HttpClientOptions().setConnectTimeout((int) config.internalTimeoutMs()).setKeepAlive(true),
+        // A transfer holds its connection for its whole length, a slow client's for minutes: with
+        // Vert.x's default pool of 5, five slow transfers held up every other one of this loop to
+        // that history-service instance, for as long as they lasted.
+        new PoolOptions().setHttp1MaxSize(config.internalConnections()).setMaxWaitQueueSize(config.internalConnections()));
   }
 
   public Future<Void> close() {
@@ -197,6 +201,7 @@ public final class FileRoutes {
       RequestOptions options = new RequestOptions()
           .setMethod(HttpMethod.POST)
           .setAbsoluteURI(grant.url())
+          .setConnectTimeout(config.internalTimeoutMs()) // a connection of the pool included
           .setIdleTimeout(config.internalTimeoutMs())
           .putHeader(FileTransfer.GRANT_HEADER, grant.grantId())
           .putHeader(FileTransfer.NAME_HEADER, URLEncoder.encode(upload.filename() == null ? "" : upload.filename(), StandardCharsets.UTF_8));
@@ -353,6 +358,7 @@ public final class FileRoutes {
           RequestOptions options = new RequestOptions()
               .setMethod(HttpMethod.GET)
               .setAbsoluteURI(grant.url())
+              .setConnectTimeout(config.internalTimeoutMs()) // a connection of the pool included
               .setIdleTimeout(config.internalTimeoutMs())
               .putHeader(FileTransfer.GRANT_HEADER, grant.grantId());
           copy(request, options, "Range");

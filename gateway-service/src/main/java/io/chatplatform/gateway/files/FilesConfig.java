@@ -19,8 +19,13 @@ import io.chatplatform.runtime.Settings;
  *     member, no quota left, over the write limit) has this much of its body read and dropped, so
  *     that its client, still sending, reads the answer; a longer body has its connection closed
  *     ({@code FILE_REFUSED_BODY_READ_MAX_BYTES})
+ * @param internalConnections connections each gateway event loop holds open to one history-service
+ *     files endpoint at most; every transfer, upload or download, holds one for its whole length,
+ *     and as many more may wait for one (up to {@code internalTimeoutMs}) before further ones are
+ *     refused 503 ({@code FILES_INTERNAL_CONNECTIONS})
  */
-public record FilesConfig(long linkTtlSeconds, int linksMax, long internalTimeoutMs, long uploadTimeoutMs, long refusedBodyReadMaxBytes) {
+public record FilesConfig(
+    long linkTtlSeconds, int linksMax, long internalTimeoutMs, long uploadTimeoutMs, long refusedBodyReadMaxBytes, int internalConnections) {
 
   public static FilesConfig from(Settings settings) {
     return new FilesConfig(
@@ -28,7 +33,8 @@ public record FilesConfig(long linkTtlSeconds, int linksMax, long internalTimeou
         (int) positive(settings, "FILE_LINKS_MAX", 100),
         positive(settings, "FILES_INTERNAL_TIMEOUT_MS", 30_000),
         positive(settings, "FILE_UPLOAD_TIMEOUT_MS", 600_000),
-        positive(settings, "FILE_REFUSED_BODY_READ_MAX_BYTES", 1024 * 1024));
+        positive(settings, "FILE_REFUSED_BODY_READ_MAX_BYTES", 1024 * 1024),
+        (int) positive(settings, "FILES_INTERNAL_CONNECTIONS", 50));
   }
 
   private static long positive(Settings settings, String name, long defaultValue) {
