@@ -7,7 +7,7 @@ import io.chatplatform.testsupport.Await;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,9 +83,12 @@ class LoadSheddingTest {
         try {
           List<String> texts = new CopyOnWriteArrayList<>();
           Promise<Void> closed = Promise.promise();
-          WebSocket ws = Await.result(client.createWebSocketClient().connect(server.port(), "127.0.0.1", "/eventbus/000/overload/websocket"));
+          // Handlers before the connect: the server may have said its piece and closed before the
+          // connect's future is seen on this thread.
+          ClientWebSocket ws = client.createWebSocketClient().webSocket();
           ws.textMessageHandler(texts::add);
           ws.closeHandler(v -> closed.tryComplete());
+          Await.result(ws.connect(server.port(), "127.0.0.1", "/eventbus/000/overload/websocket"));
           Await.result(closed.future(), Duration.ofSeconds(30));
           assertThat(String.join("\n", texts)).contains("unavailable: the server is overloaded, retry in 2 s");
           assertThat(refused(server, LoadShedding.SOCKET)).isGreaterThan(socketsBefore);
