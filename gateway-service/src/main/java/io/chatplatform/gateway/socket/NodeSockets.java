@@ -1,6 +1,7 @@
 package io.chatplatform.gateway.socket;
 
 import io.chatplatform.gateway.GatewayConfig;
+import io.chatplatform.gateway.web.OpenCounts;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -20,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class NodeSockets {
   private final GatewayConfig config;
-  /** userId → sockets of the user on this node, being set up included; absent at zero. */
-  private final ConcurrentHashMap<String, Integer> perUser = new ConcurrentHashMap<>();
+  /** Sockets of each user on this node, being set up included. */
+  private final OpenCounts perUser = new OpenCounts();
   /** One set of bindings per socket prefix, as vertx-web's sessions are one map per Vert.x instance. */
   private final ConcurrentHashMap<String, SockJsSessionBindings> bindings = new ConcurrentHashMap<>();
 
@@ -31,21 +32,12 @@ public final class NodeSockets {
 
   /** Counts one more socket of the user, unless they hold {@code MAX_SOCKETS_PER_USER} on this node already. */
   boolean tryOpen(String userId) {
-    boolean[] admitted = {false};
-    perUser.compute(userId, (id, n) -> {
-      int current = n == null ? 0 : n;
-      if (current >= config.maxSocketsPerUser()) {
-        return n;
-      }
-      admitted[0] = true;
-      return current + 1;
-    });
-    return admitted[0];
+    return perUser.tryOpen(userId, config.maxSocketsPerUser());
   }
 
   /** One socket counted by {@link #tryOpen} has ended. */
   void closed(String userId) {
-    perUser.computeIfPresent(userId, (id, n) -> n <= 1 ? null : n - 1);
+    perUser.closed(userId);
   }
 
   /** The bindings of the SockJS sessions served under {@code prefix}, the same for every loop. */

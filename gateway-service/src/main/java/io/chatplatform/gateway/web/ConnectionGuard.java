@@ -14,10 +14,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.core.shareddata.Shareable;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,14 +53,15 @@ public final class ConnectionGuard {
   private static final AttributeKey<Deadline> DEADLINE = AttributeKey.valueOf("chat-gateway-request-deadline");
 
   private final HttpEdgeConfig config;
-  private final AddressCounts counts;
+  /** Open connections per address, one count for every gateway server of a Vert.x instance. */
+  private final OpenCounts counts;
   private final Counter overCap;
   private final Counter readTimeouts;
   private final Counter idleTimeouts;
 
   public ConnectionGuard(Vertx vertx, HttpEdgeConfig config, MeterRegistry registry) {
     this.config = config;
-    this.counts = AddressCounts.of(vertx);
+    this.counts = OpenCounts.shared(vertx, "connections-per-address");
     this.overCap = closed(registry, "per_address_cap");
     this.readTimeouts = closed(registry, "request_read_timeout");
     this.idleTimeouts = closed(registry, "idle_timeout");
@@ -239,34 +238,6 @@ public final class ConnectionGuard {
         timer.cancel(false);
         timer = null;
       }
-    }
-  }
-
-  /** Open connections per address, one map for every gateway server of a Vert.x instance. */
-  static final class AddressCounts implements Shareable {
-    private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
-
-    static AddressCounts of(Vertx vertx) {
-      return vertx.sharedData().<String, AddressCounts>getLocalMap("gateway.connections-per-address")
-          .computeIfAbsent("counts", k -> new AddressCounts());
-    }
-
-    /** Counts one more connection of {@code address}, unless it holds {@code max} already. */
-    boolean tryOpen(String address, int max) {
-      boolean[] admitted = {false};
-      open.compute(address, (a, n) -> {
-        int current = n == null ? 0 : n;
-        if (current >= max) {
-          return n;
-        }
-        admitted[0] = true;
-        return current + 1;
-      });
-      return admitted[0];
-    }
-
-    void closed(String address) {
-      open.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     }
   }
 }
