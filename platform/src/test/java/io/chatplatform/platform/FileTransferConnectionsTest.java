@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The gateway's connections to history-service's files endpoint, which every upload and download
  * holds for its whole length ({@code FILES_INTERNAL_CONNECTIONS}): slow transfers do not hold up the
- * others, and an upload whose client goes away while it waits for a connection keeps nothing.
+ * others, one user's uploads in progress are capped ({@code FILE_UPLOADS_PER_USER}), and an upload
+ * whose client goes away while it waits for a connection keeps nothing.
  * Each test starts its own platform: production limits, but for the settings each names.
  */
 @DisplayName("Files: the gateway's connections to history-service")
@@ -108,6 +109,31 @@ class FileTransferConnectionsTest {
 
     // Within FILES_INTERNAL_TIMEOUT_MS (30 s) if it were only discarded when history-service gave up on it.
     Await.until("both cut-off uploads deleted", Duration.ofSeconds(10), () -> files.stored().equals(before));
+  }
+
+  @Test
+  @DisplayName("a user's uploads past FILE_UPLOADS_PER_USER (10) at once are refused 429; another user's are not, and one that ends frees its place")
+  void uploadsPerUser() throws Exception {
+    start(Map.of());
+    Api.User carol = fx.newUser("many");
+    String roomId = fx.api.createRoom(carol, "many").getString("roomId");
+    long before = chunks();
+    List<RawHttp> hers = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      hers.add(slowUpload(carol, roomId, 2 * CHUNK + KiB));
+    }
+    Await.until("her 10 uploads streaming", Duration.ofSeconds(20), () -> chunks() >= before + 2 * 10);
+
+    Api.Response refused = files.upload(carol.token(), roomId, "one-more.pdf", Uploads.pdf(10 * KiB, 13));
+    assertThat(refused.status()).as(refused.body().toString()).isEqualTo(429);
+    assertThat(refused.errorCode()).isEqualTo("rate_limited");
+    Api.User dave = fx.newUser("other");
+    String his = fx.api.createRoom(dave, "other").getString("roomId");
+    assertThat(files.uploaded(dave.token(), his, "his.pdf", Uploads.pdf(10 * KiB, 14)).getLong("size")).isEqualTo(10L * KiB);
+
+    hers.get(0).close(); // cut off: history-service discards its two chunks, and its place is free
+    Await.until("her cut-off upload discarded", Duration.ofSeconds(10), () -> chunks() == before + 2 * 9 + 1);
+    assertThat(files.uploaded(carol.token(), roomId, "next.pdf", Uploads.pdf(10 * KiB, 15)).getLong("size")).isEqualTo(10L * KiB);
   }
 
   /** Requests waiting for a connection of an HTTP client's pool (the gateway's to the files endpoint here), from Vert.x's metrics. */

@@ -10,6 +10,7 @@ import io.chatplatform.contracts.history.HistoryApi.UploadGrant;
 import io.chatplatform.contracts.history.HistoryApi.UploadGrantRequest;
 import io.chatplatform.gateway.auth.Caller;
 import io.chatplatform.gateway.web.ConnectionGuard;
+import io.chatplatform.gateway.web.OpenCounts;
 import io.chatplatform.runtime.ServiceClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -69,12 +70,15 @@ public final class FileRoutes {
   private final FileLinks links;
   private final Function<RoutingContext, Caller> callers;
   private final HttpClient client;
+  /** Uploads in progress per user on this node: a slow upload holds a connection to history-service for minutes. */
+  private final OpenCounts uploads;
 
   public FileRoutes(Vertx vertx, FilesConfig config, ServiceClient services, FileLinks links, Function<RoutingContext, Caller> callers) {
     this.config = config;
     this.services = services;
     this.links = links;
     this.callers = callers;
+    this.uploads = OpenCounts.shared(vertx, "uploads-per-user");
     this.client = vertx.createHttpClient(
         new HttpClientOptions().setConnectTimeout((int) config.internalTimeoutMs()).setKeepAlive(true),
         // A transfer holds its connection for its whole length, a slow client's for minutes: with
@@ -114,6 +118,12 @@ public final class FileRoutes {
       }
     });
     Caller caller = callers.apply(ctx);
+    if (!uploads.tryOpen(caller.userId(), config.uploadsPerUser())) {
+      ctx.fail(new ServiceException(ErrorCode.RATE_LIMITED,
+          "too many uploads at once on this server (at most " + config.uploadsPerUser() + "): wait for one to finish"));
+      return;
+    }
+    ctx.addEndHandler(x -> uploads.closed(caller.userId()));
     services.request(HistoryApi.FILE_UPLOAD_GRANT, new UploadGrantRequest(caller.userId(), ctx.pathParam("roomId"), declaredLength(request)))
         .onFailure(ctx::fail)
         .onSuccess(grant -> {

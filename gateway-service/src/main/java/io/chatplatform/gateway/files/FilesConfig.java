@@ -23,9 +23,18 @@ import io.chatplatform.runtime.Settings;
  *     files endpoint at most; every transfer, upload or download, holds one for its whole length,
  *     and as many more may wait for one (up to {@code internalTimeoutMs}) before further ones are
  *     refused 503 ({@code FILES_INTERNAL_CONNECTIONS})
+ * @param uploadsPerUser uploads one user may have in progress on one gateway node; more are
+ *     refused 429 before their body is read ({@code FILE_UPLOADS_PER_USER}, 10: a message's
+ *     attachments, which the web page uploads all at once)
  */
 public record FilesConfig(
-    long linkTtlSeconds, int linksMax, long internalTimeoutMs, long uploadTimeoutMs, long refusedBodyReadMaxBytes, int internalConnections) {
+    long linkTtlSeconds,
+    int linksMax,
+    long internalTimeoutMs,
+    long uploadTimeoutMs,
+    long refusedBodyReadMaxBytes,
+    int internalConnections,
+    int uploadsPerUser) {
 
   public static FilesConfig from(Settings settings) {
     return new FilesConfig(
@@ -34,7 +43,8 @@ public record FilesConfig(
         positive(settings, "FILES_INTERNAL_TIMEOUT_MS", 30_000),
         positive(settings, "FILE_UPLOAD_TIMEOUT_MS", 600_000),
         positive(settings, "FILE_REFUSED_BODY_READ_MAX_BYTES", 1024 * 1024),
-        (int) positive(settings, "FILES_INTERNAL_CONNECTIONS", 50));
+        (int) positive(settings, "FILES_INTERNAL_CONNECTIONS", 50),
+        (int) positive(settings, "FILE_UPLOADS_PER_USER", 10));
   }
 
   private static long positive(Settings settings, String name, long defaultValue) {
