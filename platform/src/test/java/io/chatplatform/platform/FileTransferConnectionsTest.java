@@ -112,6 +112,24 @@ class FileTransferConnectionsTest {
   }
 
   @Test
+  @DisplayName("an upload that gets no connection within FILES_INTERNAL_WAIT_MS is refused 503 unavailable, before its grant could expire")
+  void waitForAConnectionIsBounded() throws Exception {
+    // One loop with one connection, held by a slow upload; the wait cut from 10 s to 1 s so that
+    // the test does not sit through it.
+    start(Map.of("GATEWAY_EVENT_LOOPS", "1", "FILES_INTERNAL_CONNECTIONS", "1", "FILES_INTERNAL_WAIT_MS", "1000"));
+    long before = chunks();
+    Api.User alice = fx.newUser("holder");
+    slowUpload(alice, fx.api.createRoom(alice, "hold").getString("roomId"), 2 * CHUNK + KiB);
+    Await.until("the first upload streaming", Duration.ofSeconds(20), () -> chunks() >= before + 2);
+
+    Api.User bob = fx.newUser("waiter");
+    Api.Response refused = files.upload(bob.token(), fx.api.createRoom(bob, "wait").getString("roomId"), "waits.pdf",
+        Uploads.pdf(10 * KiB, 16));
+    assertThat(refused.status()).as(refused.body().toString()).isEqualTo(503);
+    assertThat(refused.errorCode()).isEqualTo("unavailable");
+  }
+
+  @Test
   @DisplayName("a user's uploads past FILE_UPLOADS_PER_USER (10) at once are refused 429; another user's are not, and one that ends frees its place")
   void uploadsPerUser() throws Exception {
     start(Map.of());

@@ -80,7 +80,7 @@ public final class FileRoutes {
     this.callers = callers;
     this.uploads = OpenCounts.shared(vertx, "uploads-per-user");
     this.client = vertx.createHttpClient(
-        new HttpClientOptions().setConnectTimeout((int) config.internalTimeoutMs()).setKeepAlive(true),
+        new HttpClientOptions().setConnectTimeout((int) config.internalWaitMs()).setKeepAlive(true),
         // A transfer holds its connection for its whole length, a slow client's for minutes: with
         // Vert.x's default pool of 5, five slow transfers held up every other one of this loop to
         // that history-service instance, for as long as they lasted.
@@ -117,6 +117,11 @@ public final class FileRoutes {
         }
       }
     });
+    if (ctx.response().closed()) {
+      // Gone while its checks ran (the rate limit may ask Redis): the end handlers have run already,
+      // and one added now would never release the place counted below.
+      return;
+    }
     Caller caller = callers.apply(ctx);
     if (!uploads.tryOpen(caller.userId(), config.uploadsPerUser())) {
       ctx.fail(new ServiceException(ErrorCode.RATE_LIMITED,
@@ -211,7 +216,7 @@ public final class FileRoutes {
       RequestOptions options = new RequestOptions()
           .setMethod(HttpMethod.POST)
           .setAbsoluteURI(grant.url())
-          .setConnectTimeout(config.internalTimeoutMs()) // a connection of the pool included
+          .setConnectTimeout(config.internalWaitMs()) // waiting for a connection of the pool included
           .setIdleTimeout(config.internalTimeoutMs())
           .putHeader(FileTransfer.GRANT_HEADER, grant.grantId())
           .putHeader(FileTransfer.NAME_HEADER, URLEncoder.encode(upload.filename() == null ? "" : upload.filename(), StandardCharsets.UTF_8));
@@ -368,7 +373,7 @@ public final class FileRoutes {
           RequestOptions options = new RequestOptions()
               .setMethod(HttpMethod.GET)
               .setAbsoluteURI(grant.url())
-              .setConnectTimeout(config.internalTimeoutMs()) // a connection of the pool included
+              .setConnectTimeout(config.internalWaitMs()) // waiting for a connection of the pool included
               .setIdleTimeout(config.internalTimeoutMs())
               .putHeader(FileTransfer.GRANT_HEADER, grant.grantId());
           copy(request, options, "Range");
