@@ -266,6 +266,11 @@ public final class FileRoutes {
         } else {
           respond(response.statusCode(), json);
         }
+        if (!ctx.request().isEnded()) {
+          // Refused midway (too large, over quota): stop sending. history-service reads and drops
+          // what is in flight, and would otherwise hold the connection until it goes silent.
+          toHistory.reset();
+        }
       });
     }
 

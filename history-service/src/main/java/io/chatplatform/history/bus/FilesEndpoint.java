@@ -195,7 +195,7 @@ public final class FilesEndpoint {
   }
 
   /** The error answer; the connection is closed after it when the request's body was not read to its end. */
-  private static void refuse(HttpServerRequest request, ServiceException error, String reason) {
+  private void refuse(HttpServerRequest request, ServiceException error, String reason) {
     HttpServerResponse response = request.response();
     if (response.headWritten() || response.closed()) {
       return;
@@ -204,17 +204,36 @@ public final class FilesEndpoint {
     if (reason != null) {
       body.put("reason", reason);
     }
-    if (!request.isEnded()) {
+    boolean unread = !request.isEnded();
+    if (unread) {
+      // Not to be used again; closed once the rest is read (dropRest).
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
     response.setStatusCode(error.code().status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("error", body).toBuffer())
-        .onComplete(x -> {
-          if (!request.isEnded()) {
-            request.connection().close();
-          }
-        });
+        .end(new JsonObject().put("error", body).toBuffer());
+    if (unread) {
+      dropRest(request);
+    }
+  }
+
+  /**
+   * Reads and drops the rest of a refused request's body, closing the connection once it ends or
+   * past {@code MAX_UPLOAD_BYTES}: closing with the rest unread would reset the connection, and the
+   * gateway, still sending, could lose the answer with it (it then answered its client 503 instead
+   * of, say, 413 quota_exceeded). The gateway stops sending once it has the answer; a peer that
+   * goes silent instead is closed by {@code FILES_INTERNAL_IDLE_TIMEOUT_MS}.
+   */
+  private void dropRest(HttpServerRequest request) {
+    long[] dropped = {0};
+    request.handler(data -> {
+      dropped[0] += data.length();
+      if (dropped[0] > limits.maxUploadBytes()) {
+        request.connection().close();
+      }
+    });
+    request.endHandler(v -> request.connection().close());
+    request.resume();
   }
 
   // ---- uploads --------------------------------------------------------------------------------
