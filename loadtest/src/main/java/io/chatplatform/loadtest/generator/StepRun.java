@@ -72,9 +72,12 @@ final class StepRun {
     }
   }
 
-  /** A send answered with a code safe to retry: the client saw the error, and writes the send again. */
+  /**
+   * A send answered with a code safe to retry, which the client writes again: counted as
+   * {@code retried.<code>}, apart from the {@code err.<code>} of answers that were final.
+   */
   void onSendRetried(String code) {
-    errors.add("err." + code);
+    errors.add("retried." + code);
     recovery.onSendRetried();
   }
 

@@ -49,13 +49,13 @@ final class ChaosRelay {
   private long newSends;
   private int closesLeft;
   private long stored;
-  /** What the server did, for the test to check. */
-  int senderCloses;
-  int memberCloses;
-  int resendsAnswered;
+  /** What the server did, for the test to check: written on the relay's event loop, read by the test's thread. */
+  volatile int senderCloses;
+  volatile int memberCloses;
+  volatile int resendsAnswered;
   /** Sends answered unavailable, and the distinct clientMsgIds among them. */
-  int refusals;
-  int refusedSends;
+  volatile int refusals;
+  volatile int refusedSends;
 
   ChaosRelay(int closeSenderEvery, int closeMemberEvery, int maxCloses) {
     this(closeSenderEvery, closeMemberEvery, maxCloses, 0);
