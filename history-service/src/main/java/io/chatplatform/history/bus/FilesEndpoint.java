@@ -194,7 +194,7 @@ public final class FilesEndpoint {
     }
   }
 
-  /** The error answer; the connection is closed after it when the request's body was not read to its end. */
+  /** The error answer; when the request's body was not read to its end, the rest is dropped and the connection closed ({@link #dropRest}). */
   private void refuse(HttpServerRequest request, ServiceException error, String reason) {
     HttpServerResponse response = request.response();
     if (response.headWritten() || response.closed()) {
@@ -211,7 +211,8 @@ public final class FilesEndpoint {
     }
     response.setStatusCode(error.code().status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("error", body).toBuffer());
+        .end(new JsonObject().put("error", body).toBuffer())
+        .onFailure(e -> LOG.debug("a refusal could not be written: {}", e.toString()));
     if (unread) {
       dropRest(request);
     }
