@@ -37,9 +37,4 @@ public final class OpenCounts implements Shareable {
   public void closed(String key) {
     open.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
   }
-
-  /** Open now for {@code key}. */
-  public int open(String key) {
-    return open.getOrDefault(key, 0);
-  }
 }
